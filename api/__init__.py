@@ -1,0 +1,1 @@
+"""掌上办 (zhangshangban): the HTTP application and its domains."""

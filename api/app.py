@@ -1,0 +1,89 @@
+"""create_app(settings) -> Litestar: plugins, lifespan, routers and the error map."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as aioredis
+from arq import create_pool as create_arq_pool
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.plugins.prometheus import PrometheusConfig
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+
+from api import errors, logging
+from api.auth.routes import AuthController, MeController
+from api.auth.tokens import jwt_auth
+from api.db import create_pool
+from api.deps import DEPENDENCIES
+from api.ops.routes import MetricsController, healthz, readyz
+from api.settings import Settings
+from jobs import redis_settings
+from wechat import gateway_for
+
+API_CONTROLLERS: list = [
+    AuthController,
+    MeController,
+]
+
+ROOT_HANDLERS: list = [
+    healthz,
+    readyz,
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    logging.configure(settings.log_level, settings.log_json)
+    auth = jwt_auth(settings)
+    redis = aioredis.Redis.from_url(settings.redis_url or "redis://localhost:6379", socket_timeout=2,
+                                    socket_connect_timeout=2)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        state = app.state
+        state.pool = await create_pool(settings.database_url or "", min_size=settings.db_pool_min,
+                                       max_size=settings.db_pool_max,
+                                       statement_cache_size=settings.db_statement_cache_size)
+        state.replica_pool = (
+            await create_pool(settings.database_replica_url, min_size=1, max_size=settings.db_pool_max,
+                              statement_cache_size=settings.db_statement_cache_size)
+            if settings.database_replica_url else None
+        )
+        state.arq = await create_arq_pool(redis_settings(settings.redis_url or ""))
+        try:
+            yield
+        finally:
+            await state.arq.aclose()
+            await redis.aclose()
+            if state.replica_pool is not None:
+                await state.replica_pool.close()
+            await state.pool.close()
+
+    prometheus = PrometheusConfig(app_name="zsb", group_path=True, excluded_http_methods=[])
+
+    return Litestar(
+        route_handlers=[Router("/api/v1", route_handlers=API_CONTROLLERS), *ROOT_HANDLERS, MetricsController],
+        lifespan=[lifespan],
+        dependencies=DEPENDENCIES,
+        state=State({"settings": settings, "redis": redis, "wechat": gateway_for(settings), "jwt_auth": auth}),
+        on_app_init=[auth.on_app_init],
+        plugins=[ProblemDetailsPlugin(errors.problem_details_config())],
+        exception_handlers=errors.exception_handlers(),
+        middleware=[logging.RequestIdMiddleware, prometheus.middleware],
+        stores=StoreRegistry(default_factory=lambda name: RedisStore(redis, namespace=f"zsb:{name}")),
+        cors_config=CORSConfig(allow_origins=[]),
+        openapi_config=OpenAPIConfig(
+            title="掌上办 API", version="1.0.0", path="/schema",
+            description="交通运输“掌上办”后端接口：登录、办事指南、申请、审批、预约、智能客服、评价与统计。",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        request_max_body_size=12 * 1024 * 1024,
+        debug=False,
+    )

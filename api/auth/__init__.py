@@ -1,0 +1,1 @@
+"""Logins (WeChat code, SMS code, staff password), JWTs, refresh tokens, roles and guards."""

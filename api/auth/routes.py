@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody
+from litestar.middleware.rate_limit import RateLimitConfig
+
+from api.auth import service
+from api.auth.guards import requires_login
+from api.auth.schemas import PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
+from api.deps import AppSettings, Conn, CurrentUser, Jwt, Pool, WeChat
+
+# Per client address, on every login route (stored in Redis, so all API processes share it).
+login_rate_limit = RateLimitConfig(rate_limit=("minute", 30), store="rate_limit")
+PUBLIC = {"exclude_from_auth": True}
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["auth"]
+    middleware = [login_rate_limit.middleware]
+
+    @post("/wechat", opt=PUBLIC, operation_id="authWechat", summary="微信登录", status_code=200)
+    async def wechat_login(self, data: JSONBody[WechatLogin], pool: Pool, wechat: WeChat, jwt: Jwt,
+                           settings: AppSettings) -> TokenPair:
+        return await service.wechat_login(pool, wechat, jwt, data.code, refresh_days=settings.refresh_token_days)
+
+    @post("/staff-login", opt=PUBLIC, operation_id="authStaffLogin", summary="工作人员密码登录", status_code=200)
+    async def staff_login(self, data: JSONBody[StaffLogin], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
+        return await service.staff_login(conn, jwt, data.phone, data.password,
+                                         refresh_days=settings.refresh_token_days)
+
+    @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200)
+    async def refresh(self, data: JSONBody[RefreshRequest], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
+        return await service.refresh(conn, jwt, data.refresh_token, refresh_days=settings.refresh_token_days)
+
+    @post("/logout", opt=PUBLIC, operation_id="authLogout", summary="退出登录", status_code=204)
+    async def logout(self, data: JSONBody[RefreshRequest], conn: Conn) -> None:
+        await service.logout(conn, data.refresh_token)
+
+
+class MeController(Controller):
+    path = "/me"
+    tags = ["auth"]
+    guards = [requires_login]
+
+    @get("/", operation_id="getMe", summary="当前用户")
+    async def me(self, conn: Conn, user: CurrentUser) -> UserOut:
+        return await service.get_me(conn, user)
+
+    @post("/phone", operation_id="bindPhone", summary="用微信手机号授权绑定手机号", status_code=200)
+    async def bind_phone(self, data: JSONBody[PhoneCode], pool: Pool, wechat: WeChat, user: CurrentUser) -> UserOut:
+        return await service.bind_phone(pool, wechat, user, data.code)

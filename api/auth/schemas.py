@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from api.types import Input, Mobile, Name, Password, Schema
+
+Role = Literal["applicant", "approver", "helpdesk", "admin", "lead"]
+WxCode = Annotated[str, Meta(min_length=1, max_length=128)]
+
+
+class AuthUser(msgspec.Struct, frozen=True):
+    """The caller, as the access token describes them (no database read per request)."""
+
+    id: int
+    roles: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has("approver", "helpdesk", "admin", "lead")
+
+
+class WechatLogin(Input):
+    code: WxCode
+
+
+class StaffLogin(Input):
+    phone: Mobile
+    password: Annotated[str, Meta(min_length=1, max_length=128)]
+
+
+class RefreshRequest(Input):
+    refresh_token: Annotated[str, Meta(min_length=10, max_length=200)]
+
+
+class PhoneCode(Input):
+    code: WxCode
+
+
+class UserOut(Schema):
+    id: int
+    roles: list[str]
+    name: str | None = None
+    phone: str | None = None
+    has_wechat: bool = False
+    company_name: str | None = None
+    steps: list[str] = []
+
+
+class TokenPair(Schema):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    user: UserOut
+    token_type: str = "Bearer"
+
+
+class StaffIn(msgspec.Struct, kw_only=True):
+    phone: Mobile
+    password: Password
+    name: Name
+    roles: list[Role]
+    steps: list[str] = []

@@ -1,0 +1,80 @@
+"""Litestar's JWTAuth, with key ids so the JWT secret can rotate without logging anyone out.
+
+Tokens are signed with the current key (``ZSB_JWT_KEY_ID`` / ``ZSB_JWT_SECRET``) and carry
+its id in the ``kid`` header; verification also accepts the keys in
+``ZSB_JWT_PREVIOUS_SECRETS`` ("kid:secret,kid:secret") until they are removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.security.jwt import JWTAuth, Token
+
+from api.auth.schemas import AuthUser
+from api.settings import Settings
+
+PUBLIC_PATHS = [
+    "^/schema", "^/healthz", "^/readyz", "^/metrics", "^/wechat/push", "^/console", "^/dev/",
+    "^/verify/", "^/static/",
+]
+
+
+def _keys(settings: Settings) -> dict[str, str]:
+    keys = {settings.jwt_key_id: settings.jwt_secret}
+    for pair in filter(None, (p.strip() for p in settings.jwt_previous_secrets.split(","))):
+        kid, _, secret = pair.partition(":")
+        if kid and secret:
+            keys.setdefault(kid, secret)
+    return keys
+
+
+def token_class(settings: Settings) -> type[Token]:
+    keys = _keys(settings)
+    current = settings.jwt_key_id
+
+    @dataclasses.dataclass
+    class KeyedToken(Token):
+        key_ids: ClassVar[dict[str, str]] = keys
+
+        def encode(self, secret: str, algorithm: str) -> str:
+            payload = {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "extras"}
+            payload.update(self.extras)
+            payload["exp"] = int(self.exp.timestamp())
+            payload["iat"] = int(self.iat.timestamp())
+            return jwt.encode(payload, keys[current], algorithm=algorithm, headers={"kid": current})
+
+        @classmethod
+        def decode_payload(cls, encoded_token: str, secret: str, algorithms: list[str], **kwargs: Any) -> Any:
+            try:
+                kid = jwt.get_unverified_header(encoded_token).get("kid", current)
+            except jwt.exceptions.InvalidTokenError:
+                kid = current
+            key = keys.get(kid)
+            if key is None:
+                raise jwt.exceptions.InvalidKeyError("unknown key id")
+            return super().decode_payload(encoded_token, key, algorithms, **kwargs)
+
+    return KeyedToken
+
+
+async def retrieve_user(token: Token, connection: ASGIConnection) -> AuthUser | None:
+    extras = token.extras or {}
+    if extras.get("typ") != "access":
+        return None
+    return AuthUser(id=int(token.sub), roles=tuple(extras.get("roles", ())), steps=tuple(extras.get("steps", ())))
+
+
+def jwt_auth(settings: Settings) -> JWTAuth[AuthUser]:
+    return JWTAuth[AuthUser](
+        retrieve_user_handler=retrieve_user,
+        token_secret=settings.jwt_secret,
+        token_cls=token_class(settings),
+        default_token_expiration=timedelta(minutes=settings.access_token_minutes),
+        exclude=PUBLIC_PATHS,
+        description="登录后获得的访问令牌 (accessToken)",
+    )

@@ -1,0 +1,232 @@
+"""The ``zsb`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings, SettingsError
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except SettingsError as exc:
+        sys.exit(f"zsb: {exc}")
+
+
+def _require_urls(settings: Settings) -> None:
+    if not settings.database_url or not settings.redis_url:
+        sys.exit("zsb: ZSB_DATABASE_URL and ZSB_REDIS_URL must be set (or use `zsb dev`)")
+
+
+async def _with_conn(settings: Settings, fn: Any) -> Any:
+    from api.db import create_pool, transaction
+
+    pool = await create_pool(settings.database_url or "", min_size=1, max_size=2,
+                             statement_cache_size=settings.db_statement_cache_size)
+    try:
+        async with transaction(pool) as conn:
+            return await fn(conn)
+    finally:
+        await pool.close()
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from api.migrate import migrate
+
+    settings = _settings()
+    _require_urls(settings)
+    applied = asyncio.run(migrate(settings.database_url or ""))
+    print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
+
+
+def cmd_seed(args: argparse.Namespace) -> None:
+    from api.seed import seed
+
+    settings = _settings()
+    _require_urls(settings)
+    asyncio.run(_with_conn(settings, lambda conn: seed(conn, settings)))
+    print("seed: done")
+
+
+def cmd_create_staff(args: argparse.Namespace) -> None:
+    import msgspec
+
+    from api.auth import service as auth
+
+    settings = _settings()
+    _require_urls(settings)
+    try:
+        staff = auth.staff_from_args(phone=args.phone, password=args.password, name=args.name,
+                                     roles=[r.strip() for r in args.role.split(",") if r.strip()],
+                                     steps=[s.strip() for s in (args.steps or "").split(",") if s.strip()])
+    except msgspec.ValidationError as exc:
+        sys.exit(f"zsb create-staff: {exc}")
+    user = asyncio.run(_with_conn(settings, lambda conn: auth.create_staff(conn, staff)))
+    print(f"staff {user.id}: {user.name} {','.join(user.roles)}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    settings = _settings()
+    _require_urls(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    if args.server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        Granian("api.app:create_app", address=host, port=port, interface=Interfaces.ASGI, factory=True,
+                workers=args.workers, log_access=False).serve()
+    else:
+        import uvicorn
+
+        uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=args.workers,
+                    log_config=None, access_log=False, timeout_graceful_shutdown=30, lifespan="on",
+                    proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from arq.worker import Worker
+
+    from api import logging
+    from jobs.worker import worker_settings
+
+    settings = _settings()
+    _require_urls(settings)
+    logging.configure(settings.log_level, settings.log_json)
+    worker = Worker(**worker_settings(settings, burst=args.burst))
+    worker.run()
+
+
+def _wait_ready(url: str, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as res:
+                if res.status == 200:
+                    return True
+        except Exception:  # not up yet
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def cmd_dev(args: argparse.Namespace) -> None:
+    """Embedded services, migrations, demo data, API and worker; Ctrl-C stops everything."""
+    from api import devservices
+    from api.migrate import migrate
+    from api.seed import DEMO_STAFF, seed
+
+    started = time.monotonic()
+    base = _settings(env=os.environ.get("ZSB_ENV", "dev"))
+    var = Path(base.var_dir)
+    var.mkdir(parents=True, exist_ok=True)
+    secret_file = var / "jwt_secret"
+    if not os.environ.get("ZSB_JWT_SECRET"):
+        if not secret_file.exists():
+            secret_file.write_text(secrets.token_urlsafe(48))
+        os.environ["ZSB_JWT_SECRET"] = secret_file.read_text().strip()
+    embedded = devservices.start(var, database_url=base.database_url, redis_url=base.redis_url)
+    os.environ["ZSB_DATABASE_URL"] = embedded.database_url
+    os.environ["ZSB_REDIS_URL"] = embedded.redis_url
+    os.environ.setdefault("ZSB_LOG_JSON", "false")
+    settings = _settings()
+    children: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def stop(*_: Any) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        print("\nzsb dev: stopping ...", flush=True)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        embedded.stop()
+        print("zsb dev: stopped", flush=True)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        asyncio.run(migrate(settings.database_url or ""))
+        asyncio.run(_with_conn(settings, lambda conn: seed(conn, settings)))
+        exe = [sys.executable, "-m", "api.cli"]
+        children.append(subprocess.Popen([*exe, "serve", "--port", str(settings.port)]))
+        children.append(subprocess.Popen([*exe, "worker"]))
+        url = settings.base_url
+        ready = _wait_ready(f"{url}/readyz", time.monotonic() + 60)
+        logins = "\n".join(f"    {name:<10} {phone} / {password}  ({','.join(roles)})"
+                           for phone, password, name, roles, _ in DEMO_STAFF)
+        print(f"""
+掌上办 is {'ready' if ready else 'NOT ready (see the log above)'} in {time.monotonic() - started:.1f} s
+  API        {url}/api/v1
+  API docs   {url}/schema  (Swagger: {url}/schema/swagger)
+  Console    {url}/console
+  Outbox     {url}/dev/outbox   (sandbox SMS and WeChat messages)
+  Health     {url}/readyz
+  Applicant  POST /api/v1/auth/wechat {{"code": "dev-<any name>"}}
+  Staff logins (phone / password):
+{logins}
+Ctrl-C stops everything.
+""", flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("zsb dev: a process exited", file=sys.stderr)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        stop()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zsb", description="掌上办 backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="run everything locally (embedded PostgreSQL and Redis)").set_defaults(fn=cmd_dev)
+    p = sub.add_parser("serve", help="run the API")
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
+    p.set_defaults(fn=cmd_serve)
+    p = sub.add_parser("worker", help="run the job worker")
+    p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.set_defaults(fn=cmd_worker)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
+    sub.add_parser("seed", help="load the shipped data (and demo staff outside production)").set_defaults(fn=cmd_seed)
+    p = sub.add_parser("create-staff", help="create or update a staff account")
+    p.add_argument("--phone", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--role", required=True, help="comma-separated: approver,helpdesk,admin,lead")
+    p.add_argument("--name", required=True)
+    p.add_argument("--steps", help="approval steps for approvers: accept,review,decide")
+    p.set_defaults(fn=cmd_create_staff)
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Any]:
+    """Domain commands (import-faq, faq-eval, verify-audit, demo-data ...) register themselves here."""
+    return []
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

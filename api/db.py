@@ -1,0 +1,97 @@
+"""The asyncpg pool, the per-request transaction, after-commit hooks and the query loader."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiosql
+import asyncpg
+import msgspec
+import structlog
+from litestar.datastructures import State
+
+log = structlog.get_logger("zsb.db")
+
+# Keyed by id(conn): pool connection proxies cannot be weakly referenced. Entries live only until
+# the transaction that registered them ends (commit runs them, rollback drops them).
+_after_commit: dict[int, list[Callable[[], Awaitable[Any]]]] = {}
+
+
+def load_queries(module_file: str, name: str = "queries.sql") -> Any:
+    """The named queries of the domain whose ``service.py`` is ``module_file``."""
+    return aiosql.from_path(Path(module_file).with_name(name), "asyncpg")
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typ in ("json", "jsonb"):
+        await conn.set_type_codec(typ, encoder=lambda v: msgspec.json.encode(v).decode(),
+                                  decoder=msgspec.json.decode, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20,
+                      statement_cache_size: int = 100) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+        statement_cache_size=statement_cache_size, command_timeout=30,
+        server_settings={"timezone": "Asia/Shanghai", "application_name": "zsb"},
+    )
+
+
+def after_commit(conn: Any, callback: Callable[[], Awaitable[Any]]) -> None:
+    """Run ``callback`` once the request's transaction has committed (skipped on rollback)."""
+    _after_commit.setdefault(id(conn), []).append(callback)
+
+
+async def run_after_commit(conn: Any) -> None:
+    for callback in _after_commit.pop(id(conn), []):
+        try:
+            await callback()
+        except Exception:  # the outbox sweeper re-queues what could not be queued now
+            log.warning("after_commit_failed", exc_info=True)
+
+
+def discard_after_commit(conn: Any) -> None:
+    _after_commit.pop(id(conn), None)
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncGenerator[asyncpg.Connection, None]:
+    """One connection and one transaction: leaving normally commits, an exception rolls back
+    (unless it is a domain error that keeps its changes). After-commit hooks run after commit."""
+    from api.errors import DomainError
+
+    async with pool.acquire() as conn:
+        tx = conn.transaction()
+        await tx.start()
+        try:
+            yield conn
+        except BaseException as exc:
+            keep = isinstance(exc, DomainError) and exc.keep_changes
+            try:
+                await (tx.commit() if keep else tx.rollback())
+            except Exception:  # the connection may be gone; the original error matters more
+                log.warning("transaction_end_failed", exc_info=True)
+                keep = False
+            if keep:
+                await run_after_commit(conn)
+            else:
+                discard_after_commit(conn)
+            raise
+        await tx.commit()
+        await run_after_commit(conn)
+
+
+async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """One connection and one transaction per request: return commits, an exception rolls back."""
+    async with transaction(state.pool) as conn:
+        yield conn
+
+
+async def provide_read_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """A read-only connection, from the replica when one is configured (catalogue, FAQ)."""
+    pool = state.get("replica_pool") or state.pool
+    async with pool.acquire() as conn:
+        yield conn

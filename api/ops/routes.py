@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from litestar import Response, get
+from litestar.plugins.prometheus import PrometheusController
+
+from api.deps import Pool, Redis
+from api.ops import service
+from api.ops.service import Readiness
+
+PUBLIC = {"exclude_from_auth": True}
+
+
+@get("/healthz", opt=PUBLIC, operation_id="healthz", summary="存活检查", tags=["ops"])
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/readyz", opt=PUBLIC, operation_id="readyz", summary="就绪检查（PostgreSQL 与 Redis）", tags=["ops"])
+async def readyz(pool: Pool, redis: Redis) -> Response[Readiness]:
+    result = await service.readiness(pool, redis)
+    return Response(result, status_code=200 if result.ready else 503)
+
+
+class MetricsController(PrometheusController):
+    """Prometheus metrics at /metrics, for scrapers rather than API clients."""
+
+    include_in_schema = False
+    opt = PUBLIC

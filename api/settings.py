@@ -1,0 +1,110 @@
+"""One frozen settings Struct, read from ``ZSB_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Literal
+
+import msgspec
+
+PREFIX = "ZSB_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Literal["dev", "test", "production"] = "dev"
+    database_url: str | None = None
+    database_replica_url: str | None = None
+    # 0 turns asyncpg's prepared-statement cache off, as pgbouncer in transaction mode needs.
+    db_statement_cache_size: int = 100
+    db_pool_min: int = 2
+    db_pool_max: int = 20
+    redis_url: str | None = None
+    var_dir: str = "var"
+    jwt_secret: str = ""
+    # Older secrets still accepted for verification, "kid:secret" pairs separated by commas.
+    jwt_previous_secrets: str = ""
+    jwt_key_id: str = "k1"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = ""
+    wechat_mode: Literal["sandbox", "live"] = "sandbox"
+    wechat_appid: str = ""
+    wechat_secret: str = ""
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_timeout_seconds: float = 5.0
+    sms_provider: Literal["sandbox", "aliyun"] = "sandbox"
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
+    aliyun_sms_protocol: Literal["http", "https"] = "https"
+    sms_sign_name: str = "掌上办"
+    storage_dir: str = ""
+    s3_endpoint: str = ""
+    s3_bucket: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
+    log_level: str = "INFO"
+    log_json: bool = True
+    trusted_proxies: str = "127.0.0.1"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def storage_path(self) -> str:
+        return self.storage_dir or os.path.join(self.var_dir, "storage")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read ``ZSB_*`` variables; a bad value raises SettingsError naming the variable."""
+        environ = os.environ if environ is None else environ
+        raw: dict[str, object] = {}
+        for field in msgspec.structs.fields(cls):
+            name = PREFIX + field.name.upper()
+            if name in environ and environ[name] != "":
+                raw[field.name] = environ[name]
+        raw.update(overrides)
+        try:
+            settings = msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            field = str(exc).rsplit("$.", 1)[-1].rstrip("`").split(".")[0].split("[")[0]
+            raise SettingsError(f"{PREFIX}{field.upper()}: {str(exc).split(' - ')[0]}") from None
+        return settings.checked()
+
+    def checked(self) -> Settings:
+        """Apply the rules that span settings: production needs real secrets and providers."""
+        if self.env == "production":
+            if len(self.jwt_secret) < 32:
+                raise SettingsError("ZSB_JWT_SECRET: production needs a secret of at least 32 characters")
+            if self.wechat_mode != "live":
+                raise SettingsError("ZSB_WECHAT_MODE: production needs live")
+            if self.sms_provider != "aliyun":
+                raise SettingsError("ZSB_SMS_PROVIDER: production needs aliyun")
+            if not self.database_url:
+                raise SettingsError("ZSB_DATABASE_URL: production needs a database")
+            if not self.redis_url:
+                raise SettingsError("ZSB_REDIS_URL: production needs a Redis")
+        if self.wechat_mode == "live":
+            for name in ("wechat_appid", "wechat_secret"):
+                if not getattr(self, name):
+                    raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_WECHAT_MODE=live")
+        if self.sms_provider == "aliyun":
+            for name in ("aliyun_access_key_id", "aliyun_access_key_secret", "sms_sign_name"):
+                if not getattr(self, name):
+                    raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_SMS_PROVIDER=aliyun")
+        if not self.jwt_secret:
+            # dev and test only: a fresh secret per process start logs everyone out, which is fine there.
+            return msgspec.structs.replace(self, jwt_secret=secrets.token_urlsafe(48))
+        return self

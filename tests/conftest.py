@@ -1,0 +1,144 @@
+"""Real PostgreSQL and Redis for every test; fakes only for WeChat and Aliyun.
+
+Migrations and the shipped seed data go once into a template database; each test gets its own
+clone (CREATE DATABASE ... TEMPLATE), an empty Redis database, and an app on top of both.
+Set ZSB_DATABASE_URL / ZSB_REDIS_URL to test against other servers; otherwise embedded ones
+start under a temporary directory.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import msgspec
+import pytest
+import redis as redis_sync
+from litestar.testing import AsyncTestClient
+
+from api import devservices
+from api.app import create_app
+from api.migrate import migrate
+from api.seed import seed
+from api.settings import Settings
+from tests.fakes.wechat import FakeWeChat
+
+# The SDKs would send loopback traffic through a proxy (SDK-NOTES): never in tests.
+for _var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(_var, None)
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+TEMPLATE = "zsb_template"
+JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
+_counter = itertools.count(1)
+
+
+def _with_db(dsn: str, name: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[devservices.Embedded]:
+    services = devservices.start(tmp_path_factory.mktemp("services"),
+                                 database_url=os.environ.get("ZSB_DATABASE_URL"),
+                                 redis_url=os.environ.get("ZSB_REDIS_URL"))
+    yield services
+    services.stop()
+
+
+@pytest.fixture(scope="session")
+async def template_dsn(embedded: devservices.Embedded) -> str:
+    admin = await asyncpg.connect(embedded.database_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
+    finally:
+        await admin.close()
+    dsn = _with_db(embedded.database_url, TEMPLATE)
+    await migrate(dsn)
+    conn = await asyncpg.connect(dsn)
+    try:
+        from api.db import _init_connection
+
+        await _init_connection(conn)
+        async with conn.transaction():
+            await seed(conn, Settings(env="test", database_url=dsn, jwt_secret=JWT_SECRET))
+    finally:
+        await conn.close()
+    return dsn
+
+
+@pytest.fixture
+async def dsn(embedded: devservices.Embedded, template_dsn: str) -> AsyncIterator[str]:
+    name = f"t_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+    admin = await asyncpg.connect(embedded.database_url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    yield _with_db(embedded.database_url, name)
+    admin = await asyncpg.connect(embedded.database_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+def redis_url(embedded: devservices.Embedded) -> str:
+    url = embedded.redis_url
+    client = redis_sync.Redis.from_url(url)
+    client.flushall()
+    client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def fake_wechat() -> Iterator[FakeWeChat]:
+    server = FakeWeChat()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def wechat(fake_wechat: FakeWeChat) -> FakeWeChat:
+    fake_wechat.reset()
+    return fake_wechat
+
+
+@pytest.fixture
+def settings(dsn: str, redis_url: str, tmp_path: Path) -> Settings:
+    return Settings(env="test", database_url=dsn, redis_url=redis_url, jwt_secret=JWT_SECRET,
+                    var_dir=str(tmp_path / "var"), storage_dir=str(tmp_path / "storage"),
+                    log_json=True, db_pool_min=1, db_pool_max=10)
+
+
+def live_settings(settings: Settings, wechat: FakeWeChat, **more: Any) -> Settings:
+    """The same settings with the real WeChat SDK pointed at the fake."""
+    return msgspec.structs.replace(settings, wechat_mode="live", wechat_appid="wx-test-app",
+                                   wechat_secret="wx-test-secret", wechat_api_base=wechat.url,
+                                   wechat_timeout_seconds=1.0, **more)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app=create_app(settings), timeout=30) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def db(dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection to this test's database, for checking what the API wrote."""
+    from api.db import _init_connection
+
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    yield conn
+    await conn.close()

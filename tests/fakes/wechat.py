@@ -1,0 +1,71 @@
+"""A fake of the WeChat HTTP API that wechatpy talks to for real.
+
+Login codes ``wx-<name>`` map to openid ``o-<name>`` and work once (40163 after);
+phone codes ``phone-<11 digits>`` return that number; anything else is 40029.
+Access tokens come from ``/cgi-bin/stable_token``; calls with an unknown token get 40001.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from tests.fakes.http import FakeRequest, FakeServer
+
+
+class FakeWeChat(FakeServer):
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.used_codes: set[str] = set()
+        self.valid_tokens: set[str] = set()
+        self._counter = itertools.count(1)
+        self.messages: list[dict[str, Any]] = []
+        self.route("GET", "/sns/jscode2session")(self.jscode2session)
+        self.route("POST", "/cgi-bin/stable_token")(self.stable_token)
+        self.route("GET", "/cgi-bin/token")(self.legacy_token)
+        self.route("POST", "/wxa/business/getuserphonenumber")(self.phone_number)
+
+    def reset(self) -> None:
+        super().reset()
+        self.used_codes.clear()
+        self.valid_tokens.clear()
+        self.messages.clear()
+
+    def _token(self) -> tuple[int, Any]:
+        token = f"TOKEN-{next(self._counter)}"
+        self.valid_tokens.add(token)
+        return 200, {"access_token": token, "expires_in": 7200}
+
+    def stable_token(self, request: FakeRequest) -> tuple[int, Any]:
+        body = request.json()
+        if body.get("grant_type") != "client_credential" or not body.get("appid") or not body.get("secret"):
+            return 200, {"errcode": 40013, "errmsg": "invalid appid"}
+        return self._token()
+
+    def legacy_token(self, request: FakeRequest) -> tuple[int, Any]:
+        return self._token()
+
+    def token_ok(self, request: FakeRequest) -> bool:
+        return request.query.get("access_token") in self.valid_tokens
+
+    def expire_tokens(self) -> None:
+        self.valid_tokens.clear()
+
+    def jscode2session(self, request: FakeRequest) -> tuple[int, Any]:
+        code = request.query.get("js_code", "")
+        if not code.startswith("wx-"):
+            return 200, {"errcode": 40029, "errmsg": "invalid code"}
+        if code in self.used_codes:
+            return 200, {"errcode": 40163, "errmsg": "code been used"}
+        self.used_codes.add(code)
+        return 200, {"openid": f"o-{code[3:]}", "session_key": "c2Vzc2lvbg=="}
+
+    def phone_number(self, request: FakeRequest) -> tuple[int, Any]:
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        code = request.json().get("code", "")
+        if not code.startswith("phone-"):
+            return 200, {"errcode": 40029, "errmsg": "invalid code"}
+        phone = code[len("phone-"):]
+        return 200, {"errcode": 0, "errmsg": "ok",
+                     "phone_info": {"phoneNumber": phone, "purePhoneNumber": phone, "countryCode": "86"}}
