@@ -25,6 +25,7 @@ from api.deps import DEPENDENCIES
 from api.ops.routes import MetricsController, healthz, readyz
 from api.settings import Settings
 from jobs import redis_settings
+from notify import queue as notify_queue
 from wechat import gateway_for
 
 API_CONTROLLERS: list = [
@@ -57,9 +58,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if settings.database_replica_url else None
         )
         state.arq = await create_arq_pool(redis_settings(settings.redis_url or ""))
+        notify_queue.use_pool(state.arq)
         try:
             yield
         finally:
+            notify_queue.use_pool(None)
             await state.arq.aclose()
             await redis.aclose()
             if state.replica_pool is not None:
