@@ -7,6 +7,7 @@ import asyncio
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -76,7 +77,26 @@ def cmd_create_staff(args: argparse.Namespace) -> None:
     print(f"staff {user.id}: {user.name} {','.join(user.roles)}")
 
 
+# Seconds an API process gets after SIGTERM to finish in-flight requests before it is killed;
+# deploy/ gives every process manager (Kubernetes, systemd, compose) more than this.
+GRACEFUL_SECONDS = 30
+
+
+def granian_app() -> Any:
+    """The app for granian, which (unlike uvicorn) does not apply X-Forwarded-* by itself: behind
+    nginx or an ingress every client would otherwise share the proxy's address (and its rate limit)."""
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+    from api.app import create_app
+
+    settings = _settings()
+    trusted = [h.strip() for h in settings.trusted_proxies.split(",") if h.strip()]
+    return wrap_asgi_with_proxy_headers(create_app(settings), trusted_hosts=trusted)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    """N API processes on one port. SIGTERM: stop accepting, finish in-flight requests (up to
+    GRACEFUL_SECONDS), then run the lifespan shutdown, which closes the database and Redis pools."""
     settings = _settings()
     _require_urls(settings)
     host, port = args.host or settings.host, args.port or settings.port
@@ -84,26 +104,41 @@ def cmd_serve(args: argparse.Namespace) -> None:
         from granian import Granian
         from granian.constants import Interfaces
 
-        Granian("api.app:create_app", address=host, port=port, interface=Interfaces.ASGI, factory=True,
-                workers=args.workers, log_access=False).serve()
+        Granian("api.cli:granian_app", address=host, port=port, interface=Interfaces.ASGI, factory=True,
+                workers=args.workers, log_access=False, backlog=2048,
+                workers_kill_timeout=GRACEFUL_SECONDS, respawn_failed_workers=True).serve()
     else:
         import uvicorn
 
         uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=args.workers,
-                    log_config=None, access_log=False, timeout_graceful_shutdown=30, lifespan="on",
+                    log_config=None, access_log=False, timeout_graceful_shutdown=GRACEFUL_SECONDS,
+                    lifespan="on", backlog=2048,
                     proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
 
 
+def _worker_health_key() -> str:
+    # One key per worker host (pod): arq's default key is shared, so any live worker would make
+    # every other one look alive to its liveness probe.
+    return f"arq:health-check:{socket.gethostname()}"
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
-    from arq.worker import Worker
+    """The arq worker. SIGTERM: it stops taking jobs and gives running ones up to
+    ``job_completion_wait`` seconds (jobs/worker.py) before cancelling them (arq retries those)."""
+    from arq.worker import Worker, check_health
 
     from api import logging
+    from jobs import redis_settings
     from jobs.worker import worker_settings
 
     settings = _settings()
     _require_urls(settings)
+    if args.check:
+        sys.exit(asyncio.run(check_health(redis_settings(settings.redis_url or ""), _worker_health_key())))
     logging.configure(settings.log_level, settings.log_json)
-    worker = Worker(**worker_settings(settings, burst=args.burst))
+    # The key lives health_check_interval + 1 s: refreshed every 30 s, a hung worker shows within a minute.
+    worker = Worker(**worker_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),
+                                      health_check_interval=30))
     worker.run()
 
 
@@ -203,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_serve)
     p = sub.add_parser("worker", help="run the job worker")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.add_argument("--check", action="store_true", help="exit 0 if this host's worker is alive (liveness probe)")
     p.set_defaults(fn=cmd_worker)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
     sub.add_parser("seed", help="load the shipped data (and demo staff outside production)").set_defaults(fn=cmd_seed)
