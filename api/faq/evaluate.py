@@ -1,0 +1,116 @@
+"""``zsb faq-eval``: accuracy, hand-off rates and latency of the matcher on a labelled file.
+
+The file has one JSON object a line: ``{"q": "...", "expect": "F012"}``, or ``"expect": null`` for
+an off-topic question that must be handed off. Latency is measured at 1,000 entries: the
+knowledge base is grown by perturbed copies of its entries (words dropped and reordered, with
+fresh ids) so the index has the size and vocabulary spread of a grown knowledge base; the dev
+questions themselves never go into it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import msgspec
+import numpy as np
+
+from api.faq.matcher import Entry, Matcher, Thresholds
+
+
+class DevQuery(msgspec.Struct, frozen=True):
+    q: str
+    expect: str | None = None
+
+
+class Report(msgspec.Struct, kw_only=True):
+    in_domain: int
+    off_topic: int
+    top1: float
+    off_topic_handed_off: float
+    in_domain_handed_off: float
+    confident_wrong: float
+    p50_ms: float
+    p99_ms: float
+    entries: int
+
+
+def load_dev(path: Path) -> list[DevQuery]:
+    decoder = msgspec.json.Decoder(DevQuery)
+    return [decoder.decode(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def grow(entries: Sequence[Entry], size: int, seed: int = 7) -> list[Entry]:
+    """Perturbed copies of the entries until there are ``size``: each copy drops a few characters
+    of every text, so it is near its original without being the same document."""
+    rng = random.Random(seed)
+    out = list(entries)
+    n = 0
+    while len(out) < size:
+        base = entries[n % len(entries)]
+        n += 1
+
+        def jitter(text: str) -> str:
+            chars = list(text)
+            for _ in range(max(1, len(chars) // 6)):
+                if len(chars) > 4:
+                    chars.pop(rng.randrange(len(chars)))
+            return "".join(chars)
+
+        out.append(Entry(id=f"X{n:04d}", question=jitter(base.question), answer=jitter(base.answer),
+                         alternates=tuple(jitter(a) for a in base.alternates), tags=base.tags))
+    return out
+
+
+def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | None = None,
+             rounds: int = 3) -> Report:
+    inside = [d for d in dev if d.expect]
+    outside = [d for d in dev if not d.expect]
+    right = handed = wrong_confident = 0
+    for d in inside:
+        result = matcher.ask(d.q)
+        top = result.matches[0].id if result.matches else None
+        right += top == d.expect
+        handed += result.handoff
+        wrong_confident += result.confident and top != d.expect
+    off_handed = sum(matcher.ask(d.q).handoff for d in outside)
+    timer = timing or matcher
+    latencies = []
+    for _ in range(rounds):
+        for d in dev:
+            started = time.perf_counter()
+            timer.ask(d.q)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return Report(
+        in_domain=len(inside), off_topic=len(outside),
+        top1=right / max(1, len(inside)), off_topic_handed_off=off_handed / max(1, len(outside)),
+        in_domain_handed_off=handed / max(1, len(inside)), confident_wrong=wrong_confident / max(1, len(inside)),
+        p50_ms=float(np.percentile(latencies, 50)), p99_ms=float(np.percentile(latencies, 99)),
+        entries=len(timer.entries),
+    )
+
+
+def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9) -> Thresholds:
+    """The thresholds that hand off at least ``off_topic_target`` of the off-topic questions while
+    handing off as few in-domain questions as possible (a wrong confident answer counts double:
+    a citizen told the wrong rule is worse off than one passed to a person)."""
+    rows = []
+    for d in dev:
+        fused, info = matcher.scores(d.q)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[:2]]
+        rows.append((d.expect, matcher.entries[order[0]].id, matcher.confidence(info, order[0]),
+                     float(fused[order[0]] - fused[order[1]])))
+    outside = [r for r in rows if r[0] is None]
+    inside = [r for r in rows if r[0] is not None]
+    best: tuple[float, Thresholds] | None = None
+    for score in np.arange(0.2, 0.95, 0.01):
+        for margin in np.arange(0.0, 1.5, 0.02):
+            ok = lambda r: r[2] >= score and r[3] >= margin  # noqa: E731
+            if sum(not ok(r) for r in outside) < off_topic_target * len(outside):
+                continue
+            cost = sum((not ok(r)) + 2 * (ok(r) and r[1] != r[0]) for r in inside)
+            if best is None or cost < best[0]:
+                best = (cost, Thresholds(min_score=round(float(score), 2), min_margin=round(float(margin), 2)))
+    return best[1] if best else matcher.thresholds

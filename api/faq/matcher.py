@@ -1,0 +1,289 @@
+"""The Chinese question matcher: an in-memory index over the FAQ, no database access.
+
+Words: jieba (its own Tokenizer instance, so the domain dictionary does not leak into other
+users of jieba) with every synonym and tag added as a word, then each word mapped to the first
+word of its synonym group. Character bigrams are a second, lower-weight field so that typos and
+odd segmentations still share something with the right entry.
+
+Scores: BM25 over questions and alternates (each one a document; an entry scores its best one)
+plus the answer at a lower weight. BM25 is written here rather than taken from rank_bm25
+because that library scores every document for every term in Python; postings as numpy arrays
+keep a question under a millisecond at 1,000 entries. An intent field (fee, time limit,
+materials ... from ``data/intents.txt``) tells apart the entries of one service. Optionally a
+semantic score (the multilingual Universal Sentence Encoder, offline on numpy) is added on the
+normalised lexical scale; on the dev set this linear fusion beat reciprocal-rank fusion.
+
+Confidence: the share of the question's IDF mass that the top entry covers, its cosine
+similarity when the encoder is on, and the fused-score margin over the runner-up; thresholds
+come from the dev set (``zsb faq-eval --calibrate``) and live in ``Thresholds``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import numpy as np
+
+DATA = Path(__file__).with_name("data")
+
+# Function words and question frames that say nothing about what is asked.
+STOPWORDS = frozenset("""
+的 了 吗 呢 吧 啊 呀 哦 嘛 么 是 在 有 我 你 他 她 它 我们 你们 要 想 能 会 可以 可 怎么 怎样 怎么办 如何 什么 哪 哪里 哪儿
+哪些 哪个 多少 几 为什么 为啥 啥 请问 一下 一个 这个 那个 这 那 和 与 及 或 还是 就 都 也 还 又 吗 么 不 没 没有 被 把 给
+对 从 到 让 用 去 来 上 下 里 中 个 该 需要 需不需要 要不要 能不能 可不可以 是不是 有没有 时候 现在 已经 自己 一 得 地 着 过
+请 谢谢 您 好 说 问 知道 办 办理 处理 弄 搞 做 应该 ? ？ ， , 。 . ! ！ 、 ： : ； ; “ ” " ' ( ) （ ） 《 》 - — ~ … 
+""".split())
+
+_SPACE = re.compile(r"\s+")
+_HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    service_code: str | None = None
+
+
+class Match(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    question: str
+    answer: str
+    score: float
+
+
+class Result(msgspec.Struct, frozen=True, kw_only=True):
+    matches: list[Match]
+    confident: bool
+    handoff: bool
+
+
+class Thresholds(msgspec.Struct, frozen=True, kw_only=True):
+    """Calibrated on the dev set; ``confident`` needs all of them."""
+
+    min_score: float = 0.5  # confidence of the top entry
+    min_margin: float = 0.0  # fused-score lead of the top entry over the runner-up
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, one space between words."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def load_synonyms(path: Path | None = None) -> list[list[str]]:
+    path = path or DATA / "synonyms.txt"
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words = [normalise(w) for w in line.split() if w.strip()]
+        if len(words) > 1 and not line.startswith("#"):
+            groups.append(words)
+    return groups
+
+
+def load_entries(path: Path) -> list[Entry]:
+    decoder = msgspec.json.Decoder(Entry)
+    raw = path.read_bytes().splitlines()
+    return [decoder.decode(_camel_to_snake(line)) for line in raw if line.strip()]
+
+
+def _camel_to_snake(line: bytes) -> bytes:
+    return line.replace(b'"serviceCode"', b'"service_code"')
+
+
+class Analyzer:
+    """Text -> canonical terms (jieba words with synonyms folded) and character bigrams."""
+
+    def __init__(self, synonym_groups: Sequence[Sequence[str]], extra_words: Iterable[str] = ()) -> None:
+        import jieba
+
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()  # load the main dictionary now, not on the first question
+        self.canonical: dict[str, str] = {}
+        for group in synonym_groups:
+            head = group[0]
+            for word in group:
+                self.canonical.setdefault(word, head)
+        for word in [*self.canonical, *extra_words]:
+            if len(word) > 1:
+                # A high frequency makes jieba keep the domain phrase whole ("网约车驾驶员证").
+                self.tokenizer.add_word(word, freq=2000)
+
+    def words(self, text: str) -> list[str]:
+        out = []
+        for word in self.tokenizer.lcut_for_search(normalise(text)):
+            word = word.strip()
+            if not word or word in STOPWORDS:
+                continue
+            out.append(self.canonical.get(word, word))
+        return out
+
+    @staticmethod
+    def bigrams(text: str) -> list[str]:
+        chars = [c for c in _HAN_OR_WORD.findall(normalise(text)) if c not in STOPWORDS]
+        return [a + b for a, b in zip(chars, chars[1:])]
+
+
+class _Field:
+    """One BM25 field: postings (term -> document indices and precomputed term weights)."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.n = len(docs)
+        lengths = np.array([len(d) for d in docs], dtype=np.float32)
+        avg = float(lengths.mean()) if self.n else 1.0
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(set(doc))
+        self.idf = {t: math.log(1 + (self.n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.max_idf = math.log(1 + (self.n + 0.5) / 0.5) if self.n else 1.0
+        postings: dict[str, tuple[list[int], list[float]]] = {}
+        for i, doc in enumerate(docs):
+            norm = k1 * (1 - b + b * lengths[i] / max(avg, 1e-6))
+            for term, tf in Counter(doc).items():
+                idx, w = postings.setdefault(term, ([], []))
+                idx.append(i)
+                w.append(self.idf[term] * tf * (k1 + 1) / (tf + norm))
+        self.postings = {t: (np.array(i, dtype=np.int32), np.array(w, dtype=np.float32))
+                         for t, (i, w) in postings.items()}
+
+    def scores(self, terms: Iterable[str]) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float32)
+        for term in set(terms):
+            posting = self.postings.get(term)
+            if posting is not None:
+                out[posting[0]] += posting[1]
+        return out
+
+
+class Weights(msgspec.Struct, frozen=True, kw_only=True):
+    """How the fields add up; chosen on the dev set (see bench/faq_eval.py and ``zsb faq-eval``)."""
+
+    question: float = 0.5  # best single question or alternate (BM25 on words)
+    question_grams: float = 0.3  # the same on character bigrams
+    entry: float = 0.5  # question, alternates and tags as one document (words + half bigrams)
+    answer: float = 0.1  # the answer: lower weight, it says much that is not asked
+    intent: float = 6.0  # per intent (fee, time limit, materials ...) shared with the question
+    semantic: float = 2.0  # cosine to the best question/alternate, on the normalised lexical scale
+    semantic_answer: float = 0.6  # share of the answer's cosine added to the semantic score
+
+
+class Intents:
+    """What a question asks about (fee, time limit, materials ...), whatever the matter."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.groups: list[tuple[str, tuple[str, ...]]] = []
+        for line in (path or DATA / "intents.txt").read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) > 1 and not line.startswith("#"):
+                self.groups.append((parts[0], tuple(normalise(w) for w in parts[1:])))
+
+    def of(self, text: str) -> frozenset[str]:
+        # Substrings, not jieba words: "几天能好" and "几天" must both find the time-limit intent.
+        text = normalise(text)
+        return frozenset(name for name, words in self.groups if any(w in text for w in words))
+
+
+class Matcher:
+    """Built once per knowledge-base version; ``ask`` is read-only and thread-safe."""
+
+    def __init__(self, entries: Sequence[Entry], analyzer: Analyzer, *, intents: Intents | None = None,
+                 encoder: Any = None, thresholds: Thresholds | None = None,
+                 weights: Weights | None = None) -> None:
+        self.entries = list(entries)
+        self.analyzer = analyzer
+        self.intents = intents or Intents()
+        self.encoder = encoder
+        self.thresholds = thresholds or Thresholds()
+        self.w = weights or Weights()
+        texts: list[str] = []
+        owner: list[int] = []
+        for i, e in enumerate(self.entries):
+            for text in (e.question, *e.alternates):
+                texts.append(text)
+                owner.append(i)
+        self.owner = np.array(owner, dtype=np.int32)
+        # Documents are grouped by entry, so an entry's best document is one reduceat away.
+        self.starts = np.searchsorted(self.owner, np.arange(len(self.entries))).astype(np.int64)
+        whole = [" ".join((e.question, *e.alternates, *e.tags)) for e in self.entries]
+        self.q_words = _Field([analyzer.words(t) for t in texts])
+        self.q_grams = _Field([analyzer.bigrams(t) for t in texts])
+        self.e_words = _Field([analyzer.words(t) for t in whole])
+        self.e_grams = _Field([analyzer.bigrams(t) for t in whole])
+        self.a_words = _Field([analyzer.words(e.answer) for e in self.entries])
+        self.entry_intents = [
+            frozenset().union(*(self.intents.of(t) for t in (e.question, *e.alternates, *e.tags)))
+            for e in self.entries
+        ]
+        self.entry_terms = [
+            frozenset(w for text in (e.question, *e.alternates, e.answer, *e.tags) for w in analyzer.words(text))
+            for e in self.entries
+        ]
+        self.vectors = self.answer_vectors = None
+        if encoder is not None and texts:
+            self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+            self.answer_vectors = np.asarray(encoder.encode([e.answer for e in self.entries]), dtype=np.float32)
+
+    def _by_entry(self, doc_scores: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(doc_scores, self.starts)
+
+    def scores(self, question: str) -> tuple[np.ndarray, dict[str, Any]]:
+        """Fused scores of every entry, and what the confidence needs."""
+        w = self.w
+        words = self.analyzer.words(question)
+        grams = self.analyzer.bigrams(question)
+        asked = self.intents.of(question)
+        lexical = (w.question * self._by_entry(self.q_words.scores(words))
+                   + w.question_grams * self._by_entry(self.q_grams.scores(grams))
+                   + w.entry * (self.e_words.scores(words) + 0.5 * self.e_grams.scores(grams))
+                   + w.answer * self.a_words.scores(words))
+        if asked:
+            lexical += w.intent * np.array([len(asked & e) for e in self.entry_intents], dtype=np.float32)
+        info: dict[str, Any] = {"words": words, "lexical": lexical}
+        top = float(lexical.max())
+        fused = lexical / top if top > 0 else lexical
+        if self.vectors is not None:
+            vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
+            semantic = self._by_entry(self.vectors @ vector)
+            info["semantic"] = semantic
+            fused = fused + w.semantic * (semantic + w.semantic_answer * (self.answer_vectors @ vector))
+        return fused, info
+
+    def coverage(self, words: list[str], entry: int) -> float:
+        """Share of the question's IDF mass found in the entry (unknown words weigh the most)."""
+        unique = set(words)
+        if not unique:
+            return 0.0
+        have = self.entry_terms[entry]
+        idf, rarest = self.q_words.idf, self.q_words.max_idf
+        total = sum(idf.get(t, rarest) for t in unique)
+        return sum(idf.get(t, 0.0) for t in unique if t in have) / total if total else 0.0
+
+    def confidence(self, info: dict[str, Any], entry: int) -> float:
+        """0..1: how much of the question the entry explains, and how alike they read."""
+        cov = self.coverage(info["words"], entry)
+        if "semantic" in info:
+            return 0.5 * cov + 0.5 * max(0.0, float(info["semantic"][entry]))
+        return cov
+
+    def ask(self, question: str, k: int = 3) -> Result:
+        if not self.entries or not normalise(question):
+            return Result(matches=[], confident=False, handoff=True)
+        fused, info = self.scores(question)
+        order = [int(i) for i in np.argsort(-fused, kind="stable")[: max(k, 2)]]
+        if not float(info["lexical"][order[0]]) and "semantic" not in info:
+            return Result(matches=[], confident=False, handoff=True)  # not one word in common
+        conf = [self.confidence(info, i) for i in order]
+        matches = [Match(id=self.entries[i].id, question=self.entries[i].question,
+                         answer=self.entries[i].answer, score=round(conf[j], 4))
+                   for j, i in enumerate(order[:k])]
+        margin = float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else float(fused[order[0]])
+        confident = conf[0] >= self.thresholds.min_score and margin >= self.thresholds.min_margin
+        return Result(matches=matches, confident=confident, handoff=not confident)
