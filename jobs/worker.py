@@ -5,18 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from arq import cron
+from arq.worker import func
 
 from api.db import create_pool
 from api.settings import Settings
-from jobs import maintenance, redis_settings
+from jobs import appointments, maintenance, redis_settings
+from jobs import notify as notify_jobs
+from notify import queue as notify_queue
+from notify.sms import sms_provider_for
 from wechat import gateway_for
+from wechat.messages import messages_for
 
 FUNCTIONS: list[Any] = [
     maintenance.purge_idempotency_keys,
+    # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
+    # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
+    func(notify_jobs.send_notification, keep_result=0, max_tries=1000),
+    func(notify_jobs.sweep_outbox, keep_result=0),
+    func(notify_jobs.poll_sms_receipts, keep_result=0),
+    appointments.mark_appointment_no_shows,
+    appointments.send_appointment_reminders,
+    appointments.fill_waitlist,
+    appointments.announce_exam_batches,
 ]
 
 CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
+    cron(notify_jobs.sweep_outbox, second={0}, run_at_startup=True, unique=True),
+    cron(notify_jobs.poll_sms_receipts, second={30}, run_at_startup=False, unique=True),
+    cron(appointments.mark_appointment_no_shows, minute=set(range(0, 60, 5)), second={10}, unique=True),
+    cron(appointments.send_appointment_reminders, minute={5}, second={20}, unique=True),
+    cron(appointments.fill_waitlist, second={40}, unique=True),
+    cron(appointments.announce_exam_batches, second={50}, unique=True),
 ]
 
 
@@ -26,6 +46,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["pool"] = await create_pool(settings.database_url or "", min_size=1, max_size=10,
                                     statement_cache_size=settings.db_statement_cache_size)
     ctx["wechat"] = gateway_for(settings)
+    ctx.setdefault("sms", sms_provider_for(settings))
+    ctx.setdefault("wechat_messages", messages_for(settings))
+    notify_queue.use_pool(ctx["redis"])  # rows written by jobs (e.g. an SMS fallback) are queued after commit
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

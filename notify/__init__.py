@@ -3,8 +3,10 @@
 ``await enqueue(conn, user_id=..., event="material_gap", params={...}, dedupe_key="gap:42",
 subject=("application", 42))`` writes one row per channel inside the caller's transaction; a
 repeated call with the same dedupe key does nothing. After commit only the row ids go to arq.
+``cancel_pending(conn, subject=("appointment", 7))`` stops what has not been sent yet;
+``record_subscriptions(conn, user_id=..., accepted=[...])`` records WeChat authorisations.
 """
 
-from notify.service import enqueue
+from notify.service import cancel_pending, enqueue, record_subscriptions
 
-__all__ = ["enqueue"]
+__all__ = ["cancel_pending", "enqueue", "record_subscriptions"]

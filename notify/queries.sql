@@ -6,3 +6,135 @@ INSERT INTO notifications (user_id, event, channel, params, dedupe_key, subject_
 VALUES (:user_id, :event, :channel, :params, :dedupe_key, :subject_type, :subject_id, :status, :not_before)
 ON CONFLICT (dedupe_key, channel) DO NOTHING
 RETURNING id;
+
+-- name: insert_outbox_row(user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status, not_before, urgent, expires_at, template_id, content)$
+-- A repeated dedupe key inserts nothing and returns no id: the caller's retry is harmless.
+INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
+                           not_before, urgent, expires_at, template_id, content, sent_at)
+VALUES (:user_id, :phone, :event, :channel, :params, :dedupe_key, :subject_type, :subject_id, :status,
+        :not_before, :urgent, :expires_at, :template_id, :content,
+        CASE WHEN :status = 'sent' THEN now() END)
+ON CONFLICT (dedupe_key, channel) DO NOTHING
+RETURNING id;
+
+-- name: use_subscription(user_id, template_id)$
+-- Atomic: two sends racing for the last authorisation cannot both get it.
+UPDATE wechat_subscriptions SET remaining = remaining - 1, updated_at = now()
+WHERE user_id = :user_id AND template_id = :template_id AND remaining > 0
+RETURNING remaining;
+
+-- name: add_subscriptions(user_id, template_ids, counts)!
+INSERT INTO wechat_subscriptions AS s (user_id, template_id, remaining, accepted_total)
+SELECT :user_id, t.template_id, t.n, t.n FROM unnest(:template_ids::text[], :counts::int[]) AS t(template_id, n)
+ON CONFLICT (user_id, template_id) DO UPDATE
+SET remaining = s.remaining + EXCLUDED.remaining, accepted_total = s.accepted_total + EXCLUDED.accepted_total,
+    updated_at = now();
+
+-- name: reject_subscriptions(user_id, template_ids)!
+INSERT INTO wechat_subscriptions AS s (user_id, template_id, rejected_at)
+SELECT :user_id, t, now() FROM unnest(:template_ids::text[]) AS t
+ON CONFLICT (user_id, template_id) DO UPDATE SET rejected_at = now(), updated_at = now();
+
+-- name: cancel_pending(subject_type, subject_id, events)$
+-- Only rows no worker has started on; an authorisation a cancelled WeChat row reserved is given back.
+WITH cancelled AS (
+    UPDATE notifications
+    SET status = 'cancelled', error = 'cancelled', done_at = now(), updated_at = now()
+    WHERE subject_type = :subject_type AND subject_id = :subject_id AND status IN ('created', 'queued')
+      AND (:events::text[] IS NULL OR event = ANY(:events::text[]))
+    RETURNING user_id, template_id
+), given_back AS (
+    UPDATE wechat_subscriptions s SET remaining = s.remaining + x.n, updated_at = now()
+    FROM (SELECT user_id, template_id, count(*)::int AS n FROM cancelled
+          WHERE template_id IS NOT NULL GROUP BY user_id, template_id) x
+    WHERE s.user_id = x.user_id AND s.template_id = x.template_id
+    RETURNING 1
+)
+SELECT count(*)::int FROM cancelled;
+
+-- name: claim(id, lease_seconds)^
+-- A worker takes a row only while it is due; a claim older than the lease belongs to a worker that
+-- died, and its attempt may have reached the provider, so the row is marked uncertain.
+UPDATE notifications n
+SET status = 'pending', attempts = n.attempts + 1, claimed_at = now(), updated_at = now(),
+    uncertain = n.uncertain OR n.status = 'pending'
+WHERE n.id = :id
+  AND ((n.status IN ('created', 'queued') AND n.not_before <= now())
+       OR (n.status = 'pending' AND n.claimed_at < now() - make_interval(secs => :lease_seconds)))
+RETURNING n.id, n.user_id, n.event, n.channel, n.params, n.status, n.urgent, n.expires_at, n.template_id,
+          n.attempts, n.uncertain, n.created_at, n.claimed_at, n.provider_ref,
+          coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone,
+          (SELECT openid FROM users WHERE id = n.user_id) AS to_openid;
+
+-- name: put_back(id, not_before, error, uncertain, count_attempt)$
+-- Not now: back to 'created' until not_before (quiet hours, a retry, a paused channel).
+UPDATE notifications
+SET status = 'created', not_before = :not_before, error = :error, uncertain = :uncertain, updated_at = now(),
+    attempts = CASE WHEN :count_attempt THEN attempts ELSE attempts - 1 END
+WHERE id = :id AND status = 'pending'
+RETURNING not_before;
+
+-- name: finish(id, status, provider_ref, provider_status, error, content, scrub_params)$
+UPDATE notifications
+SET status = :status, provider_ref = coalesce(:provider_ref, provider_ref), provider_status = :provider_status,
+    error = :error, content = coalesce(:content, content), uncertain = false, updated_at = now(),
+    sent_at = CASE WHEN :status IN ('sending', 'sent', 'delivered') THEN now() ELSE sent_at END,
+    done_at = CASE WHEN :status = 'sending' THEN NULL ELSE now() END,
+    params = CASE WHEN :scrub_params THEN params - 'code' ELSE params END
+WHERE id = :id AND status = 'pending'
+RETURNING id;
+
+-- name: fallback_row(id)$
+-- WeChat said the authorisation is used up (43101): the same message goes by SMS instead.
+INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id,
+                           status, not_before, urgent, expires_at)
+SELECT n.user_id, n.phone, n.event, 'sms', n.params, n.dedupe_key, n.subject_type, n.subject_id,
+       'created', now(), n.urgent, n.expires_at
+FROM notifications n JOIN users u ON u.id = n.user_id
+WHERE n.id = :id AND u.phone IS NOT NULL
+ON CONFLICT (dedupe_key, channel) DO NOTHING
+RETURNING id;
+
+-- name: spend_all_subscriptions(user_id, template_id)!
+UPDATE wechat_subscriptions SET remaining = 0, updated_at = now()
+WHERE user_id = :user_id AND template_id = :template_id;
+
+-- name: due_ids(lease_seconds, max_rows)
+-- For the sweeper: rows whose queue entry was lost, and claims of workers that died.
+SELECT id, not_before FROM notifications
+WHERE (status IN ('created', 'queued') AND not_before <= now() + interval '1 second')
+   OR (status = 'pending' AND claimed_at < now() - make_interval(secs => :lease_seconds))
+ORDER BY id
+LIMIT :max_rows;
+
+-- name: awaiting_receipt(max_rows)
+SELECT n.id, n.provider_ref, n.sent_at, n.created_at,
+       coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone
+FROM notifications n
+WHERE n.status = 'sending' AND n.channel = 'sms'
+ORDER BY n.sent_at
+LIMIT :max_rows;
+
+-- name: record_receipt(id, status, provider_status)$
+-- Only from 'sending': a late or repeated receipt cannot undo a final status.
+UPDATE notifications
+SET status = :status, provider_status = :provider_status, done_at = now(), updated_at = now()
+WHERE id = :id AND status = 'sending'
+RETURNING id;
+
+-- name: expire_sending(hours)$
+WITH expired AS (
+    UPDATE notifications
+    SET status = 'temporary_failure', error = 'no delivery receipt', done_at = now(), updated_at = now()
+    WHERE status = 'sending' AND sent_at < now() - make_interval(hours => :hours)
+    RETURNING 1
+)
+SELECT count(*)::int FROM expired;
+
+-- name: recent_outbox(max_rows)
+SELECT n.id, n.event, n.channel, n.status, n.content, n.error, n.attempts, n.provider_ref, n.created_at, n.sent_at,
+       coalesce(n.phone, u.phone) AS phone, u.openid, n.template_id
+FROM notifications n LEFT JOIN users u ON u.id = n.user_id
+WHERE n.channel <> 'inapp'
+ORDER BY n.created_at DESC, n.id DESC
+LIMIT :max_rows;

@@ -1,48 +1,142 @@
-"""The outbox: ``enqueue`` writes notification rows in the caller's transaction."""
+"""The outbox: rows are written in the caller's transaction, sent later by the worker.
+
+Every function here takes a connection first and runs named queries; the delivery pipeline
+(notify/delivery.py) calls the claim/finish functions in short transactions of its own.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
 import structlog
 
 from api.db import after_commit, load_queries
+from notify.render import inapp_text
 from notify.templates import EVENTS
 
 q = load_queries(__file__)
 log = structlog.get_logger("zsb.notify")
 
 
-async def enqueue(conn: Any, *, user_id: int, event: str, params: dict[str, Any], dedupe_key: str,
-                  subject: tuple[str, int] | None = None, not_before: datetime | None = None) -> list[int]:
-    """Write one outbox row per channel for this event; returns the ids of the new rows."""
-    spec = EVENTS[event]
-    contact = await q.user_contact(conn, user_id=user_id)
-    if contact is None:
-        return []
-    channels = ["inapp"]
-    if "wechat" in spec.channels and contact["openid"]:
-        channels.append("wechat")
-    if "sms" in spec.channels and contact["phone"] and ("wechat" not in channels or spec.sms_always):
-        channels.append("sms")
-    ids: list[int] = []
-    for channel in channels:
-        row_id = await q.insert_notification(
-            conn, user_id=user_id, event=event, channel=channel, params=params, dedupe_key=dedupe_key,
-            subject_type=subject[0] if subject else None, subject_id=subject[1] if subject else None,
-            status="sent" if channel == "inapp" else "created",
-            not_before=not_before or datetime.now(timezone.utc),
-        )
-        if row_id is not None and channel != "inapp":
-            ids.append(row_id)
+class UnknownEvent(KeyError):
+    """An event that notify/templates.py does not declare (a programming error, not user input)."""
+
+
+async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[str, Any], dedupe_key: str,
+                  subject: tuple[str, int] | None = None, not_before: datetime | None = None,
+                  phone: str | None = None, expires_at: datetime | None = None) -> list[int]:
+    """Write the outbox rows of this event in the caller's transaction; returns the ids to send.
+
+    In-app copy always (for a known user). WeChat when the user has an openid and an unused
+    authorisation for the event's template (used up here, atomically); SMS when a phone is known
+    and WeChat is not used, or always for events that go out by both. A repeated dedupe key
+    writes nothing. ``phone`` sends to a number without an account (login codes).
+    """
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise UnknownEvent(event)
+    openid, to_phone = None, phone
+    if user_id is not None:
+        contact = await q.user_contact(conn, user_id=user_id)
+        if contact is None:
+            return []
+        openid, to_phone = contact["openid"], phone or contact["phone"]
+    when = not_before or datetime.now(timezone.utc)
+    row = dict(user_id=user_id, phone=phone, event=event, params=params, dedupe_key=dedupe_key,
+               subject_type=subject[0] if subject else None, subject_id=subject[1] if subject else None,
+               not_before=when, urgent=spec.urgent, expires_at=expires_at, template_id=None, content=None)
+    if spec.inapp and user_id is not None:
+        first = await q.insert_outbox_row(conn, channel="inapp", status="sent",
+                                          **{**row, "content": inapp_text(spec, params)})
+        if first is None:
+            return []  # this event was enqueued before: nothing more to do
+    ids: list[tuple[int, datetime]] = []
+    use_wechat = ("wechat" in spec.channels and openid and spec.wechat_template and user_id is not None
+                  and await q.use_subscription(conn, user_id=user_id, template_id=spec.wechat_template) is not None)
+    if use_wechat:
+        row_id = await q.insert_outbox_row(conn, channel="wechat", status="created",
+                                           **{**row, "template_id": spec.wechat_template})
+        if row_id is not None:
+            ids.append((row_id, when))
+    if "sms" in spec.channels and to_phone and (not use_wechat or spec.sms_always):
+        row_id = await q.insert_outbox_row(conn, channel="sms", status="created", **row)
+        if row_id is not None:
+            ids.append((row_id, when))
     if ids:
-        after_commit(conn, lambda: _queue(conn, ids))
-    return ids
+        after_commit(conn, lambda: _queue(ids))
+    return [i for i, _ in ids]
 
 
-async def _queue(conn: Any, ids: list[int]) -> None:
+async def _queue(ids: list[tuple[int, datetime]]) -> None:
     """Hand the ids to arq; the sweeper re-queues anything that does not make it."""
     from notify.queue import queue_ids
 
     await queue_ids(ids)
+
+
+async def cancel_pending(conn: Any, *, subject: tuple[str, int], events: list[str] | None = None) -> int:
+    """Cancel the not-yet-sent messages about ``subject`` (all, or only ``events``) in the caller's
+    transaction. A worker re-reads the row before sending and sends nothing once it is cancelled."""
+    return await q.cancel_pending(conn, subject_type=subject[0], subject_id=subject[1], events=events)
+
+
+async def record_subscriptions(conn: Any, *, user_id: int, accepted: list[str], rejected: list[str] = []) -> None:
+    """Record WeChat subscribe answers: each accepted template id allows one more message."""
+    if accepted:
+        counts = Counter(accepted)
+        await q.add_subscriptions(conn, user_id=user_id, template_ids=list(counts), counts=list(counts.values()))
+    if rejected:
+        await q.reject_subscriptions(conn, user_id=user_id, template_ids=sorted(set(rejected)))
+
+
+# --- used by the delivery pipeline -------------------------------------------------------------
+
+async def claim(conn: Any, notification_id: int, *, lease_seconds: float) -> Any:
+    return await q.claim(conn, id=notification_id, lease_seconds=float(lease_seconds))
+
+
+async def put_back(conn: Any, notification_id: int, *, not_before: datetime, error: str | None = None,
+                   uncertain: bool = False, count_attempt: bool = True) -> Any:
+    return await q.put_back(conn, id=notification_id, not_before=not_before, error=error, uncertain=uncertain,
+                            count_attempt=count_attempt)
+
+
+async def finish(conn: Any, notification_id: int, *, status: str, provider_ref: str | None = None,
+                 provider_status: str | None = None, error: str | None = None, content: str | None = None,
+                 scrub_params: bool = False) -> bool:
+    return await q.finish(conn, id=notification_id, status=status, provider_ref=provider_ref,
+                          provider_status=provider_status, error=error, content=content,
+                          scrub_params=scrub_params) is not None
+
+
+async def fall_back_to_sms(conn: Any, notification_id: int, *, user_id: int, template_id: str) -> int | None:
+    """WeChat has no authorisation left for this template: note that, and send by SMS instead."""
+    await q.spend_all_subscriptions(conn, user_id=user_id, template_id=template_id)
+    new_id = await q.fallback_row(conn, id=notification_id)
+    if new_id is not None:
+        after_commit(conn, lambda: _queue([(new_id, datetime.now(timezone.utc))]))
+    return new_id
+
+
+async def due_ids(conn: Any, *, lease_seconds: float, max_rows: int = 5000) -> list[tuple[int, datetime]]:
+    rows = [r async for r in q.due_ids(conn, lease_seconds=float(lease_seconds), max_rows=max_rows)]
+    return [(r["id"], r["not_before"]) for r in rows]
+
+
+async def awaiting_receipt(conn: Any, *, max_rows: int = 500) -> list[Any]:
+    return [r async for r in q.awaiting_receipt(conn, max_rows=max_rows)]
+
+
+async def record_receipt(conn: Any, notification_id: int, *, status: str, provider_status: str) -> bool:
+    return await q.record_receipt(conn, id=notification_id, status=status,
+                                  provider_status=provider_status) is not None
+
+
+async def expire_sending(conn: Any, *, hours: int = 72) -> int:
+    return await q.expire_sending(conn, hours=hours)
+
+
+async def recent_outbox(conn: Any, *, max_rows: int = 100) -> list[Any]:
+    return [r async for r in q.recent_outbox(conn, max_rows=max_rows)]

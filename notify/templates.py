@@ -1,13 +1,35 @@
-"""The events the product sends, and on which channels.
+"""The events the product sends, on which channels, and what each message says.
 
-Each event names its channels; the SMS template code and parameter mapping, the WeChat
-subscribe template and its data mapping, and the in-app text live here too (rendered at send
-time from the stored params).
+Each event names its channels, the Aliyun SMS template code and which params fill its
+variables, the WeChat subscribe template and its data mapping, and the in-app text. Everything
+is rendered at send time from the params stored with the outbox row (see notify/render.py).
+
+Params other areas pass (all optional; a missing one renders as "-"): ``serviceName``,
+``publicNo``, ``reason``, ``result``, ``siteName``, ``slotTime`` (ISO 8601), ``date``,
+``trackingNo``, ``text``, ``taskTitle``, ``dueDate``, ``code`` (login codes only).
+
+The SMS template codes and WeChat template ids below are the ones registered for this product
+in the bureau's Aliyun SMS console and mini-program admin; a deployment with other ids edits
+them here (they are part of the message wording reviewed by the bureau, so they live in code).
 """
 
 from __future__ import annotations
 
 import msgspec
+
+# WeChat subscribe templates (one per kind of message the user can allow in the mini-program).
+TPL_PROGRESS = "tmpl-progress"        # 办件进度通知: thing1 事项, character_string2 编号, phrase3 状态, thing4 说明
+TPL_GAP = "tmpl-material-gap"         # 补正提醒: thing1 事项, character_string2 编号, thing3 需补正
+TPL_RESULT = "tmpl-result"            # 审批结果通知: thing1 事项, phrase2 结果, thing3 说明
+TPL_APPOINTMENT = "tmpl-appointment"  # 预约提醒: thing1 事项, thing2 地点, time3 时间, phrase4 状态
+TPL_EXAM = "tmpl-exam"                # 考试通知: thing1 考试, thing2 考场, time3 时间
+TPL_REPLY = "tmpl-helpdesk-reply"     # 客服回复: thing1 内容, time2 时间
+TPL_RATING = "tmpl-rating"            # 服务评价邀请: thing1 事项, thing2 说明
+TPL_TASK = "tmpl-task"                # 待办提醒: thing1 待办, date2 到期, phrase3 状态
+TPL_COMPLAINT = "tmpl-complaint"      # 投诉进度: character_string1 编号, phrase2 状态, thing3 说明
+
+TEMPLATE_IDS = (TPL_PROGRESS, TPL_GAP, TPL_RESULT, TPL_APPOINTMENT, TPL_EXAM, TPL_REPLY, TPL_RATING,
+                TPL_TASK, TPL_COMPLAINT)
 
 
 class EventSpec(msgspec.Struct, frozen=True):
@@ -15,29 +37,173 @@ class EventSpec(msgspec.Struct, frozen=True):
     inapp_title: str
     # When True, SMS goes out even when WeChat is used too (results: WeChat and SMS).
     sms_always: bool = False
+    # Urgent SMS go out during quiet hours (22:00–08:00 Asia/Shanghai); the rest wait for 08:00.
     urgent: bool = False
+    # In-app text, str.format over the params.
+    inapp_text: str = ""
+    # Aliyun template code and the params that fill its variables (variable name = param name).
+    sms_template: str = ""
+    sms_params: tuple[str, ...] = ()
+    # WeChat subscribe template and its data: (key, kind, param or a literal "=text").
+    wechat_template: str = ""
+    wechat_data: tuple[tuple[str, str, str], ...] = ()
+    wechat_page: str = "pages/index/index"
+    # An in-app copy in the user's inbox (a login code has none).
+    inapp: bool = True
+    # The rendered content is a secret (login codes): masked once sent outside the sandbox.
+    secret: bool = False
+
+
+def _progress(state: str) -> tuple[tuple[str, str, str], ...]:
+    return (("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
+            ("phrase3", "phrase", f"={state}"), ("thing4", "thing", "reason"))
 
 
 EVENTS: dict[str, EventSpec] = {
-    "login_code": EventSpec(("sms",), "登录验证码", urgent=True),
-    "application_submitted": EventSpec(("wechat", "sms"), "申请已提交"),
-    "application_accepted": EventSpec(("wechat", "sms"), "申请已受理"),
-    "material_gap": EventSpec(("wechat", "sms"), "材料补正提醒", sms_always=True),
-    "application_closed": EventSpec(("wechat", "sms"), "申请已终止", sms_always=True),
-    "approval_result": EventSpec(("wechat", "sms"), "审批结果通知", sms_always=True),
-    "licence_shipped": EventSpec(("wechat", "sms"), "证件已寄出"),
-    "exam_slot": EventSpec(("wechat", "sms"), "考试通知", sms_always=True),
-    "exam_result": EventSpec(("wechat", "sms"), "考试结果通知", sms_always=True),
-    "appointment_confirmed": EventSpec(("wechat", "sms"), "预约成功"),
-    "appointment_reminder": EventSpec(("wechat", "sms"), "预约提醒", sms_always=True),
-    "appointment_cancelled": EventSpec(("wechat", "sms"), "预约已取消"),
-    "waitlist_booked": EventSpec(("wechat", "sms"), "候补预约成功", sms_always=True),
-    "task_due_soon": EventSpec(("wechat", "sms"), "待办即将到期"),
-    "task_overdue": EventSpec(("wechat", "sms"), "待办已超期", sms_always=True),
-    "rating_invitation": EventSpec(("wechat",), "邀请您评价"),
-    "rating_follow_up": EventSpec(("wechat", "sms"), "差评回访"),
-    "helpdesk_reply": EventSpec(("wechat",), "客服回复"),
-    "complaint_received": EventSpec(("wechat", "sms"), "投诉已受理"),
-    "complaint_answered": EventSpec(("wechat", "sms"), "投诉已答复", sms_always=True),
-    "complaint_overdue": EventSpec(("wechat", "sms"), "投诉处理超期"),
+    "login_code": EventSpec(
+        ("sms",), "登录验证码", urgent=True, inapp=False, secret=True,
+        inapp_text="您的登录验证码为{code}，5分钟内有效，请勿泄露给他人。",
+        sms_template="SMS_480010001", sms_params=("code",)),
+    "application_submitted": EventSpec(
+        ("wechat", "sms"), "申请已提交",
+        inapp_text="您申请的{serviceName}已提交，办件编号{publicNo}，可在“我的办件”查看进度。",
+        sms_template="SMS_480010002", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已提交"), wechat_page="pages/applications/detail"),
+    "application_accepted": EventSpec(
+        ("wechat", "sms"), "申请已受理",
+        inapp_text="您申请的{serviceName}已受理，办件编号{publicNo}。",
+        sms_template="SMS_480010003", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已受理"), wechat_page="pages/applications/detail"),
+    "material_gap": EventSpec(
+        ("wechat", "sms"), "材料补正提醒", sms_always=True,
+        inapp_text="您申请的{serviceName}（{publicNo}）需要补正材料：{reason}。请在“我的办件”中一次补齐。",
+        sms_template="SMS_480010004", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_GAP,
+        wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
+                     ("thing3", "thing", "reason")),
+        wechat_page="pages/applications/detail"),
+    "application_closed": EventSpec(
+        ("wechat", "sms"), "申请已终止", sms_always=True,
+        inapp_text="您申请的{serviceName}（{publicNo}）已终止办理：{reason}。",
+        sms_template="SMS_480010005", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止"), wechat_page="pages/applications/detail"),
+    "approval_result": EventSpec(
+        ("wechat", "sms"), "审批结果通知", sms_always=True,
+        inapp_text="您申请的{serviceName}（{publicNo}）审批结果：{result}。{reason}",
+        sms_template="SMS_480010006", sms_params=("serviceName", "publicNo", "result"),
+        wechat_template=TPL_RESULT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("phrase2", "phrase", "result"),
+                     ("thing3", "thing", "reason")),
+        wechat_page="pages/applications/detail"),
+    "licence_shipped": EventSpec(
+        ("wechat", "sms"), "证件已寄出",
+        inapp_text="您的{serviceName}证件已由邮政EMS寄出，快递单号{trackingNo}。",
+        sms_template="SMS_480010007", sms_params=("serviceName", "trackingNo"),
+        wechat_template=TPL_PROGRESS,
+        wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "trackingNo"),
+                     ("phrase3", "phrase", "=已寄出"), ("thing4", "thing", "=邮政EMS寄送")),
+        wechat_page="pages/licences/index"),
+    "exam_slot": EventSpec(
+        ("wechat", "sms"), "考试通知", sms_always=True,
+        inapp_text="您的{serviceName}考试安排在{slotTime}，考场：{siteName}。请携带身份证原件提前30分钟到场签到。",
+        sms_template="SMS_480010008", sms_params=("serviceName", "slotTime", "siteName"),
+        wechat_template=TPL_EXAM,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"), ("time3", "time", "slotTime")),
+        wechat_page="pages/appointments/index"),
+    "exam_result": EventSpec(
+        ("wechat", "sms"), "考试结果通知", sms_always=True,
+        inapp_text="您的{serviceName}考试结果：{result}。{reason}",
+        sms_template="SMS_480010009", sms_params=("serviceName", "result"),
+        wechat_template=TPL_RESULT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("phrase2", "phrase", "result"), ("thing3", "thing", "reason")),
+        wechat_page="pages/appointments/index"),
+    "appointment_confirmed": EventSpec(
+        ("wechat", "sms"), "预约成功",
+        inapp_text="您已预约{serviceName}，时间{slotTime}，地点{siteName}。",
+        sms_template="SMS_480010010", sms_params=("serviceName", "slotTime", "siteName"),
+        wechat_template=TPL_APPOINTMENT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
+                     ("time3", "time", "slotTime"), ("phrase4", "phrase", "=预约成功")),
+        wechat_page="pages/appointments/index"),
+    "appointment_reminder": EventSpec(
+        ("wechat", "sms"), "预约提醒", sms_always=True,
+        inapp_text="提醒：您预约的{serviceName}在{slotTime}，地点{siteName}，请携带所需材料按时到场。",
+        sms_template="SMS_480010011", sms_params=("serviceName", "slotTime", "siteName"),
+        wechat_template=TPL_APPOINTMENT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
+                     ("time3", "time", "slotTime"), ("phrase4", "phrase", "=明日办理")),
+        wechat_page="pages/appointments/index"),
+    "appointment_cancelled": EventSpec(
+        ("wechat", "sms"), "预约已取消",
+        inapp_text="您预约的{serviceName}（{slotTime}）已取消。{reason}",
+        sms_template="SMS_480010012", sms_params=("serviceName", "slotTime"),
+        wechat_template=TPL_APPOINTMENT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
+                     ("time3", "time", "slotTime"), ("phrase4", "phrase", "=已取消")),
+        wechat_page="pages/appointments/index"),
+    "waitlist_booked": EventSpec(
+        ("wechat", "sms"), "候补预约成功", sms_always=True,
+        inapp_text="您登记候补的{serviceName}已为您预约成功：{slotTime}，地点{siteName}。不需要请及时取消。",
+        sms_template="SMS_480010013", sms_params=("serviceName", "slotTime", "siteName"),
+        wechat_template=TPL_APPOINTMENT,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
+                     ("time3", "time", "slotTime"), ("phrase4", "phrase", "=候补成功")),
+        wechat_page="pages/appointments/index"),
+    "task_due_soon": EventSpec(
+        ("wechat", "sms"), "待办即将到期",
+        inapp_text="待办“{taskTitle}”将于{dueDate}到期，请及时处理。",
+        sms_template="SMS_480010014", sms_params=("taskTitle", "dueDate"),
+        wechat_template=TPL_TASK,
+        wechat_data=(("thing1", "thing", "taskTitle"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=即将到期")),
+        wechat_page="pages/staff/tasks"),
+    "task_overdue": EventSpec(
+        ("wechat", "sms"), "待办已超期", sms_always=True,
+        inapp_text="待办“{taskTitle}”已于{dueDate}超期，请尽快处理。",
+        sms_template="SMS_480010015", sms_params=("taskTitle", "dueDate"),
+        wechat_template=TPL_TASK,
+        wechat_data=(("thing1", "thing", "taskTitle"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=已超期")),
+        wechat_page="pages/staff/tasks"),
+    "rating_invitation": EventSpec(
+        ("wechat",), "邀请您评价",
+        inapp_text="您办理的{serviceName}已办结，欢迎对本次服务作出评价。",
+        wechat_template=TPL_RATING,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "=欢迎评价本次服务")),
+        wechat_page="pages/ratings/new"),
+    "rating_follow_up": EventSpec(
+        ("wechat", "sms"), "差评回访",
+        inapp_text="关于您对{serviceName}的评价，我们已回访处理：{text}",
+        sms_template="SMS_480010016", sms_params=("serviceName",),
+        wechat_template=TPL_RATING,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "text")),
+        wechat_page="pages/ratings/index"),
+    "helpdesk_reply": EventSpec(
+        ("wechat",), "客服回复",
+        inapp_text="客服回复：{text}",
+        wechat_template=TPL_REPLY,
+        wechat_data=(("thing1", "thing", "text"), ("time2", "time", "=now")),
+        wechat_page="pages/chat/index"),
+    "complaint_received": EventSpec(
+        ("wechat", "sms"), "投诉已受理",
+        inapp_text="您的投诉建议（{publicNo}）已受理，我们将在规定时限内答复。",
+        sms_template="SMS_480010017", sms_params=("publicNo",),
+        wechat_template=TPL_COMPLAINT,
+        wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已受理"),
+                     ("thing3", "thing", "=将在规定时限内答复")),
+        wechat_page="pages/complaints/index"),
+    "complaint_answered": EventSpec(
+        ("wechat", "sms"), "投诉已答复", sms_always=True,
+        inapp_text="您的投诉建议（{publicNo}）已答复：{text}",
+        sms_template="SMS_480010018", sms_params=("publicNo",),
+        wechat_template=TPL_COMPLAINT,
+        wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已答复"),
+                     ("thing3", "thing", "text")),
+        wechat_page="pages/complaints/index"),
+    "complaint_overdue": EventSpec(
+        ("wechat", "sms"), "投诉处理超期",
+        inapp_text="投诉建议（{publicNo}）已超过答复时限，请尽快处理。",
+        sms_template="SMS_480010019", sms_params=("publicNo",),
+        wechat_template=TPL_COMPLAINT,
+        wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已超期"),
+                     ("thing3", "thing", "=请尽快处理")),
+        wechat_page="pages/staff/complaints"),
 }

@@ -27,6 +27,7 @@ from api.app import create_app
 from api.migrate import migrate
 from api.seed import seed
 from api.settings import Settings
+from tests.fakes.aliyun import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyun
 from tests.fakes.wechat import FakeWeChat
 
 # The SDKs would send loopback traffic through a proxy (SDK-NOTES): never in tests.
@@ -111,6 +112,29 @@ def fake_wechat() -> Iterator[FakeWeChat]:
 def wechat(fake_wechat: FakeWeChat) -> FakeWeChat:
     fake_wechat.reset()
     return fake_wechat
+
+
+@pytest.fixture(scope="session")
+def fake_aliyun_server() -> Iterator[FakeAliyun]:
+    server = FakeAliyun()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def fake_aliyun(fake_aliyun_server: FakeAliyun) -> FakeAliyun:
+    """The fake Aliyun SMS API, emptied for each test."""
+    fake_aliyun_server.reset()
+    return fake_aliyun_server
+
+
+def live_sms_settings(settings: Settings, fake: FakeAliyun, **more: Any) -> Settings:
+    """The same settings with the real Aliyun SDK pointed at the fake (signatures checked)."""
+    values = dict(sms_provider="aliyun", aliyun_access_key_id=ACCESS_KEY_ID,
+                  aliyun_access_key_secret=ACCESS_KEY_SECRET, aliyun_sms_endpoint=fake.host,
+                  aliyun_sms_protocol="http")
+    values.update(more)
+    return msgspec.structs.replace(settings, **values)
 
 
 @pytest.fixture

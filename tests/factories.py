@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth import service as auth
+from api.settings import Settings
 
 STAFF_PASSWORD = "staff-password-2026"
 
@@ -32,3 +33,48 @@ async def staff(client: Any, db: Any, *, phone: str, roles: list[str], steps: li
     body = res.json()
     body["headers"] = bearer(body["accessToken"])
     return body
+
+
+async def run_jobs(settings: Settings, **ctx: Any) -> None:
+    """Drain the job queue with a real arq worker on the test's Redis and database.
+
+    First sweeps the outbox (rows written outside a request, e.g. through the ``db`` fixture,
+    were never queued), then runs the real job functions until no job is due and none is running.
+    Jobs deferred to later (a retry with backoff, quiet hours) stay queued. Quiet hours are off
+    unless a test passes ``quiet_hours=(22, 8)`` and a ``clock``; ``ctx`` may also replace
+    providers (``sms``, ``wechat_messages``) or ``notify_lease_seconds``.
+    """
+    import asyncio
+    import uuid
+
+    from arq import create_pool
+    from arq.constants import default_queue_name
+    from arq.utils import timestamp_ms
+    from arq.worker import Worker
+
+    from jobs import redis_settings
+    from jobs.worker import worker_settings
+    from notify import queue as notify_queue
+
+    previous = notify_queue._pool
+    arq = await create_pool(redis_settings(settings.redis_url or ""))
+    await arq.enqueue_job("sweep_outbox", _job_id=f"sweep:{uuid.uuid4().hex}")
+    worker = Worker(**worker_settings(settings, burst=False, ctx={"settings": settings, "quiet_hours": None, **ctx},
+                                      handle_signals=False, poll_delay=0.02, cron_jobs=[],
+                                      job_completion_wait=0))
+    main = asyncio.create_task(worker.main())
+    try:
+        idle = 0
+        while idle < 3:  # three quiet looks in a row: nothing due, nothing running
+            await asyncio.sleep(0.05)
+            if main.done():
+                main.result()  # start-up failed: raise it
+            due = await arq.zcount(default_queue_name, "-inf", timestamp_ms())
+            running = any(not t.done() for t in worker.tasks.values())
+            idle = idle + 1 if due == 0 and not running else 0
+    finally:
+        main.cancel()
+        await asyncio.gather(main, return_exceptions=True)
+        await worker.close()
+        await arq.aclose()
+        notify_queue.use_pool(previous)

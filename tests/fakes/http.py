@@ -22,6 +22,7 @@ class FakeRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    raw_query: str = ""  # as sent, blank values included (signature checks need them)
 
     def json(self) -> Any:
         return json.loads(self.body or b"{}")
@@ -59,6 +60,7 @@ class FakeServer:
                     query={k: v[-1] for k, v in parse_qs(parts.query).items()},
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
+                    raw_query=parts.query,
                 )
                 with fake.lock:
                     fake.requests.append(request)

@@ -1,0 +1,20 @@
+"""Notification jobs: send one outbox row, sweep the outbox, poll SMS receipts, purge codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notify import delivery
+
+
+async def send_notification(ctx: dict[str, Any], notification_id: int) -> str:
+    """Idempotent: re-reads the row and does nothing unless it is still due."""
+    return await delivery.send_notification(ctx, notification_id)
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    return await delivery.sweep(ctx)
+
+
+async def poll_sms_receipts(ctx: dict[str, Any]) -> int:
+    return await delivery.poll_receipts(ctx)

@@ -1,0 +1,245 @@
+"""Sending one outbox row: re-read it, decide, call the provider, record the outcome.
+
+The shape follows GOV.UK Notify's send_to_providers: the row is claimed in one short
+transaction, the provider is called with no connection held, the outcome is recorded in
+another. What Notify lacks we add: SendSms is not idempotent, so when an earlier attempt may
+have reached Aliyun (a timeout, a worker killed mid-call) we look for our OutId with
+QuerySendDetails before sending again. That makes a SIGKILL at any point lose nothing and send
+nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import anyio.to_thread
+import structlog
+from arq import Retry
+from prometheus_client import Counter
+
+from api.db import transaction
+from notify import service
+from notify.render import SHANGHAI, inapp_text, sms_params, wechat_data
+from notify.sms import SendResult
+from notify.templates import EVENTS, EventSpec
+
+log = structlog.get_logger("zsb.notify")
+
+MAX_ATTEMPTS = 10
+PAUSE_KEY = "zsb:notify:sms:paused"
+QUIET_HOURS = (22, 8)  # Asia/Shanghai: 22:00–08:00 non-urgent SMS wait
+LATER_SECONDS = 3600.0  # isv.BUSINESS_LIMIT_CONTROL: the number's frequency quota
+PAUSE_SECONDS = 600.0
+# After a timeout the next attempt waits at least this long, giving QuerySendDetails time to see
+# a message that did reach Aliyun.
+UNCERTAIN_MIN_DELAY = 30.0
+
+SENT = Counter("zsb_notifications_sent_total", "Messages handed to a provider", ["channel", "provider"])
+FAILED = Counter("zsb_notifications_failed_total", "Messages that failed for good", ["channel", "code"])
+PAUSED = Counter("zsb_sms_channel_paused_total", "SMS channel paused for a configuration or account error",
+                 ["code"])
+
+
+def default_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def quiet_until(now: datetime, hours: tuple[int, int] | None = QUIET_HOURS) -> datetime | None:
+    """The end of the quiet hours when ``now`` falls inside them, else None."""
+    if hours is None:
+        return None
+    start, end = hours
+    local = now.astimezone(SHANGHAI)
+    if local.hour >= start:
+        return datetime.combine(local.date() + timedelta(days=1), time(end), SHANGHAI)
+    if local.hour < end:
+        return datetime.combine(local.date(), time(end), SHANGHAI)
+    return None
+
+
+def backoff(attempts: int) -> float:
+    return float(min(15 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def _send_dates(row: Any, now: datetime) -> list[date]:
+    """The Shanghai dates an earlier attempt of this row may have been sent on."""
+    first = (row["claimed_at"] or row["created_at"]).astimezone(SHANGHAI).date()
+    days = sorted({first, row["created_at"].astimezone(SHANGHAI).date(), now.astimezone(SHANGHAI).date()})
+    return days
+
+
+class Retrying(Exception):
+    """Internal: the row went back to the queue for later."""
+
+
+async def send_notification(ctx: dict[str, Any], notification_id: int) -> str:
+    clock: Callable[[], datetime] = ctx.get("clock") or default_clock
+    pool = ctx["pool"]
+    async with transaction(pool) as conn:
+        row = await service.claim(conn, notification_id, lease_seconds=ctx.get("notify_lease_seconds", 60))
+    if row is None:
+        return "not_due"  # sent, cancelled, claimed by a live worker, or due later
+    now = clock()
+    spec = EVENTS.get(row["event"])
+    if spec is None:
+        return await _finish(pool, row, status="failed", error="unknown event")
+    if row["expires_at"] is not None and row["expires_at"] <= now:
+        return await _finish(pool, row, status="cancelled", error="expired")
+    if row["channel"] == "sms":
+        return await _send_sms(ctx, pool, row, spec, now)
+    if row["channel"] == "wechat":
+        return await _send_wechat(ctx, pool, row, spec, now)
+    return await _finish(pool, row, status="sent")
+
+
+async def _finish(pool: Any, row: Any, **outcome: Any) -> str:
+    async with transaction(pool) as conn:
+        await service.finish(conn, row["id"], **outcome)
+    if outcome["status"] in ("failed", "temporary_failure"):
+        FAILED.labels(row["channel"], outcome.get("error") or "").inc()
+    return outcome["status"]
+
+
+async def _later(pool: Any, row: Any, *, seconds: float, now: datetime, error: str, uncertain: bool = False,
+                 count_attempt: bool = True) -> str:
+    """Put the row back for later, or give up for good after MAX_ATTEMPTS."""
+    if count_attempt and row["attempts"] >= MAX_ATTEMPTS:
+        return await _finish(pool, row, status="temporary_failure", error=error)
+    not_before = now + timedelta(seconds=seconds)
+    if row["expires_at"] is not None and not_before >= row["expires_at"]:
+        return await _finish(pool, row, status="failed", error=f"{error}; expired before a retry")
+    async with transaction(pool) as conn:
+        await service.put_back(conn, row["id"], not_before=not_before, error=error, uncertain=uncertain,
+                               count_attempt=count_attempt)
+    raise Retry(defer=max(seconds, 0.0))
+
+
+async def _send_sms(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec, now: datetime) -> str:
+    if not row["urgent"]:
+        until = quiet_until(now, ctx.get("quiet_hours", QUIET_HOURS))
+        if until is not None:
+            return await _later(pool, row, seconds=(until - now).total_seconds(), now=now, error="quiet hours",
+                                uncertain=row["uncertain"], count_attempt=False)
+    phone = row["to_phone"]
+    if not phone or not spec.sms_template:
+        return await _finish(pool, row, status="failed", error="no phone number or no SMS template")
+    redis = ctx["redis"]
+    paused = await redis.pttl(PAUSE_KEY)
+    if paused and paused > 0:
+        return await _later(pool, row, seconds=paused / 1000, now=now, error="sms channel paused",
+                            uncertain=row["uncertain"], count_attempt=False)
+    provider = ctx["sms"]
+    out_id = str(row["id"])
+    params = sms_params(spec, row["params"])
+    content = inapp_text(spec, row["params"])
+    if spec.secret and provider.name != "sandbox":
+        content = content.replace(str(row["params"].get("code", "")) or "\0", "******")
+    if row["uncertain"]:
+        # An earlier attempt may have reached Aliyun: never send twice, look for our OutId first.
+        try:
+            found = await anyio.to_thread.run_sync(
+                lambda: provider.find(phone=phone, out_id=out_id, dates=_send_dates(row, now)))
+        except LookupError as exc:
+            return await _later(pool, row, seconds=backoff(row["attempts"]), now=now,
+                                error=f"query before resend failed: {exc}", uncertain=True)
+        if found is not None:
+            status = {3: "delivered", 2: "failed"}.get(found.send_status, "sending")
+            return await _finish(pool, row, status=status, provider_status=found.err_code or None,
+                                 content=content, scrub_params=spec.secret)
+    result: SendResult = await anyio.to_thread.run_sync(
+        lambda: provider.send(phone=phone, template=spec.sms_template, params=params, out_id=out_id))
+    if result.verdict == "accepted":
+        SENT.labels("sms", provider.name).inc()
+        # The sandbox has no receipts to wait for: what it accepts counts as delivered.
+        status = "delivered" if provider.name == "sandbox" else "sending"
+        return await _finish(pool, row, status=status, provider_ref=result.biz_id, provider_status=result.code,
+                             content=content, scrub_params=spec.secret)
+    error = f"{result.code}: {result.message}"[:500]
+    if result.verdict == "failed":
+        return await _finish(pool, row, status="failed", provider_status=result.code, error=error)
+    if result.verdict == "retry_later":
+        return await _later(pool, row, seconds=LATER_SECONDS, now=now, error=error)
+    if result.verdict == "pause":
+        seconds = ctx.get("sms_pause_seconds", PAUSE_SECONDS)
+        # One flag for every worker: until it expires nobody calls Aliyun, so no retry storm.
+        if await redis.set(PAUSE_KEY, result.code, px=int(seconds * 1000), nx=True):
+            PAUSED.labels(result.code).inc()
+            log.error("sms_channel_paused", code=result.code, message=result.message, seconds=seconds,
+                      alert=True)
+        return await _later(pool, row, seconds=seconds, now=now, error=error, count_attempt=False)
+    delay = backoff(row["attempts"])
+    if result.uncertain:
+        delay = max(delay, ctx.get("uncertain_min_delay", UNCERTAIN_MIN_DELAY))
+    return await _later(pool, row, seconds=delay, now=now, error=error, uncertain=result.uncertain)
+
+
+async def _send_wechat(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec, now: datetime) -> str:
+    openid = row["to_openid"]
+    if not openid:
+        return await _fall_back(pool, row, reason="no openid")
+    sender = ctx["wechat_messages"]
+    data = wechat_data(spec, row["params"], now)
+    result = await anyio.to_thread.run_sync(
+        lambda: sender.send_subscribe(openid=openid, template_id=row["template_id"] or spec.wechat_template,
+                                      data=data, page=spec.wechat_page))
+    if result.verdict == "sent":
+        SENT.labels("wechat", sender.name).inc()
+        return await _finish(pool, row, status="sent", provider_ref=result.msgid, provider_status="0",
+                             content=inapp_text(spec, row["params"]))
+    if result.verdict == "no_authorisation":
+        return await _fall_back(pool, row, reason=f"{result.errcode}: {result.errmsg}")
+    error = f"{result.errcode}: {result.errmsg}"[:500]
+    if result.verdict == "failed":
+        return await _finish(pool, row, status="failed", provider_status=str(result.errcode), error=error)
+    return await _later(pool, row, seconds=backoff(row["attempts"]), now=now, error=error)
+
+
+async def _fall_back(pool: Any, row: Any, *, reason: str) -> str:
+    async with transaction(pool) as conn:
+        await service.finish(conn, row["id"], status="failed", provider_status="43101", error=reason)
+        if row["user_id"] is not None and row["template_id"]:
+            await service.fall_back_to_sms(conn, row["id"], user_id=row["user_id"], template_id=row["template_id"])
+    return "fallback"
+
+
+async def sweep(ctx: dict[str, Any]) -> int:
+    """Re-queue rows whose queue entry was lost and claims of workers that died."""
+    from notify.queue import queue_ids
+
+    async with transaction(ctx["pool"]) as conn:
+        ids = await service.due_ids(conn, lease_seconds=ctx.get("notify_lease_seconds", 60))
+    await queue_ids(ids, pool=ctx["redis"])
+    return len(ids)
+
+
+async def poll_receipts(ctx: dict[str, Any]) -> int:
+    """Ask Aliyun what became of messages still 'sending'; give up on them after 72 hours."""
+    provider = ctx["sms"]
+    clock: Callable[[], datetime] = ctx.get("clock") or default_clock
+    now = clock()
+    async with transaction(ctx["pool"]) as conn:
+        rows = await service.awaiting_receipt(conn)
+    updated = 0
+    for row in rows:
+        if not row["to_phone"]:
+            continue
+        dates = sorted({row["sent_at"].astimezone(SHANGHAI).date(), row["created_at"].astimezone(SHANGHAI).date()})
+        try:
+            found = await anyio.to_thread.run_sync(
+                lambda: provider.find(phone=row["to_phone"], out_id=str(row["id"]), dates=dates,
+                                      biz_id=row["provider_ref"]))
+        except LookupError:
+            continue  # Aliyun cannot answer now; the next poll asks again
+        if found is None or found.send_status not in (2, 3):
+            continue
+        async with transaction(ctx["pool"]) as conn:
+            if await service.record_receipt(conn, row["id"], status="delivered" if found.send_status == 3 else "failed",
+                                            provider_status=found.err_code or None):
+                updated += 1
+    async with transaction(ctx["pool"]) as conn:
+        expired = await service.expire_sending(conn, hours=72)
+    if expired:
+        log.warning("sms_receipts_missing", count=expired, now=now.isoformat())
+    return updated
