@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from api.auth import service as auth
+from api.catalogue.service import seed_catalogue
 from api.settings import Settings
 
 Seeder = Callable[[Any, Settings], Awaitable[None]]
@@ -31,6 +32,7 @@ async def seed_demo_staff(conn: Any, settings: Settings) -> None:
 
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
+    seed_catalogue,
 ]
 
 

@@ -1,0 +1,128 @@
+-- name: insert_application(applicant_id, service_code, answers, form, is_instant, promised_days)^
+INSERT INTO applications (applicant_id, service_code, answers, form, is_instant, promised_days)
+VALUES (:applicant_id, :service_code, :answers, :form, :is_instant, :promised_days)
+RETURNING *;
+
+-- name: get_application(id)^
+SELECT a.*, s.name AS service_name, s.auto_decide, s.is_bundle
+FROM applications a JOIN services s ON s.code = a.service_code WHERE a.id = :id;
+
+-- name: lock_application(id)^
+SELECT * FROM applications WHERE id = :id FOR UPDATE;
+
+-- name: get_by_public_no(public_no)^
+SELECT a.id, a.public_no, a.status, a.service_code, a.submitted_at, a.accepted_at, a.decided_at, a.due_on,
+       a.supplement_due_on, a.is_instant, s.name AS service_name
+FROM applications a JOIN services s ON s.code = a.service_code WHERE a.public_no = :public_no;
+
+-- name: list_mine(applicant_id)
+SELECT a.id, a.public_no, a.status, a.service_code, s.name AS service_name, a.created_at, a.submitted_at,
+       a.due_on, a.supplement_due_on
+FROM applications a JOIN services s ON s.code = a.service_code
+WHERE a.applicant_id = :applicant_id ORDER BY a.id DESC LIMIT 200;
+
+-- name: update_draft(id, answers, form, is_instant, promised_days)^
+UPDATE applications SET answers = :answers, form = :form, is_instant = :is_instant,
+                        promised_days = :promised_days, updated_at = now()
+WHERE id = :id AND status IN ('draft', 'needs_supplement')
+RETURNING *;
+
+-- name: set_status(id, to_status, from_statuses, public_no, due_on, paused_on, supplement_due_on, resume_status)^
+-- The conditional update: of two concurrent transitions only one finds the row in an allowed
+-- status; the trigger refuses anything not in application_transitions even so.
+UPDATE applications SET
+    status = :to_status,
+    public_no = coalesce(public_no, :public_no),
+    submitted_at = CASE WHEN :to_status = 'submitted' THEN coalesce(submitted_at, now()) ELSE submitted_at END,
+    accepted_at = CASE WHEN :to_status = 'accepted' THEN coalesce(accepted_at, now()) ELSE accepted_at END,
+    decided_at = CASE WHEN :to_status IN ('approved', 'rejected') THEN now() ELSE NULL END,
+    due_on = :due_on,
+    paused_on = :paused_on,
+    supplement_due_on = :supplement_due_on,
+    resume_status = :resume_status,
+    updated_at = now()
+WHERE id = :id AND status = ANY(:from_statuses)
+RETURNING *;
+
+-- name: insert_event(application_id, kind, actor_id, from_status, to_status, note, data)^
+INSERT INTO application_events (application_id, kind, actor_id, from_status, to_status, note, data)
+VALUES (:application_id, :kind, :actor_id, :from_status, :to_status, :note, :data)
+RETURNING *;
+
+-- name: events(application_id)
+SELECT id, kind, actor_id, from_status, to_status, note, data, created_at
+FROM application_events WHERE application_id = :application_id ORDER BY id;
+
+-- name: next_public_no(day)$
+INSERT INTO public_no_counters (day, last) VALUES (:day, 1)
+ON CONFLICT (day) DO UPDATE SET last = public_no_counters.last + 1
+RETURNING last;
+
+-- name: insert_gap_notice(application_id, gaps, raised_by, from_status, due_on)^
+INSERT INTO gap_notices (application_id, gaps, raised_by, from_status, due_on)
+VALUES (:application_id, :gaps, :raised_by, :from_status, :due_on)
+RETURNING *;
+
+-- name: open_gap_notice(application_id)^
+SELECT * FROM gap_notices WHERE application_id = :application_id AND resolved_at IS NULL;
+
+-- name: gap_notices(application_id)
+SELECT * FROM gap_notices WHERE application_id = :application_id ORDER BY id;
+
+-- name: resolve_gap_notice(application_id, outcome)!
+UPDATE gap_notices SET resolved_at = now(), outcome = :outcome
+WHERE application_id = :application_id AND resolved_at IS NULL;
+
+-- name: due_for_closing(today)
+SELECT id FROM applications WHERE status = 'needs_supplement' AND supplement_due_on < :today ORDER BY id;
+
+-- name: insert_licence(holder_id, type, name, number, valid_from, valid_until, application_id, data)^
+INSERT INTO licences (holder_id, type, name, number, valid_from, valid_until, application_id, data)
+VALUES (:holder_id, :type, :name, :number, :valid_from, :valid_until, :application_id, :data)
+ON CONFLICT (application_id, type) DO NOTHING
+RETURNING *;
+
+-- name: licences_of_application(application_id)
+SELECT * FROM licences WHERE application_id = :application_id ORDER BY id;
+
+-- name: licences_of_holder(holder_id)
+SELECT * FROM licences WHERE holder_id = :holder_id ORDER BY issued_at DESC, id DESC;
+
+-- name: insert_trip(user_id, application_id, kind, source_type, source_id)^
+INSERT INTO trips (user_id, application_id, kind, source_type, source_id)
+VALUES (:user_id, :application_id, :kind, :source_type, :source_id)
+ON CONFLICT (source_type, source_id, kind) DO NOTHING
+RETURNING *;
+
+-- name: materials(application_id)
+SELECT * FROM application_materials WHERE application_id = :application_id ORDER BY material_code;
+
+-- name: get_material(application_id, material_code)^
+SELECT * FROM application_materials WHERE application_id = :application_id AND material_code = :material_code;
+
+-- name: upsert_material_slot(application_id, material_code, name, required, exempt_licence_id)!
+-- Keeps an uploaded file; a slot that becomes exempt drops nothing because exempt slots never
+-- hold a file (the CHECK refuses both).
+INSERT INTO application_materials (application_id, material_code, name, required, exempt_licence_id)
+VALUES (:application_id, :material_code, :name, :required, :exempt_licence_id)
+ON CONFLICT (application_id, material_code) DO UPDATE
+SET name = EXCLUDED.name, required = EXCLUDED.required,
+    exempt_licence_id = CASE WHEN application_materials.storage_key IS NULL THEN EXCLUDED.exempt_licence_id END;
+
+-- name: drop_material_slots(application_id, keep)
+-- Materials that no longer apply to the answers; returns the files to delete after commit.
+DELETE FROM application_materials
+WHERE application_id = :application_id AND NOT (material_code = ANY(:keep))
+RETURNING storage_key;
+
+-- name: store_material(application_id, material_code, storage_key, content_type, size_bytes, sha256, original_name)^
+-- A re-upload replaces: returns the previous key so its file is deleted after commit.
+UPDATE application_materials m SET storage_key = :storage_key, content_type = :content_type,
+    size_bytes = :size_bytes, sha256 = :sha256, original_name = :original_name, uploaded_at = now()
+FROM (SELECT storage_key FROM application_materials
+      WHERE application_id = :application_id AND material_code = :material_code FOR UPDATE) old
+WHERE m.application_id = :application_id AND m.material_code = :material_code AND m.exempt_licence_id IS NULL
+RETURNING old.storage_key AS previous_key;
+
+-- name: service_of(code)^
+SELECT code, name, auto_decide, licence_type FROM services WHERE code = :code;

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from msgspec import Meta
+
+from api.types import Input, Schema, ServiceCode
+
+Answers = dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=64)]]
+Form = dict[Annotated[str, Meta(max_length=64)], Any]
+
+
+class ApplicationIn(Input):
+    service_code: ServiceCode
+    answers: Answers = {}
+    form: Form = {}
+
+
+class ApplicationPatch(Input):
+    answers: Answers | None = None
+    # merged into the stored form; a null value clears that field
+    form: Form | None = None
+
+
+class WithdrawIn(Input):
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class Gap(Schema):
+    kind: str
+    code: str
+    name: str
+    message: str
+
+
+class GapNoticeOut(Schema):
+    id: int
+    gaps: list[Gap]
+    due_on: date
+    created_at: datetime
+    resolved_at: datetime | None = None
+    outcome: str | None = None
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    exempt: bool
+    exempt_licence_id: int | None = None
+    uploaded: bool = False
+    content_type: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None
+    original_name: str | None = None
+    uploaded_at: datetime | None = None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    from_status: str | None
+    to_status: str
+    note: str | None
+    at: datetime
+    by_staff: bool = False
+
+
+class LicenceOut(Schema):
+    id: int
+    type: str
+    name: str
+    number: str
+    valid_from: date
+    valid_until: date | None
+    status: str
+    application_id: int | None
+    issued_at: datetime
+
+
+class ApplicationSummary(Schema):
+    id: int
+    public_no: str | None
+    status: str
+    status_label: str
+    service_code: str
+    service_name: str
+    created_at: datetime
+    submitted_at: datetime | None = None
+    due_on: date | None = None
+    supplement_due_on: date | None = None
+
+
+class ApplicationOut(Schema):
+    id: int
+    public_no: str | None
+    service_code: str
+    service_name: str
+    status: str
+    status_label: str
+    instant: bool
+    promised_days: int
+    answers: dict[str, str]
+    form: dict[str, Any]
+    materials: list[MaterialOut]
+    timeline: list[EventOut]
+    licences: list[LicenceOut]
+    created_at: datetime
+    submitted_at: datetime | None = None
+    accepted_at: datetime | None = None
+    decided_at: datetime | None = None
+    due_on: date | None = None
+    supplement_due_on: date | None = None
+    gap_notice: GapNoticeOut | None = None
+    progress_url: str | None = None
+
+
+class ProgressStep(Schema):
+    status: str
+    label: str
+    at: datetime
+
+
+class ProgressOut(Schema):
+    """What anyone holding the public number may see: no names, numbers or materials."""
+
+    public_no: str
+    service_name: str
+    status: str
+    status_label: str
+    instant: bool
+    submitted_at: datetime | None
+    due_on: date | None
+    supplement_due_on: date | None
+    steps: list[ProgressStep]

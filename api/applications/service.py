@@ -1,0 +1,254 @@
+"""Applications: the state machine's one door, gap notices, licences and trips.
+
+For the approvals area — what to call when a task is decided (all take the request's ``conn``
+and run inside its transaction; each appends to the timeline and notifies the applicant):
+
+- ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
+  the promised clock: ``due_on`` = promised working days after today). Then ``"in_review"``.
+- approve: ``await issue_licences(conn, app_id, actor_id=...)`` then
+  ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject:
+  ``await transition(conn, app_id, "rejected", actor_id=..., note=reason)``. Both send
+  ``approval_result``; do not enqueue it again.
+- return for missing materials (退回补正): ``await create_gap_notice(conn, app_id, [{"code": ...,
+  "name": ..., "message": ...}, ...], actor_id=...)`` — ONE notice with every gap, the clock
+  paused, 20 working days to supplement; the applicant's resubmission puts the case back in
+  the status it was returned from.
+- visits: ``await record_trip(conn, user_id=..., application_id=..., kind="inspection",
+  source_type="inspection", source_id=...)``.
+- which steps a service has and which role acts on each:
+  ``api.catalogue.service.steps_of(conn, service_code)``.
+
+A transition not allowed by ``api.applications.states.TRANSITIONS`` raises ``TransitionRefused``
+(409); the database refuses it as well. ``application_events`` is append-only, ordered by id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import msgspec
+
+import notify
+from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
+from api.catalogue import service as catalogue
+from api.catalogue.schemas import LicenceSpec
+from api.catalogue.service import rows
+from api.db import load_queries
+from api.errors import Conflict, NotFound, Unprocessable
+from api.workdays import add_workdays, workdays_between
+
+q = load_queries(__file__)
+
+EVENT_FOR_STATUS = {
+    "submitted": "application_submitted",
+    "accepted": "application_accepted",
+    "approved": "approval_result",
+    "rejected": "approval_result",
+    "closed": "application_closed",
+}
+
+
+class ApplicationNotFound(NotFound):
+    """没有找到该办件。"""
+
+    code = "application_not_found"
+
+
+class TransitionRefused(Conflict):
+    """办件当前状态下不能执行此操作。"""
+
+    code = "transition_refused"
+
+
+class GapNoticeRequired(Conflict):
+    """退回补正须出具一次性告知书。"""
+
+    code = "gap_notice_required"
+
+
+class GapsInvalid(Unprocessable):
+    """一次性告知书至少要列出一项需补正的内容。"""
+
+    code = "gaps_invalid"
+
+
+class Gap(msgspec.Struct):
+    name: str
+    message: str
+    code: str = ""
+    kind: str = "material"
+
+
+async def _public_no(conn: Any, day: date) -> str:
+    seq = await q.next_public_no(conn, day=day)
+    return f"WZ-{day:%Y%m%d}-{seq:06d}"
+
+
+async def append_event(conn: Any, app: Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
+                       from_status: str | None = None, note: str | None = None,
+                       data: dict[str, Any] | None = None) -> Any:
+    return await q.insert_event(conn, application_id=app["id"], kind=kind, actor_id=actor_id,
+                                from_status=from_status, to_status=to_status or app["status"], note=note,
+                                data=data or {})
+
+
+async def _notify(conn: Any, app: Any, event: str, key: str, **params: Any) -> None:
+    service = await q.service_of(conn, code=app["service_code"])
+    await notify.enqueue(conn, user_id=app["applicant_id"], event=event, dedupe_key=key,
+                         subject=("application", app["id"]),
+                         params={"publicNo": app["public_no"], "serviceName": service["name"],
+                                 "status": app["status"], "statusLabel": STATUS_LABELS[app["status"]], **params})
+
+
+async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, note: str | None,
+                data: dict[str, Any] | None, notify_applicant: bool, supplement_due_on: date | None = None) -> Any:
+    """The one place a status changes (``app`` is the row locked FOR UPDATE)."""
+    frm = app["status"]
+    if to_status not in TRANSITIONS[frm]:
+        raise TransitionRefused(f"{STATUS_LABELS[frm]}的办件不能改为{STATUS_LABELS.get(to_status, to_status)}",
+                                status=frm, target=to_status)
+    if frm == "needs_supplement" and to_status in ("submitted", "accepted", "in_review") \
+            and to_status != app["resume_status"]:
+        raise TransitionRefused("补正后的办件回到退回时的环节", status=frm, target=to_status)
+    await catalogue.load_workday_overrides(conn)
+    today = catalogue.today()
+    due_on, paused_on, resume = app["due_on"], app["paused_on"], None
+    public_no = await _public_no(conn, today) if to_status == "submitted" and app["public_no"] is None else None
+    if to_status == "accepted" and due_on is None:
+        due_on = add_workdays(today, app["promised_days"])  # counted from the day after acceptance (F106)
+    if to_status == "needs_supplement":
+        resume = frm
+        if frm in ("accepted", "in_review"):
+            paused_on = today  # the promised clock only runs after acceptance; it stops while supplementing
+    if frm == "needs_supplement":
+        if paused_on is not None and due_on is not None:
+            due_on = add_workdays(due_on, workdays_between(paused_on, today))
+        paused_on = None
+        outcome = to_status if to_status in ("closed", "withdrawn") else "supplemented"
+        await q.resolve_gap_notice(conn, application_id=app["id"], outcome=outcome)
+    moved = await q.set_status(conn, id=app["id"], to_status=to_status, from_statuses=[frm], public_no=public_no,
+                               due_on=due_on, paused_on=paused_on, supplement_due_on=supplement_due_on,
+                               resume_status=resume)
+    if moved is None:  # the row is locked, so only a concurrent change we did not see gets here
+        raise TransitionRefused(status=frm, target=to_status)
+    event = await append_event(conn, moved, kind="status", actor_id=actor_id, from_status=frm, to_status=to_status,
+                               note=note, data=data)
+    if to_status == "withdrawn":
+        await notify.cancel_pending(conn, subject=("application", app["id"]))
+    if notify_applicant and to_status in EVENT_FOR_STATUS:
+        await _notify(conn, moved, EVENT_FOR_STATUS[to_status], f"application:{app['id']}:{event['id']}",
+                      note=note or "", dueOn=due_on.isoformat() if due_on else "")
+    return moved
+
+
+async def lock(conn: Any, application_id: int) -> Any:
+    app = await q.lock_application(conn, id=application_id)
+    if app is None:
+        raise ApplicationNotFound()
+    return app
+
+
+async def transition(conn: Any, application_id: int, to_status: str, *, actor_id: int | None,
+                     note: str | None = None, data: dict[str, Any] | None = None,
+                     notify_applicant: bool = True) -> Any:
+    """Move an application to ``to_status``; returns the updated ``applications`` row.
+
+    Appends a timeline event (who, when, from, to, note, data) and sends the applicant the
+    event of the new status (submitted/accepted/approval_result/closed). Returning for
+    supplements goes through ``create_gap_notice`` instead."""
+    if to_status == "needs_supplement":
+        raise GapNoticeRequired()
+    return await _move(conn, await lock(conn, application_id), to_status, actor_id=actor_id, note=note,
+                       data=data, notify_applicant=notify_applicant)
+
+
+async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str, Any]], *,
+                            actor_id: int | None) -> Any:
+    """一次性告知: store ONE notice listing every gap, move the case to ``needs_supplement``
+    (20 working days to supplement, the promised clock paused) and send ONE ``material_gap``
+    message. ``gaps``: ``[{"name": ..., "message": ..., "code": ..., "kind": "material"|"field"|"rule"}]``.
+    Returns the ``gap_notices`` row."""
+    try:
+        items = msgspec.convert(gaps, list[Gap])
+    except msgspec.ValidationError as exc:
+        raise GapsInvalid(str(exc), field="gaps") from None
+    if not items:
+        raise GapsInvalid(field="gaps")
+    app = await lock(conn, application_id)
+    await catalogue.load_workday_overrides(conn)
+    due_on = add_workdays(catalogue.today(), SUPPLEMENT_WORKDAYS)
+    if "needs_supplement" not in TRANSITIONS[app["status"]]:
+        raise TransitionRefused(status=app["status"], target="needs_supplement")
+    notice = await q.insert_gap_notice(conn, application_id=app["id"], gaps=msgspec.to_builtins(items),
+                                       raised_by=actor_id, from_status=app["status"], due_on=due_on)
+    moved = await _move(conn, app, "needs_supplement", actor_id=actor_id, note=f"一次性告知：{len(items)}项需补正",
+                        data={"gapNoticeId": notice["id"], "gaps": len(items)}, notify_applicant=False,
+                        supplement_due_on=due_on)
+    await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items),
+                  gaps="；".join(i.name for i in items), dueOn=due_on.isoformat())
+    return notice
+
+
+def _licence_period(spec: LicenceSpec, form: dict[str, Any], today: date) -> tuple[date, date | None]:
+    start = today
+    if spec.starts_after_field and isinstance(form.get(spec.starts_after_field), str):
+        start = max(today, date.fromisoformat(form[spec.starts_after_field]) + timedelta(days=1))
+    if spec.valid_until_field and isinstance(form.get(spec.valid_until_field), str):
+        return start, max(start, date.fromisoformat(form[spec.valid_until_field]))
+    if spec.valid_years:
+        try:
+            return start, start.replace(year=start.year + spec.valid_years) - timedelta(days=1)
+        except ValueError:  # from 29 February
+            return start, start.replace(year=start.year + spec.valid_years, day=28)
+    return start, None
+
+
+async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[Any]:
+    """Issue the electronic licence(s) of an application into the library (a bundle issues one
+    per member service). Idempotent: a second call returns the licences already issued.
+    Returns ``licences`` rows; empty when the answers' path issues none (e.g. deregistration)."""
+    app = await lock(conn, application_id)
+    spec, members = await catalogue.merged_spec(conn, app["service_code"])
+    if not catalogue.path_of(spec, app["answers"])[2]:
+        return []
+    specs = [m.licence for m in members if m.licence] if members else ([spec.licence] if spec.licence else [])
+    today = catalogue.today()
+    for lic in specs:
+        valid_from, valid_until = _licence_period(lic, app["form"], today)
+        row = await q.insert_licence(conn, holder_id=app["applicant_id"], type=lic.type, name=lic.name,
+                                     number=f"{app['public_no'] or app['id']}-{lic.type[:12].upper()}",
+                                     valid_from=valid_from, valid_until=valid_until, application_id=app["id"],
+                                     data={"serviceCode": app["service_code"]})
+        if row is not None:
+            await append_event(conn, app, kind="licence", actor_id=actor_id, note=f"发放电子证照：{lic.name}",
+                               data={"licenceId": row["id"], "type": lic.type})
+    return list(await rows(q.licences_of_application(conn, application_id=app["id"])))
+
+
+async def record_trip(conn: Any, *, user_id: int, application_id: int | None, kind: str, source_type: str,
+                      source_id: int) -> Any:
+    """Record one physical visit (window_checkin, inspection, exam, pickup) for the reform
+    figures; the same (source_type, source_id, kind) is recorded once. Returns the new
+    ``trips`` row, or None when it was already recorded."""
+    row = await q.insert_trip(conn, user_id=user_id, application_id=application_id, kind=kind,
+                              source_type=source_type, source_id=source_id)
+    if row is not None and application_id is not None:
+        app = await q.get_application(conn, id=application_id)
+        await append_event(conn, app, kind="trip", actor_id=None, note=f"到场：{kind}",
+                           data={"tripId": row["id"], "kind": kind})
+    return row
+
+
+async def close_unsupplemented(conn: Any, on: date | None = None) -> list[int]:
+    """Close (with notice) every application whose supplement deadline has passed (FAQ F098:
+    not supplemented within 20 working days counts as withdrawn). Returns the closed ids."""
+    closed = []
+    for row in await rows(q.due_for_closing(conn, today=on or catalogue.today())):
+        app = await q.lock_application(conn, id=row["id"])
+        if app is None or app["status"] != "needs_supplement" or app["supplement_due_on"] >= (on or catalogue.today()):
+            continue  # supplemented meanwhile
+        await _move(conn, app, "closed", actor_id=None, note="逾期未补正，视为撤回申请", data=None,
+                    notify_applicant=True)
+        closed.append(app["id"])
+    return closed

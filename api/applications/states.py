@@ -1,0 +1,46 @@
+"""The application state machine, in one place (the database holds the same table in
+``application_transitions`` and refuses anything else; a test keeps the two equal).
+
+draft -> submitted -> needs_supplement | accepted -> in_review -> approved | rejected;
+withdrawn before a decision; closed when a gap notice is not answered in time.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    "draft": frozenset({"submitted", "withdrawn"}),
+    "submitted": frozenset({"needs_supplement", "accepted", "rejected", "withdrawn"}),
+    # a supplemented application returns to where the gap notice stopped it
+    "needs_supplement": frozenset({"submitted", "accepted", "in_review", "withdrawn", "closed"}),
+    "accepted": frozenset({"in_review", "needs_supplement", "approved", "rejected", "withdrawn"}),
+    "in_review": frozenset({"needs_supplement", "approved", "rejected", "withdrawn"}),
+    "approved": frozenset(),
+    "rejected": frozenset(),
+    "withdrawn": frozenset(),
+    "closed": frozenset(),
+}
+
+STATUS_LABELS: Final[dict[str, str]] = {
+    "draft": "草稿",
+    "submitted": "待受理",
+    "needs_supplement": "待补正",
+    "accepted": "已受理",
+    "in_review": "审核中",
+    "approved": "已办结（准予许可）",
+    "rejected": "已办结（不予许可）",
+    "withdrawn": "已撤回",
+    "closed": "已终止（逾期未补正）",
+}
+
+FINAL: Final[frozenset[str]] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+# the applicant may edit the form and upload materials only while the case is with them
+EDITABLE: Final[frozenset[str]] = frozenset({"draft", "needs_supplement"})
+# FAQ F098: 20 working days from the gap notice to supplement, the time limit paused meanwhile
+SUPPLEMENT_WORKDAYS: Final[int] = 20
+
+
+def allowed_from(to_status: str) -> list[str]:
+    """The statuses from which ``to_status`` may be reached."""
+    return sorted(s for s, nxt in TRANSITIONS.items() if to_status in nxt)

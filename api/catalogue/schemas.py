@@ -1,0 +1,184 @@
+"""The catalogue's shapes: the data file, the admin edit body and the public views."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from api.types import Input, Schema, ServiceCode
+
+Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+FileType = Literal["jpg", "png", "pdf"]
+FieldType = Literal["text", "mobile", "resident_id", "plate", "date", "number", "select", "credit_code", "bool"]
+# question code -> the answers under which an item applies (all listed questions must match)
+When = dict[str, list[str]]
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # FAQ F101: JPG/PNG/PDF, at most 10 MB a file
+
+
+class Option(Schema, forbid_unknown_fields=True):
+    value: Code
+    label: str
+    promised_days: int | None = None  # this answer changes the promised limit (e.g. technical assessment)
+    instant: bool | None = None  # False: this answer turns an instant matter into a promised one
+    issues_licence: bool = True  # False: e.g. deregistration issues nothing
+
+
+class Situation(Schema, forbid_unknown_fields=True):
+    code: Code
+    question: str
+    options: Annotated[list[Option], Meta(min_length=2)]
+
+
+class Material(Schema, forbid_unknown_fields=True):
+    code: Code
+    name: str
+    required: bool = True
+    types: Annotated[list[FileType], Meta(min_length=1)] = msgspec.field(default_factory=lambda: ["jpg", "png", "pdf"])
+    max_bytes: Annotated[int, Meta(gt=0, le=MAX_UPLOAD_BYTES)] = MAX_UPLOAD_BYTES
+    exempt_by: Code | None = None  # a licence type in the library that stands for this material
+    when: When = {}
+    note: str | None = None
+
+
+class Field(Schema, forbid_unknown_fields=True):
+    code: Code
+    label: str
+    type: FieldType = "text"
+    required: bool = True
+    prefill: str | None = None  # profile.<attr> or licence.<type>.<number|validUntil>
+    when: When = {}
+    options: list[str] = []
+    min: float | None = None
+    gt: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+
+
+class Rule(Schema, forbid_unknown_fields=True):
+    kind: Literal["renew_window", "not_past", "min_years_since", "max_years_since", "max_days_after", "equals", "min"]
+    field: Code
+    message: str
+    days: int | None = None
+    years: int | None = None
+    other: Code | None = None
+    min: int | None = None
+    value: Any = None
+    when: When = {}
+
+
+class Step(Schema, forbid_unknown_fields=True):
+    step: Literal["accept", "review", "decide"]
+    role: Literal["approver", "lead", "admin"]
+    name: str
+
+
+class LicenceSpec(Schema, forbid_unknown_fields=True):
+    type: Code
+    name: str
+    valid_years: int | None = None
+    valid_until_field: Code | None = None  # validity ends on a date the applicant gave (route permits)
+    starts_after_field: Code | None = None  # a renewal starts the day after the old one ends
+
+
+class ServiceSpec(Schema, forbid_unknown_fields=True):
+    """One service or bundle, as in api/catalogue/data/services.json and the admin edit body."""
+
+    code: ServiceCode
+    name: Annotated[str, Meta(min_length=2, max_length=100)]
+    department: str
+    kind: Literal["instant", "promised"]
+    legal_days: Annotated[int, Meta(ge=0)]
+    promised_days: Annotated[int, Meta(ge=0)]
+    fee: str
+    zero_trip: bool
+    steps: Annotated[list[Step], Meta(min_length=1)]
+    visit_steps: list[Literal["window_checkin", "inspection", "exam", "pickup"]] = []
+    auto_decide: bool = False
+    is_bundle: bool = False
+    members: list[ServiceCode] = []
+    licence: LicenceSpec | None = None
+    guide: str = ""
+    situations: list[Situation] = []
+    materials: list[Material] = []
+    fields: list[Field] = []
+    rules: list[Rule] = []
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        if self.promised_days > self.legal_days:
+            raise ValueError("promisedDays must not exceed legalDays")
+        if self.zero_trip and self.visit_steps:
+            raise ValueError("a zero-trip service has no visit steps")
+        if self.auto_decide and self.kind != "instant":
+            raise ValueError("only instant services are decided automatically")
+        if self.is_bundle != bool(self.members):
+            raise ValueError("a bundle lists its members, and only a bundle does")
+        for items in (self.situations, self.materials, self.fields, self.steps):
+            keys = [getattr(i, "code", None) or getattr(i, "step", None) for i in items]
+            if len(keys) != len(set(keys)):
+                raise ValueError(f"duplicate codes: {keys}")
+
+
+class Catalogue(msgspec.Struct):
+    services: list[ServiceSpec]
+
+
+class ServiceSummary(Schema):
+    code: str
+    name: str
+    department: str
+    kind: str
+    is_bundle: bool
+    legal_days: int
+    promised_days: int
+    zero_trip: bool
+    fee: str
+
+
+class ServiceDetail(ServiceSpec):
+    """The full guide, bundles with their members' situations, materials and fields merged."""
+
+
+class ChecklistIn(Input):
+    answers: dict[str, str] = {}
+
+
+class ChecklistMaterial(Schema):
+    code: str
+    name: str
+    required: bool
+    types: list[str]
+    max_bytes: int
+    exempt: bool = False
+    exempt_licence_id: int | None = None
+    exempt_licence_name: str | None = None
+    note: str | None = None
+
+
+class ChecklistField(Schema):
+    code: str
+    label: str
+    type: str
+    required: bool
+    options: list[str] = []
+    value: Any = None  # pre-filled from what the bureau already knows (信息预填)
+    prefilled_from: str | None = None
+
+
+class Checklist(Schema):
+    service_code: str
+    instant: bool
+    promised_days: int
+    materials: list[ChecklistMaterial]
+    fields: list[ChecklistField]
+    materials_required: int
+    materials_exempt: int
+
+
+class WorkdayOverrideIn(Input):
+    is_workday: bool
+    note: Annotated[str, Meta(max_length=200)] = ""

@@ -1,0 +1,277 @@
+"""The catalogue: loading the shipped data, admin edits, the guide, and the checklist that turns a
+service and the applicant's situation answers into exactly the materials and fields that apply,
+with exemptions by licences already in the library (证照免交) and pre-filled values (信息预填)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from api import workdays
+from api.catalogue.schemas import (
+    Catalogue,
+    Checklist,
+    ChecklistField,
+    ChecklistMaterial,
+    Field,
+    Material,
+    ServiceSpec,
+    ServiceSummary,
+    Step,
+    When,
+)
+from api.db import load_queries
+from api.errors import NotFound, Unprocessable
+from api.settings import Settings
+
+q = load_queries(__file__)
+DATA_FILE = Path(__file__).with_name("data") / "services.json"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class ServiceNotFound(NotFound):
+    """没有找到该办事事项。"""
+
+    code = "service_not_found"
+
+
+class AnswersInvalid(Unprocessable):
+    """情形选择的回答不完整或不正确。"""
+
+    code = "answers_invalid"
+
+
+class CatalogueInvalid(Unprocessable):
+    """事项配置不正确。"""
+
+    code = "catalogue_invalid"
+
+
+async def rows(results: AsyncIterator[Any]) -> list[Any]:
+    """aiosql 15 yields the rows of a multi-row query; most callers want the list."""
+    return [r async for r in results]
+
+
+def today() -> date:
+    """Business dates are Asia/Shanghai."""
+    return datetime.now(SHANGHAI).date()
+
+
+def applies(when: When, answers: dict[str, str]) -> bool:
+    return all(answers.get(question) in values for question, values in when.items())
+
+
+# ---------------------------------------------------------------- loading and editing
+
+def load_data_file(path: Path = DATA_FILE) -> list[ServiceSpec]:
+    return msgspec.json.decode(path.read_bytes(), type=Catalogue).services
+
+
+async def save_service(conn: Any, spec: ServiceSpec) -> None:
+    """Insert or update one service with its steps and bundle members (admin edits, the seeder)."""
+    if spec.members:
+        found = {r["code"] for r in await rows(q.get_active_services(conn, codes=spec.members))}
+        missing = [m for m in spec.members if m not in found]
+        if missing:
+            raise CatalogueInvalid(f"一件事包含的事项不存在：{', '.join(missing)}", field="members")
+    body = msgspec.to_builtins(spec)
+    await q.upsert_service(
+        conn, code=spec.code, name=spec.name, department=spec.department, kind=spec.kind,
+        is_bundle=spec.is_bundle, legal_days=spec.legal_days, promised_days=spec.promised_days, fee=spec.fee,
+        zero_trip=spec.zero_trip, visit_steps=list(spec.visit_steps),
+        licence_type=spec.licence.type if spec.licence else None,
+        licence_name=spec.licence.name if spec.licence else None, auto_decide=spec.auto_decide,
+        spec=body, active=spec.active, search_text=f"{spec.name} {spec.department} {spec.code}",
+    )
+    await q.delete_steps(conn, code=spec.code)
+    for position, step in enumerate(spec.steps, 1):
+        await q.insert_step(conn, service_code=spec.code, position=position, step=step.step, role=step.role,
+                            name=step.name)
+    await q.delete_members(conn, code=spec.code)
+    for position, member in enumerate(spec.members, 1):
+        await q.insert_member(conn, bundle_code=spec.code, member_code=member, position=position)
+
+
+async def seed_catalogue(conn: Any, settings: Settings) -> None:
+    """``zsb seed``: every service and bundle of the data file (members before bundles)."""
+    specs = load_data_file()
+    for spec in sorted(specs, key=lambda s: s.is_bundle):
+        await save_service(conn, spec)
+
+
+# ---------------------------------------------------------------- reading
+
+async def search(conn: Any, text: str | None) -> list[ServiceSummary]:
+    found = await rows(q.search_services(conn, q=(text or "").strip() or None))
+    return [msgspec.convert(dict(r), ServiceSummary) for r in found]
+
+
+async def get_spec(conn: Any, code: str) -> ServiceSpec:
+    row = await q.get_service(conn, code=code)
+    if row is None or not row["active"]:
+        raise ServiceNotFound()
+    return msgspec.convert(row["spec"], ServiceSpec)
+
+
+async def merged_spec(conn: Any, code: str) -> tuple[ServiceSpec, list[ServiceSpec]]:
+    """A service, or a bundle with its members' situations, materials, fields and rules merged
+    into one form and one material list (a code shared by two members is asked once).
+    Returns the merged spec and the members (empty for a plain service)."""
+    spec = await get_spec(conn, code)
+    if not spec.is_bundle:
+        return spec, []
+    by_code = {r["code"]: r for r in await rows(q.get_active_services(conn, codes=spec.members))}
+    members = [msgspec.convert(by_code[m]["spec"], ServiceSpec) for m in spec.members if m in by_code]
+
+    def merge(attr: str, key: str) -> list[Any]:
+        seen: dict[str, Any] = {}
+        for item in [*getattr(spec, attr), *(i for m in members for i in getattr(m, attr))]:
+            seen.setdefault(getattr(item, key), item)
+        return list(seen.values())
+
+    rules = [*spec.rules, *(r for m in members for r in m.rules)]
+    merged = msgspec.structs.replace(spec, situations=merge("situations", "code"),
+                                     materials=merge("materials", "code"), fields=merge("fields", "code"),
+                                     rules=rules)
+    return merged, members
+
+
+async def steps_of(conn: Any, code: str) -> list[Step]:
+    """The approval steps of a service, in order (accept/review/decide, each with its role)."""
+    return [msgspec.convert(dict(r), Step) for r in await rows(q.get_steps(conn, code=code))]
+
+
+def check_answers(spec: ServiceSpec, answers: dict[str, str]) -> dict[str, str]:
+    """Every situation question answered with one of its options; nothing else."""
+    problems = []
+    known = {s.code: s for s in spec.situations}
+    for key in answers:
+        if key not in known:
+            problems.append({"field": f"answers.{key}", "message": "没有这个情形问题"})
+    for code, situation in known.items():
+        value = answers.get(code)
+        if value is None:
+            problems.append({"field": f"answers.{code}", "message": f"请回答：{situation.question}"})
+        elif value not in {o.value for o in situation.options}:
+            problems.append({"field": f"answers.{code}", "message": "不是可选的回答"})
+    if problems:
+        raise AnswersInvalid("; ".join(f"{p['field']}: {p['message']}" for p in problems), errors=problems)
+    return answers
+
+
+def path_of(spec: ServiceSpec, answers: dict[str, str]) -> tuple[bool, int, bool]:
+    """(instant, promised working days, issues a licence) for these answers."""
+    instant = spec.kind == "instant"
+    promised = spec.promised_days
+    issues = True
+    for situation in spec.situations:
+        for option in situation.options:
+            if answers.get(situation.code) != option.value:
+                continue
+            if option.instant is False:
+                instant = False
+            if option.promised_days is not None:
+                promised = max(promised, option.promised_days)
+            issues = issues and option.issues_licence
+    return instant, promised, issues
+
+
+def applicable(spec: ServiceSpec, answers: dict[str, str]) -> tuple[list[Material], list[Field]]:
+    return ([m for m in spec.materials if applies(m.when, answers)],
+            [f for f in spec.fields if applies(f.when, answers)])
+
+
+async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> list[Any]:
+    return list(await rows(q.valid_licences(conn, holder_id=user_id, today=on or today())))
+
+
+def exemptions(materials: list[Material], licences: list[Any]) -> dict[str, Any]:
+    """material code -> the valid licence that stands for it."""
+    by_type: dict[str, Any] = {}
+    for lic in licences:
+        by_type.setdefault(lic["type"], lic)
+    return {m.code: by_type[m.exempt_by] for m in materials if m.exempt_by and m.exempt_by in by_type}
+
+
+async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[Any]) -> dict[str, tuple[Any, str]]:
+    """field code -> (value, source): the profile and licences first, then earlier applications."""
+    profile = await q.get_profile(conn, id=user_id)
+    attrs = {"name": "name", "phone": "phone", "idNumber": "id_number", "companyName": "company_name",
+             "creditCode": "credit_code"}
+    by_type = {}
+    for lic in licences:
+        by_type.setdefault(lic["type"], lic)
+    values: dict[str, tuple[Any, str]] = {}
+    for field in fields:
+        source = field.prefill or ""
+        value = None
+        if source.startswith("profile.") and profile is not None:
+            value = profile[attrs.get(source.split(".", 1)[1], "name")]
+        elif source.startswith("licence."):
+            _, lic_type, attr = (source.split(".") + ["", ""])[:3]
+            lic = by_type.get(lic_type)
+            if lic is not None:
+                value = lic["number"] if attr == "number" else lic["valid_until"]
+                value = value.isoformat() if isinstance(value, date) else value
+        if value not in (None, ""):
+            values[field.code] = (value, source)
+    earlier = [r["form"] for r in await rows(q.recent_forms(conn, applicant_id=user_id))]
+    for field in fields:
+        if field.code in values:
+            continue
+        for form in earlier:
+            if form.get(field.code) not in (None, ""):
+                values[field.code] = (form[field.code], "application")
+                break
+    return values
+
+
+async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int) -> Checklist:
+    spec, _ = await merged_spec(conn, code)
+    check_answers(spec, answers)
+    instant, promised, _ = path_of(spec, answers)
+    materials, fields = applicable(spec, answers)
+    licences = await holder_licences(conn, user_id)
+    exempt = exemptions(materials, licences)
+    filled = await prefill(conn, user_id, fields, licences)
+    out_materials = [
+        ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
+                          exempt=m.code in exempt, exempt_licence_id=exempt[m.code]["id"] if m.code in exempt else None,
+                          exempt_licence_name=exempt[m.code]["name"] if m.code in exempt else None, note=m.note)
+        for m in materials
+    ]
+    out_fields = [
+        ChecklistField(code=f.code, label=f.label, type=f.type, required=f.required, options=list(f.options),
+                       value=filled.get(f.code, (None, None))[0], prefilled_from=filled.get(f.code, (None, None))[1])
+        for f in fields
+    ]
+    return Checklist(service_code=code, instant=instant, promised_days=promised, materials=out_materials,
+                     fields=out_fields, materials_required=sum(1 for m in materials if m.required),
+                     materials_exempt=len(exempt))
+
+
+# ---------------------------------------------------------------- working-day overrides
+
+_loaded_at = 0.0
+
+
+async def load_workday_overrides(conn: Any, *, max_age: float = 60.0) -> None:
+    """Refresh api.workdays' admin overrides when older than ``max_age`` seconds (every process
+    re-reads them, so an admin's edit reaches all API processes and workers within a minute)."""
+    global _loaded_at
+    if time.monotonic() - _loaded_at < max_age:
+        return
+    workdays.set_overrides({r["day"]: r["is_workday"] for r in await rows(q.workday_overrides(conn))})
+    _loaded_at = time.monotonic()
+
+
+async def set_workday_override(conn: Any, day: date, is_workday: bool, note: str) -> dict[str, Any]:
+    row = await q.set_workday_override(conn, day=day, is_workday=is_workday, note=note)
+    await load_workday_overrides(conn, max_age=0)
+    return {"day": row["day"].isoformat(), "isWorkday": row["is_workday"], "note": row["note"]}
