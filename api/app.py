@@ -20,6 +20,7 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
+from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
 from api.db import create_pool
 from api.deps import DEPENDENCIES
 from api.ops.routes import MetricsController, healthz, readyz
@@ -31,11 +32,14 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    NotificationsController,
 ]
 
 ROOT_HANDLERS: list = [
     healthz,
     readyz,
+    dev_outbox_page,
+    dev_outbox_json,
 ]
 
 

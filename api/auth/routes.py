@@ -4,10 +4,11 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.middleware.rate_limit import RateLimitConfig
 
-from api.auth import service
+from api.auth import service, sms
 from api.auth.guards import requires_login
 from api.auth.schemas import PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
-from api.deps import AppSettings, Conn, CurrentUser, Jwt, Pool, WeChat
+from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, WeChat
+from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
 # Per client address, on every login route (stored in Redis, so all API processes share it).
 login_rate_limit = RateLimitConfig(rate_limit=("minute", 30), store="rate_limit")
@@ -23,6 +24,17 @@ class AuthController(Controller):
     async def wechat_login(self, data: JSONBody[WechatLogin], pool: Pool, wechat: WeChat, jwt: Jwt,
                            settings: AppSettings) -> TokenPair:
         return await service.wechat_login(pool, wechat, jwt, data.code, refresh_days=settings.refresh_token_days)
+
+    @post("/sms-code", opt=PUBLIC, operation_id="authSmsCode", summary="获取短信登录验证码", status_code=200)
+    async def sms_code(self, data: JSONBody[SmsCodeRequest], conn: Conn, client_ip: ClientIp,
+                       settings: AppSettings) -> SmsCodeSent:
+        return SmsCodeSent(resend_after=await sms.request_code(conn, phone=data.phone, ip=client_ip,
+                                                               secret=settings.jwt_secret))
+
+    @post("/sms-login", opt=PUBLIC, operation_id="authSmsLogin", summary="短信验证码登录", status_code=200)
+    async def sms_login(self, data: JSONBody[SmsLogin], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
+        return await sms.login(conn, jwt, phone=data.phone, code=data.code, secret=settings.jwt_secret,
+                               refresh_days=settings.refresh_token_days)
 
     @post("/staff-login", opt=PUBLIC, operation_id="authStaffLogin", summary="工作人员密码登录", status_code=200)
     async def staff_login(self, data: JSONBody[StaffLogin], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:

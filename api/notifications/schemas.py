@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from msgspec import Meta
+
+from api.types import Input, Mobile, Schema, SmsCode
+
+TemplateId = Annotated[str, Meta(min_length=1, max_length=128)]
+
+
+class SmsCodeRequest(Input):
+    phone: Mobile
+
+
+class SmsCodeSent(Schema):
+    resend_after: int  # seconds until another code may be asked for
+
+
+class SmsLogin(Input):
+    phone: Mobile
+    code: SmsCode
+
+
+class NotificationOut(Schema):
+    id: int
+    event: str
+    title: str
+    text: str
+    created_at: datetime
+    read: bool
+
+
+class Inbox(Schema):
+    items: list[NotificationOut]
+    unread: int
+    next_before_id: int | None = None
+
+
+class ReadResult(Schema):
+    marked: int
+    unread: int
+
+
+class SubscriptionsIn(Input):
+    template_ids: Annotated[list[TemplateId], Meta(min_length=1, max_length=20)]
+    rejected_ids: Annotated[list[TemplateId], Meta(max_length=20)] = []
+
+
+class SubscriptionOut(Schema):
+    template_id: str
+    remaining: int
+
+
+class Subscriptions(Schema):
+    items: list[SubscriptionOut]
+
+
+class OutboxEntry(Schema):
+    id: int
+    event: str
+    channel: str
+    status: str
+    to: str | None
+    content: str | None
+    error: str | None
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class Outbox(Schema):
+    items: list[OutboxEntry]

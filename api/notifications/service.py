@@ -1,0 +1,73 @@
+"""The in-app inbox, read marks, WeChat subscribe authorisations and the dev outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import notify
+from api.db import load_queries
+from api.errors import NotFound, Unprocessable
+from api.notifications.schemas import (
+    Inbox,
+    NotificationOut,
+    Outbox,
+    OutboxEntry,
+    ReadResult,
+    SubscriptionOut,
+    Subscriptions,
+)
+from api.types import mask_phone
+from notify import service as outbox
+from notify.templates import EVENTS, TEMPLATE_IDS
+
+q = load_queries(__file__)
+
+
+class NotificationNotFound(NotFound):
+    """没有找到该消息。"""
+
+    code = "notification_not_found"
+
+
+class UnknownTemplate(Unprocessable):
+    """订阅的消息模板不存在。"""
+
+    code = "unknown_template"
+
+
+async def inbox(conn: Any, user_id: int, *, before_id: int | None, limit: int) -> Inbox:
+    rows = [r async for r in q.inbox(conn, user_id=user_id, before_id=before_id, max_rows=limit)]
+    items = [NotificationOut(id=r["id"], event=r["event"], title=EVENTS[r["event"]].inapp_title if r["event"] in EVENTS
+                             else r["event"], text=r["content"] or "", created_at=r["created_at"],
+                             read=r["read_at"] is not None) for r in rows]
+    return Inbox(items=items, unread=await q.unread_count(conn, user_id=user_id),
+                 next_before_id=items[-1].id if len(items) == limit else None)
+
+
+async def mark_read(conn: Any, user_id: int, notification_id: int) -> ReadResult:
+    if await q.mark_read(conn, user_id=user_id, id=notification_id) is None:
+        raise NotificationNotFound()
+    return ReadResult(marked=1, unread=await q.unread_count(conn, user_id=user_id))
+
+
+async def mark_all_read(conn: Any, user_id: int) -> ReadResult:
+    marked = await q.mark_all_read(conn, user_id=user_id)
+    return ReadResult(marked=marked, unread=0)
+
+
+async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: list[str]) -> Subscriptions:
+    """The authorisations the user just gave in the mini-program's subscribe popup."""
+    unknown = sorted(set(accepted + rejected) - set(TEMPLATE_IDS))
+    if unknown:
+        raise UnknownTemplate(templateIds=unknown)
+    await notify.record_subscriptions(conn, user_id=user_id, accepted=accepted, rejected=rejected)
+    rows = [r async for r in q.subscriptions(conn, user_id=user_id)]
+    return Subscriptions(items=[SubscriptionOut(template_id=r["template_id"], remaining=r["remaining"]) for r in rows])
+
+
+async def recent_outbox(conn: Any, *, limit: int = 100) -> Outbox:
+    rows = await outbox.recent_outbox(conn, max_rows=limit)
+    return Outbox(items=[OutboxEntry(id=r["id"], event=r["event"], channel=r["channel"], status=r["status"],
+                                     to=mask_phone(r["phone"]) if r["channel"] == "sms" else r["openid"],
+                                     content=r["content"], error=r["error"], attempts=r["attempts"],
+                                     created_at=r["created_at"], sent_at=r["sent_at"]) for r in rows])
