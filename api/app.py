@@ -20,6 +20,8 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
+from api.applications.routes import ApplicationController, LicenceController, ProgressController
+from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
 from api.db import create_pool
 from api.deps import DEPENDENCIES
@@ -33,6 +35,11 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    CatalogueController,
+    CatalogueAdminController,
+    ApplicationController,
+    LicenceController,
+    ProgressController,
     FaqController,
     FaqAdminController,
     NotificationsController,

@@ -109,7 +109,7 @@ async def seed_catalogue(conn: Any, settings: Settings) -> None:
 
 async def search(conn: Any, text: str | None) -> list[ServiceSummary]:
     found = await rows(q.search_services(conn, q=(text or "").strip() or None))
-    return [msgspec.convert(dict(r), ServiceSummary) for r in found]
+    return [ServiceSummary(**{f: r[f] for f in ServiceSummary.__struct_fields__}) for r in found]
 
 
 async def get_spec(conn: Any, code: str) -> ServiceSpec:
@@ -275,3 +275,18 @@ async def set_workday_override(conn: Any, day: date, is_workday: bool, note: str
     row = await q.set_workday_override(conn, day=day, is_workday=is_workday, note=note)
     await load_workday_overrides(conn, max_age=0)
     return {"day": row["day"].isoformat(), "isWorkday": row["is_workday"], "note": row["note"]}
+
+
+async def detail(conn: Any, code: str) -> Any:
+    """The guide of a service; a bundle shows its one merged form and material list."""
+    from api.catalogue.schemas import ServiceDetail
+
+    spec, _ = await merged_spec(conn, code)
+    return msgspec.convert(msgspec.to_builtins(spec), ServiceDetail)
+
+
+async def admin_save(conn: Any, code: str, spec: ServiceSpec) -> Any:
+    if spec.code != code:
+        raise CatalogueInvalid("路径中的事项编码与内容不一致", field="code")
+    await save_service(conn, spec)
+    return await detail(conn, code)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import FromPath, JSONBody
+from litestar.response import Stream
+
+from api.applications import service_journey as service
+from api.applications.schemas import (
+    ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, LicenceOut, MaterialOut, ProgressOut,
+    WithdrawIn,
+)
+from api.auth.guards import requires_login
+from api.deps import AppSettings, Conn, CurrentUser, ReadConn
+from api.idempotency import IdempotencyKey, run_once
+from api.storage import storage_for
+
+# Anyone may look a case up by its public number: per client address, shared through Redis.
+progress_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
+PUBLIC = {"exclude_from_auth": True}
+
+
+class ApplicationController(Controller):
+    path = "/applications"
+    tags = ["applications"]
+    guards = [requires_login]
+
+    @post("/", operation_id="createApplication", summary="新建申请（草稿）")
+    async def create(self, data: JSONBody[ApplicationIn], conn: Conn, user: CurrentUser, settings: AppSettings,
+                     idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+        return await run_once(conn, user_id=user.id, scope="application_create", key=idempotency_key, payload=data,
+                              action=lambda: service.create(conn, user, data, storage_for(settings)),
+                              result_type=ApplicationOut)
+
+    @get("/", operation_id="listApplications", summary="我的办件")
+    async def mine(self, conn: Conn, user: CurrentUser) -> list[ApplicationSummary]:
+        return await service.mine(conn, user)
+
+    @get("/{application_id:int}", operation_id="getApplication", summary="办件详情")
+    async def detail(self, application_id: FromPath[int], conn: Conn, user: CurrentUser) -> ApplicationOut:
+        return await service.view(conn, user, application_id)
+
+    @patch("/{application_id:int}", operation_id="updateApplication", summary="修改草稿或补正表单")
+    async def update(self, application_id: FromPath[int], data: JSONBody[ApplicationPatch], conn: Conn, user: CurrentUser,
+                     settings: AppSettings) -> ApplicationOut:
+        return await service.update(conn, user, application_id, data, storage_for(settings))
+
+    @put("/{application_id:int}/materials/{material_code:str}", operation_id="uploadMaterial",
+         summary="上传材料（multipart，字段名 file）")
+    async def upload(self, request: Request, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
+                     user: CurrentUser, settings: AppSettings) -> MaterialOut:
+        return await service.upload(conn, user, application_id, material_code,
+                                    request.headers.get("content-type", ""), request.stream(), storage_for(settings))
+
+    @get("/{application_id:int}/materials/{material_code:str}", operation_id="getMaterialFile",
+         summary="下载材料文件（本人或工作人员）")
+    async def material_file(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn, user: CurrentUser,
+                            settings: AppSettings) -> Stream:
+        key, content_type = await service.material_file(conn, user, application_id, material_code)
+        return Stream(storage_for(settings).read(key), media_type=content_type,
+                      headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+    @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
+          status_code=200)
+    async def submit(self, application_id: FromPath[int], conn: Conn, user: CurrentUser,
+                     idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+        return await run_once(conn, user_id=user.id, scope=f"application_submit:{application_id}",
+                              key=idempotency_key, payload={"id": application_id},
+                              action=lambda: service.submit(conn, user, application_id), result_type=ApplicationOut)
+
+    @post("/{application_id:int}/withdraw", operation_id="withdrawApplication", summary="撤回申请", status_code=200)
+    async def withdraw(self, application_id: FromPath[int], data: JSONBody[WithdrawIn], conn: Conn,
+                       user: CurrentUser) -> ApplicationOut:
+        return await service.withdraw(conn, user, application_id, data.reason)
+
+
+class LicenceController(Controller):
+    path = "/licences"
+    tags = ["applications"]
+    guards = [requires_login]
+
+    @get("/", operation_id="listLicences", summary="我的证照")
+    async def mine(self, conn: Conn, user: CurrentUser) -> list[LicenceOut]:
+        return await service.my_licences(conn, user)
+
+
+class ProgressController(Controller):
+    path = "/progress"
+    tags = ["applications"]
+    middleware = [progress_rate_limit.middleware]
+
+    @get("/{public_no:str}", opt=PUBLIC, operation_id="getProgress", summary="扫码查进度（免登录）")
+    async def progress(self, public_no: FromPath[str], read_conn: ReadConn) -> ProgressOut:
+        return await service.progress(read_conn, public_no)
+
+    @get("/{public_no:str}/qr.png", opt=PUBLIC, operation_id="getProgressQr", summary="进度查询二维码")
+    async def qr(self, public_no: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> Response[bytes]:
+        png = await service.progress_qr(read_conn, public_no, settings.base_url)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})

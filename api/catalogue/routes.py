@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api.auth.guards import requires_admin, requires_login
+from api.catalogue import service
+from api.catalogue.schemas import Checklist, ChecklistIn, ServiceDetail, ServiceSpec, ServiceSummary, WorkdayOverrideIn
+from api.deps import Conn, CurrentUser, ReadConn
+
+PUBLIC = {"exclude_from_auth": True}
+
+
+class CatalogueController(Controller):
+    path = "/services"
+    tags = ["catalogue"]
+
+    @get("/", opt=PUBLIC, operation_id="listServices", summary="办事指南：事项列表（按名称搜索）")
+    async def search(self, read_conn: ReadConn, q: Annotated[str | None, QueryParameter(name="q", max_length=50)] = None) -> list[ServiceSummary]:
+        return await service.search(read_conn, q)
+
+    @get("/{code:str}", opt=PUBLIC, operation_id="getService", summary="办事指南：事项详情")
+    async def detail(self, code: FromPath[str], read_conn: ReadConn) -> ServiceDetail:
+        return await service.detail(read_conn, code)
+
+    @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
+          summary="情形选择：本人适用的材料和表单", status_code=200)
+    async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser) -> Checklist:
+        return await service.checklist(conn, code, data.answers, user_id=user.id)
+
+
+class CatalogueAdminController(Controller):
+    path = "/admin"
+    tags = ["catalogue"]
+    guards = [requires_admin]
+
+    @put("/services/{code:str}", operation_id="adminSaveService", summary="编辑办事事项")
+    async def save(self, code: FromPath[str], data: JSONBody[ServiceSpec], conn: Conn) -> ServiceDetail:
+        return await service.admin_save(conn, code, data)
+
+    @put("/workdays/{day:date}", operation_id="adminSetWorkday", summary="设置节假日调整（工作日/休息日）")
+    async def workday(self, day: FromPath[date], data: JSONBody[WorkdayOverrideIn], conn: Conn) -> dict[str, Any]:
+        return await service.set_workday_override(conn, day, data.is_workday, data.note)

@@ -1,0 +1,22 @@
+"""Deadlines of applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from api.applications.service import close_unsupplemented
+from api.db import transaction
+
+log = structlog.get_logger("zsb.jobs.applications")
+
+
+async def close_unsupplemented_applications(ctx: dict[str, Any]) -> int:
+    """FAQ F098: a gap notice not answered within 20 working days closes the case, with notice.
+    Idempotent: a case supplemented meanwhile is skipped, a closed one is not due any more."""
+    async with transaction(ctx["pool"]) as conn:
+        closed = await close_unsupplemented(conn)
+    if closed:
+        log.info("applications_closed_unsupplemented", count=len(closed), ids=closed)
+    return len(closed)
