@@ -67,7 +67,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                        max_size=settings.db_pool_max,
                                        statement_cache_size=settings.db_statement_cache_size)
         state.replica_pool = (
-            await create_pool(settings.database_replica_url, min_size=1, max_size=settings.db_pool_max,
+            # min_size=0: a replica that is down must not stop the API starting (reads fall back).
+            await create_pool(settings.database_replica_url, min_size=0, max_size=settings.db_pool_max,
                               statement_cache_size=settings.db_statement_cache_size)
             if settings.database_replica_url else None
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
@@ -91,7 +92,23 @@ async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]
 
 
 async def provide_read_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    """A read-only connection, from the replica when one is configured (catalogue, FAQ)."""
-    pool = state.get("replica_pool") or state.pool
-    async with pool.acquire() as conn:
+    """A connection in a read-only transaction, from the replica when one is configured (catalogue,
+    FAQ). Read-only on the primary too, so a write sneaking onto this path fails in every test
+    rather than only in production. An unreachable replica falls back to the primary: these reads
+    may be a moment stale, but must not go down with the replica."""
+    replica = state.get("replica_pool")
+    conn = None
+    if replica is not None:
+        try:
+            conn = await replica.acquire(timeout=2)
+        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.warning("replica_unavailable_reading_primary", exc_info=True)
+    if conn is not None:
+        try:
+            async with conn.transaction(readonly=True):
+                yield conn
+        finally:
+            await replica.release(conn)
+        return
+    async with state.pool.acquire() as conn, conn.transaction(readonly=True):
         yield conn

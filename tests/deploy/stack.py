@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -138,15 +139,25 @@ def _readable_by_others(path: Path) -> None:
             p.chmod(p.stat().st_mode | 0o055)
 
 
-def pgbouncer(workdir: Path, *, socket_dir: str, port: int | None = None, pool_size: int = 20,
-              pg_port: int = 5432) -> tuple[Proc, int]:
-    """Debian's pgbouncer from the shipped ini, in transaction mode, in front of a PostgreSQL that
-    listens on a Unix socket in ``socket_dir`` (the embedded pgserver)."""
+def bouncer_dsn(server_dsn: str, port: int) -> str:
+    """``server_dsn`` (any database of the server pgbouncer fronts) as seen through pgbouncer."""
+    parts = urlsplit(server_dsn)
+    return urlunsplit(("postgresql", f"{parts.username or 'postgres'}@127.0.0.1:{port}", parts.path, "", ""))
+
+
+def pgbouncer(workdir: Path, server_dsn: str, *, port: int | None = None, pool_size: int = 20) -> tuple[Proc, int]:
+    """Debian's pgbouncer from the shipped ini (transaction mode) in front of the PostgreSQL of
+    ``server_dsn``: the embedded pgserver's Unix socket, or a host and port."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     port = port or free_port()
     workdir.mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(server_dsn)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "127.0.0.1"])[0]
+    target = f"host={host} port={parts.port or 5432} user={parts.username or 'postgres'}"
+    if parts.password:
+        target += f" password={parts.password}"
     ini = (DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text()
-    ini = re.sub(r"(?m)^\* = .*$", f"* = host={socket_dir} port={pg_port} user=postgres", ini)
+    ini = re.sub(r"(?m)^\* = .*$", f"* = {target}", ini)
     ini = re.sub(r"(?m)^listen_addr = .*$", "listen_addr = 127.0.0.1", ini)
     ini = re.sub(r"(?m)^listen_port = .*$", f"listen_port = {port}", ini)
     ini = re.sub(r"(?m)^auth_type = .*$", "auth_type = trust", ini)
@@ -154,7 +165,7 @@ def pgbouncer(workdir: Path, *, socket_dir: str, port: int | None = None, pool_s
     ini = re.sub(r"(?m)^default_pool_size = .*$", f"default_pool_size = {pool_size}", ini)
     ini = re.sub(r"(?m)^(logfile|pidfile|unix_socket_dir) = .*$", "", ini)
     ini += "\nunix_socket_dir =\n"
-    (workdir / "userlist.txt").write_text('"postgres" ""\n')
+    (workdir / "userlist.txt").write_text(f'"{parts.username or "postgres"}" ""\n')
     (workdir / "pgbouncer.ini").write_text(ini)
     argv = [binary, str(workdir / "pgbouncer.ini")]
     if os.geteuid() == 0:

@@ -1,0 +1,107 @@
+"""SIGTERM is how every process manager (Kubernetes, systemd, compose) stops us: API processes
+stop accepting, finish what they are serving and close their pools; workers stop taking jobs and
+finish the running ones. In-flight work is made to last by holding a row lock it waits for."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+
+import httpx
+import pytest
+from arq import create_pool
+from arq.jobs import Job, JobStatus
+
+from jobs import redis_settings
+from tests.deploy import stack
+
+
+async def _wait_for_lock_waiter(db, timeout: float = 15.0) -> None:
+    """Until some other backend of this database is blocked on a lock we hold."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await db.execute("SELECT pg_stat_clear_snapshot()")  # else one snapshot per transaction
+        waiting = await db.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("nothing came to wait on the lock")
+
+
+async def _exited(proc: stack.Proc, timeout: float) -> int | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.popen.poll() is None:
+        await asyncio.sleep(0.1)
+    return proc.popen.poll()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server", ["uvicorn", "granian"])
+async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(server, dsn, redis_url, db, tmp_path):
+    port = stack.free_port()
+    api = stack.serve("api", tmp_path, stack.zsb_env(dsn, redis_url), port=port, workers=2, server=server)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            login = (await http.post("/api/v1/auth/wechat", json={"code": "dev-grace"})).json()
+            refresh_token, user_id = login["refreshToken"], login["user"]["id"]
+
+            lock = db.transaction()
+            await lock.start()
+            await db.execute("SELECT 1 FROM refresh_tokens WHERE user_id = $1 FOR UPDATE", user_id)
+            in_flight = asyncio.create_task(http.post("/api/v1/auth/refresh", json={"refreshToken": refresh_token}))
+            await _wait_for_lock_waiter(db)
+
+            api.signal(signal.SIGTERM)
+            await asyncio.sleep(1.0)
+            assert api.popen.poll() is None and not in_flight.done(), "the in-flight request was dropped"
+            with pytest.raises(httpx.TransportError):  # refused, or never answered: not served
+                async with httpx.AsyncClient(base_url=base, timeout=2) as fresh:
+                    await fresh.get("/healthz")
+
+            await lock.rollback()
+            res = await asyncio.wait_for(in_flight, 20)
+        assert res.status_code == 200, res.text
+        assert res.json()["refreshToken"] != refresh_token
+        assert await _exited(api, 30) == 0, api.tail()
+        used = await db.fetchval("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL",
+                                 user_id)
+        assert used == 1  # the in-flight transaction committed before the process left
+        left = await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND application_name = 'zsb'")
+        assert left == 0, "the API left connections open"
+    finally:
+        api.stop(5)
+
+
+@pytest.mark.slow
+async def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(dsn, redis_url, db, tmp_path):
+    await db.execute("INSERT INTO idempotency_keys (user_id, scope, key, request_hash, created_at) "
+                     "VALUES (1, 'test', 'old', 'h', now() - interval '3 days')")
+    lock = db.transaction()
+    await lock.start()
+    await db.execute("SELECT 1 FROM idempotency_keys WHERE key = 'old' FOR UPDATE")
+    worker = stack.worker("worker", tmp_path, stack.zsb_env(dsn, redis_url))
+    arq = await create_pool(redis_settings(redis_url))
+    try:
+        await arq.enqueue_job("purge_idempotency_keys", _job_id="running-at-sigterm")
+        await _wait_for_lock_waiter(db, timeout=30)
+
+        worker.signal(signal.SIGTERM)
+        await asyncio.sleep(1.0)
+        await arq.enqueue_job("purge_idempotency_keys", _job_id="queued-after-sigterm")
+        await asyncio.sleep(1.5)  # three of arq's polls: a worker still taking jobs would take it
+        assert worker.popen.poll() is None, "the worker quit with a job running"
+
+        await lock.rollback()
+        assert await _exited(worker, 30) == 0, worker.tail()
+        first = await Job("running-at-sigterm", arq).result_info()
+        assert first is not None and first.success
+        assert await Job("queued-after-sigterm", arq).status() == JobStatus.queued
+        assert await db.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'old'") == 0
+    finally:
+        await arq.aclose()
+        worker.stop(5)
