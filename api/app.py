@@ -18,6 +18,8 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
 from api import errors, logging
+from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
+                                     WaitlistController)
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
@@ -35,6 +37,10 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    SitesController,
+    AppointmentController,
+    WaitlistController,
+    AppointmentAdminController,
     CatalogueController,
     CatalogueAdminController,
     ApplicationController,

@@ -31,8 +31,15 @@ async def seed_demo_staff(conn: Any, settings: Settings) -> None:
                                                            roles=roles, steps=steps))
 
 
+async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
+    from api.appointments.slots import seed_sites
+
+    await seed_sites(conn, settings)
+
+
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
+    seed_appointment_sites,
     seed_faq,
     seed_catalogue,
 ]

@@ -149,6 +149,14 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=候补成功")),
         wechat_page="pages/appointments/index"),
+    "exam_booking_open": EventSpec(
+        ("wechat", "sms"), "考试场次已开放", sms_always=True,
+        inapp_text="您的{serviceName}资格审核已通过，考试场次已于{openTime}开放预约，请在“我的预约”中选择考试场次。",
+        sms_template="SMS_480010020", sms_params=("serviceName", "openTime"),
+        wechat_template=TPL_EXAM,
+        wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "=请在我的预约中选择场次"),
+                     ("time3", "time", "openTime")),
+        wechat_page="pages/appointments/index"),
     "task_due_soon": EventSpec(
         ("wechat", "sms"), "待办即将到期",
         inapp_text="待办“{taskTitle}”将于{dueDate}到期，请及时处理。",

@@ -1,0 +1,1 @@
+"""Sites, slots, bookings, waitlist, check-in and exam slots (预约办理)."""

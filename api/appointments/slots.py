@@ -1,0 +1,136 @@
+"""Sites, schedules and slots: what can be booked, materialised from opening schedules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from api.appointments import service as svc
+from api.appointments.calendar import at, change_deadline, is_workday
+from api.appointments.schemas import GenerateIn, GenerateOut, SiteOut, SlotOut
+from api.errors import BadRequest, NotFound
+
+q = svc.q
+rows = svc.rows
+
+
+class SiteNotFound(NotFound):
+    """没有找到该办事网点。"""
+
+    code = "site_not_found"
+
+
+class NoSchedule(BadRequest):
+    """该网点没有这个事项的预约排班。"""
+
+    code = "no_schedule"
+
+
+class SlotQueryTooBroad(BadRequest):
+    """请至少指定事项编码或办事网点。"""
+
+    code = "slot_query_too_broad"
+
+
+async def list_sites(conn: Any) -> list[SiteOut]:
+    return [SiteOut(id=r["id"], code=r["code"], name=r["name"], kind=r["kind"], address=r["address"],
+                    phone=r["phone"], services=list(r["services"])) for r in await rows(q.list_sites(conn))]
+
+
+async def list_slots(conn: Any, *, now: datetime, service_code: str | None, site_id: int | None,
+                     day: date | None) -> list[SlotOut]:
+    if service_code is None and site_id is None:
+        raise SlotQueryTooBroad()
+    found = await rows(q.list_slots(conn, service_code=service_code, site_id=site_id, day=day, now=now))
+    return [SlotOut(**dict(r)) for r in found]
+
+
+async def generate(conn: Any, data: GenerateIn) -> GenerateOut:
+    """Materialise slots from the site's schedules for every working day in the range (make-up
+    working weekends included, holidays skipped). Running it again adds nothing."""
+    if not await q.site_exists(conn, site_id=data.site_id):
+        raise SiteNotFound()
+    schedules = await rows(q.site_schedules(conn, site_id=data.site_id, service_code=data.service_code))
+    if not schedules:
+        raise NoSchedule()
+    created, days = 0, []
+    day = data.date_from
+    while day <= data.date_to:
+        if is_workday(day):
+            days.append(day)
+            for sc in schedules:
+                created += await _generate_day(conn, sc, day, data)
+        day += timedelta(days=1)
+    if data.release_at is not None:
+        for code in {sc["service_code"] for sc in schedules if sc["kind"] == "exam"}:
+            await q.upsert_exam_batch(conn, service_code=code, release_at=data.release_at)
+    return GenerateOut(created=created, days=days)
+
+
+async def _generate_day(conn: Any, sc: Any, day: date, data: GenerateIn) -> int:
+    created = 0
+    start = at(day, sc["opens_at"])
+    close = at(day, sc["closes_at"])
+    step = timedelta(minutes=sc["slot_minutes"])
+    while start + step <= close:
+        change_until = change_deadline(start, sc["change_cutoff"])
+        # a booking is accepted while it could still be changed; walk-in windows until the start
+        book_until = start if sc["change_cutoff"] == "one_hour" else change_until
+        slot_id = await q.insert_slot(
+            conn, site_id=sc["site_id"], service_code=sc["service_code"], kind=sc["kind"], day=day,
+            starts_at=start, ends_at=start + step, capacity=data.capacity or sc["capacity"],
+            release_at=data.release_at if sc["kind"] == "exam" else None, book_until=book_until,
+            change_until=change_until, max_reschedules=sc["max_reschedules"], horizon_limited=sc["horizon_limited"],
+        )
+        created += slot_id is not None
+        start += step
+    return created
+
+
+# The demo sites and their schedules (seeded; admins edit them later). Change rules follow the
+# FAQ: windows F114/F115 (1 hour before, 2 changes), on-site checks F075 (17:00 the working day
+# before), exams F120 (17:00 the working day before, 1 change, opened in batches).
+SITES: list[dict[str, Any]] = [
+    {"code": "city-service-centre", "name": "市行政服务中心交通运输窗口", "kind": "window",
+     "address": "市民中心B区2楼交通运输综合窗口", "phone": "0577-88960000",
+     "services": [
+         ("freight-operating-permit", "window", "one_hour", 2, True, [("09:00", "12:00", 30, 6), ("13:30", "17:00", 30, 6)]),
+         ("oversize-transport-permit", "window", "one_hour", 2, True, [("09:00", "12:00", 30, 4), ("13:30", "17:00", 30, 4)]),
+         ("dangerous-goods-permit", "inspection", "prev_workday_17", 2, True, [("09:00", "11:00", 120, 2), ("14:00", "16:00", 120, 2)]),
+     ]},
+    {"code": "vehicle-inspection-station", "name": "市机动车综合性能检测站运管窗口", "kind": "inspection_station",
+     "address": "经济开发区滨海大道1088号", "phone": "0577-88960100",
+     "services": [
+         ("ride-hailing-vehicle-permit", "inspection", "one_hour", 2, True, [("08:30", "11:30", 60, 8), ("13:30", "16:30", 60, 8)]),
+         ("freight-vehicle-cert", "inspection", "one_hour", 2, True, [("08:30", "11:30", 60, 8), ("13:30", "16:30", 60, 8)]),
+     ]},
+    {"code": "transport-school-exam-centre", "name": "市交通技校考试中心", "kind": "exam_centre",
+     "address": "市交通技工学校实训楼3楼", "phone": "0577-88960200",
+     "services": [
+         ("taxi-driver-cert", "exam", "prev_workday_17", 1, False, [("09:00", "11:00", 120, 40), ("14:00", "16:00", 120, 40)]),
+         ("ride-hailing-driver-cert", "exam", "prev_workday_17", 1, False, [("09:00", "11:00", 120, 40), ("14:00", "16:00", 120, 40)]),
+     ]},
+]
+
+
+async def seed_sites(conn: Any, settings: Any, *, today: date | None = None) -> None:
+    """Idempotent: sites, their services and schedules; in dev also the slots of the next 10 days
+    so the demo can be booked at once (tests and production generate their own)."""
+    from datetime import time as clock_time
+
+    from api.appointments.calendar import business_date, system_clock
+
+    for site in SITES:
+        site_id = await q.upsert_site(conn, code=site["code"], name=site["name"], kind=site["kind"],
+                                      address=site["address"], phone=site["phone"])
+        for code, kind, cutoff, changes, horizon, schedule in site["services"]:
+            await q.upsert_site_service(conn, site_id=site_id, service_code=code, kind=kind, change_cutoff=cutoff,
+                                        max_reschedules=changes, horizon_limited=horizon)
+            for opens, closes, minutes, capacity in schedule:
+                await q.upsert_schedule(conn, site_id=site_id, service_code=code,
+                                        opens_at=clock_time.fromisoformat(opens),
+                                        closes_at=clock_time.fromisoformat(closes), slot_minutes=minutes,
+                                        capacity=capacity)
+        if settings.env == "dev":
+            start = today or business_date(system_clock())
+            await generate(conn, GenerateIn(site_id=site_id, date_from=start, date_to=start + timedelta(days=10)))

@@ -1,0 +1,94 @@
+"""Plain async helpers for the appointment tests: a controllable clock, people, slots."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from api.auth.service import q as auth_q
+from tests.factories import bearer, staff
+
+SH = ZoneInfo("Asia/Shanghai")
+API = "/api/v1"
+
+
+class Clock:
+    """Set on ``app.state.appointment_clock`` (and a job's ctx): time moves only when told."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def sh(text: str) -> datetime:
+    """'2026-06-08 09:00' in Asia/Shanghai."""
+    return datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+def use_clock(client: Any, start: str) -> Clock:
+    clock = Clock(sh(start))
+    client.app.state.appointment_clock = clock
+    return clock
+
+
+async def people(client: Any, db: Any, n: int, prefix: str) -> list[dict[str, Any]]:
+    """Applicants created directly (the login route is rate limited per address) with real tokens."""
+    auth = client.app.state.jwt_auth
+    out = []
+    for i in range(n):
+        row = await auth_q.upsert_wechat_user(db, openid=f"{prefix}-{i}", unionid=None)
+        token = auth.create_token(identifier=str(row["id"]),
+                                  token_extras={"typ": "access", "roles": ["applicant"], "steps": []})
+        out.append({"id": row["id"], "headers": bearer(token)})
+    return out
+
+
+async def admin(client: Any, db: Any) -> dict[str, Any]:
+    return await staff(client, db, phone="13900009001", roles=["admin"], name="预约管理员")
+
+
+async def site_id(client: Any, headers: dict[str, str], code: str) -> int:
+    res = await client.get(f"{API}/sites", headers=headers)
+    assert res.status_code == 200, res.text
+    return next(s["id"] for s in res.json() if s["code"] == code)
+
+
+async def generate(client: Any, headers: dict[str, str], *, site: str, service: str, day_from: str,
+                   day_to: str | None = None, capacity: int | None = None, release_at: str | None = None) -> None:
+    sid = await site_id(client, headers, site)
+    body: dict[str, Any] = {"siteId": sid, "serviceCode": service, "dateFrom": day_from, "dateTo": day_to or day_from}
+    if capacity:
+        body["capacity"] = capacity
+    if release_at:
+        body["releaseAt"] = sh(release_at).isoformat()
+    res = await client.post(f"{API}/admin/slots/generate", json=body, headers=headers)
+    assert res.status_code == 200, res.text
+
+
+async def slots(client: Any, headers: dict[str, str], service: str, day: str) -> list[dict[str, Any]]:
+    res = await client.get(f"{API}/slots", params={"serviceCode": service, "date": day}, headers=headers)
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+async def slot_at(client: Any, headers: dict[str, str], service: str, start: str) -> dict[str, Any]:
+    day = start[:10]
+    wanted = sh(start)
+    for s in await slots(client, headers, service, day):
+        if datetime.fromisoformat(s["startsAt"]) == wanted:
+            return s
+    raise AssertionError(f"no slot of {service} at {start}")
+
+
+async def book(client: Any, who: dict[str, Any], slot_id: int, key: str | None = None) -> Any:
+    headers = {**who["headers"], **({"Idempotency-Key": key} if key else {})}
+    return await client.post(f"{API}/appointments", json={"slotId": slot_id}, headers=headers)
