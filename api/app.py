@@ -28,6 +28,8 @@ from api.notifications.routes import NotificationsController, dev_outbox_json, d
 from api.db import create_pool
 from api.deps import DEPENDENCIES
 from api.faq.routes import FaqAdminController, FaqController
+from api.helpdesk.live import channels_plugin
+from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
 from api.ops.routes import MetricsController, healthz, readyz
 from api.settings import Settings
 from jobs import redis_settings
@@ -37,6 +39,11 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    FaqController,
+    FaqAdminController,
+    ChatController,
+    HelpdeskController,
+    helpdesk_live,
     SitesController,
     AppointmentController,
     WaitlistController,
@@ -54,6 +61,7 @@ API_CONTROLLERS: list = [
 ROOT_HANDLERS: list = [
     healthz,
     readyz,
+    WechatPushController,
     dev_outbox_page,
     dev_outbox_json,
 ]
@@ -98,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=DEPENDENCIES,
         state=State({"settings": settings, "redis": redis, "wechat": gateway_for(settings), "jwt_auth": auth}),
         on_app_init=[auth.on_app_init],
-        plugins=[ProblemDetailsPlugin(errors.problem_details_config())],
+        plugins=[ProblemDetailsPlugin(errors.problem_details_config()), channels_plugin(settings.redis_url or "")],
         exception_handlers=errors.exception_handlers(),
         middleware=[logging.RequestIdMiddleware, prometheus.middleware],
         stores=StoreRegistry(default_factory=lambda name: RedisStore(redis, namespace=f"zsb:{name}")),

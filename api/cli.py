@@ -256,7 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Any]:
     """Domain commands (import-faq, faq-eval, verify-audit, demo-data ...) register themselves here."""
-    return []
+    from api.faq import cli as faq_cli
+
+    return [faq_cli.register]
 
 
 def main(argv: list[str] | None = None) -> None:

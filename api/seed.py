@@ -39,6 +39,7 @@ async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
 
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
+    seed_faq,
     seed_appointment_sites,
     seed_faq,
     seed_catalogue,

@@ -10,6 +10,7 @@ from arq.worker import func
 from api.db import create_pool
 from api.settings import Settings
 from jobs import appointments, maintenance, redis_settings
+from jobs import helpdesk as helpdesk_jobs
 from jobs import applications as application_jobs
 from jobs import notify as notify_jobs
 from notify import queue as notify_queue
@@ -19,6 +20,9 @@ from wechat.messages import messages_for
 
 FUNCTIONS: list[Any] = [
     maintenance.purge_idempotency_keys,
+    helpdesk_jobs.process_wechat_push,
+    helpdesk_jobs.deliver_chat_message,
+    helpdesk_jobs.sweep_wechat_pushes,
     application_jobs.close_unsupplemented_applications,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
@@ -33,6 +37,7 @@ FUNCTIONS: list[Any] = [
 
 CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
+    cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),
     cron(notify_jobs.sweep_outbox, second={0}, run_at_startup=True, unique=True),
     cron(notify_jobs.poll_sms_receipts, second={30}, run_at_startup=False, unique=True),

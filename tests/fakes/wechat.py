@@ -24,12 +24,16 @@ class FakeWeChat(FakeServer):
         self.route("POST", "/cgi-bin/stable_token")(self.stable_token)
         self.route("GET", "/cgi-bin/token")(self.legacy_token)
         self.route("POST", "/wxa/business/getuserphonenumber")(self.phone_number)
+        self.route("POST", "/cgi-bin/message/custom/send")(self.custom_send)
+        # None: accept; 45015 (48-hour window over) or 45047 (5 replies used up): refuse
+        self.custom_send_errcode: int | None = None
 
     def reset(self) -> None:
         super().reset()
         self.used_codes.clear()
         self.valid_tokens.clear()
         self.messages.clear()
+        self.custom_send_errcode = None
 
     def _token(self) -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
@@ -69,3 +73,16 @@ class FakeWeChat(FakeServer):
         phone = code[len("phone-"):]
         return 200, {"errcode": 0, "errmsg": "ok",
                      "phone_info": {"phoneNumber": phone, "purePhoneNumber": phone, "countryCode": "86"}}
+
+    def custom_send(self, request: FakeRequest) -> tuple[int, Any]:
+        """Customer-service messages; sent texts land in ``messages`` as {"touser", "text"}."""
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.custom_send_errcode:
+            return 200, {"errcode": self.custom_send_errcode, "errmsg": "response out of time limit or subscription is canceled"}
+        body = request.json()
+        if body.get("msgtype") != "text" or not body.get("touser"):
+            return 200, {"errcode": 47001, "errmsg": "data format error"}
+        with self.lock:
+            self.messages.append({"touser": body["touser"], "text": body["text"]["content"]})
+        return 200, {"errcode": 0, "errmsg": "ok"}

@@ -1,0 +1,97 @@
+"""``zsb import-faq FILE`` and ``zsb faq-eval FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import-faq", help="load FAQ entries from a JSONL file (upsert by id)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(fn=cmd_import_faq)
+    p = sub.add_parser("faq-eval", help="top-1, hand-off rates and latency of the FAQ matcher on a labelled file")
+    p.add_argument("file", type=Path, help='JSONL: {"q": "...", "expect": "F012" or null}')
+    p.add_argument("--kb", type=Path, help="knowledge base JSONL (default: the shipped one)")
+    p.add_argument("--entries", type=int, default=1000, help="knowledge-base size for the latency figures")
+    p.add_argument("--no-semantic", action="store_true", help="lexical matching only")
+    p.add_argument("--calibrate", action="store_true", help="also print thresholds chosen on this file")
+    p.set_defaults(fn=cmd_faq_eval)
+
+
+def _read_entries(path: Path) -> list[Any]:
+    from api.faq.matcher import Entry, _camel_to_snake
+
+    decoder = msgspec.json.Decoder(Entry)
+    entries, errors = [], []
+    for n, line in enumerate(path.read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entries.append(decoder.decode(_camel_to_snake(line)))
+        except msgspec.DecodeError as exc:
+            errors.append(f"{path}:{n}: {exc}")
+    if errors:
+        sys.exit("zsb import-faq: " + "\n".join(errors[:20]))
+    return entries
+
+
+def cmd_import_faq(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from api.cli import _require_urls, _settings, _with_conn
+    from api.faq import service
+
+    if not args.file.exists():
+        sys.exit(f"zsb import-faq: {args.file}: no such file")
+    entries = _read_entries(args.file)
+    settings = _settings()
+    _require_urls(settings)
+
+    async def run(conn: Any) -> tuple[int, int]:
+        inserted = updated = 0
+        with tqdm(total=len(entries), unit="条", desc="import-faq") as bar:
+            for start in range(0, len(entries), 50):
+                batch = entries[start:start + 50]
+                i, u = await service.upsert_entries(conn, batch)
+                inserted, updated = inserted + i, updated + u
+                bar.update(len(batch))
+        return inserted, updated
+
+    inserted, updated = asyncio.run(_with_conn(settings, run))
+    print(f"import-faq: {len(entries)} entries read, {inserted} added, {updated} updated, "
+          f"{len(entries) - inserted - updated} unchanged")
+
+
+def cmd_faq_eval(args: argparse.Namespace) -> None:
+    from api.faq.evaluate import calibrate, evaluate, grow, load_dev
+    from api.faq.index import build_matcher
+    from api.faq.matcher import DATA, load_entries
+
+    if not args.file.exists():
+        sys.exit(f"zsb faq-eval: {args.file}: no such file")
+    entries = load_entries(args.kb or DATA / "faq.jsonl")
+    dev = load_dev(args.file)
+    semantic = not args.no_semantic
+    started = time.perf_counter()
+    matcher = build_matcher(entries, semantic=semantic)
+    print(f"index: {len(entries)} entries, semantic={'on' if matcher.encoder is not None else 'off'}, "
+          f"built in {time.perf_counter() - started:.1f} s")
+    if args.calibrate:
+        thresholds = calibrate(matcher, dev)
+        print(f"calibrated: min_score={thresholds.min_score} min_margin={thresholds.min_margin} "
+              f"(in use: {matcher.thresholds.min_score} / {matcher.thresholds.min_margin})")
+    big = build_matcher(grow(entries, args.entries), semantic=semantic) if args.entries > len(entries) else matcher
+    report = evaluate(matcher, dev, timing=big)
+    print(f"queries: {report.in_domain} in-domain, {report.off_topic} off-topic")
+    print(f"top-1 accuracy (in-domain):        {report.top1:.1%}")
+    print(f"off-topic handed off:              {report.off_topic_handed_off:.1%}")
+    print(f"in-domain wrongly handed off:      {report.in_domain_handed_off:.1%}")
+    print(f"in-domain answered confidently but wrong: {report.confident_wrong:.1%}")
+    print(f"latency at {report.entries} entries:  p50 {report.p50_ms:.2f} ms, p99 {report.p99_ms:.2f} ms")

@@ -1,0 +1,130 @@
+-- name: store_push(dedupe_key, openid, msg_type, event, payload)$
+-- WeChat retries a push up to 3 times with the same MsgId: only the first is stored.
+INSERT INTO wechat_pushes (dedupe_key, openid, msg_type, event, payload)
+VALUES (:dedupe_key, :openid, :msg_type, :event, :payload)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id;
+
+-- name: claim_push(id)^
+-- The job that processes a push: a second run (arq retry) finds it done and does nothing.
+UPDATE wechat_pushes SET processed_at = now()
+WHERE id = :id AND processed_at IS NULL
+RETURNING *;
+
+-- name: unprocessed_pushes(older_than_seconds)
+SELECT id FROM wechat_pushes
+WHERE processed_at IS NULL AND created_at < now() - make_interval(secs => :older_than_seconds)
+ORDER BY id LIMIT 500;
+
+-- name: user_for_openid(openid)$
+INSERT INTO users (openid) VALUES (:openid)
+ON CONFLICT (openid) DO UPDATE SET updated_at = now()
+RETURNING id;
+
+-- name: join_conversation(user_id, channel)^
+-- The user's open conversation, or a new one; a user message reopens WeChat's 48-hour window.
+INSERT INTO conversations (user_id, channel, status)
+VALUES (:user_id, :channel, 'bot')
+ON CONFLICT (user_id) WHERE status <> 'resolved' DO UPDATE
+SET channel = EXCLUDED.channel, last_user_message_at = now(), replies_since_user = 0, updated_at = now()
+RETURNING *;
+
+-- name: add_message(conversation_id, sender, agent_id, text, faq_entry_id, delivery)^
+INSERT INTO chat_messages (conversation_id, sender, agent_id, text, faq_entry_id, delivery)
+VALUES (:conversation_id, :sender, :agent_id, :text, :faq_entry_id, :delivery)
+RETURNING *;
+
+-- name: use_reply_slot(id)^
+-- One of WeChat's 5 replies within 48 hours of the user's last message (app chats: no limit).
+UPDATE conversations
+SET replies_since_user = replies_since_user + 1, updated_at = now()
+WHERE id = :id AND status <> 'resolved'
+  AND (channel = 'app'
+       OR (replies_since_user < 5 AND last_user_message_at > now() - interval '48 hours'))
+RETURNING *;
+
+-- name: wait_for_agent(id, suggestions)^
+-- Unsure: a person must look. A conversation an agent already holds stays with that agent.
+UPDATE conversations
+SET status = CASE WHEN status = 'claimed' THEN 'claimed' ELSE 'waiting' END,
+    suggestions = :suggestions, updated_at = now()
+WHERE id = :id
+RETURNING *;
+
+-- name: get_conversation(id)^
+SELECT c.*, u.openid, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name
+FROM conversations c
+JOIN users u ON u.id = c.user_id
+LEFT JOIN users a ON a.id = c.agent_id
+WHERE c.id = :id;
+
+-- name: open_conversation_of(user_id)^
+SELECT * FROM conversations WHERE user_id = :user_id AND status <> 'resolved';
+
+-- name: messages_of_user(user_id, limit)
+SELECT m.*, c.status AS conversation_status
+FROM chat_messages m JOIN conversations c ON c.id = m.conversation_id
+WHERE c.user_id = :user_id
+ORDER BY m.id DESC
+LIMIT :limit;
+
+-- name: messages_of(conversation_id)
+SELECT * FROM chat_messages WHERE conversation_id = :conversation_id ORDER BY id;
+
+-- name: list_conversations(status, agent_id, q, limit, offset)
+-- waiting: the queue; mine: what this agent holds; resolved: history; all: every consultation.
+-- The text search is a plain ILIKE: the embedded PostgreSQL has no pg_trgm, and the list is paged.
+SELECT c.*, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name,
+       (SELECT text FROM chat_messages WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1) AS last_text
+FROM conversations c
+JOIN users u ON u.id = c.user_id
+LEFT JOIN users a ON a.id = c.agent_id
+WHERE CASE :status::text
+        WHEN 'waiting' THEN c.status = 'waiting'
+        WHEN 'mine' THEN c.status = 'claimed' AND c.agent_id = :agent_id
+        WHEN 'resolved' THEN c.status = 'resolved'
+        ELSE true
+      END
+  AND (:q::text IS NULL OR EXISTS (
+        SELECT 1 FROM chat_messages m WHERE m.conversation_id = c.id AND m.text ILIKE '%' || :q || '%'))
+ORDER BY c.updated_at DESC, c.id DESC
+LIMIT :limit OFFSET :offset;
+
+-- name: claim(id, agent_id)^
+-- Only a waiting conversation (or one the machine is handling) can be claimed: two agents
+-- clicking at once, one wins.
+UPDATE conversations SET status = 'claimed', agent_id = :agent_id, updated_at = now()
+WHERE id = :id AND status IN ('waiting', 'bot')
+RETURNING *;
+
+-- name: transfer(id, from_agent_id, to_agent_id)^
+UPDATE conversations SET agent_id = :to_agent_id, updated_at = now()
+WHERE id = :id AND status = 'claimed' AND agent_id = :from_agent_id
+  AND EXISTS (SELECT 1 FROM users WHERE id = :to_agent_id AND NOT disabled
+              AND roles && ARRAY['helpdesk', 'admin']::text[])
+RETURNING *;
+
+-- name: resolve(id, agent_id, is_admin)^
+UPDATE conversations SET status = 'resolved', resolved_at = now(), updated_at = now()
+WHERE id = :id AND status <> 'resolved' AND (agent_id = :agent_id OR :is_admin OR status IN ('waiting', 'bot'))
+RETURNING *;
+
+-- name: link_faq(id, faq_entry_id)!
+UPDATE conversations SET faq_entry_id = :faq_entry_id WHERE id = :id;
+
+-- name: claim_delivery(id)^
+-- Claim an outgoing WeChat message for sending: of two jobs for one message only one sends; a
+-- claim older than two minutes belongs to a worker that died mid-send and may be taken over.
+UPDATE chat_messages m SET delivery = 'sending', sending_since = now()
+FROM conversations c JOIN users u ON u.id = c.user_id
+WHERE m.id = :id AND c.id = m.conversation_id
+  AND (m.delivery = 'pending' OR (m.delivery = 'sending' AND m.sending_since < now() - interval '2 minutes'))
+RETURNING m.id, m.text, u.openid;
+
+-- name: mark_delivery(id, delivery, error)$
+UPDATE chat_messages SET delivery = :delivery, error = :error
+WHERE id = :id AND delivery = 'sending'
+RETURNING conversation_id;
+
+-- name: release_delivery(id)!
+UPDATE chat_messages SET delivery = 'pending', sending_since = NULL WHERE id = :id AND delivery = 'sending';

@@ -1,0 +1,182 @@
+"""What users send: WeChat pushes and in-app chat, the machine's first answer, and delivery.
+
+A user's text joins their open conversation (one per person, a partial unique index). The FAQ
+answers at once when it is confident and nobody is handling the conversation yet; otherwise
+the conversation waits for a person with the FAQ's suggestions attached, and every agent's
+live view hears of it. Texts to WeChat users leave as customer-service messages from a job,
+after the transaction that wrote them has committed (no connection held across the call).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+import structlog
+
+from api.db import after_commit, load_queries, transaction
+from api.errors import BadRequest, Forbidden, PayloadTooLarge
+from api.faq import service as faq
+from api.faq.index import FaqIndex
+from api.helpdesk.live import publish
+from api.helpdesk.schemas import ChatMessageOut
+from wechat import push as wxpush
+from wechat.errors import WechatReplyWindowClosed, WechatUnavailable
+
+q = load_queries(__file__)
+log = structlog.get_logger("zsb.helpdesk")
+
+NON_TEXT = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "miniprogrampage": "[小程序卡片]",
+            "link": "[链接]", "location": "[位置]"}
+
+
+class PushSignatureInvalid(Forbidden):
+    """消息签名校验失败。"""
+
+    code = "wechat_push_signature_invalid"
+
+
+class PushMalformed(BadRequest):
+    """无法解析的消息推送。"""
+
+    code = "wechat_push_malformed"
+
+
+class PushTooLarge(PayloadTooLarge):
+    """消息推送内容过大。"""
+
+    code = "wechat_push_too_large"
+
+
+def read_push(body: bytes, query: dict[str, str], settings: Any) -> wxpush.PushMessage:
+    if len(body) > wxpush.MAX_BODY:
+        raise PushTooLarge()
+    try:
+        return wxpush.read_push(body, query, token=settings.wechat_token, aes_key=settings.wechat_aes_key,
+                                appid=settings.wechat_appid)
+    except wxpush.PushRejected:
+        raise PushSignatureInvalid() from None
+    except wxpush.PushMalformed as exc:
+        raise PushMalformed(str(exc)) from None
+
+
+def read_push_signature(query: dict[str, str], settings: Any) -> None:
+    """The URL check WeChat makes when the push address is configured (GET with echostr)."""
+    try:
+        wxpush.verify(settings.wechat_token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
+    except wxpush.PushRejected:
+        raise PushSignatureInvalid() from None
+
+
+async def store_push(conn: Any, msg: wxpush.PushMessage) -> int | None:
+    """Keep the push and queue its processing; a retried push (same MsgId) is a no-op."""
+    push_id = await q.store_push(conn, dedupe_key=msg.dedupe_key, openid=msg.openid, msg_type=msg.msg_type,
+                                 event=msg.event, payload=msg.raw)
+    if push_id is not None:
+        after_commit(conn, lambda: _queue("process_wechat_push", push_id, f"wxpush:{push_id}"))
+    return push_id
+
+
+async def _queue(function: str, arg: int, job_id: str) -> None:
+    from notify import queue
+
+    pool = queue._pool  # the arq pool the API lifespan (or worker start-up) registered
+    if pool is not None:  # no queue (a CLI run): the sweeper job picks the row up
+        await pool.enqueue_job(function, arg, _job_id=job_id)
+
+
+def _message_out(row: Any) -> ChatMessageOut:
+    return ChatMessageOut(id=row["id"], conversation_id=row["conversation_id"], sender=row["sender"],
+                          text=row["text"], machine=row["sender"] == "bot", faq_entry_id=row["faq_entry_id"],
+                          delivery=row["delivery"], created_at=row["created_at"])
+
+
+async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],
+                  text: str, redis: Any) -> list[ChatMessageOut]:
+    """A user's message: stored, then answered by the machine or queued for a person.
+
+    Returns the messages written (the user's, and the machine's answer if any)."""
+    conv = await q.join_conversation(conn, user_id=user_id, channel=channel)
+    mine = await q.add_message(conn, conversation_id=conv["id"], sender="user", agent_id=None, text=text,
+                               faq_entry_id=None, delivery="none")
+    written = [_message_out(mine)]
+    asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
+                          conversation_id=conv["id"])
+    if asked.confident and conv["status"] == "bot":
+        top = asked.matches[0]
+        slot = await q.use_reply_slot(conn, id=conv["id"])
+        if slot is not None:  # just reopened by this message, so only a race could close it
+            answer = await q.add_message(conn, conversation_id=conv["id"], sender="bot", agent_id=None,
+                                         text=top.answer[:2000], faq_entry_id=top.id,
+                                         delivery="pending" if channel == "wechat" else "none")
+            written.append(_message_out(answer))
+            if channel == "wechat":
+                after_commit(conn, lambda: _queue("deliver_chat_message", answer["id"], f"chatmsg:{answer['id']}"))
+            after_commit(conn, lambda: publish(redis, "message", conversation_id=conv["id"], sender="bot"))
+            return written
+    waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=msgspec.to_builtins(asked.matches))
+    after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
+                                       conversation_id=conv["id"], status=waiting["status"],
+                                       agent_id=waiting["agent_id"], text=text[:200]))
+    return written
+
+
+async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any) -> list[ChatMessageOut]:
+    """The job's share of a push, in one transaction: a retried job finds it done."""
+    row = await q.claim_push(conn, id=push_id)
+    if row is None:
+        return []
+    msg = wxpush.message(row["payload"])
+    if msg.msg_type == "event":
+        if msg.event in ("subscribe_msg_popup_event", "subscribe_msg_change_event"):
+            await _record_subscriptions(conn, msg)
+        return []
+    text = (msg.content or "").strip() if msg.msg_type == "text" else NON_TEXT.get(msg.msg_type, f"[{msg.msg_type}]")
+    if not text:
+        return []
+    user_id = await q.user_for_openid(conn, openid=msg.openid)
+    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis)
+
+
+async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:
+    import notify
+
+    accepted, rejected = wxpush.subscriptions(msg)
+    if accepted or rejected:
+        user_id = await q.user_for_openid(conn, openid=msg.openid)
+        await notify.record_subscriptions(conn, user_id=user_id, accepted=accepted, rejected=rejected)
+
+
+async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any) -> str:
+    """Send one pending WeChat text: read, release the connection, send, record the outcome."""
+    from wechat import customer_service
+
+    async with transaction(pool) as conn:
+        row = await q.claim_delivery(conn, id=message_id)
+    if row is None:
+        return "skipped"  # sent, failed, or another job is sending it
+    outcome, error = "sent", None
+    try:
+        if not row["openid"]:
+            raise WechatReplyWindowClosed(errcode=None)  # the user has no WeChat identity any more
+        await customer_service.send_text(settings, row["openid"], row["text"])
+    except WechatReplyWindowClosed as exc:
+        outcome, error = "failed", f"window_closed:{exc.extra.get('errcode')}"
+    except WechatUnavailable:
+        async with transaction(pool) as conn:  # back to pending: the job retries later
+            await q.release_delivery(conn, id=message_id)
+        raise
+    async with transaction(pool) as conn:
+        conv = await q.mark_delivery(conn, id=message_id, delivery=outcome, error=error)
+    if conv is not None:
+        await publish(redis, "delivery", conversation_id=conv, message_id=message_id, delivery=outcome)
+    return outcome
+
+
+async def user_messages(conn: Any, user_id: int, limit: int = 50) -> list[ChatMessageOut]:
+    rows = [r async for r in q.messages_of_user(conn, user_id=user_id, limit=limit)]
+    return [_message_out(r) for r in reversed(rows)]
+
+
+async def unprocessed_pushes(conn: Any, older_than_seconds: int = 60) -> list[int]:
+    return [r["id"] async for r in q.unprocessed_pushes(conn, older_than_seconds=older_than_seconds)]
