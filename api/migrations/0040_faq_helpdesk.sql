@@ -89,15 +89,13 @@ CREATE TABLE chat_messages (
     text            text NOT NULL CHECK (length(text) BETWEEN 1 AND 2000),
     faq_entry_id    text REFERENCES faq_entries(id),
     -- outgoing WeChat customer-service messages: pending until the worker has sent them
-    delivery        text NOT NULL DEFAULT 'none'
-                    CHECK (delivery IN ('none', 'pending', 'sending', 'sent', 'failed')),
-    sending_since   timestamptz,
+    delivery        text NOT NULL DEFAULT 'none' CHECK (delivery IN ('none', 'pending', 'sent', 'failed')),
     error           text,
     created_at      timestamptz NOT NULL DEFAULT now(),
     CHECK ((sender = 'agent') = (agent_id IS NOT NULL))
 );
 CREATE INDEX chat_messages_conversation ON chat_messages (conversation_id, id);
-CREATE INDEX chat_messages_pending ON chat_messages (id) WHERE delivery IN ('pending', 'sending');
+CREATE INDEX chat_messages_pending ON chat_messages (id) WHERE delivery = 'pending';
 
 -- Raw pushes as WeChat sent them. MsgId for messages; events have none, so their key is
 -- FromUserName + CreateTime + Event (what WeChat's own docs suggest for deduplicating events).
