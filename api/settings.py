@@ -104,6 +104,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in ("aliyun_access_key_id", "aliyun_access_key_secret", "sms_sign_name"):
                 if not getattr(self, name):
                     raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_SMS_PROVIDER=aliyun")
+        if self.s3_bucket:
+            for name in ("s3_access_key", "s3_secret_key"):
+                if not getattr(self, name):
+                    raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_S3_BUCKET is set")
         if not self.jwt_secret:
             # dev and test only: a fresh secret per process start logs everyone out, which is fine there.
             return msgspec.structs.replace(self, jwt_secret=secrets.token_urlsafe(48))
