@@ -31,6 +31,7 @@ from api.faq.routes import FaqAdminController, FaqController
 from api.helpdesk.live import channels_plugin
 from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
 from api.ops.routes import MetricsController, healthz, readyz
+from api.ratings.routes import RatingAdminController, RatingController
 from api.settings import Settings
 from jobs import redis_settings
 from notify import queue as notify_queue
@@ -56,6 +57,8 @@ API_CONTROLLERS: list = [
     FaqController,
     FaqAdminController,
     NotificationsController,
+    RatingController,
+    RatingAdminController,
 ]
 
 ROOT_HANDLERS: list = [

@@ -1,0 +1,1 @@
+"""好差评: ratings of finished services and the follow-up of bad reviews."""
