@@ -12,6 +12,11 @@ async def send_notification(ctx: dict[str, Any], notification_id: int) -> str:
     return await delivery.send_notification(ctx, notification_id)
 
 
+async def send_notification_batch(ctx: dict[str, Any], ids: list[int]) -> dict[str, int]:
+    """The same for many rows at once: what fan-outs and the sweeper queue."""
+    return await delivery.send_batch(ctx, ids)
+
+
 async def sweep_outbox(ctx: dict[str, Any]) -> int:
     return await delivery.sweep(ctx)
 

@@ -10,7 +10,9 @@ nothing twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -70,17 +72,38 @@ def _send_dates(row: Any, now: datetime) -> list[date]:
     return days
 
 
-class Retrying(Exception):
-    """Internal: the row went back to the queue for later."""
+# Set while a batch job runs: a row that must wait is queued again on its own (deferred) instead of
+# retrying the whole batch job.
+_IN_BATCH: ContextVar[Any] = ContextVar("in_batch", default=None)
 
 
 async def send_notification(ctx: dict[str, Any], notification_id: int) -> str:
-    clock: Callable[[], datetime] = ctx.get("clock") or default_clock
-    pool = ctx["pool"]
-    async with transaction(pool) as conn:
+    async with transaction(ctx["pool"]) as conn:
         row = await service.claim(conn, notification_id, lease_seconds=ctx.get("notify_lease_seconds", 60))
     if row is None:
         return "not_due"  # sent, cancelled, claimed by a live worker, or due later
+    return await _process(ctx, row)
+
+
+async def send_batch(ctx: dict[str, Any], ids: list[int]) -> dict[str, int]:
+    """The fan-out path: one claim for many rows, their provider calls side by side."""
+    async with transaction(ctx["pool"]) as conn:
+        rows = await service.claim_many(conn, ids, lease_seconds=ctx.get("notify_lease_seconds", 60))
+    _IN_BATCH.set(ctx["redis"])
+    outcomes = await asyncio.gather(*(_process(ctx, row) for row in rows), return_exceptions=True)
+    counts: dict[str, int] = {}
+    for row, outcome in zip(rows, outcomes):
+        if isinstance(outcome, BaseException):
+            # The row stays claimed; after the lease the sweeper queues it again, marked uncertain.
+            log.error("notification_failed_unexpectedly", id=row["id"], error=repr(outcome))
+            outcome = "error"
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+async def _process(ctx: dict[str, Any], row: Any) -> str:
+    clock: Callable[[], datetime] = ctx.get("clock") or default_clock
+    pool = ctx["pool"]
     now = clock()
     spec = EVENTS.get(row["event"])
     if spec is None:
@@ -113,6 +136,12 @@ async def _later(pool: Any, row: Any, *, seconds: float, now: datetime, error: s
     async with transaction(pool) as conn:
         await service.put_back(conn, row["id"], not_before=not_before, error=error, uncertain=uncertain,
                                count_attempt=count_attempt)
+    batch_redis = _IN_BATCH.get()
+    if batch_redis is not None:
+        from notify.queue import queue_ids
+
+        await queue_ids([(row["id"], not_before)], pool=batch_redis)
+        return "later"
     raise Retry(defer=max(seconds, 0.0))
 
 

@@ -66,6 +66,21 @@ RETURNING n.id, n.user_id, n.event, n.channel, n.params, n.status, n.urgent, n.e
           coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone,
           (SELECT openid FROM users WHERE id = n.user_id) AS to_openid;
 
+-- name: claim_many(ids, lease_seconds)
+-- The same claim for a batch of ids in one statement (the fan-out path).
+-- A worker takes a row only while it is due; a claim older than the lease belongs to a worker that
+-- died, and its attempt may have reached the provider, so the row is marked uncertain.
+UPDATE notifications n
+SET status = 'pending', attempts = n.attempts + 1, claimed_at = now(), updated_at = now(),
+    uncertain = n.uncertain OR n.status = 'pending'
+WHERE n.id = ANY(:ids::bigint[])
+  AND ((n.status IN ('created', 'queued') AND n.not_before <= now())
+       OR (n.status = 'pending' AND n.claimed_at < now() - make_interval(secs => :lease_seconds)))
+RETURNING n.id, n.user_id, n.event, n.channel, n.params, n.status, n.urgent, n.expires_at, n.template_id,
+          n.attempts, n.uncertain, n.created_at, n.claimed_at, n.provider_ref,
+          coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone,
+          (SELECT openid FROM users WHERE id = n.user_id) AS to_openid;
+
 -- name: put_back(id, not_before, error, uncertain, count_attempt)$
 -- Not now: back to 'created' until not_before (quiet hours, a retry, a paused channel).
 UPDATE notifications

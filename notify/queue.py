@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from arq.connections import ArqRedis
 
 _pool: ArqRedis | None = None
 JOB = "send_notification"
+BATCH_JOB = "send_notification_batch"
+BATCH = 50
 
 
 def use_pool(pool: ArqRedis | None) -> None:
@@ -23,14 +25,19 @@ def job_id(notification_id: int) -> str:
 
 
 async def queue_ids(ids: list[int] | list[tuple[int, datetime]], pool: Any = None) -> None:
-    """Queue each id once (arq refuses a second job with the same id while the first exists);
-    a row due later is deferred until its ``not_before``."""
+    """Queue the ids: rows due now go in batches (one claim query and one job per 50 rows), rows
+    due later as one deferred job each. Job ids deduplicate repeated queueing; the row's claim in
+    the database is what makes a second job for the same row harmless."""
     pool = pool or _pool
     if pool is None:
         return  # nothing to queue on (e.g. a CLI command); the sweeper picks the rows up
     items = [i if isinstance(i, tuple) else (i, None) for i in ids]
-    for start in range(0, len(items), 200):  # a few hundred in flight at once, not 20,000
-        await asyncio.gather(*(
-            pool.enqueue_job(JOB, notification_id, _job_id=job_id(notification_id), _defer_until=when)
-            for notification_id, when in items[start:start + 200]
-        ))
+    now = datetime.now(timezone.utc)
+    due = sorted(i for i, when in items if when is None or when <= now)
+    later = [(i, when) for i, when in items if when is not None and when > now]
+    jobs = [(BATCH_JOB, (due[k:k + BATCH],), f"notify-batch:{due[k]}:{len(due[k:k + BATCH])}", None)
+            for k in range(0, len(due), BATCH)]
+    jobs += [(JOB, (i,), job_id(i), when) for i, when in later]
+    for start in range(0, len(jobs), 200):  # a few hundred in flight at once, not 20,000
+        await asyncio.gather(*(pool.enqueue_job(name, *args, _job_id=jid, _defer_until=when)
+                               for name, args, jid, when in jobs[start:start + 200]))

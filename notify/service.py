@@ -65,8 +65,31 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
         if row_id is not None:
             ids.append((row_id, when))
     if ids:
-        after_commit(conn, lambda: _queue(ids))
+        _queue_after_commit(conn, ids)
     return [i for i, _ in ids]
+
+
+# One after-commit hook per transaction collects every id it enqueued, so a transaction that
+# notifies 500 people queues 10 batch jobs rather than 500 single ones.
+_collected: dict[int, tuple[list[tuple[int, datetime]], Any]] = {}
+
+
+def _queue_after_commit(conn: Any, ids: list[tuple[int, datetime]]) -> None:
+    from api import db
+
+    entry = _collected.get(id(conn))
+    # a hook of an earlier transaction on this connection that rolled back is gone: start afresh
+    if entry is None or entry[1] not in db._after_commit.get(id(conn), []):
+        collected: list[tuple[int, datetime]] = []
+
+        async def flush() -> None:
+            if _collected.get(id(conn), (None,))[0] is collected:
+                del _collected[id(conn)]
+            await _queue(collected)
+
+        after_commit(conn, flush)
+        entry = _collected[id(conn)] = (collected, flush)
+    entry[0].extend(ids)
 
 
 async def _queue(ids: list[tuple[int, datetime]]) -> None:
@@ -95,6 +118,10 @@ async def record_subscriptions(conn: Any, *, user_id: int, accepted: list[str], 
 
 async def claim(conn: Any, notification_id: int, *, lease_seconds: float) -> Any:
     return await q.claim(conn, id=notification_id, lease_seconds=float(lease_seconds))
+
+
+async def claim_many(conn: Any, ids: list[int], *, lease_seconds: float) -> list[Any]:
+    return [r async for r in q.claim_many(conn, ids=ids, lease_seconds=float(lease_seconds))]
 
 
 async def put_back(conn: Any, notification_id: int, *, not_before: datetime, error: str | None = None,
