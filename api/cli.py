@@ -125,7 +125,7 @@ def _worker_health_key() -> str:
 def cmd_worker(args: argparse.Namespace) -> None:
     """The arq worker. SIGTERM: it stops taking jobs and gives running ones up to
     ``job_completion_wait`` seconds (jobs/worker.py) before cancelling them (arq retries those)."""
-    from arq.worker import Worker, check_health
+    from arq.worker import Worker, async_check_health
 
     from api import logging
     from jobs import redis_settings
@@ -134,7 +134,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     settings = _settings()
     _require_urls(settings)
     if args.check:
-        sys.exit(asyncio.run(check_health(redis_settings(settings.redis_url or ""), _worker_health_key())))
+        sys.exit(asyncio.run(async_check_health(redis_settings(settings.redis_url or ""), _worker_health_key())))
     logging.configure(settings.log_level, settings.log_json)
     # The key lives health_check_interval + 1 s: refreshed every 30 s, a hung worker shows within a minute.
     worker = Worker(**worker_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
+import sys
 import time
 
 import httpx
@@ -105,3 +107,22 @@ async def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(dsn, red
     finally:
         await arq.aclose()
         worker.stop(5)
+
+
+@pytest.mark.slow
+async def test_the_worker_liveness_check_sees_this_hosts_worker(dsn, redis_url, tmp_path):
+    env = stack.zsb_env(dsn, redis_url)
+    check = [sys.executable, "-m", "api.cli", "worker", "--check"]
+
+    def alive() -> int:
+        return subprocess.run(check, env=env, cwd=stack.ROOT, capture_output=True, timeout=60).returncode
+
+    assert await asyncio.to_thread(alive) == 1  # no worker has run here yet
+    worker = stack.worker("worker", tmp_path, env)
+    try:
+        deadline = time.monotonic() + 90  # the worker imports the whole app first
+        while await asyncio.to_thread(alive) != 0:
+            assert time.monotonic() < deadline and worker.popen.poll() is None, worker.tail()
+            await asyncio.sleep(0.5)
+    finally:
+        worker.stop(10)
