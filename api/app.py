@@ -24,6 +24,8 @@ from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
+from api.complaints.routes import ComplaintAdminController, ComplaintController
+from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
 from api.db import create_pool
 from api.deps import DEPENDENCIES
@@ -54,6 +56,10 @@ API_CONTROLLERS: list = [
     ApplicationController,
     LicenceController,
     ProgressController,
+    ComplaintController,
+    ComplaintAdminController,
+    PublicDecisionsController,
+    LicenceQrController,
     FaqController,
     FaqAdminController,
     NotificationsController,
@@ -64,6 +70,7 @@ API_CONTROLLERS: list = [
 ROOT_HANDLERS: list = [
     healthz,
     readyz,
+    VerifyController,
     WechatPushController,
     dev_outbox_page,
     dev_outbox_json,

@@ -8,6 +8,7 @@ from typing import Any
 
 from api.auth import service as auth
 from api.catalogue.service import seed_catalogue
+from api.disclosure.service import seed_disclosure
 from api.faq.seed import seed_faq
 from api.settings import Settings
 
@@ -43,6 +44,7 @@ SEEDERS: list[Seeder] = [
     seed_appointment_sites,
     seed_faq,
     seed_catalogue,
+    seed_disclosure,  # after the catalogue: it marks the services it has loaded
 ]
 
 

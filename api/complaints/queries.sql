@@ -1,0 +1,125 @@
+-- name: next_public_no(day)$
+INSERT INTO complaint_no_counters (day, last) VALUES (:day, 1)
+ON CONFLICT (day) DO UPDATE SET last = complaint_no_counters.last + 1
+RETURNING last;
+
+-- name: own_application(id, applicant_id)$
+SELECT id FROM applications WHERE id = :id AND applicant_id = :applicant_id;
+
+-- name: staff_user(id)^
+SELECT id, roles FROM users
+WHERE id = :id AND NOT disabled AND roles && ARRAY['approver', 'helpdesk', 'admin', 'lead']::text[];
+
+-- name: insert_complaint(public_no, complainant_id, category, target_type, target_id, text, due_on, received_at)^
+INSERT INTO complaints (public_no, complainant_id, category, target_type, target_id, text, due_on, received_at)
+VALUES (:public_no, :complainant_id, :category, :target_type, :target_id, :text, :due_on, :received_at)
+RETURNING *;
+
+-- name: insert_attachment(owner_id, storage_key, content_type, size_bytes, sha256, original_name)^
+INSERT INTO complaint_attachments (owner_id, storage_key, content_type, size_bytes, sha256, original_name)
+VALUES (:owner_id, :storage_key, :content_type, :size_bytes, :sha256, :original_name)
+RETURNING id, content_type, size_bytes, original_name, created_at;
+
+-- name: claim_attachments(complaint_id, owner_id, ids)
+-- Only the caller's own, not yet attached uploads: a second complaint cannot take them over.
+UPDATE complaint_attachments SET complaint_id = :complaint_id
+WHERE id = ANY(:ids) AND owner_id = :owner_id AND complaint_id IS NULL
+RETURNING id;
+
+-- name: attachments_of(complaint_id)
+SELECT id, content_type, size_bytes, original_name, created_at
+FROM complaint_attachments WHERE complaint_id = :complaint_id ORDER BY id;
+
+-- name: attachment_file(id, complaint_id)^
+SELECT storage_key, content_type FROM complaint_attachments WHERE id = :id AND complaint_id = :complaint_id;
+
+-- name: insert_event(complaint_id, kind, actor_id, note, data)^
+INSERT INTO complaint_events (complaint_id, kind, actor_id, note, data)
+VALUES (:complaint_id, :kind, :actor_id, :note, :data)
+RETURNING *;
+
+-- name: events(complaint_id)
+SELECT e.id, e.kind, e.actor_id, u.name AS actor_name, e.note, e.created_at
+FROM complaint_events e LEFT JOIN users u ON u.id = e.actor_id
+WHERE e.complaint_id = :complaint_id ORDER BY e.id;
+
+-- name: get_complaint(id)^
+SELECT * FROM complaints WHERE id = :id;
+
+-- name: get_own(id, complainant_id)^
+SELECT * FROM complaints WHERE id = :id AND complainant_id = :complainant_id;
+
+-- name: list_own(complainant_id)
+SELECT * FROM complaints WHERE complainant_id = :complainant_id ORDER BY id DESC LIMIT 200;
+
+-- name: admin_list(status, overdue, assignee_id, limit, offset)
+SELECT c.*, u.name AS complainant_name, u.phone AS complainant_phone, a.name AS assignee_name
+FROM complaints c
+JOIN users u ON u.id = c.complainant_id
+LEFT JOIN users a ON a.id = c.assignee_id
+WHERE (:status::text IS NULL OR c.status = :status)
+  AND (:overdue::boolean IS NULL OR (c.overdue_at IS NOT NULL) = :overdue)
+  AND (:assignee_id::bigint IS NULL OR c.assignee_id = :assignee_id)
+ORDER BY (c.status IN ('received', 'assigned')) DESC, c.due_on, c.id
+LIMIT :limit OFFSET :offset;
+
+-- name: admin_get(id)^
+SELECT c.*, u.name AS complainant_name, u.phone AS complainant_phone, a.name AS assignee_name
+FROM complaints c
+JOIN users u ON u.id = c.complainant_id
+LEFT JOIN users a ON a.id = c.assignee_id
+WHERE c.id = :id;
+
+-- name: assign(id, assignee_id)^
+-- Re-assigning an open complaint is allowed (the handler is away); an answered one is done.
+UPDATE complaints SET assignee_id = :assignee_id, status = 'assigned', updated_at = now()
+WHERE id = :id AND status IN ('received', 'assigned')
+RETURNING *;
+
+-- name: answer(id, answer, answered_by, answered_at)^
+UPDATE complaints SET answer = :answer, answered_by = :answered_by, answered_at = :answered_at,
+                      status = 'answered', updated_at = now()
+WHERE id = :id AND status IN ('received', 'assigned')
+RETURNING *;
+
+-- name: close(id, closed_at)^
+UPDATE complaints SET status = 'closed', closed_at = :closed_at, updated_at = now()
+WHERE id = :id AND status = 'answered'
+RETURNING *;
+
+-- name: rate(id, complainant_id, rating, comment, rated_at)^
+UPDATE complaints SET rating = :rating, rating_comment = :comment, rated_at = :rated_at, updated_at = now()
+WHERE id = :id AND complainant_id = :complainant_id AND status IN ('answered', 'closed') AND rating IS NULL
+RETURNING *;
+
+-- name: due_for_reminder(today)
+-- Open complaints whose last day to answer has come, not reminded yet.
+SELECT id FROM complaints
+WHERE status IN ('received', 'assigned') AND due_on <= :today AND reminded_at IS NULL
+ORDER BY id LIMIT 500;
+
+-- name: mark_reminded(id, today, at)^
+UPDATE complaints SET reminded_at = :at, updated_at = now()
+WHERE id = :id AND status IN ('received', 'assigned') AND due_on <= :today AND reminded_at IS NULL
+RETURNING *;
+
+-- name: due_for_escalation(today)
+SELECT id FROM complaints
+WHERE status IN ('received', 'assigned') AND due_on < :today AND overdue_at IS NULL
+ORDER BY id LIMIT 500;
+
+-- name: mark_overdue(id, today, at)^
+UPDATE complaints SET overdue_at = :at, escalated_at = :at, updated_at = now()
+WHERE id = :id AND status IN ('received', 'assigned') AND due_on < :today AND overdue_at IS NULL
+RETURNING *;
+
+-- name: leads()
+-- Who an overdue complaint is escalated to: the bureau's leads, or its admins when it has none.
+SELECT id FROM users
+WHERE NOT disabled AND (roles @> ARRAY['lead']::text[]
+      OR (roles @> ARRAY['admin']::text[]
+          AND NOT EXISTS (SELECT 1 FROM users l WHERE NOT l.disabled AND l.roles @> ARRAY['lead']::text[])))
+ORDER BY id;
+
+-- name: admins()
+SELECT id FROM users WHERE NOT disabled AND roles @> ARRAY['admin']::text[] ORDER BY id;

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
+from litestar.response import Stream
+
+from api.auth.guards import requires_login, requires_role
+from api.complaints import service
+from api.complaints.schemas import (
+    AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, CloseIn, ComplaintIn, ComplaintOut, ComplaintSummary,
+    RatingIn, Status,
+)
+from api.deps import AppSettings, Conn, CurrentUser
+from api.idempotency import IdempotencyKey, run_once
+from api.storage import storage_for
+
+requires_complaint_handler = requires_role("admin", "lead")
+Upload = MultipartBody[UploadFile]
+FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _clock(state: State) -> Callable[[], datetime]:
+    """The time deadlines are counted from; tests set ``app.state.complaint_clock``."""
+    return state.get("complaint_clock") or service.now_shanghai
+
+
+Clock = NamedDependency[Any]
+CLOCK = {"clock": Provide(_clock, sync_to_thread=False)}
+
+
+class ComplaintController(Controller):
+    path = "/complaints"
+    tags = ["complaints"]
+    guards = [requires_login]
+    dependencies = CLOCK
+
+    @post("/", operation_id="fileComplaint", summary="提交投诉建议")
+    async def file(self, data: JSONBody[ComplaintIn], conn: Conn, user: CurrentUser, clock: Clock,
+                   idempotency_key: IdempotencyKey = None) -> ComplaintOut:
+        return await run_once(conn, user_id=user.id, scope="complaint_create", key=idempotency_key, payload=data,
+                              action=lambda: service.file_complaint(conn, user, data, now=clock()),
+                              result_type=ComplaintOut)
+
+    @post("/attachments", operation_id="uploadComplaintAttachment", summary="上传投诉附件（multipart，字段名 file）")
+    async def upload(self, data: Upload, conn: Conn, user: CurrentUser, settings: AppSettings) -> AttachmentOut:
+        return await service.upload_attachment(conn, user, data, storage_for(settings))
+
+    @get("/", operation_id="listMyComplaints", summary="我的投诉建议")
+    async def mine(self, conn: Conn, user: CurrentUser) -> list[ComplaintSummary]:
+        return await service.mine(conn, user)
+
+    @get("/{complaint_id:int}", operation_id="getMyComplaint", summary="投诉建议详情与答复")
+    async def detail(self, complaint_id: FromPath[int], conn: Conn, user: CurrentUser) -> ComplaintOut:
+        return await service.view_own(conn, user, complaint_id)
+
+    @post("/{complaint_id:int}/rating", operation_id="rateComplaintAnswer", summary="评价答复", status_code=200)
+    async def rate(self, complaint_id: FromPath[int], data: JSONBody[RatingIn], conn: Conn,
+                   user: CurrentUser, clock: Clock) -> ComplaintOut:
+        return await service.rate(conn, user, complaint_id, data, now=clock())
+
+    @get("/{complaint_id:int}/attachments/{attachment_id:int}", operation_id="getComplaintAttachment",
+         summary="下载投诉附件（本人或处理人员）")
+    async def attachment(self, complaint_id: FromPath[int], attachment_id: FromPath[int], conn: Conn,
+                         user: CurrentUser, settings: AppSettings) -> Stream:
+        key, content_type = await service.attachment_file(conn, user, complaint_id, attachment_id)
+        return Stream(storage_for(settings).read(key), media_type=content_type, headers=FILE_HEADERS)
+
+
+class ComplaintAdminController(Controller):
+    path = "/admin/complaints"
+    tags = ["complaints"]
+    guards = [requires_complaint_handler]
+    dependencies = CLOCK
+
+    @get("/", operation_id="adminListComplaints", summary="投诉建议处理队列")
+    async def queue(self, conn: Conn, status: FromQuery[Status | None] = None, overdue: FromQuery[bool | None] = None,
+                    assignee_id: Annotated[int | None, QueryParameter(name="assigneeId", ge=1)] = None,
+                    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+                    offset: Annotated[int, QueryParameter(ge=0)] = 0) -> list[AdminComplaintOut]:
+        return await service.admin_list(conn, status=status, overdue=overdue, assignee_id=assignee_id,
+                                        limit=limit, offset=offset)
+
+    @get("/{complaint_id:int}", operation_id="adminGetComplaint", summary="投诉建议详情与处理时间线")
+    async def detail(self, complaint_id: FromPath[int], conn: Conn) -> AdminComplaintOut:
+        return await service.admin_view(conn, complaint_id)
+
+    @post("/{complaint_id:int}/assign", operation_id="assignComplaint", summary="分派投诉建议", status_code=200)
+    async def assign(self, complaint_id: FromPath[int], data: JSONBody[AssignIn], conn: Conn,
+                     user: CurrentUser) -> AdminComplaintOut:
+        return await service.assign(conn, user, complaint_id, data)
+
+    @post("/{complaint_id:int}/answer", operation_id="answerComplaint", summary="答复投诉建议", status_code=200)
+    async def answer(self, complaint_id: FromPath[int], data: JSONBody[AnswerIn], conn: Conn,
+                     user: CurrentUser, clock: Clock) -> AdminComplaintOut:
+        return await service.answer(conn, user, complaint_id, data, now=clock())
+
+    @post("/{complaint_id:int}/close", operation_id="closeComplaint", summary="办结投诉建议", status_code=200)
+    async def close(self, complaint_id: FromPath[int], data: JSONBody[CloseIn], conn: Conn,
+                    user: CurrentUser, clock: Clock) -> AdminComplaintOut:
+        return await service.close(conn, user, complaint_id, data.note, now=clock())

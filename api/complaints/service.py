@@ -1,0 +1,324 @@
+"""投诉建议: filing, the admin queue, answers within 5 working days (FAQ F144), ratings.
+
+Every state change is one conditional UPDATE ... WHERE status IN (...) RETURNING, so two
+handlers acting at once cannot both answer; each writes one timeline row. Times come from a
+``now`` parameter (tests and the deadline job pass their own clock).
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+import notify
+from api.auth.schemas import AuthUser
+from api.catalogue import service as catalogue
+from api.catalogue.service import rows
+from api.complaints.schemas import (
+    AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, ComplaintIn, ComplaintOut, ComplaintSummary, EventOut,
+    RatingIn, StaffEventOut,
+)
+from api.db import load_queries
+from api.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
+from api.types import mask_name, mask_phone
+from api.workdays import add_workdays
+
+q = load_queries(__file__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ANSWER_WORKDAYS = 5  # FAQ F144: 投诉受理后5个工作日内答复
+MAX_FILE_BYTES = 10 * 1024 * 1024  # FAQ F101: 单个文件不超过10MB
+# The first bytes of the formats F101 allows; the declared content type is not trusted.
+MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+
+
+class ComplaintNotFound(NotFound):
+    """没有找到该投诉建议。"""
+
+    code = "complaint_not_found"
+
+
+class ComplaintTargetNotFound(Unprocessable):
+    """投诉对象不存在，请重新选择。"""
+
+    code = "complaint_target_not_found"
+
+
+class AttachmentInvalid(Unprocessable):
+    """附件无效：请上传本人尚未使用过的图片或PDF。"""
+
+    code = "complaint_attachment_invalid"
+
+
+class AttachmentTypeRefused(Unprocessable):
+    """仅支持JPG、PNG图片和PDF文件。"""
+
+    code = "complaint_attachment_type"
+
+
+class AttachmentTooLarge(PayloadTooLarge):
+    """单个文件不能超过10MB。"""
+
+    code = "complaint_attachment_too_large"
+
+
+class ComplaintClosedForChange(Conflict):
+    """该投诉建议已答复或已办结，不能再执行此操作。"""
+
+    code = "complaint_not_open"
+
+
+class ComplaintNotAnswered(Conflict):
+    """该投诉建议尚未答复，不能办结。"""
+
+    code = "complaint_not_answered"
+
+
+class ComplaintAlreadyRated(Conflict):
+    """答复尚未作出或已经评价过。"""
+
+    code = "complaint_rating_refused"
+
+
+class AssigneeInvalid(Unprocessable):
+    """只能交给在岗的工作人员处理，且不能交给被投诉人本人。"""
+
+    code = "complaint_assignee_invalid"
+
+
+def _conv(values: dict[str, Any], typ: type[Any]) -> Any:
+    """A row (snake_case keys) as a camelCase Struct: matched by field name, extra keys ignored."""
+    return msgspec.convert(SimpleNamespace(**values), typ, from_attributes=True)
+
+
+def now_shanghai() -> datetime:
+    return datetime.now(SHANGHAI)
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(SHANGHAI).date()
+
+
+async def _event(conn: Any, complaint_id: int, kind: str, actor_id: int | None, note: str | None = None,
+                 **data: Any) -> None:
+    await q.insert_event(conn, complaint_id=complaint_id, kind=kind, actor_id=actor_id, note=note, data=data)
+
+
+async def _attachments(conn: Any, complaint_id: int) -> list[AttachmentOut]:
+    return [_conv(dict(r), AttachmentOut)
+            for r in await rows(q.attachments_of(conn, complaint_id=complaint_id))]
+
+
+async def _view(conn: Any, row: Any) -> ComplaintOut:
+    events = [EventOut(kind=e["kind"], note=e["note"], created_at=e["created_at"])
+              for e in await rows(q.events(conn, complaint_id=row["id"]))]
+    return _conv({**dict(row), "attachments": await _attachments(conn, row["id"]), "timeline": events}, ComplaintOut)
+
+
+async def _check_target(conn: Any, user: AuthUser, data: ComplaintIn) -> None:
+    if data.target_type == "application":
+        # Only one's own case: a complaint cannot be used to learn whether someone else's case exists.
+        if await q.own_application(conn, id=data.target_id, applicant_id=user.id) is None:
+            raise ComplaintTargetNotFound(field="targetId")
+    elif data.target_type == "staff" and data.target_id is not None:
+        if await q.staff_user(conn, id=data.target_id) is None:
+            raise ComplaintTargetNotFound(field="targetId")
+
+
+async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: datetime | None = None) -> ComplaintOut:
+    """File a complaint or suggestion: numbered, due in 5 working days, acknowledged at once."""
+    now = now or now_shanghai()
+    today = _today(now)
+    await _check_target(conn, user, data)
+    await catalogue.load_workday_overrides(conn)
+    seq = await q.next_public_no(conn, day=today)
+    row = await q.insert_complaint(conn, public_no=f"TS-{today:%Y%m%d}-{seq:06d}", complainant_id=user.id,
+                                   category=data.category, target_type=data.target_type, target_id=data.target_id,
+                                   text=data.text, due_on=add_workdays(today, ANSWER_WORKDAYS), received_at=now)
+    if data.attachments:
+        claimed = await rows(q.claim_attachments(conn, complaint_id=row["id"], owner_id=user.id, ids=data.attachments))
+        if len(claimed) != len(data.attachments):
+            raise AttachmentInvalid(field="attachments")
+    await _event(conn, row["id"], "received", user.id, "已受理，将在5个工作日内答复",
+                 dueOn=row["due_on"].isoformat())
+    await notify.enqueue(conn, user_id=user.id, event="complaint_received", params={"publicNo": row["public_no"]},
+                         dedupe_key=f"complaint_received:{row['id']}", subject=("complaint", row["id"]))
+    return await _view(conn, row)
+
+
+async def upload_attachment(conn: Any, user: AuthUser, upload: Any, storage: Any) -> AttachmentOut:
+    """Store one picture or PDF for a complaint about to be filed (owner only until attached)."""
+    head = await upload.read(8)
+    content_type = next((t for magic, t in MAGIC.items() if head.startswith(magic)), None)
+    if content_type is None:
+        raise AttachmentTypeRefused()
+    writer = storage.writer()
+    try:
+        await writer.write(head)
+        while chunk := await upload.read(64 * 1024):
+            if writer.size + len(chunk) > MAX_FILE_BYTES:
+                raise AttachmentTooLarge()
+            await writer.write(chunk)
+    except BaseException:
+        await writer.abort()
+        raise
+    key = f"complaints/{user.id}/{uuid.uuid4().hex}"
+    row = await q.insert_attachment(conn, owner_id=user.id, storage_key=key, content_type=content_type,
+                                    size_bytes=writer.size, sha256=writer.sha256,
+                                    original_name=(upload.filename or "")[:200] or None)
+    await writer.commit(key)
+    return _conv(dict(row), AttachmentOut)
+
+
+async def mine(conn: Any, user: AuthUser) -> list[ComplaintSummary]:
+    return [_conv(dict(r), ComplaintSummary) for r in await rows(q.list_own(conn, complainant_id=user.id))]
+
+
+async def view_own(conn: Any, user: AuthUser, complaint_id: int) -> ComplaintOut:
+    row = await q.get_own(conn, id=complaint_id, complainant_id=user.id)
+    if row is None:
+        raise ComplaintNotFound()  # someone else's complaint looks exactly like none
+    return await _view(conn, row)
+
+
+async def rate(conn: Any, user: AuthUser, complaint_id: int, data: RatingIn, *,
+               now: datetime | None = None) -> ComplaintOut:
+    row = await q.rate(conn, id=complaint_id, complainant_id=user.id, rating=data.level, comment=data.comment,
+                       rated_at=now or now_shanghai())
+    if row is None:
+        await view_own(conn, user, complaint_id)  # 404 when not theirs
+        raise ComplaintAlreadyRated()
+    await _event(conn, complaint_id, "rated", user.id, f"评价：{data.level}星", level=data.level)
+    return await _view(conn, row)
+
+
+async def attachment_file(conn: Any, user: AuthUser, complaint_id: int, attachment_id: int) -> tuple[str, str]:
+    """(storage key, content type) of an attachment, for its complainant or the bureau's handlers."""
+    if not user.has("admin", "lead"):
+        await view_own(conn, user, complaint_id)
+    row = await q.attachment_file(conn, id=attachment_id, complaint_id=complaint_id)
+    if row is None:
+        raise ComplaintNotFound()
+    return row["storage_key"], row["content_type"]
+
+
+# ---------------------------------------------------------------- the bureau's side
+
+
+def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffEventOut]) -> AdminComplaintOut:
+    values = dict(row)
+    return _conv({
+        **values,
+        "complainant": mask_name(values.pop("complainant_name")),
+        "complainant_phone": mask_phone(values.pop("complainant_phone")),
+        "overdue": values["overdue_at"] is not None,
+        "attachments": attachments, "timeline": timeline,
+    }, AdminComplaintOut)
+
+
+async def admin_list(conn: Any, *, status: str | None, overdue: bool | None, assignee_id: int | None,
+                     limit: int, offset: int) -> list[AdminComplaintOut]:
+    found = await rows(q.admin_list(conn, status=status, overdue=overdue, assignee_id=assignee_id, limit=limit,
+                                    offset=offset))
+    return [_admin_out(r, [], []) for r in found]
+
+
+async def admin_view(conn: Any, complaint_id: int) -> AdminComplaintOut:
+    row = await q.admin_get(conn, id=complaint_id)
+    if row is None:
+        raise ComplaintNotFound()
+    timeline = [_conv(dict(e), StaffEventOut) for e in await rows(q.events(conn, complaint_id=complaint_id))]
+    return _admin_out(row, await _attachments(conn, complaint_id), timeline)
+
+
+async def _existing(conn: Any, complaint_id: int) -> Any:
+    row = await q.get_complaint(conn, id=complaint_id)
+    if row is None:
+        raise ComplaintNotFound()
+    return row
+
+
+async def assign(conn: Any, staff: AuthUser, complaint_id: int, data: AssignIn) -> AdminComplaintOut:
+    current = await _existing(conn, complaint_id)
+    assignee = await q.staff_user(conn, id=data.assignee_id)
+    # Confidentiality (F144): the person complained about never handles, or sees, the complaint.
+    if assignee is None or (current["target_type"] == "staff" and current["target_id"] == data.assignee_id):
+        raise AssigneeInvalid(field="assigneeId")
+    row = await q.assign(conn, id=complaint_id, assignee_id=data.assignee_id)
+    if row is None:
+        raise ComplaintClosedForChange(currentStatus=current["status"])
+    await _event(conn, complaint_id, "assigned", staff.id, data.note or "已分派处理", assigneeId=data.assignee_id)
+    return await admin_view(conn, complaint_id)
+
+
+async def answer(conn: Any, staff: AuthUser, complaint_id: int, data: AnswerIn, *,
+                 now: datetime | None = None) -> AdminComplaintOut:
+    current = await _existing(conn, complaint_id)
+    row = await q.answer(conn, id=complaint_id, answer=data.text.strip(), answered_by=staff.id,
+                         answered_at=now or now_shanghai())
+    if row is None:
+        raise ComplaintClosedForChange(currentStatus=current["status"])
+    await _event(conn, complaint_id, "answered", staff.id, "已答复", late=row["answered_late"])
+    await notify.enqueue(conn, user_id=row["complainant_id"], event="complaint_answered",
+                         params={"publicNo": row["public_no"], "text": row["answer"]},
+                         dedupe_key=f"complaint_answered:{row['id']}", subject=("complaint", row["id"]))
+    return await admin_view(conn, complaint_id)
+
+
+async def close(conn: Any, staff: AuthUser, complaint_id: int, note: str | None, *,
+                now: datetime | None = None) -> AdminComplaintOut:
+    current = await _existing(conn, complaint_id)
+    row = await q.close(conn, id=complaint_id, closed_at=now or now_shanghai())
+    if row is None:
+        raise (ComplaintNotAnswered if current["status"] in ("received", "assigned") else ComplaintClosedForChange)(
+            currentStatus=current["status"])
+    await _event(conn, complaint_id, "closed", staff.id, note or "已办结")
+    return await admin_view(conn, complaint_id)
+
+
+# ---------------------------------------------------------------- deadlines (jobs/complaints.py)
+
+
+async def remind_due(conn: Any, now: datetime) -> list[int]:
+    """On the last day to answer, remind the handler (the admin queue when nobody has it yet).
+    Once per complaint: the conditional update lets only the first run through."""
+    today, done = _today(now), []
+    for candidate in await rows(q.due_for_reminder(conn, today=today)):
+        row = await q.mark_reminded(conn, id=candidate["id"], today=today, at=now)
+        if row is None:
+            continue  # answered or reminded meanwhile
+        recipients = [row["assignee_id"]] if row["assignee_id"] else [r["id"] for r in await rows(q.admins(conn))]
+        for staff_id in recipients:
+            await notify.enqueue(conn, user_id=staff_id, event="task_due_soon",
+                                 params={"taskTitle": f"投诉建议{row['public_no']}", "dueDate": row["due_on"].isoformat()},
+                                 dedupe_key=f"complaint_reminder:{row['id']}:{staff_id}",
+                                 subject=("complaint", row["id"]))
+        await _event(conn, row["id"], "reminded", None, f"今日到期，已提醒{len(recipients)}人",
+                     recipients=recipients)
+        done.append(row["id"])
+    return done
+
+
+async def escalate_overdue(conn: Any, now: datetime) -> list[int]:
+    """Past the 5th working day and still unanswered: flag it and tell the handler and the leads.
+    Once per complaint, as above."""
+    today, done = _today(now), []
+    for candidate in await rows(q.due_for_escalation(conn, today=today)):
+        row = await q.mark_overdue(conn, id=candidate["id"], today=today, at=now)
+        if row is None:
+            continue
+        recipients = list(dict.fromkeys(
+            ([row["assignee_id"]] if row["assignee_id"] else []) + [r["id"] for r in await rows(q.leads(conn))]))
+        for staff_id in recipients:
+            await notify.enqueue(conn, user_id=staff_id, event="complaint_overdue",
+                                 params={"publicNo": row["public_no"], "dueDate": row["due_on"].isoformat()},
+                                 dedupe_key=f"complaint_overdue:{row['id']}:{staff_id}",
+                                 subject=("complaint", row["id"]))
+        await _event(conn, row["id"], "overdue", None, f"已超过答复时限（{row['due_on']:%Y-%m-%d}）")
+        await _event(conn, row["id"], "escalated", None, f"已上报{len(recipients)}人督办", recipients=recipients)
+        done.append(row["id"])
+    return done

@@ -1,0 +1,1 @@
+"""许可结果公示 (public decisions) and electronic licence verification (QR codes, /verify)."""

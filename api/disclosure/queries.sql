@@ -1,0 +1,57 @@
+-- name: set_disclosure_defaults(disclosed, individual)!
+-- Fills only what nobody has decided yet: an admin's choice is never overwritten by `zsb seed`.
+UPDATE services SET
+    disclose = coalesce(disclose, code = ANY(:disclosed)),
+    holder_kind = coalesce(holder_kind, CASE WHEN code = ANY(:individual) THEN 'individual' ELSE 'company' END)
+WHERE disclose IS NULL OR holder_kind IS NULL;
+
+-- name: company_decisions(date_from, date_to, service_code, today, limit, offset)
+-- Granted permits held by companies, published by name. A licence belongs to the (non-bundle)
+-- service issuing its type; a service not yet decided (NULL) is not published, and a holder
+-- without a company name is never listed by name (it only counts in the figures below).
+SELECT s.code AS service_code, s.name AS service_name, u.company_name AS holder, l.name AS licence_name,
+       l.number AS licence_number, (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on,
+       l.valid_from, l.valid_until,
+       CASE WHEN l.status = 'revoked' THEN 'revoked'
+            WHEN l.status = 'expired' OR l.valid_until < :today THEN 'expired'
+            ELSE 'valid' END AS status
+FROM licences l
+CROSS JOIN LATERAL (
+    SELECT code, name, disclose, holder_kind FROM services
+    WHERE licence_type = l.type AND NOT is_bundle
+    ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1
+) s
+JOIN users u ON u.id = l.holder_id
+WHERE s.disclose AND s.holder_kind = 'company' AND u.company_name IS NOT NULL
+  AND (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :date_from AND :date_to
+  AND (:service_code::text IS NULL OR s.code = :service_code)
+ORDER BY l.issued_at DESC, l.id DESC
+LIMIT :limit OFFSET :offset;
+
+-- name: individual_figures(date_from, date_to, service_code)
+-- Permits held by people: counts only, nothing that could name anyone.
+SELECT s.code AS service_code, s.name AS service_name, count(*) AS granted,
+       count(*) FILTER (WHERE l.status = 'revoked') AS revoked
+FROM licences l
+CROSS JOIN LATERAL (
+    SELECT code, name, disclose, holder_kind FROM services
+    WHERE licence_type = l.type AND NOT is_bundle
+    ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1
+) s
+JOIN users u ON u.id = l.holder_id
+WHERE s.disclose AND (coalesce(s.holder_kind, 'individual') = 'individual' OR u.company_name IS NULL)
+  AND (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :date_from AND :date_to
+  AND (:service_code::text IS NULL OR s.code = :service_code)
+GROUP BY s.code, s.name
+ORDER BY s.code;
+
+-- name: disclosed_service(code)^
+SELECT code FROM services WHERE code = :code AND disclose;
+
+-- name: licence_for_check(id)^
+SELECT l.id, l.holder_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status, l.issued_at,
+       u.name AS holder_name, u.company_name,
+       (SELECT holder_kind FROM services WHERE licence_type = l.type AND NOT is_bundle
+        ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1) AS holder_kind
+FROM licences l JOIN users u ON u.id = l.holder_id
+WHERE l.id = :id;

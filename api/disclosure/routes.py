@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import FromPath, QueryParameter
+
+from api.auth.guards import requires_login
+from api.deps import AppSettings, Conn, CurrentUser, ReadConn
+from api.disclosure import service
+from api.disclosure.schemas import DecisionsOut, VerificationLinkOut, VerificationOut
+from api.types import ServiceCode
+
+PUBLIC = {"exclude_from_auth": True}
+# Open to anyone: per client address, shared through Redis (as /progress).
+public_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
+
+
+class PublicDecisionsController(Controller):
+    path = "/public/decisions"
+    tags = ["open data"]
+    middleware = [public_rate_limit.middleware]
+
+    @get("/", opt=PUBLIC, operation_id="listPublicDecisions", summary="许可结果公示（免登录，不含个人信息）")
+    async def decisions(self, read_conn: ReadConn,
+                        service_code: Annotated[ServiceCode | None, QueryParameter(name="serviceCode")] = None,
+                        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+                        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
+                        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 100,
+                        offset: Annotated[int, QueryParameter(ge=0, le=100000)] = 0) -> DecisionsOut:
+        return await service.decisions(read_conn, service_code=service_code, date_from=date_from, date_to=date_to,
+                                       limit=limit, offset=offset)
+
+
+class LicenceQrController(Controller):
+    # A path of its own so it never clashes with the applications area's LicenceController ("/licences").
+    path = "/licences/{licence_id:int}"
+    tags = ["open data"]
+    guards = [requires_login]
+
+    @get("/qr.png", operation_id="getLicenceQr", summary="电子证照核验二维码（持证人）")
+    async def qr(self, licence_id: FromPath[int], conn: Conn, user: CurrentUser,
+                 settings: AppSettings) -> Response[bytes]:
+        png = await service.licence_qr(conn, user, licence_id, settings)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
+    @get("/verification-link", operation_id="getLicenceVerificationLink",
+         summary="电子证照核验链接（持证人，亮证时由小程序生成二维码）")
+    async def link(self, licence_id: FromPath[int], conn: Conn, user: CurrentUser,
+                   settings: AppSettings) -> VerificationLinkOut:
+        return await service.verification_link(conn, user, licence_id, settings)
+
+
+class VerifyController(Controller):
+    """Outside /api/v1: the link printed in the QR code must stay short and stable."""
+
+    path = "/verify"
+    tags = ["open data"]
+    middleware = [public_rate_limit.middleware]
+
+    @get("/{token:str}", opt=PUBLIC, operation_id="verifyLicence", summary="电子证照真伪核验（免登录）")
+    async def verify(self, token: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> VerificationOut:
+        return await service.verify(read_conn, settings, token)
