@@ -83,3 +83,15 @@ async def test_a_replica_that_is_down_neither_stops_start_up_nor_reads(settings,
         read = await client.get("/probe/read-database")
     assert ready.status_code == 200
     assert read.json() == {"database": _name(dsn)}
+
+
+async def test_the_public_faq_list_is_read_from_the_replica(settings, replica_dsn, db):
+    replica = await asyncpg.connect(replica_dsn)
+    await replica.execute("INSERT INTO faq_entries (id, question, answer) "
+                          "VALUES ('REPLICA-ONLY', '副本里才有的问题', '这条只写在副本库里，用来看读请求去了哪里。')")
+    await replica.close()
+    async with AsyncTestClient(app=_app(msgspec.structs.replace(settings, database_replica_url=replica_dsn))) as client:
+        res = await client.get("/api/v1/faq", params={"q": "副本里才有"})
+    assert res.status_code == 200, res.text
+    assert [e["id"] for e in res.json()] == ["REPLICA-ONLY"]
+    assert await db.fetchval("SELECT count(*) FROM faq_entries WHERE id = 'REPLICA-ONLY'") == 0
