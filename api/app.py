@@ -20,6 +20,8 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
                                      WaitlistController)
+from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
+                                     WaitlistController)
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
@@ -42,6 +44,10 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    SitesController,
+    AppointmentController,
+    WaitlistController,
+    AppointmentAdminController,
     FaqController,
     FaqAdminController,
     ChatController,

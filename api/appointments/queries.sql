@@ -47,6 +47,11 @@ SELECT slot.id AS slot_id, slot.site_id, slot.site_name, slot.service_code, slot
        (SELECT id FROM appt) AS appointment_id
 FROM (SELECT 1) AS one LEFT JOIN slot ON true;
 
+-- name: slot_is_full(slot_id, now)$
+-- A committed-state read: true only when every seat is booked or cooling right now.
+SELECT s.seats_taken + (SELECT count(*) FROM unnest(s.cooling) c WHERE c > :now) >= s.capacity
+FROM appt_slots s WHERE s.id = :slot_id;
+
 -- name: active_suspension(user_id, now)^
 SELECT ends_at, no_shows FROM appt_suspensions
 WHERE user_id = :user_id AND ends_at > :now ORDER BY ends_at DESC LIMIT 1;

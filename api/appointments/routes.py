@@ -25,7 +25,7 @@ from api.appointments.schemas import (
     WaitlistOut,
 )
 from api.auth.guards import requires_admin, requires_approver, requires_login, requires_staff
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, Pool
 from api.idempotency import IdempotencyKey, run_once
 
 
@@ -68,12 +68,10 @@ class AppointmentController(Controller):
     dependencies = DEPENDENCIES
 
     @post("/", operation_id="bookAppointment", summary="预约时段", status_code=201)
-    async def book(self, data: JSONBody[BookIn], conn: Conn, user: CurrentUser, now: Now, policy: BookingPolicy,
+    async def book(self, data: JSONBody[BookIn], pool: Pool, user: CurrentUser, now: Now, policy: BookingPolicy,
                    idempotency_key: IdempotencyKey = None) -> AppointmentOut:
-        return await run_once(conn, user_id=user.id, scope="appointments.book", key=idempotency_key, payload=data,
-                              action=lambda: service.book(conn, user_id=user.id, slot_id=data.slot_id, now=now,
-                                                          policy=policy),
-                              result_type=AppointmentOut)
+        return await service.book_online(pool, user_id=user.id, slot_id=data.slot_id, now=now,
+                                         idempotency_key=idempotency_key, payload=data, policy=policy)
 
     @get("/", operation_id="listMyAppointments", summary="我的预约")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[AppointmentOut]:

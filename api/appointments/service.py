@@ -20,8 +20,27 @@ import msgspec
 import notify
 from api.appointments.calendar import SHANGHAI, business_date, horizon_end
 from api.appointments.schemas import AppointmentOut
-from api.db import load_queries
-from api.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unavailable
+from api.db import load_queries, transaction
+from api.idempotency import run_once
+from api.appointments.errors import (
+    AlreadyBooked,
+    AppointmentNotActive,
+    AppointmentNotFound,
+    BookingBusy,
+    BookingClosed,
+    BookingSuspended,
+    ChangeDeadlinePassed,
+    CheckInTooEarly,
+    CheckInTooLate,
+    DailyLimitReached,
+    NotExamSlot,
+    RescheduleLimitReached,
+    SameSlot,
+    SlotFull,
+    SlotNotFound,
+    SlotNotReleased,
+    WrongService,
+)
 
 q = load_queries(__file__)
 P = ParamSpec("P")
@@ -45,108 +64,6 @@ class Policy(msgspec.Struct, frozen=True, kw_only=True):
 
 
 DEFAULT_POLICY = Policy()
-
-
-class SlotNotFound(NotFound):
-    """没有找到该预约时段。"""
-
-    code = "slot_not_found"
-
-
-class AppointmentNotFound(NotFound):
-    """没有找到该预约。"""
-
-    code = "appointment_not_found"
-
-
-class SlotFull(Conflict):
-    """该时段已约满，请选择其他时段或登记候补。"""
-
-    code = "slot_full"
-
-
-class SlotNotReleased(Conflict):
-    """该场次尚未开放预约，请在公布的开放时间后再试。"""
-
-    code = "slot_not_released"
-
-
-class BookingClosed(Conflict):
-    """该时段不在可预约范围内（可预约未来7个工作日内、尚未截止的时段）。"""
-
-    code = "booking_closed"
-
-
-class WrongService(Conflict):
-    """该时段不属于所选事项。"""
-
-    code = "wrong_service"
-
-
-class AlreadyBooked(Conflict):
-    """同一事项同一时间只能有一个有效预约，如需换时间请使用“改约”。"""
-
-    code = "already_booked"
-
-
-class BookingSuspended(Forbidden):
-    """您90天内累计爽约3次，30天内不能在线预约，仍可到现场取号办理。"""
-
-    code = "booking_suspended"
-
-
-class DailyLimitReached(TooManyRequests):
-    """今天的预约次数已达上限，请明天再试。"""
-
-    code = "daily_limit_reached"
-
-
-class ChangeDeadlinePassed(Conflict):
-    """已超过可取消或改约的时间。"""
-
-    code = "change_deadline_passed"
-
-
-class RescheduleLimitReached(Conflict):
-    """该预约的改约次数已用完。"""
-
-    code = "reschedule_limit_reached"
-
-
-class AppointmentNotActive(Conflict):
-    """该预约已取消、已签到或已作废。"""
-
-    code = "appointment_not_active"
-
-
-class SameSlot(Conflict):
-    """新时段与原预约时段相同。"""
-
-    code = "same_slot"
-
-
-class CheckInTooEarly(Conflict):
-    """时段开始前30分钟起才可以签到。"""
-
-    code = "check_in_too_early"
-
-
-class CheckInTooLate(Conflict):
-    """已超过签到时间（时段开始后15分钟），该预约作废并记为爽约，请现场取号或重新预约。"""
-
-    code = "check_in_too_late"
-
-
-class NotExamSlot(Conflict):
-    """该时段不是考试场次。"""
-
-    code = "not_exam_slot"
-
-
-class BookingBusy(Unavailable):
-    """预约人数较多，请稍后重试。"""
-
-    code = "booking_busy"
 
 
 def contended(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
@@ -267,6 +184,21 @@ async def _withdraw_messages(conn: Any, appointment_id: int) -> None:
     (the reminder job also only picks active bookings)."""
     await notify.cancel_pending(conn, subject=("appointment", appointment_id),
                                 events=["appointment_confirmed", "appointment_reminder", "waitlist_booked"])
+
+
+async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: datetime, idempotency_key: str | None,
+                      payload: Any, policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
+    """POST /appointments. In a rush most attempts hit a full slot: one autocommit read turns
+    them away without a transaction, a daily-count write or a wait on the slot's row lock.
+    The read only refuses (a full slot stays full: freed seats cool first); whether a seat is
+    granted is still decided by the conditional update in ``book``."""
+    async with pool.acquire() as conn:
+        if await q.slot_is_full(conn, slot_id=slot_id, now=now):
+            raise SlotFull()
+    async with transaction(pool) as conn:
+        return await run_once(conn, user_id=user_id, scope="appointments.book", key=idempotency_key, payload=payload,
+                              action=lambda: book(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy),
+                              result_type=AppointmentOut)
 
 
 @contended

@@ -1,0 +1,57 @@
+"""Console sign-in, sign-out and the home page. Pages are thin like the API's routes: parse the
+form, call a service, render a template."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Template
+
+from api.auth.guards import requires_staff
+from api.console import service, session
+from api.console.schemas import LoginForm
+from api.deps import Conn
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+def page(name: str, request: Request, **context: Any) -> Template:
+    """Every page knows who is signed in (for the header and the menu)."""
+    return Template(name, context={"me": session.current_user(request), **context})
+
+
+class AuthPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", operation_id="consoleLoginPage", summary="工作台：登录页", name="console_login")
+    async def login_page(self, request: Request) -> Template:
+        return page("login.html", request)
+
+    @post("/login", operation_id="consoleLogin", summary="工作台：手机号和密码登录", status_code=200)
+    async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form]) -> Response:
+        account = await service.verify_staff(conn, data.phone, data.password)
+        session.rotate_session(request)
+        request.set_session({"uid": account.id})
+        home = f"{session.PREFIX}/"
+        # htmx follows HX-Redirect; a plain form post (no script) follows a 303.
+        return ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)
+
+    @post("/logout", operation_id="consoleLogout", summary="工作台：退出登录", status_code=303)
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect(f"{session.PREFIX}/login", status_code=303)
+
+
+class HomePage(Controller):
+    path = "/"
+    include_in_schema = False
+    guards = [requires_staff]
+
+    @get("/", operation_id="consoleHome", summary="工作台：首页")
+    async def home(self, request: Request) -> Template:
+        return page("home.html", request)

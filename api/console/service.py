@@ -1,0 +1,102 @@
+"""What the console adds to the domains' services: signing staff in by password, and who they are.
+
+Everything else the console shows or changes goes through the same service functions as the
+JSON API (approvals, applications, helpdesk, ratings, stats, appointments).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from api.auth import service as auth
+from api.auth.schemas import AuthUser
+from api.db import load_queries
+from api.errors import Unprocessable
+
+q = load_queries(__file__)
+
+
+class StaffAccount(AuthUser, frozen=True):
+    """The signed-in person as the console needs them: the guards' AuthUser plus a name to show."""
+
+    name: str | None = None
+
+
+class FormInvalid(Unprocessable):
+    """表单内容不正确，请检查后重新提交。"""
+
+    code = "console_form_invalid"
+
+
+def convert(value: dict[str, Any], type_: type[Any]) -> Any:
+    """Build an API input Struct from form values with all of its checks (constraints and
+    ``__post_init__`` rules), so a form obeys exactly what the JSON route would."""
+    try:
+        return msgspec.convert(value, type_, strict=False)  # forms carry strings: "3" -> 3
+    except msgspec.ValidationError as exc:
+        raise FormInvalid(str(exc)) from None
+
+
+def _account(row: Any) -> StaffAccount:
+    return StaffAccount(id=row["id"], roles=tuple(row["roles"]), steps=tuple(row["steps"]), name=row["name"])
+
+
+async def verify_staff(conn: Any, phone: str, password: str) -> StaffAccount:
+    """The same password check as ``POST /auth/staff-login`` (argon2, constant work for unknown
+    phones, disabled accounts refused, rehash when parameters change), without issuing tokens:
+    the console keeps the person in a server-side session instead."""
+    row = await auth.q.get_user_by_phone(conn, phone=phone)
+    stored = row["password_hash"] if row and row["password_hash"] and not row["disabled"] else None
+    try:
+        auth._hasher.verify(stored or auth._DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise auth.BadCredentials() from None
+    if stored is None:
+        raise auth.BadCredentials()
+    if auth._hasher.check_needs_rehash(stored):
+        await auth.q.set_password_hash(conn, id=row["id"], password_hash=auth._hasher.hash(password))
+    return _account(row)
+
+
+async def session_user(pool: asyncpg.Pool, user_id: int) -> StaffAccount | None:
+    """The account behind a console session, or None once it is gone or disabled."""
+    async with pool.acquire() as conn:
+        row = await auth.q.get_user(conn, id=user_id)
+    if row is None or row["disabled"]:
+        return None
+    return _account(row)
+
+
+async def transfer_targets(conn: Any, me: AuthUser) -> list[dict[str, Any]]:
+    """Colleagues a help-desk conversation can be transferred to (not oneself)."""
+    return [dict(r) async for r in q.helpdesk_agents(conn, exclude_id=me.id)]
+
+
+def decision_values(form: Any) -> dict[str, Any]:
+    """The decision form as the API's DecisionIn body: ticked materials become the return's
+    checklist (one complete notice), each with the approver's note or a default message."""
+    decision = form.get("decision") or ""
+    missing = []
+    if decision == "return":
+        for code in form.getall("missing", []):
+            note = (form.get(f"note_{code}") or "").strip()
+            name = (form.get(f"name_{code}") or "").strip()
+            missing.append({"code": code, "message": note or f"请补正：{name or code}"})
+    reason = (form.get("reason") or "").strip() or None
+    return {"decision": decision, "reason": reason, "missing": missing}
+
+
+def batch_values(form: Any) -> dict[str, Any]:
+    """Ticked tasks, all approved (a batch is for packaged matters that pass together)."""
+    items = []
+    for raw in form.getall("task_id", []):
+        if not str(raw).isdigit():
+            raise FormInvalid("待办编号不正确")
+        items.append({"taskId": int(raw), "decision": "approve"})
+    if not items:
+        raise FormInvalid("请至少勾选一件待办")
+    return {"items": items}
