@@ -20,8 +20,6 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
                                      WaitlistController)
-from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
-                                     WaitlistController)
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
@@ -44,10 +42,6 @@ from wechat import gateway_for
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
-    SitesController,
-    AppointmentController,
-    WaitlistController,
-    AppointmentAdminController,
     FaqController,
     FaqAdminController,
     ChatController,

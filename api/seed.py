@@ -38,15 +38,8 @@ async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
     await seed_sites(conn, settings)
 
 
-async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
-    from api.appointments.slots import seed_sites
-
-    await seed_sites(conn, settings)
-
-
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
-    seed_appointment_sites,
     seed_faq,
     seed_appointment_sites,
     seed_faq,
