@@ -55,7 +55,7 @@ async def test_a_malformed_phone_is_a_400_not_a_500(client):
 
 
 async def test_anonymous_visitors_are_sent_to_the_login_page(client):
-    res = await client.get("/console/tasks", follow_redirects=False)
+    res = await client.get("/console/admin/slots", follow_redirects=False)
     assert res.status_code == 303 and res.headers["location"] == "/console/login"
     res = await client.get("/console/helpdesk", headers={"hx-request": "true"}, follow_redirects=False)
     assert res.status_code == 401 and res.headers["hx-redirect"] == "/console/login"
@@ -81,7 +81,7 @@ async def test_an_applicant_session_cannot_open_any_console_page(client, db):
 async def test_a_navigator_cannot_open_approver_or_admin_pages(client, db):
     await account(db, phone="13900002004", roles=["helpdesk"])
     await sign_in(client, "13900002004")
-    for path in ("/console/tasks", "/console/admin/slots", "/console/admin/ratings"):
+    for path in ("/console/admin/slots", "/console/admin/ratings"):
         assert (await client.get(path)).status_code == 403, path
     assert (await client.get("/console/helpdesk")).status_code == 200
 
