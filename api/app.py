@@ -34,6 +34,8 @@ from api.helpdesk.live import channels_plugin
 from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
+from api.stats.routes import StatsController
+from api.ratings.routes import RatingAdminController, RatingController
 from api.settings import Settings
 from jobs import redis_settings
 from notify import queue as notify_queue
@@ -65,6 +67,9 @@ API_CONTROLLERS: list = [
     NotificationsController,
     RatingController,
     RatingAdminController,
+    RatingController,
+    RatingAdminController,
+    StatsController,
 ]
 
 ROOT_HANDLERS: list = [

@@ -11,6 +11,7 @@ from api.catalogue.service import seed_catalogue
 from api.disclosure.service import seed_disclosure
 from api.faq.seed import seed_faq
 from api.settings import Settings
+from api.stats.service import seed_workday_calendar
 
 Seeder = Callable[[Any, Settings], Awaitable[None]]
 
@@ -45,6 +46,7 @@ SEEDERS: list[Seeder] = [
     seed_faq,
     seed_catalogue,
     seed_disclosure,  # after the catalogue: it marks the services it has loaded
+    seed_workday_calendar,
 ]
 
 

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Any
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+
+from api.auth.guards import requires_role
+from api.deps import ReadConn
+from api.stats import service
+from api.stats.schemas import Period, ReformFigures
+
+
+def _now(state: State) -> Any:
+    """Overdue follow-ups are judged against this clock (tests: ``app.state.ratings_clock``)."""
+    clock = state.get("ratings_clock")
+    return clock() if clock else datetime.now(timezone.utc)
+
+
+Now = NamedDependency[Any]
+
+
+class StatsController(Controller):
+    path = "/stats"
+    tags = ["stats"]
+    guards = [requires_role("admin", "lead")]
+    dependencies = {"now": Provide(_now, sync_to_thread=False)}
+
+    @get("/reform", operation_id="reformFigures", summary="改革成效统计（按期间、按事项）")
+    async def reform(self, read_conn: ReadConn, now: Now,
+                     from_date: Annotated[date, QueryParameter(name="from")],
+                     to_date: Annotated[date, QueryParameter(name="to")],
+                     service_code: Annotated[str | None, QueryParameter(name="serviceCode",
+                                                                        pattern=r"^[a-z][a-z0-9-]{1,63}$")] = None,
+                     period: Annotated[Period, QueryParameter()] = "month") -> ReformFigures:
+        return await service.reform(read_conn, from_date=from_date, to_date=to_date, service_code=service_code,
+                                    period=period, now=now)
