@@ -15,7 +15,6 @@ from jobs import applications as application_jobs
 from jobs import complaints as complaint_jobs
 from jobs import notify as notify_jobs
 from jobs import ratings as rating_jobs
-from jobs import ratings as rating_jobs
 from notify import queue as notify_queue
 from notify.sms import sms_provider_for
 from wechat import gateway_for
@@ -40,8 +39,6 @@ FUNCTIONS: list[Any] = [
     appointments.announce_exam_batches,
     rating_jobs.send_rating_invitations,
     rating_jobs.escalate_overdue_follow_ups,
-    rating_jobs.send_rating_invitations,
-    rating_jobs.escalate_overdue_follow_ups,
 ]
 
 CRON_JOBS: list[Any] = [
@@ -56,8 +53,6 @@ CRON_JOBS: list[Any] = [
     cron(appointments.send_appointment_reminders, minute={5}, second={20}, unique=True),
     cron(appointments.fill_waitlist, second={40}, unique=True),
     cron(appointments.announce_exam_batches, second={50}, unique=True),
-    cron(rating_jobs.send_rating_invitations, minute=set(range(2, 60, 10)), second={25}, unique=True),
-    cron(rating_jobs.escalate_overdue_follow_ups, minute={35}, second={5}, unique=True),
     cron(rating_jobs.send_rating_invitations, minute=set(range(2, 60, 10)), second={25}, unique=True),
     cron(rating_jobs.escalate_overdue_follow_ups, minute={35}, second={5}, unique=True),
 ]
