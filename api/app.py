@@ -24,6 +24,7 @@ from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
+from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
@@ -35,6 +36,7 @@ from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushCo
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
 from api.stats.routes import StatsController
+from api.ratings.routes import RatingAdminController, RatingController
 from api.settings import Settings
 from jobs import redis_settings
 from notify import queue as notify_queue
@@ -64,6 +66,8 @@ API_CONTROLLERS: list = [
     FaqController,
     FaqAdminController,
     NotificationsController,
+    RatingController,
+    RatingAdminController,
     RatingController,
     RatingAdminController,
     StatsController,
@@ -113,12 +117,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     prometheus = PrometheusConfig(app_name="zsb", group_path=True, excluded_http_methods=[])
 
     return Litestar(
-        route_handlers=[Router("/api/v1", route_handlers=API_CONTROLLERS), *ROOT_HANDLERS, MetricsController],
+        route_handlers=[Router("/api/v1", route_handlers=API_CONTROLLERS), *ROOT_HANDLERS, MetricsController,
+                        console.router(settings)],
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         state=State({"settings": settings, "redis": redis, "wechat": gateway_for(settings), "jwt_auth": auth}),
         on_app_init=[auth.on_app_init],
-        plugins=[ProblemDetailsPlugin(errors.problem_details_config()), channels_plugin(settings.redis_url or "")],
+        plugins=[ProblemDetailsPlugin(errors.problem_details_config()), channels_plugin(settings.redis_url or ""),
+                 console.htmx_plugin()],
+        template_config=console.template_config(),
         exception_handlers=errors.exception_handlers(),
         middleware=[logging.RequestIdMiddleware, prometheus.middleware],
         stores=StoreRegistry(default_factory=lambda name: RedisStore(redis, namespace=f"zsb:{name}")),
