@@ -36,7 +36,6 @@ from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushCo
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
 from api.stats.routes import StatsController
-from api.ratings.routes import RatingAdminController, RatingController
 from api.settings import Settings
 from jobs import redis_settings
 from notify import queue as notify_queue
@@ -66,8 +65,6 @@ API_CONTROLLERS: list = [
     FaqController,
     FaqAdminController,
     NotificationsController,
-    RatingController,
-    RatingAdminController,
     RatingController,
     RatingAdminController,
     StatsController,
