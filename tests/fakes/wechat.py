@@ -25,11 +25,16 @@ class FakeWeChat(FakeServer):
         self.route("GET", "/cgi-bin/token")(self.legacy_token)
         self.route("POST", "/wxa/business/getuserphonenumber")(self.phone_number)
         self.route("POST", "/cgi-bin/message/custom/send")(self.custom_send)
+        self.route("POST", "/cgi-bin/message/subscribe/send")(self.subscribe_send)
+        self.subscribe_sent: list[dict[str, Any]] = []
+        self.subscribe_errcode = 0
         # None: accept; 45015 (48-hour window over) or 45047 (5 replies used up): refuse
         self.custom_send_errcode: int | None = None
 
     def reset(self) -> None:
         super().reset()
+        self.subscribe_sent = []
+        self.subscribe_errcode = 0
         self.used_codes.clear()
         self.valid_tokens.clear()
         self.messages.clear()
@@ -73,6 +78,29 @@ class FakeWeChat(FakeServer):
         phone = code[len("phone-"):]
         return 200, {"errcode": 0, "errmsg": "ok",
                      "phone_info": {"phoneNumber": phone, "purePhoneNumber": phone, "countryCode": "86"}}
+
+    # WeChat's published limits for subscribe-message values (SDK-NOTES); a longer value is 47003.
+    LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "name": 10, "number": 32}
+
+    def subscribe_send(self, request: FakeRequest) -> tuple[int, Any]:
+        """Mini-program subscribe messages; accepted ones land in ``subscribe_sent``."""
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.subscribe_errcode:
+            return 200, {"errcode": self.subscribe_errcode, "errmsg": "user refuse to accept the msg"}
+        body = request.json()
+        if not body.get("touser") or not body.get("template_id"):
+            return 200, {"errcode": 40003, "errmsg": "invalid openid"}
+        for key, value in body.get("data", {}).items():
+            text = value.get("value", "") if isinstance(value, dict) else ""
+            kind = key.rstrip("0123456789")
+            if kind in self.LIMITS and len(text) > self.LIMITS[kind]:
+                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+            if kind in ("time", "date") and "T" in text:
+                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+        with self.lock:
+            self.subscribe_sent.append(body)
+        return 200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)}
 
     def custom_send(self, request: FakeRequest) -> tuple[int, Any]:
         """Customer-service messages; sent texts land in ``messages`` as {"touser", "text"}."""
