@@ -109,3 +109,41 @@ async def test_the_inbox_lists_a_users_own_messages_and_keeps_read_marks(client,
     read = await client.post(f"/api/v1/me/notifications/{item['id']}/read", headers=me["headers"])
     assert read.status_code == 200 and read.json()["unread"] == 0
     assert (await client.get("/api/v1/me/notifications", headers=me["headers"])).json()["items"][0]["read"]
+
+
+async def _run_job(settings, name: str) -> None:
+    from arq import create_pool
+
+    from jobs import redis_settings
+
+    arq = await create_pool(redis_settings(settings.redis_url or ""))
+    await arq.enqueue_job(name)
+    await arq.aclose()
+
+
+async def test_delivery_receipts_are_final_and_silent_messages_expire_after_72_hours(
+        client, db, settings, fake_aliyun):
+    live = live_sms_settings(settings, fake_aliyun)
+    me = await _subscriber(client, db, "receipts", [])
+    [first] = await _accepted(db, me["user"]["id"], "accepted:r1")
+    await run_jobs(live)
+    assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", first) == "sending"
+
+    fake_aliyun.receipt_status = 3  # delivered
+    await _run_job(live, "poll_sms_receipts")
+    await run_jobs(live)
+    assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", first) == "delivered"
+
+    fake_aliyun.receipt_status = 2  # a late, contradicting receipt cannot undo delivered
+    await _run_job(live, "poll_sms_receipts")
+    await run_jobs(live)
+    assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", first) == "delivered"
+
+    [second] = await _accepted(db, me["user"]["id"], "accepted:r2")
+    await run_jobs(live)
+    await db.execute("UPDATE notifications SET sent_at = now() - interval '73 hours', "
+                     "updated_at = now() - interval '73 hours' WHERE id = $1", second)
+    fake_aliyun.receipt_status = 1  # still waiting after three days
+    await _run_job(live, "poll_sms_receipts")
+    await run_jobs(live)
+    assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", second) == "temporary_failure"
