@@ -5,25 +5,28 @@ Each calls the same service functions, with the same guards, as the admin routes
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from api.appointments import slots
 from api.appointments.schemas import GenerateIn
-from api.auth.guards import requires_admin
+from api.auth.guards import requires_admin, requires_role
 from api.console import service as console
+from api.console.charts import reform_charts
 from api.console.routes import Form, page
 from api.console.schemas import FollowUpForm, SlotForm
-from api.deps import Conn
+from api.deps import Conn, ReadConn
 from api.ratings import service_followup
 from api.ratings.routes import DEPENDENCIES as RATING_DEPENDENCIES
 from api.ratings.routes import Now, requires_follow_up_staff
 from api.ratings.schemas import CallBackIn, FollowUpIn
+from api.stats import service as stats
+from api.stats.schemas import Period
 
 
 class RatingPages(Controller):
@@ -78,3 +81,21 @@ class SlotPages(Controller):
             values["capacity"] = data.capacity
         done = await slots.generate(conn, console.convert(values, GenerateIn))
         return page("_slots_done.html", request, done=msgspec.to_builtins(done))
+
+
+class StatsPages(Controller):
+    path = "/admin/stats"
+    include_in_schema = False
+    guards = [requires_role("admin", "lead")]  # as GET /api/v1/stats/reform
+    dependencies = RATING_DEPENDENCIES  # the same clock as the API's figures (overdue follow-ups)
+
+    @get("/", operation_id="consoleReformFigures", summary="工作台：改革成效统计")
+    async def figures(self, request: Request, read_conn: ReadConn, now: Now,
+                      from_date: Annotated[date | None, QueryParameter(name="from")] = None,
+                      to_date: Annotated[date | None, QueryParameter(name="to")] = None,
+                      period: Annotated[Period, QueryParameter()] = "month") -> Template:
+        to_date = to_date or now.date()
+        from_date = from_date or to_date - timedelta(days=180)
+        figures = await stats.reform(read_conn, from_date=from_date, to_date=to_date, service_code=None,
+                                     period=period, now=now)
+        return page("stats.html", request, active="stats", f=figures, t=figures.total, charts=reform_charts(figures))

@@ -96,7 +96,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 def router(settings: Settings) -> Router:
     from api.console.routes import AuthPages, HomePage
-    from api.console.routes_admin import RatingPages, SlotPages
+    from api.console.routes_admin import RatingPages, SlotPages, StatsPages
     from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
 
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
@@ -104,7 +104,7 @@ def router(settings: Settings) -> Router:
     return Router(
         session.PREFIX,
         route_handlers=[AuthPages, HomePage, HelpdeskPages, helpdesk_live, RatingPages, SlotPages,
-                        static],
+                        StatsPages, static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
         include_in_schema=False,
