@@ -1,0 +1,35 @@
+"""The ``zsb demo-data`` command (registered in api/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import date
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo-data", help="load a year of simulated activity (cases, visits, ratings) for the figures")
+    p.add_argument("--cases", type=int, default=2000, help="how many cases (default 2000; the benchmark uses 200000)")
+    p.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the simulated year (default today)")
+    p.add_argument("--seed", type=int, default=2026)
+    p.set_defaults(fn=cmd_demo_data)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from api.cli import _require_urls, _settings, _with_conn
+    from api.stats.service_demo import load
+
+    if args.cases < 1:
+        raise SystemExit("zsb: --cases must be at least 1")
+    settings = _settings()
+    _require_urls(settings)
+    started = time.monotonic()
+    with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
+        counts = asyncio.run(_with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),
+                                                                     seed=args.seed, progress=bar.update)))
+    print(f"demo-data: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))} "
+          f"in {time.monotonic() - started:.1f} s")
