@@ -23,6 +23,7 @@ from api.appointments.routes import (AppointmentAdminController, AppointmentCont
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
+from api.approvals.routes import DeliveryController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
@@ -58,6 +59,8 @@ API_CONTROLLERS: list = [
     ApplicationController,
     LicenceController,
     ProgressController,
+    TaskController,
+    DeliveryController,
     ComplaintController,
     ComplaintAdminController,
     PublicDecisionsController,

@@ -256,10 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Any]:
     """Domain commands (import-faq, faq-eval, verify-audit, demo-data ...) register themselves here."""
+    from api.approvals import cli as approvals_cli
     from api.faq import cli as faq_cli
     from api.stats import demo as stats_demo
 
-    return [faq_cli.register, stats_demo.register]
+    return [faq_cli.register, approvals_cli.register, stats_demo.register]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ from api.settings import Settings
 from jobs import appointments, maintenance, redis_settings
 from jobs import helpdesk as helpdesk_jobs
 from jobs import applications as application_jobs
+from jobs import approvals as approval_jobs
 from jobs import complaints as complaint_jobs
 from jobs import notify as notify_jobs
 from jobs import ratings as rating_jobs
@@ -26,6 +27,7 @@ FUNCTIONS: list[Any] = [
     helpdesk_jobs.deliver_chat_message,
     helpdesk_jobs.sweep_wechat_pushes,
     application_jobs.close_unsupplemented_applications,
+    approval_jobs.remind_approval_deadlines,
     complaint_jobs.watch_complaint_deadlines,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
@@ -45,6 +47,8 @@ CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),
+    # hourly: a reminder is per working day and each is sent once
+    cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
     cron(complaint_jobs.watch_complaint_deadlines, minute={2, 17, 32, 47}, unique=True),
     cron(notify_jobs.sweep_outbox, second={0}, run_at_startup=True, unique=True),

@@ -1,0 +1,75 @@
+-- name: active_task_id(application_id)$
+SELECT id FROM approval_tasks
+WHERE application_id = :application_id AND status IN ('open', 'claimed', 'waiting_exam');
+
+-- name: get_exam(application_id)^
+SELECT * FROM exam_cases WHERE application_id = :application_id;
+
+-- name: open_exam(application_id)^
+INSERT INTO exam_cases (application_id) VALUES (:application_id)
+ON CONFLICT (application_id) DO NOTHING
+RETURNING *;
+
+-- name: lock_exam(application_id)^
+SELECT * FROM exam_cases WHERE application_id = :application_id FOR UPDATE;
+
+-- name: insert_result(application_id, subject, score, taken_on, recorded_by)^
+INSERT INTO exam_results (application_id, subject, score, passed, taken_on, recorded_by)
+VALUES (:application_id, :subject, :score, :score >= 90, :taken_on, :recorded_by)
+RETURNING *;
+
+-- name: count_attempt(application_id)^
+UPDATE exam_cases SET attempts = attempts + 1 WHERE application_id = :application_id RETURNING *;
+
+-- name: results(application_id)
+SELECT subject, score, passed, taken_on FROM exam_results
+WHERE application_id = :application_id ORDER BY taken_on, id;
+
+-- name: valid_passes(application_id, since)
+-- F123: a passed subject counts for a year.
+SELECT DISTINCT subject FROM exam_results
+WHERE application_id = :application_id AND passed AND taken_on > :since;
+
+-- name: mark_passed(application_id)^
+UPDATE exam_cases SET status = 'passed', passed_at = now()
+WHERE application_id = :application_id AND status = 'waiting'
+RETURNING *;
+
+-- name: insert_delivery(application_id, method, address)^
+INSERT INTO deliveries (application_id, method, address) VALUES (:application_id, :method, :address)
+ON CONFLICT (application_id) DO NOTHING
+RETURNING *;
+
+-- name: service_visits(code)^
+SELECT visit_steps FROM services WHERE code = :code;
+
+-- name: deliveries(status, method, after, lim)
+SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
+       u.company_name AS applicant_company
+FROM deliveries d
+JOIN applications a ON a.id = d.application_id
+JOIN services s ON s.code = a.service_code
+JOIN users u ON u.id = a.applicant_id
+WHERE (:status::text IS NULL OR d.status = :status) AND (:method::text IS NULL OR d.method = :method)
+  AND d.id > :after
+ORDER BY d.id
+LIMIT :lim;
+
+-- name: get_delivery(id)^
+SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
+       u.company_name AS applicant_company
+FROM deliveries d
+JOIN applications a ON a.id = d.application_id
+JOIN services s ON s.code = a.service_code
+JOIN users u ON u.id = a.applicant_id
+WHERE d.id = :id;
+
+-- name: ship(id, tracking_no, handled_by)^
+UPDATE deliveries SET status = 'shipped', tracking_no = :tracking_no, handled_by = :handled_by, handled_at = now()
+WHERE id = :id AND status = 'pending' AND method = 'express'
+RETURNING *;
+
+-- name: picked_up(id, handled_by)^
+UPDATE deliveries SET status = 'picked_up', handled_by = :handled_by, handled_at = now()
+WHERE id = :id AND status = 'pending' AND method = 'pickup'
+RETURNING *;

@@ -1,0 +1,162 @@
+-- name: applications_without_task()
+-- Applications waiting at a step with no active task (new submissions, supplemented cases).
+SELECT a.id, a.status, a.service_code, a.submitted_at, a.due_on, a.is_instant
+FROM applications a
+WHERE a.status IN ('submitted', 'accepted', 'in_review')
+  AND NOT EXISTS (SELECT 1 FROM approval_tasks t
+                  WHERE t.application_id = a.id AND t.status IN ('open', 'claimed', 'waiting_exam'))
+ORDER BY a.id
+LIMIT 1000;
+
+-- name: cancel_stale_tasks()!
+-- A task whose application left its stage without a decision here (withdrawn, returned by
+-- someone else, closed) is over.
+UPDATE approval_tasks t SET status = 'cancelled', assignee_id = NULL, closed_at = now()
+FROM applications a
+WHERE a.id = t.application_id AND t.status IN ('open', 'claimed', 'waiting_exam') AND a.status <> t.stage;
+
+-- name: steps_of_service(service_code)
+SELECT position, step, role, name FROM service_steps WHERE service_code = :service_code ORDER BY position;
+
+-- name: insert_task(application_id, service_code, position, step, role, stage, status, due_on)^
+INSERT INTO approval_tasks (application_id, service_code, position, step, role, stage, status, due_on)
+VALUES (:application_id, :service_code, :position, :step, :role, :stage, :status, :due_on)
+ON CONFLICT (application_id) WHERE status IN ('open', 'claimed', 'waiting_exam') DO NOTHING
+RETURNING *;
+
+-- name: queue(steps, all_steps, service_code, status, assignee_id, overdue, today, after, lim)
+SELECT t.id, t.application_id, t.service_code, t.position, t.step, t.role, t.status, t.assignee_id,
+       t.claimed_at, t.due_on, t.created_at, a.public_no, a.submitted_at, a.form, s.name AS service_name,
+       st.name AS step_name, u.name AS applicant_name, u.company_name AS applicant_company
+FROM approval_tasks t
+JOIN applications a ON a.id = t.application_id
+JOIN services s ON s.code = t.service_code
+JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
+JOIN users u ON u.id = a.applicant_id
+WHERE t.status IN ('open', 'claimed', 'waiting_exam')
+  AND (:all_steps OR t.step = ANY(:steps))
+  AND (:service_code::text IS NULL OR t.service_code = :service_code)
+  AND (:status::text IS NULL OR t.status = :status)
+  AND (:assignee_id::bigint IS NULL OR t.assignee_id = :assignee_id)
+  AND (:overdue::boolean IS NULL OR (t.due_on IS NOT NULL AND t.due_on < :today) = :overdue)
+  AND t.id > :after
+ORDER BY t.id
+LIMIT :lim;
+
+-- name: get_task(id)^
+SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submitted_at, a.form, a.answers,
+       a.due_on AS application_due_on, s.name AS service_name, st.name AS step_name,
+       u.name AS applicant_name, u.company_name AS applicant_company, u.phone AS applicant_phone,
+       (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count
+FROM approval_tasks t
+JOIN applications a ON a.id = t.application_id
+JOIN services s ON s.code = t.service_code
+JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
+JOIN users u ON u.id = a.applicant_id
+WHERE t.id = :id;
+
+-- name: claim(id, user_id)^
+-- One approver at a time: of two racing claims only one finds the task open.
+UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id, claimed_at = now()
+WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :user_id))
+RETURNING *;
+
+-- name: release(id, user_id)^
+UPDATE approval_tasks SET status = 'open', assignee_id = NULL, claimed_at = NULL
+WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
+RETURNING *;
+
+-- name: finish_task(id, user_id, decision)^
+UPDATE approval_tasks SET status = 'done', decision = :decision, assignee_id = :user_id,
+                          claimed_at = coalesce(claimed_at, now()), closed_at = now()
+WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
+RETURNING *;
+
+-- name: finish_exam_task(id, user_id)^
+UPDATE approval_tasks SET status = 'done', decision = 'approve', assignee_id = :user_id,
+                          claimed_at = now(), closed_at = now()
+WHERE id = :id AND status = 'waiting_exam'
+RETURNING *;
+
+-- name: chain_head(application_id)^
+SELECT seq, hash FROM audit_chain WHERE application_id = :application_id ORDER BY seq DESC LIMIT 1;
+
+-- name: insert_decision(task_id, application_id, step, decision, reason, missing, approver_id, batch_id, chain_seq, chain_hash)^
+INSERT INTO approval_decisions (task_id, application_id, step, decision, reason, missing, approver_id, batch_id,
+                                chain_seq, chain_hash)
+VALUES (:task_id, :application_id, :step, :decision, :reason, :missing, :approver_id, :batch_id, :chain_seq,
+        :chain_hash)
+RETURNING *;
+
+-- name: materials(application_id)
+SELECT m.material_code, m.name, m.required, m.exempt_licence_id, m.content_type, m.size_bytes, m.sha256,
+       m.original_name, m.uploaded_at, m.storage_key, l.name AS exempt_licence_name, l.number AS exempt_licence_number
+FROM application_materials m LEFT JOIN licences l ON l.id = m.exempt_licence_id
+WHERE m.application_id = :application_id ORDER BY m.material_code;
+
+-- name: material(application_id, material_code)^
+SELECT material_code, storage_key, content_type, original_name FROM application_materials
+WHERE application_id = :application_id AND material_code = :material_code;
+
+-- name: timeline(application_id)
+SELECT e.id, e.kind, e.actor_id, e.from_status, e.to_status, e.note, e.created_at, c.seq, c.hash
+FROM application_events e LEFT JOIN audit_chain c ON c.event_id = e.id
+WHERE e.application_id = :application_id ORDER BY e.id;
+
+-- name: verify_chains()
+-- Every link recomputed from the rows as they are now; one row per problem found.
+WITH links AS (
+    SELECT c.application_id, c.seq, c.event_id, c.prev_hash, c.hash, e.id AS found_id,
+           CASE WHEN e.id IS NOT NULL THEN audit_hash(c.prev_hash, audit_event_content(e)) END AS recomputed,
+           lag(c.hash) OVER w AS previous_hash, lag(c.seq) OVER w AS previous_seq
+    FROM audit_chain c LEFT JOIN application_events e ON e.id = c.event_id
+    WINDOW w AS (PARTITION BY c.application_id ORDER BY c.seq)
+)
+SELECT application_id, seq, event_id,
+       CASE WHEN found_id IS NULL THEN 'event_deleted'
+            WHEN recomputed <> hash THEN 'event_altered'
+            WHEN seq <> coalesce(previous_seq, 0) + 1 THEN 'link_missing'
+            ELSE 'link_broken' END AS problem
+FROM links
+WHERE found_id IS NULL OR recomputed <> hash OR seq <> coalesce(previous_seq, 0) + 1
+   OR prev_hash <> coalesce(previous_hash, repeat('0', 64))
+UNION ALL
+SELECT e.application_id, NULL, e.id, 'event_unchained'
+FROM application_events e LEFT JOIN audit_chain c ON c.event_id = e.id
+WHERE c.event_id IS NULL
+UNION ALL
+SELECT d.application_id, d.chain_seq, NULL, 'decision_unanchored'
+FROM approval_decisions d LEFT JOIN audit_chain c ON c.application_id = d.application_id AND c.seq = d.chain_seq
+WHERE c.hash IS DISTINCT FROM d.chain_hash
+ORDER BY 1, 2 NULLS LAST;
+
+-- name: chain_counts()^
+SELECT count(DISTINCT application_id) AS chains, count(*) AS links FROM audit_chain;
+
+-- name: public_nos(ids)
+SELECT id, public_no FROM applications WHERE id = ANY(:ids);
+
+-- name: recipients(step, roles)
+-- Who hears about a task of ``step``: active staff holding the step and one of ``roles``.
+SELECT id FROM users
+WHERE NOT disabled AND :step = ANY(steps) AND roles && :roles::text[]
+ORDER BY id;
+
+-- name: due_tasks(until)
+SELECT t.id, t.application_id, t.step, t.role, t.assignee_id, t.due_on, t.reminded_at, t.escalated_at,
+       a.public_no, s.name AS service_name, st.name AS step_name
+FROM approval_tasks t
+JOIN applications a ON a.id = t.application_id
+JOIN services s ON s.code = t.service_code
+JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
+WHERE t.status IN ('open', 'claimed') AND t.due_on IS NOT NULL AND t.due_on <= :until
+  AND (t.reminded_at IS NULL OR t.escalated_at IS NULL)
+ORDER BY t.id;
+
+-- name: mark_reminded(id)^
+UPDATE approval_tasks SET reminded_at = now()
+WHERE id = :id AND reminded_at IS NULL AND status IN ('open', 'claimed') RETURNING id;
+
+-- name: mark_escalated(id)^
+UPDATE approval_tasks SET escalated_at = now(), reminded_at = coalesce(reminded_at, now())
+WHERE id = :id AND escalated_at IS NULL AND status IN ('open', 'claimed') RETURNING id;

@@ -1,0 +1,119 @@
+"""Approvers on their phones: the task queue, claims, decisions, exams and delivery of licences."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
+
+from api.approvals import service, service_fulfilment as fulfilment
+from api.approvals.schemas import (
+    BatchDecisionIn,
+    BatchDecisionOut,
+    DecisionIn,
+    DecisionOut,
+    DeliveryOut,
+    ExamOut,
+    ExamResultIn,
+    ExamSlotIn,
+    ShipmentIn,
+    TaskDetail,
+    TaskOut,
+    TaskPage,
+)
+from api.auth.guards import requires_approver
+from api.deps import AppSettings, Conn, CurrentUser
+from api.idempotency import IdempotencyKey, run_once
+
+StepQuery = Annotated[Literal["accept", "review", "decide"] | None, QueryParameter(name="step")]
+ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", pattern=r"^[a-z][a-z0-9-]{1,63}$")]
+StatusQuery = Annotated[Literal["open", "claimed", "waiting_exam"] | None, QueryParameter(name="status")]
+CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
+LimitQuery = Annotated[int, QueryParameter(name="limit", ge=1, le=50)]
+
+
+class TaskController(Controller):
+    path = "/tasks"
+    tags = ["approvals"]
+    guards = [requires_approver]
+
+    @get("/", operation_id="listTasks", summary="我的待办（按审批环节）")
+    async def list_tasks(self, conn: Conn, user: CurrentUser, step: StepQuery = None,
+                         service_code: ServiceCodeQuery = None, status: StatusQuery = None,
+                         mine: Annotated[bool, QueryParameter(name="mine")] = False,
+                         overdue: Annotated[bool | None, QueryParameter(name="overdue")] = None,
+                         cursor: CursorQuery = None, limit: LimitQuery = 20) -> TaskPage:
+        return await service.list_tasks(conn, user, step=step, service_code=service_code, status=status,
+                                        mine=mine, overdue=overdue, cursor=cursor, limit=limit)
+
+    @get("/{task_id:int}", operation_id="getTask", summary="待办详情（表单、材料、办理过程）")
+    async def get_task(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskDetail:
+        return await service.get_task(conn, user, task_id)
+
+    @get("/{task_id:int}/materials/{code:str}", operation_id="getTaskMaterial", summary="查看申请材料文件")
+    async def material(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int], code: FromPath[str]) -> Stream:
+        body, content_type, name = await service.material_stream(conn, user, settings, task_id, code)
+        return Stream(body, media_type=content_type,
+                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
+    @post("/{task_id:int}/claim", operation_id="claimTask", summary="认领待办", status_code=200)
+    async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
+        return await service.claim(conn, user, task_id)
+
+    @post("/{task_id:int}/release", operation_id="releaseTask", summary="放弃认领", status_code=200)
+    async def release(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
+        return await service.release(conn, user, task_id)
+
+    @post("/{task_id:int}/decision", operation_id="decideTask", summary="作出审批决定（同意、不予许可、退回补正）",
+          status_code=200)
+    async def decide(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[DecisionIn],
+                     idempotency_key: IdempotencyKey = None) -> DecisionOut:
+        return await run_once(conn, user_id=user.id, scope=f"approvals.decision.{task_id}", key=idempotency_key,
+                              payload=data, action=lambda: service.decide(conn, user, task_id, data),
+                              result_type=DecisionOut)
+
+    @post("/batch-decision", operation_id="decideTasksInBatch", summary="批量审批（全部成功或全部不变）",
+          status_code=200)
+    async def batch(self, conn: Conn, user: CurrentUser, data: JSONBody[BatchDecisionIn],
+                    idempotency_key: IdempotencyKey = None) -> BatchDecisionOut:
+        return await run_once(conn, user_id=user.id, scope="approvals.batch", key=idempotency_key, payload=data,
+                              action=lambda: service.decide_batch(conn, user, data), result_type=BatchDecisionOut)
+
+    @post("/{task_id:int}/exam-slot", operation_id="assignTaskExamSlot", summary="为申请人安排考试场次",
+          status_code=201)
+    async def exam_slot(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[ExamSlotIn],
+                        idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+        return await run_once(conn, user_id=user.id, scope=f"approvals.exam_slot.{task_id}", key=idempotency_key,
+                              payload=data, result_type=dict,
+                              action=lambda: fulfilment.assign_exam_slot(conn, user, task_id, data.slot_id))
+
+    @post("/{task_id:int}/exam-result", operation_id="recordExamResult", summary="录入考试成绩", status_code=200)
+    async def exam_result(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[ExamResultIn]) -> ExamOut:
+        return await fulfilment.record_exam_result(conn, user, task_id, data)
+
+
+class DeliveryController(Controller):
+    path = "/deliveries"
+    tags = ["approvals"]
+    guards = [requires_approver]
+
+    @get("/", operation_id="listDeliveries", summary="待寄送、待领取的证件")
+    async def list_deliveries(self, conn: Conn,
+                              status: Annotated[Literal["pending", "shipped", "picked_up"] | None,
+                                                QueryParameter(name="status")] = "pending",
+                              method: Annotated[Literal["express", "pickup"] | None, QueryParameter(name="method")] = None,
+                              cursor: CursorQuery = None, limit: LimitQuery = 20) -> dict[str, Any]:
+        items, next_cursor = await fulfilment.list_deliveries(conn, status=status, method=method, cursor=cursor,
+                                                              limit=limit)
+        return {"items": items, "nextCursor": next_cursor}
+
+    @post("/{delivery_id:int}/shipment", operation_id="shipLicence", summary="登记快递单号（证件寄出）",
+          status_code=200)
+    async def ship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ShipmentIn]) -> DeliveryOut:
+        return await fulfilment.ship(conn, user, delivery_id, data.tracking_no)
+
+    @post("/{delivery_id:int}/pickup", operation_id="handOverLicence", summary="窗口领取登记", status_code=200)
+    async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int]) -> DeliveryOut:
+        return await fulfilment.hand_over(conn, user, delivery_id)

@@ -1,0 +1,209 @@
+"""Approvals at the edge: the task queue, decisions, batches, deliveries and exam results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta
+
+from api.types import Input, Schema
+
+Decision = Literal["approve", "reject", "return"]
+TaskStatus = Literal["open", "claimed", "waiting_exam"]
+Reason = Annotated[str, Meta(max_length=500)]
+Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+TrackingNo = Annotated[str, Meta(pattern=r"^[A-Z0-9]{8,30}$", description="快递单号（EMS）")]
+Score = Annotated[int, Meta(ge=0, le=100)]
+
+
+class MissingItem(Input):
+    """One missing or wrong item of a return (退回补正): a material or a form field."""
+
+    code: Code
+    message: Annotated[str, Meta(min_length=1, max_length=200)]
+    name: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
+    kind: Literal["material", "field", "rule"] = "material"
+
+
+class DecisionIn(Input):
+    decision: Decision
+    reason: Reason | None = None
+    missing: Annotated[list[MissingItem], Meta(max_length=50)] = []
+
+    def __post_init__(self) -> None:
+        # Cross-field rules: msgspec reports these as 400 validation errors with the field named.
+        if self.decision == "reject" and not (self.reason or "").strip():
+            raise ValueError("不予许可须填写理由 (reason)")
+        if self.decision == "return" and not self.missing:
+            raise ValueError("退回补正须列出需补正的材料 (missing)")
+        if self.decision != "return" and self.missing:
+            raise ValueError("只有退回补正才列出需补正的材料 (missing)")
+        codes = [m.code for m in self.missing]
+        if len(set(codes)) != len(codes):
+            raise ValueError("需补正的材料重复 (missing)")
+
+
+class BatchItem(DecisionIn, kw_only=True):
+    task_id: Annotated[int, Meta(gt=0)]
+
+
+class BatchDecisionIn(Input):
+    items: Annotated[list[BatchItem], Meta(min_length=1, max_length=200)]
+
+    def __post_init__(self) -> None:
+        ids = [i.task_id for i in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("同一待办在批量中出现多次 (items)")
+
+
+class TaskOut(Schema):
+    id: int
+    application_id: int
+    public_no: str | None
+    service_code: str
+    service_name: str
+    step: str
+    step_name: str
+    status: str
+    applicant: str | None
+    submitted_at: datetime | None
+    due_on: date | None
+    workdays_left: int | None
+    overdue: bool
+    claimed_by_me: bool
+    assignee_id: int | None = None
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next_cursor: str | None = None
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    state: Literal["uploaded", "exempt", "missing"]
+    content_type: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None
+    original_name: str | None = None
+    uploaded_at: datetime | None = None
+    exempt_by: str | None = None
+    url: str | None = None
+
+
+class TimelineEntry(Schema):
+    id: int
+    kind: str
+    actor_id: int | None
+    from_status: str | None
+    to_status: str
+    note: str | None
+    created_at: datetime
+    seq: int | None
+    hash: str | None
+
+
+class TaskDetail(Schema):
+    task: TaskOut
+    application_status: str
+    applicant_phone: str | None
+    form: dict[str, Any]
+    answers: dict[str, Any]
+    materials: list[MaterialOut]
+    timeline: list[TimelineEntry]
+    is_last_step: bool
+    exam: ExamOut | None = None
+
+
+class DecisionOut(Schema):
+    id: int
+    task_id: int
+    application_id: int
+    step: str
+    decision: str
+    reason: str | None
+    approver_id: int
+    decided_at: datetime
+    chain_seq: int
+    chain_hash: str
+    application_status: str
+    next_task_id: int | None = None
+    licence_ids: list[int] = []
+    gap_notice_id: int | None = None
+
+
+class BatchDecisionOut(Schema):
+    batch_id: str
+    decisions: list[DecisionOut]
+
+
+class DeliveryOut(Schema):
+    id: int
+    application_id: int
+    public_no: str | None
+    service_name: str
+    method: str
+    address: str | None
+    status: str
+    tracking_no: str | None
+    applicant: str | None
+    created_at: datetime
+    handled_at: datetime | None
+
+
+class ShipmentIn(Input):
+    tracking_no: TrackingNo
+
+
+class ExamSlotIn(Input):
+    slot_id: Annotated[int, Meta(gt=0)]
+
+
+class ExamResultIn(Input):
+    """Scores of the subjects taken this time (a retake may only hold the failed one, F123)."""
+
+    taken_on: date
+    national: Score | None = None
+    regional: Score | None = None
+
+    def __post_init__(self) -> None:
+        if self.national is None and self.regional is None:
+            raise ValueError("至少录入一科成绩 (national / regional)")
+
+
+class SubjectOut(Schema):
+    subject: str
+    score: int
+    passed: bool
+    taken_on: date
+
+
+class ExamOut(Schema):
+    application_id: int
+    status: str
+    attempts: int
+    results: list[SubjectOut] = []
+    passed_at: datetime | None = None
+    licence_ids: list[int] = []
+
+
+class AuditProblem(Schema):
+    application_id: int
+    public_no: str | None
+    seq: int | None
+    event_id: int | None
+    problem: str
+
+
+class AuditReport(Schema):
+    chains: int
+    links: int
+    broken: list[AuditProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken
+

@@ -1,0 +1,50 @@
+"""Task deadlines: a reminder when one working day is left, an escalation to the step's lead
+when overdue; each sent once (a conditional update marks it, a dedupe key guards the outbox)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import notify
+from api.approvals import service as tasks
+from api.catalogue import service as catalogue
+from api.db import load_queries
+from api.workdays import add_workdays, workdays_between
+
+q = load_queries(__file__)
+
+
+def _params(task: Any) -> dict[str, Any]:
+    # WeChat's thing fields hold 20 characters: the step and the case number say enough.
+    return {"taskTitle": f"{task['step_name']}{task['public_no'] or ''}"[:20], "dueDate": task["due_on"].isoformat(),
+            "publicNo": task["public_no"], "serviceName": task["service_name"]}
+
+
+async def _tell(conn: Any, user_ids: list[int], event: str, task: Any) -> int:
+    for user_id in user_ids:
+        await notify.enqueue(conn, user_id=user_id, event=event, params=_params(task),
+                             dedupe_key=f"{event}:{task['id']}:{user_id}", subject=("approval_task", task["id"]))
+    return len(user_ids)
+
+
+async def run_deadlines(conn: Any, today: date | None = None) -> dict[str, int]:
+    """Returns how many tasks were reminded and escalated today."""
+    await catalogue.load_workday_overrides(conn)
+    today = today or catalogue.today()
+    await tasks.sync_tasks(conn, today)
+    reminded = escalated = 0
+    for task in [r async for r in q.due_tasks(conn, until=add_workdays(today, 1))]:
+        if task["due_on"] < today:
+            if task["escalated_at"] is None and await q.mark_escalated(conn, id=task["id"]) is not None:
+                leads = [r["id"] async for r in q.recipients(conn, step=task["step"], roles=["lead"])]
+                await _tell(conn, leads, "task_overdue", task)
+                escalated += 1
+        elif workdays_between(today, task["due_on"]) <= 1 and task["reminded_at"] is None:
+            if await q.mark_reminded(conn, id=task["id"]) is not None:
+                roles = list(tasks.ACTING_ROLES.get(task["role"], (task["role"],)))
+                who = [task["assignee_id"]] if task["assignee_id"] else \
+                    [r["id"] async for r in q.recipients(conn, step=task["step"], roles=roles)]
+                await _tell(conn, who, "task_due_soon", task)
+                reminded += 1
+    return {"reminded": reminded, "escalated": escalated}

@@ -1,0 +1,232 @@
+"""After the decision: delivering paper licences (一窗出件) and the exams of qualification services.
+
+Delivery follows the applicant's choice as the application records it: a service whose guide
+says the licence is collected at a window (``visit_steps`` holds ``pickup``) waits there; a
+service whose form asks for a delivery address (证件寄送地址) goes by EMS to it; any other
+issues only the electronic licence. Staff record the EMS tracking number (the applicant is told,
+``licence_shipped``) or the pick-up, which is a trip.
+
+Exams (巡游出租车 and 网约车 driver qualifications, FAQ F005/F006/F014/F120–F123): once the
+background review passes, the applicant is invited to book an exam session through the
+appointments area (or staff assign one: ``exam_slot`` SMS with time, place and code); the decide
+task waits for the result. Each subject passes at 90 of 100; a pass stays valid for a year
+(F123), so a retake records only the failed subject. Both passed: the certificate is issued, the
+application approved and the paper certificate sent by express. A fail: told by SMS, invited to
+book a retake without applying again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import notify
+from api.approvals.schemas import DeliveryOut, ExamOut, ExamResultIn, SubjectOut
+from api.auth.schemas import AuthUser
+from api.db import load_queries
+from api.errors import Conflict, NotFound
+from api.types import mask_name
+
+q = load_queries(__file__, "fulfilment.sql")
+
+# The catalogue's qualification services and the code the appointments area keys their exam
+# sessions by (its slot schedules use its own codes).
+EXAM_SERVICES = {
+    "taxi-driver-qualification": "taxi-driver-cert",
+    "ridehail-driver-qualification": "ride-hailing-driver-cert",
+}
+SUBJECTS = {"national": "全国公共科目", "regional": "区域科目"}
+PASS_VALID_DAYS = 365  # F123: 已合格科目成绩1年内有效
+
+
+class DeliveryNotFound(NotFound):
+    """没有找到该证件送达记录。"""
+
+    code = "delivery_not_found"
+
+
+class DeliveryDone(Conflict):
+    """该证件已寄出或已领取，或领取方式不符。"""
+
+    code = "delivery_done"
+
+
+class NoExamPending(Conflict):
+    """该办件当前没有待考的考试。"""
+
+    code = "no_exam_pending"
+
+
+async def rows(results: Any) -> list[Any]:
+    return [r async for r in results]
+
+
+async def active_task_id(conn: Any, application_id: int) -> int | None:
+    return await q.active_task_id(conn, application_id=application_id)
+
+
+# ------------------------------------------------------------------ exams
+
+async def waits_for_exam(conn: Any, application_id: int, service_code: str) -> bool:
+    if service_code not in EXAM_SERVICES:
+        return False
+    exam = await q.get_exam(conn, application_id=application_id)
+    return exam is not None and exam["status"] == "waiting"
+
+
+async def start_exam(conn: Any, app: Any) -> None:
+    """The checks passed: the application waits for the exam; the applicant may book a session."""
+    if app["service_code"] not in EXAM_SERVICES:
+        return
+    await q.open_exam(conn, application_id=app["id"])
+    await _invite(conn, app)
+
+
+async def _invite(conn: Any, app: Any) -> None:
+    # Imported here: the appointments area is optional for every other path through approvals.
+    from api.appointments.duties import invite_to_exam
+
+    await invite_to_exam(conn, user_id=app["applicant_id"], service_code=EXAM_SERVICES[app["service_code"]],
+                         application_id=app["id"])
+
+
+async def exam_of(conn: Any, application_id: int) -> ExamOut | None:
+    exam = await q.get_exam(conn, application_id=application_id)
+    if exam is None:
+        return None
+    results = [SubjectOut(subject=r["subject"], score=r["score"], passed=r["passed"], taken_on=r["taken_on"])
+               for r in await rows(q.results(conn, application_id=application_id))]
+    return ExamOut(application_id=application_id, status=exam["status"], attempts=exam["attempts"],
+                   results=results, passed_at=exam["passed_at"])
+
+
+async def _exam_task(conn: Any, user: AuthUser, task_id: int) -> Any:
+    from api.approvals import service as tasks
+
+    task = await tasks._task(conn, task_id)
+    tasks._check_step(user, task)
+    if task["status"] != "waiting_exam":
+        raise NoExamPending(status=task["status"])
+    return task
+
+
+async def assign_exam_slot(conn: Any, user: AuthUser, task_id: int, slot_id: int) -> dict[str, Any]:
+    """Staff put the applicant on an exam session; the appointments area sends exam_slot."""
+    from api.appointments import service as appointments
+
+    task = await _exam_task(conn, user, task_id)
+    appt = await appointments.assign_exam_slot(conn, user_id=task["applicant_id"],
+                                               service_code=EXAM_SERVICES[task["service_code"]], slot_id=slot_id,
+                                               application_id=task["application_id"], actor_id=user.id)
+    return {"appointmentId": appt.id, "code": appt.code, "startsAt": appt.starts_at.isoformat(),
+            "siteName": appt.site_name}
+
+
+async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: ExamResultIn,
+                             today: date | None = None) -> ExamOut:
+    from api.applications import service as applications
+    from api.approvals import service as tasks
+    from api.catalogue import service as catalogue
+
+    task = await _exam_task(conn, user, task_id)
+    app_id = task["application_id"]
+    if await q.lock_exam(conn, application_id=app_id) is None:
+        raise NoExamPending()
+    if data.taken_on > (today or catalogue.today()):
+        raise NoExamPending("考试日期不能晚于今天")
+    for subject in SUBJECTS:
+        score = getattr(data, subject)
+        if score is not None:
+            await q.insert_result(conn, application_id=app_id, subject=subject, score=score,
+                                  taken_on=data.taken_on, recorded_by=user.id)
+    await q.count_attempt(conn, application_id=app_id)
+    since = data.taken_on - timedelta(days=PASS_VALID_DAYS)
+    passed = {r["subject"] for r in await rows(q.valid_passes(conn, application_id=app_id, since=since))}
+    missing = [SUBJECTS[s] for s in SUBJECTS if s not in passed]
+    params = {"serviceName": task["service_name"], "publicNo": task["public_no"]}
+    licence_ids: list[int] = []
+    if missing:
+        await notify.enqueue(conn, user_id=task["applicant_id"], event="exam_result",
+                             dedupe_key=f"exam_result:{app_id}:{data.taken_on}:{'-'.join(missing)}",
+                             subject=("application", app_id),
+                             params={**params, "result": "不合格",
+                                     "reason": f"{'、'.join(missing)}未合格，可在“我的预约”中直接选择补考场次，无需重新申请。"})
+        await _invite(conn, {"id": app_id, "applicant_id": task["applicant_id"], "service_code": task["service_code"]})
+    else:
+        await q.mark_passed(conn, application_id=app_id)
+        if await tasks.q.finish_exam_task(conn, id=task_id, user_id=user.id) is None:
+            raise NoExamPending()
+        await notify.enqueue(conn, user_id=task["applicant_id"], event="exam_result",
+                             dedupe_key=f"exam_result:{app_id}:passed", subject=("application", app_id),
+                             params={**params, "result": "合格", "reason": "证件将由邮政EMS免费寄出。"})
+        trail = {"taskId": task_id, "step": task["step"], "decision": "approve", "exam": "passed"}
+        licence_ids = await tasks.approve_final(conn, app_id, actor_id=user.id, note="考试合格，准予许可", data=trail)
+        await tasks.sign(conn, task, approver_id=user.id, decision="approve", reason="考试合格")
+    out = await exam_of(conn, app_id)
+    assert out is not None
+    out.licence_ids = licence_ids
+    return out
+
+
+# ------------------------------------------------------------------ delivery
+
+async def prepare_delivery(conn: Any, app: Any) -> Any:
+    """Record how the paper licence reaches the applicant (nothing when only an e-licence is issued)."""
+    visits = (await q.service_visits(conn, code=app["service_code"]))["visit_steps"]
+    address = (app["form"] or {}).get("deliveryAddress")
+    if "pickup" in visits:
+        return await q.insert_delivery(conn, application_id=app["id"], method="pickup", address=None)
+    if isinstance(address, str) and address.strip():
+        return await q.insert_delivery(conn, application_id=app["id"], method="express", address=address.strip())
+    return None
+
+
+def delivery_out(row: Any) -> DeliveryOut:
+    company = row["applicant_company"] or (row["form"] or {}).get("companyName")
+    return DeliveryOut(id=row["id"], application_id=row["application_id"], public_no=row["public_no"],
+                       service_name=row["service_name"], method=row["method"], address=row["address"],
+                       status=row["status"], tracking_no=row["tracking_no"],
+                       applicant=company or mask_name(row["applicant_name"] or (row["form"] or {}).get("applicantName")),
+                       created_at=row["created_at"], handled_at=row["handled_at"])
+
+
+async def list_deliveries(conn: Any, *, status: str | None, method: str | None, cursor: str | None,
+                          limit: int) -> tuple[list[DeliveryOut], str | None]:
+    found = await rows(q.deliveries(conn, status=status, method=method, after=int(cursor or 0), lim=limit + 1))
+    items = [delivery_out(r) for r in found[:limit]]
+    return items, (str(items[-1].id) if len(found) > limit else None)
+
+
+async def _delivery(conn: Any, delivery_id: int) -> Any:
+    row = await q.get_delivery(conn, id=delivery_id)
+    if row is None:
+        raise DeliveryNotFound()
+    return row
+
+
+async def ship(conn: Any, user: AuthUser, delivery_id: int, tracking_no: str) -> DeliveryOut:
+    row = await _delivery(conn, delivery_id)
+    if await q.ship(conn, id=delivery_id, tracking_no=tracking_no, handled_by=user.id) is None:
+        raise DeliveryDone(status=row["status"], method=row["method"])
+    from api.applications import service as applications
+
+    app = await applications.lock(conn, row["application_id"])
+    await applications.append_event(conn, app, kind="licence", actor_id=user.id, note=f"证件已由邮政EMS寄出：{tracking_no}",
+                                    data={"deliveryId": delivery_id, "trackingNo": tracking_no})
+    await notify.enqueue(conn, user_id=row["applicant_id"], event="licence_shipped",
+                         dedupe_key=f"licence_shipped:{delivery_id}", subject=("application", row["application_id"]),
+                         params={"serviceName": row["service_name"], "publicNo": row["public_no"],
+                                 "trackingNo": tracking_no})
+    return delivery_out(await _delivery(conn, delivery_id))
+
+
+async def hand_over(conn: Any, user: AuthUser, delivery_id: int) -> DeliveryOut:
+    """The applicant collected the licence at the window: a trip (counted in the reform figures)."""
+    from api.applications import service as applications
+
+    row = await _delivery(conn, delivery_id)
+    if await q.picked_up(conn, id=delivery_id, handled_by=user.id) is None:
+        raise DeliveryDone(status=row["status"], method=row["method"])
+    await applications.record_trip(conn, user_id=row["applicant_id"], application_id=row["application_id"],
+                                   kind="pickup", source_type="delivery", source_id=delivery_id)
+    return delivery_out(await _delivery(conn, delivery_id))

@@ -1,0 +1,40 @@
+"""Cases waiting for approvers, written through the applications area's own functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.applications import service as applications
+from api.db import discard_after_commit
+from tests.applications.helpers import draft
+from tests.factories import applicant, staff
+
+DG_FORM = {"companyName": "温州安达危险品运输有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
+           "mobile": "13800138000", "vehicleCount": 5, "parkingAddress": "温州市龙湾区永强大道1号"}
+
+
+async def submitted(db: Any, applicant_id: int, service_code: str = "dangerous-goods-permit", *,
+                    form: dict[str, Any] | None = None, promised_days: int = 10, instant: bool = False) -> int:
+    app = await draft(db, applicant_id, service_code, form=form if form is not None else DG_FORM,
+                      promised_days=promised_days, instant=instant)
+    async with db.transaction():
+        await applications.transition(db, app["id"], "submitted", actor_id=applicant_id)
+    discard_after_commit(db)  # the test reads the outbox rows; nothing needs queueing
+    return app["id"]
+
+
+async def people(client: Any, db: Any) -> dict[str, Any]:
+    """An applicant (with a phone) and one approver per step, plus a lead of the decide step."""
+    who = {"applicant": await applicant(client, "wang")}
+    who["applicant_id"] = who["applicant"]["user"]["id"]
+    await db.execute("UPDATE users SET phone = '13700001111', name = '王小明' WHERE id = $1", who["applicant_id"])
+    who["accept"] = await staff(client, db, phone="13900001001", roles=["approver"], steps=["accept"])
+    who["accept2"] = await staff(client, db, phone="13900001002", roles=["approver"], steps=["accept"])
+    who["review"] = await staff(client, db, phone="13900001003", roles=["approver"], steps=["review"])
+    who["lead"] = await staff(client, db, phone="13900001004", roles=["approver", "lead"], steps=["decide"])
+    return who
+
+
+async def task_of(db: Any, application_id: int) -> Any:
+    return await db.fetchrow("SELECT * FROM approval_tasks WHERE application_id = $1 "
+                             "AND status IN ('open', 'claimed', 'waiting_exam')", application_id)
