@@ -28,7 +28,7 @@ log = structlog.get_logger("zsb.faq")
 
 # Calibrated on faq-dev.jsonl by ``zsb faq-eval --calibrate`` (see README): with the encoder, and
 # the lexical-only fallback for a machine where the encoder cannot load.
-SEMANTIC_THRESHOLDS = Thresholds(min_score=0.45, min_margin=0.1)
+SEMANTIC_THRESHOLDS = Thresholds(min_score=0.45, min_margin=0.2)
 LEXICAL_THRESHOLDS = Thresholds(min_score=0.47, min_margin=0.0)
 
 

@@ -9,6 +9,7 @@ after the transaction that wrote them has committed (no connection held across t
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import msgspec
@@ -25,6 +26,10 @@ from wechat.errors import WechatReplyWindowClosed, WechatUnavailable
 
 q = load_queries(__file__)
 log = structlog.get_logger("zsb.helpdesk")
+
+# F140 promises: type "人工" and a person takes over, whatever the FAQ thinks.
+ASK_FOR_PERSON = re.compile(r"^(我要|我想|请|帮我)?(转|找|接)?(人工|真人)(客服|服务)?(吧|呢|啊)?$")
+_PUNCT = re.compile(r"[\s,.!?，。！？~、]+")
 
 NON_TEXT = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "miniprogrampage": "[小程序卡片]",
             "link": "[链接]", "location": "[位置]"}
@@ -100,6 +105,12 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
     mine = await q.add_message(conn, conversation_id=conv["id"], sender="user", agent_id=None, text=text,
                                faq_entry_id=None, delivery="none")
     written = [_message_out(mine)]
+    if ASK_FOR_PERSON.match(_PUNCT.sub("", text)):
+        waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=[])
+        after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
+                                           conversation_id=conv["id"], status=waiting["status"],
+                                           agent_id=waiting["agent_id"], text=text[:200]))
+        return written
     asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
                           conversation_id=conv["id"])
     if asked.confident and conv["status"] == "bot":

@@ -174,3 +174,10 @@ async def test_every_consultation_is_kept_and_searchable_with_personal_data_mask
     canned = (await client.get("/api/v1/helpdesk/canned", params={"q": "网约车运输证收费吗"},
                                headers=agent["headers"])).json()
     assert canned["matches"] and canned["matches"][0]["answer"]
+
+
+async def test_typing_ren_gong_goes_straight_to_a_person_as_the_faq_promises(client, db):
+    me = await applicant(client, "human")
+    res = await client.post("/api/v1/chat/messages", headers=me["headers"], json={"text": "转人工！"})
+    assert res.status_code == 201 and [m["sender"] for m in res.json()] == ["user"]
+    assert await db.fetchval("SELECT status FROM conversations WHERE user_id = $1", me["user"]["id"]) == "waiting"
