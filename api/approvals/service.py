@@ -241,7 +241,7 @@ async def _take(conn: Any, user: AuthUser, task_id: int) -> Any:
         now = await _task(conn, task_id)
         if now["status"] == "claimed":
             raise TaskClaimed(claimedBy=now["assignee_id"])
-        raise TaskClosed(status=now["status"])
+        raise TaskClosed(currentStatus=now["status"])
     return task
 
 
@@ -253,7 +253,7 @@ async def claim(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
 async def release(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
     task = await _task(conn, task_id)
     if await q.release(conn, id=task_id, user_id=user.id) is None:
-        raise TaskClaimed() if task["status"] == "claimed" else TaskClosed(status=task["status"])
+        raise TaskClaimed() if task["status"] == "claimed" else TaskClosed(currentStatus=task["status"])
     return task_out(await _task(conn, task_id), user, catalogue.today())
 
 
@@ -299,7 +299,7 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
     task = await _take(conn, user, task_id)
     app = await applications.lock(conn, task["application_id"])
     if app["status"] != task["stage"]:
-        raise TaskClosed(status=app["status"])
+        raise TaskClosed(currentStatus=app["status"])
     trail = {"taskId": task_id, "step": task["step"], "decision": data.decision}
     last = task["position"] == task["step_count"]
     licence_ids: list[int] = []

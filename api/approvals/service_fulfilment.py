@@ -106,7 +106,7 @@ async def _exam_task(conn: Any, user: AuthUser, task_id: int) -> Any:
     task = await tasks._task(conn, task_id)
     tasks._check_step(user, task)
     if task["status"] != "waiting_exam":
-        raise NoExamPending(status=task["status"])
+        raise NoExamPending(currentStatus=task["status"])
     return task
 
 
@@ -207,7 +207,7 @@ async def _delivery(conn: Any, delivery_id: int) -> Any:
 async def ship(conn: Any, user: AuthUser, delivery_id: int, tracking_no: str) -> DeliveryOut:
     row = await _delivery(conn, delivery_id)
     if await q.ship(conn, id=delivery_id, tracking_no=tracking_no, handled_by=user.id) is None:
-        raise DeliveryDone(status=row["status"], method=row["method"])
+        raise DeliveryDone(currentStatus=row["status"], method=row["method"])
     from api.applications import service as applications
 
     app = await applications.lock(conn, row["application_id"])
@@ -226,7 +226,7 @@ async def hand_over(conn: Any, user: AuthUser, delivery_id: int) -> DeliveryOut:
 
     row = await _delivery(conn, delivery_id)
     if await q.picked_up(conn, id=delivery_id, handled_by=user.id) is None:
-        raise DeliveryDone(status=row["status"], method=row["method"])
+        raise DeliveryDone(currentStatus=row["status"], method=row["method"])
     await applications.record_trip(conn, user_id=row["applicant_id"], application_id=row["application_id"],
                                    kind="pickup", source_type="delivery", source_id=delivery_id)
     return delivery_out(await _delivery(conn, delivery_id))
