@@ -70,6 +70,9 @@ JOIN appt_sites st ON st.id = a.site_id
 JOIN appt_slots s ON s.id = a.slot_id
 WHERE a.code = :code;
 
+-- name: holder(user_id)^
+SELECT name, phone FROM users WHERE id = :user_id;
+
 -- name: list_user_appointments(user_id)
 SELECT a.*, st.name AS site_name, st.address AS site_address, s.ends_at
 FROM appointments a

@@ -81,6 +81,11 @@ class AppointmentController(Controller):
     async def one(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser) -> AppointmentOut:
         return await service.get_for_user(conn, user_id=user.id, appointment_id=appointment_id)
 
+    @get("/{appointment_id:int}/qr.png", operation_id="getAppointmentQr", summary="预约码二维码",
+         media_type="image/png")
+    async def qr(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser) -> bytes:
+        return await service.qr_png(conn, user_id=user.id, appointment_id=appointment_id)
+
     @post("/{appointment_id:int}/cancel", operation_id="cancelAppointment", summary="取消预约", status_code=200)
     async def cancel(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser, now: Now,
                      policy: BookingPolicy) -> AppointmentOut:
@@ -95,15 +100,13 @@ class AppointmentController(Controller):
     @post("/{appointment_id:int}/check-in", operation_id="checkInAppointment", summary="窗口签到（工作人员）",
           status_code=200, guards=[requires_staff])
     async def check_in(self, appointment_id: FromPath[int], conn: Conn, now: Now, policy: BookingPolicy) -> CheckInOut:
-        appt, trip = await service.check_in(conn, now=now, appointment_id=appointment_id, policy=policy)
-        return CheckInOut(appointment=appt, trip_kind=trip)
+        return await service.check_in_desk(conn, now=now, appointment_id=appointment_id, policy=policy)
 
     @post("/check-in", operation_id="checkInByCode", summary="扫预约码签到（工作人员）", status_code=200,
           guards=[requires_staff])
     async def check_in_by_code(self, data: JSONBody[CheckInIn], conn: Conn, now: Now,
                                policy: BookingPolicy) -> CheckInOut:
-        appt, trip = await service.check_in(conn, now=now, code=data.code, policy=policy)
-        return CheckInOut(appointment=appt, trip_kind=trip)
+        return await service.check_in_desk(conn, now=now, code=data.code, policy=policy)
 
 
 class WaitlistController(Controller):

@@ -100,6 +100,9 @@ class AppointmentOut(Schema):
 class CheckInOut(Schema):
     appointment: AppointmentOut
     trip_kind: str
+    # masked: enough for the desk to match the person with their ID card, no more
+    holder_name: str | None = None
+    holder_phone: str | None = None
 
 
 class WaitlistOut(Schema):

@@ -19,9 +19,10 @@ import msgspec
 
 import notify
 from api.appointments.calendar import SHANGHAI, business_date, horizon_end
-from api.appointments.schemas import AppointmentOut
+from api.appointments.schemas import AppointmentOut, CheckInOut
 from api.db import load_queries, transaction
 from api.idempotency import run_once
+from api.types import mask_name, mask_phone
 from api.appointments.errors import (
     AlreadyBooked,
     AppointmentNotActive,
@@ -226,6 +227,18 @@ async def get_for_user(conn: Any, *, user_id: int, appointment_id: int) -> Appoi
     return appointment_out(row)
 
 
+async def qr_png(conn: Any, *, user_id: int, appointment_id: int) -> bytes:
+    """The booking code as a QR for the phone screen; staff scan it to check the person in."""
+    import io
+
+    import segno
+
+    appt = await get_for_user(conn, user_id=user_id, appointment_id=appointment_id)
+    out = io.BytesIO()
+    segno.make(appt.code, error="m").save(out, kind="png", scale=8, border=2)
+    return out.getvalue()
+
+
 async def list_for_user(conn: Any, *, user_id: int) -> list[AppointmentOut]:
     return [appointment_out(r) for r in await rows(q.list_user_appointments(conn, user_id=user_id))]
 
@@ -300,6 +313,16 @@ async def reschedule(conn: Any, *, user_id: int, appointment_id: int, slot_id: i
     out = appointment_out(await get_appointment_row(conn, appointment_id))
     await _confirm(conn, user_id, out, round_no=out.reschedules)
     return out
+
+
+async def check_in_desk(conn: Any, *, now: datetime, appointment_id: int | None = None, code: str | None = None,
+                        policy: Policy = DEFAULT_POLICY) -> CheckInOut:
+    """The staff view of a check-in: the booking and its holder, masked."""
+    appt, trip_kind = await check_in(conn, now=now, appointment_id=appointment_id, code=code, policy=policy)
+    row = await get_appointment_row(conn, appt.id)
+    holder = await q.holder(conn, user_id=row["user_id"])
+    return CheckInOut(appointment=appt, trip_kind=trip_kind, holder_name=mask_name(holder["name"]),
+                      holder_phone=mask_phone(holder["phone"]))
 
 
 async def check_in(conn: Any, *, now: datetime, appointment_id: int | None = None, code: str | None = None,

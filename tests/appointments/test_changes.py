@@ -81,6 +81,7 @@ async def test_an_exam_can_be_changed_once_until_17_on_the_previous_working_day(
 async def test_check_in_from_30_minutes_before_to_15_after_records_one_trip(client, db):
     clock = use_clock(client, "2026-06-05 10:00")
     _, me, appt = await _booked(client, db)
+    await db.execute("UPDATE users SET name = '张三丰', phone = '13812345678' WHERE id = $1", me["id"])
     desk = await staff(client, db, phone="13900009002", roles=["approver"], steps=["accept"], name="窗口")
     clock.set(clock.now.replace(day=8, hour=8, minute=29))
     early = await client.post(f"{API}/appointments/check-in", json={"code": appt["code"]}, headers=desk["headers"])
@@ -90,6 +91,7 @@ async def test_check_in_from_30_minutes_before_to_15_after_records_one_trip(clie
     clock.set(clock.now.replace(hour=9, minute=15))
     ok = await client.post(f"{API}/appointments/check-in", json={"code": appt["code"]}, headers=desk["headers"])
     assert ok.status_code == 200 and ok.json()["tripKind"] == "window_checkin"
+    assert (ok.json()["holderName"], ok.json()["holderPhone"]) == ("张**", "138****5678")
     twice = await client.post(f"{API}/appointments/{appt['id']}/check-in", headers=desk["headers"])
     assert twice.status_code == 200
     trips = await db.fetch("SELECT user_id, kind, source_type FROM trips WHERE source_id = $1", appt["id"])
@@ -104,3 +106,33 @@ async def test_check_in_more_than_15_minutes_late_is_refused(client, db):
     res = await client.post(f"{API}/appointments/{appt['id']}/check-in", headers=desk["headers"])
     assert res.status_code == 409 and res.json()["code"] == "check_in_too_late"
     assert await db.fetchval("SELECT count(*) FROM trips") == 0
+
+
+async def test_the_booking_code_is_shown_as_a_qr_only_to_its_owner(client, db):
+    use_clock(client, "2026-06-05 10:00")
+    _, me, appt = await _booked(client, db)
+    [other] = await people(client, db, 1, "nosy")
+    res = await client.get(f"{API}/appointments/{appt['id']}/qr.png", headers=me["headers"])
+    assert res.status_code == 200 and res.headers["content-type"] == "image/png"
+    assert res.content.startswith(b"\x89PNG")
+    theirs = await client.get(f"{API}/appointments/{appt['id']}/qr.png", headers=other["headers"])
+    assert theirs.status_code == 404 and theirs.json()["code"] == "appointment_not_found"
+
+
+async def test_slots_are_generated_on_working_days_only_and_only_once(client, db):
+    boss = await admin(client, db)
+    sites = (await client.get(f"{API}/sites", headers=boss["headers"])).json()
+    centre = next(s for s in sites if s["code"] == CENTRE)
+    assert FREIGHT in centre["services"]
+    body = {"siteId": centre["id"], "serviceCode": FREIGHT, "dateFrom": "2026-06-18", "dateTo": "2026-06-22"}
+    first = await client.post(f"{API}/admin/slots/generate", json=body, headers=boss["headers"])
+    # 19 June 2026 is the Dragon Boat Festival, 20-21 a weekend
+    assert first.json()["days"] == ["2026-06-18", "2026-06-22"]
+    assert first.json()["created"] == 2 * 13  # 6 morning + 7 afternoon half-hour slots
+    again = await client.post(f"{API}/admin/slots/generate", json=body, headers=boss["headers"])
+    assert again.json()["created"] == 0
+    backwards = await client.post(f"{API}/admin/slots/generate", headers=boss["headers"],
+                                  json={**body, "dateFrom": "2026-06-22", "dateTo": "2026-06-18"})
+    assert backwards.status_code == 400
+    [me] = await people(client, db, 1, "notadmin")
+    assert (await client.post(f"{API}/admin/slots/generate", json=body, headers=me["headers"])).status_code == 403
