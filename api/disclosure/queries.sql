@@ -9,6 +9,12 @@ WHERE disclose IS NULL OR holder_kind IS NULL;
 -- Granted permits held by companies, published by name. A licence belongs to the (non-bundle)
 -- service issuing its type; a service not yet decided (NULL) is not published, and a holder
 -- without a company name is never listed by name (it only counts in the figures below).
+WITH published AS (
+    -- the service issuing each licence type (the shipped catalogue has one per type), if published
+    SELECT DISTINCT ON (licence_type) licence_type, code, name, holder_kind FROM services
+    WHERE licence_type IS NOT NULL AND NOT is_bundle AND disclose
+    ORDER BY licence_type, code
+)
 SELECT s.code AS service_code, s.name AS service_name, u.company_name AS holder, l.name AS licence_name,
        l.number AS licence_number, (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on,
        l.valid_from, l.valid_until,
@@ -16,31 +22,33 @@ SELECT s.code AS service_code, s.name AS service_name, u.company_name AS holder,
             WHEN l.status = 'expired' OR l.valid_until < :today THEN 'expired'
             ELSE 'valid' END AS status
 FROM licences l
-CROSS JOIN LATERAL (
-    SELECT code, name, disclose, holder_kind FROM services
-    WHERE licence_type = l.type AND NOT is_bundle
-    ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1
-) s
+JOIN published s ON s.licence_type = l.type
 JOIN users u ON u.id = l.holder_id
-WHERE s.disclose AND s.holder_kind = 'company' AND u.company_name IS NOT NULL
-  AND (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :date_from AND :date_to
+WHERE s.holder_kind = 'company' AND u.company_name IS NOT NULL
+  -- a range on issued_at itself, so the index serves it (business days are Asia/Shanghai)
+  AND l.issued_at >= (:date_from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+  AND l.issued_at < (:date_to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
   AND (:service_code::text IS NULL OR s.code = :service_code)
 ORDER BY l.issued_at DESC, l.id DESC
 LIMIT :limit OFFSET :offset;
 
 -- name: individual_figures(date_from, date_to, service_code)
 -- Permits held by people: counts only, nothing that could name anyone.
+WITH published AS (
+    -- the service issuing each licence type (the shipped catalogue has one per type), if published
+    SELECT DISTINCT ON (licence_type) licence_type, code, name, holder_kind FROM services
+    WHERE licence_type IS NOT NULL AND NOT is_bundle AND disclose
+    ORDER BY licence_type, code
+)
 SELECT s.code AS service_code, s.name AS service_name, count(*) AS granted,
        count(*) FILTER (WHERE l.status = 'revoked') AS revoked
 FROM licences l
-CROSS JOIN LATERAL (
-    SELECT code, name, disclose, holder_kind FROM services
-    WHERE licence_type = l.type AND NOT is_bundle
-    ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1
-) s
+JOIN published s ON s.licence_type = l.type
 JOIN users u ON u.id = l.holder_id
-WHERE s.disclose AND (coalesce(s.holder_kind, 'individual') = 'individual' OR u.company_name IS NULL)
-  AND (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :date_from AND :date_to
+WHERE (coalesce(s.holder_kind, 'individual') = 'individual' OR u.company_name IS NULL)
+  -- a range on issued_at itself, so the index serves it (business days are Asia/Shanghai)
+  AND l.issued_at >= (:date_from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
+  AND l.issued_at < (:date_to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
   AND (:service_code::text IS NULL OR s.code = :service_code)
 GROUP BY s.code, s.name
 ORDER BY s.code;

@@ -168,3 +168,19 @@ async def test_a_complaint_about_a_staff_member_is_never_assigned_to_them(client
     assert await db.fetchval("SELECT assignee_id FROM complaints WHERE id = $1", body["id"]) is None
     res = await client.post(f"{API}/admin/complaints/{body['id']}/close", json={}, headers=admin["headers"])
     assert res.status_code == 409 and res.json()["code"] == "complaint_not_answered"
+
+
+async def test_two_handlers_answering_at_once_give_one_answer(client, db):
+    import asyncio
+
+    zhang = await citizen(client, "zhang")
+    first = await handler(client, db)
+    second = await handler(client, db, phone="13900001009", roles=["lead"], name="另一位处理人")
+    body = await file(client, zhang)
+    results = await asyncio.gather(*[
+        client.post(f"{API}/admin/complaints/{body['id']}/answer", headers=who["headers"], json={"text": text})
+        for who, text in ((first, "答复甲：已整改。"), (second, "答复乙：已核实。"))])
+    assert sorted(r.status_code for r in results) == [200, 409]
+    assert await db.fetchval("SELECT count(*) FROM complaint_events WHERE kind = 'answered'") == 1
+    assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'complaint_answered' "
+                             "AND channel = 'inapp'") == 1
