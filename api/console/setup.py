@@ -97,13 +97,14 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 def router(settings: Settings) -> Router:
     from api.console.routes import AuthPages, HomePage
     from api.console.routes_admin import RatingPages, SlotPages, StatsPages
+    from api.console.routes_approver import ApproverPages
     from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
 
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
                                         include_in_schema=False, cache_control=None)
     return Router(
         session.PREFIX,
-        route_handlers=[AuthPages, HomePage, HelpdeskPages, helpdesk_live, RatingPages, SlotPages,
+        route_handlers=[AuthPages, HomePage, ApproverPages, HelpdeskPages, helpdesk_live, RatingPages, SlotPages,
                         StatsPages, static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,

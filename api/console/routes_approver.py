@@ -1,0 +1,70 @@
+"""Approver pages: the queue, one task (form, materials, timeline), claim, decide, batch approve.
+
+Every action calls the same ``api.approvals.service`` functions as ``/api/v1/tasks``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, PathParameter, QueryParameter
+from litestar.response import Stream, Template
+
+from api.approvals import service as approvals
+from api.approvals.schemas import BatchDecisionIn, DecisionIn
+from api.auth.guards import requires_approver
+from api.console import service as console
+from api.console.routes import page
+from api.deps import AppSettings, Conn
+
+MaterialCode = Annotated[str, PathParameter(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+
+
+class ApproverPages(Controller):
+    path = "/tasks"
+    include_in_schema = False
+    guards = [requires_approver]
+
+    @get("/", operation_id="consoleTasks", summary="工作台：审批待办")
+    async def queue(self, request: Request, conn: Conn,
+                    mine: Annotated[bool, QueryParameter(name="mine")] = False) -> Template:
+        tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
+                                           mine=mine, overdue=None, cursor=None, limit=50)
+        return page("tasks.html", request, active="tasks", tasks=tasks.items, mine=mine)
+
+    @get("/{task_id:int}", operation_id="consoleTask", summary="工作台：待办详情")
+    async def task(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+        detail = await approvals.get_task(conn, request.user, task_id)
+        return page("task.html", request, active="tasks", t=detail)
+
+    @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
+    async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
+                       code: MaterialCode) -> Stream:
+        # Authorised like the API's material route: only approvers of the task's step (or admins).
+        body, content_type, name = await approvals.material_stream(conn, request.user, settings, task_id, code)
+        return Stream(body, media_type=content_type,
+                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
+    @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
+    async def claim(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+        await approvals.claim(conn, request.user, task_id)
+        detail = await approvals.get_task(conn, request.user, task_id)
+        return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
+
+    @post("/{task_id:int}/decision", operation_id="consoleTaskDecision", summary="工作台：审批决定",
+          status_code=200)
+    async def decide(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+        form = await request.form()
+        decision = console.convert(console.decision_values(form), DecisionIn)
+        done = await approvals.decide(conn, request.user, task_id, decision)
+        return page("_decided.html", request, d=done)
+
+    @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200)
+    async def batch(self, request: Request, conn: Conn) -> Template:
+        form = await request.form()
+        data = console.convert(console.batch_values(form), BatchDecisionIn)
+        done = await approvals.decide_batch(conn, request.user, data)
+        tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
+                                           mine=False, overdue=None, cursor=None, limit=50)
+        return page("_tasks.html", request, tasks=tasks.items, note=f"已批量准予 {len(data.items)} 件", batch=done)
