@@ -135,18 +135,19 @@ def _request_id(request: Request) -> str:
 
 
 def problem(request: Request, *, status: int, code: str, title: str, detail: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    body = {"status": status, "code": code, "title": title, "requestId": _request_id(request)}
+            headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Response:
+    body: dict[str, Any] = {k: v for k, v in (extra or {}).items() if v is not None}
+    # the standard members win over a domain error's extra fields of the same name
+    body.update({"status": status, "code": code, "title": title, "requestId": _request_id(request)})
     if detail:
         body["detail"] = detail
-    body.update({k: v for k, v in extra.items() if v is not None})
     return ProblemDetailsException(status_code=status, headers=headers, extra=body).to_response(request)
 
 
 def _domain_error(request: Request, exc: DomainError) -> Response:
     headers = {"Retry-After": str(exc.extra.pop("retry_after"))} if "retry_after" in exc.extra else None
     return problem(request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail,
-                   headers=headers, **exc.extra)
+                   headers=headers, extra=exc.extra)
 
 
 def _validation_error(request: Request, exc: ValidationException) -> Response:
@@ -154,7 +155,7 @@ def _validation_error(request: Request, exc: ValidationException) -> Response:
     fields = [{"field": e.get("key") or "body", "message": e.get("message")} for e in errors if isinstance(e, dict)]
     detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields) or str(exc.detail)
     return problem(request, status=400, code=ValidationFailed.code, title=ValidationFailed().title,
-                   detail=detail, errors=fields)
+                   detail=detail, extra={"errors": fields})
 
 
 _HTTP_CODES = {
@@ -194,6 +195,14 @@ def _connection_lost(request: Request, exc: Exception) -> Response:
     return problem(request, status=err.status, code=err.code, title=err.title, headers={"Retry-After": "2"})
 
 
+def _bad_value(request: Request, exc: Exception) -> Response:
+    # A value that passed the edge but not the column (an id past bigint, an out-of-range number):
+    # the caller's input is wrong, and the statement failed before writing anything.
+    log.info("value_refused_by_database", error=type(exc).__name__)
+    err = ValidationFailed()
+    return problem(request, status=err.status, code=err.code, title=err.title, detail="输入的数值超出范围或格式不正确。")
+
+
 def exception_handlers() -> dict[type[Exception] | int, Any]:
     import asyncpg
 
@@ -201,6 +210,8 @@ def exception_handlers() -> dict[type[Exception] | int, Any]:
         DomainError: _domain_error,
         ValidationException: _validation_error,
         HTTPException: _http_error,
+        asyncpg.exceptions.DataError: _bad_value,
+        asyncpg.exceptions._base.DataError: _bad_value,  # raised while encoding arguments, before sending
         asyncpg.exceptions.ConnectionDoesNotExistError: _connection_lost,
         asyncpg.exceptions.CannotConnectNowError: _connection_lost,
         asyncpg.exceptions.ConnectionFailureError: _connection_lost,

@@ -88,7 +88,7 @@ async def main(args: argparse.Namespace) -> None:
                                         offset=(i % 5) * 100)
 
             async def year(i: int) -> None:
-                await service.decisions(conn, service_code="general-freight-permit",
+                await service.decisions(conn, service_code="freight-operating-permit",
                                         date_from=date.today() - timedelta(days=365), date_to=date.today(),
                                         limit=100, offset=0)
 

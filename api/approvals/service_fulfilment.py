@@ -29,12 +29,7 @@ from api.types import mask_name
 
 q = load_queries(__file__, "fulfilment.sql")
 
-# The catalogue's qualification services and the code the appointments area keys their exam
-# sessions by (its slot schedules use its own codes).
-EXAM_SERVICES = {
-    "taxi-driver-qualification": "taxi-driver-cert",
-    "ridehail-driver-qualification": "ride-hailing-driver-cert",
-}
+EXAM_SERVICES = frozenset({"taxi-driver-cert", "ride-hailing-driver-cert"})  # qualification exams
 SUBJECTS = {"national": "全国公共科目", "regional": "区域科目"}
 PASS_VALID_DAYS = 365  # F123: 已合格科目成绩1年内有效
 
@@ -86,7 +81,7 @@ async def _invite(conn: Any, app: Any) -> None:
     # Imported here: the appointments area is optional for every other path through approvals.
     from api.appointments.duties import invite_to_exam
 
-    await invite_to_exam(conn, user_id=app["applicant_id"], service_code=EXAM_SERVICES[app["service_code"]],
+    await invite_to_exam(conn, user_id=app["applicant_id"], service_code=app["service_code"],
                          application_id=app["id"])
 
 
@@ -116,7 +111,7 @@ async def assign_exam_slot(conn: Any, user: AuthUser, task_id: int, slot_id: int
 
     task = await _exam_task(conn, user, task_id)
     appt = await appointments.assign_exam_slot(conn, user_id=task["applicant_id"],
-                                               service_code=EXAM_SERVICES[task["service_code"]], slot_id=slot_id,
+                                               service_code=task["service_code"], slot_id=slot_id,
                                                application_id=task["application_id"], actor_id=user.id)
     return {"appointmentId": appt.id, "code": appt.code, "startsAt": appt.starts_at.isoformat(),
             "siteName": appt.site_name}

@@ -34,14 +34,14 @@ DEFAULT_RANGE_DAYS = 30
 # The shipped catalogue's choice (the seeder fills it where nobody has decided): administrative
 # permits are published; filings, registrations and checks are not.
 DISCLOSED_SERVICES = [
-    "general-freight-permit", "dangerous-goods-permit", "oversize-transport-permit", "ship-certificate-renewal",
-    "city-road-special-vehicle", "temporary-plate", "ridehail-vehicle-permit", "taxi-driver-qualification",
-    "ridehail-driver-qualification",
+    "freight-operating-permit", "dangerous-goods-permit", "oversize-transport-permit", "ship-operating-cert",
+    "city-road-special-vehicle", "temporary-plate", "ride-hailing-vehicle-permit", "taxi-driver-cert",
+    "ride-hailing-driver-cert",
 ]
 # Services whose licences are held by people: published as counts only.
 INDIVIDUAL_SERVICES = [
-    "taxi-driver-qualification", "ridehail-driver-qualification", "taxi-driver-registration",
-    "ridehail-vehicle-permit",
+    "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration",
+    "ride-hailing-vehicle-permit",
 ]
 
 

@@ -6,13 +6,13 @@
 ALTER TABLE services ADD COLUMN disclose boolean;
 ALTER TABLE services ADD COLUMN holder_kind text CHECK (holder_kind IN ('company', 'individual'));
 
-UPDATE services SET disclose = code IN ('general-freight-permit', 'dangerous-goods-permit', 'oversize-transport-permit',
-                                        'ship-certificate-renewal', 'city-road-special-vehicle', 'temporary-plate',
-                                        'ridehail-vehicle-permit', 'taxi-driver-qualification',
-                                        'ridehail-driver-qualification')
+UPDATE services SET disclose = code IN ('freight-operating-permit', 'dangerous-goods-permit', 'oversize-transport-permit',
+                                        'ship-operating-cert', 'city-road-special-vehicle', 'temporary-plate',
+                                        'ride-hailing-vehicle-permit', 'taxi-driver-cert',
+                                        'ride-hailing-driver-cert')
 WHERE disclose IS NULL;
-UPDATE services SET holder_kind = CASE WHEN code IN ('taxi-driver-qualification', 'ridehail-driver-qualification',
-                                                     'taxi-driver-registration', 'ridehail-vehicle-permit')
+UPDATE services SET holder_kind = CASE WHEN code IN ('taxi-driver-cert', 'ride-hailing-driver-cert',
+                                                     'taxi-driver-registration', 'ride-hailing-vehicle-permit')
                                        THEN 'individual' ELSE 'company' END
 WHERE holder_kind IS NULL;
 

@@ -25,7 +25,7 @@ async def test_a_promised_service_walks_from_checklist_to_acceptance(client, db)
     await db.execute("UPDATE users SET name = '张三', phone = '13812345678' WHERE id = $1", uid)
     await licence(db, uid, "id_card", "11010519491231002X", name="居民身份证")
     answers = {"household": "nonlocal"}
-    checklist = await client.post(f"{API}/services/taxi-driver-qualification/checklist",
+    checklist = await client.post(f"{API}/services/taxi-driver-cert/checklist",
                                   json={"answers": answers}, headers=me["headers"])
     assert checklist.status_code == 200, checklist.text
     body = checklist.json()
@@ -36,7 +36,7 @@ async def test_a_promised_service_walks_from_checklist_to_acceptance(client, db)
     assert prefilled["applicantName"] == "张三" and prefilled["mobile"] == "13812345678"
 
     created = await client.post(f"{API}/applications", headers=me["headers"], json={
-        "serviceCode": "taxi-driver-qualification", "answers": answers, "form": TAXI_FORM})
+        "serviceCode": "taxi-driver-cert", "answers": answers, "form": TAXI_FORM})
     assert created.status_code == 201, created.text
     app_id = created.json()["id"]
     assert (await upload(client, me["headers"], app_id, "driving_licence", PNG, "jz.png")).status_code == 200
@@ -103,7 +103,7 @@ async def test_someone_elses_application_does_not_exist_for_another_applicant(cl
     owner = await applicant(client, "owner")
     other = await applicant(client, "other")
     created = await client.post(f"{API}/applications", headers=owner["headers"], json={
-        "serviceCode": "taxi-driver-qualification", "answers": {"household": "local"}, "form": TAXI_FORM})
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": TAXI_FORM})
     app_id = created.json()["id"]
     assert (await upload(client, owner["headers"], app_id, "photo", JPG)).status_code == 200
     h = other["headers"]
@@ -124,13 +124,13 @@ async def test_someone_elses_application_does_not_exist_for_another_applicant(cl
 async def test_bad_uploads_and_invalid_forms_are_refused_naming_the_field_and_nothing_is_written(client, db):
     me = await applicant(client, "careless")
     bad = await client.post(f"{API}/applications", headers=me["headers"], json={
-        "serviceCode": "taxi-driver-qualification", "answers": {"household": "local"},
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"},
         "form": {**TAXI_FORM, "idNumber": "110105194912310021", "mobile": "12345"}})
     assert bad.status_code == 422 and bad.json()["code"] == "form_invalid"
     assert {e["field"] for e in bad.json()["errors"]} == {"form.idNumber", "form.mobile"}
     assert await db.fetchval("SELECT count(*) FROM applications") == 0
     app_id = (await client.post(f"{API}/applications", headers=me["headers"], json={
-        "serviceCode": "taxi-driver-qualification", "answers": {"household": "local"}, "form": TAXI_FORM})).json()["id"]
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": TAXI_FORM})).json()["id"]
     too_big = await upload(client, me["headers"], app_id, "photo", JPG + b"\x00" * (10 * 1024 * 1024))
     empty = await upload(client, me["headers"], app_id, "photo", b"")
     disguised = await upload(client, me["headers"], app_id, "photo", b"MZ\x90\x00 not an image", "photo.jpg")
@@ -149,7 +149,7 @@ async def test_submitting_twice_with_the_same_idempotency_key_acts_once(client, 
     await licence(db, me["user"]["id"], "id_card", "110105194912310029")
     await licence(db, me["user"]["id"], "driving_licence", "DL-1")
     app_id = (await client.post(f"{API}/applications", headers=me["headers"], json={
-        "serviceCode": "taxi-driver-qualification", "answers": {"household": "local"}, "form": TAXI_FORM})).json()["id"]
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": TAXI_FORM})).json()["id"]
     assert (await upload(client, me["headers"], app_id, "photo", JPG)).status_code == 200
     key = {**me["headers"], "Idempotency-Key": "submit-1"}
     first = await client.post(f"{API}/applications/{app_id}/submit", headers=key)

@@ -35,7 +35,7 @@ async def test_materials_go_to_the_s3_bucket_and_come_back_to_their_owner_only(s
         me = await applicant(client, "s3user")
         other = await applicant(client, "s3other")
         created = await client.post(f"{API}/applications", headers=me["headers"], json={
-            "serviceCode": "taxi-driver-qualification", "answers": {"household": "local"}, "form": TAXI_FORM})
+            "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": TAXI_FORM})
         assert created.status_code == 201, created.text
         app_id = created.json()["id"]
         assert (await upload(client, me["headers"], app_id, "photo", JPG, "me.jpg")).status_code == 200

@@ -11,7 +11,7 @@ FORM = {"applicantName": "王小明", "idNumber": "110101199003074514", "mobile"
 
 async def test_exam_fail_may_be_retaken_and_a_pass_issues_the_certificate_sent_by_express(client, db):
     who = await people(client, db)
-    app_id = await submitted(db, who["applicant_id"], "taxi-driver-qualification", form=FORM, promised_days=3)
+    app_id = await submitted(db, who["applicant_id"], "taxi-driver-cert", form=FORM, promised_days=3)
     await client.get(TASKS, headers=who["accept"]["headers"])
     for step in ("accept", "review"):
         task = await task_of(db, app_id)

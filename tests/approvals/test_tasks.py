@@ -27,7 +27,7 @@ async def test_an_applicant_cannot_call_any_tasks_route(client, db):
 async def test_the_queue_shows_the_case_with_the_applicant_masked_and_the_deadline(client, db):
     who = await people(client, db)
     await db.execute("UPDATE users SET company_name = NULL WHERE id = $1", who["applicant_id"])
-    app_id = await submitted(db, who["applicant_id"], "taxi-driver-qualification",
+    app_id = await submitted(db, who["applicant_id"], "taxi-driver-cert",
                              form={"applicantName": "王小明", "idNumber": "110101199003074514"}, promised_days=3)
     res = await client.get(TASKS, headers=who["accept"]["headers"])
     assert res.status_code == 200, res.text

@@ -3,9 +3,9 @@ from __future__ import annotations
 from api.catalogue.service import load_data_file
 
 DOMAIN_SERVICES = {
-    "taxi-driver-qualification", "ridehail-driver-qualification", "taxi-driver-registration",
-    "ridehail-vehicle-permit", "general-freight-permit", "freight-vehicle-certificate",
-    "oversize-transport-permit", "charter-filing", "ship-certificate-renewal", "vehicle-repair-filing",
+    "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration",
+    "ride-hailing-vehicle-permit", "freight-operating-permit", "freight-vehicle-cert",
+    "oversize-transport-permit", "charter-filing", "ship-operating-cert", "repair-filing",
     "dangerous-goods-permit", "open-transport-company", "bulky-cargo",
 }
 
@@ -31,9 +31,9 @@ def test_the_catalogue_uses_the_faq_figures():
     dg = specs["dangerous-goods-permit"]
     assert (dg.promised_days, dg.legal_days, dg.zero_trip, dg.visit_steps) == (10, 20, False, ["inspection"])  # F074/76
     assert specs["open-transport-company"].promised_days == 5  # F080
-    assert specs["general-freight-permit"].kind == "instant"  # F034
-    assert specs["ship-certificate-renewal"].rules[0].days == 90  # F061
-    assert specs["taxi-driver-qualification"].visit_steps == ["exam"]  # F007
+    assert specs["freight-operating-permit"].kind == "instant"  # F034
+    assert specs["ship-operating-cert"].rules[0].days == 90  # F061
+    assert specs["taxi-driver-cert"].visit_steps == ["exam"]  # F007
     for spec in specs.values():
         for material in spec.materials:
             assert set(material.types) <= {"jpg", "png", "pdf"} and material.max_bytes == 10 * 1024 * 1024  # F101

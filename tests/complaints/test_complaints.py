@@ -48,7 +48,7 @@ async def test_another_applicant_gets_404_for_someone_elses_complaint(client):
 
 async def test_a_complaint_about_a_case_must_name_one_of_ones_own_cases(client, db):
     zhang, li = await citizen(client, "zhang"), await citizen(client, "li")
-    case = await db.fetchval("INSERT INTO applications (applicant_id, service_code) VALUES ($1, 'general-freight-permit')"
+    case = await db.fetchval("INSERT INTO applications (applicant_id, service_code) VALUES ($1, 'freight-operating-permit')"
                              " RETURNING id", zhang["user"]["id"])
     res = await client.post(f"{API}/complaints", headers=li["headers"],
                             json={"category": "complaint", "targetType": "application", "targetId": case,

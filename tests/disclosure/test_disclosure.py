@@ -48,12 +48,12 @@ async def test_companies_are_listed_by_name_and_people_only_as_counts(client, db
     body = res.json()
     assert [c["licenceNumber"] for c in body["companies"]] == ["浙交运管许可温字330300001号"]
     company = body["companies"][0]
-    assert company["holder"] == "温州顺达物流有限公司" and company["serviceCode"] == "general-freight-permit"
+    assert company["holder"] == "温州顺达物流有限公司" and company["serviceCode"] == "freight-operating-permit"
     assert company["status"] == "valid" and company["decidedOn"] == today().isoformat()
     figures = {f["serviceCode"]: f for f in body["individuals"]}
-    assert figures["taxi-driver-qualification"]["granted"] == 1
-    assert figures["general-freight-permit"]["granted"] == 1  # the trucker, counted only
-    assert "vehicle-repair-filing" not in figures
+    assert figures["taxi-driver-cert"]["granted"] == 1
+    assert figures["freight-operating-permit"]["granted"] == 1  # the trucker, counted only
+    assert "repair-filing" not in figures
 
     text = res.text
     for secret in (PERSON_ID, "13911112222", "13733334444", "13655556666", "李四光", "王大锤", "欧阳娜娜",
@@ -62,9 +62,9 @@ async def test_companies_are_listed_by_name_and_people_only_as_counts(client, db
 
     older = await client.get(f"{API}/public/decisions", params={"from": (today() - timedelta(days=120)).isoformat()})
     assert len(older.json()["companies"]) == 2
-    only = await client.get(f"{API}/public/decisions", params={"serviceCode": "taxi-driver-qualification"})
+    only = await client.get(f"{API}/public/decisions", params={"serviceCode": "taxi-driver-cert"})
     assert only.json()["companies"] == [] and [f["serviceCode"] for f in only.json()["individuals"]] == [
-        "taxi-driver-qualification"]
+        "taxi-driver-cert"]
 
 
 async def test_a_revoked_licence_is_published_as_revoked(client, db):
@@ -74,7 +74,7 @@ async def test_a_revoked_licence_is_published_as_revoked(client, db):
     await _licence(db, who["driver"]["user"]["id"], "ridehail_driver_qualification", "RH-1", status="revoked")
     body = (await client.get(f"{API}/public/decisions")).json()
     assert [(c["licenceNumber"], c["status"]) for c in body["companies"]] == [("浙危运许可330300009号", "revoked")]
-    assert {f["serviceCode"]: f["revoked"] for f in body["individuals"]} == {"ridehail-driver-qualification": 1}
+    assert {f["serviceCode"]: f["revoked"] for f in body["individuals"]} == {"ride-hailing-driver-cert": 1}
 
 
 async def test_bad_disclosure_queries_are_clear_problems(client):
@@ -84,7 +84,7 @@ async def test_bad_disclosure_queries_are_clear_problems(client):
     assert res.status_code == 400 and res.json()["code"] == "disclosure_range_invalid"
     res = await client.get(f"{API}/public/decisions", params={"from": "yesterday"})
     assert res.status_code == 400
-    res = await client.get(f"{API}/public/decisions", params={"serviceCode": "vehicle-repair-filing"})
+    res = await client.get(f"{API}/public/decisions", params={"serviceCode": "repair-filing"})
     assert res.status_code == 404 and res.json()["code"] == "service_not_disclosed"
 
 

@@ -35,7 +35,7 @@ def use_clock(client: Any, start: str) -> Clock:
     return clock
 
 
-async def finished_application(db: Any, user_id: int, *, service_code: str = "general-freight-permit",
+async def finished_application(db: Any, user_id: int, *, service_code: str = "freight-operating-permit",
                                submitted: str = "2026-03-02 09:00", decided: str | None = "2026-03-02 10:00",
                                status: str = "approved", is_instant: bool = False) -> int:
     """An application walked through the real state machine (the trigger checks every step):

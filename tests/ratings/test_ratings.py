@@ -39,7 +39,7 @@ async def test_a_finished_application_is_rated_once_and_a_second_rating_is_refus
     assert res.status_code == 201, res.text
     body = res.json()
     assert (body["level"], body["levelLabel"], body["isBad"], body["followUp"]) == (5, "非常满意", False, None)
-    assert body["serviceCode"] == "general-freight-permit"
+    assert body["serviceCode"] == "freight-operating-permit"
 
     second = await _rate(client, zhang, app_id, 1)
     assert second.status_code == 409

@@ -8,7 +8,7 @@ from tests.factories import applicant, staff
 from tests.ratings.helpers import finished_application, sh, use_clock
 
 API = "/api/v1"
-FREIGHT = "general-freight-permit"
+FREIGHT = "freight-operating-permit"
 TAXI = "taxi-driver-registration"
 
 
