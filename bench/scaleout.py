@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -26,8 +27,9 @@ MUST_BE_ZERO = ("rush_oversold", "rush_duplicates", "rush_phantoms", "kill_overs
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="the CI size")
+    parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
     args = parser.parse_args()
-    scale = scaleout.SMALL if args.small else scaleout.FULL
+    scale = dataclasses.replace(scaleout.SMALL if args.small else scaleout.FULL, server=args.server)
     workdir = Path(tempfile.mkdtemp(prefix="zsb-scaleout-"))
     print(f"scale-out run {scale} (logs under {workdir})", flush=True)
     figures = asyncio.run(scaleout.run(scale, workdir, scaleout.booking_rush))
@@ -39,6 +41,8 @@ def main() -> None:
         broken.append("kill_after_ok")
     if not figures.values.get("term_clean_exit"):
         broken.append("term_clean_exit")
+    if figures.values.get("term_side_ok") != 40:
+        broken.append("term_side_ok")
     print("\nRESULT:", "all invariants held" if not broken else f"BROKEN: {', '.join(broken)}")
     sys.exit(1 if broken else 0)
 

@@ -63,10 +63,11 @@ class Scale:
     messages: int
     in_flight: int
     concurrency: int
+    server: str = "uvicorn"
 
 
 SMALL = Scale(rush_users=40, capacity=8, messages=200, in_flight=4, concurrency=20)
-FULL = Scale(rush_users=800, capacity=150, messages=10_000, in_flight=24, concurrency=100)
+FULL = Scale(rush_users=800, capacity=150, messages=10_000, in_flight=8, concurrency=100)
 
 
 @dataclass
@@ -83,8 +84,9 @@ class Figures:
 class Cluster:
     """PostgreSQL + pgbouncer + Redis + fake Aliyun + 2 API processes + nginx + 2 workers."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, server: str = "uvicorn") -> None:
         self.workdir = workdir
+        self.server = server
         self.stack = stack.Stack()
         self.services: devservices.Embedded | None = None
         self.fake: Any = None
@@ -139,7 +141,7 @@ class Cluster:
 
     def start_api(self, i: int, wait: bool = True) -> stack.Proc:
         proc = stack.serve(f"api-{i + 1}", self.workdir / "logs", self.env, port=self.api_ports[i], workers=1,
-                           wait=wait)
+                           server=self.server, wait=wait)
         self.apis[i] = self.stack.add(proc)
         return proc
 
@@ -331,8 +333,11 @@ async def sigterm_in_flight(cluster: Cluster, http: httpx.AsyncClient, scale: Sc
     await tx.start()
     await lock.execute("SELECT 1 FROM refresh_tokens WHERE user_id = ANY($1::bigint[]) FOR UPDATE",
                        [u["id"] for u in users])
-    direct = httpx.AsyncClient(base_url=f"http://127.0.0.1:{cluster.api_ports[1]}", timeout=60)
-    held = [asyncio.create_task(direct.post("/api/v1/auth/refresh", json={"refreshToken": u["refresh"]}))
+    # Each from its own address (the refresh route is rate limited per address), and fewer than
+    # the process's pool: every held request keeps a database connection.
+    direct = httpx.AsyncClient(base_url=f"http://127.0.0.1:{cluster.api_ports[1]}", timeout=300)
+    held = [asyncio.create_task(direct.post("/api/v1/auth/refresh", json={"refreshToken": u["refresh"]},
+                                            headers={"X-Forwarded-For": u["headers"]["X-Forwarded-For"]}))
             for u in users]
     deadline = time.monotonic() + 90  # a loaded machine takes a while to get them all there
     waiting = 0
@@ -363,9 +368,11 @@ async def sigterm_in_flight(cluster: Cluster, http: httpx.AsyncClient, scale: Sc
     ok = sum(1 for r in results if isinstance(r, httpx.Response) and r.status_code == 200)
     code = await asyncio.to_thread(api2.popen.wait, 40)
     figures.add("term_completed", ok, "of them completed with 200 after SIGTERM")
-    # uvicorn re-raises the SIGTERM it handled once its graceful shutdown is done: -15 is clean.
+    # uvicorn re-raises the SIGTERM it handled once its graceful shutdown is done: -15 is clean too.
     figures.add("term_clean_exit", code in (0, -signal.SIGTERM), f"API-2 left cleanly (exit {code})")
     figures.add("term_side_ok", side[200], "GETs through nginx meanwhile answered 200 (of 40)")
+    if side[200] != 40:
+        figures.add("term_side_statuses", dict(side), "  their answers (0 = no answer)")
     cluster.start_api(1)  # as Kubernetes would
 
 
@@ -430,15 +437,23 @@ async def fan_out(cluster: Cluster, scale: Scale, figures: Figures) -> None:
     figures.add("fanout_rate", round((len(counts) - early) / drain), "fan-out: delivered per second (2 workers)")
     figures.add("fanout_duplicates", sum(c - 1 for c in counts.values()), "fan-out: duplicates (by OutId at Aliyun)")
     figures.add("fanout_lost", len(ids) - len(counts), "fan-out: lost (rows never delivered)")
-    async with cluster.pool.acquire() as conn:
-        statuses = dict(await conn.fetch("SELECT status, count(*) FROM notifications WHERE id = ANY($1::bigint[]) "
-                                         "GROUP BY status", list(ids)))
+    # Delivered at Aliyun is not yet recorded in the row: give the workers a moment to write it.
+    deadline = time.perf_counter() + 30
+    while True:
+        async with cluster.pool.acquire() as conn:
+            statuses = dict(await conn.fetch("SELECT status, count(*) FROM notifications "
+                                             "WHERE id = ANY($1::bigint[]) GROUP BY status", list(ids)))
+        if not statuses.get("pending") and not statuses.get("created") or time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(0.5)
     figures.add("fanout_statuses", statuses, "fan-out: row statuses")
+    figures.add("fanout_unrecorded", statuses.get("pending", 0) + statuses.get("created", 0),
+                "fan-out: rows sent but not recorded 30 s later")
 
 
 async def run(scale: Scale, workdir: Path, booking_rush: BookingRush | None = None) -> Figures:
     figures = Figures()
-    cluster = Cluster(workdir)
+    cluster = Cluster(workdir, scale.server)
     started = time.perf_counter()
     try:
         await cluster.start()

@@ -190,7 +190,8 @@ def _user_exists(name: str) -> bool:
 def nginx_conf(workdir: Path, *, port: int, upstreams: list[int]) -> Path:
     """The shipped deploy/nginx.conf with loopback upstreams, port and writable paths."""
     conf = (DEPLOY / "nginx.conf").read_text()
-    servers = "".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in upstreams)
+    params = re.search(r"(?m)^\s*server api-\d+:8000([^;]*);", conf).group(1)  # the shipped failover settings
+    servers = "".join(f"        server 127.0.0.1:{p}{params};\n" for p in upstreams)
     conf = re.sub(r"(?m)^\s*server api-\d+:8000[^\n]*\n", "", conf)
     conf = conf.replace("upstream zsb_api {\n", "upstream zsb_api {\n" + servers, 1)
     conf = re.sub(r"(?m)^\s*listen 8080[^;]*;", f"        listen 127.0.0.1:{port} reuseport;", conf)
