@@ -4,76 +4,79 @@ SELECT * FROM unnest(:days::date[], :workdays::boolean[])
 ON CONFLICT (day) DO UPDATE SET is_workday = EXCLUDED.is_workday
  WHERE workday_calendar.is_workday IS DISTINCT FROM EXCLUDED.is_workday;
 
--- Per period and service, per period, and overall (GROUPING SETS), for the cases submitted in
--- [from_ts, to_ts). Working days from submission to decision = working days in (submitted day,
--- decided day] = difference of the running count of working days on the calendar (admin
--- overrides win over the shipped schedule). Online = no window check-in; zero-trip = no visit.
--- name: case_figures(period, from_ts, to_ts, service_code, first_day, last_day)
-WITH cal AS (
-    SELECT c.day, sum(CASE WHEN COALESCE(o.is_workday, c.is_workday) THEN 1 ELSE 0 END) OVER (ORDER BY c.day) AS ord
-      FROM workday_calendar c LEFT JOIN workday_overrides o ON o.day = c.day
-     WHERE c.day BETWEEN :first_day AND :last_day
-), cases AS (
-    SELECT a.id, a.service_code, a.is_instant,
-           date_trunc(:period, a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date AS period,
-           (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date AS submitted_on,
-           (a.decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on
-      FROM applications a
-     WHERE a.submitted_at >= :from_ts AND a.submitted_at < :to_ts
-       AND (:service_code::text IS NULL OR a.service_code = :service_code)
-), trip_counts AS (
-    SELECT t.application_id, count(*) AS trips, count(*) FILTER (WHERE t.kind = 'window_checkin') AS window_trips
-      FROM trips t JOIN cases c ON c.id = t.application_id
-     GROUP BY t.application_id
-), material_counts AS (
-    SELECT m.application_id, count(*) AS applicable,
-           count(*) FILTER (WHERE m.exempt_licence_id IS NOT NULL) AS exempted
-      FROM application_materials m JOIN cases c ON c.id = m.application_id
-     GROUP BY m.application_id
+-- Per period and service, per period, and overall (GROUPING SETS), for the cases submitted on
+-- [from_day, to_day] (Asia/Shanghai), read from the per-day rollups the triggers of migration
+-- 0051 keep exact. p90 of the working days to decision is percentile_disc(0.9) on the
+-- distribution: the smallest value whose cumulative count reaches ceil(0.9 * n), the row
+-- percentile_disc itself would pick.
+-- name: case_figures(period, from_day, to_day, service_code)
+WITH daily AS (
+    SELECT date_trunc(:period, d.day)::date AS period, d.*
+      FROM stats_case_daily d
+     WHERE d.day BETWEEN :from_day AND :to_day AND (:service_code::text IS NULL OR d.service_code = :service_code)
+), sums AS (
+    SELECT period, service_code, GROUPING(period) AS all_periods, GROUPING(service_code) AS all_services,
+           sum(cases)::bigint AS cases, sum(online_cases)::bigint AS online_cases,
+           sum(zero_trip_cases)::bigint AS zero_trip_cases, sum(trips)::bigint AS trips,
+           sum(instant_cases)::bigint AS instant_cases, sum(decided_cases)::bigint AS decided_cases,
+           (sum(workdays_sum)::numeric / NULLIF(sum(decided_cases), 0))::float8 AS avg_workdays,
+           sum(materials_applicable)::bigint AS materials_applicable,
+           sum(materials_exempted)::bigint AS materials_exempted
+      FROM daily
+     GROUP BY GROUPING SETS ((period, service_code), (period), ())
+    HAVING sum(cases) > 0
+), dist AS (
+    SELECT period, service_code, GROUPING(period) AS all_periods, GROUPING(service_code) AS all_services,
+           workdays, sum(cases) AS n
+      FROM (SELECT date_trunc(:period, w.day)::date AS period, w.service_code, w.workdays, w.cases
+              FROM stats_case_workdays w
+             WHERE w.day BETWEEN :from_day AND :to_day AND w.cases > 0
+               AND (:service_code::text IS NULL OR w.service_code = :service_code)) w
+     GROUP BY GROUPING SETS ((period, service_code, workdays), (period, workdays), (workdays))
+), running AS (
+    SELECT period, service_code, all_periods, all_services, workdays,
+           sum(n) OVER (PARTITION BY period, service_code, all_periods, all_services ORDER BY workdays) AS upto,
+           sum(n) OVER (PARTITION BY period, service_code, all_periods, all_services) AS total
+      FROM dist
+), p90 AS (
+    SELECT DISTINCT ON (period, service_code, all_periods, all_services)
+           period, service_code, all_periods, all_services, workdays
+      FROM running
+     WHERE upto >= ceil(0.9::float8 * total)
+     ORDER BY period, service_code, all_periods, all_services, workdays
 )
-SELECT c.period, c.service_code, GROUPING(c.period) AS all_periods, GROUPING(c.service_code) AS all_services,
-       count(*) AS cases,
-       count(*) FILTER (WHERE COALESCE(t.window_trips, 0) = 0) AS online_cases,
-       count(*) FILTER (WHERE COALESCE(t.trips, 0) = 0) AS zero_trip_cases,
-       COALESCE(sum(t.trips), 0)::bigint AS trips,
-       count(*) FILTER (WHERE c.is_instant) AS instant_cases,
-       count(cd.ord) AS decided_cases,
-       avg(cd.ord - cs.ord)::float8 AS avg_workdays,
-       percentile_disc(0.9) WITHIN GROUP (ORDER BY cd.ord - cs.ord) AS p90_workdays,
-       COALESCE(sum(m.applicable), 0)::bigint AS materials_applicable,
-       COALESCE(sum(m.exempted), 0)::bigint AS materials_exempted
-  FROM cases c
-  LEFT JOIN trip_counts t ON t.application_id = c.id
-  LEFT JOIN material_counts m ON m.application_id = c.id
-  LEFT JOIN cal cs ON cs.day = c.submitted_on
-  LEFT JOIN cal cd ON cd.day = c.decided_on
- GROUP BY GROUPING SETS ((c.period, c.service_code), (c.period), ());
+SELECT s.*, p.workdays AS p90_workdays
+  FROM sums s
+  LEFT JOIN p90 p ON p.all_periods = s.all_periods AND p.all_services = s.all_services
+                 AND p.period IS NOT DISTINCT FROM s.period AND p.service_code IS NOT DISTINCT FROM s.service_code;
 
--- Ratings given in [from_ts, to_ts) (voided ones do not count); a bad review is followed up on
--- time when it was called back and closed by their last days (Asia/Shanghai).
--- name: rating_figures(period, from_ts, to_ts, service_code, today)
+-- Ratings given on [from_day, to_day] (voided ones do not count), from the per-day rollup; a bad
+-- review is followed up on time when it was called back and closed by their last days. Overdue
+-- depends on today, so it is counted live over the open follow-ups (a partial index holds them).
+-- name: rating_figures(period, from_day, to_day, service_code, today)
 WITH r AS (
-    SELECT date_trunc(:period, r.created_at AT TIME ZONE 'Asia/Shanghai')::date AS period,
-           r.service_code, r.level, r.is_bad, f.status, f.callback_due_on, f.rectify_due_on,
-           (f.called_back_at AT TIME ZONE 'Asia/Shanghai')::date AS called_back_on,
-           (f.closed_at AT TIME ZONE 'Asia/Shanghai')::date AS closed_on
-      FROM ratings r LEFT JOIN rating_follow_ups f ON f.rating_id = r.id
-     WHERE r.voided_at IS NULL AND r.created_at >= :from_ts AND r.created_at < :to_ts
-       AND (:service_code::text IS NULL OR r.service_code = :service_code)
+    SELECT date_trunc(:period, d.day)::date AS period, d.service_code, d.level, d.ratings, d.on_time,
+           0 AS overdue
+      FROM stats_rating_daily d
+     WHERE d.day BETWEEN :from_day AND :to_day AND (:service_code::text IS NULL OR d.service_code = :service_code)
+    UNION ALL
+    SELECT date_trunc(:period, f.day)::date, f.service_code, f.level, 0, 0, 1
+      FROM rating_follow_ups u JOIN stats_rating_facts f ON f.rating_id = u.rating_id
+     WHERE u.status IN ('open', 'called_back') AND f.level <= 2
+       AND (u.status = 'open' AND u.callback_due_on < :today OR u.rectify_due_on < :today)
+       AND f.day BETWEEN :from_day AND :to_day AND (:service_code::text IS NULL OR f.service_code = :service_code)
 )
 SELECT period, service_code, GROUPING(period) AS all_periods, GROUPING(service_code) AS all_services,
-       count(*) AS ratings,
-       count(*) FILTER (WHERE level = 5) AS level5, count(*) FILTER (WHERE level = 4) AS level4,
-       count(*) FILTER (WHERE level = 3) AS level3, count(*) FILTER (WHERE level = 2) AS level2,
-       count(*) FILTER (WHERE level = 1) AS level1,
-       count(*) FILTER (WHERE is_bad) AS bad_reviews,
-       count(*) FILTER (WHERE is_bad AND called_back_on <= callback_due_on AND closed_on <= rectify_due_on)
-           AS bad_on_time,
-       count(*) FILTER (WHERE is_bad AND ((status = 'open' AND callback_due_on < :today)
-                                          OR (status IN ('open', 'called_back') AND rectify_due_on < :today)))
-           AS bad_overdue
+       sum(ratings)::bigint AS ratings,
+       COALESCE(sum(ratings) FILTER (WHERE level = 5), 0)::bigint AS level5, COALESCE(sum(ratings) FILTER (WHERE level = 4), 0)::bigint AS level4,
+       COALESCE(sum(ratings) FILTER (WHERE level = 3), 0)::bigint AS level3, COALESCE(sum(ratings) FILTER (WHERE level = 2), 0)::bigint AS level2,
+       COALESCE(sum(ratings) FILTER (WHERE level = 1), 0)::bigint AS level1,
+       COALESCE(sum(ratings) FILTER (WHERE level <= 2), 0)::bigint AS bad_reviews,
+       sum(on_time)::bigint AS bad_on_time,
+       sum(overdue)::bigint AS bad_overdue
   FROM r
- GROUP BY GROUPING SETS ((period, service_code), (period), ());
+ GROUP BY GROUPING SETS ((period, service_code), (period), ())
+HAVING sum(ratings) > 0;
 
 -- name: service_names()
 SELECT code, name FROM services;

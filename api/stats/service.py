@@ -2,13 +2,16 @@
 
 Two grouped queries (cases, ratings) each return per-period-and-service rows, per-period rows and
 one overall row (GROUPING SETS); this module only joins the two results by key and turns counts
-into shares. Working days are counted in SQL on ``workday_calendar`` (filled by
-``seed_workday_calendar`` from chinese-calendar; ``workday_overrides`` win).
+into shares. The queries read per-day rollups (migration 0051), not the cases: triggers on the
+source tables keep them exact in the same transaction as every change, so the figures are as
+fresh as the last commit. Working days are counted on ``workday_calendar`` (filled by
+``seed_workday_calendar`` from chinese-calendar; ``workday_overrides`` win, and changing either
+re-counts the cases whose span holds the changed day).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -92,11 +95,9 @@ async def reform(conn: Any, *, from_date: date, to_date: date, service_code: str
     if from_date > to_date or (to_date - from_date).days > MAX_RANGE_DAYS \
             or from_date < CALENDAR_FIRST or to_date > CALENDAR_LAST:
         raise RangeInvalid(fromDate=from_date.isoformat(), toDate=to_date.isoformat())
-    from_ts = datetime.combine(from_date, time(), SHANGHAI)
-    to_ts = datetime.combine(to_date + timedelta(days=1), time(), SHANGHAI)
-    cases = await rows(q.case_figures(conn, period=period, from_ts=from_ts, to_ts=to_ts, service_code=service_code,
-                                      first_day=from_date - timedelta(days=1), last_day=CALENDAR_LAST))
-    ratings = await rows(q.rating_figures(conn, period=period, from_ts=from_ts, to_ts=to_ts,
+    cases = await rows(q.case_figures(conn, period=period, from_day=from_date, to_day=to_date,
+                                      service_code=service_code))
+    ratings = await rows(q.rating_figures(conn, period=period, from_day=from_date, to_day=to_date,
                                           service_code=service_code, today=now.astimezone(SHANGHAI).date()))
     names = {r["code"]: r["name"] for r in await rows(q.service_names(conn))}
     by_case = {_key(r): r for r in cases}
