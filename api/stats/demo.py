@@ -1,4 +1,4 @@
-"""The ``zsb demo-data`` command (registered in api/cli.py)."""
+"""The ``zsb demo-data`` and ``zsb stats-rebuild`` commands (registered in api/cli.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     p.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the simulated year (default today)")
     p.add_argument("--seed", type=int, default=2026)
     p.set_defaults(fn=cmd_demo_data)
+    p = sub.add_parser("stats-rebuild", help="recompute the reform figures' rollups from the cases and ratings "
+                                             "(a repair: triggers keep them exact)")
+    p.set_defaults(fn=cmd_stats_rebuild)
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:
@@ -33,3 +36,14 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
                                                                      seed=args.seed, progress=bar.update)))
     print(f"demo-data: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))} "
           f"in {time.monotonic() - started:.1f} s")
+
+
+def cmd_stats_rebuild(args: argparse.Namespace) -> None:
+    from api.cli import _require_urls, _settings, _with_conn
+    from api.stats.service import rebuild_rollups
+
+    settings = _settings()
+    _require_urls(settings)
+    started = time.monotonic()
+    asyncio.run(_with_conn(settings, rebuild_rollups))
+    print(f"stats-rebuild: done in {time.monotonic() - started:.1f} s")

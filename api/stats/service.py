@@ -51,6 +51,11 @@ async def seed_workday_calendar(conn: Any, settings: Any) -> None:
     await q.upsert_calendar(conn, days=days, workdays=[_base_workday(d) for d in days])
 
 
+async def rebuild_rollups(conn: Any) -> None:
+    """Recompute the figures' facts and per-day rollups from the sources (``zsb stats-rebuild``)."""
+    await q.rebuild_rollups(conn)
+
+
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 

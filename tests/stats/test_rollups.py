@@ -4,13 +4,17 @@ them in the same transaction, and they always equal a rebuild from the sources."
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from api.stats.service import rebuild_rollups
 from tests.approvals.helpers import people, submitted, task_of
+from tests.conftest import JWT_SECRET
 from tests.factories import staff
 from tests.ratings.helpers import use_clock
 from tests.stats.test_reform import _data_set, _trip
@@ -32,7 +36,7 @@ async def _rollups(db: Any) -> dict[str, set[tuple]]:
 
 async def _assert_equal_to_rebuild(db: Any) -> dict[str, set[tuple]]:
     incremental = await _rollups(db)
-    await db.execute("SELECT stats_rebuild()")
+    await rebuild_rollups(db)
     rebuilt = await _rollups(db)
     for table in ROLLUPS:
         assert incremental[table] == rebuilt[table], table
@@ -128,3 +132,16 @@ async def test_concurrent_visits_to_one_case_are_both_counted(client, db, dsn):
         await second.close()
     assert await db.fetchval("SELECT trips FROM stats_case_facts WHERE application_id = $1", app_id) == 2
     await _assert_equal_to_rebuild(db)
+
+
+async def test_zsb_stats_rebuild_repairs_wiped_rollups(client, db, settings):
+    await _data_set(client, db)
+    expected = await _rollups(db)
+    await db.execute("TRUNCATE stats_case_daily, stats_case_workdays, stats_rating_daily")  # no triggers fire
+    env = {**os.environ, "ZSB_DATABASE_URL": settings.database_url, "ZSB_REDIS_URL": settings.redis_url,
+           "ZSB_JWT_SECRET": JWT_SECRET, "ZSB_ENV": "test"}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "api.cli", "stats-rebuild", env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0 and b"stats-rebuild: done" in out, out.decode()
+    assert await _rollups(db) == expected
