@@ -47,9 +47,12 @@ SELECT slot.id AS slot_id, slot.site_id, slot.site_name, slot.service_code, slot
        (SELECT id FROM appt) AS appointment_id
 FROM (SELECT 1) AS one LEFT JOIN slot ON true;
 
--- name: slot_is_full(slot_id, now)$
--- A committed-state read: true only when every seat is booked or cooling right now.
+-- name: turn_away(slot_id, now, user_id, idem_scope, idem_key)$
+-- A committed-state read: true only when every seat is booked or cooling right now and this is
+-- not the retry of a request whose first answer is kept under its Idempotency-Key.
 SELECT s.seats_taken + (SELECT count(*) FROM unnest(s.cooling) c WHERE c > :now) >= s.capacity
+       AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                       WHERE k.user_id = :user_id AND k.scope = :idem_scope AND k.key = :idem_key::text)
 FROM appt_slots s WHERE s.id = :slot_id;
 
 -- name: active_suspension(user_id, now)^

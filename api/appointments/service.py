@@ -68,14 +68,17 @@ DEFAULT_POLICY = Policy()
 
 
 def contended(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """A deadlock or serialization failure between two changes is a clear 503, never a 500.
-    (Row locks are taken in a fixed order, so this is a last line of defence.)"""
+    """A deadlock or serialization failure between two changes is a clear 503, never a 500
+    (row locks are taken in a fixed order, so this is a last line of defence); so is the
+    50-bit booking code colliding with another (the only unique index these paths can hit
+    that is not handled by ON CONFLICT)."""
 
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return await fn(*args, **kwargs)
-        except (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError):
+        except (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError,
+                asyncpg.exceptions.UniqueViolationError):
             raise BookingBusy(retry_after=1) from None
 
     return wrapper
@@ -193,11 +196,13 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
     them away without a transaction, a daily-count write or a wait on the slot's row lock.
     The read only refuses (a full slot stays full: freed seats cool first); whether a seat is
     granted is still decided by the conditional update in ``book``."""
+    scope = "appointments.book"
     async with pool.acquire() as conn:
-        if await q.slot_is_full(conn, slot_id=slot_id, now=now):
+        if await q.turn_away(conn, slot_id=slot_id, now=now, user_id=user_id, idem_scope=scope,
+                             idem_key=idempotency_key):
             raise SlotFull()
     async with transaction(pool) as conn:
-        return await run_once(conn, user_id=user_id, scope="appointments.book", key=idempotency_key, payload=payload,
+        return await run_once(conn, user_id=user_id, scope=scope, key=idempotency_key, payload=payload,
                               action=lambda: book(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy),
                               result_type=AppointmentOut)
 

@@ -120,15 +120,17 @@ async def test_a_reschedule_racing_bookings_never_loses_or_double_counts_a_seat(
                              b["id"]) == 4
 
 
-async def test_the_same_idempotency_key_books_once(client, db):
+async def test_the_same_idempotency_key_books_once_and_answers_the_same_when_the_slot_is_full(client, db):
     use_clock(client, "2026-06-05 10:00")
-    _, slot = await _slot(client, db, capacity=3)
+    _, slot = await _slot(client, db, capacity=1)
     [me] = await people(client, db, 1, "idem")
     first = await book(client, me, slot["id"], key="k-1")
     second = await book(client, me, slot["id"], key="k-1")
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert await db.fetchval("SELECT seats_taken FROM appt_slots WHERE id = $1", slot["id"]) == 1
+    other_key = await book(client, me, slot["id"], key="k-2")
+    assert other_key.status_code == 409 and other_key.json()["code"] == "slot_full"
 
 
 async def test_per_person_daily_limit(client, db):
