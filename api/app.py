@@ -136,5 +136,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
         request_max_body_size=12 * 1024 * 1024,
+        # None: keep the root handler api.logging.configure() installed. Litestar's default config
+        # would replace it with a plain formatter, and then library logs would skip the masking.
+        logging_config=None,
         debug=False,
     )

@@ -56,7 +56,8 @@ def token_class(settings: Settings) -> type[Token]:
                 kid = current
             key = keys.get(kid)
             if key is None:
-                raise jwt.exceptions.InvalidKeyError("unknown key id")
+                # InvalidTokenError (not InvalidKeyError): Litestar turns only that family into a 401.
+                raise jwt.exceptions.InvalidTokenError("unknown key id")
             return super().decode_payload(encoded_token, key, algorithms, **kwargs)
 
     return KeyedToken

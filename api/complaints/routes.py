@@ -21,7 +21,9 @@ from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
 
 requires_complaint_handler = requires_role("admin", "lead")
-Upload = MultipartBody[UploadFile]
+# A dict rather than one UploadFile: Litestar fails with a 500 on a multipart body without any file
+# part (StopIteration in its extractor); with a dict the service answers 400 naming the field.
+Upload = MultipartBody[dict[str, UploadFile]]
 FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -49,7 +51,7 @@ class ComplaintController(Controller):
 
     @post("/attachments", operation_id="uploadComplaintAttachment", summary="上传投诉附件（multipart，字段名 file）")
     async def upload(self, data: Upload, conn: Conn, user: CurrentUser, settings: AppSettings) -> AttachmentOut:
-        return await service.upload_attachment(conn, user, data, storage_for(settings))
+        return await service.upload_attachment(conn, user, data.get("file"), storage_for(settings))
 
     @get("/", operation_id="listMyComplaints", summary="我的投诉建议")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[ComplaintSummary]:

@@ -24,7 +24,7 @@ from api.complaints.schemas import (
     RatingIn, StaffEventOut,
 )
 from api.db import load_queries
-from api.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
+from api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
@@ -52,6 +52,12 @@ class AttachmentInvalid(Unprocessable):
     """附件无效：请上传本人尚未使用过的图片或PDF。"""
 
     code = "complaint_attachment_invalid"
+
+
+class AttachmentMissing(BadRequest):
+    """请选择要上传的文件（字段名 file）。"""
+
+    code = "complaint_attachment_missing"
 
 
 class AttachmentTypeRefused(Unprocessable):
@@ -152,6 +158,8 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
 
 async def upload_attachment(conn: Any, user: AuthUser, upload: Any, storage: Any) -> AttachmentOut:
     """Store one picture or PDF for a complaint about to be filed (owner only until attached)."""
+    if upload is None:
+        raise AttachmentMissing(field="file")
     head = await upload.read(8)
     content_type = next((t for magic, t in MAGIC.items() if head.startswith(magic)), None)
     if content_type is None:
