@@ -87,9 +87,16 @@ def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | Non
         in_domain=len(inside), off_topic=len(outside),
         top1=right / max(1, len(inside)), off_topic_handed_off=off_handed / max(1, len(outside)),
         in_domain_handed_off=handed / max(1, len(inside)), confident_wrong=wrong_confident / max(1, len(inside)),
-        p50_ms=float(np.percentile(latencies, 50)), p99_ms=float(np.percentile(latencies, 99)),
+        p50_ms=float(np.percentile(latencies, 50)) if latencies else 0.0,
+        p99_ms=float(np.percentile(latencies, 99)) if latencies else 0.0,
         entries=len(timer.entries),
     )
+
+
+def halves(dev: Sequence[DevQuery]) -> tuple[list[DevQuery], list[DevQuery]]:
+    """Even and odd lines: thresholds and weights are chosen on the first half, the second half
+    shows whether they hold on questions they were not chosen on."""
+    return list(dev[0::2]), list(dev[1::2])
 
 
 def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9) -> Thresholds:
@@ -100,8 +107,9 @@ def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: fl
     for d in dev:
         fused, info = matcher.scores(d.q)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:2]]
-        rows.append((d.expect, matcher.entries[order[0]].id, matcher.confidence(info, order[0]),
-                     float(fused[order[0]] - fused[order[1]])))
+        # Off the domain: handed off whatever the thresholds, as ``ask`` does.
+        conf = matcher.confidence(info, order[0]) if matcher.on_topic(info) else -1.0
+        rows.append((d.expect, matcher.entries[order[0]].id, conf, float(fused[order[0]] - fused[order[1]])))
     outside = [r for r in rows if r[0] is None]
     inside = [r for r in rows if r[0] is not None]
     best: tuple[float, Thresholds] | None = None

@@ -13,8 +13,10 @@ materials ... from ``data/intents.txt``) tells apart the entries of one service.
 semantic score (the multilingual Universal Sentence Encoder, offline on numpy) is added on the
 normalised lexical scale; on the dev set this linear fusion beat reciprocal-rank fusion.
 
-Confidence: the share of the question's IDF mass that the top entry covers, its cosine
-similarity when the encoder is on, and the fused-score margin over the runner-up; thresholds
+Confidence: a question without a single domain term (synonym-group word or entry tag) is
+off-topic and handed off; otherwise the mean of the share of the question's IDF mass that the
+top entry covers, its cosine similarity and its fused score (when the encoder is on), and the
+fused-score margin over the runner-up; thresholds
 come from the dev set (``zsb faq-eval --calibrate``) and live in ``Thresholds``.
 """
 
@@ -119,7 +121,7 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         out = []
-        for word in self.tokenizer.lcut_for_search(normalise(text)):
+        for word in self.tokenizer.lcut(normalise(text)):
             word = word.strip()
             if not word or word in STOPWORDS:
                 continue
@@ -166,13 +168,15 @@ class _Field:
 class Weights(msgspec.Struct, frozen=True, kw_only=True):
     """How the fields add up; chosen on the dev set (see bench/faq_eval.py and ``zsb faq-eval``)."""
 
-    question: float = 0.5  # best single question or alternate (BM25 on words)
+    question: float = 0.25  # best single question or alternate (BM25 on words)
     question_grams: float = 0.3  # the same on character bigrams
     entry: float = 0.5  # question, alternates and tags as one document (words + half bigrams)
-    answer: float = 0.1  # the answer: lower weight, it says much that is not asked
+    answer: float = 0.0  # the answer's words: searched, it pulled in entries that merely mention a term
     intent: float = 6.0  # per intent (fee, time limit, materials ...) shared with the question
     semantic: float = 2.0  # cosine to the best question/alternate, on the normalised lexical scale
-    semantic_answer: float = 0.6  # share of the answer's cosine added to the semantic score
+    semantic_answer: float = 1.0  # share of the answer's cosine added to the semantic score
+    coverage: float = 0.0  # share of the question's IDF mass the entry holds anywhere
+    intent_miss: float = 0.2  # penalty: the question asks an intent, the entry is about others only
 
 
 class Intents:
@@ -226,6 +230,17 @@ class Matcher:
             frozenset(w for text in (e.question, *e.alternates, e.answer, *e.tags) for w in analyzer.words(text))
             for e in self.entries
         ]
+        # term -> the entries that hold it anywhere: the IDF coverage of every entry in one pass.
+        holders: dict[str, list[int]] = {}
+        for i, terms in enumerate(self.entry_terms):
+            for t in terms:
+                holders.setdefault(t, []).append(i)
+        self.holders = {t: np.array(v, dtype=np.int32) for t, v in holders.items()}
+        # The off-topic detector: a question without one term of the domain (a synonym group's word
+        # or an entry's tag) is not about this bureau's services, however well it happens to score.
+        self.domain_terms = frozenset(analyzer.canonical.values()) | frozenset(
+            t for e in self.entries for tag in e.tags for t in analyzer.words(tag))
+        self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
         self.vectors = self.answer_vectors = None
         if encoder is not None and texts:
             self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
@@ -234,27 +249,61 @@ class Matcher:
     def _by_entry(self, doc_scores: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(doc_scores, self.starts)
 
-    def scores(self, question: str) -> tuple[np.ndarray, dict[str, Any]]:
-        """Fused scores of every entry, and what the confidence needs."""
-        w = self.w
+    def features(self, question: str) -> dict[str, Any]:
+        """The raw per-entry scores of every field; ``fuse`` weighs them (kept apart so that the
+        weights can be searched on the dev set without re-reading the questions)."""
         words = self.analyzer.words(question)
         grams = self.analyzer.bigrams(question)
         asked = self.intents.of(question)
-        lexical = (w.question * self._by_entry(self.q_words.scores(words))
-                   + w.question_grams * self._by_entry(self.q_grams.scores(grams))
-                   + w.entry * (self.e_words.scores(words) + 0.5 * self.e_grams.scores(grams))
-                   + w.answer * self.a_words.scores(words))
-        if asked:
-            lexical += w.intent * np.array([len(asked & e) for e in self.entry_intents], dtype=np.float32)
-        info: dict[str, Any] = {"words": words, "lexical": lexical}
-        top = float(lexical.max())
-        fused = lexical / top if top > 0 else lexical
+        f: dict[str, Any] = {
+            "words": words,
+            "question": self._by_entry(self.q_words.scores(words)),
+            "question_grams": self._by_entry(self.q_grams.scores(grams)),
+            "entry": self.e_words.scores(words) + 0.5 * self.e_grams.scores(grams),
+            "answer": self.a_words.scores(words),
+            "intent": np.array([len(asked & e) for e in self.entry_intents], dtype=np.float32),
+            "coverage": self._coverages(words),
+        }
+        # An entry about another intent of the same matter (its fee when the time limit is asked).
+        f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)
         if self.vectors is not None:
             vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
-            semantic = self._by_entry(self.vectors @ vector)
-            info["semantic"] = semantic
-            fused = fused + w.semantic * (semantic + w.semantic_answer * (self.answer_vectors @ vector))
+            f["semantic"] = self._by_entry(self.vectors @ vector)
+            f["semantic_answer"] = self.answer_vectors @ vector
+        return f
+
+    def fuse(self, f: dict[str, Any], w: Weights | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+        w = w or self.w
+        lexical = (w.question * f["question"] + w.question_grams * f["question_grams"]
+                   + w.entry * f["entry"] + w.answer * f["answer"] + w.intent * f["intent"])
+        info: dict[str, Any] = {"words": f["words"], "lexical": lexical}
+        top = float(lexical.max())
+        fused = lexical / top if top > 0 else lexical
+        fused = fused + w.coverage * f["coverage"] - w.intent_miss * f["intent_miss"]
+        scale = 1.0 + w.coverage
+        if "semantic" in f:
+            info["semantic"] = f["semantic"]
+            fused = fused + w.semantic * (f["semantic"] + w.semantic_answer * f["semantic_answer"])
+            scale += w.semantic * (1.0 + w.semantic_answer)
+        info["fused"] = fused / scale  # 0..1: the best possible entry scores 1
         return fused, info
+
+    def scores(self, question: str) -> tuple[np.ndarray, dict[str, Any]]:
+        """Fused scores of every entry, and what the confidence needs."""
+        return self.fuse(self.features(question))
+
+    def _coverages(self, words: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.entries), dtype=np.float32)
+        unique = set(words)
+        idf, rarest = self.q_words.idf, self.q_words.max_idf
+        total = sum(idf.get(t, rarest) for t in unique)
+        if not total:
+            return out
+        for t in unique:
+            entries = self.holders.get(t)
+            if entries is not None:
+                out[entries] += idf.get(t, 0.0)
+        return out / total
 
     def coverage(self, words: list[str], entry: int) -> float:
         """Share of the question's IDF mass found in the entry (unknown words weigh the most)."""
@@ -270,8 +319,13 @@ class Matcher:
         """0..1: how much of the question the entry explains, and how alike they read."""
         cov = self.coverage(info["words"], entry)
         if "semantic" in info:
-            return 0.5 * cov + 0.5 * max(0.0, float(info["semantic"][entry]))
+            # The fused score joins coverage and cosine: on the dev set it handed off far fewer
+            # answerable questions at the same off-topic rate than coverage and cosine alone.
+            return (cov + max(0.0, float(info["semantic"][entry])) + max(0.0, float(info["fused"][entry]))) / 3
         return cov
+
+    def on_topic(self, info: dict[str, Any]) -> bool:
+        return not self.domain_terms.isdisjoint(info["words"])
 
     def ask(self, question: str, k: int = 3) -> Result:
         if not self.entries or not normalise(question):
@@ -285,5 +339,6 @@ class Matcher:
                          answer=self.entries[i].answer, score=round(conf[j], 4))
                    for j, i in enumerate(order[:k])]
         margin = float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else float(fused[order[0]])
-        confident = conf[0] >= self.thresholds.min_score and margin >= self.thresholds.min_margin
+        confident = (self.on_topic(info) and conf[0] >= self.thresholds.min_score
+                     and margin >= self.thresholds.min_margin)
         return Result(matches=matches, confident=confident, handoff=not confident)
