@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, MultipartBody, PathParameter, QueryParameter
 from litestar.response import Stream
 
 from api.auth.guards import requires_login, requires_role
@@ -24,6 +24,8 @@ requires_complaint_handler = requires_role("admin", "lead")
 # A dict rather than one UploadFile: Litestar fails with a 500 on a multipart body without any file
 # part (StopIteration in its extractor); with a dict the service answers 400 naming the field.
 Upload = MultipartBody[dict[str, UploadFile]]
+# bigint ids: a larger number is a 400, not a database error
+Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -58,17 +60,17 @@ class ComplaintController(Controller):
         return await service.mine(conn, user)
 
     @get("/{complaint_id:int}", operation_id="getMyComplaint", summary="投诉建议详情与答复")
-    async def detail(self, complaint_id: FromPath[int], conn: Conn, user: CurrentUser) -> ComplaintOut:
+    async def detail(self, complaint_id: Id, conn: Conn, user: CurrentUser) -> ComplaintOut:
         return await service.view_own(conn, user, complaint_id)
 
     @post("/{complaint_id:int}/rating", operation_id="rateComplaintAnswer", summary="评价答复", status_code=200)
-    async def rate(self, complaint_id: FromPath[int], data: JSONBody[RatingIn], conn: Conn,
+    async def rate(self, complaint_id: Id, data: JSONBody[RatingIn], conn: Conn,
                    user: CurrentUser, clock: Clock) -> ComplaintOut:
         return await service.rate(conn, user, complaint_id, data, now=clock())
 
     @get("/{complaint_id:int}/attachments/{attachment_id:int}", operation_id="getComplaintAttachment",
          summary="下载投诉附件（本人或处理人员）")
-    async def attachment(self, complaint_id: FromPath[int], attachment_id: FromPath[int], conn: Conn,
+    async def attachment(self, complaint_id: Id, attachment_id: Id, conn: Conn,
                          user: CurrentUser, settings: AppSettings) -> Stream:
         key, content_type = await service.attachment_file(conn, user, complaint_id, attachment_id)
         return Stream(storage_for(settings).read(key), media_type=content_type, headers=FILE_HEADERS)
@@ -82,27 +84,27 @@ class ComplaintAdminController(Controller):
 
     @get("/", operation_id="adminListComplaints", summary="投诉建议处理队列")
     async def queue(self, conn: Conn, status: FromQuery[Status | None] = None, overdue: FromQuery[bool | None] = None,
-                    assignee_id: Annotated[int | None, QueryParameter(name="assigneeId", ge=1)] = None,
+                    assignee_id: Annotated[int | None, QueryParameter(name="assigneeId", ge=1, le=2**63 - 1)] = None,
                     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
                     offset: Annotated[int, QueryParameter(ge=0)] = 0) -> list[AdminComplaintOut]:
         return await service.admin_list(conn, status=status, overdue=overdue, assignee_id=assignee_id,
                                         limit=limit, offset=offset)
 
     @get("/{complaint_id:int}", operation_id="adminGetComplaint", summary="投诉建议详情与处理时间线")
-    async def detail(self, complaint_id: FromPath[int], conn: Conn) -> AdminComplaintOut:
+    async def detail(self, complaint_id: Id, conn: Conn) -> AdminComplaintOut:
         return await service.admin_view(conn, complaint_id)
 
     @post("/{complaint_id:int}/assign", operation_id="assignComplaint", summary="分派投诉建议", status_code=200)
-    async def assign(self, complaint_id: FromPath[int], data: JSONBody[AssignIn], conn: Conn,
+    async def assign(self, complaint_id: Id, data: JSONBody[AssignIn], conn: Conn,
                      user: CurrentUser) -> AdminComplaintOut:
         return await service.assign(conn, user, complaint_id, data)
 
     @post("/{complaint_id:int}/answer", operation_id="answerComplaint", summary="答复投诉建议", status_code=200)
-    async def answer(self, complaint_id: FromPath[int], data: JSONBody[AnswerIn], conn: Conn,
+    async def answer(self, complaint_id: Id, data: JSONBody[AnswerIn], conn: Conn,
                      user: CurrentUser, clock: Clock) -> AdminComplaintOut:
         return await service.answer(conn, user, complaint_id, data, now=clock())
 
     @post("/{complaint_id:int}/close", operation_id="closeComplaint", summary="办结投诉建议", status_code=200)
-    async def close(self, complaint_id: FromPath[int], data: JSONBody[CloseIn], conn: Conn,
+    async def close(self, complaint_id: Id, data: JSONBody[CloseIn], conn: Conn,
                     user: CurrentUser, clock: Clock) -> AdminComplaintOut:
         return await service.close(conn, user, complaint_id, data.note, now=clock())

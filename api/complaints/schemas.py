@@ -14,6 +14,7 @@ TargetType = Literal["application", "window", "staff", "app", "other"]
 Status = Literal["received", "assigned", "answered", "closed"]
 ComplaintText = Annotated[str, Meta(min_length=5, max_length=2000, description="事项、时间和经过")]
 AnswerText = Annotated[str, Meta(min_length=2, max_length=2000)]
+RowId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
 # F144: pictures may be attached; nine is what the WeChat image picker offers at once.
 MAX_ATTACHMENTS = 9
 
@@ -22,8 +23,8 @@ class ComplaintIn(Input):
     category: Category
     target_type: TargetType
     text: ComplaintText
-    target_id: Annotated[int, Meta(ge=1)] | None = None
-    attachments: Annotated[list[Annotated[int, Meta(ge=1)]], Meta(max_length=MAX_ATTACHMENTS)] = []
+    target_id: RowId | None = None
+    attachments: Annotated[list[RowId], Meta(max_length=MAX_ATTACHMENTS)] = []
 
     def __post_init__(self) -> None:
         if self.target_type == "application" and self.target_id is None:
@@ -38,7 +39,7 @@ class ComplaintIn(Input):
 
 
 class AssignIn(Input):
-    assignee_id: Annotated[int, Meta(ge=1)]
+    assignee_id: RowId
     note: Annotated[str, Meta(max_length=500)] | None = None
 
 

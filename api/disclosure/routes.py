@@ -5,7 +5,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn
@@ -14,6 +14,7 @@ from api.disclosure.schemas import DecisionsOut, VerificationLinkOut, Verificati
 from api.types import ServiceCode
 
 PUBLIC = {"exclude_from_auth": True}
+LicenceId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]  # bigint: larger is a 400, not a DB error
 # Open to anyone: per client address, shared through Redis (as /progress).
 public_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
 
@@ -41,14 +42,14 @@ class LicenceQrController(Controller):
     guards = [requires_login]
 
     @get("/qr.png", operation_id="getLicenceQr", summary="电子证照核验二维码（持证人）")
-    async def qr(self, licence_id: FromPath[int], conn: Conn, user: CurrentUser,
+    async def qr(self, licence_id: LicenceId, conn: Conn, user: CurrentUser,
                  settings: AppSettings) -> Response[bytes]:
         png = await service.licence_qr(conn, user, licence_id, settings)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
     @get("/verification-link", operation_id="getLicenceVerificationLink",
          summary="电子证照核验链接（持证人，亮证时由小程序生成二维码）")
-    async def link(self, licence_id: FromPath[int], conn: Conn, user: CurrentUser,
+    async def link(self, licence_id: LicenceId, conn: Conn, user: CurrentUser,
                    settings: AppSettings) -> VerificationLinkOut:
         return await service.verification_link(conn, user, licence_id, settings)
 

@@ -184,3 +184,13 @@ async def test_two_handlers_answering_at_once_give_one_answer(client, db):
     assert await db.fetchval("SELECT count(*) FROM complaint_events WHERE kind = 'answered'") == 1
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'complaint_answered' "
                              "AND channel = 'inapp'") == 1
+
+
+async def test_ids_beyond_bigint_are_a_400_not_a_server_error(client, db):
+    zhang = await citizen(client, "zhang")
+    admin = await handler(client, db)
+    huge = 2**70
+    assert (await client.get(f"{API}/complaints/{huge}", headers=zhang["headers"])).status_code == 400
+    assert (await client.post(f"{API}/admin/complaints/1/assign", json={"assigneeId": huge},
+                              headers=admin["headers"])).status_code == 400
+    assert (await client.get(f"{API}/licences/{huge}/qr.png", headers=zhang["headers"])).status_code == 400
