@@ -31,6 +31,7 @@ from api.disclosure.routes import LicenceQrController, PublicDecisionsController
 from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
 from api.db import create_pool
 from api.deps import DEPENDENCIES
+from api.faq import index as faq_index
 from api.faq.routes import FaqAdminController, FaqController
 from api.helpdesk.live import channels_plugin
 from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         state.arq = await create_arq_pool(redis_settings(settings.redis_url or ""))
         notify_queue.use_pool(state.arq)
+        faq_index.preload()  # the FAQ's jieba dictionary and encoder load while nobody waits
         try:
             yield
         finally:

