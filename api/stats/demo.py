@@ -34,8 +34,21 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
     with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
         counts = asyncio.run(_with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),
                                                                      seed=args.seed, progress=bar.update)))
+    asyncio.run(_vacuum(settings))
     print(f"demo-data: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))} "
           f"in {time.monotonic() - started:.1f} s")
+
+
+async def _vacuum(settings: Any) -> None:
+    import asyncpg
+
+    from api.stats.service_demo import vacuum_after_load
+
+    conn = await asyncpg.connect(settings.database_url)  # no transaction: VACUUM cannot run in one
+    try:
+        await vacuum_after_load(conn)
+    finally:
+        await conn.close()
 
 
 def cmd_stats_rebuild(args: argparse.Namespace) -> None:

@@ -56,3 +56,7 @@ INSERT INTO gap_notices (application_id, gaps, from_status, due_on, created_at, 
 SELECT id, '[{"code": "m0", "name": "申请材料1", "message": "照片不清晰，请重新上传"}]'::jsonb, 'submitted',
        due, created, resolved, 'supplemented'
   FROM unnest(:ids::bigint[], :due::date[], :created::timestamptz[], :resolved::timestamptz[]) AS t(id, due, created, resolved);
+
+-- name: vacuum_demo#
+VACUUM (ANALYZE) applications, application_materials, trips, ratings, rating_follow_ups, stats_case_facts,
+    stats_case_daily, stats_case_workdays, stats_rating_facts, stats_rating_daily;
