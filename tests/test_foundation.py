@@ -92,3 +92,12 @@ async def test_unknown_routes_are_404_problems(client):
     assert res.status_code == 404
     assert res.headers["content-type"].startswith("application/problem+json")
     assert res.json()["code"] == "not_found"
+
+
+async def test_an_id_beyond_what_the_database_holds_is_a_400_not_a_500(client):
+    from tests.factories import applicant
+
+    me = await applicant(client, "huge")
+    res = await client.get("/api/v1/applications/99999999999999999999999", headers=me["headers"])
+    assert res.status_code in (400, 404)
+    assert res.headers["content-type"].startswith("application/problem+json")
