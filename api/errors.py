@@ -189,12 +189,6 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     return problem(request, status=500, code="internal_error", title="系统出了点问题，请稍后再试。")
 
 
-def _bad_value(request: Request, exc: Exception) -> Response:
-    # A value the database cannot hold (an id beyond bigint, a date out of range) came from the caller.
-    log.info("data_error", error=type(exc).__name__)
-    return problem(request, status=400, code="invalid_value", title="提交的数值超出允许范围。")
-
-
 def _connection_lost(request: Request, exc: Exception) -> Response:
     log.warning("database_unavailable", error=type(exc).__name__)
     err = DatabaseUnavailable()
@@ -218,7 +212,6 @@ def exception_handlers() -> dict[type[Exception] | int, Any]:
         HTTPException: _http_error,
         asyncpg.exceptions.DataError: _bad_value,
         asyncpg.exceptions._base.DataError: _bad_value,  # raised while encoding arguments, before sending
-        asyncpg.exceptions.DataError: _bad_value,
         asyncpg.exceptions.ConnectionDoesNotExistError: _connection_lost,
         asyncpg.exceptions.CannotConnectNowError: _connection_lost,
         asyncpg.exceptions.ConnectionFailureError: _connection_lost,
