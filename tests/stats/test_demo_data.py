@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from datetime import date
 
 from api.stats.service_demo import load
+from tests.conftest import JWT_SECRET
 from tests.factories import staff
 
 
@@ -26,3 +30,17 @@ async def test_demo_data_loads_a_year_the_figures_can_read(client, db):
     in_range = await db.fetchval("SELECT count(*) FROM ratings WHERE created_at < '2026-07-01 00:00+08'")
     assert total["cases"] == 400 and total["ratings"] == in_range > 100
     assert 0 < total["zeroTripShare"] < 1 and total["p90WorkdaysToDecision"] is not None
+
+
+async def test_the_demo_data_command_loads_then_vacuums_what_the_figures_read(db, settings):
+    env = {**os.environ, "ZSB_DATABASE_URL": settings.database_url, "ZSB_REDIS_URL": settings.redis_url,
+           "ZSB_JWT_SECRET": JWT_SECRET, "ZSB_ENV": "test"}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "api.cli", "demo-data", "--cases", "60",
+                                                "--end", "2026-06-30", env=env, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    assert proc.returncode == 0 and b"applications 60" in out, out.decode()
+    assert await db.fetchval("SELECT sum(cases) FROM stats_case_daily") == 60
+    vacuumed = await db.fetchval("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+                                 "AND relname IN ('stats_case_daily', 'stats_case_workdays', 'stats_rating_daily')")
+    assert vacuumed == 3
