@@ -203,6 +203,16 @@ def _bad_value(request: Request, exc: Exception) -> Response:
     return problem(request, status=err.status, code=err.code, title=err.title, detail="输入的数值超出范围或格式不正确。")
 
 
+def _bad_encoding(request: Request, exc: Exception) -> Response:
+    err = ValidationFailed()
+    return problem(request, status=err.status, code=err.code, title=err.title, detail="请求内容不是有效的 UTF-8 文本。")
+
+
+def _too_deep(request: Request, exc: Exception) -> Response:
+    err = ValidationFailed()
+    return problem(request, status=err.status, code=err.code, title=err.title, detail="请求内容嵌套层级过深。")
+
+
 def exception_handlers() -> dict[type[Exception] | int, Any]:
     import asyncpg
 
@@ -211,6 +221,9 @@ def exception_handlers() -> dict[type[Exception] | int, Any]:
         ValidationException: _validation_error,
         HTTPException: _http_error,
         asyncpg.exceptions.DataError: _bad_value,
+        # Litestar lets a JSON body that is not UTF-8 escape as UnicodeDecodeError (a 500 before this)
+        UnicodeDecodeError: _bad_encoding,
+        RecursionError: _too_deep,  # JSON nested 100 000 deep (found by tests/security)
         asyncpg.exceptions._base.DataError: _bad_value,  # raised while encoding arguments, before sending
         asyncpg.exceptions.ConnectionDoesNotExistError: _connection_lost,
         asyncpg.exceptions.CannotConnectNowError: _connection_lost,

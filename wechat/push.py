@@ -63,8 +63,13 @@ def _parse_xml(body: bytes | str) -> dict[str, Any]:
         raise PushMalformed(str(exc)) from None
     out: dict[str, Any] = {}
     for child in root:
+        known = out.get(child.tag)
         if len(child):  # nested lists (e.g. subscribe events) become lists of dicts
+            if known is not None and not isinstance(known, list):  # found by fuzzing: was a 500
+                raise PushMalformed(f"{child.tag} is both a value and a list")
             out.setdefault(child.tag, []).extend({g.tag: (g.text or "") for g in item} for item in child)
+        elif isinstance(known, list):
+            raise PushMalformed(f"{child.tag} is both a list and a value")
         else:
             out[child.tag] = child.text or ""
     return out
