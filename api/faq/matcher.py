@@ -241,6 +241,10 @@ class Matcher:
         self.domain_terms = frozenset(analyzer.canonical.values()) | frozenset(
             t for e in self.entries for tag in e.tags for t in analyzer.words(tag))
         self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
+        # entries x intents, so the shared intents of every entry are one matrix-vector product.
+        self.intent_names = [name for name, _ in self.intents.groups]
+        self.intent_matrix = np.array([[n in e for n in self.intent_names] for e in self.entry_intents],
+                                      dtype=np.float32).reshape(len(self.entries), len(self.intent_names))
         self.vectors = self.answer_vectors = None
         if encoder is not None and texts:
             self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
@@ -261,7 +265,7 @@ class Matcher:
             "question_grams": self._by_entry(self.q_grams.scores(grams)),
             "entry": self.e_words.scores(words) + 0.5 * self.e_grams.scores(grams),
             "answer": self.a_words.scores(words),
-            "intent": np.array([len(asked & e) for e in self.entry_intents], dtype=np.float32),
+            "intent": self.intent_matrix @ np.array([n in asked for n in self.intent_names], dtype=np.float32),
             "coverage": self._coverages(words),
         }
         # An entry about another intent of the same matter (its fee when the time limit is asked).
