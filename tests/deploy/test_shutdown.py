@@ -15,6 +15,7 @@ import pytest
 from arq import create_pool
 from arq.jobs import Job, JobStatus
 
+from api.cli import GRACEFUL_SECONDS
 from jobs import redis_settings
 from tests.deploy import stack
 
@@ -80,7 +81,9 @@ async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(server, 
             res = await asyncio.wait_for(in_flight, 20)
         assert res.status_code == 200, res.text
         assert res.json()["refreshToken"] != refresh_token
-        assert await _exited(api, 30) == 0, api.tail()
+        # Within the grace period (plus start-up slack): granian waits that long for a worker still
+        # running its lifespan start-up when the signal came, then kills it.
+        assert await _exited(api, GRACEFUL_SECONDS + 20) == 0, api.tail()
         used = await db.fetchval("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL",
                                  user_id)
         assert used == 1  # the in-flight transaction committed before the process left
