@@ -200,8 +200,9 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer, *, intents: Intents | None = None,
                  encoder: Any = None, thresholds: Thresholds | None = None,
-                 weights: Weights | None = None) -> None:
+                 weights: Weights | None = None, shortlist: int = 64) -> None:
         self.entries = list(entries)
+        self.shortlist = shortlist
         self.analyzer = analyzer
         self.intents = intents or Intents()
         self.encoder = encoder
@@ -272,9 +273,36 @@ class Matcher:
         f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)
         if self.vectors is not None:
             vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
-            f["semantic"] = self._by_entry(self.vectors @ vector)
-            f["semantic_answer"] = self.answer_vectors @ vector
+            f["semantic"], f["semantic_answer"] = self._semantic(vector, self._shortlist(f))
         return f
+
+    def _shortlist(self, f: dict[str, Any]) -> np.ndarray | None:
+        """The entries worth a cosine: the best ``shortlist`` by the lexical fields, or None for all.
+        Scoring every question vector (4,000 x 512 floats at 1,000 entries) was the slowest step
+        and its p99 grew with the index; on the dev set the right entry is in the lexical top 20
+        for 98.8 % of the answerable questions, and the rest are not answered right either way."""
+        n = len(self.entries)
+        if n <= self.shortlist:
+            return None
+        w = self.w
+        lexical = (w.question * f["question"] + w.question_grams * f["question_grams"]
+                   + w.entry * f["entry"] + w.intent * f["intent"])
+        return np.argpartition(-lexical, self.shortlist)[: self.shortlist]
+
+    def _semantic(self, vector: np.ndarray, entries: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        if entries is None:
+            return self._by_entry(self.vectors @ vector), self.answer_vectors @ vector
+        keep = np.zeros(len(self.entries), dtype=bool)
+        keep[entries] = True
+        rows = np.flatnonzero(keep[self.owner])  # their documents, still grouped by entry
+        owners = self.owner[rows]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        # Entries off the shortlist keep a cosine of 0: they cannot win on it.
+        semantic = np.zeros(len(self.entries), dtype=np.float32)
+        semantic[owners[starts]] = np.maximum.reduceat(self.vectors[rows] @ vector, starts)
+        answer = np.zeros(len(self.entries), dtype=np.float32)
+        answer[entries] = self.answer_vectors[entries] @ vector
+        return semantic, answer
 
     def fuse(self, f: dict[str, Any], w: Weights | None = None) -> tuple[np.ndarray, dict[str, Any]]:
         w = w or self.w
