@@ -68,12 +68,17 @@ def _measure(port: int, runs: int) -> tuple[list[float], dict[str, Any]]:
         res.raise_for_status()
         headers = {"Authorization": f"Bearer {res.json()['accessToken']}"}
         params = {"from": (END - timedelta(days=364)).isoformat(), "to": END.isoformat()}
-        times = []
+        times, me = [], []
         for _ in range(runs):
             started = time.perf_counter()
             res = client.get("/stats/reform", params=params, headers=headers)
             times.append((time.perf_counter() - started) * 1000)
             assert res.status_code == 200, res.text
+            started = time.perf_counter()
+            client.get("/me", headers=headers).raise_for_status()
+            me.append((time.perf_counter() - started) * 1000)
+    # GET /me (token check + one small query) shows what the stack and the machine's load cost alone
+    print(f"GET /me alongside, for scale: median {statistics.median(me):.0f} ms, worst {max(me):.0f} ms")
     return times, res.json()
 
 

@@ -27,11 +27,12 @@ WITH daily AS (
     HAVING sum(cases) > 0
 ), dist AS (
     SELECT period, service_code, GROUPING(period) AS all_periods, GROUPING(service_code) AS all_services,
-           workdays, sum(cases) AS n
-      FROM (SELECT date_trunc(:period, w.day)::date AS period, w.service_code, w.workdays, w.cases
+           workdays, sum(n) AS n
+      FROM (SELECT date_trunc(:period, w.day)::date AS period, w.service_code, w.workdays, sum(w.cases) AS n
               FROM stats_case_workdays w
              WHERE w.day BETWEEN :from_day AND :to_day AND w.cases > 0
-               AND (:service_code::text IS NULL OR w.service_code = :service_code)) w
+               AND (:service_code::text IS NULL OR w.service_code = :service_code)
+             GROUP BY 1, 2, 3) w  -- first by period (hashed), then the grouping sets over far fewer rows
      GROUP BY GROUPING SETS ((period, service_code, workdays), (period, workdays), (workdays))
 ), running AS (
     SELECT period, service_code, all_periods, all_services, workdays,
@@ -55,10 +56,11 @@ SELECT s.*, p.workdays AS p90_workdays
 -- depends on today, so it is counted live over the open follow-ups (a partial index holds them).
 -- name: rating_figures(period, from_day, to_day, service_code, today)
 WITH r AS (
-    SELECT date_trunc(:period, d.day)::date AS period, d.service_code, d.level, d.ratings, d.on_time,
-           0 AS overdue
+    SELECT date_trunc(:period, d.day)::date AS period, d.service_code, d.level, sum(d.ratings) AS ratings,
+           sum(d.on_time) AS on_time, 0 AS overdue
       FROM stats_rating_daily d
      WHERE d.day BETWEEN :from_day AND :to_day AND (:service_code::text IS NULL OR d.service_code = :service_code)
+     GROUP BY 1, 2, 3  -- first by period (hashed), then the grouping sets over far fewer rows
     UNION ALL
     SELECT date_trunc(:period, f.day)::date, f.service_code, f.level, 0, 0, 1
       FROM rating_follow_ups u JOIN stats_rating_facts f ON f.rating_id = u.rating_id
