@@ -22,7 +22,7 @@ import anyio.to_thread
 import numpy as np
 import structlog
 
-from api.faq.matcher import Analyzer, Entry, Intents, Matcher, Thresholds, load_synonyms
+from api.faq.matcher import DATA, Analyzer, Entry, Intents, Matcher, Thresholds, load_synonyms
 
 log = structlog.get_logger("zsb.faq")
 
@@ -61,7 +61,8 @@ def _analyzer() -> Analyzer:
     intents = Intents()
     # Intent words become jieba words too, so "多少钱" is one word, not three characters.
     words = [w for _, group in intents.groups for w in group]
-    return Analyzer(load_synonyms(), words)
+    # The shipped synonym groups, then the domain dictionary that extends them.
+    return Analyzer([*load_synonyms(), *load_synonyms(DATA / "domain.txt")], words)
 
 
 class CachedEncoder:

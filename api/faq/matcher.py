@@ -111,13 +111,23 @@ class Analyzer:
         self.tokenizer.initialize()  # load the main dictionary now, not on the first question
         self.canonical: dict[str, str] = {}
         for group in synonym_groups:
-            head = group[0]
+            # A group sharing a word with an earlier one joins it: the domain dictionary extends
+            # the shipped groups (注消 folds to 注销's head) without editing the shipped file.
+            head = next((self.canonical[w] for w in group if w in self.canonical), group[0])
             for word in group:
                 self.canonical.setdefault(word, head)
-        for word in [*self.canonical, *extra_words]:
-            if len(word) > 1:
+        self.known: set[str] = set()
+        self.add_words([*self.canonical, *extra_words])
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Make domain phrases jieba words. Entry tags come in at every index build; jieba only
+        looks words up while cutting, so adding one while another thread cuts is safe."""
+        for word in words:
+            word = normalise(word)
+            if len(word) > 1 and word not in self.known:
                 # A high frequency makes jieba keep the domain phrase whole ("网约车驾驶员证").
                 self.tokenizer.add_word(word, freq=2000)
+                self.known.add(word)
 
     def words(self, text: str) -> list[str]:
         out = []
@@ -203,6 +213,8 @@ class Matcher:
                  weights: Weights | None = None, shortlist: int = 64) -> None:
         self.entries = list(entries)
         self.shortlist = shortlist
+        # Tags are the editors' names for what an entry is about: whole words, not bigram soup.
+        analyzer.add_words(tag for e in self.entries for tag in e.tags)
         self.analyzer = analyzer
         self.intents = intents or Intents()
         self.encoder = encoder

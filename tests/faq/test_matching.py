@@ -1,0 +1,56 @@
+"""The matcher's vocabulary and its off-topic detector, on the shipped knowledge base."""
+
+from __future__ import annotations
+
+from api.faq.index import analyzer
+from api.faq.matcher import DATA, Matcher, Thresholds, load_entries
+
+# Shares words with entries (带什么 is the materials intent, 哪里 the place intent) but names
+# nothing this bureau does.
+SIGHTSEEING = "周末去哪里玩比较好，要带什么东西"
+
+
+def lexical_matcher(**thresholds: float) -> Matcher:
+    return Matcher(load_entries(DATA / "faq.jsonl"), analyzer(), thresholds=Thresholds(**thresholds))
+
+
+def test_the_off_topic_detector_hands_off_a_question_without_a_domain_term_however_well_it_scores():
+    # Thresholds of zero: every on-topic question is confident, so only the detector can hand off.
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0)
+    _, info = matcher.scores(SIGHTSEEING)
+    assert float(info["lexical"].max()) > 0  # it does score against some entries
+    assert not matcher.on_topic(info)
+    result = matcher.ask(SIGHTSEEING)
+    assert result.handoff is True and result.confident is False
+    assert len(result.matches) == 3  # the editors still get suggestions
+
+    on_topic = matcher.ask("网约车资格证去哪里考")
+    assert on_topic.confident is True and on_topic.handoff is False
+
+
+def test_entry_tags_are_kept_whole_by_jieba_once_an_index_holds_them():
+    matcher = lexical_matcher()
+    assert "三检合一" in matcher.analyzer.words("三检合一是什么意思")  # a tag of the shipped entries
+    assert "三检合一" in matcher.domain_terms
+
+
+def test_typing_slips_and_colloquial_names_fold_to_the_domain_words():
+    words = analyzer().words("货车不跑了，运输正怎么注消")
+    assert "道路运输证" in words and "注销" in words
+    assert "无犯罪记录证明" in analyzer().words("良民证去哪开")
+
+
+async def test_a_misspelt_question_is_answered_confidently_with_the_right_entry(client):
+    # 运输正 and 注消: pinyin input slips for 运输证 and 注销.
+    res = await client.get("/api/v1/faq/ask", params={"q": "货车不跑了，运输正怎么注消"})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["matches"][0]["id"] == "F041"
+    assert body["confident"] is True and body["handoff"] is False
+
+
+async def test_a_question_off_the_domain_is_handed_off_through_the_api_and_kept(client, db):
+    res = await client.get("/api/v1/faq/ask", params={"q": SIGHTSEEING})
+    assert res.status_code == 200
+    assert res.json()["handoff"] is True and res.json()["confident"] is False
+    assert await db.fetchval("SELECT count(*) FROM faq_handoffs WHERE question = $1", SIGHTSEEING) == 1
