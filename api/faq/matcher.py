@@ -189,6 +189,16 @@ class Weights(msgspec.Struct, frozen=True, kw_only=True):
     intent_miss: float = 0.2  # penalty: the question asks an intent, the entry is about others only
 
 
+def _word_lines(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """``name word word ...`` lines (``#`` comments), words normalised."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) > 1 and not line.startswith("#"):
+            out.append((parts[0], tuple(normalise(w) for w in parts[1:])))
+    return out
+
+
 class Intents:
     """What a question asks about (fee, time limit, materials ...), whatever the matter."""
 
@@ -253,6 +263,10 @@ class Matcher:
         # or an entry's tag) is not about this bureau's services, however well it happens to score.
         self.domain_terms = frozenset(analyzer.canonical.values()) | frozenset(
             t for e in self.entries for tag in e.tags for t in analyzer.words(tag))
+        groups = dict(_word_lines(DATA / "elsewhere.txt"))
+        analyzer.add_words(w for ws in groups.values() for w in ws)
+        self.elsewhere = frozenset(t for w in groups.get("elsewhere", ()) for t in analyzer.words(w))
+        self.ours = frozenset(t for w in groups.get("ours", ()) for t in analyzer.words(w))
         self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
         # entries x intents, so the shared intents of every entry are one matrix-vector product.
         self.intent_names = [name for name, _ in self.intents.groups]
@@ -369,7 +383,11 @@ class Matcher:
         return cov
 
     def on_topic(self, info: dict[str, Any]) -> bool:
-        return not self.domain_terms.isdisjoint(info["words"])
+        words = info["words"]
+        if self.domain_terms.isdisjoint(words):
+            return False
+        # Another department's matter (a violation, the 车管所) is not ours unless it names ours too.
+        return self.elsewhere.isdisjoint(words) or not self.ours.isdisjoint(words)
 
     def ask(self, question: str, k: int = 3) -> Result:
         if not self.entries or not normalise(question):

@@ -54,3 +54,11 @@ async def test_a_question_off_the_domain_is_handed_off_through_the_api_and_kept(
     assert res.status_code == 200
     assert res.json()["handoff"] is True and res.json()["confident"] is False
     assert await db.fetchval("SELECT count(*) FROM faq_handoffs WHERE question = $1", SIGHTSEEING) == 1
+
+
+def test_another_departments_matter_is_handed_off_unless_it_names_a_licence_of_ours():
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0)
+    # 车管所 and violations are the traffic police's, though 检测站 and 材料 are words of ours.
+    assert matcher.ask("私家车过户要带什么材料去车管所").handoff is True
+    assert matcher.ask("违章了怎么处理").handoff is True
+    assert matcher.ask("货车过户了，道路运输证怎么办").confident is True
