@@ -1,7 +1,8 @@
 """The Chinese question matcher: an in-memory index over the FAQ, no database access.
 
 Words: jieba (its own Tokenizer instance, so the domain dictionary does not leak into other
-users of jieba) with every synonym and tag added as a word, then each word mapped to the first
+users of jieba) with every synonym (``synonyms.txt`` as shipped, extended by ``domain.txt``) and
+tag added as a word, then each word mapped to the first
 word of its synonym group. Character bigrams are a second, lower-weight field so that typos and
 odd segmentations still share something with the right entry.
 
@@ -13,8 +14,9 @@ materials ... from ``data/intents.txt``) tells apart the entries of one service.
 semantic score (the multilingual Universal Sentence Encoder, offline on numpy) is added on the
 normalised lexical scale; on the dev set this linear fusion beat reciprocal-rank fusion.
 
-Confidence: a question without a single domain term (synonym-group word or entry tag) is
-off-topic and handed off; otherwise the mean of the share of the question's IDF mass that the
+Confidence: a question without a single domain term (synonym-group word or entry tag), or naming
+another department's matter without one of our licences (``data/elsewhere.txt``), is off-topic
+and handed off; otherwise the mean of the share of the question's IDF mass that the
 top entry covers, its cosine similarity and its fused score (when the encoder is on), and the
 fused-score margin over the runner-up; thresholds
 come from the dev set (``zsb faq-eval --calibrate``) and live in ``Thresholds``.
