@@ -59,10 +59,26 @@ def _known_path_parameters(operation: Any, world: Any) -> dict[str, Any] | None:
     return {n: by_name[n] for n in names}
 
 
+def _items(files: Any) -> list[tuple[str, Any]]:
+    return list(files.items()) if isinstance(files, dict) else list(files)
+
+
+def _as_file(part: Any) -> Any:
+    if isinstance(part, tuple):
+        name, content, *rest = part
+        return (name, _as_file(content), *rest)
+    if isinstance(part, (bytes, str)) or hasattr(part, "read"):
+        return part
+    return str(part).encode()
+
+
 def _request_kwargs(case: Any, headers: dict[str, str]) -> dict[str, Any]:
     """Schemathesis serialises for `requests`; the test client is httpx."""
     kwargs = case.as_transport_kwargs(base_url="http://testserver.local", headers=headers)
     out = {k: kwargs[k] for k in ("method", "url", "headers", "params", "json", "files") if k in kwargs}
+    if out.get("files"):
+        # negative cases may put a number or null where a file goes; httpx wants bytes-like parts
+        out["files"] = [(name, _as_file(part)) for name, part in _items(out["files"])]
     if "data" in kwargs:
         if isinstance(kwargs["data"], (bytes, str)):
             out["content"] = kwargs["data"]
