@@ -100,3 +100,40 @@ async def test_postgres_going_away_mid_burst_gives_fast_503s_and_the_app_recover
             assert (await client.get("/readyz")).status_code == 200
     finally:
         await proxy.close()
+
+
+async def test_a_wechat_and_aliyun_outage_delays_messages_and_loses_none(client, db, settings, wechat, fake_aliyun):
+    import redis as redis_sync
+
+    import notify
+    from tests.conftest import live_settings, live_sms_settings
+
+    live = live_settings(live_sms_settings(settings, fake_aliyun), wechat)
+    me = await applicant(client, "outage")
+    uid = me["user"]["id"]
+    await db.execute("UPDATE users SET phone = '13866667777' WHERE id = $1", uid)
+    await client.post(f"{API}/me/subscriptions", json={"templateIds": ["tmpl-material-gap"]}, headers=me["headers"])
+    async with db.transaction():
+        ids = await notify.enqueue(db, user_id=uid, event="material_gap",
+                                   params={"serviceName": "道路普通货物运输经营许可", "publicNo": "WZ-1", "reason": "照片"},
+                                   dedupe_key="gap:outage", subject=("application", 1))
+    assert len(ids) == 2  # WeChat and, for a gap notice, SMS too
+
+    wechat.fail_status = 503
+    fake_aliyun.fail_status = 503
+    await run_jobs(live)
+    assert wechat.subscribe_sent == [] and fake_aliyun.messages() == []
+    rows = await db.fetch("SELECT status, attempts FROM notifications WHERE id = ANY($1::bigint[])", ids)
+    assert all(r["status"] == "created" and r["attempts"] >= 1 for r in rows)  # waiting, not failed
+
+    # WeChat and Aliyun come back. The retries were deferred for minutes: make them due now, and
+    # drop the deferred jobs as if the queue had lost them, so the outbox sweeper must find them.
+    wechat.fail_status = None
+    fake_aliyun.fail_status = None
+    await db.execute("UPDATE notifications SET not_before = now() WHERE id = ANY($1::bigint[])", ids)
+    redis_sync.Redis.from_url(settings.redis_url).flushdb()
+    await run_jobs(live)
+    await run_jobs(live)
+    assert len(wechat.subscribe_sent) == 1
+    assert len(fake_aliyun.messages("13866667777")) == 1  # the uncertain SMS was looked up, not resent
+    assert fake_aliyun.duplicates() == {}

@@ -25,7 +25,7 @@ from tests.security.world import build
 
 EXAMPLES = 2  # per operation, per generation mode
 # A longer local run: ZSB_FUZZ_SECONDS=600 ZSB_FUZZ_EXAMPLES=20
-BUDGET_SECONDS = float(os.environ.get("ZSB_FUZZ_SECONDS", "90"))
+BUDGET_SECONDS = float(os.environ.get("ZSB_FUZZ_SECONDS", "45"))
 EXAMPLES = int(os.environ.get("ZSB_FUZZ_EXAMPLES", str(EXAMPLES)))
 ROLES = ("applicant_a", "approver_other_step", "admin")
 
