@@ -66,8 +66,6 @@ API_CONTROLLERS: list = [
     ComplaintAdminController,
     PublicDecisionsController,
     LicenceQrController,
-    FaqController,
-    FaqAdminController,
     NotificationsController,
     RatingController,
     RatingAdminController,
