@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from tests.appointments.helpers import Clock, sh
 from tests.factories import applicant, staff
 
-SH = ZoneInfo("Asia/Shanghai")
+__all__ = ["Clock", "sh"]  # the same controllable clock as the appointments tests
 API = "/api/v1"
-
-
-class Clock:
-    """Set on ``app.state.complaint_clock`` and in a job's ctx: time moves only when told."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def sh(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 def use_clock(client: Any, start: str) -> Clock:
