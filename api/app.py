@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            await notify_queue.drain()
             notify_queue.use_pool(None)
             await state.arq.aclose()
             await redis.aclose()

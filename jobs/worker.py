@@ -74,6 +74,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await notify_queue.drain()
     pool = ctx.pop("pool", None)
     if pool is not None:
         await pool.close()

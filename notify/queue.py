@@ -6,9 +6,12 @@ import asyncio
 from datetime import datetime, timezone
 from typing import Any
 
+import structlog
 from arq.connections import ArqRedis
 
+log = structlog.get_logger("zsb.notify")
 _pool: ArqRedis | None = None
+_pending: set[asyncio.Task[None]] = set()
 JOB = "send_notification"
 BATCH_JOB = "send_notification_batch"
 BATCH = 50
@@ -41,3 +44,25 @@ async def queue_ids(ids: list[int] | list[tuple[int, datetime]], pool: Any = Non
     for start in range(0, len(jobs), 200):  # a few hundred in flight at once, not 20,000
         await asyncio.gather(*(pool.enqueue_job(name, *args, _job_id=jid, _defer_until=when)
                                for name, args, jid, when in jobs[start:start + 200]))
+
+
+def queue_soon(ids: list[int] | list[tuple[int, datetime]]) -> None:
+    """Queue committed rows in the background: the request that wrote them answers without
+    waiting on Redis (three round trips per job). Nothing is lost if this fails or the process
+    dies first: the rows stay 'created' and the sweeper queues them within a minute."""
+    task = asyncio.get_running_loop().create_task(_queue_logged(ids))
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
+async def _queue_logged(ids: list[int] | list[tuple[int, datetime]]) -> None:
+    try:
+        await queue_ids(ids)
+    except Exception:
+        log.warning("notify_queue_failed", rows=len(ids), exc_info=True)
+
+
+async def drain() -> None:
+    """Wait for the background queueing started so far (shutdown, before the pool closes)."""
+    while _pending:
+        await asyncio.gather(*list(_pending), return_exceptions=True)

@@ -93,10 +93,10 @@ def _queue_after_commit(conn: Any, ids: list[tuple[int, datetime]]) -> None:
 
 
 async def _queue(ids: list[tuple[int, datetime]]) -> None:
-    """Hand the ids to arq; the sweeper re-queues anything that does not make it."""
-    from notify.queue import queue_ids
+    """Hand the ids to arq in the background; the sweeper re-queues anything that does not make it."""
+    from notify.queue import queue_soon
 
-    await queue_ids(ids)
+    queue_soon(ids)
 
 
 async def cancel_pending(conn: Any, *, subject: tuple[str, int], events: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
--- name: book_seat(slot_id, user_id, now, today, horizon_end, online, daily_limit, code, service_code, application_id, assigned_by, waitlist_id)^
+-- name: book_seat(slot_id, user_id, now, today, horizon_end, online, daily_limit, code, service_code, application_id, assigned_by, waitlist_id, appointment_id)^
 -- The whole booking in one round trip. The rules are read from the slot; the daily counter and
 -- the seat are taken by conditional writes; the partial unique index refuses a second active
 -- booking for the service. The caller raises on any missing piece, rolling everything back.
@@ -31,9 +31,10 @@ seat AS (
     RETURNING s.id
 ),
 appt AS (
-    INSERT INTO appointments (user_id, slot_id, site_id, service_code, kind, starts_at, change_until,
+    INSERT INTO appointments (id, user_id, slot_id, site_id, service_code, kind, starts_at, change_until,
                               max_reschedules, code, application_id, assigned_by, waitlist_id, created_at)
-    SELECT :user_id, slot.id, slot.site_id, slot.service_code, slot.kind, slot.starts_at, slot.change_until,
+    OVERRIDING SYSTEM VALUE
+    SELECT coalesce(:appointment_id::bigint, nextval(pg_get_serial_sequence('appointments', 'id'))), :user_id, slot.id, slot.site_id, slot.service_code, slot.kind, slot.starts_at, slot.change_until,
            slot.max_reschedules, :code, :application_id, :assigned_by, :waitlist_id, :now
     FROM slot JOIN seat ON seat.id = slot.id
     ON CONFLICT (user_id, service_code) WHERE status = 'booked' DO NOTHING
@@ -46,6 +47,14 @@ SELECT slot.id AS slot_id, slot.site_id, slot.site_name, slot.service_code, slot
        EXISTS (SELECT 1 FROM seat) AS seated,
        (SELECT id FROM appt) AS appointment_id
 FROM (SELECT 1) AS one LEFT JOIN slot ON true;
+
+-- name: booking_preview(slot_id)^
+-- The booking this slot would give, read without a lock, with the id it will have: the online
+-- booking writes its confirmation first and takes the seat last (see service.book).
+SELECT nextval(pg_get_serial_sequence('appointments', 'id')) AS appointment_id, s.id AS slot_id, s.site_id,
+       st.name AS site_name, s.service_code, s.kind, s.starts_at, s.ends_at, s.change_until, s.max_reschedules
+FROM appt_slots s JOIN appt_sites st ON st.id = s.site_id
+WHERE s.id = :slot_id;
 
 -- name: turn_away(slot_id, now, user_id, idem_scope, idem_key)$
 -- A committed-state read: true only when every seat is booked or cooling right now and this is

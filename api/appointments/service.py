@@ -115,16 +115,17 @@ async def _suspended(conn: Any, user_id: int, now: datetime) -> BookingSuspended
 
 async def _book_seat(conn: Any, *, user_id: int, slot_id: int, now: datetime, policy: Policy, online: bool,
                      service_code: str | None = None, application_id: int | None = None,
-                     assigned_by: int | None = None, waitlist_id: int | None = None) -> AppointmentOut:
+                     assigned_by: int | None = None, waitlist_id: int | None = None,
+                     code: str | None = None, appointment_id: int | None = None) -> AppointmentOut:
     """One round trip; raises the domain error that explains a refusal (the caller's
     transaction then rolls back whatever the statement took)."""
     today = business_date(now)
-    code = new_code()
+    code = code or new_code()
     row = await q.book_seat(
         conn, slot_id=slot_id, user_id=user_id, now=now, today=today,
         horizon_end=horizon_end(today, policy.horizon_workdays), online=online, daily_limit=policy.daily_limit,
         code=code, service_code=service_code, application_id=application_id, assigned_by=assigned_by,
-        waitlist_id=waitlist_id,
+        waitlist_id=waitlist_id, appointment_id=appointment_id,
     )
     if row["slot_id"] is None:
         raise SlotNotFound()
@@ -210,11 +211,22 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
 @contended
 async def book(conn: Any, *, user_id: int, slot_id: int, now: datetime,
                policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
-    """An applicant books a seat online (POST /appointments)."""
-    appt = await _book_seat(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy, online=True)
+    """An applicant books a seat online (POST /appointments).
+
+    In a rush everyone queues on the slot's row lock, which the seat statement holds until
+    COMMIT; so that statement runs last. The confirmation of the booking about to be made (its id
+    drawn beforehand) is written first; a refusal raises and the transaction takes it back."""
+    preview = await q.booking_preview(conn, slot_id=slot_id)
+    if preview is None:
+        raise SlotNotFound()
+    appt = _booked_out(preview, new_code())
     await _confirm(conn, user_id, appt)
     if appt.kind == "exam":
         await q.close_invitations(conn, user_id=user_id, service_code=appt.service_code)
+    booked = await _book_seat(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy, online=True,
+                              code=appt.code, appointment_id=appt.id)
+    if booked != appt:  # the slot changed between the two reads: nothing is kept, the caller may retry
+        raise BookingBusy(retry_after=1)
     return appt
 
 

@@ -1,4 +1,8 @@
-"""Role guards: ``guards=[requires_staff]`` on a controller or route."""
+"""Role guards: ``guards=[requires_staff]`` on a controller or route.
+
+They are coroutines: Litestar runs a plain-function guard in its thread pool, a thread hop on
+every request for a check that only reads the scope.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def _user(connection: ASGIConnection) -> Any:
 
 
 def requires_role(*roles: str) -> Any:
-    def guard(connection: ASGIConnection, _: Any) -> None:
+    async def guard(connection: ASGIConnection, _: Any) -> None:
         if not _user(connection).has(*roles):
             raise PermissionDeniedException()
 
@@ -24,7 +28,7 @@ def requires_role(*roles: str) -> Any:
     return guard
 
 
-def requires_login(connection: ASGIConnection, _: Any) -> None:
+async def requires_login(connection: ASGIConnection, _: Any) -> None:
     _user(connection)
 
 
