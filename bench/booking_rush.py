@@ -1,7 +1,7 @@
 """The booking rush: M distinct people fire at K seats at once, over HTTP, against N API processes.
 
     .venv/bin/python bench/booking_rush.py [--workers 2] [--users 5000] [--seats 300] [--slots 10]
-                                           [--concurrency 48] [--server uvicorn|granian]
+                                           [--concurrency 48] [--server granian|uvicorn]
                                            [--database-url URL --redis-url URL]
 
 Starts the embedded PostgreSQL and Redis (or uses the given ones, on a fresh database of their
@@ -10,9 +10,10 @@ S window slots of one day, then runs `zsb serve --workers N` as a subprocess and
 POST /api/v1/appointments per person (at most --concurrency in flight, each with its own
 Idempotency-Key). The client is aiohttp on uvloop, the cheapest well-kept Python client: it
 shares the 2 CPUs with the server, so every millisecond it spends is one the API does not get
-(httpx cost 3-4 times as much CPU per request here). Prints bookings made, oversold seats (must be 0), people with two bookings
-(must be 0), attempts per second, p50/p99 latency and errors (5xx, transport errors, or any
-answer other than 201 / 409 slot_full). Exits non-zero when a hard target is missed.
+(measured here: 0.24-0.36 ms of client CPU per request, httpx 3.3-4.0 ms). Prints bookings made,
+oversold seats (must be 0), people with two bookings (must be 0), attempts per second, p50/p99
+latency (also per answer) and errors (5xx, transport errors, or any answer other than 201 /
+409 slot_full). Exits non-zero when a hard target is missed.
 """
 
 from __future__ import annotations

@@ -1,27 +1,55 @@
--- name: user_contact(user_id)^
-SELECT id, phone, openid FROM users WHERE id = :user_id;
-
--- name: insert_notification(user_id, event, channel, params, dedupe_key, subject_type, subject_id, status, not_before)$
-INSERT INTO notifications (user_id, event, channel, params, dedupe_key, subject_type, subject_id, status, not_before)
-VALUES (:user_id, :event, :channel, :params, :dedupe_key, :subject_type, :subject_id, :status, :not_before)
-ON CONFLICT (dedupe_key, channel) DO NOTHING
-RETURNING id;
-
--- name: insert_outbox_row(user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status, not_before, urgent, expires_at, template_id, content)$
--- A repeated dedupe key inserts nothing and returns no id: the caller's retry is harmless.
-INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
-                           not_before, urgent, expires_at, template_id, content, sent_at)
-VALUES (:user_id, :phone, :event, :channel, :params, :dedupe_key, :subject_type, :subject_id, :status,
-        :not_before, :urgent, :expires_at, :template_id, :content,
-        CASE WHEN :status = 'sent' THEN now() END)
-ON CONFLICT (dedupe_key, channel) DO NOTHING
-RETURNING id;
-
--- name: use_subscription(user_id, template_id)$
--- Atomic: two sends racing for the last authorisation cannot both get it.
-UPDATE wechat_subscriptions SET remaining = remaining - 1, updated_at = now()
-WHERE user_id = :user_id AND template_id = :template_id AND remaining > 0
-RETURNING remaining;
+-- name: enqueue(user_id, phone, event, params, dedupe_key, subject_type, subject_id, not_before, urgent, expires_at, inapp_content, wechat_template, want_sms, sms_always)
+-- The outbox rows of one event, routed in one round trip (see notify.enqueue): the in-app copy
+-- for a known user; WeChat when the user has an openid and an unused authorisation for the
+-- template (used up here: two sends racing for the last one cannot both get it); SMS when a
+-- phone is known and WeChat is not used, or always when the event says so. A user that does not
+-- exist gets nothing. A repeated dedupe key writes nothing and returns no id: when the in-app
+-- copy exists already the event was enqueued before, and no authorisation is used again.
+WITH contact AS (
+    SELECT u.openid, coalesce(:phone::text, u.phone) AS phone FROM users u WHERE u.id = :user_id::bigint
+    UNION ALL
+    SELECT NULL, :phone::text WHERE :user_id::bigint IS NULL
+),
+inapp AS (
+    INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
+                               not_before, urgent, expires_at, content, sent_at)
+    SELECT :user_id, :phone, :event, 'inapp', :params, :dedupe_key, :subject_type, :subject_id, 'sent',
+           :not_before, :urgent, :expires_at, :inapp_content, now()
+    FROM contact WHERE :inapp_content::text IS NOT NULL AND :user_id::bigint IS NOT NULL
+    ON CONFLICT (dedupe_key, channel) DO NOTHING
+    RETURNING id
+),
+fresh AS (
+    SELECT EXISTS (SELECT 1 FROM contact)
+           AND (:inapp_content::text IS NULL OR :user_id::bigint IS NULL OR EXISTS (SELECT 1 FROM inapp)) AS ok
+),
+authorised AS (
+    UPDATE wechat_subscriptions SET remaining = remaining - 1, updated_at = now()
+    WHERE user_id = :user_id::bigint AND template_id = :wechat_template::text AND remaining > 0
+      AND (SELECT ok FROM fresh) AND EXISTS (SELECT 1 FROM contact WHERE openid IS NOT NULL)
+    RETURNING template_id
+),
+wechat AS (
+    INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
+                               not_before, urgent, expires_at, template_id)
+    SELECT :user_id, :phone, :event, 'wechat', :params, :dedupe_key, :subject_type, :subject_id, 'created',
+           :not_before, :urgent, :expires_at, template_id
+    FROM authorised
+    ON CONFLICT (dedupe_key, channel) DO NOTHING
+    RETURNING id
+),
+sms AS (
+    INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
+                               not_before, urgent, expires_at)
+    SELECT :user_id, :phone, :event, 'sms', :params, :dedupe_key, :subject_type, :subject_id, 'created',
+           :not_before, :urgent, :expires_at
+    FROM contact
+    WHERE :want_sms AND contact.phone IS NOT NULL AND (SELECT ok FROM fresh)
+      AND (:sms_always OR NOT EXISTS (SELECT 1 FROM authorised))
+    ON CONFLICT (dedupe_key, channel) DO NOTHING
+    RETURNING id
+)
+SELECT id FROM wechat UNION ALL SELECT id FROM sms;
 
 -- name: add_subscriptions(user_id, template_ids, counts)!
 INSERT INTO wechat_subscriptions AS s (user_id, template_id, remaining, accepted_total)

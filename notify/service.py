@@ -32,41 +32,24 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
     In-app copy always (for a known user). WeChat when the user has an openid and an unused
     authorisation for the event's template (used up here, atomically); SMS when a phone is known
     and WeChat is not used, or always for events that go out by both. A repeated dedupe key
-    writes nothing. ``phone`` sends to a number without an account (login codes).
+    writes nothing. ``phone`` sends to a number without an account (login codes). One round
+    trip: the routing is decided by the ``enqueue`` statement (notify/queries.sql).
     """
     spec = EVENTS.get(event)
     if spec is None:
         raise UnknownEvent(event)
-    openid, to_phone = None, phone
-    if user_id is not None:
-        contact = await q.user_contact(conn, user_id=user_id)
-        if contact is None:
-            return []
-        openid, to_phone = contact["openid"], phone or contact["phone"]
     when = not_before or datetime.now(timezone.utc)
-    row = dict(user_id=user_id, phone=phone, event=event, params=params, dedupe_key=dedupe_key,
-               subject_type=subject[0] if subject else None, subject_id=subject[1] if subject else None,
-               not_before=when, urgent=spec.urgent, expires_at=expires_at, template_id=None, content=None)
-    if spec.inapp and user_id is not None:
-        first = await q.insert_outbox_row(conn, channel="inapp", status="sent",
-                                          **{**row, "content": inapp_text(spec, params)})
-        if first is None:
-            return []  # this event was enqueued before: nothing more to do
-    ids: list[tuple[int, datetime]] = []
-    use_wechat = ("wechat" in spec.channels and openid and spec.wechat_template and user_id is not None
-                  and await q.use_subscription(conn, user_id=user_id, template_id=spec.wechat_template) is not None)
-    if use_wechat:
-        row_id = await q.insert_outbox_row(conn, channel="wechat", status="created",
-                                           **{**row, "template_id": spec.wechat_template})
-        if row_id is not None:
-            ids.append((row_id, when))
-    if "sms" in spec.channels and to_phone and (not use_wechat or spec.sms_always):
-        row_id = await q.insert_outbox_row(conn, channel="sms", status="created", **row)
-        if row_id is not None:
-            ids.append((row_id, when))
+    ids = [r["id"] async for r in q.enqueue(
+        conn, user_id=user_id, phone=phone, event=event, params=params, dedupe_key=dedupe_key,
+        subject_type=subject[0] if subject else None, subject_id=subject[1] if subject else None,
+        not_before=when, urgent=spec.urgent, expires_at=expires_at,
+        inapp_content=inapp_text(spec, params) if spec.inapp else None,
+        wechat_template=(spec.wechat_template or None) if "wechat" in spec.channels else None,
+        want_sms="sms" in spec.channels, sms_always=spec.sms_always,
+    )]
     if ids:
-        _queue_after_commit(conn, ids)
-    return [i for i, _ in ids]
+        _queue_after_commit(conn, [(i, when) for i in ids])
+    return ids
 
 
 # One after-commit hook per transaction collects every id it enqueued, so a transaction that

@@ -107,3 +107,13 @@ def test_domain_errors_have_a_code_and_a_chinese_message():
     for cls in walk(DomainError):
         assert re.fullmatch(r"[a-z][a-z0-9_]+", cls.code), cls
         assert re.search(r"[\u4e00-\u9fff]", cls.__doc__ or ""), f"{cls.__name__} needs a Chinese docstring"
+
+
+def test_route_dependencies_resolve_in_order_without_task_groups():
+    """api/deps.py replaces Litestar's per-request task group for independent dependencies; a
+    Litestar upgrade that renames the internals must fail here, not silently lose the speed-up."""
+    from litestar._kwargs.kwargs_model import KwargsModel
+
+    import api.deps  # noqa: F401  (installs the resolver)
+
+    assert getattr(KwargsModel.resolve_dependencies, "in_order", False)
