@@ -6,17 +6,21 @@ from typing import Any
 
 import structlog
 
-from api.applications.service import close_unsupplemented
+from api.applications.service import business_day, close_unsupplemented
 from api.db import transaction
 
 log = structlog.get_logger("zsb.jobs.applications")
 
 
 async def close_unsupplemented_applications(ctx: dict[str, Any]) -> int:
-    """FAQ F098: a gap notice not answered within 20 working days closes the case, with notice.
-    Idempotent: a case supplemented meanwhile is skipped, a closed one is not due any more."""
+    """FAQ F098: a gap notice not answered within 20 working days (or by the date its one
+    extension moved it to) closes the case, with notice. Idempotent: a case supplemented or
+    extended meanwhile is skipped, a closed one is not due any more. The clock comes from
+    ``ctx["application_clock"]`` when a test puts one there."""
+    clock = ctx.get("application_clock")
+    on = business_day(clock()) if clock else None
     async with transaction(ctx["pool"]) as conn:
-        closed = await close_unsupplemented(conn)
+        closed = await close_unsupplemented(conn, on=on)
     if closed:
         log.info("applications_closed_unsupplemented", count=len(closed), ids=closed)
     return len(closed)

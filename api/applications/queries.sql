@@ -12,7 +12,7 @@ SELECT * FROM applications WHERE id = :id FOR UPDATE;
 
 -- name: get_by_public_no(public_no)^
 SELECT a.id, a.public_no, a.status, a.service_code, a.submitted_at, a.accepted_at, a.decided_at, a.due_on,
-       a.supplement_due_on, a.is_instant, s.name AS service_name
+       a.supplement_due_on, a.is_instant, a.clock_starts_on, s.name AS service_name
 FROM applications a JOIN services s ON s.code = a.service_code WHERE a.public_no = :public_no;
 
 -- name: list_mine(applicant_id)
@@ -27,7 +27,7 @@ UPDATE applications SET answers = :answers, form = :form, is_instant = :is_insta
 WHERE id = :id AND status IN ('draft', 'needs_supplement')
 RETURNING *;
 
--- name: set_status(id, to_status, from_statuses, public_no, due_on, paused_on, supplement_due_on, resume_status)^
+-- name: set_status(id, to_status, from_statuses, public_no, due_on, paused_on, supplement_due_on, resume_status, clock_starts_on)^
 -- The conditional update: of two concurrent transitions only one finds the row in an allowed
 -- status; the trigger refuses anything not in application_transitions even so.
 UPDATE applications SET
@@ -40,6 +40,7 @@ UPDATE applications SET
     paused_on = :paused_on,
     supplement_due_on = :supplement_due_on,
     resume_status = :resume_status,
+    clock_starts_on = coalesce(clock_starts_on, :clock_starts_on),
     updated_at = now()
 WHERE id = :id AND status = ANY(:from_statuses)
 RETURNING *;
@@ -67,7 +68,26 @@ RETURNING *;
 SELECT * FROM gap_notices WHERE application_id = :application_id AND resolved_at IS NULL;
 
 -- name: gap_notices(application_id)
-SELECT * FROM gap_notices WHERE application_id = :application_id ORDER BY id;
+SELECT g.*, x.previous_due_on AS original_due_on, x.created_at AS extended_at
+FROM gap_notices g LEFT JOIN supplement_extensions x ON x.gap_notice_id = g.id
+WHERE g.application_id = :application_id ORDER BY g.id;
+
+-- name: insert_extension(gap_notice_id, application_id, requested_by, reason, previous_due_on, new_due_on)^
+-- Once per gap notice: a second request (even a concurrent one) finds the key taken and gets nothing.
+INSERT INTO supplement_extensions (gap_notice_id, application_id, requested_by, reason, previous_due_on, new_due_on)
+VALUES (:gap_notice_id, :application_id, :requested_by, :reason, :previous_due_on, :new_due_on)
+ON CONFLICT (gap_notice_id) DO NOTHING
+RETURNING *;
+
+-- name: extend_gap_notice(id, previous_due_on, new_due_on)^
+UPDATE gap_notices SET due_on = :new_due_on
+WHERE id = :id AND resolved_at IS NULL AND due_on = :previous_due_on
+RETURNING *;
+
+-- name: extend_supplement_due(id, previous_due_on, new_due_on)^
+UPDATE applications SET supplement_due_on = :new_due_on, updated_at = now()
+WHERE id = :id AND status = 'needs_supplement' AND supplement_due_on = :previous_due_on
+RETURNING *;
 
 -- name: resolve_gap_notice(application_id, outcome)!
 UPDATE gap_notices SET resolved_at = now(), outcome = :outcome

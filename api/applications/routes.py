@@ -1,19 +1,32 @@
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
-from api.applications import service_journey as service
+from api.applications import service_journey as service, service_supplement
 from api.applications.schemas import (
-    ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, LicenceOut, MaterialOut, ProgressOut,
-    WithdrawIn,
+    ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
+    ProgressOut, WithdrawIn,
 )
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
+
+def _now(state: State) -> datetime:
+    """The applicant's clock (F138 office hours, F098 deadlines): tests put a controllable one in
+    ``app.state.application_clock``."""
+    clock = state.get("application_clock")
+    return clock() if clock else datetime.now(timezone.utc)
+
+
+Now = NamedDependency[datetime]
 
 # Anyone may look a case up by its public number: per client address, shared through Redis.
 progress_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
@@ -24,6 +37,7 @@ class ApplicationController(Controller):
     path = "/applications"
     tags = ["applications"]
     guards = [requires_login]
+    dependencies = {"now": Provide(_now, sync_to_thread=False)}
 
     @post("/", operation_id="createApplication", summary="新建申请（草稿）")
     async def create(self, data: JSONBody[ApplicationIn], conn: Conn, user: CurrentUser, settings: AppSettings,
@@ -62,11 +76,21 @@ class ApplicationController(Controller):
 
     @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
           status_code=200)
-    async def submit(self, application_id: FromPath[int], conn: Conn, user: CurrentUser,
+    async def submit(self, application_id: FromPath[int], conn: Conn, user: CurrentUser, now: Now,
                      idempotency_key: IdempotencyKey = None) -> ApplicationOut:
         return await run_once(conn, user_id=user.id, scope=f"application_submit:{application_id}",
                               key=idempotency_key, payload={"id": application_id},
-                              action=lambda: service.submit(conn, user, application_id), result_type=ApplicationOut)
+                              action=lambda: service.submit(conn, user, application_id, now=now),
+                              result_type=ApplicationOut)
+
+    @post("/{application_id:int}/supplement-extension", operation_id="requestSupplementExtension",
+          summary="申请补正期限延期（限一次）", status_code=200)
+    async def extend_supplement(self, application_id: FromPath[int], data: JSONBody[ExtensionIn], conn: Conn,
+                                user: CurrentUser, now: Now, idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+        return await run_once(conn, user_id=user.id, scope=f"application_extension:{application_id}",
+                              key=idempotency_key, payload=data, result_type=ApplicationOut,
+                              action=lambda: service_supplement.extend(conn, user, application_id, data.reason,
+                                                                       now=now))
 
     @post("/{application_id:int}/withdraw", operation_id="withdrawApplication", summary="撤回申请", status_code=200)
     async def withdraw(self, application_id: FromPath[int], data: JSONBody[WithdrawIn], conn: Conn,

@@ -17,6 +17,28 @@ from api.types import is_mobile, is_resident_id
 _PLATE = re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]$")
 
 
+# FAQ F072: "只有企业法人可以申请，个人和个体工商户不能申请" (dangerous goods). The applicant shows
+# it with the unified social credit code in the form: its first two characters say who registered
+# what — "91" an enterprise registered with market regulation, "92" an individual business (个体
+# 工商户), "93" a farmers' cooperative, others public bodies. The code cannot tell an enterprise
+# legal person from a non-legal-person enterprise (a branch); the review step checks the licence.
+ENTERPRISE_ONLY: frozenset[str] = frozenset({"dangerous-goods-permit"})
+ENTERPRISE_PREFIX = "91"
+
+
+def applicant_kind_problem(service_code: str, form: dict[str, Any]) -> str | None:
+    """Why this form's applicant may not apply for ``service_code`` (None when they may)."""
+    if service_code not in ENTERPRISE_ONLY:
+        return None
+    code = form.get("creditCode")
+    if not isinstance(code, str) or not code:
+        return "请填写申请企业的统一社会信用代码；个人不能申请。"
+    if uscc.is_valid(code) and not code.startswith(ENTERPRISE_PREFIX):
+        kind = "个体工商户" if code.startswith("92") else "非企业单位"
+        return f"统一社会信用代码显示申请人为{kind}，不能申请。"
+    return None  # an invalid code is the field check's problem, reported with the others
+
+
 def gap(kind: str, code: str, name: str, message: str) -> dict[str, str]:
     return {"kind": kind, "code": code, "name": name, "message": message}
 

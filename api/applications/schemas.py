@@ -27,6 +27,12 @@ class WithdrawIn(Input):
     reason: Annotated[str, Meta(min_length=1, max_length=500)]
 
 
+class ExtensionIn(Input):
+    """FAQ F098: why the supplement cannot be made in time (the special reason)."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S")]
+
+
 class Gap(Schema):
     kind: str
     code: str
@@ -41,6 +47,9 @@ class GapNoticeOut(Schema):
     created_at: datetime
     resolved_at: datetime | None = None
     outcome: str | None = None
+    # F098's one extension: the deadline before it and when it was granted (due_on is the new one)
+    original_due_on: date | None = None
+    extended_at: datetime | None = None
 
 
 class MaterialOut(Schema):
@@ -114,6 +123,8 @@ class ApplicationOut(Schema):
     supplement_due_on: date | None = None
     gap_notice: GapNoticeOut | None = None
     progress_url: str | None = None
+    # F138: the working day the processing clock started (the next one for off-hours submissions)
+    clock_starts_on: date | None = None
 
 
 class ProgressStep(Schema):
@@ -134,3 +145,4 @@ class ProgressOut(Schema):
     due_on: date | None
     supplement_due_on: date | None
     steps: list[ProgressStep]
+    clock_starts_on: date | None = None

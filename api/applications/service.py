@@ -24,7 +24,7 @@ A transition not allowed by ``api.applications.states.TRANSITIONS`` raises ``Tra
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -36,7 +36,7 @@ from api.catalogue.schemas import LicenceSpec
 from api.catalogue.service import rows
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
-from api.workdays import add_workdays, workdays_between
+from api.workdays import add_workdays, is_workday, workdays_between
 
 q = load_queries(__file__)
 
@@ -80,6 +80,26 @@ class Gap(msgspec.Struct):
     kind: str = "material"
 
 
+# FAQ F136/F140: office hours are 8:30–12:00 and 13:30–17:00 on working days.
+OFFICE_CLOSES = time(17, 0)
+
+
+def business_day(moment: datetime) -> date:
+    return moment.astimezone(catalogue.SHANGHAI).date()
+
+
+def clock_starts_on(moment: datetime) -> date:
+    """FAQ F138 "非工作时间提交的，从下一个工作日开始受理并计算时限": the working day on which a case
+    submitted at ``moment`` starts its processing clock. A working day whose office hours have not
+    ended yet (early morning, the lunch break) is that day itself — its office time is still to
+    come; after 17:00 or on a rest day it is the next working day."""
+    local = moment.astimezone(catalogue.SHANGHAI)
+    day = local.date()
+    if is_workday(day) and local.time() < OFFICE_CLOSES:
+        return day
+    return add_workdays(day, 1)
+
+
 async def _public_no(conn: Any, day: date) -> str:
     seq = await q.next_public_no(conn, day=day)
     return f"WZ-{day:%Y%m%d}-{seq:06d}"
@@ -102,8 +122,10 @@ async def _notify(conn: Any, app: Any, event: str, key: str, **params: Any) -> N
 
 
 async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, note: str | None,
-                data: dict[str, Any] | None, notify_applicant: bool, supplement_due_on: date | None = None) -> Any:
-    """The one place a status changes (``app`` is the row locked FOR UPDATE)."""
+                data: dict[str, Any] | None, notify_applicant: bool, supplement_due_on: date | None = None,
+                now: datetime | None = None) -> Any:
+    """The one place a status changes (``app`` is the row locked FOR UPDATE). ``now``: the moment
+    of the change (the applicant's clock; default the system clock)."""
     frm = app["status"]
     if to_status not in TRANSITIONS[frm]:
         raise TransitionRefused(f"{STATUS_LABELS[frm]}的办件不能改为{STATUS_LABELS.get(to_status, to_status)}",
@@ -112,11 +134,16 @@ async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, no
             and to_status != app["resume_status"]:
         raise TransitionRefused("补正后的办件回到退回时的环节", status=frm, target=to_status)
     await catalogue.load_workday_overrides(conn)
-    today = catalogue.today()
+    today = business_day(now) if now else catalogue.today()
     due_on, paused_on, resume = app["due_on"], app["paused_on"], None
     public_no = await _public_no(conn, today) if to_status == "submitted" and app["public_no"] is None else None
+    clock_start = clock_starts_on(now or datetime.now(catalogue.SHANGHAI)) if to_status == "submitted" else None
     if to_status == "accepted" and due_on is None:
-        due_on = add_workdays(today, app["promised_days"])  # counted from the day after acceptance (F106)
+        # Counted from the day after acceptance (F106), and never before the processing clock
+        # started (F138): a case sent on Saturday and accepted that night is due as if accepted
+        # on Monday.
+        start = max(today, app["clock_starts_on"] or today)
+        due_on = add_workdays(start, app["promised_days"])
     if to_status == "needs_supplement":
         resume = frm
         if frm in ("accepted", "in_review"):
@@ -129,7 +156,7 @@ async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, no
         await q.resolve_gap_notice(conn, application_id=app["id"], outcome=outcome)
     moved = await q.set_status(conn, id=app["id"], to_status=to_status, from_statuses=[frm], public_no=public_no,
                                due_on=due_on, paused_on=paused_on, supplement_due_on=supplement_due_on,
-                               resume_status=resume)
+                               resume_status=resume, clock_starts_on=clock_start)
     if moved is None:  # the row is locked, so only a concurrent change we did not see gets here
         raise TransitionRefused(status=frm, target=to_status)
     event = await append_event(conn, moved, kind="status", actor_id=actor_id, from_status=frm, to_status=to_status,
@@ -164,7 +191,7 @@ async def transition(conn: Any, application_id: int, to_status: str, *, actor_id
 
 
 async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str, Any]], *,
-                            actor_id: int | None) -> Any:
+                            actor_id: int | None, now: datetime | None = None) -> Any:
     """一次性告知: store ONE notice listing every gap, move the case to ``needs_supplement``
     (20 working days to supplement, the promised clock paused) and send ONE ``material_gap``
     message. ``gaps``: ``[{"name": ..., "message": ..., "code": ..., "kind": "material"|"field"|"rule"}]``.
@@ -177,14 +204,14 @@ async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str,
         raise GapsInvalid(field="gaps")
     app = await lock(conn, application_id)
     await catalogue.load_workday_overrides(conn)
-    due_on = add_workdays(catalogue.today(), SUPPLEMENT_WORKDAYS)
+    due_on = add_workdays(business_day(now) if now else catalogue.today(), SUPPLEMENT_WORKDAYS)
     if "needs_supplement" not in TRANSITIONS[app["status"]]:
         raise TransitionRefused(status=app["status"], target="needs_supplement")
     notice = await q.insert_gap_notice(conn, application_id=app["id"], gaps=msgspec.to_builtins(items),
                                        raised_by=actor_id, from_status=app["status"], due_on=due_on)
     moved = await _move(conn, app, "needs_supplement", actor_id=actor_id, note=f"一次性告知：{len(items)}项需补正",
                         data={"gapNoticeId": notice["id"], "gaps": len(items)}, notify_applicant=False,
-                        supplement_due_on=due_on)
+                        supplement_due_on=due_on, now=now)
     await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items),
                   gaps="；".join(i.name for i in items), dueOn=due_on.isoformat())
     return notice

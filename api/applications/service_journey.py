@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -15,15 +16,22 @@ from api.applications.schemas import (
     MaterialOut, ProgressOut, ProgressStep,
 )
 from api.applications.service import (
-    ApplicationNotFound, _move, append_event, create_gap_notice, issue_licences, lock, q,
+    ApplicationNotFound, _move, append_event, business_day, create_gap_notice, issue_licences, lock, q,
 )
 from api.applications.states import EDITABLE, STATUS_LABELS
+from api.approvals import service_access as access
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.catalogue.service import rows
 from api.db import after_commit
 from api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from api.storage import LocalStorage
+
+
+class CompanyOnly(Unprocessable):
+    """只有企业法人可以申请，个人和个体工商户不能申请。"""
+
+    code = "company_applicant_required"
 
 
 class FormInvalid(Unprocessable):
@@ -97,12 +105,28 @@ def _from_row(row: Any, struct: Any) -> Any:
     return struct(**{f: row[f] for f in struct.__struct_fields__})
 
 
-async def _owned(conn: Any, user: AuthUser, application_id: int, *, staff_may: bool = False) -> Any:
+async def _owned(conn: Any, user: AuthUser, application_id: int) -> Any:
     """Someone else's application does not exist for the caller (404, never 403)."""
     app = await q.get_application(conn, id=application_id)
-    if app is None or (app["applicant_id"] != user.id and not (staff_may and user.is_staff)):
+    if app is None or app["applicant_id"] != user.id:
         raise ApplicationNotFound()
     return app
+
+
+async def _readable(conn: Any, user: AuthUser, application_id: int) -> Any:
+    """The applicant's own case, or one a staff member may read (``approvals.service_access``:
+    approvers of a step it is or was at or who acted on it, leads, admins). Everyone else —
+    help-desk agents included, who see the public progress page — gets 404, never 403."""
+    app = await q.get_application(conn, id=application_id)
+    if app is None or not (app["applicant_id"] == user.id
+                           or (user.is_staff and await access.may_read_case(conn, user, app))):
+        raise ApplicationNotFound()
+    return app
+
+
+def _check_applicant(service_code: str, form: dict[str, Any]) -> None:
+    if problem := rules.applicant_kind_problem(service_code, form):
+        raise CompanyOnly(problem, field="form.creditCode", faq="F072")
 
 
 async def _sync_materials(conn: Any, app: Any, materials: list[Any]) -> list[str]:
@@ -130,6 +154,7 @@ def _check_form(spec: Any, answers: dict[str, str], form: dict[str, Any]) -> tup
 async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage) -> ApplicationOut:
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
     materials, _ = _check_form(spec, data.answers, data.form)
+    _check_applicant(spec.code, data.form)
     instant, promised, _ = catalogue.path_of(spec, data.answers)
     app = await q.insert_application(conn, applicant_id=user.id, service_code=spec.code, answers=data.answers,
                                      form=data.form, is_instant=instant, promised_days=promised)
@@ -154,6 +179,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
     materials, _ = _check_form(spec, answers, form)
+    _check_applicant(spec.code, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
     await q.update_draft(conn, id=app["id"], answers=answers, form=form, is_instant=instant, promised_days=promised)
     for key in await _sync_materials(conn, app, materials):
@@ -161,39 +187,42 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     return await view(conn, user, app["id"])
 
 
-async def submit(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut:
+async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetime | None = None) -> ApplicationOut:
     """Pre-review everything; gaps -> one gap notice (or, on a resubmission, 422 listing what is
-    still missing); an instant matter whose checks all pass is decided here and now."""
+    still missing); an instant matter whose checks all pass is decided here and now, at any hour
+    (F138). ``now``: the moment of submission (default the system clock); outside office hours the
+    processing clock starts on the next working day (F138)."""
     app = await lock(conn, (await _owned(conn, user, application_id))["id"])
     if app["status"] not in EDITABLE:
         raise NotEditable()
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
+    _check_applicant(spec.code, app["form"])
     materials, fields = catalogue.applicable(spec, app["answers"])
     await _sync_materials(conn, app, materials)
     slots = await rows(q.materials(conn, application_id=app["id"]))
     gaps = rules.pre_review(fields=fields, rules=spec.rules, materials=materials, answers=app["answers"],
                             form=app["form"], uploaded={s["material_code"] for s in slots if s["storage_key"]},
                             exempt={s["material_code"] for s in slots if s["exempt_licence_id"]},
-                            today=catalogue.today())
+                            today=business_day(now) if now else catalogue.today())
     auto = app["is_instant"] and spec.auto_decide
     if app["status"] == "needs_supplement":
         if gaps:
             raise GapsRemain(gaps=gaps)
         app = await _move(conn, app, app["resume_status"], actor_id=user.id, note="补正材料后重新提交", data=None,
-                          notify_applicant=not auto)
+                          notify_applicant=not auto, now=now)
     else:
         app = await _move(conn, app, "submitted", actor_id=user.id, note=None, data=None,
-                          notify_applicant=not gaps and not auto)
+                          notify_applicant=not gaps and not auto, now=now)
         if gaps:
-            await create_gap_notice(conn, app["id"], gaps, actor_id=None)
+            await create_gap_notice(conn, app["id"], gaps, actor_id=None, now=now)
             return await view(conn, user, app["id"])
     if auto and app["status"] == "submitted":
         app = await _move(conn, app, "accepted", actor_id=None, note="自动预审通过，即时受理", data=None,
-                          notify_applicant=False)
+                          notify_applicant=False, now=now)
         await issue_licences(conn, app["id"], actor_id=None)
         app = await lock(conn, app["id"])
         await _move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
-                    data={"automatic": True}, notify_applicant=True)
+                    data={"automatic": True}, notify_applicant=True, now=now)
     return await view(conn, user, app["id"])
 
 
@@ -204,7 +233,7 @@ async def withdraw(conn: Any, user: AuthUser, application_id: int, reason: str) 
 
 
 async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut:
-    app = await _owned(conn, user, application_id, staff_may=True)
+    app = await _readable(conn, user, application_id)
     slots = await rows(q.materials(conn, application_id=app["id"]))
     events = await rows(q.events(conn, application_id=app["id"]))
     notices = await rows(q.gap_notices(conn, application_id=app["id"]))
@@ -227,6 +256,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         decided_at=app["decided_at"], due_on=app["due_on"], supplement_due_on=app["supplement_due_on"],
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
+        clock_starts_on=app["clock_starts_on"],
     )
 
 
@@ -251,7 +281,8 @@ async def progress(conn: Any, public_no: str) -> ProgressOut:
                        submitted_at=app["submitted_at"], due_on=app["due_on"],
                        supplement_due_on=app["supplement_due_on"],
                        steps=[ProgressStep(status=e["to_status"], label=STATUS_LABELS[e["to_status"]], at=e["created_at"])
-                              for e in events if e["kind"] == "status"])
+                              for e in events if e["kind"] == "status"],
+                       clock_starts_on=app["clock_starts_on"])
 
 
 async def _file_part(body: AsyncIterator[bytes], content_type: str, writer: Any, limit: int) -> str | None:
@@ -345,8 +376,8 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
 
 
 async def material_file(conn: Any, user: AuthUser, application_id: int, material_code: str) -> tuple[str, str]:
-    """(storage key, content type) of a file, for its owner and for staff only."""
-    app = await _owned(conn, user, application_id, staff_may=True)
+    """(storage key, content type) of a file, for its owner and the staff who may read the case."""
+    app = await _readable(conn, user, application_id)
     slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
     if slot is None or slot["storage_key"] is None:
         raise MaterialNotFound(field=material_code)

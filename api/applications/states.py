@@ -39,6 +39,10 @@ FINAL: Final[frozenset[str]] = frozenset(s for s, nxt in TRANSITIONS.items() if 
 EDITABLE: Final[frozenset[str]] = frozenset({"draft", "needs_supplement"})
 # FAQ F098: 20 working days from the gap notice to supplement, the time limit paused meanwhile
 SUPPLEMENT_WORKDAYS: Final[int] = 20
+# F098 "因特殊原因无法按时补正的，可在期限内通过客服申请延期一次": once per gap notice, asked for
+# before the deadline has passed. The FAQ names no length; 10 working days (half the original
+# period) is this product's rule and every answer and timeline entry states the new date.
+SUPPLEMENT_EXTENSION_WORKDAYS: Final[int] = 10
 
 
 def allowed_from(to_status: str) -> list[str]:

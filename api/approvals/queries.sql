@@ -1,6 +1,6 @@
 -- name: applications_without_task()
 -- Applications waiting at a step with no active task (new submissions, supplemented cases).
-SELECT a.id, a.status, a.service_code, a.submitted_at, a.due_on, a.is_instant
+SELECT a.id, a.status, a.service_code, a.submitted_at, a.due_on, a.is_instant, a.clock_starts_on
 FROM applications a
 WHERE a.status IN ('submitted', 'accepted', 'in_review')
   AND NOT EXISTS (SELECT 1 FROM approval_tasks t
@@ -160,3 +160,11 @@ WHERE id = :id AND reminded_at IS NULL AND status IN ('open', 'claimed') RETURNI
 -- name: mark_escalated(id)^
 UPDATE approval_tasks SET escalated_at = now(), reminded_at = coalesce(reminded_at, now())
 WHERE id = :id AND escalated_at IS NULL AND status IN ('open', 'claimed') RETURNING id;
+
+-- name: case_reached_by(application_id, user_id, steps)$
+-- A case was at one of these steps (a task of any status), or this user held one of its tasks,
+-- signed one of its decisions or wrote an event of its timeline.
+SELECT EXISTS (SELECT 1 FROM approval_tasks
+               WHERE application_id = :application_id AND (step = ANY(:steps) OR assignee_id = :user_id))
+    OR EXISTS (SELECT 1 FROM approval_decisions WHERE application_id = :application_id AND approver_id = :user_id)
+    OR EXISTS (SELECT 1 FROM application_events WHERE application_id = :application_id AND actor_id = :user_id);

@@ -105,7 +105,9 @@ def _shanghai_day(moment: datetime | None, fallback: date) -> date:
 def task_due(app: Any, today: date) -> date | None:
     if app["due_on"] is not None:
         return app["due_on"]
-    submitted = _shanghai_day(app["submitted_at"], today)
+    # F138: a case submitted outside office hours starts its clock on the next working day
+    # (clock_starts_on, kept by the applications area); older rows fall back to the submission day.
+    submitted = app["clock_starts_on"] or _shanghai_day(app["submitted_at"], today)
     if app["is_instant"]:
         return submitted if is_workday(submitted) else add_workdays(submitted, 1)
     return add_workdays(submitted, ACCEPT_WORKDAYS)

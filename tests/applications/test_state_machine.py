@@ -44,7 +44,9 @@ async def test_each_transition_appends_to_the_timeline_and_submission_gives_a_pu
     submitted = await service.transition(db, app["id"], "submitted", actor_id=user)
     assert submitted["public_no"].startswith("WZ-") and len(submitted["public_no"]) == len("WZ-20261121-000123")
     accepted = await service.transition(db, app["id"], "accepted", actor_id=staff, note="受理")
-    assert accepted["due_on"] == add_workdays(accepted["accepted_at"].date(), 10)
+    # from the day after acceptance (F106), never before the clock started (F138: off-hours -> next working day)
+    assert accepted["clock_starts_on"] == service.clock_starts_on(submitted["submitted_at"])
+    assert accepted["due_on"] == add_workdays(max(accepted["accepted_at"].date(), accepted["clock_starts_on"]), 10)
     events = await db.fetch("SELECT * FROM application_events WHERE application_id = $1 ORDER BY id", app["id"])
     assert [(e["from_status"], e["to_status"], e["actor_id"]) for e in events] == [
         ("draft", "submitted", user), ("submitted", "accepted", staff)]
