@@ -4,15 +4,18 @@ For the approvals area — what to call when a task is decided (all take the req
 and run inside its transaction; each appends to the timeline and notifies the applicant):
 
 - ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
-  the promised clock: ``due_on`` = promised working days after today). Then ``"in_review"``.
+  the promised clock: ``due_on`` = promised working days after today, or after the row's
+  ``clock_starts_on`` when that is later — F138: a case submitted outside office hours starts its
+  clock on the next working day, see ``clock_starts_on(moment)``). Then ``"in_review"``.
 - approve: ``await issue_licences(conn, app_id, actor_id=...)`` then
   ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject:
   ``await transition(conn, app_id, "rejected", actor_id=..., note=reason)``. Both send
   ``approval_result``; do not enqueue it again.
 - return for missing materials (退回补正): ``await create_gap_notice(conn, app_id, [{"code": ...,
   "name": ..., "message": ...}, ...], actor_id=...)`` — ONE notice with every gap, the clock
-  paused, 20 working days to supplement; the applicant's resubmission puts the case back in
-  the status it was returned from.
+  paused, 20 working days to supplement (the applicant may extend it once, F098:
+  ``service_supplement.extend``); the applicant's resubmission puts the case back in the
+  status it was returned from.
 - visits: ``await record_trip(conn, user_id=..., application_id=..., kind="inspection",
   source_type="inspection", source_id=...)``.
 - which steps a service has and which role acts on each:
