@@ -127,6 +127,18 @@ SET status = :status, provider_ref = coalesce(:provider_ref, provider_ref), prov
 WHERE id = :id AND status = 'pending'
 RETURNING id;
 
+-- name: finish_many(ids, statuses, provider_refs, provider_statuses, errors, contents, scrub)!
+-- The outcomes of a batch job's sends, recorded in one statement (see delivery.send_batch).
+UPDATE notifications n
+SET status = x.status, provider_ref = coalesce(x.provider_ref, n.provider_ref), provider_status = x.provider_status,
+    error = x.error, content = coalesce(x.content, n.content), uncertain = false, updated_at = now(),
+    sent_at = CASE WHEN x.status IN ('sending', 'sent', 'delivered') THEN now() ELSE n.sent_at END,
+    done_at = CASE WHEN x.status = 'sending' THEN NULL ELSE now() END,
+    params = CASE WHEN x.scrub THEN n.params - 'code' ELSE n.params END
+FROM unnest(:ids::bigint[], :statuses::text[], :provider_refs::text[], :provider_statuses::text[], :errors::text[],
+            :contents::text[], :scrub::boolean[]) AS x(id, status, provider_ref, provider_status, error, content, scrub)
+WHERE n.id = x.id AND n.status = 'pending';
+
 -- name: fallback_row(id)$
 -- WeChat said the authorisation is used up (43101): the same message goes by SMS instead.
 INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id,

@@ -121,6 +121,16 @@ async def finish(conn: Any, notification_id: int, *, status: str, provider_ref: 
                           scrub_params=scrub_params) is not None
 
 
+async def finish_many(conn: Any, outcomes: list[tuple[int, dict[str, Any]]]) -> None:
+    """``finish`` for many rows in one statement: (id, the keyword arguments of ``finish``)."""
+    def column(name: str, default: Any = None) -> list[Any]:
+        return [outcome.get(name, default) for _, outcome in outcomes]
+
+    await q.finish_many(conn, ids=[i for i, _ in outcomes], statuses=column("status"),
+                        provider_refs=column("provider_ref"), provider_statuses=column("provider_status"),
+                        errors=column("error"), contents=column("content"), scrub=column("scrub_params", False))
+
+
 async def fall_back_to_sms(conn: Any, notification_id: int, *, user_id: int, template_id: str) -> int | None:
     """WeChat has no authorisation left for this template: note that, and send by SMS instead."""
     await q.spend_all_subscriptions(conn, user_id=user_id, template_id=template_id)

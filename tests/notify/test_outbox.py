@@ -87,3 +87,27 @@ async def test_applicant_login_then_message_via_api_client(client, settings, db)
     content = await db.fetchval("SELECT content FROM notifications WHERE id = $1", ids[0])
     assert "2026年3月5日 09:30" in content
     assert msgspec.json.decode(msgspec.json.encode({"ok": True}))["ok"]
+
+
+async def test_a_batch_records_every_outcome_of_its_sends_together(settings, db, fake_aliyun):
+    """Due rows go out in batch jobs that record their outcomes in one statement: accepted ones are
+    'sending' with Aliyun's BizId, the refused one failed for good, and nothing is left claimed."""
+    users = [await _user(db, phone=f"1380000{i:04d}") for i in range(4)]
+    async with db.transaction():
+        ids = [(await notify.enqueue(db, user_id=user_id, event="application_accepted",
+                                      params={"serviceName": "道路运输证", "publicNo": f"ZSB{user_id}"},
+                                      dedupe_key=f"batch:{user_id}"))[0]
+               for user_id in users]
+    fake_aliyun.answers.append("isv.MOBILE_NUMBER_ILLEGAL")  # Aliyun refuses whichever comes first
+    await run_jobs(live_sms_settings(settings, fake_aliyun))
+    rows = await db.fetch("SELECT id, status, provider_ref, provider_status, error, sent_at, done_at "
+                          "FROM notifications WHERE id = ANY($1::bigint[])", ids)
+    sent = {int(m["out_id"]): m["biz_id"] for m in fake_aliyun.messages()}
+    assert len(sent) == 3
+    for row in rows:
+        if row["id"] in sent:
+            assert row["status"] == "sending" and row["provider_ref"] == sent[row["id"]]
+            assert row["sent_at"] is not None and row["done_at"] is None and row["error"] is None
+        else:
+            assert row["status"] == "failed" and row["provider_status"] == "isv.MOBILE_NUMBER_ILLEGAL"
+            assert row["error"].startswith("isv.MOBILE_NUMBER_ILLEGAL") and row["done_at"] is not None
