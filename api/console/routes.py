@@ -12,6 +12,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from api.auth.guards import requires_staff
+from api.auth.routes import login_rate_limit
 from api.console import service, session
 from api.console.schemas import LoginForm
 from api.deps import Conn
@@ -32,7 +33,9 @@ class AuthPages(Controller):
     async def login_page(self, request: Request) -> Template:
         return page("login.html", request)
 
-    @post("/login", operation_id="consoleLogin", summary="工作台：手机号和密码登录", status_code=200)
+    # The API's login limit (per client address, in Redis): the same budget whichever door is tried.
+    @post("/login", operation_id="consoleLogin", summary="工作台：手机号和密码登录", status_code=200,
+          middleware=[login_rate_limit.middleware])
     async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form]) -> Response:
         account = await service.verify_staff(conn, data.phone, data.password)
         session.rotate_session(request)

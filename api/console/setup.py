@@ -58,14 +58,15 @@ def _wants_fragment(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def _page(request: Request, status: int, title: str, detail: str | None = None) -> Response:
+def _page(request: Request, status: int, title: str, detail: str | None = None,
+          headers: dict[str, str] | None = None) -> Response:
     """An error as people see it: a fragment in the page's message area for htmx requests
     (htmx is configured to swap 4xx answers), a full page otherwise. Status codes stay true."""
     context = {"status": status, "title": title, "detail": detail, "me": session.current_user(request)}
     if _wants_fragment(request):
         return Template("_error.html", context=context, status_code=status,
-                        headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-    return Template("error.html", context=context, status_code=status)
+                        headers={**(headers or {}), "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    return Template("error.html", context=context, status_code=status, headers=headers)
 
 
 def _login_redirect(request: Request, _: Exception) -> Response:
@@ -84,13 +85,17 @@ def _validation_error(request: Request, exc: ValidationException) -> Response:
     return _page(request, 400, "提交的内容格式不正确。", detail)
 
 
-_TITLES = {403: "没有权限打开此页面。", 404: "没有找到该页面。", 405: "不支持该操作。"}
+_TITLES = {403: "没有权限打开此页面。", 404: "没有找到该页面。", 405: "不支持该操作。",
+           429: "登录尝试过于频繁，请稍后再试。"}
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
     title = _TITLES.get(exc.status_code, "请求未能完成。")
     if exc.status_code == 403 and "CSRF" in str(exc.detail):
         title = "页面已过期，请刷新后重试。"
+    if exc.status_code == 429:  # the login limit: say when to try again, in words and in Retry-After
+        wait = max(1, int((exc.headers or {}).get("RateLimit-Reset", "60")))
+        return _page(request, 429, title, f"为保护账号安全，请在 {wait} 秒后再试。", headers={"Retry-After": str(wait)})
     return _page(request, exc.status_code, title)
 
 
