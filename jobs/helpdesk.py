@@ -16,9 +16,12 @@ async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
     """One stored push: into the user's conversation, answered by the FAQ or waiting for a person.
     Idempotent: the push row is claimed in the same transaction that acts on it."""
     async with transaction(ctx["pool"]) as conn:
-        written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"])
+        # ctx["helpdesk_clock"]: the tests' controllable clock for the F140 hours.
+        clock = ctx.get("helpdesk_clock")
+        written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
+                                                  now=clock() if clock else None)
     for message in written:
-        if message.delivery == "pending":  # the FAQ's answer: send it now rather than queue again
+        if message.delivery == "pending":  # the FAQ's answer or the F140 notice: send it now, not queued again
             await deliver_chat_message(ctx, message.id)
     return f"{len(written)} messages"
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, WebSocket, get, post, websocket
 from litestar.datastructures import State
@@ -13,7 +13,7 @@ from api import errors
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import live, service, service_inbox
+from api.helpdesk import hours, live, service, service_inbox
 from api.helpdesk.schemas import (
     ChatIn,
     ChatMessageOut,
@@ -31,6 +31,11 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0)]
 
 
+def _clock(state: State) -> Any:
+    """The time the F140 hours are judged by; tests set ``app.state.helpdesk_clock``."""
+    return state.get("helpdesk_clock") or hours.now
+
+
 class ChatController(Controller):
     path = "/chat"
     tags = ["chat"]
@@ -42,7 +47,7 @@ class ChatController(Controller):
         return await run_once(
             conn, user_id=user.id, scope="chat.send", key=idempotency_key, payload=data,
             action=lambda: service_inbox.receive(conn, index_for(state), user_id=user.id, channel="app",
-                                                 text=data.text, redis=redis),
+                                                 text=data.text, redis=redis, now=_clock(state)()),
             result_type=list[ChatMessageOut])
 
     @get("/messages", operation_id="chatMessages", summary="在线咨询：我的消息")

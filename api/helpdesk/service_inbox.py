@@ -10,6 +10,7 @@ after the transaction that wrote them has committed (no connection held across t
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
@@ -19,6 +20,7 @@ from api.db import after_commit, load_queries, transaction
 from api.errors import BadRequest, Forbidden, PayloadTooLarge
 from api.faq import service as faq
 from api.faq.index import FaqIndex
+from api.helpdesk import hours
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import ChatMessageOut
 from wechat import push as wxpush
@@ -97,10 +99,11 @@ def _message_out(row: Any) -> ChatMessageOut:
 
 
 async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],
-                  text: str, redis: Any) -> list[ChatMessageOut]:
+                  text: str, redis: Any, now: datetime | None = None) -> list[ChatMessageOut]:
     """A user's message: stored, then answered by the machine or queued for a person.
 
-    Returns the messages written (the user's, and the machine's answer if any)."""
+    Returns the messages written (the user's, the machine's answer if any, or the notice of when
+    agents are next online when a person is needed outside the F140 hours)."""
     conv = await q.join_conversation(conn, user_id=user_id, channel=channel)
     mine = await q.add_message(conn, conversation_id=conv["id"], sender="user", agent_id=None, text=text,
                                faq_entry_id=None, delivery="none")
@@ -110,7 +113,7 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
         after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
                                            conversation_id=conv["id"], status=waiting["status"],
                                            agent_id=waiting["agent_id"], text=text[:200]))
-        return written
+        return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
     asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
                           conversation_id=conv["id"])
     if asked.confident and conv["status"] == "bot":
@@ -129,10 +132,31 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
     after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
                                        conversation_id=conv["id"], status=waiting["status"],
                                        agent_id=waiting["agent_id"], text=text[:200]))
-    return written
+    return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
 
 
-async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any) -> list[ChatMessageOut]:
+async def _offline_notice(conn: Any, before: Any, after: Any, channel: str, redis: Any,
+                          now: datetime) -> list[ChatMessageOut]:
+    """F140: handed to a person outside the hours, the user learns when agents are next online.
+
+    Said once as the conversation joins the queue (not again for each message while it waits:
+    on WeChat every machine text uses one of the 5 replies the agent will need). A conversation
+    an agent already holds gets no notice: that agent is answering."""
+    if after["status"] != "waiting" or before["status"] == "waiting" or hours.agents_online(now):
+        return []
+    if await q.use_reply_slot(conn, id=after["id"]) is None:  # WeChat's window is used up: stay silent
+        return []
+    notice = await q.add_message(conn, conversation_id=after["id"], sender="bot", agent_id=None,
+                                 text=hours.offline_notice(now), faq_entry_id=None,
+                                 delivery="pending" if channel == "wechat" else "none")
+    if channel == "wechat":
+        after_commit(conn, lambda: _queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
+    after_commit(conn, lambda: publish(redis, "message", conversation_id=after["id"], sender="bot"))
+    return [_message_out(notice)]
+
+
+async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
+                      now: datetime | None = None) -> list[ChatMessageOut]:
     """The job's share of a push, in one transaction: a retried job finds it done."""
     row = await q.claim_push(conn, id=push_id)
     if row is None:
@@ -146,7 +170,7 @@ async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any) -
     if not text:
         return []
     user_id = await q.user_for_openid(conn, openid=msg.openid)
-    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis)
+    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis, now=now)
 
 
 async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.console.helpers import account, post, sign_in
 from tests.factories import applicant
+from tests.helpdesk.conftest import pin_to_working_hours
+
+
+@pytest.fixture(autouse=True)
+def during_working_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    pin_to_working_hours(monkeypatch)  # the F140 notice would otherwise join these pages after hours
 
 UNSURE = "我们新开的公司车辆年审的时候尾气没过，对经营许可有影响吗，要不要找人聊聊"
 
