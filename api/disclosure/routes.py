@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, PathParameter, QueryParameter
 
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn
-from api.disclosure import service
+from api.disclosure import page, service
+from api.errors import DomainError
 from api.disclosure.schemas import DecisionsOut, VerificationLinkOut, VerificationOut
 from api.types import ServiceCode
 
@@ -61,6 +62,9 @@ class VerifyController(Controller):
     tags = ["open data"]
     middleware = [public_rate_limit.middleware]
 
-    @get("/{token:str}", opt=PUBLIC, operation_id="verifyLicence", summary="电子证照真伪核验（免登录）")
-    async def verify(self, token: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> VerificationOut:
-        return await service.verify(read_conn, settings, token)
+    # A phone camera opens the link in a browser (Accept: text/html): a small page; programs get JSON.
+    @get("/{token:str}", opt=PUBLIC, operation_id="verifyLicence", summary="电子证照真伪核验（免登录）",
+         exception_handlers={DomainError: page.refused})
+    async def verify(self, request: Request, token: FromPath[str], read_conn: ReadConn,
+                     settings: AppSettings) -> Response[VerificationOut]:
+        return page.verification(request, await service.verify(read_conn, settings, token))
