@@ -29,9 +29,16 @@ from arq.worker import Worker
 from api.settings import Settings
 from jobs.worker import worker_settings
 settings = Settings.from_env()
-Worker(**worker_settings(settings, ctx={"settings": settings, "quiet_hours": None}, poll_delay=0.05,
+Worker(**worker_settings(settings, ctx={"settings": settings, "quiet_hours": None},
                          max_jobs=int(__import__("os").environ.get("BENCH_MAX_JOBS", "50")))).run()
 """
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (a figure that holds on a machine shared with other
+    load, unlike wall-clock rates)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def main(n: int, workers: int, max_jobs: int) -> None:
@@ -98,6 +105,8 @@ async def main(n: int, workers: int, max_jobs: int) -> None:
                                              "GROUP BY status"))
             ids = {r["id"] for r in await conn.fetch("SELECT id FROM notifications WHERE channel = 'sms'")}
         drain_s = time.perf_counter() - drain_started
+        worker_cpu = sum(cpu_seconds(p.pid) for p in procs)
+        own_cpu = time.process_time()  # this process: the fake Aliyun's threads, the polling, the enqueue
         sent = fake.messages()
         out_ids = {int(m["out_id"]) for m in sent}
         duplicates = sum(c - 1 for c in fake.duplicates().values())
@@ -107,6 +116,10 @@ async def main(n: int, workers: int, max_jobs: int) -> None:
         print(f"enqueue              {enqueue_s:.2f} s ({n / enqueue_s:.0f}/s, {queued} ids queued to arq)")
         print(f"drain                {drain_s:.2f} s")
         print(f"delivered to fake    {len(out_ids)} ({len(out_ids) / drain_s:.0f}/s)")
+        print(f"worker CPU           {worker_cpu:.1f} s = {worker_cpu * 1000 / max(len(out_ids), 1):.2f} ms per message "
+              f"({len(out_ids) / max(worker_cpu, 0.001):.0f} messages/s per fully available core)")
+        print(f"fake Aliyun + bench  {own_cpu:.1f} s of CPU (load average at the end: {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} CPUs)")
         print(f"duplicates by OutId  {duplicates}")
         print(f"lost by OutId        {lost}")
         print(f"signature rejections {fake.rejected_signatures}")
