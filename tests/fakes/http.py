@@ -2,10 +2,16 @@
 
 The real SDKs (wechatpy, aliyun-python-sdk) talk to it over loopback, so our SDK code runs.
 Routes are ``(method, path) -> handler(request) -> (status, body)``; every request is recorded.
+
+Two transports answer the same routes: ``threads`` (http.server, a thread per connection, so a
+handler may sleep to fake a slow provider; what the tests use) and ``asyncio`` (aiohttp on one
+event loop in a thread: a fraction of the CPU per request, for benchmarks whose fake shares the
+machine's cores with what they measure; handlers must not sleep there).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -42,8 +48,25 @@ class FakeServer:
     # Faults: answer every request with this HTTP status, or sleep this long first.
     fail_status: int | None = None
     delay: float = 0.0
+    transport: str = "threads"  # or "asyncio"
+
+    def answer(self, request: FakeRequest) -> tuple[int, bytes]:
+        with self.lock:
+            self.requests.append(request)
+        if self.delay:
+            time.sleep(self.delay)
+        if self.fail_status:
+            status, body = self.fail_status, {"error": "fault injected"}
+        else:
+            handler = self.routes.get((request.method, request.path))
+            status, body = handler(request) if handler else (404, {"errcode": 404, "errmsg": "no route"})
+        return status, body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
 
     def __post_init__(self) -> None:
+        self.lock = threading.Lock()
+        if self.transport == "asyncio":
+            self._serve_on_asyncio()
+            return
         fake = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -62,16 +85,7 @@ class FakeServer:
                     body=self.rfile.read(length) if length else b"",
                     raw_query=parts.query,
                 )
-                with fake.lock:
-                    fake.requests.append(request)
-                if fake.delay:
-                    time.sleep(fake.delay)
-                if fake.fail_status:
-                    status, body = fake.fail_status, {"error": "fault injected"}
-                else:
-                    handler = fake.routes.get((request.method, request.path))
-                    status, body = handler(request) if handler else (404, {"errcode": 404, "errmsg": "no route"})
-                raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+                status, raw = fake.answer(request)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(raw)))
@@ -80,20 +94,43 @@ class FakeServer:
 
             do_GET = do_POST = do_PUT = _handle
 
-        self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
+        self.address = self.server.server_address[:2]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _serve_on_asyncio(self) -> None:
+        from aiohttp import web
+
+        async def handle(incoming: web.Request) -> web.Response:
+            request = FakeRequest(method=incoming.method, path=incoming.path,
+                                  query={k: v for k, v in incoming.query.items()},
+                                  headers={k.lower(): v for k, v in incoming.headers.items()},
+                                  body=await incoming.read(), raw_query=incoming.query_string)
+            status, raw = self.answer(request)
+            return web.Response(status=status, body=raw, content_type="application/json", charset="utf-8")
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", handle)
+        self.loop = asyncio.new_event_loop()
+        runner = web.AppRunner(app, access_log=None)
+        self.loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        self.loop.run_until_complete(site.start())
+        self.address = site._server.sockets[0].getsockname()[:2]  # type: ignore[union-attr]
+        self._runner = runner
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
+        host, port = self.address
         return f"http://{host}:{port}"
 
     @property
     def host(self) -> str:
-        host, port = self.server.server_address[:2]
+        host, port = self.address
         return f"{host}:{port}"
 
     def route(self, method: str, path: str) -> Callable[[Handler], Handler]:
@@ -114,5 +151,11 @@ class FakeServer:
         self.delay = 0.0
 
     def close(self) -> None:
+        if self.transport == "asyncio":
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self.loop).result(10)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+            self.loop.close()
+            return
         self.server.shutdown()
         self.server.server_close()

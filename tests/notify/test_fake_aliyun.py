@@ -16,3 +16,28 @@ def test_the_fake_verifies_signatures_with_the_published_test_vector():
     assert pop_signature("GET", DOCUMENTED, "testSecret") == "zJDF+Lrzhj/ThnlvIToysFRq6t4="
     assert pop_signature("GET", DOCUMENTED, "wrongSecret") != "zJDF+Lrzhj/ThnlvIToysFRq6t4="
     assert pop_signature("GET", {**DOCUMENTED, "Signature": "ignored"}, "testSecret") == "zJDF+Lrzhj/ThnlvIToysFRq6t4="
+
+
+def test_the_benchmarks_asyncio_fake_checks_the_real_sdk_the_same_way(settings):
+    """bench/notify_fanout.py runs the fake on its asyncio transport: the same signature check
+    and the same records as the tests' threaded one."""
+    import msgspec
+
+    from notify.sms import AliyunSms
+    from tests.fakes.aliyun import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyun
+
+    fake = FakeAliyun(transport="asyncio")
+    try:
+        live = msgspec.structs.replace(settings, sms_provider="aliyun", aliyun_access_key_id=ACCESS_KEY_ID,
+                                       aliyun_access_key_secret=ACCESS_KEY_SECRET, aliyun_sms_endpoint=fake.host,
+                                       aliyun_sms_protocol="http")
+        sent = AliyunSms(live).send(phone="13800001111", template="SMS_1", params={"code": "123456"}, out_id="42")
+        assert sent.verdict == "accepted" and sent.biz_id
+        [message] = fake.messages("13800001111")
+        assert message["out_id"] == "42" and message["params"] == {"code": "123456"}
+        wrong = msgspec.structs.replace(live, aliyun_access_key_secret="not-the-secret")
+        refused = AliyunSms(wrong).send(phone="13800001111", template="SMS_1", params={}, out_id="43")
+        assert refused.verdict == "pause" and refused.code in ("SignatureDoesNotMatch", "InvalidAccessKeySecret")
+        assert fake.rejected_signatures == 1 and len(fake.messages()) == 1
+    finally:
+        fake.close()
