@@ -113,15 +113,18 @@ class FakeServer:
 
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", handle)
-        self.loop = asyncio.new_event_loop()
-        runner = web.AppRunner(app, access_log=None)
-        self.loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        self.address = site._server.sockets[0].getsockname()[:2]  # type: ignore[union-attr]
-        self._runner = runner
+        self._runner = web.AppRunner(app, access_log=None)
+
+        async def start() -> tuple[str, int]:
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            await site.start()
+            return site._server.sockets[0].getsockname()[:2]  # type: ignore[union-attr]
+
+        self.loop = asyncio.new_event_loop()  # its own loop in its own thread (callers may run one)
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
+        self.address = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
 
     @property
     def url(self) -> str:
