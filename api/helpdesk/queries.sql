@@ -74,8 +74,10 @@ SELECT * FROM chat_messages WHERE conversation_id = :conversation_id ORDER BY id
 -- name: list_conversations(status, agent_id, q, limit, offset)
 -- waiting: the queue; mine: what this agent holds; resolved: history; all: every consultation.
 -- The text search is a plain ILIKE: the embedded PostgreSQL has no pg_trgm, and the list is paged.
+-- last_text is what the user said last (not a machine notice such as F140's hours after it).
 SELECT c.*, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name,
-       (SELECT text FROM chat_messages WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1) AS last_text
+       (SELECT text FROM chat_messages WHERE conversation_id = c.id AND sender = 'user'
+        ORDER BY id DESC LIMIT 1) AS last_text
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN users a ON a.id = c.agent_id

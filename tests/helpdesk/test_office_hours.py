@@ -35,7 +35,10 @@ async def test_asking_for_a_person_on_saturday_queues_and_says_monday_830(client
     assert notice["sender"] == "bot" and notice["machine"] is True
     assert "工作日8:30—12:00、13:30—17:00" in notice["text"]
     assert "6月8日（周一）8:30" in notice["text"]
-    assert await _queue(client, db) == [mine["conversationId"]]  # still waits for a person
+    agent = await staff(client, db, phone="13900002202", roles=["helpdesk"], name="导航员 杜")
+    queue = (await client.get(f"{API}/helpdesk/conversations", headers=agent["headers"])).json()
+    assert [c["id"] for c in queue] == [mine["conversationId"]]  # still waits for a person
+    assert queue[0]["lastText"] == "人工"  # the queue shows what the user said, not the notice
 
     # Said once as it joins the queue, not again for every message while it waits.
     assert [m["sender"] for m in await _say(client, me, "在吗")] == ["user"]
