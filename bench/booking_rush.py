@@ -220,7 +220,7 @@ async def main() -> int:
     parser.add_argument("--seats", type=int, default=300)
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=48, help="requests in flight at most")
-    parser.add_argument("--server", choices=["uvicorn", "granian"], default="uvicorn")
+    parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
     parser.add_argument("--database-url", help="a PostgreSQL server (a fresh database is created on it)")
     parser.add_argument("--redis-url")
     args = parser.parse_args()
