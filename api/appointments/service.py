@@ -204,18 +204,17 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
             raise SlotFull()
     async with transaction(pool) as conn:
         return await run_once(conn, user_id=user_id, scope=scope, key=idempotency_key, payload=payload,
-                              action=lambda: book(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy),
+                              action=lambda: prepare_booking(conn, user_id=user_id, slot_id=slot_id),
+                              then=lambda appt: take_seat(conn, appt, user_id=user_id, now=now, policy=policy),
                               result_type=AppointmentOut)
 
 
-@contended
-async def book(conn: Any, *, user_id: int, slot_id: int, now: datetime,
-               policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
-    """An applicant books a seat online (POST /appointments).
+# An online booking in two steps. In a rush everyone queues on the slot's row lock, which the seat
+# statement holds until COMMIT; so that statement runs last. Everything else (the confirmation of
+# the booking about to be made, its id drawn beforehand; the Idempotency-Key's stored answer)
+# is written first, and a refusal raises and the transaction takes it all back.
 
-    In a rush everyone queues on the slot's row lock, which the seat statement holds until
-    COMMIT; so that statement runs last. The confirmation of the booking about to be made (its id
-    drawn beforehand) is written first; a refusal raises and the transaction takes it back."""
+async def prepare_booking(conn: Any, *, user_id: int, slot_id: int) -> AppointmentOut:
     preview = await q.booking_preview(conn, slot_id=slot_id)
     if preview is None:
         raise SlotNotFound()
@@ -223,11 +222,16 @@ async def book(conn: Any, *, user_id: int, slot_id: int, now: datetime,
     await _confirm(conn, user_id, appt)
     if appt.kind == "exam":
         await q.close_invitations(conn, user_id=user_id, service_code=appt.service_code)
-    booked = await _book_seat(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy, online=True,
+    return appt
+
+
+@contended
+async def take_seat(conn: Any, appt: AppointmentOut, *, user_id: int, now: datetime,
+                    policy: Policy = DEFAULT_POLICY) -> None:
+    booked = await _book_seat(conn, user_id=user_id, slot_id=appt.slot_id, now=now, policy=policy, online=True,
                               code=appt.code, appointment_id=appt.id)
     if booked != appt:  # the slot changed between the two reads: nothing is kept, the caller may retry
         raise BookingBusy(retry_after=1)
-    return appt
 
 
 async def get_appointment_row(conn: Any, appointment_id: int) -> Any:

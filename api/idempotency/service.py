@@ -33,9 +33,16 @@ def _fingerprint(payload: Any) -> str:
 
 
 async def run_once(conn: Any, *, user_id: int, scope: str, key: str | None, payload: Any,
-                   action: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
+                   action: Callable[[], Awaitable[T]], result_type: type[T],
+                   then: Callable[[T], Awaitable[Any]] | None = None) -> T:
+    """``then`` (optional) runs after the result is stored, still in the transaction, and may
+    raise to undo everything: the contended write of an action goes there, so the row lock it
+    takes is held only until the commit (the booking rush queues on one slot row)."""
     if not key:
-        return await action()
+        result = await action()
+        if then is not None:
+            await then(result)
+        return result
     request_hash = _fingerprint(msgspec.to_builtins(payload))
     if not await q.claim_key(conn, user_id=user_id, scope=scope, key=key, request_hash=request_hash):
         row = await q.get_key(conn, user_id=user_id, scope=scope, key=key)
@@ -45,6 +52,8 @@ async def run_once(conn: Any, *, user_id: int, scope: str, key: str | None, payl
     result = await action()
     await q.save_response(conn, user_id=user_id, scope=scope, key=key,
                           response=msgspec.to_builtins(result))
+    if then is not None:
+        await then(result)
     return result
 
 
