@@ -47,8 +47,9 @@ PAUSED = Counter("zsb_sms_channel_paused_total", "SMS channel paused for a confi
 T = TypeVar("T")
 # The provider SDKs are synchronous and run here. A plain executor rather than anyio.to_thread:
 # its limiter and context bookkeeping took a fifth of a worker's CPU in the fan-out benchmark.
-# 40 threads as anyio's default; fewer left the workers waiting on the provider (measured).
-_PROVIDER_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="provider")
+# 20 threads per worker process: in bench/notify_fanout.py (2 workers, 2 cores) 12 threads sent
+# 485-517 SMS/s, 20 sent 508-559, 40 sent 466-504; with 8 the workers waited on the provider.
+_PROVIDER_THREADS = ThreadPoolExecutor(max_workers=20, thread_name_prefix="provider")
 
 
 async def in_thread(call: Callable[[], T]) -> T:
