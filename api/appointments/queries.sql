@@ -48,21 +48,24 @@ SELECT slot.id AS slot_id, slot.site_id, slot.site_name, slot.service_code, slot
        (SELECT id FROM appt) AS appointment_id
 FROM (SELECT 1) AS one LEFT JOIN slot ON true;
 
--- name: booking_preview(slot_id)^
--- The booking this slot would give, read without a lock, with the id it will have: the online
--- booking writes its confirmation first and takes the seat last (see service.book).
-SELECT nextval(pg_get_serial_sequence('appointments', 'id')) AS appointment_id, s.id AS slot_id, s.site_id,
-       st.name AS site_name, s.service_code, s.kind, s.starts_at, s.ends_at, s.change_until, s.max_reschedules
-FROM appt_slots s JOIN appt_sites st ON st.id = s.site_id
-WHERE s.id = :slot_id;
-
--- name: turn_away(slot_id, now, user_id, idem_scope, idem_key)$
--- A committed-state read: true only when every seat is booked or cooling right now and this is
--- not the retry of a request whose first answer is kept under its Idempotency-Key.
-SELECT s.seats_taken + (SELECT count(*) FROM unnest(s.cooling) c WHERE c > :now) >= s.capacity
-       AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
-                       WHERE k.user_id = :user_id AND k.scope = :idem_scope AND k.key = :idem_key::text)
-FROM appt_slots s WHERE s.id = :slot_id;
+-- name: look_before_booking(slot_id, now, user_id, idem_scope, idem_key)^
+-- One committed-state read before an online booking. ``full``: every seat is booked or cooling
+-- right now and this is not the retry of a request whose first answer is kept under its
+-- Idempotency-Key (a full slot stays full: freed seats cool first). Otherwise the booking this
+-- slot would give, with the id it will have (service.book_online writes its confirmation first
+-- and takes the seat last). No row: no such slot.
+WITH look AS (
+    SELECT s.id AS slot_id, s.site_id, st.name AS site_name, s.service_code, s.kind, s.starts_at, s.ends_at,
+           s.change_until, s.max_reschedules,
+           s.seats_taken + (SELECT count(*) FROM unnest(s.cooling) c WHERE c > :now) >= s.capacity
+           AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                           WHERE k.user_id = :user_id AND k.scope = :idem_scope AND k.key = :idem_key::text) AS full
+    FROM appt_slots s JOIN appt_sites st ON st.id = s.site_id
+    WHERE s.id = :slot_id
+)
+SELECT look.*,
+       CASE WHEN NOT look.full THEN nextval(pg_get_serial_sequence('appointments', 'id')) END AS appointment_id
+FROM look;
 
 -- name: active_suspension(user_id, now)^
 SELECT ends_at, no_shows FROM appt_suspensions
