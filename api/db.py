@@ -26,6 +26,11 @@ def load_queries(module_file: str, name: str = "queries.sql") -> Any:
     return aiosql.from_path(Path(module_file).with_name(name), "asyncpg")
 
 
+async def rows(results: Any) -> list[Any]:
+    """aiosql 15 yields the rows of a multi-row query; most callers want the list."""
+    return [r async for r in results]
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for typ in ("json", "jsonb"):
         await conn.set_type_codec(typ, encoder=lambda v: msgspec.json.encode(v).decode(),

@@ -86,7 +86,7 @@ async def _check_exact(dsn: str) -> tuple[int, float]:
     """Compare the rollup figures with the straight computation; return rows compared and its ms."""
     import asyncpg
 
-    from api.catalogue.service import rows
+    from api.db import rows
     from api.stats.service import CALENDAR_LAST, q
 
     conn = await asyncpg.connect(dsn)

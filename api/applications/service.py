@@ -36,7 +36,7 @@ import notify
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
 from api.workdays import add_workdays, is_workday, workdays_between

@@ -22,7 +22,7 @@ from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals import service_access as access
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import after_commit
 from api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from api.storage import LocalStorage

@@ -10,10 +10,9 @@ import asyncpg
 
 from api.appointments import service as svc
 from api.appointments.calendar import SHANGHAI, at, business_date, system_clock
-from api.db import transaction
+from api.db import rows, transaction
 
 q = svc.q
-rows = svc.rows
 
 # F119: "预约日前一天下午" — reminders go out between these hours of the day before.
 REMINDER_FROM = time(14, 0)

@@ -20,7 +20,7 @@ import msgspec
 import notify
 from api.appointments.calendar import SHANGHAI, business_date, horizon_end
 from api.appointments.schemas import AppointmentOut, CheckInOut
-from api.db import load_queries, transaction
+from api.db import load_queries, rows, transaction
 from api.idempotency import run_once
 from api.types import mask_name, mask_phone
 from api.appointments.errors import (
@@ -83,10 +83,6 @@ def contended(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
 
     return wrapper
 
-
-async def rows(results: Any) -> list[Any]:
-    """aiosql returns multi-row queries as async generators; consuming one runs the query."""
-    return [r async for r in results]
 
 
 def new_code() -> str:

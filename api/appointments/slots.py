@@ -8,10 +8,10 @@ from typing import Any
 from api.appointments import service as svc
 from api.appointments.calendar import at, change_deadline, is_workday
 from api.appointments.schemas import GenerateIn, GenerateOut, SiteOut, SlotOut
+from api.db import rows
 from api.errors import BadRequest, NotFound
 
 q = svc.q
-rows = svc.rows
 
 
 class SiteNotFound(NotFound):

@@ -13,11 +13,10 @@ import structlog
 from api.appointments import service as svc
 from api.appointments.calendar import business_date, horizon_end
 from api.appointments.schemas import WaitlistIn, WaitlistOut
-from api.db import transaction
+from api.db import rows, transaction
 from api.errors import Conflict
 
 q = svc.q
-rows = svc.rows
 log = structlog.get_logger("zsb.appointments")
 
 

@@ -35,7 +35,7 @@ from api.approvals.schemas import (
 )
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
-from api.db import load_queries
+from api.db import load_queries, rows
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.types import mask_name
 from api.workdays import add_workdays, is_workday, workdays_between
@@ -88,9 +88,6 @@ class MissingItemUnknown(Unprocessable):
 
     code = "missing_item_unknown"
 
-
-async def rows(results: Any) -> list[Any]:
-    return [r async for r in results]
 
 
 def may_act(user: AuthUser, step: str, role: str) -> bool:

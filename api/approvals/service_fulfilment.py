@@ -23,7 +23,7 @@ from typing import Any
 import notify
 from api.approvals.schemas import DeliveryOut, ExamOut, ExamResultIn, SubjectOut
 from api.auth.schemas import AuthUser
-from api.db import load_queries
+from api.db import load_queries, rows
 from api.errors import Conflict, NotFound
 from api.types import mask_name
 
@@ -51,9 +51,6 @@ class NoExamPending(Conflict):
 
     code = "no_exam_pending"
 
-
-async def rows(results: Any) -> list[Any]:
-    return [r async for r in results]
 
 
 async def active_task_id(conn: Any, application_id: int) -> int | None:

@@ -5,7 +5,6 @@ with exemptions by licences already in the library (证照免交) and pre-filled
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from api.catalogue.schemas import (
     Step,
     When,
 )
-from api.db import load_queries
+from api.db import load_queries, rows
 from api.errors import NotFound, Unprocessable
 from api.settings import Settings
 
@@ -52,10 +51,6 @@ class CatalogueInvalid(Unprocessable):
 
     code = "catalogue_invalid"
 
-
-async def rows(results: AsyncIterator[Any]) -> list[Any]:
-    """aiosql 15 yields the rows of a multi-row query; most callers want the list."""
-    return [r async for r in results]
 
 
 def today() -> date:

@@ -18,7 +18,7 @@ import msgspec
 import notify
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
-from api.catalogue.service import rows
+from api.db import rows
 from api.complaints.schemas import (
     AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, ComplaintIn, ComplaintOut, ComplaintSummary, EventOut,
     RatingIn, StaffEventOut,

@@ -16,7 +16,7 @@ import msgspec
 import segno
 
 from api.auth.schemas import AuthUser
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import load_queries
 from api.disclosure import signing
 from api.disclosure.schemas import (

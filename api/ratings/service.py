@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import load_queries
 from api.errors import Conflict, NotFound
 from api.ratings.schemas import (

@@ -15,7 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import notify
-from api.catalogue.service import load_workday_overrides, rows
+from api.catalogue.service import load_workday_overrides
+from api.db import rows
 from api.db import load_queries
 from api.errors import Conflict
 from api.ratings.schemas import (

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import load_queries
 from api.errors import BadRequest
 from api.stats.schemas import Figures, RatingLevels, ReformFigures

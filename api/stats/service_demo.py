@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from api.catalogue.service import rows
+from api.db import rows
 from api.db import load_queries
 from api.workdays import add_workdays, is_workday
 
