@@ -4,7 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install lint clean
+.PHONY: dev test install system-packages lint clean
+
+# Debian packages some tests drive for real: nginx and pgbouncer (tests/deploy scale-out),
+# systemd-analyze (the units in deploy/systemd), chromium with a CJK font (the console's browser
+# tests). Installed once when missing (as root, or through passwordless sudo) without starting
+# their services; where that cannot be done the tests that need them say what is absent.
+SYSTEM_PACKAGES := nginx pgbouncer systemd chromium fonts-noto-cjk
+SYSTEM_STAMP    := $(VENV)/.system-packages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +21,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(SYSTEM_STAMP):
+	@need=""; for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || need="$$need $$pkg"; done; \
+	if [ -n "$$need" ]; then \
+		sudo=""; if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo -n"; fi; \
+		if command -v apt-get >/dev/null 2>&1 && $$sudo apt-get update -qq >/dev/null 2>&1 \
+			&& RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$need >/dev/null 2>&1; \
+		then echo "make: installed$$need"; \
+		else echo "make: could not install$$need (no apt-get or no root); tests that need them will fail or skip" >&2; exit 0; fi; \
+	fi; mkdir -p $(VENV) && touch $@
+
+system-packages: $(SYSTEM_STAMP)
+
 dev: $(STAMP)
 	$(BIN)/zsb dev
 
 # pytest exits 5 when it collected no tests: that must fail, not pass silently.
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; exit $$rc
 

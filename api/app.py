@@ -28,7 +28,12 @@ from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
-from api.notifications.routes import NotificationsController, dev_outbox_json, dev_outbox_page
+from api.notifications.routes import (
+    NotificationsController,
+    OfficialAccountPushController,
+    dev_outbox_json,
+    dev_outbox_page,
+)
 from api.db import create_pool
 from api.deps import DEPENDENCIES
 from api.faq import index as faq_index
@@ -77,6 +82,7 @@ ROOT_HANDLERS: list = [
     readyz,
     VerifyController,
     WechatPushController,
+    OfficialAccountPushController,
     dev_outbox_page,
     dev_outbox_json,
 ]

@@ -42,6 +42,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     wechat_token: str = ""
     wechat_aes_key: str = ""
     wechat_timeout_seconds: float = 5.0
+    # The official account (公众号), when the bureau has one: its template messages reach its
+    # followers without a per-message authorisation. Unset: no follower is ever recorded.
+    wechat_oa_appid: str = ""
+    wechat_oa_secret: str = ""
+    wechat_oa_token: str = ""
+    wechat_oa_aes_key: str = ""
     sms_provider: Literal["sandbox", "aliyun"] = "sandbox"
     aliyun_access_key_id: str = ""
     aliyun_access_key_secret: str = ""
@@ -100,6 +106,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in ("wechat_appid", "wechat_secret"):
                 if not getattr(self, name):
                     raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_WECHAT_MODE=live")
+            if self.wechat_oa_appid:
+                for name in ("wechat_oa_secret", "wechat_oa_token"):
+                    if not getattr(self, name):
+                        raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_WECHAT_OA_APPID is set")
         if self.sms_provider == "aliyun":
             for name in ("aliyun_access_key_id", "aliyun_access_key_secret", "sms_sign_name"):
                 if not getattr(self, name):

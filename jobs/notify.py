@@ -1,10 +1,10 @@
-"""Notification jobs: send one outbox row, sweep the outbox, poll SMS receipts, purge codes."""
+"""Notification jobs: send outbox rows, sweep the outbox, poll SMS receipts, link official-account followers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from notify import delivery
+from notify import delivery, followers
 
 
 async def send_notification(ctx: dict[str, Any], notification_id: int) -> str:
@@ -23,3 +23,13 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
 
 async def poll_sms_receipts(ctx: dict[str, Any]) -> int:
     return await delivery.poll_receipts(ctx)
+
+
+async def link_wechat_follower(ctx: dict[str, Any], oa_openid: str) -> int:
+    """A new follower of the official account: its unionid from user/info joins it to a user."""
+    return await followers.link(ctx, [oa_openid])
+
+
+async def link_wechat_followers(ctx: dict[str, Any]) -> int:
+    """Followers a lost or failed job left unlinked."""
+    return await followers.link(ctx)

@@ -26,6 +26,7 @@ from notify import service
 from notify.render import SHANGHAI, inapp_text, sms_params, wechat_data
 from notify.sms import SendResult
 from notify.templates import EVENTS, EventSpec
+from wechat.messages import OfficialAccountMissing
 
 log = structlog.get_logger("zsb.notify")
 
@@ -196,6 +197,8 @@ async def _process(ctx: dict[str, Any], row: Any) -> str:
         return await _send_sms(ctx, pool, row, spec, now)
     if row["channel"] == "wechat":
         return await _send_wechat(ctx, pool, row, spec, now)
+    if row["channel"] == "wechat_oa":
+        return await _send_official(ctx, pool, row, spec, now)
     return await _finish(pool, row, status="sent")
 
 
@@ -313,11 +316,42 @@ async def _send_wechat(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec
     return await _later(pool, row, seconds=backoff(row["attempts"]), now=now, error=error)
 
 
-async def _fall_back(pool: Any, row: Any, *, reason: str) -> str:
+async def _send_official(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec, now: datetime) -> str:
+    """An official-account template message; a follower that left gets the message by SMS."""
+    openid = row["to_oa_openid"]
+    if not openid:  # unfollowed since the row was written
+        return await _fall_back(pool, row, reason="no longer follows the official account", code="43004")
+    sender = ctx["wechat_messages"]
+    data = wechat_data(spec, row["params"], now)
+    try:
+        result = await in_thread(
+            lambda: sender.send_template(openid=openid, template_id=row["template_id"], data=data,
+                                         page=spec.wechat_page))
+    except OfficialAccountMissing:
+        log.error("official_account_not_configured", id=row["id"], alert=True)
+        return await _fall_back(pool, row, reason="official account not configured", code="config")
+    if result.verdict == "sent":
+        SENT.labels("wechat_oa", sender.name).inc()
+        return await _finish(pool, row, status="sent", provider_ref=result.msgid, provider_status="0",
+                             content=inapp_text(spec, row["params"]))
+    if result.verdict == "not_following":
+        return await _fall_back(pool, row, reason=f"{result.errcode}: {result.errmsg}", code=str(result.errcode),
+                                unfollowed=openid)
+    error = f"{result.errcode}: {result.errmsg}"[:500]
+    if result.verdict == "failed":
+        # A template or data the account refuses is ours to fix; the person still hears by SMS.
+        log.error("official_account_template_refused", id=row["id"], errcode=result.errcode, alert=True)
+        return await _fall_back(pool, row, reason=error, code=str(result.errcode))
+    return await _later(pool, row, seconds=backoff(row["attempts"]), now=now, error=error)
+
+
+async def _fall_back(pool: Any, row: Any, *, reason: str, code: str = "43101", unfollowed: str | None = None) -> str:
     async with transaction(pool) as conn:
-        await service.finish(conn, row["id"], status="failed", provider_status="43101", error=reason)
-        if row["user_id"] is not None and row["template_id"]:
-            await service.fall_back_to_sms(conn, row["id"], user_id=row["user_id"], template_id=row["template_id"])
+        await service.finish(conn, row["id"], status="failed", provider_status=code, error=reason)
+        spent = row["template_id"] if row["channel"] == "wechat" else None
+        await service.fall_back_to_sms(conn, row["id"], user_id=row["user_id"], template_id=spent,
+                                       unfollowed=unfollowed)
+    FAILED.labels(row["channel"], code).inc()
     return "fallback"
 
 

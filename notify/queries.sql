@@ -1,14 +1,15 @@
--- name: enqueue(user_id, phone, event, params, dedupe_key, subject_type, subject_id, not_before, urgent, expires_at, inapp_content, wechat_template, want_sms, sms_always)
+-- name: enqueue(user_id, phone, event, params, dedupe_key, subject_type, subject_id, not_before, urgent, expires_at, inapp_content, wechat_template, oa_template, want_sms, sms_always)
 -- The outbox rows of one event, routed in one round trip (see notify.enqueue): the in-app copy
 -- for a known user; WeChat when the user has an openid and an unused authorisation for the
--- template (used up here: two sends racing for the last one cannot both get it); SMS when a
+-- template (used up here: two sends racing for the last one cannot both get it); otherwise the
+-- official account's template message when the user follows it (linked by unionid); SMS when a
 -- phone is known and WeChat is not used, or always when the event says so. A user that does not
 -- exist gets nothing. A repeated dedupe key writes nothing and returns no id: when the in-app
 -- copy exists already the event was enqueued before, and no authorisation is used again.
 WITH contact AS (
-    SELECT u.openid, coalesce(:phone::text, u.phone) AS phone FROM users u WHERE u.id = :user_id::bigint
+    SELECT u.openid, u.unionid, coalesce(:phone::text, u.phone) AS phone FROM users u WHERE u.id = :user_id::bigint
     UNION ALL
-    SELECT NULL, :phone::text WHERE :user_id::bigint IS NULL
+    SELECT NULL, NULL, :phone::text WHERE :user_id::bigint IS NULL
 ),
 inapp AS (
     INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
@@ -38,6 +39,19 @@ wechat AS (
     ON CONFLICT (dedupe_key, channel) DO NOTHING
     RETURNING id
 ),
+followed AS (
+    SELECT f.oa_openid FROM contact c JOIN wechat_followers f ON f.unionid = c.unionid AND f.following
+    WHERE :oa_template::text IS NOT NULL AND (SELECT ok FROM fresh) AND NOT EXISTS (SELECT 1 FROM authorised)
+),
+official AS (
+    INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
+                               not_before, urgent, expires_at, template_id)
+    SELECT :user_id, :phone, :event, 'wechat_oa', :params, :dedupe_key, :subject_type, :subject_id, 'created',
+           :not_before, :urgent, :expires_at, :oa_template
+    FROM followed
+    ON CONFLICT (dedupe_key, channel) DO NOTHING
+    RETURNING id
+),
 sms AS (
     INSERT INTO notifications (user_id, phone, event, channel, params, dedupe_key, subject_type, subject_id, status,
                                not_before, urgent, expires_at)
@@ -45,11 +59,11 @@ sms AS (
            :not_before, :urgent, :expires_at
     FROM contact
     WHERE :want_sms AND contact.phone IS NOT NULL AND (SELECT ok FROM fresh)
-      AND (:sms_always OR NOT EXISTS (SELECT 1 FROM authorised))
+      AND (:sms_always OR NOT (EXISTS (SELECT 1 FROM authorised) OR EXISTS (SELECT 1 FROM followed)))
     ON CONFLICT (dedupe_key, channel) DO NOTHING
     RETURNING id
 )
-SELECT id FROM wechat UNION ALL SELECT id FROM sms;
+SELECT id FROM wechat UNION ALL SELECT id FROM official UNION ALL SELECT id FROM sms;
 
 -- name: add_subscriptions(user_id, template_ids, counts)!
 INSERT INTO wechat_subscriptions AS s (user_id, template_id, remaining, accepted_total)
@@ -70,32 +84,17 @@ WITH cancelled AS (
     SET status = 'cancelled', error = 'cancelled', done_at = now(), updated_at = now()
     WHERE subject_type = :subject_type AND subject_id = :subject_id AND status IN ('created', 'queued')
       AND (:events::text[] IS NULL OR event = ANY(:events::text[]))
-    RETURNING user_id, template_id
+    RETURNING user_id, template_id, channel
 ), given_back AS (
     UPDATE wechat_subscriptions s SET remaining = s.remaining + x.n, updated_at = now()
     FROM (SELECT user_id, template_id, count(*)::int AS n FROM cancelled
-          WHERE template_id IS NOT NULL GROUP BY user_id, template_id) x
+          WHERE channel = 'wechat' AND template_id IS NOT NULL GROUP BY user_id, template_id) x
     WHERE s.user_id = x.user_id AND s.template_id = x.template_id
     RETURNING 1
 )
 SELECT count(*)::int FROM cancelled;
 
--- name: claim(id, lease_seconds)^
--- A worker takes a row only while it is due; a claim older than the lease belongs to a worker that
--- died, and its attempt may have reached the provider, so the row is marked uncertain.
-UPDATE notifications n
-SET status = 'pending', attempts = n.attempts + 1, claimed_at = now(), updated_at = now(),
-    uncertain = n.uncertain OR n.status = 'pending'
-WHERE n.id = :id
-  AND ((n.status IN ('created', 'queued') AND n.not_before <= now())
-       OR (n.status = 'pending' AND n.claimed_at < now() - make_interval(secs => :lease_seconds)))
-RETURNING n.id, n.user_id, n.event, n.channel, n.params, n.status, n.urgent, n.expires_at, n.template_id,
-          n.attempts, n.uncertain, n.created_at, n.claimed_at, n.provider_ref,
-          coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone,
-          (SELECT openid FROM users WHERE id = n.user_id) AS to_openid;
-
 -- name: claim_many(ids, lease_seconds)
--- The same claim for a batch of ids in one statement (the fan-out path).
 -- A worker takes a row only while it is due; a claim older than the lease belongs to a worker that
 -- died, and its attempt may have reached the provider, so the row is marked uncertain.
 UPDATE notifications n
@@ -107,7 +106,10 @@ WHERE n.id = ANY(:ids::bigint[])
 RETURNING n.id, n.user_id, n.event, n.channel, n.params, n.status, n.urgent, n.expires_at, n.template_id,
           n.attempts, n.uncertain, n.created_at, n.claimed_at, n.provider_ref,
           coalesce(n.phone, (SELECT phone FROM users WHERE id = n.user_id)) AS to_phone,
-          (SELECT openid FROM users WHERE id = n.user_id) AS to_openid;
+          (SELECT openid FROM users WHERE id = n.user_id) AS to_openid,
+          CASE WHEN n.channel = 'wechat_oa' THEN
+              (SELECT f.oa_openid FROM users u JOIN wechat_followers f ON f.unionid = u.unionid AND f.following
+               WHERE u.id = n.user_id) END AS to_oa_openid;
 
 -- name: put_back(id, not_before, error, uncertain, count_attempt)$
 -- Not now: back to 'created' until not_before (quiet hours, a retry, a paused channel).
@@ -188,8 +190,44 @@ SELECT count(*)::int FROM expired;
 
 -- name: recent_outbox(max_rows)
 SELECT n.id, n.event, n.channel, n.status, n.content, n.error, n.attempts, n.provider_ref, n.created_at, n.sent_at,
-       coalesce(n.phone, u.phone) AS phone, u.openid, n.template_id
+       coalesce(n.phone, u.phone) AS phone, u.openid, n.template_id,
+       (SELECT f.oa_openid FROM wechat_followers f WHERE f.unionid = u.unionid) AS oa_openid
 FROM notifications n LEFT JOIN users u ON u.id = n.user_id
 WHERE n.channel <> 'inapp'
 ORDER BY n.created_at DESC, n.id DESC
 LIMIT :max_rows;
+
+
+-- name: record_follow(oa_openid, following, at)$
+-- A follow or unfollow event of the official account. Events are ordered by their CreateTime: a
+-- retried or late older event changes nothing (and returns nothing). Returns whether the
+-- follower still needs linking to a user (its unionid is not known yet).
+INSERT INTO wechat_followers AS f (oa_openid, following, changed_at) VALUES (:oa_openid, :following, :at)
+ON CONFLICT (oa_openid) DO UPDATE SET following = EXCLUDED.following, changed_at = EXCLUDED.changed_at,
+                                      updated_at = now()
+WHERE f.changed_at <= EXCLUDED.changed_at
+RETURNING following AND unionid IS NULL;
+
+-- name: unlinked_followers(max_rows)
+-- Followers whose unionid is unknown, not asked about in the last day (an account not bound to
+-- the Open Platform gets no unionid at all: no point asking every minute).
+SELECT oa_openid FROM wechat_followers
+WHERE following AND unionid IS NULL AND (looked_up_at IS NULL OR looked_up_at < now() - interval '1 day')
+ORDER BY created_at LIMIT :max_rows;
+
+-- name: release_unionid(oa_openid, unionid)!
+-- One person, one follower row: an older openid holding the same unionid lets it go.
+UPDATE wechat_followers SET unionid = NULL, following = false, updated_at = now()
+WHERE unionid = :unionid AND oa_openid <> :oa_openid;
+
+-- name: link_follower(oa_openid, unionid, following)!
+UPDATE wechat_followers
+SET unionid = coalesce(:unionid, unionid), looked_up_at = now(), updated_at = now(),
+    following = following AND :following,
+    changed_at = CASE WHEN following AND NOT :following THEN greatest(changed_at, now()) ELSE changed_at END
+WHERE oa_openid = :oa_openid;
+
+-- name: mark_unfollowed(oa_openid)!
+-- WeChat refused a template message because the user no longer follows the account.
+UPDATE wechat_followers SET following = false, changed_at = greatest(changed_at, now()), updated_at = now()
+WHERE oa_openid = :oa_openid AND following;

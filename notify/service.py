@@ -14,7 +14,7 @@ import structlog
 
 from api.db import after_commit, load_queries
 from notify.render import inapp_text
-from notify.templates import EVENTS
+from notify.templates import EVENTS, OA_TEMPLATES
 
 q = load_queries(__file__)
 log = structlog.get_logger("zsb.notify")
@@ -30,8 +30,9 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
     """Write the outbox rows of this event in the caller's transaction; returns the ids to send.
 
     In-app copy always (for a known user). WeChat when the user has an openid and an unused
-    authorisation for the event's template (used up here, atomically); SMS when a phone is known
-    and WeChat is not used, or always for events that go out by both. A repeated dedupe key
+    authorisation for the event's template (used up here, atomically), else the official
+    account's template message when the user follows it; SMS when a phone is known and WeChat
+    is not used, or always for events that go out by both. A repeated dedupe key
     writes nothing. ``phone`` sends to a number without an account (login codes). One round
     trip: the routing is decided by the ``enqueue`` statement (notify/queries.sql).
     """
@@ -45,6 +46,7 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
         not_before=when, urgent=spec.urgent, expires_at=expires_at,
         inapp_content=inapp_text(spec, params) if spec.inapp else None,
         wechat_template=(spec.wechat_template or None) if "wechat" in spec.channels else None,
+        oa_template=OA_TEMPLATES.get(spec.wechat_template) if "wechat" in spec.channels else None,
         want_sms="sms" in spec.channels, sms_always=spec.sms_always,
     )]
     if ids:
@@ -100,7 +102,8 @@ async def record_subscriptions(conn: Any, *, user_id: int, accepted: list[str], 
 # --- used by the delivery pipeline -------------------------------------------------------------
 
 async def claim(conn: Any, notification_id: int, *, lease_seconds: float) -> Any:
-    return await q.claim(conn, id=notification_id, lease_seconds=float(lease_seconds))
+    rows = await claim_many(conn, [notification_id], lease_seconds=lease_seconds)
+    return rows[0] if rows else None
 
 
 async def claim_many(conn: Any, ids: list[int], *, lease_seconds: float) -> list[Any]:
@@ -131,9 +134,15 @@ async def finish_many(conn: Any, outcomes: list[tuple[int, dict[str, Any]]]) -> 
                         errors=column("error"), contents=column("content"), scrub=column("scrub_params", False))
 
 
-async def fall_back_to_sms(conn: Any, notification_id: int, *, user_id: int, template_id: str) -> int | None:
-    """WeChat has no authorisation left for this template: note that, and send by SMS instead."""
-    await q.spend_all_subscriptions(conn, user_id=user_id, template_id=template_id)
+async def fall_back_to_sms(conn: Any, notification_id: int, *, user_id: int | None = None,
+                           template_id: str | None = None, unfollowed: str | None = None) -> int | None:
+    """WeChat did not take the message: send it by SMS instead (same dedupe key, so an event that
+    goes by SMS anyway gets no second one), and note why: no authorisation left for the subscribe
+    template, or the ``unfollowed`` official-account openid no longer follows."""
+    if user_id is not None and template_id:
+        await q.spend_all_subscriptions(conn, user_id=user_id, template_id=template_id)
+    if unfollowed:
+        await q.mark_unfollowed(conn, oa_openid=unfollowed)
     new_id = await q.fallback_row(conn, id=notification_id)
     if new_id is not None:
         after_commit(conn, lambda: _queue([(new_id, datetime.now(timezone.utc))]))
@@ -160,3 +169,21 @@ async def expire_sending(conn: Any, *, hours: int = 72) -> int:
 
 async def recent_outbox(conn: Any, *, max_rows: int = 100) -> list[Any]:
     return [r async for r in q.recent_outbox(conn, max_rows=max_rows)]
+
+
+# --- official-account followers ----------------------------------------------------------------
+
+async def record_follow(conn: Any, *, oa_openid: str, following: bool, at: datetime) -> bool:
+    """A follow/unfollow event; True when the follower must still be linked (unionid unknown)."""
+    return bool(await q.record_follow(conn, oa_openid=oa_openid, following=following, at=at))
+
+
+async def unlinked_followers(conn: Any, *, max_rows: int = 100) -> list[str]:
+    return [r["oa_openid"] async for r in q.unlinked_followers(conn, max_rows=max_rows)]
+
+
+async def link_follower(conn: Any, *, oa_openid: str, unionid: str | None, following: bool) -> None:
+    """What user/info said: the follower's unionid (which joins it to a user), or that it left."""
+    if unionid:
+        await q.release_unionid(conn, oa_openid=oa_openid, unionid=unionid)
+    await q.link_follower(conn, oa_openid=oa_openid, unionid=unionid, following=following)

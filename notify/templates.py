@@ -1,7 +1,8 @@
 """The events the product sends, on which channels, and what each message says.
 
 Each event names its channels, the Aliyun SMS template code and which params fill its
-variables, the WeChat subscribe template and its data mapping, and the in-app text. Everything
+variables, the WeChat subscribe template and its data mapping (which the official account's
+matching template in OA_TEMPLATES shares), and the in-app text. Everything
 is rendered at send time from the params stored with the outbox row (see notify/render.py).
 
 Params other areas pass (all optional; a missing one renders as "-"): ``serviceName``,
@@ -30,6 +31,22 @@ TPL_COMPLAINT = "tmpl-complaint"      # 投诉进度: character_string1 编号, 
 
 TEMPLATE_IDS = (TPL_PROGRESS, TPL_GAP, TPL_RESULT, TPL_APPOINTMENT, TPL_EXAM, TPL_REPLY, TPL_RATING,
                 TPL_TASK, TPL_COMPLAINT)
+
+# The official account's (公众号) template for each kind of message, chosen from WeChat's template
+# library with the same fields as the subscribe template it stands in for, so one data mapping
+# (and one set of limits: thing ≤ 20, phrase ≤ 5) renders both. A follower of the account gets
+# these without a per-message authorisation; tapping one opens the mini-program page.
+OA_TEMPLATES = {
+    TPL_PROGRESS: "oa-tmpl-progress",
+    TPL_GAP: "oa-tmpl-material-gap",
+    TPL_RESULT: "oa-tmpl-result",
+    TPL_APPOINTMENT: "oa-tmpl-appointment",
+    TPL_EXAM: "oa-tmpl-exam",
+    TPL_REPLY: "oa-tmpl-helpdesk-reply",
+    TPL_RATING: "oa-tmpl-rating",
+    TPL_TASK: "oa-tmpl-task",
+    TPL_COMPLAINT: "oa-tmpl-complaint",
+}
 
 
 class EventSpec(msgspec.Struct, frozen=True):

@@ -1,6 +1,9 @@
 """WeChat failures as domain errors (their statuses come from the families in api.errors)."""
 
-from api.errors import BadRequest, Conflict, Forbidden, TooManyRequests, Unavailable
+from litestar import Request, Response
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+
+from api.errors import BadRequest, problem, Conflict, Forbidden, PayloadTooLarge, TooManyRequests, Unavailable
 
 
 class WechatCodeInvalid(BadRequest):
@@ -37,3 +40,30 @@ class WechatReplyWindowClosed(Conflict):
     """距用户上次发消息已超过 48 小时或回复次数已用完，无法再通过微信回复，请改用短信联系。"""
 
     code = "wechat_reply_window_closed"
+
+
+class PushSignatureInvalid(Forbidden):
+    """消息签名校验失败。"""
+
+    code = "wechat_push_signature_invalid"
+
+
+class PushMalformed(BadRequest):
+    """无法解析的消息推送。"""
+
+    code = "wechat_push_malformed"
+
+
+class PushTooLarge(PayloadTooLarge):
+    """消息推送内容过大。"""
+
+    code = "wechat_push_too_large"
+
+
+def push_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
+    """Litestar refuses an oversize push body while reading it; say so as our problem detail."""
+    from wechat.push import MAX_BODY
+
+    err = PushTooLarge()
+    return problem(request, status=err.status, code=err.code, title=err.title,
+                   detail=f"消息推送不能超过 {MAX_BODY // 1024} KB。")

@@ -49,7 +49,8 @@ class SandboxWeChat:
         match = SANDBOX_CODE.match(code)
         if not match:
             raise WechatCodeInvalid()
-        return WxSession(openid=f"sandbox-{match.group(1)}")
+        # the unionid the sandbox official account gives follower sandbox-oa-<name> (wechat/messages.py)
+        return WxSession(openid=f"sandbox-{match.group(1)}", unionid=f"sandbox-union-{match.group(1)}")
 
     async def phone_number(self, code: str) -> str:
         match = SANDBOX_PHONE.match(code)

@@ -148,3 +148,29 @@ def subscriptions(msg: PushMessage) -> tuple[list[str], list[str]]:
         status = item.get("SubscribeStatusString")
         (accepted if status == "accept" else rejected).append(str(item["TemplateId"]))
     return accepted, rejected
+
+
+def read_trusted(body: bytes, query: dict[str, str], *, token: str, aes_key: str, appid: str) -> PushMessage:
+    """``read_push`` for a route: a push that is too large, unsigned or unreadable is a 4xx problem."""
+    from wechat.errors import PushMalformed as Unreadable
+    from wechat.errors import PushSignatureInvalid, PushTooLarge
+
+    if len(body) > MAX_BODY:
+        raise PushTooLarge()
+    try:
+        return read_push(body, query, token=token, aes_key=aes_key, appid=appid)
+    except PushRejected:
+        raise PushSignatureInvalid() from None
+    except PushMalformed as exc:
+        raise Unreadable(str(exc)) from None
+
+
+def verify_url(query: dict[str, str], *, token: str) -> str:
+    """The URL check WeChat makes when a push address is configured (GET with echostr)."""
+    from wechat.errors import PushSignatureInvalid
+
+    try:
+        verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
+    except PushRejected:
+        raise PushSignatureInvalid() from None
+    return query.get("echostr", "")

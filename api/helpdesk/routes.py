@@ -9,7 +9,6 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.guards import requires_helpdesk, requires_login
-from api import errors
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
@@ -25,6 +24,7 @@ from api.helpdesk.schemas import (
 )
 from api.idempotency import IdempotencyKey, run_once
 from wechat import push as wxpush
+from wechat.errors import push_too_large
 
 PUBLIC = {"exclude_from_auth": True}
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -105,12 +105,6 @@ async def helpdesk_live(socket: WebSocket) -> None:
     await live.serve(socket)
 
 
-def _push_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
-    err = service_inbox.PushTooLarge()
-    return errors.problem(request, status=err.status, code=err.code, title=err.title,
-                          detail=f"消息推送不能超过 {wxpush.MAX_BODY // 1024} KB。")
-
-
 class WechatPushController(Controller):
     path = "/wechat/push"
     tags = ["wechat"]
@@ -118,15 +112,13 @@ class WechatPushController(Controller):
     @get("/", opt=PUBLIC, operation_id="wechatPushVerify", summary="微信消息推送：服务器地址校验",
          media_type=MediaType.TEXT)
     async def verify(self, request: Request, settings: AppSettings) -> str:
-        query = dict(request.query_params)
-        service_inbox.read_push_signature(query, settings)
-        return query.get("echostr", "")
+        return service_inbox.read_push_signature(dict(request.query_params), settings)
 
     # Litestar enforces the limit while reading: an oversize Content-Length is refused before any
     # byte is read, and a chunked body is cut off as soon as it passes 64 KB.
     @post("/", opt=PUBLIC, operation_id="wechatPush", summary="微信消息推送：接收客服消息与事件",
           media_type=MediaType.TEXT, status_code=200, request_max_body_size=wxpush.MAX_BODY,
-          exception_handlers={RequestEntityTooLarge: _push_too_large})
+          exception_handlers={RequestEntityTooLarge: push_too_large})
     async def receive(self, request: Request, conn: Conn, settings: AppSettings) -> Response[str]:
         msg = service_inbox.read_push(await request.body(), dict(request.query_params), settings)
         await service_inbox.store_push(conn, msg)

@@ -17,7 +17,6 @@ import msgspec
 import structlog
 
 from api.db import after_commit, load_queries, transaction
-from api.errors import BadRequest, Forbidden, PayloadTooLarge
 from api.faq import service as faq
 from api.faq.index import FaqIndex
 from api.helpdesk import hours
@@ -37,42 +36,14 @@ NON_TEXT = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "mini
             "link": "[链接]", "location": "[位置]"}
 
 
-class PushSignatureInvalid(Forbidden):
-    """消息签名校验失败。"""
-
-    code = "wechat_push_signature_invalid"
-
-
-class PushMalformed(BadRequest):
-    """无法解析的消息推送。"""
-
-    code = "wechat_push_malformed"
-
-
-class PushTooLarge(PayloadTooLarge):
-    """消息推送内容过大。"""
-
-    code = "wechat_push_too_large"
-
-
 def read_push(body: bytes, query: dict[str, str], settings: Any) -> wxpush.PushMessage:
-    if len(body) > wxpush.MAX_BODY:
-        raise PushTooLarge()
-    try:
-        return wxpush.read_push(body, query, token=settings.wechat_token, aes_key=settings.wechat_aes_key,
-                                appid=settings.wechat_appid)
-    except wxpush.PushRejected:
-        raise PushSignatureInvalid() from None
-    except wxpush.PushMalformed as exc:
-        raise PushMalformed(str(exc)) from None
+    return wxpush.read_trusted(body, query, token=settings.wechat_token, aes_key=settings.wechat_aes_key,
+                               appid=settings.wechat_appid)
 
 
-def read_push_signature(query: dict[str, str], settings: Any) -> None:
-    """The URL check WeChat makes when the push address is configured (GET with echostr)."""
-    try:
-        wxpush.verify(settings.wechat_token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
-    except wxpush.PushRejected:
-        raise PushSignatureInvalid() from None
+def read_push_signature(query: dict[str, str], settings: Any) -> str:
+    """The URL check WeChat makes when the push address is configured: the echostr to answer."""
+    return wxpush.verify_url(query, token=settings.wechat_token)
 
 
 async def store_push(conn: Any, msg: wxpush.PushMessage) -> int | None:

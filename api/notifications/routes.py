@@ -3,7 +3,8 @@ from __future__ import annotations
 from html import escape
 from typing import Annotated
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.guards import requires_login
@@ -11,6 +12,8 @@ from api.deps import AppSettings, Conn, CurrentUser
 from api.errors import NotFound
 from api.notifications import service
 from api.notifications.schemas import Inbox, Outbox, ReadResult, Subscriptions, SubscriptionsIn
+from wechat.errors import push_too_large
+from wechat.push import MAX_BODY
 
 
 class NotificationsController(Controller):
@@ -36,6 +39,25 @@ class NotificationsController(Controller):
     @post("/subscriptions", operation_id="addSubscriptions", summary="记录微信订阅消息授权", status_code=200)
     async def subscribe(self, data: JSONBody[SubscriptionsIn], conn: Conn, user: CurrentUser) -> Subscriptions:
         return await service.subscribe(conn, user.id, accepted=data.template_ids, rejected=data.rejected_ids)
+
+
+class OfficialAccountPushController(Controller):
+    """The official account's (公众号) message push: follow and unfollow events."""
+
+    path = "/wechat/oa-push"
+    tags = ["wechat"]
+
+    @get("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPushVerify",
+         summary="公众号消息推送：服务器地址校验", media_type=MediaType.TEXT)
+    async def verify(self, request: Request, settings: AppSettings) -> str:
+        return service.verify_oa_push_url(dict(request.query_params), settings)
+
+    @post("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPush",
+          summary="公众号消息推送：关注与取消关注", media_type=MediaType.TEXT, status_code=200,
+          request_max_body_size=MAX_BODY, exception_handlers={RequestEntityTooLarge: push_too_large})
+    async def receive(self, request: Request, conn: Conn, settings: AppSettings) -> Response[str]:
+        await service.receive_oa_push(conn, await request.body(), dict(request.query_params), settings)
+        return Response("success", media_type=MediaType.TEXT)
 
 
 class DevOutboxNotAvailable(NotFound):

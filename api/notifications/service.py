@@ -1,4 +1,4 @@
-"""The in-app inbox, read marks, WeChat subscribe authorisations and the dev outbox."""
+"""The in-app inbox, read marks, WeChat subscribe authorisations, official-account pushes and the dev outbox."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from api.notifications.schemas import (
     Subscriptions,
 )
 from api.types import mask_phone
+from notify import followers
 from notify import service as outbox
 from notify.templates import EVENTS, TEMPLATE_IDS
+from wechat import push as wxpush
 
 q = load_queries(__file__)
 
@@ -65,9 +67,23 @@ async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: l
     return Subscriptions(items=[SubscriptionOut(template_id=r["template_id"], remaining=r["remaining"]) for r in rows])
 
 
+def verify_oa_push_url(query: dict[str, str], settings: Any) -> str:
+    """The official account's check of its push address: the echostr to answer."""
+    return wxpush.verify_url(query, token=settings.wechat_oa_token)
+
+
+async def receive_oa_push(conn: Any, body: bytes, query: dict[str, str], settings: Any) -> None:
+    """A signed push of the official account. With no official account configured (no token)
+    every push is refused as unsigned, so no follower is ever recorded."""
+    msg = wxpush.read_trusted(body, query, token=settings.wechat_oa_token, aes_key=settings.wechat_oa_aes_key,
+                              appid=settings.wechat_oa_appid)
+    await followers.record_push(conn, msg)
+
+
 async def recent_outbox(conn: Any, *, limit: int = 100) -> Outbox:
     rows = await outbox.recent_outbox(conn, max_rows=limit)
     return Outbox(items=[OutboxEntry(id=r["id"], event=r["event"], channel=r["channel"], status=r["status"],
-                                     to=mask_phone(r["phone"]) if r["channel"] == "sms" else r["openid"],
+                                     to=mask_phone(r["phone"]) if r["channel"] == "sms"
+                                     else r["oa_openid"] if r["channel"] == "wechat_oa" else r["openid"],
                                      content=r["content"], error=r["error"], attempts=r["attempts"],
                                      created_at=r["created_at"], sent_at=r["sent_at"]) for r in rows])

@@ -40,7 +40,9 @@ async def test_live_wechat_login_runs_wechatpy_against_the_fake(settings, wechat
     assert res.json()["user"]["id"] != again.json()["user"]["id"]  # o-wang vs o-wang-2
     assert reused.status_code == 400 and reused.json()["code"] == "wechat_code_invalid"
     assert bad.status_code == 400 and bad.json()["code"] == "wechat_code_invalid"
-    assert await db.fetchval("SELECT openid FROM users WHERE id = $1", res.json()["user"]["id"]) == "o-wang"
+    # the unionid joins the login to the same person's official-account follow (notify/followers.py)
+    row = await db.fetchrow("SELECT openid, unionid FROM users WHERE id = $1", res.json()["user"]["id"])
+    assert (row["openid"], row["unionid"]) == ("o-wang", "u-wang")
     # the token came from stable_token, never from the legacy endpoint that invalidates others
     assert wechat.calls("/cgi-bin/stable_token") and not wechat.calls("/cgi-bin/token")
 

@@ -1,8 +1,11 @@
 """A fake of the WeChat HTTP API that wechatpy talks to for real.
 
-Login codes ``wx-<name>`` map to openid ``o-<name>`` and work once (40163 after);
-phone codes ``phone-<11 digits>`` return that number; anything else is 40029.
-Access tokens come from ``/cgi-bin/stable_token``; calls with an unknown token get 40001.
+Login codes ``wx-<name>`` map to openid ``o-<name>`` and unionid ``u-<name>`` and work once
+(40163 after); phone codes ``phone-<11 digits>`` return that number; anything else is 40029.
+Access tokens come from ``/cgi-bin/stable_token``, each for the appid that asked; calls with an
+unknown token get 40001. The official account (appid ``OA_APPID``) has its own followers
+(``followers``: its openid -> unionid) and template messages; its API refuses a token of the
+mini-program with 48001, as WeChat does.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from typing import Any
 
 from tests.fakes.http import FakeRequest, FakeServer
 
+OA_APPID = "wx-test-official-account"
+
 
 class FakeWeChat(FakeServer):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.used_codes: set[str] = set()
         self.valid_tokens: set[str] = set()
+        self.token_app: dict[str, str] = {}
         self._counter = itertools.count(1)
         self.messages: list[dict[str, Any]] = []
         self.route("GET", "/sns/jscode2session")(self.jscode2session)
@@ -26,6 +32,11 @@ class FakeWeChat(FakeServer):
         self.route("POST", "/wxa/business/getuserphonenumber")(self.phone_number)
         self.route("POST", "/cgi-bin/message/custom/send")(self.custom_send)
         self.route("POST", "/cgi-bin/message/subscribe/send")(self.subscribe_send)
+        self.route("POST", "/cgi-bin/message/template/send")(self.template_send)
+        self.route("GET", "/cgi-bin/user/info")(self.user_info)
+        self.followers: dict[str, str] = {}
+        self.template_sent: list[dict[str, Any]] = []
+        self.template_errcode = 0
         self.subscribe_sent: list[dict[str, Any]] = []
         self.subscribe_errcode = 0
         # None: accept; 45015 (48-hour window over) or 45047 (5 replies used up): refuse
@@ -39,20 +50,25 @@ class FakeWeChat(FakeServer):
         self.valid_tokens.clear()
         self.messages.clear()
         self.custom_send_errcode = None
+        self.followers = {}
+        self.template_sent = []
+        self.template_errcode = 0
 
-    def _token(self) -> tuple[int, Any]:
+    def _token(self, appid: str = "") -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
-        self.valid_tokens.add(token)
+        with self.lock:
+            self.valid_tokens.add(token)
+            self.token_app[token] = appid
         return 200, {"access_token": token, "expires_in": 7200}
 
     def stable_token(self, request: FakeRequest) -> tuple[int, Any]:
         body = request.json()
         if body.get("grant_type") != "client_credential" or not body.get("appid") or not body.get("secret"):
             return 200, {"errcode": 40013, "errmsg": "invalid appid"}
-        return self._token()
+        return self._token(body["appid"])
 
     def legacy_token(self, request: FakeRequest) -> tuple[int, Any]:
-        return self._token()
+        return self._token(request.query.get("appid", ""))
 
     def token_ok(self, request: FakeRequest) -> bool:
         return request.query.get("access_token") in self.valid_tokens
@@ -67,7 +83,7 @@ class FakeWeChat(FakeServer):
         if code in self.used_codes:
             return 200, {"errcode": 40163, "errmsg": "code been used"}
         self.used_codes.add(code)
-        return 200, {"openid": f"o-{code[3:]}", "session_key": "c2Vzc2lvbg=="}
+        return 200, {"openid": f"o-{code[3:]}", "unionid": f"u-{code[3:]}", "session_key": "c2Vzc2lvbg=="}
 
     def phone_number(self, request: FakeRequest) -> tuple[int, Any]:
         if not self.token_ok(request):
@@ -82,6 +98,15 @@ class FakeWeChat(FakeServer):
     # WeChat's published limits for subscribe-message values (SDK-NOTES); a longer value is 47003.
     LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "name": 10, "number": 32}
 
+    def _bad_data(self, body: dict[str, Any]) -> tuple[int, Any] | None:
+        """47003 for a value over its kind's limit or a time in ISO 8601; None when all fit."""
+        for key, value in body.get("data", {}).items():
+            text = value.get("value", "") if isinstance(value, dict) else ""
+            kind = key.rstrip("0123456789")
+            if (kind in self.LIMITS and len(text) > self.LIMITS[kind]) or (kind in ("time", "date") and "T" in text):
+                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+        return None
+
     def subscribe_send(self, request: FakeRequest) -> tuple[int, Any]:
         """Mini-program subscribe messages; accepted ones land in ``subscribe_sent``."""
         if not self.token_ok(request):
@@ -91,13 +116,9 @@ class FakeWeChat(FakeServer):
         body = request.json()
         if not body.get("touser") or not body.get("template_id"):
             return 200, {"errcode": 40003, "errmsg": "invalid openid"}
-        for key, value in body.get("data", {}).items():
-            text = value.get("value", "") if isinstance(value, dict) else ""
-            kind = key.rstrip("0123456789")
-            if kind in self.LIMITS and len(text) > self.LIMITS[kind]:
-                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
-            if kind in ("time", "date") and "T" in text:
-                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
+        refused = self._bad_data(body)
+        if refused:
+            return refused
         with self.lock:
             self.subscribe_sent.append(body)
         return 200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)}
@@ -114,3 +135,37 @@ class FakeWeChat(FakeServer):
         with self.lock:
             self.messages.append({"touser": body["touser"], "text": body["text"]["content"]})
         return 200, {"errcode": 0, "errmsg": "ok"}
+
+    def _official_account(self, request: FakeRequest) -> tuple[int, Any] | None:
+        """The refusal a call to the official account's API gets, or None when its token is good."""
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.token_app.get(request.query.get("access_token", "")) != OA_APPID:
+            return 200, {"errcode": 48001, "errmsg": "api unauthorized"}
+        return None
+
+    def user_info(self, request: FakeRequest) -> tuple[int, Any]:
+        refused = self._official_account(request)
+        if refused:
+            return refused
+        openid = request.query.get("openid", "")
+        if openid not in self.followers:
+            return 200, {"subscribe": 0, "openid": openid}
+        return 200, {"subscribe": 1, "openid": openid, "unionid": self.followers[openid], "subscribe_time": 1780000000}
+
+    def template_send(self, request: FakeRequest) -> tuple[int, Any]:
+        """Official-account template messages; accepted ones land in ``template_sent``."""
+        refused = self._official_account(request)
+        if refused:
+            return refused
+        if self.template_errcode:
+            return 200, {"errcode": self.template_errcode, "errmsg": "template send refused"}
+        body = request.json()
+        if body.get("touser") not in self.followers:
+            return 200, {"errcode": 43004, "errmsg": "require subscribe"}
+        refused = self._bad_data(body)
+        if refused:
+            return refused
+        with self.lock:
+            self.template_sent.append(body)
+        return 200, {"errcode": 0, "errmsg": "ok", "msgid": 2000 + len(self.template_sent)}

@@ -80,6 +80,7 @@ ACCESS: dict[str, str] = {
     "reformFigures": "admin",
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
+    "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.

@@ -37,9 +37,9 @@ def plain(body: str, *, token: str = TOKEN) -> tuple[dict[str, str], bytes]:
     return {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}, body.encode()
 
 
-def encrypted(body: str, *, token: str = TOKEN) -> tuple[dict[str, str], bytes]:
+def encrypted(body: str, *, token: str = TOKEN, appid: str = APPID) -> tuple[dict[str, str], bytes]:
     timestamp, nonce = str(int(time.time())), "nonce456"
-    crypto = WeChatCrypto(token, AES_KEY, APPID)
+    crypto = WeChatCrypto(token, AES_KEY, appid)
     wrapped = crypto.encrypt_message(body, nonce, timestamp)
     from defusedxml import ElementTree
 
