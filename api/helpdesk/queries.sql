@@ -52,21 +52,15 @@ WHERE id = :id
 RETURNING *;
 
 -- name: get_conversation(id)^
-SELECT c.*, u.openid, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name
+SELECT c.*, u.openid, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name, ap.public_no
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN users a ON a.id = c.agent_id
+LEFT JOIN applications ap ON ap.id = c.application_id
 WHERE c.id = :id;
 
 -- name: open_conversation_of(user_id)^
 SELECT * FROM conversations WHERE user_id = :user_id AND status <> 'resolved';
-
--- name: messages_of_user(user_id, limit)
-SELECT m.*, c.status AS conversation_status
-FROM chat_messages m JOIN conversations c ON c.id = m.conversation_id
-WHERE c.user_id = :user_id
-ORDER BY m.id DESC
-LIMIT :limit;
 
 -- name: messages_of(conversation_id)
 SELECT * FROM chat_messages WHERE conversation_id = :conversation_id ORDER BY id;
@@ -75,12 +69,13 @@ SELECT * FROM chat_messages WHERE conversation_id = :conversation_id ORDER BY id
 -- waiting: the queue; mine: what this agent holds; resolved: history; all: every consultation.
 -- The text search is a plain ILIKE: the embedded PostgreSQL has no pg_trgm, and the list is paged.
 -- last_text is what the user said last (not a machine notice such as F140's hours after it).
-SELECT c.*, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name,
+SELECT c.*, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name, ap.public_no,
        (SELECT text FROM chat_messages WHERE conversation_id = c.id AND sender = 'user'
         ORDER BY id DESC LIMIT 1) AS last_text
 FROM conversations c
 JOIN users u ON u.id = c.user_id
 LEFT JOIN users a ON a.id = c.agent_id
+LEFT JOIN applications ap ON ap.id = c.application_id
 WHERE CASE :status::text
         WHEN 'waiting' THEN c.status = 'waiting'
         WHEN 'mine' THEN c.status = 'claimed' AND c.agent_id = :agent_id

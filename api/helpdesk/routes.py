@@ -2,22 +2,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, WebSocket, get, post, websocket
+from litestar import Controller, Request, Response, WebSocket, get, post, put, websocket
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.enums import MediaType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.auth.guards import requires_helpdesk, requires_login
+from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import hours, live, service, service_inbox
+from api.helpdesk import hours, live, service, service_callbacks, service_history, service_inbox
 from api.helpdesk.schemas import (
+    AgentExtensionIn,
+    CallbackOut,
+    CallbackOutcomeIn,
+    CaseLinkIn,
     ChatIn,
     ChatMessageOut,
     ConversationDetail,
     ConversationOut,
+    MyConversationDetail,
+    MyConversationOut,
     ReplyIn,
     ResolveIn,
     TransferIn,
@@ -27,8 +34,16 @@ from wechat import push as wxpush
 from wechat.errors import push_too_large
 
 PUBLIC = {"exclude_from_auth": True}
+LEADS_TOO = {"leads": True}  # a help-desk route leads may also read (F141: overdue callbacks)
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0)]
+
+
+_leads_too = requires_role("helpdesk", "admin", "lead")
+
+
+async def requires_helpdesk_or_marked_for_leads(connection: ASGIConnection, handler: Any) -> None:
+    await (_leads_too if handler.opt.get("leads") else requires_helpdesk)(connection, handler)
 
 
 def _clock(state: State) -> Any:
@@ -50,15 +65,26 @@ class ChatController(Controller):
                                                  text=data.text, redis=redis, now=_clock(state)()),
             result_type=list[ChatMessageOut])
 
-    @get("/messages", operation_id="chatMessages", summary="在线咨询：我的消息")
-    async def messages(self, conn: Conn, user: CurrentUser, limit: Limit = 50) -> list[ChatMessageOut]:
-        return await service_inbox.user_messages(conn, user.id, limit)
+    @get("/messages", operation_id="chatMessages", summary="在线咨询：我的消息（全部咨询，可向前翻页）")
+    async def messages(self, conn: Conn, user: CurrentUser, limit: Limit = 50,
+                       before: Annotated[int | None, QueryParameter(ge=1, description="只返回此消息 id 之前的消息")] = None
+                       ) -> list[ChatMessageOut]:
+        return await service_history.messages(conn, user.id, limit=limit, before=before)
+
+    @get("/conversations", operation_id="chatMyConversations", summary="我的—咨询记录")
+    async def my_conversations(self, conn: Conn, user: CurrentUser, limit: Limit = 20,
+                               offset: Offset = 0) -> list[MyConversationOut]:
+        return await service_history.conversations(conn, user.id, limit=limit, offset=offset)
+
+    @get("/conversations/{conversation_id:int}", operation_id="chatMyConversation", summary="我的—咨询记录：历史对话")
+    async def my_conversation(self, conversation_id: FromPath[int], conn: Conn, user: CurrentUser) -> MyConversationDetail:
+        return await service_history.conversation(conn, user.id, conversation_id)
 
 
 class HelpdeskController(Controller):
     path = "/helpdesk"
     tags = ["helpdesk"]
-    guards = [requires_helpdesk]
+    guards = [requires_helpdesk_or_marked_for_leads]
 
     @get("/conversations", operation_id="helpdeskConversations", summary="咨询会话列表（待接待、我的、已结束）")
     async def conversations(self, conn: Conn, user: CurrentUser,
@@ -91,13 +117,62 @@ class HelpdeskController(Controller):
     @post("/conversations/{conversation_id:int}/resolve", operation_id="helpdeskResolve",
           summary="结束咨询（可一并生成知识库问答）", status_code=200)
     async def resolve(self, conversation_id: FromPath[int], conn: Conn, user: CurrentUser, redis: Redis,
-                      data: JSONBody[ResolveIn | None] = None) -> ConversationOut:
-        return await service.resolve(conn, user, conversation_id, data or ResolveIn(), redis=redis)
+                      state: State, data: JSONBody[ResolveIn | None] = None) -> ConversationOut:
+        return await service.resolve(conn, user, conversation_id, data or ResolveIn(), redis=redis,
+                                     now=_clock(state)())
 
-    @get("/canned", operation_id="helpdeskCanned", summary="常用答复（来自知识库）")
-    async def canned(self, conn: Conn, state: State,
-                     q: Annotated[str, QueryParameter(min_length=1, max_length=200)]) -> AskOut:
-        return await service.canned(conn, index_for(state), q)
+    @put("/conversations/{conversation_id:int}/case", operation_id="helpdeskLinkCase",
+         summary="关联咨询涉及的办件（按办件编号），标记为重要咨询")
+    async def link_case(self, conversation_id: FromPath[int], data: JSONBody[CaseLinkIn], conn: Conn,
+                        user: CurrentUser) -> ConversationOut:
+        return await service_callbacks.link_case(conn, user, conversation_id, data)
+
+    @post("/conversations/{conversation_id:int}/supplement-extension", operation_id="helpdeskSupplementExtension",
+          summary="代用户申请补正期限延期（限一次）")
+    async def extend_supplement(self, conversation_id: FromPath[int], data: JSONBody[AgentExtensionIn], conn: Conn,
+                                user: CurrentUser, state: State, redis: Redis,
+                                idempotency_key: IdempotencyKey = None) -> ChatMessageOut:
+        return await run_once(
+            conn, user_id=user.id, scope=f"helpdesk_extension:{conversation_id}", key=idempotency_key, payload=data,
+            action=lambda: service_callbacks.grant_extension(conn, user, conversation_id, data.reason,
+                                                             now=_clock(state)(), redis=redis),
+            result_type=ChatMessageOut)
+
+    @get("/callbacks", operation_id="helpdeskCallbacks", summary="电话回访任务（待回访、已逾期、我的、已完成）")
+    async def callbacks(self, conn: Conn, user: CurrentUser, state: State,
+                        status: Annotated[Literal["due", "overdue", "mine", "closed", "all"],
+                                          QueryParameter(description="due | overdue | mine | closed | all")] = "due",
+                        limit: Limit = 50, offset: Offset = 0) -> list[CallbackOut]:
+        return await service_callbacks.list_callbacks(conn, user, status=status, now=_clock(state)(),
+                                                      limit=limit, offset=offset)
+
+    @get("/callbacks/overdue", operation_id="helpdeskOverdueCallbacks", opt=LEADS_TOO,
+         summary="逾期未回访的任务（导航员、负责人可见，电话隐去）")
+    async def overdue_callbacks(self, conn: Conn, user: CurrentUser, state: State, limit: Limit = 50,
+                                offset: Offset = 0) -> list[CallbackOut]:
+        return await service_callbacks.list_callbacks(conn, user, status="overdue", now=_clock(state)(),
+                                                      limit=limit, offset=offset)
+
+    @get("/callbacks/{callback_id:int}", operation_id="helpdeskCallback", summary="电话回访详情（领取人可见完整电话）")
+    async def callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser, state: State) -> CallbackOut:
+        return await service_callbacks.get_callback(conn, user, callback_id, now=_clock(state)())
+
+    @post("/callbacks/{callback_id:int}/claim", operation_id="helpdeskCallbackClaim", summary="领取电话回访",
+          status_code=200)
+    async def claim_callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser,
+                             state: State) -> CallbackOut:
+        return await service_callbacks.claim_callback(conn, user, callback_id, now=_clock(state)())
+
+    @post("/callbacks/{callback_id:int}/outcome", operation_id="helpdeskCallbackOutcome", summary="记录回访结果",
+          status_code=200)
+    async def callback_outcome(self, callback_id: FromPath[int], data: JSONBody[CallbackOutcomeIn], conn: Conn,
+                               user: CurrentUser, state: State, redis: Redis,
+                               idempotency_key: IdempotencyKey = None) -> CallbackOut:
+        return await run_once(
+            conn, user_id=user.id, scope=f"helpdesk_callback:{callback_id}", key=idempotency_key, payload=data,
+            action=lambda: service_callbacks.record_outcome(conn, user, callback_id, data, now=_clock(state)(),
+                                                            redis=redis),
+            result_type=CallbackOut)
 
 
 @websocket("/helpdesk/live", guards=[requires_helpdesk])

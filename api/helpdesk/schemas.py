@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from msgspec import Meta
 
@@ -45,6 +45,9 @@ class ConversationOut(Schema):
     created_at: datetime
     resolved_at: datetime | None
     last_text: str | None = None
+    application_id: int | None = None  # the case the consultation is about (F141)
+    public_no: str | None = None
+    important: bool = False  # resolving it creates a callback (电话回访)
 
 
 class ConversationDetail(ConversationOut):
@@ -70,3 +73,87 @@ class ResolveIn(Input):
     """Resolve; with ``faq`` the question and its answer become a new FAQ entry in the same step."""
 
     faq: NewFaqIn | None = None
+
+
+PublicNo = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+Note = Annotated[str, Meta(max_length=500)]
+
+
+class CaseLinkIn(Input):
+    """The case a conversation is about, by its public number; ``important``: call back after (F141)."""
+
+    public_no: PublicNo
+    important: bool = True
+
+
+class MyConversationOut(Schema):
+    """One consultation in 我的—咨询记录."""
+
+    id: int
+    channel: str
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+    message_count: int
+    first_text: str | None
+    public_no: str | None
+
+
+class MyConversationDetail(MyConversationOut):
+    messages: list[ChatMessageOut] = []
+
+
+class CallbackLogOut(Schema):
+    id: int
+    agent_id: int
+    agent_name: str | None
+    kind: str  # claimed | phone_shown | called
+    outcome: str | None
+    follow_up: str | None
+    handed_to: int | None
+    note: str | None
+    created_at: datetime
+
+
+class CallbackOut(Schema):
+    id: int
+    conversation_id: int
+    application_id: int
+    public_no: str | None
+    user_id: int
+    user_name: str | None  # masked
+    user_phone: str | None  # masked, except for the agent holding the callback, in the detail
+    status: str  # open | solved | not_solved | unreachable
+    due_on: date
+    overdue: bool
+    agent_id: int | None
+    agent_name: str | None
+    attempts: int
+    attempts_left: int
+    last_attempt_at: datetime | None
+    created_at: datetime
+    closed_at: datetime | None
+    log: list[CallbackLogOut] = []
+
+
+class CallbackOutcomeIn(Input):
+    """One call: reached and solved; reached, not solved (reopen, or hand over to ``handoverTo``); not reached."""
+
+    outcome: Literal["solved", "not_solved", "not_reached"]
+    follow_up: Literal["reopen", "handover"] | None = None
+    handover_to: int | None = None
+    note: Note | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome == "not_solved" and self.follow_up is None:
+            raise ValueError("followUp (reopen | handover) is required when the problem is not solved")
+        if self.outcome != "not_solved" and self.follow_up is not None:
+            raise ValueError("followUp applies only when the problem is not solved")
+        if (self.follow_up == "handover") != (self.handover_to is not None):
+            raise ValueError("handoverTo is required for, and only for, followUp handover")
+
+
+class AgentExtensionIn(Input):
+    """FAQ F098 through the help desk: the special reason the user gave the agent."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=400, pattern=r"\S")]

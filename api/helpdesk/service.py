@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from api.auth.schemas import AuthUser
+from api.catalogue.service import load_workday_overrides
 from api.db import after_commit, load_queries
 from api.errors import Conflict, NotFound
 from api.faq import service as faq
 from api.faq.index import FaqIndex
 from api.faq.schemas import AskOut, EntryIn, MatchOut
+from api.helpdesk import hours
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import ChatMessageOut, ConversationDetail, ConversationOut, ResolveIn
 from api.helpdesk.service_inbox import _message_out, _queue
 from api.types import mask_name, mask_phone
+from api.workdays import add_workdays
 from wechat.errors import WechatReplyWindowClosed
 
 q = load_queries(__file__)
+cbq = load_queries(__file__, "callbacks.sql")
 
 REPLY_WINDOW = timedelta(hours=48)
 REPLIES_PER_WINDOW = 5
+# F141: an important consultation about a case is called back within this many working days of
+# being resolved (the number the help desk's service standard states).
+CALLBACK_WORKDAYS = 2
 
 
 class ConversationNotFound(NotFound):
@@ -64,7 +71,8 @@ def _conversation_out(row: Any, cls: type = ConversationOut, **more: Any) -> Any
         last_user_message_at=row["last_user_message_at"],
         replies_left=max(0, REPLIES_PER_WINDOW - row["replies_since_user"]) if wechat else None,
         reply_window_ends_at=ends, faq_entry_id=row["faq_entry_id"], created_at=row["created_at"],
-        resolved_at=row["resolved_at"], **more)
+        resolved_at=row["resolved_at"], application_id=row.get("application_id"), public_no=row.get("public_no"),
+        important=bool(row.get("important")), **more)
 
 
 async def _get(conn: Any, conversation_id: int) -> Any:
@@ -124,12 +132,20 @@ async def transfer(conn: Any, agent: AuthUser, conversation_id: int, to_agent_id
     return _conversation_out(await _get(conn, conversation_id))
 
 
-async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: ResolveIn, *, redis: Any) -> ConversationOut:
-    """Done; with ``data.faq`` the question becomes a knowledge-base entry in the same transaction."""
+async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: ResolveIn, *, redis: Any,
+                  now: datetime | None = None) -> ConversationOut:
+    """Done; with ``data.faq`` the question becomes a knowledge-base entry in the same transaction.
+    An important conversation about a case gets its callback (F141) in the same transaction."""
     done = await q.resolve(conn, id=conversation_id, agent_id=agent.id, is_admin=agent.has("admin"))
     if done is None:
         row = await _get(conn, conversation_id)
         raise ConversationResolved() if row["status"] == "resolved" else NotYourConversation()
+    if done["important"] and done["application_id"] is not None:
+        await load_workday_overrides(conn)
+        today = (now or hours.now()).astimezone(hours.SHANGHAI).date()
+        await cbq.create_callback(conn, conversation_id=conversation_id, user_id=done["user_id"],
+                                  application_id=done["application_id"],
+                                  due_on=add_workdays(today, CALLBACK_WORKDAYS))
     if data.faq is not None:
         entry = await faq.create_entry(conn, EntryIn(question=data.faq.question, answer=data.faq.answer,
                                                      alternates=list(data.faq.alternates), tags=list(data.faq.tags)),

@@ -179,10 +179,5 @@ async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any) -> s
     return outcome
 
 
-async def user_messages(conn: Any, user_id: int, limit: int = 50) -> list[ChatMessageOut]:
-    rows = [r async for r in q.messages_of_user(conn, user_id=user_id, limit=limit)]
-    return [_message_out(r) for r in reversed(rows)]
-
-
 async def unprocessed_pushes(conn: Any, older_than_seconds: int = 60) -> list[int]:
     return [r["id"] async for r in q.unprocessed_pushes(conn, older_than_seconds=older_than_seconds)]
