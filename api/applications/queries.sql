@@ -130,19 +130,17 @@ SET name = EXCLUDED.name, required = EXCLUDED.required,
     exempt_licence_id = CASE WHEN application_materials.storage_key IS NULL THEN EXCLUDED.exempt_licence_id END;
 
 -- name: drop_material_slots(application_id, keep)
--- Materials that no longer apply to the answers; returns the files to delete after commit.
-DELETE FROM application_materials
-WHERE application_id = :application_id AND NOT (material_code = ANY(:keep))
-RETURNING storage_key;
-
--- name: store_material(application_id, material_code, storage_key, content_type, size_bytes, sha256, original_name)^
--- A re-upload replaces: returns the previous key so its file is deleted after commit.
-UPDATE application_materials m SET storage_key = :storage_key, content_type = :content_type,
-    size_bytes = :size_bytes, sha256 = :sha256, original_name = :original_name, uploaded_at = now()
-FROM (SELECT storage_key FROM application_materials
-      WHERE application_id = :application_id AND material_code = :material_code FOR UPDATE) old
-WHERE m.application_id = :application_id AND m.material_code = :material_code AND m.exempt_licence_id IS NULL
-RETURNING old.storage_key AS previous_key;
+-- Materials that no longer apply to the answers; returns the files to delete after commit: every
+-- page's (the pages go by ON DELETE CASCADE; this statement's snapshot still sees them).
+WITH gone AS (
+    DELETE FROM application_materials
+    WHERE application_id = :application_id AND NOT (material_code = ANY(:keep))
+    RETURNING material_code, storage_key
+)
+SELECT p.storage_key FROM application_material_pages p JOIN gone g ON g.material_code = p.material_code
+WHERE p.application_id = :application_id
+UNION
+SELECT storage_key FROM gone;
 
 -- name: service_of(code)^
 SELECT code, name, auto_decide, licence_type FROM services WHERE code = :code;

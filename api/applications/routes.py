@@ -2,20 +2,23 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
-from api.applications import service_journey as service, service_supplement
+from api.applications import service_journey as service, service_materials, service_supplement
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
-    ProgressOut, WithdrawIn,
+    PageOrderIn, ProgressOut, WithdrawIn,
 )
 from api.auth.guards import requires_login
+from api.catalogue.schemas import MAX_UPLOAD_BYTES
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn
+from api.errors import problem
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
 
@@ -27,6 +30,22 @@ def _now(state: State) -> datetime:
 
 
 Now = NamedDependency[datetime]
+
+# F101: a 10 MB file and its multipart envelope get in; a bigger body is refused from its
+# Content-Length before a byte is read, or once the streamed bytes pass this.
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
+
+
+def upload_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
+    """Litestar refuses an oversize upload body while reading it; say so as the F101 problem."""
+    err = service.FileTooLarge()
+    return problem(request, status=err.status, code=err.code, title=err.title,
+                   detail=f"文件超过{MAX_UPLOAD_BYTES // (1024 * 1024)}MB",
+                   extra={"field": "file", "limit": MAX_UPLOAD_BYTES})
+
+
+UPLOAD_LIMITS: dict = {"request_max_body_size": UPLOAD_BODY_LIMIT,
+                       "exception_handlers": {RequestEntityTooLarge: upload_too_large}}
 
 # Anyone may look a case up by its public number: per client address, shared through Redis.
 progress_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
@@ -60,7 +79,7 @@ class ApplicationController(Controller):
         return await service.update(conn, user, application_id, data, storage_for(settings))
 
     @put("/{application_id:int}/materials/{material_code:str}", operation_id="uploadMaterial",
-         summary="上传材料（multipart，字段名 file）")
+         summary="上传材料（multipart，字段名 file；这一个文件即整项材料）", **UPLOAD_LIMITS)
     async def upload(self, request: Request, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
                      user: CurrentUser, settings: AppSettings) -> MaterialOut:
         return await service.upload(conn, user, application_id, material_code,
@@ -73,6 +92,39 @@ class ApplicationController(Controller):
         key, content_type = await service.material_file(conn, user, application_id, material_code)
         return Stream(storage_for(settings).read(key), media_type=content_type,
                       headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+    @post("/{application_id:int}/materials/{material_code:str}/pages", operation_id="addMaterialPage",
+          summary="上传材料的一页（multipart，字段名 file；一项材料可传多页）", **UPLOAD_LIMITS)
+    async def add_page(self, request: Request, application_id: FromPath[int], material_code: FromPath[str],
+                       conn: Conn, user: CurrentUser, settings: AppSettings,
+                       idempotency_key: IdempotencyKey = None) -> MaterialOut:
+        return await run_once(conn, user_id=user.id, scope=f"material_page:{application_id}:{material_code}",
+                              key=idempotency_key, payload={"application": application_id, "material": material_code},
+                              result_type=MaterialOut,
+                              action=lambda: service_materials.add_page(
+                                  conn, user, application_id, material_code, request.headers.get("content-type", ""),
+                                  request.stream(), storage_for(settings)))
+
+    @get("/{application_id:int}/materials/{material_code:str}/pages/{page_no:int}", operation_id="getMaterialPage",
+         summary="下载材料的一页（本人或工作人员）")
+    async def page_file(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
+                        conn: Conn, user: CurrentUser, settings: AppSettings) -> Stream:
+        key, content_type = await service_materials.page_file(conn, user, application_id, material_code, page_no)
+        return Stream(storage_for(settings).read(key), media_type=content_type,
+                      headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+    @delete("/{application_id:int}/materials/{material_code:str}/pages/{page_no:int}",
+            operation_id="deleteMaterialPage", summary="删除材料的一页（后面的页前移）", status_code=200)
+    async def delete_page(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
+                          conn: Conn, user: CurrentUser, settings: AppSettings) -> MaterialOut:
+        return await service_materials.remove_page(conn, user, application_id, material_code, page_no,
+                                                   storage_for(settings))
+
+    @put("/{application_id:int}/materials/{material_code:str}/pages/order", operation_id="reorderMaterialPages",
+         summary="调整材料页的顺序")
+    async def reorder_pages(self, application_id: FromPath[int], material_code: FromPath[str],
+                            data: JSONBody[PageOrderIn], conn: Conn, user: CurrentUser) -> MaterialOut:
+        return await service_materials.reorder_pages(conn, user, application_id, material_code, data.order)
 
     @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
           status_code=200)

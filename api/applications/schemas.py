@@ -52,7 +52,30 @@ class GapNoticeOut(Schema):
     extended_at: datetime | None = None
 
 
+# FAQ F101 "一项材料可传多页": this product's limit of pages per material (the database CHECKs it too).
+MAX_PAGES = 20
+PageNo = Annotated[int, Meta(ge=1, le=MAX_PAGES)]
+
+
+class PageOrderIn(Input):
+    """The material's current page numbers in their new order: [3, 1, 2] makes page 3 the first."""
+
+    order: Annotated[list[PageNo], Meta(min_length=1, max_length=MAX_PAGES)]
+
+
+class MaterialPageOut(Schema):
+    page_no: int
+    content_type: str
+    size_bytes: int
+    sha256: str
+    original_name: str | None
+    uploaded_at: datetime
+    url: str
+
+
 class MaterialOut(Schema):
+    """One material; the single-file fields (contentType ... uploadedAt) describe its first page."""
+
     code: str
     name: str
     required: bool
@@ -64,6 +87,8 @@ class MaterialOut(Schema):
     sha256: str | None = None
     original_name: str | None = None
     uploaded_at: datetime | None = None
+    page_count: int = 0
+    pages: list[MaterialPageOut] = []
 
 
 class EventOut(Schema):

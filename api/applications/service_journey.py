@@ -10,7 +10,7 @@ import msgspec
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
-from api.applications import rules
+from api.applications import rules, service_pages
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     MaterialOut, ProgressOut, ProgressStep,
@@ -235,6 +235,7 @@ async def withdraw(conn: Any, user: AuthUser, application_id: int, reason: str) 
 async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut:
     app = await _readable(conn, user, application_id)
     slots = await rows(q.materials(conn, application_id=app["id"]))
+    pages = await service_pages.pages_by_material(conn, app["id"])
     events = await rows(q.events(conn, application_id=app["id"]))
     notices = await rows(q.gap_notices(conn, application_id=app["id"]))
     licences = await rows(q.licences_of_application(conn, application_id=app["id"]))
@@ -242,11 +243,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         id=app["id"], public_no=app["public_no"], service_code=app["service_code"], service_name=app["service_name"],
         status=app["status"], status_label=STATUS_LABELS[app["status"]], instant=app["is_instant"],
         promised_days=app["promised_days"], answers=app["answers"], form=app["form"],
-        materials=[MaterialOut(code=s["material_code"], name=s["name"], required=s["required"],
-                               exempt=s["exempt_licence_id"] is not None, exempt_licence_id=s["exempt_licence_id"],
-                               uploaded=s["storage_key"] is not None, content_type=s["content_type"],
-                               size_bytes=s["size_bytes"], sha256=s["sha256"], original_name=s["original_name"],
-                               uploaded_at=s["uploaded_at"]) for s in slots],
+        materials=[service_pages.material_out(app["id"], s, pages.get(s["material_code"], [])) for s in slots],
         timeline=[EventOut(id=e["id"], kind=e["kind"], from_status=e["from_status"], to_status=e["to_status"],
                            note=e["note"], at=e["created_at"],
                            by_staff=e["actor_id"] is not None and e["actor_id"] != app["applicant_id"])
@@ -362,17 +359,16 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
     except BaseException:
         await writer.abort()
         raise
-    stored = await q.store_material(conn, application_id=app["id"], material_code=material_code, storage_key=key,
-                                    content_type=sniffed[1], size_bytes=writer.size, sha256=writer.sha256,
-                                    original_name=name)
-    if stored["previous_key"] and stored["previous_key"] != key:
-        after_commit(conn, lambda: storage.delete(stored["previous_key"]))
+    # "this one file is the whole material": it replaces every page (F101 allows several)
+    replaced = await service_pages.replace_with_one(conn, app["id"], material_code, storage_key=key,
+                                                    content_type=sniffed[1], size_bytes=writer.size,
+                                                    sha256=writer.sha256, original_name=name)
+    for old in replaced:
+        after_commit(conn, lambda old=old: storage.delete(old))
     await append_event(conn, app, kind="material", actor_id=user.id, note=f"上传材料：{material.name}",
                        data={"material": material_code, "sha256": writer.sha256, "size": writer.size})
     slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
-    return MaterialOut(code=slot["material_code"], name=slot["name"], required=slot["required"], exempt=False,
-                       uploaded=True, content_type=slot["content_type"], size_bytes=slot["size_bytes"],
-                       sha256=slot["sha256"], original_name=slot["original_name"], uploaded_at=slot["uploaded_at"])
+    return service_pages.material_out(app["id"], slot, await service_pages.pages_of(conn, app["id"], material_code))
 
 
 async def material_file(conn: Any, user: AuthUser, application_id: int, material_code: str) -> tuple[str, str]:
