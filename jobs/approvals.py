@@ -21,3 +21,17 @@ async def remind_approval_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
     if any(counts.values()):
         log.info("approval_deadlines", **counts)
     return counts
+
+
+async def lapse_uncollected_pickups(ctx: dict[str, Any]) -> dict[str, int]:
+    """F131: a licence not collected within its 30 days at the window goes by express to the
+    account's default address (without one it stays and the applicant is asked once to add one).
+    Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests) replaces the
+    business date."""
+    from api.approvals.service_pickup import lapse_uncollected
+    from api.catalogue.service import today
+
+    counts = await lapse_uncollected(ctx["pool"], ctx.get("today") or today())
+    if any(counts.values()):
+        log.info("pickups_lapsed", **counts)
+    return counts

@@ -140,6 +140,16 @@ def rule_gap(rule: Rule, form: dict[str, Any], fields: dict[str, Field], today: 
     return gap("rule", rule.field, label, rule.message) if broken else None
 
 
+def is_required(field: Field, form: dict[str, Any]) -> bool:
+    """``required``, unless another field's value says otherwise (F131: 窗口自取 needs a site, not
+    a postal address). An empty ``required_if``/``optional_if`` never applies."""
+    if field.required_if and applies(field.required_if, form):
+        return True
+    if field.optional_if and applies(field.optional_if, form):
+        return False
+    return field.required
+
+
 def pre_review(*, fields: list[Field], rules: list[Rule], materials: list[Material], answers: dict[str, str],
                form: dict[str, Any], uploaded: set[str], exempt: set[str], today: date) -> list[dict[str, str]]:
     """The complete list of gaps: missing or invalid fields, broken rules, missing materials."""
@@ -147,7 +157,7 @@ def pre_review(*, fields: list[Field], rules: list[Rule], materials: list[Materi
     for field in fields:
         value = form.get(field.code)
         if value is None or value == "":
-            if field.required:
+            if is_required(field, form):
                 gaps.append(gap("field", field.code, field.label, f"请填写：{field.label}"))
         elif msg := field_problem(field, value):
             gaps.append(gap("field", field.code, field.label, msg))

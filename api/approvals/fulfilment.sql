@@ -69,7 +69,9 @@ UPDATE deliveries SET status = 'shipped', tracking_no = :tracking_no, handled_by
 WHERE id = :id AND status = 'pending' AND method = 'express'
 RETURNING *;
 
--- name: picked_up(id, handled_by)^
-UPDATE deliveries SET status = 'picked_up', handled_by = :handled_by, handled_at = now()
+-- name: picked_up(id, handled_by, collected_by, proxy_name, proxy_id_number, proxy_letter_checked)^
+UPDATE deliveries SET status = 'picked_up', handled_by = :handled_by, handled_at = now(),
+       collected_by = :collected_by, proxy_name = :proxy_name, proxy_id_number = :proxy_id_number,
+       proxy_letter_checked = :proxy_letter_checked
 WHERE id = :id AND status = 'pending' AND method = 'pickup'
 RETURNING *;

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api.approvals import service, service_fulfilment as fulfilment
+from api.approvals import service, service_fulfilment as fulfilment, service_pickup as pickup
 from api.approvals.schemas import (
     BatchDecisionIn,
     BatchDecisionOut,
@@ -18,12 +18,13 @@ from api.approvals.schemas import (
     ExamOut,
     ExamResultIn,
     ExamSlotIn,
+    HandOverIn,
     ShipmentIn,
     TaskDetail,
     TaskOut,
     TaskPage,
 )
-from api.auth.guards import requires_approver
+from api.auth.guards import requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
 
@@ -114,6 +115,22 @@ class DeliveryController(Controller):
     async def ship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ShipmentIn]) -> DeliveryOut:
         return await fulfilment.ship(conn, user, delivery_id, data.tracking_no)
 
-    @post("/{delivery_id:int}/pickup", operation_id="handOverLicence", summary="窗口领取登记", status_code=200)
-    async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int]) -> DeliveryOut:
-        return await fulfilment.hand_over(conn, user, delivery_id)
+    @post("/{delivery_id:int}/pickup", operation_id="handOverLicence",
+          summary="窗口领取登记（本人领取，或代领人凭授权委托书领取）", status_code=200)
+    async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int],
+                     data: JSONBody[HandOverIn | None] = None) -> DeliveryOut:
+        return await fulfilment.hand_over(conn, user, delivery_id, data)
+
+
+class PickupLetterController(Controller):
+    """The applicant's own case: the authorisation letter a proxy brings to the window (F131)."""
+
+    path = "/applications"
+    tags = ["approvals"]
+    guards = [requires_login]
+
+    @get("/{application_id:int}/pickup-authorisation", operation_id="getPickupAuthorisationLetter",
+         summary="下载代领证件授权委托书模板", media_type=MediaType.HTML)
+    async def letter(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> Response[str]:
+        page = await pickup.authorisation_letter(conn, user, application_id)
+        return Response(page, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta
 
-from api.types import Input, Schema
+from api.types import Input, Name, ResidentId, Schema, is_resident_id
 
 Decision = Literal["approve", "reject", "return"]
 TaskStatus = Literal["open", "claimed", "waiting_exam"]
@@ -152,6 +152,37 @@ class DeliveryOut(Schema):
     applicant: str | None
     created_at: datetime
     handled_at: datetime | None
+    # F131 窗口自取: the window, its last day, who collected (a proxy's name and ID masked)
+    site_code: str | None = None
+    site_name: str | None = None
+    site_address: str | None = None
+    held_until: date | None = None
+    collected_by: str | None = None
+    proxy_name: str | None = None
+    proxy_id_number: str | None = None
+    lapsed_at: datetime | None = None
+
+
+class HandOverIn(Input):
+    """Who collects at the window (F131): the applicant with their ID card, or a proxy with their
+    own ID card and the applicant's signed authorisation letter (checked by staff)."""
+
+    collector: Literal["applicant", "proxy"] = "applicant"
+    proxy_name: Name | None = None
+    proxy_id_number: ResidentId | None = None
+    letter_checked: bool = False
+
+    def __post_init__(self) -> None:
+        if self.collector == "applicant":
+            if self.proxy_name is not None or self.proxy_id_number is not None:
+                raise ValueError("本人领取不填写代领人信息 (proxyName, proxyIdNumber)")
+            return
+        if not (self.proxy_name or "").strip() or self.proxy_id_number is None:
+            raise ValueError("代领须填写代领人姓名和身份证号 (proxyName, proxyIdNumber)")
+        self.proxy_name = self.proxy_name.strip()
+        self.proxy_id_number = self.proxy_id_number.upper()
+        if not is_resident_id(self.proxy_id_number):
+            raise ValueError("代领人身份证号不正确（校验位或出生日期有误） (proxyIdNumber)")
 
 
 class ShipmentIn(Input):

@@ -1,8 +1,9 @@
 """After the decision: delivering paper licences (一窗出件) and the exams of qualification services.
 
 Delivery follows the applicant's choice as the application records it: a service whose guide
-says the licence is collected at a window (``visit_steps`` holds ``pickup``) waits there; a
-service whose form asks for a delivery address (证件寄送地址) goes by EMS to it; any other
+says the licence is collected at a window (``visit_steps`` holds ``pickup``), or whose applicant
+chose 窗口自取 in the form, waits there (F131, ``service_pickup``); a service whose form asks for
+a delivery address (证件寄送地址) goes by EMS to it; any other
 issues only the electronic licence. Staff record the EMS tracking number (the applicant is told,
 ``licence_shipped``) or the pick-up, which is a trip.
 
@@ -21,11 +22,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import notify
-from api.approvals.schemas import DeliveryOut, ExamOut, ExamResultIn, SubjectOut
+from api.approvals import service_pickup as pickup
+from api.approvals.schemas import DeliveryOut, ExamOut, ExamResultIn, HandOverIn, SubjectOut
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, NotFound
-from api.types import mask_name
+from api.types import mask_id_number, mask_name
 
 q = load_queries(__file__, "fulfilment.sql")
 
@@ -162,12 +164,15 @@ async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: Exam
 
 # ------------------------------------------------------------------ delivery
 
-async def prepare_delivery(conn: Any, app: Any) -> Any:
-    """Record how the paper licence reaches the applicant (nothing when only an e-licence is issued)."""
-    visits = (await q.service_visits(conn, code=app["service_code"]))["visit_steps"]
+async def prepare_delivery(conn: Any, app: Any, today: date | None = None) -> Any:
+    """Record how the paper licence reaches the applicant (nothing when only an e-licence is issued):
+    at the window (the guide's ``pickup`` step, or the applicant chose 窗口自取, F131) or by EMS."""
+    from api.catalogue import service as catalogue
+
+    visits = list((await q.service_visits(conn, code=app["service_code"]))["visit_steps"])
     address = (app["form"] or {}).get("deliveryAddress")
-    if "pickup" in visits:
-        return await q.insert_delivery(conn, application_id=app["id"], method="pickup", address=None)
+    if pickup.chose_pickup(app["form"], visits):
+        return await pickup.prepare(conn, app, visits, today or catalogue.today())
     if isinstance(address, str) and address.strip():
         return await q.insert_delivery(conn, application_id=app["id"], method="express", address=address.strip())
     return None
@@ -179,7 +184,11 @@ def delivery_out(row: Any) -> DeliveryOut:
                        service_name=row["service_name"], method=row["method"], address=row["address"],
                        status=row["status"], tracking_no=row["tracking_no"],
                        applicant=company or mask_name(row["applicant_name"] or (row["form"] or {}).get("applicantName")),
-                       created_at=row["created_at"], handled_at=row["handled_at"])
+                       created_at=row["created_at"], handled_at=row["handled_at"],
+                       site_code=row["site_code"], site_name=row["site_name"], site_address=row["site_address"],
+                       held_until=row["held_until"], collected_by=row["collected_by"],
+                       proxy_name=mask_name(row["proxy_name"]), proxy_id_number=mask_id_number(row["proxy_id_number"]),
+                       lapsed_at=row["lapsed_at"])
 
 
 async def list_deliveries(conn: Any, *, status: str | None, method: str | None, cursor: str | None,
@@ -212,13 +221,21 @@ async def ship(conn: Any, user: AuthUser, delivery_id: int, tracking_no: str) ->
     return delivery_out(await _delivery(conn, delivery_id))
 
 
-async def hand_over(conn: Any, user: AuthUser, delivery_id: int) -> DeliveryOut:
-    """The applicant collected the licence at the window: a trip (counted in the reform figures)."""
+async def hand_over(conn: Any, user: AuthUser, delivery_id: int, data: HandOverIn | None = None) -> DeliveryOut:
+    """The licence was collected at the window — by the applicant, or by a proxy with the signed
+    authorisation letter (F131) — a trip (counted in the reform figures)."""
     from api.applications import service as applications
 
+    data = data or HandOverIn()
+    pickup.check_collector(data)
     row = await _delivery(conn, delivery_id)
-    if await q.picked_up(conn, id=delivery_id, handled_by=user.id) is None:
+    if await q.picked_up(conn, id=delivery_id, handled_by=user.id, collected_by=data.collector,
+                         proxy_name=data.proxy_name, proxy_id_number=data.proxy_id_number,
+                         proxy_letter_checked=data.letter_checked if data.collector == "proxy" else None) is None:
         raise DeliveryDone(currentStatus=row["status"], method=row["method"])
+    app = await applications.lock(conn, row["application_id"])
+    await applications.append_event(conn, app, kind="licence", actor_id=user.id, note=pickup.collector_note(data),
+                                    data={"deliveryId": delivery_id, "collectedBy": data.collector})
     await applications.record_trip(conn, user_id=row["applicant_id"], application_id=row["application_id"],
                                    kind="pickup", source_type="delivery", source_id=delivery_id)
     return delivery_out(await _delivery(conn, delivery_id))

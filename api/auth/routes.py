@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 from litestar.middleware.rate_limit import RateLimitConfig
 
-from api.auth import service, sms
+from api.auth import service, service_address, sms
 from api.auth.guards import requires_login
-from api.auth.schemas import PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
+from api.auth.schemas import AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
 from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, WeChat
 from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
@@ -62,3 +62,11 @@ class MeController(Controller):
     @post("/phone", operation_id="bindPhone", summary="用微信手机号授权绑定手机号", status_code=200)
     async def bind_phone(self, data: JSONBody[PhoneCode], pool: Pool, wechat: WeChat, user: CurrentUser) -> UserOut:
         return await service.bind_phone(pool, wechat, user, data.code)
+
+    @get("/address", operation_id="getMyAddress", summary="我的默认收件地址")
+    async def address(self, conn: Conn, user: CurrentUser) -> AddressOut:
+        return await service_address.get_address(conn, user)
+
+    @put("/address", operation_id="setMyAddress", summary="设置默认收件地址（逾期未领的证件寄到这里）")
+    async def set_address(self, conn: Conn, user: CurrentUser, data: JSONBody[AddressIn]) -> AddressOut:
+        return await service_address.put_address(conn, user, data.address)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -67,3 +68,21 @@ class StaffIn(msgspec.Struct, kw_only=True):
     name: Name
     roles: list[Role]
     steps: list[str] = []
+
+
+# 账号中的默认地址 (FAQ F131): where a licence not collected at the window is sent.
+PostalAddress = Annotated[str, Meta(min_length=5, max_length=200, description="收件地址")]
+
+
+class AddressIn(Input):
+    address: PostalAddress
+
+    def __post_init__(self) -> None:
+        self.address = self.address.strip()
+        if len(self.address) < 5:
+            raise ValueError("请填写完整的收件地址 (address)")
+
+
+class AddressOut(Schema):
+    address: str | None
+    updated_at: datetime | None = None

@@ -56,6 +56,10 @@ class Field(Schema, forbid_unknown_fields=True):
     max: float | None = None
     max_length: int | None = None
     pattern: str | None = None
+    # Required or not by another field's value (form field code -> values), e.g. F131 领取方式:
+    # 窗口自取 makes the pick-up site required and the postal address optional.
+    required_if: dict[Code, list[str]] = {}
+    optional_if: dict[Code, list[str]] = {}
 
 
 class Rule(Schema, forbid_unknown_fields=True):
