@@ -67,14 +67,17 @@ SELECT count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT he
 FROM faq_feedback WHERE entry_id = :entry_id;
 
 -- name: record_handoff(question, suggestions, source, conversation_id)$
-INSERT INTO faq_handoffs (question, suggestions, source, conversation_id)
+-- A question asked again (outside a conversation) while its row is open counts on that row.
+INSERT INTO faq_handoffs AS h (question, suggestions, source, conversation_id)
 VALUES (:question, :suggestions, :source, :conversation_id)
+ON CONFLICT (md5(question)) WHERE reviewed_at IS NULL AND source = 'ask'
+DO UPDATE SET times = h.times + 1, last_asked_at = now(), suggestions = EXCLUDED.suggestions
 RETURNING id;
 
 -- name: list_handoffs(reviewed, limit, offset)
 SELECT * FROM faq_handoffs
 WHERE (reviewed_at IS NOT NULL) = :reviewed
-ORDER BY created_at DESC, id DESC
+ORDER BY last_asked_at DESC, id DESC
 LIMIT :limit OFFSET :offset;
 
 -- name: review_handoff(id)^

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth.guards import requires_admin, requires_login
@@ -15,13 +16,17 @@ from api.faq.schemas import AskOut, EntryIn, EntryOut, EntryPatch, FeedbackIn, F
 PUBLIC = {"exclude_from_auth": True}
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0)]
+# Anyone may ask, unsigned, and a question ending in a hand-off is written down: per address, 120
+# a minute (mobile carriers put many people behind one address; nobody types two questions a second).
+ask_rate_limit = RateLimitConfig(rate_limit=("minute", 120), store="rate_limit")
 
 
 class FaqController(Controller):
     path = "/faq"
     tags = ["faq"]
 
-    @get("/ask", opt=PUBLIC, operation_id="faqAsk", summary="智能问答：按问题找答案")
+    @get("/ask", opt=PUBLIC, operation_id="faqAsk", summary="智能问答：按问题找答案",
+         middleware=[ask_rate_limit.middleware])
     async def ask(self, conn: Conn, state: State,
                   q: Annotated[str, QueryParameter(min_length=1, max_length=200, description="问题")]) -> AskOut:
         return await service.ask(conn, index_for(state), q)

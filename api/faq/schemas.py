@@ -76,3 +76,6 @@ class HandoffOut(Schema):
     conversation_id: int | None
     created_at: datetime
     reviewed_at: datetime | None = None
+    # how often the question was asked (outside conversations) while the row was open, and when last
+    times: int = 1
+    last_asked_at: datetime | None = None

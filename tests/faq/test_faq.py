@@ -99,6 +99,28 @@ async def test_editors_list_and_close_the_handed_off_questions(client, db):
     assert (await client.get("/api/v1/admin/faq/handoffs", headers=admin["headers"])).json() == []
 
 
+async def test_a_question_asked_again_is_counted_on_its_open_row_not_written_again(client, db):
+    admin = await staff(client, db, phone="13900001114", roles=["admin"])
+    for _ in range(3):
+        await client.get("/api/v1/faq/ask", params={"q": "最近有什么股票值得买"})
+    await client.get("/api/v1/faq/ask", params={"q": "今天会不会下雨"})
+    [rain, stocks] = (await client.get("/api/v1/admin/faq/handoffs", headers=admin["headers"])).json()
+    assert (stocks["question"], stocks["times"]) == ("最近有什么股票值得买", 3)
+    assert (rain["question"], rain["times"]) == ("今天会不会下雨", 1)
+    # once reviewed, asking again opens a new row for the editors
+    await client.post(f"/api/v1/admin/faq/handoffs/{stocks['id']}/review", headers=admin["headers"])
+    await client.get("/api/v1/faq/ask", params={"q": "最近有什么股票值得买"})
+    assert await db.fetchval("SELECT count(*) FROM faq_handoffs WHERE question = '最近有什么股票值得买'") == 2
+
+
+async def test_asking_is_rate_limited_per_address(client):
+    statuses = [(await client.get("/api/v1/faq/ask", params={"q": "驾驶证"})).status_code for _ in range(121)]
+    assert statuses[:120] == [200] * 120 and statuses[120] == 429
+    last = await client.get("/api/v1/faq/ask", params={"q": "驾驶证"})
+    assert last.json()["code"] == "too_many_requests"
+    assert (await client.get("/api/v1/faq/")).status_code == 200  # the list is not limited with it
+
+
 async def test_the_public_list_shows_the_shipped_knowledge_base(client):
     res = await client.get("/api/v1/faq", params={"limit": 200})
     assert res.status_code == 200 and len(res.json()) == 150
