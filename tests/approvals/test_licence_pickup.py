@@ -168,8 +168,10 @@ async def test_after_30_days_the_licence_goes_by_express_to_the_default_address_
     _, delivery = await _approved(client, db, who)
     last_day = delivery["held_until"]
 
-    await _lapse_job(settings, last_day)  # the last day: still held
-    assert await db.fetchval("SELECT method FROM deliveries WHERE id = $1", delivery["id"]) == "pickup"
+    await _lapse_job(settings, last_day)  # the last day: still held, nothing said
+    row = await db.fetchrow("SELECT * FROM deliveries WHERE id = $1", delivery["id"])
+    assert row["method"] == "pickup" and row["address_asked_at"] is None and row["lapsed_at"] is None
+    assert await db.fetchval("SELECT count(*) FROM notifications WHERE event LIKE 'licence_pickup_%'") == 0
 
     assert (await client.get(f"{API}/me/address", headers=me)).json() == {"address": None, "updatedAt": None}
     bad = await client.put(f"{API}/me/address", json={"address": "   ab  "}, headers=me)
@@ -197,8 +199,8 @@ async def test_without_a_default_address_the_licence_stays_and_the_applicant_is_
     who = await people(client, db)
     _, delivery = await _approved(client, db, who)
     after = delivery["held_until"] + timedelta(days=1)
-    for _ in range(2):
-        await _lapse_job(settings, after)
+    for later in (0, 0, 1):  # twice the same day, and the day after
+        await _lapse_job(settings, after + timedelta(days=later))
     row = await db.fetchrow("SELECT * FROM deliveries WHERE id = $1", delivery["id"])
     assert (row["method"], row["status"]) == ("pickup", "pending") and row["address_asked_at"] is not None
     asked = await db.fetch("SELECT channel FROM notifications WHERE event = 'licence_pickup_address_needed'")
