@@ -23,7 +23,7 @@ from api.appointments.routes import (AppointmentAdminController, AppointmentCont
 from api.auth.routes import AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
-from api.approvals.routes import DeliveryController, TaskController
+from api.approvals.routes import DeliveryController, PickupLetterController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
@@ -31,6 +31,7 @@ from api.disclosure.routes import LicenceQrController, PublicDecisionsController
 from api.notifications.routes import (
     NotificationsController,
     OfficialAccountPushController,
+    SmsChannelController,
     dev_outbox_json,
     dev_outbox_page,
 )
@@ -67,11 +68,13 @@ API_CONTROLLERS: list = [
     ProgressController,
     TaskController,
     DeliveryController,
+    PickupLetterController,
     ComplaintController,
     ComplaintAdminController,
     PublicDecisionsController,
     LicenceQrController,
     NotificationsController,
+    SmsChannelController,
     RatingController,
     RatingAdminController,
     StatsController,

@@ -35,6 +35,7 @@ PAUSE_KEY = "zsb:notify:sms:paused"
 QUIET_HOURS = (22, 8)  # Asia/Shanghai: 22:00–08:00 non-urgent SMS wait
 LATER_SECONDS = 3600.0  # isv.BUSINESS_LIMIT_CONTROL: the number's frequency quota
 PAUSE_SECONDS = 600.0
+PAUSED_ERROR = "sms channel paused"  # the error of every row the pause holds back (notify/queries.sql)
 # After a timeout the next attempt waits at least this long, giving QuerySendDetails time to see
 # a message that did reach Aliyun.
 UNCERTAIN_MIN_DELAY = 30.0
@@ -248,7 +249,7 @@ async def _send_sms(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec, n
     if paused is None:
         paused = await redis.pttl(PAUSE_KEY)
     if paused and paused > 0:
-        return await _later(pool, row, seconds=paused / 1000, now=now, error="sms channel paused",
+        return await _later(pool, row, seconds=paused / 1000, now=now, error=PAUSED_ERROR,
                             uncertain=row["uncertain"], count_attempt=False)
     provider = ctx["sms"]
     out_id = str(row["id"])
@@ -286,9 +287,10 @@ async def _send_sms(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec, n
         # One flag for every worker: until it expires nobody calls Aliyun, so no retry storm.
         if await redis.set(PAUSE_KEY, result.code, px=int(seconds * 1000), nx=True):
             PAUSED.labels(result.code).inc()
-            log.error("sms_channel_paused", code=result.code, message=result.message, seconds=seconds,
+            log.error("sms_channel_paused", provider_code=result.code, message=result.message, seconds=seconds,
                       alert=True)
-        return await _later(pool, row, seconds=seconds, now=now, error=error, count_attempt=False)
+        return await _later(pool, row, seconds=seconds, now=now, error=f"{PAUSED_ERROR}: {error}"[:500],
+                            count_attempt=False)
     delay = backoff(row["attempts"])
     if result.uncertain:
         delay = max(delay, ctx.get("uncertain_min_delay", UNCERTAIN_MIN_DELAY))

@@ -231,3 +231,14 @@ WHERE oa_openid = :oa_openid;
 -- WeChat refused a template message because the user no longer follows the account.
 UPDATE wechat_followers SET following = false, changed_at = greatest(changed_at, now()), updated_at = now()
 WHERE oa_openid = :oa_openid AND following;
+
+-- name: held_by_pause()$
+-- (delivery.PAUSED_ERROR: the row whose answer paused the channel, and those the pause held back)
+SELECT count(*)::int FROM notifications
+WHERE status = 'created' AND channel = 'sms' AND error LIKE 'sms channel paused%' AND not_before > now();
+
+-- name: release_paused()
+-- The SMS channel was resumed by hand: what the pause held back is due now.
+UPDATE notifications SET not_before = now(), updated_at = now()
+WHERE status = 'created' AND channel = 'sms' AND error LIKE 'sms channel paused%' AND not_before > now()
+RETURNING id;

@@ -7,7 +7,7 @@ Every function here takes a connection first and runs named queries; the deliver
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import structlog
@@ -187,3 +187,29 @@ async def link_follower(conn: Any, *, oa_openid: str, unionid: str | None, follo
     if unionid:
         await q.release_unionid(conn, oa_openid=oa_openid, unionid=unionid)
     await q.link_follower(conn, oa_openid=oa_openid, unionid=unionid, following=following)
+
+
+# --- the SMS channel's pause (set by the delivery pipeline, lifted by it or by an admin) ---------
+
+async def sms_pause(conn: Any, redis: Any) -> dict[str, Any]:
+    """Whether the SMS channel is paused, by which Aliyun code, until when, holding how many."""
+    from notify.delivery import PAUSE_KEY
+
+    code, ttl_ms = await redis.get(PAUSE_KEY), await redis.pttl(PAUSE_KEY)
+    paused = code is not None and ttl_ms is not None and ttl_ms > 0
+    return {"paused": paused, "code": code.decode() if paused else None,
+            "resumes_at": datetime.now(timezone.utc) + timedelta(milliseconds=ttl_ms) if paused else None,
+            "waiting": await q.held_by_pause(conn)}
+
+
+async def resume_sms(conn: Any, redis: Any) -> list[int]:
+    """Lift the pause now (the account was topped up, the sign approved): every worker may send
+    again, and what it held back is due at once; the ids are queued after commit."""
+    from notify.delivery import PAUSE_KEY
+
+    await redis.delete(PAUSE_KEY)
+    ids = [r["id"] async for r in q.release_paused(conn)]
+    if ids:
+        now = datetime.now(timezone.utc)
+        _queue_after_commit(conn, [(i, now) for i in ids])
+    return ids

@@ -120,6 +120,34 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "trackingNo"),
                      ("phrase3", "phrase", "=已寄出"), ("thing4", "thing", "=邮政EMS寄送")),
         wechat_page="pages/licences/index"),
+    # F131 窗口自取: ready at the chosen window, held 30 days; then express to the default address.
+    "licence_ready_for_pickup": EventSpec(
+        ("wechat", "sms"), "证件可以领取了", sms_always=True,
+        inapp_text="您的{serviceName}证件（{publicNo}）已可在{siteName}领取（地址：{siteAddress}），窗口保留至"
+                   "{lastPickupDate}。请凭本人身份证原件领取；他人代领的，需携带代领人身份证原件和您签字的授权委托书"
+                   "（可在办件详情下载模板）。超过30天未领取的，将改为快递寄到您账号中的默认地址。",
+        sms_template="SMS_480010021", sms_params=("serviceName", "siteName", "lastPickupDate"),
+        wechat_template=TPL_PROGRESS,
+        wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
+                     ("phrase3", "phrase", "=待领取"), ("thing4", "thing", "siteName")),
+        wechat_page="pages/applications/detail"),
+    # No SMS template is registered for these two yet: in-app and WeChat only.
+    "licence_pickup_switched": EventSpec(
+        ("wechat",), "证件改为快递寄送",
+        inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取，已改为邮政EMS寄到您账号中的"
+                   "默认地址：{address}。寄出后会告诉您快递单号。",
+        wechat_template=TPL_PROGRESS,
+        wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
+                     ("phrase3", "phrase", "=改为寄送"), ("thing4", "thing", "=寄到账号默认地址")),
+        wechat_page="pages/applications/detail"),
+    "licence_pickup_address_needed": EventSpec(
+        ("wechat",), "请添加默认收件地址",
+        inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取。您的账号还没有默认地址，"
+                   "证件暂留窗口；请在“我的”中添加默认收件地址，我们将改为快递寄给您，也可继续到窗口领取。",
+        wechat_template=TPL_PROGRESS,
+        wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
+                     ("phrase3", "phrase", "=待补地址"), ("thing4", "thing", "=请添加默认收件地址")),
+        wechat_page="pages/applications/detail"),
     "exam_slot": EventSpec(
         ("wechat", "sms"), "考试通知", sms_always=True,
         inapp_text="您的{serviceName}考试安排在{slotTime}，考场：{siteName}。请携带身份证原件提前30分钟到场签到。",

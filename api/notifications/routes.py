@@ -7,11 +7,11 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.auth.guards import requires_login
-from api.deps import AppSettings, Conn, CurrentUser
+from api.auth.guards import requires_admin, requires_login
+from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.errors import NotFound
 from api.notifications import service
-from api.notifications.schemas import Inbox, Outbox, ReadResult, Subscriptions, SubscriptionsIn
+from api.notifications.schemas import Inbox, Outbox, ReadResult, SmsChannelOut, Subscriptions, SubscriptionsIn
 from wechat.errors import push_too_large
 from wechat.push import MAX_BODY
 
@@ -39,6 +39,23 @@ class NotificationsController(Controller):
     @post("/subscriptions", operation_id="addSubscriptions", summary="记录微信订阅消息授权", status_code=200)
     async def subscribe(self, data: JSONBody[SubscriptionsIn], conn: Conn, user: CurrentUser) -> Subscriptions:
         return await service.subscribe(conn, user.id, accepted=data.template_ids, rejected=data.rejected_ids)
+
+
+class SmsChannelController(Controller):
+    """The SMS channel pauses itself on an account or configuration error (no retry storm); an
+    admin sees why and lifts it once the cause is put right, instead of waiting out the pause."""
+
+    path = "/admin/notify/sms-channel"
+    tags = ["notifications"]
+    guards = [requires_admin]
+
+    @get("/", operation_id="adminSmsChannel", summary="短信通道状态")
+    async def state(self, conn: Conn, redis: Redis) -> SmsChannelOut:
+        return await service.sms_channel(conn, redis)
+
+    @post("/resume", operation_id="adminSmsChannelResume", summary="恢复短信通道", status_code=200)
+    async def resume(self, conn: Conn, redis: Redis, user: CurrentUser) -> SmsChannelOut:
+        return await service.resume_sms_channel(conn, redis, user)
 
 
 class OfficialAccountPushController(Controller):

@@ -72,3 +72,13 @@ class OutboxEntry(Schema):
 
 class Outbox(Schema):
     items: list[OutboxEntry]
+
+
+class SmsChannelOut(Schema):
+    """The SMS channel: paused after an account or configuration error (余额不足, sign/template)."""
+
+    paused: bool
+    code: str | None = None  # the Aliyun code that paused it
+    resumes_at: datetime | None = None  # when the pause ends by itself
+    waiting: int = 0  # messages held back by the pause
+    released: int | None = None  # on resume: messages sent on their way again

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
+
 import notify
 from api.db import load_queries
 from api.errors import NotFound, Unprocessable
@@ -13,6 +15,7 @@ from api.notifications.schemas import (
     Outbox,
     OutboxEntry,
     ReadResult,
+    SmsChannelOut,
     SubscriptionOut,
     Subscriptions,
 )
@@ -23,6 +26,7 @@ from notify.templates import EVENTS, TEMPLATE_IDS
 from wechat import push as wxpush
 
 q = load_queries(__file__)
+log = structlog.get_logger("zsb.notifications")
 
 
 class NotificationNotFound(NotFound):
@@ -65,6 +69,18 @@ async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: l
     await notify.record_subscriptions(conn, user_id=user_id, accepted=accepted, rejected=rejected)
     rows = [r async for r in q.subscriptions(conn, user_id=user_id)]
     return Subscriptions(items=[SubscriptionOut(template_id=r["template_id"], remaining=r["remaining"]) for r in rows])
+
+
+async def sms_channel(conn: Any, redis: Any) -> SmsChannelOut:
+    return SmsChannelOut(**await outbox.sms_pause(conn, redis))
+
+
+async def resume_sms_channel(conn: Any, redis: Any, user: Any) -> SmsChannelOut:
+    """An admin lifts the pause by hand once the account or configuration is put right."""
+    before = await outbox.sms_pause(conn, redis)
+    released = await outbox.resume_sms(conn, redis)
+    log.warning("sms_channel_resumed_by_hand", by=user.id, provider_code=before["code"], released=len(released))
+    return SmsChannelOut(**{**await outbox.sms_pause(conn, redis), "released": len(released)})
 
 
 def verify_oa_push_url(query: dict[str, str], settings: Any) -> str:

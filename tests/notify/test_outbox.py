@@ -44,7 +44,8 @@ async def test_a_wrong_access_key_secret_is_refused_by_the_fake_and_pauses_the_c
     assert fake_aliyun.rejected_signatures == 1 and fake_aliyun.messages() == []
     row = await db.fetchrow("SELECT status, error FROM notifications WHERE id = $1", sms_id)
     assert row["status"] == "created"
-    assert row["error"].startswith(("SignatureDoesNotMatch", "InvalidAccessKeySecret"))
+    assert row["error"].startswith(("sms channel paused: SignatureDoesNotMatch",
+                                    "sms channel paused: InvalidAccessKeySecret"))
 
 
 async def test_sandbox_sms_records_and_sends_nothing_out(settings, db, fake_aliyun):

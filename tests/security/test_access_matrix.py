@@ -34,15 +34,19 @@ ACCESS: dict[str, str] = {
     # auth and me
     "authLogout": "public", "authRefresh": "public", "authSmsCode": "public", "authSmsLogin": "public",
     "authStaffLogin": "public", "authWechat": "public", "bindPhone": "login", "getMe": "login",
+    "getMyAddress": "login", "setMyAddress": "login",
     # FAQ and chat
     "faqAsk": "public", "faqFeedback": "login", "faqList": "public",
     "adminFaqList": "admin", "adminFaqCreate": "admin", "adminFaqHandoffs": "admin", "adminFaqRestore": "admin",
     "adminFaqRetire": "admin", "adminFaqHandoffReviewed": "admin", "adminFaqUpdate": "admin",
-    "chatMessages": "login", "chatSend": "login",
+    "chatMessages": "login", "chatSend": "login", "chatMyConversations": "login", "chatMyConversation": "owner",
     # help desk
     "helpdeskCanned": "helpdesk", "helpdeskClaim": "helpdesk", "helpdeskConversation": "helpdesk",
     "helpdeskConversations": "helpdesk", "helpdeskReply": "helpdesk", "helpdeskResolve": "helpdesk",
     "helpdeskTransfer": "helpdesk",
+    "helpdeskLinkCase": "helpdesk", "helpdeskSupplementExtension": "helpdesk", "helpdeskCallbacks": "helpdesk",
+    "helpdeskCallback": "helpdesk", "helpdeskCallbackClaim": "helpdesk", "helpdeskCallbackOutcome": "helpdesk",
+    "helpdeskOverdueCallbacks": "helpdesk",  # and leads: tests/helpdesk/test_callbacks.py
     # catalogue
     "serviceChecklist": "login", "getService": "public", "listServices": "public",
     "adminSaveService": "admin", "adminSetWorkday": "admin",
@@ -51,12 +55,15 @@ ACCESS: dict[str, str] = {
     "updateApplication": "owner", "getMaterialFile": "owner", "uploadMaterial": "owner",
     "submitApplication": "owner", "withdrawApplication": "owner", "requestSupplementExtension": "owner",
     "listLicences": "login",
+    "addMaterialPage": "owner", "getMaterialPage": "owner", "deleteMaterialPage": "owner",
+    "reorderMaterialPages": "owner",
     "getProgress": "public", "getProgressQr": "public",
     # approvals
     "decideTasksInBatch": "approver", "claimTask": "approver", "decideTask": "approver",
     "recordExamResult": "approver", "assignTaskExamSlot": "approver", "getTask": "approver",
     "listTasks": "approver", "getTaskMaterial": "approver", "releaseTask": "approver",
     "listDeliveries": "approver", "handOverLicence": "approver", "shipLicence": "approver",
+    "getPickupAuthorisationLetter": "owner",
     # complaints and disclosure
     "getComplaintAttachment": "owner", "getMyComplaint": "owner", "listMyComplaints": "login",
     "fileComplaint": "login", "rateComplaintAnswer": "owner", "uploadComplaintAttachment": "login",
@@ -81,6 +88,7 @@ ACCESS: dict[str, str] = {
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
+    "adminSmsChannel": "admin", "adminSmsChannelResume": "admin",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
@@ -93,12 +101,15 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     # tests/applications/test_staff_access.py walks the approver of the case's own step.
     "getApplication": {"admin": IN},
     "getMaterialFile": {"admin": IN},
+    "getMaterialPage": {"admin": IN},
 }
 
 # Valid bodies for the owner routes: a body error must not answer before the ownership check would.
 BODIES: dict[str, dict[str, Any]] = {
     "updateApplication": {"json": {"form": {"mobile": "13900001111"}}},
     "uploadMaterial": {"files": {"file": ("me.jpg", JPG, "image/jpeg")}},
+    "addMaterialPage": {"files": {"file": ("page.jpg", JPG, "image/jpeg")}},
+    "reorderMaterialPages": {"json": {"order": [1]}},  # A's photo has one page when A gets here
     "withdrawApplication": {"json": {"reason": "不办了"}},
     "requestSupplementExtension": {"json": {"reason": "营业执照正在变更，需要更多时间"}},
     "rescheduleAppointment": {"json": {"slotId": 0}},  # filled with a real slot below
@@ -133,7 +144,7 @@ async def test_every_operation_answers_every_role_as_the_table_says(client, db):
               "appointment_id": world.ids["appointment"], "rating_id": world.ids["rating"],
               "complaint_id": world.ids["complaint"], "conversation_id": world.ids["conversation"],
               "licence_id": world.ids["licence"], "notification_id": world.ids["notification"],
-              "attachment_id": 987654, "code": "taxi-driver-cert", "public_no": "WZ-20260101-000001",
+              "attachment_id": 987654, "page_no": 1, "code": "taxi-driver-cert", "public_no": "WZ-20260101-000001",
               "token": "not-a-token", "day": "2026-10-01"}
     BODIES["rescheduleAppointment"] = {"json": {"slotId": world.ids["slot"] + 1}}
 
@@ -165,7 +176,7 @@ async def test_lists_show_b_nothing_of_a(client, db):
     world = await build(client, db)
     b = world.roles["applicant_b"]
     for path in ("/applications", "/appointments", "/ratings", "/complaints", "/me/notifications",
-                 "/chat/messages", "/licences"):
+                 "/chat/messages", "/chat/conversations", "/licences"):
         res = await client.get(f"{API}{path}", headers=b)
         assert res.status_code == 200, (path, res.text)
         body = res.json()
