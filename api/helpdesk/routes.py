@@ -174,6 +174,11 @@ class HelpdeskController(Controller):
                                                             redis=redis),
             result_type=CallbackOut)
 
+    @get("/canned", operation_id="helpdeskCanned", summary="常用答复（来自知识库）")
+    async def canned(self, conn: Conn, state: State,
+                     q: Annotated[str, QueryParameter(min_length=1, max_length=200)]) -> AskOut:
+        return await service.canned(conn, index_for(state), q)
+
 
 @websocket("/helpdesk/live", guards=[requires_helpdesk])
 async def helpdesk_live(socket: WebSocket) -> None:
