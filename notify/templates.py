@@ -131,19 +131,20 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=待领取"), ("thing4", "thing", "siteName")),
         wechat_page="pages/applications/detail"),
-    # No SMS template is registered for these two yet: in-app and WeChat only.
     "licence_pickup_switched": EventSpec(
-        ("wechat",), "证件改为快递寄送",
+        ("wechat", "sms"), "证件改为快递寄送",
         inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取，已改为邮政EMS寄到您账号中的"
                    "默认地址：{address}。寄出后会告诉您快递单号。",
+        sms_template="SMS_480010022", sms_params=("serviceName", "siteName"),
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=改为寄送"), ("thing4", "thing", "=寄到账号默认地址")),
         wechat_page="pages/applications/detail"),
     "licence_pickup_address_needed": EventSpec(
-        ("wechat",), "请添加默认收件地址",
+        ("wechat", "sms"), "请添加默认收件地址", sms_always=True,
         inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取。您的账号还没有默认地址，"
                    "证件暂留窗口；请在“我的”中添加默认收件地址，我们将改为快递寄给您，也可继续到窗口领取。",
+        sms_template="SMS_480010023", sms_params=("serviceName", "siteName"),
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=待补地址"), ("thing4", "thing", "=请添加默认收件地址")),
