@@ -139,10 +139,10 @@ async def _callback(conn: Any, callback_id: int) -> Any:
     return row
 
 
-async def _detail(conn: Any, agent: AuthUser, callback_id: int, now: datetime) -> CallbackOut:
+async def _detail(conn: Any, agent: AuthUser, callback_id: int, now: datetime, *, may_reveal: bool = True) -> CallbackOut:
     """The full number only for the holder of an open callback, and that look is logged."""
     row = await _callback(conn, callback_id)
-    reveal = row["status"] == "open" and row["agent_id"] == agent.id and row["user_phone"] is not None
+    reveal = may_reveal and row["status"] == "open" and row["agent_id"] == agent.id and row["user_phone"] is not None
     if reveal:
         await cbq.log_callback(conn, callback_id=callback_id, agent_id=agent.id, kind="phone_shown",
                                outcome=None, follow_up=None, handed_to=None, note=None)
@@ -191,7 +191,8 @@ async def record_outcome(conn: Any, agent: AuthUser, callback_id: int, data: Cal
         after_commit(conn, lambda: publish(redis, "reopened", conversation_id=conversation_id, agent_id=holder))
     log.info("helpdesk_callback_called", callback_id=callback_id, agent_id=agent.id, outcome=data.outcome,
              status=status)
-    return await _detail(conn, agent, callback_id, now)
+    # masked: the holder has the number from the detail, and this answer is kept for Idempotency-Key replays
+    return await _detail(conn, agent, callback_id, now, may_reveal=False)
 
 
 async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reason: str, *, now: datetime,

@@ -83,6 +83,9 @@ async def test_an_important_case_consultation_is_called_back_and_only_the_holder
     missed = await outcome(client, agent, callback, outcome="not_reached", note="无人接听")
     assert missed.status_code == 200 and missed.json()["status"] == "open", missed.text
     assert missed.json()["attempts"] == 1 and missed.json()["attemptsLeft"] == 2
+    assert missed.json()["userPhone"] == "138****5678"  # the answer is kept for Idempotency-Key replays
+    held = (await client.get(f"{HD}/callbacks/{callback}", headers=agent["headers"])).json()
+    assert held["userPhone"] == "13812345678" and held["log"][-1]["kind"] == "phone_shown"
     done = await outcome(client, agent, callback, outcome="solved", note="已按告知补齐材料")
     assert done.status_code == 200 and done.json()["status"] == "solved"
     assert done.json()["userPhone"] == "138****5678"  # a finished callback shows no number
@@ -129,8 +132,13 @@ async def test_only_an_important_conversation_linked_to_the_users_own_case_gets_
 async def test_three_unanswered_calls_end_the_callback_as_unreachable(client, db):
     _, agent, _, callback = await resolved_important(client, db)
     await client.post(f"{HD}/callbacks/{callback}/claim", headers=agent["headers"])
-    states = [(await outcome(client, agent, callback, outcome="not_reached")).json()["status"] for _ in range(3)]
-    assert states == ["open", "open", "unreachable"]
+    keyed = {**agent["headers"], "Idempotency-Key": "call-1"}
+    first, resent = [await client.post(f"{HD}/callbacks/{callback}/outcome", headers=keyed,
+                                       json={"outcome": "not_reached"}) for _ in range(2)]
+    assert first.status_code == resent.status_code == 200 and first.json() == resent.json()
+    assert await db.fetchval("SELECT attempts FROM helpdesk_callbacks WHERE id = $1", callback) == 1
+    states = [(await outcome(client, agent, callback, outcome="not_reached")).json()["status"] for _ in range(2)]
+    assert states == ["open", "unreachable"]
     fourth = await outcome(client, agent, callback, outcome="not_reached")
     assert fourth.status_code == 409 and fourth.json()["code"] == "callback_closed"
     assert await db.fetchval("SELECT attempts FROM helpdesk_callbacks WHERE id = $1", callback) == 3
