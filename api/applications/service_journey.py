@@ -221,8 +221,12 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
                           notify_applicant=False, now=now)
         await issue_licences(conn, app["id"], actor_id=None)
         app = await lock(conn, app["id"])
-        await _move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
-                    data={"automatic": True}, notify_applicant=True, now=now)
+        approved = await _move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
+                               data={"automatic": True}, notify_applicant=True, now=now)
+        # the paper licence leaves as an approver's decision would send it (F035, F064, F131)
+        from api.approvals import service_fulfilment  # approvals builds on applications, not the reverse
+
+        await service_fulfilment.prepare_delivery(conn, approved)
     return await view(conn, user, app["id"])
 
 

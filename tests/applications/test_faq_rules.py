@@ -198,6 +198,38 @@ async def test_an_automatic_instant_decision_happens_at_once_even_at_night(clien
     assert res.json()["clockStartsOn"] == "2026-06-08"  # recorded, but the decision did not wait for it
 
 
+async def _instant_freight_permit(client, db, name: str, delivery: dict) -> dict:
+    me = await applicant(client, name)
+    uid = me["user"]["id"]
+    await licence(db, uid, "business_licence", f"营业执照-{name}")
+    await licence(db, uid, "id_card", f"身份证-{name}")
+    created = await client.post(f"{API}/applications", headers=me["headers"], json={
+        "serviceCode": "freight-operating-permit", "answers": {"hasVehicle": "no", "agent": "no"},
+        "form": {"companyName": "温州顺达货运有限公司", "creditCode": ENTERPRISE, "legalPerson": "王五",
+                 "mobile": "13812345670", **delivery}})
+    assert created.status_code == 201, created.text
+    app_id = created.json()["id"]
+    for code in ("safety_rules", "purchase_commitment"):
+        assert (await upload(client, me["headers"], app_id, code, PDF)).status_code == 200
+    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    assert res.status_code == 200, res.text
+    assert res.json()["status"] == "approved"  # decided by the machine, no approver
+    return res.json()
+
+
+async def test_an_automatic_decision_sends_the_paper_licence_as_the_applicant_chose(client, db):
+    """F035/F064: 电子证即时生成，纸质证由EMS寄到申请时填写的地址，或按申请时的选择到窗口自取 (F131)."""
+    mailed = await _instant_freight_permit(client, db, "autoems", {"deliveryAddress": "温州市鹿城区车站大道1号"})
+    row = await db.fetchrow("SELECT method, address, status FROM deliveries WHERE application_id = $1", mailed["id"])
+    assert tuple(row) == ("express", "温州市鹿城区车站大道1号", "pending")
+    held = await _instant_freight_permit(client, db, "autopick",
+                                         {"deliveryMethod": "窗口自取", "pickupSite": "city-service-centre"})
+    row = await db.fetchrow("SELECT method, status FROM deliveries WHERE application_id = $1", held["id"])
+    assert tuple(row) == ("pickup", "pending")
+    assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'licence_ready_for_pickup' "
+                             "AND channel = 'inapp' AND subject_id = $1", held["id"]) == 1
+
+
 # --- F072 ---------------------------------------------------------------------------------------
 
 INDIVIDUAL_BUSINESS = "92330302MA2H8Q1B2" + uscc.calc_check_digit("92330302MA2H8Q1B2")  # 个体工商户
