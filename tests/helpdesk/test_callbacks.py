@@ -205,3 +205,14 @@ async def test_overdue_callbacks_reach_the_lead_with_the_phone_masked(client, db
     assert (await client.get(f"{HD}/conversations", headers=lead["headers"])).status_code == 403
     citizen = await applicant(client, "curious")
     assert (await client.get(f"{HD}/callbacks/overdue", headers=citizen["headers"])).status_code == 403
+
+
+async def test_the_console_conversation_page_names_the_linked_case_and_the_callback_to_come(client, db):
+    from tests.console.helpers import sign_in
+
+    _, _, conv, _ = await resolved_important(client, db)
+    public_no = await db.fetchval("SELECT a.public_no FROM conversations c JOIN applications a "
+                                  "ON a.id = c.application_id WHERE c.id = $1", conv)
+    await sign_in(client, "13900003001")
+    page = await client.get(f"/console/helpdesk/{conv}")
+    assert page.status_code == 200 and f"关联办件：{public_no}（重要咨询：结束后电话回访）" in page.text
