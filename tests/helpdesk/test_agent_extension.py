@@ -96,3 +96,28 @@ async def test_a_wechat_user_is_told_by_customer_service_message(settings, wecha
         await run_jobs(live)
     assert [m["touser"] for m in wechat.messages] == ["o-wang"]
     assert public_no in wechat.messages[0]["text"]
+
+
+async def test_with_wechats_reply_window_closed_the_grant_stands_and_a_notification_tells_the_user(settings, wechat, db):
+    live = push_settings(settings, wechat)
+    async with AsyncTestClient(app=create_app(live)) as client:
+        login = await client.post(f"{API}/auth/wechat", json={"code": "wx-zhao"})  # openid o-zhao
+        me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
+        app_id, public_no = await case_in_supplement(client, me)
+        query, body = encrypted(text_xml("o-zhao", UNSURE, 8402))
+        assert (await push(client, query, body)).text == "success"
+        await run_jobs(live)
+        agent = await staff(client, db, phone="13900004005", roles=["helpdesk"], name="导航员 陈静")
+        conv = await db.fetchval("SELECT id FROM conversations WHERE user_id = $1", me["user"]["id"])
+        await client.post(f"{HD}/conversations/{conv}/claim", headers=agent["headers"])
+        await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
+        await db.execute("UPDATE conversations SET last_user_message_at = now() - interval '49 hours' WHERE id = $1",
+                         conv)
+        res = await grant(client, agent, conv)
+        assert res.status_code == 201 and res.json()["delivery"] == "none", res.text
+    assert await db.fetchval("SELECT supplement_due_on FROM applications WHERE id = $1", app_id) == \
+        add_workdays(FIRST_DUE, 10)
+    told = await db.fetch("SELECT channel, params->>'text' AS text FROM notifications "
+                          "WHERE user_id = $1 AND event = 'helpdesk_reply'", me["user"]["id"])
+    assert "inapp" in {r["channel"] for r in told} and all(public_no in r["text"] for r in told), told
+    assert wechat.messages == []  # no customer-service message outside the window
