@@ -59,6 +59,14 @@ class TaskController(Controller):
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
+    @get("/{task_id:int}/materials/{code:str}/pages/{page_no:int}", operation_id="getTaskMaterialPage",
+         summary="查看申请材料的某一页")
+    async def material_page(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int],
+                            code: FromPath[str], page_no: FromPath[int]) -> Stream:
+        body, content_type, name = await service.material_stream(conn, user, settings, task_id, code, page_no)
+        return Stream(body, media_type=content_type,
+                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
     @post("/{task_id:int}/claim", operation_id="claimTask", summary="认领待办", status_code=200)
     async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
         return await service.claim(conn, user, task_id)

@@ -80,6 +80,16 @@ class TaskPage(Schema):
     next_cursor: str | None = None
 
 
+class TaskPageOut(Schema):
+    page_no: int
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: datetime
+    url: str
+    original_name: str | None = None
+
+
 class MaterialOut(Schema):
     code: str
     name: str
@@ -91,7 +101,8 @@ class MaterialOut(Schema):
     original_name: str | None = None
     uploaded_at: datetime | None = None
     exempt_by: str | None = None
-    url: str | None = None
+    url: str | None = None  # the first page (or the one file)
+    pages: list[TaskPageOut] = []
 
 
 class TimelineEntry(Schema):

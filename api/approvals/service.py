@@ -31,6 +31,7 @@ from api.approvals.schemas import (
     TaskDetail,
     TaskOut,
     TaskPage,
+    TaskPageOut,
     TimelineEntry,
 )
 from api.auth.schemas import AuthUser
@@ -196,6 +197,12 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
     if not (may_act(user, task["step"], task["role"]) or user.has("admin")):
         raise StepNotYours(step=task["step"])
     today = catalogue.today()
+    pages: dict[str, list[TaskPageOut]] = {}
+    for p in await rows(q.material_pages(conn, application_id=task["application_id"])):
+        pages.setdefault(p["material_code"], []).append(TaskPageOut(
+            page_no=p["page_no"], content_type=p["content_type"], size_bytes=p["size_bytes"], sha256=p["sha256"],
+            uploaded_at=p["uploaded_at"], original_name=p["original_name"],
+            url=f"/api/v1/tasks/{task_id}/materials/{p['material_code']}/pages/{p['page_no']}"))
     materials = []
     for m in await rows(q.materials(conn, application_id=task["application_id"])):
         state = "uploaded" if m["storage_key"] else "exempt" if m["exempt_licence_id"] else "missing"
@@ -204,7 +211,8 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
             content_type=m["content_type"], size_bytes=m["size_bytes"], sha256=m["sha256"],
             original_name=m["original_name"], uploaded_at=m["uploaded_at"],
             exempt_by=f"{m['exempt_licence_name']}（{m['exempt_licence_number']}）" if m["exempt_licence_id"] else None,
-            url=f"/api/v1/tasks/{task_id}/materials/{m['material_code']}" if m["storage_key"] else None))
+            url=f"/api/v1/tasks/{task_id}/materials/{m['material_code']}" if m["storage_key"] else None,
+            pages=pages.get(m["material_code"], [])))
     timeline = [TimelineEntry(**dict(e))
                 for e in await rows(q.timeline(conn, application_id=task["application_id"]))]
     return TaskDetail(task=task_out(task, user, today), application_status=task["application_status"],
@@ -213,8 +221,10 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
                       exam=await fulfilment.exam_of(conn, task["application_id"]))
 
 
-async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int, code: str) -> tuple[Any, str, str]:
-    """The stored file of one material of the task's application: (chunks, content type, name)."""
+async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int, code: str,
+                          page_no: int | None = None) -> tuple[Any, str, str]:
+    """The stored file of one material of the task's application, or of one of its pages:
+    (chunks, content type, name)."""
     from urllib.parse import quote
 
     from api.storage import storage_for
@@ -222,9 +232,12 @@ async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int
     task = await _task(conn, task_id)
     if not (may_act(user, task["step"], task["role"]) or user.has("admin")):
         raise StepNotYours(step=task["step"])
-    row = await q.material(conn, application_id=task["application_id"], material_code=code)
+    if page_no is None:
+        row = await q.material(conn, application_id=task["application_id"], material_code=code)
+    else:
+        row = await q.material_page(conn, application_id=task["application_id"], material_code=code, page_no=page_no)
     if row is None or row["storage_key"] is None:
-        raise TaskNotFound("该材料没有上传文件")
+        raise TaskNotFound("该材料没有上传文件" if page_no is None else f"该材料没有第{page_no}页")
     name = quote(row["original_name"] or row["material_code"])
     return storage_for(settings).read(row["storage_key"]), row["content_type"], name
 

@@ -46,6 +46,15 @@ class ApproverPages(Controller):
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
+    @get("/{task_id:int}/materials/{code:str}/pages/{page_no:int}", operation_id="consoleTaskMaterialPage",
+         summary="工作台：查看材料的某一页")
+    async def material_page(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
+                            code: MaterialCode, page_no: FromPath[int]) -> Stream:
+        body, content_type, name = await approvals.material_stream(conn, request.user, settings, task_id, code,
+                                                                   page_no)
+        return Stream(body, media_type=content_type,
+                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
     @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
     async def claim(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
         await approvals.claim(conn, request.user, task_id)

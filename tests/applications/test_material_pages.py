@@ -270,7 +270,22 @@ async def test_staff_reviewing_the_case_see_every_page(client, db):
     # the task the approver decides on shows the material as uploaded (pages only, no PUT)
     task = (await client.get(f"{API}/tasks", headers=approver)).json()["items"][0]
     detail = (await client.get(f"{API}/tasks/{task['id']}", headers=approver)).json()
-    assert next(m for m in detail["materials"] if m["code"] == "driving_licence")["state"] == "uploaded"
+    in_task = next(m for m in detail["materials"] if m["code"] == "driving_licence")
+    assert in_task["state"] == "uploaded" and [p["pageNo"] for p in in_task["pages"]] == [1, 2, 3]
+    second = await client.get(in_task["pages"][1]["url"], headers=approver)
+    assert (second.status_code, second.content) == (200, PNG)
+    missing = await client.get(f"{API}/tasks/{task['id']}/materials/driving_licence/pages/4", headers=approver)
+    assert missing.status_code == 404
+    other_step = await client.get(in_task["pages"][1]["url"], headers=who["review"]["headers"])
+    assert other_step.status_code == 403
+    # the console's task page shows every page, each fetched through the console
+    from tests.console.helpers import sign_in
+
+    assert (await sign_in(client, "13900001001")).status_code == 200
+    page = await client.get(f"/console/tasks/{task['id']}")
+    links = [f"/console/tasks/{task['id']}/materials/driving_licence/pages/{n}" for n in (1, 2, 3)]
+    assert page.status_code == 200 and all(link in page.text for link in links) and "共 3 页" in page.text
+    assert (await client.get(links[2])).content == JPG + b"\x02"
     # an approver of a step the case never reached sees nothing
     outsider = await client.get(licence["pages"][0]["url"], headers=who["review"]["headers"])
     assert (outsider.status_code, outsider.json()["code"]) == (404, "application_not_found")

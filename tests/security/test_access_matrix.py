@@ -61,7 +61,7 @@ ACCESS: dict[str, str] = {
     # approvals
     "decideTasksInBatch": "approver", "claimTask": "approver", "decideTask": "approver",
     "recordExamResult": "approver", "assignTaskExamSlot": "approver", "getTask": "approver",
-    "listTasks": "approver", "getTaskMaterial": "approver", "releaseTask": "approver",
+    "listTasks": "approver", "getTaskMaterial": "approver", "getTaskMaterialPage": "approver", "releaseTask": "approver",
     "listDeliveries": "approver", "handOverLicence": "approver", "shipLicence": "approver",
     "getPickupAuthorisationLetter": "owner",
     # complaints and disclosure
