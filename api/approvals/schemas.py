@@ -117,6 +117,14 @@ class TimelineEntry(Schema):
     hash: str | None
 
 
+class SituationAnswer(Schema):
+    """One situation question of the service and the applicant's answer, as the guide words them."""
+
+    code: str
+    question: str
+    answer: str
+
+
 class TaskDetail(Schema):
     task: TaskOut
     application_status: str
@@ -127,6 +135,8 @@ class TaskDetail(Schema):
     timeline: list[TimelineEntry]
     is_last_step: bool
     exam: ExamOut | None = None
+    form_labels: dict[str, str] = {}  # form field code -> its label in the service guide (企业名称, ...)
+    situation: list[SituationAnswer] = []
 
 
 class DecisionOut(Schema):

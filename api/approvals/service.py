@@ -28,6 +28,7 @@ from api.approvals.schemas import (
     DecisionIn,
     DecisionOut,
     MaterialOut,
+    SituationAnswer,
     TaskDetail,
     TaskOut,
     TaskPage,
@@ -215,10 +216,17 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
             pages=pages.get(m["material_code"], [])))
     timeline = [TimelineEntry(**dict(e))
                 for e in await rows(q.timeline(conn, application_id=task["application_id"]))]
+    spec, _ = await catalogue.merged_spec(conn, task["service_code"])
+    answers = task["answers"] or {}
+    situation = [SituationAnswer(code=s.code, question=s.question,
+                                 answer=next((o.label for o in s.options if o.value == answers[s.code]),
+                                             str(answers[s.code])))
+                 for s in spec.situations if s.code in answers]
     return TaskDetail(task=task_out(task, user, today), application_status=task["application_status"],
-                      applicant_phone=task["applicant_phone"], form=task["form"] or {}, answers=task["answers"] or {},
+                      applicant_phone=task["applicant_phone"], form=task["form"] or {}, answers=answers,
                       materials=materials, timeline=timeline, is_last_step=task["position"] == task["step_count"],
-                      exam=await fulfilment.exam_of(conn, task["application_id"]))
+                      exam=await fulfilment.exam_of(conn, task["application_id"]),
+                      form_labels={f.code: f.label for f in spec.fields}, situation=situation)
 
 
 async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int, code: str,

@@ -198,3 +198,21 @@ async def test_a_batch_of_50_in_which_one_fails_changes_nothing(client, db):
     assert res.status_code == 200, res.text
     assert len(res.json()["decisions"]) == 49
     assert await db.fetchval("SELECT count(*) FROM applications WHERE status = 'accepted'") == 49
+
+
+async def test_the_task_words_the_form_and_the_situation_as_the_service_guide_does(client, db):
+    from api.applications import service as applications
+    from tests.applications.helpers import draft
+    from tests.approvals.helpers import DG_FORM
+
+    who = await people(client, db)
+    app = await draft(db, who["applicant_id"], answers={"action": "expand", "vehicles": "owned", "scope": "general"},
+                      form=DG_FORM)
+    async with db.transaction():
+        await applications.transition(db, app["id"], "submitted", actor_id=who["applicant_id"])
+    await client.get("/api/v1/tasks", headers=who["accept"]["headers"])  # the queue opens the task
+    task = await task_of(db, app["id"])
+    detail = (await client.get(f"/api/v1/tasks/{task['id']}", headers=who["accept"]["headers"])).json()
+    assert detail["formLabels"]["companyName"] == "企业名称"
+    assert [(a["question"], a["answer"]) for a in detail["situation"]] == [
+        ("办理情形？", "车辆扩增"), ("专用车辆情况？", "已购置"), ("经营范围？", "一般危险货物")]

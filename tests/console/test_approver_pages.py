@@ -28,6 +28,8 @@ async def test_an_approver_claims_and_returns_a_case_for_one_missing_material(cl
     assert "王*" in queue.text or "温州安达" in queue.text
     page = await client.get(f"/console/tasks/{task['id']}")
     assert "认领此待办" in page.text and "停车场地产权或租赁证明" in page.text
+    # the form reads as the service guide words it, not as the API's field codes
+    assert "<dt>企业名称</dt><dd>温州安达危险品运输有限公司</dd>" in page.text and "<dt>companyName</dt>" not in page.text
 
     claimed = await post(client, f"/console/tasks/{task['id']}/claim")
     assert claimed.status_code == 200 and "已认领" in claimed.text and "退回补正" in claimed.text
