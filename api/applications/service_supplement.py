@@ -40,8 +40,10 @@ class ExtensionAlreadyUsed(Conflict):
 
 
 async def extend(conn: Any, user: AuthUser, application_id: int, reason: str, *,
-                 now: datetime | None = None) -> ApplicationOut:
-    """Grant the one extension of the open gap notice's deadline; ``now``: the moment of asking."""
+                 now: datetime | None = None, agent_id: int | None = None) -> ApplicationOut:
+    """Grant the one extension of the open gap notice's deadline; ``now``: the moment of asking.
+    ``agent_id``: the help-desk agent who asked on the applicant's behalf (F098 "通过客服申请"),
+    named on the timeline as the one who acted."""
     app = await lock(conn, (await _owned(conn, user, application_id))["id"])
     if app["status"] != "needs_supplement":
         raise SupplementNotPending(currentStatus=app["status"])
@@ -62,9 +64,11 @@ async def extend(conn: Any, user: AuthUser, application_id: int, reason: str, *,
             or (moved := await q.extend_supplement_due(conn, id=app["id"], previous_due_on=previous,
                                                        new_due_on=new_due)) is None:
         raise TransitionRefused(currentStatus=app["status"], target="needs_supplement")
-    await append_event(conn, moved, kind="gap_notice", actor_id=user.id,
+    await append_event(conn, moved, kind="gap_notice", actor_id=agent_id or user.id,
                        note=f"补正期限延期一次（{SUPPLEMENT_EXTENSION_WORKDAYS}个工作日），"
-                            f"由{previous:%Y年%m月%d日}延至{new_due:%Y年%m月%d日}",
+                            f"由{previous:%Y年%m月%d日}延至{new_due:%Y年%m月%d日}"
+                            + ("，申请人通过在线客服申请" if agent_id else ""),
                        data={"gapNoticeId": notice["id"], "extensionId": granted["id"],
-                             "previousDueOn": previous.isoformat(), "newDueOn": new_due.isoformat()})
+                             "previousDueOn": previous.isoformat(), "newDueOn": new_due.isoformat(),
+                             **({"agentId": agent_id} if agent_id else {})})
     return await view(conn, user, app["id"])

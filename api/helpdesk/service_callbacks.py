@@ -208,7 +208,7 @@ async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reas
     # The applicant asks, through the agent: extend() checks it is their case, pending, in time, once.
     applicant = AuthUser(id=row["user_id"], roles=("applicant",))
     await service_supplement.extend(conn, applicant, row["application_id"], f"{reason.strip()}（通过在线客服申请）",
-                                    now=now)
+                                    now=now, agent_id=agent.id)
     granted = await cbq.extension_of_gap_notice(conn, application_id=row["application_id"])
     await cbq.record_extension_request(conn, extension_id=granted["id"], conversation_id=conversation_id,
                                        agent_id=agent.id, reason=reason.strip())

@@ -53,6 +53,11 @@ async def test_an_agent_grants_the_one_extension_for_the_user_and_tells_them(cli
                            "reason": "营业执照正在变更，原件要下周才能拿到"}
     history = (await client.get(f"{API}/chat/messages", headers=me["headers"])).json()
     assert history[-1]["id"] == told["id"]
+    # the case's timeline names the agent who acted, and says it was asked through the help desk
+    event = await db.fetchrow("SELECT actor_id, note, data FROM application_events WHERE application_id = $1 "
+                              "AND data ? 'extensionId'", app_id)
+    assert event["actor_id"] == agent["user"]["id"] and "在线客服" in event["note"]
+    assert event["data"]["agentId"] == agent["user"]["id"]
 
     # once, whichever way it is asked: neither the agent nor the user gets a second one
     again = await grant(client, agent, conv)
