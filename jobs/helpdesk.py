@@ -41,3 +41,15 @@ async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:
     for push_id in ids:
         await process_wechat_push(ctx, push_id)
     return len(ids)
+
+
+async def escalate_overdue_callbacks(ctx: dict[str, Any]) -> int:
+    """F141 callbacks past their due date reach the agent holding them and the leads, once."""
+    from datetime import datetime, timezone
+
+    from api.helpdesk.service_callbacks import escalate_overdue_callbacks as escalate
+
+    clock = ctx.get("helpdesk_clock")
+    async with transaction(ctx["pool"]) as conn:
+        escalated = await escalate(conn, now=clock() if clock else datetime.now(timezone.utc))
+    return len(escalated)

@@ -26,6 +26,7 @@ FUNCTIONS: list[Any] = [
     helpdesk_jobs.process_wechat_push,
     helpdesk_jobs.deliver_chat_message,
     helpdesk_jobs.sweep_wechat_pushes,
+    helpdesk_jobs.escalate_overdue_callbacks,
     application_jobs.close_unsupplemented_applications,
     approval_jobs.remind_approval_deadlines,
     approval_jobs.lapse_uncollected_pickups,
@@ -49,6 +50,8 @@ FUNCTIONS: list[Any] = [
 CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
+    # hourly: each callback past its due date (Asia/Shanghai) is escalated once
+    cron(helpdesk_jobs.escalate_overdue_callbacks, minute={30}, second={35}, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),
     # hourly: a reminder is per working day and each is sent once
     cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),

@@ -260,4 +260,11 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已超期"),
                      ("thing3", "thing", "=请尽快处理")),
         wechat_page="pages/staff/complaints"),
+    "callback_overdue": EventSpec(
+        ("wechat", "sms"), "回访已超期",
+        inapp_text="办件（{publicNo}）的咨询回访应于{dueDate}前完成，现已超期，请尽快电话回访。",
+        sms_template="SMS_480010024", sms_params=("publicNo", "dueDate"),
+        wechat_template=TPL_TASK,
+        wechat_data=(("thing1", "thing", "=咨询电话回访"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=已超期")),
+        wechat_page="pages/staff/callbacks"),
 }

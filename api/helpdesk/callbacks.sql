@@ -116,3 +116,13 @@ SELECT m.* FROM chat_messages m JOIN conversations c ON c.id = m.conversation_id
 WHERE c.user_id = :user_id AND (:before::bigint IS NULL OR m.id < :before)
 ORDER BY m.id DESC
 LIMIT :limit;
+
+-- name: escalate_overdue(today)
+-- Callbacks still open after their due date, each taken once (a second run finds none).
+UPDATE helpdesk_callbacks c SET escalated_at = now(), updated_at = now()
+FROM applications a
+WHERE c.status = 'open' AND c.due_on < :today AND c.escalated_at IS NULL AND a.id = c.application_id
+RETURNING c.id, c.agent_id, c.due_on, a.public_no;
+
+-- name: leads()
+SELECT id FROM users WHERE 'lead' = ANY(roles) AND NOT disabled ORDER BY id;

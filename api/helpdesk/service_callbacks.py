@@ -228,3 +228,20 @@ async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reas
                              dedupe_key=f"helpdesk_extension:{granted['id']}")
     after_commit(conn, lambda: publish(redis, "message", conversation_id=conversation_id, sender="agent"))
     return _message_out(msg)
+
+
+async def escalate_overdue_callbacks(conn: Any, *, now: datetime) -> list[int]:
+    """Callbacks still open after their due date: the agent holding one (if any) and every lead
+    are told once (F141's promise is a call after the matter is handled, not whenever)."""
+    overdue = await rows(cbq.escalate_overdue(conn, today=_today(now)))
+    if not overdue:
+        return []
+    leads = [r["id"] for r in await rows(cbq.leads(conn))]
+    for row in overdue:
+        for staff_id in dict.fromkeys(([row["agent_id"]] if row["agent_id"] else []) + leads):
+            await notify.enqueue(conn, user_id=staff_id, event="callback_overdue",
+                                 params={"publicNo": row["public_no"], "dueDate": row["due_on"].isoformat()},
+                                 dedupe_key=f"callback_overdue:{row['id']}:{staff_id}",
+                                 subject=("helpdesk_callback", row["id"]))
+    log.warning("helpdesk_callbacks_overdue", ids=[r["id"] for r in overdue], told=len(leads))
+    return [r["id"] for r in overdue]

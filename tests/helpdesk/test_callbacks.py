@@ -216,3 +216,33 @@ async def test_the_console_conversation_page_names_the_linked_case_and_the_callb
     await sign_in(client, "13900003001")
     page = await client.get(f"/console/helpdesk/{conv}")
     assert page.status_code == 200 and f"关联办件：{public_no}（重要咨询：结束后电话回访）" in page.text
+
+
+async def test_an_overdue_callback_reaches_its_agent_and_the_leads_once(client, db, settings):
+    me, agent, conv, callback = await resolved_important(client, db, "latecall")  # due Friday 12 June 2026
+    lead = await staff(client, db, phone="13900003009", roles=["lead"], name="科长")
+    await client.post(f"{HD}/callbacks/{callback}/claim", headers=agent["headers"])
+    await _escalate(settings, "2026-06-12 18:00")  # the due day itself: nothing yet
+    assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'callback_overdue'") == 0
+    for day in ("2026-06-15 09:00", "2026-06-15 10:00"):  # the next working day, twice: told once
+        await _escalate(settings, day)
+    leads = [r["id"] for r in await db.fetch("SELECT id FROM users WHERE 'lead' = ANY(roles)")]
+    assert lead["user"]["id"] in leads
+    told = await db.fetch("SELECT user_id, content FROM notifications WHERE event = 'callback_overdue' "
+                          "AND channel = 'inapp' ORDER BY user_id")
+    assert [r["user_id"] for r in told] == sorted({agent["user"]["id"], *leads})
+    assert all("已超期" in r["content"] for r in told)
+    assert await db.fetchval("SELECT escalated_at IS NOT NULL FROM helpdesk_callbacks WHERE id = $1", callback)
+
+
+async def _escalate(settings, day: str) -> None:
+    """The hourly job, run through the arq queue at ``day`` (Asia/Shanghai)."""
+    from arq import create_pool
+
+    from jobs import redis_settings
+    from tests.factories import run_jobs
+
+    arq = await create_pool(redis_settings(settings.redis_url or ""))
+    await arq.enqueue_job("escalate_overdue_callbacks", _job_id=f"escalate:{day}")
+    await arq.close()
+    await run_jobs(settings, helpdesk_clock=Clock(sh(day)))
