@@ -58,6 +58,12 @@ class MaterialNotFound(NotFound):
     code = "material_not_found"
 
 
+class MaterialNotRequested(Conflict):
+    """补正期间只能修改一次性告知书要求补正的材料。"""
+
+    code = "material_not_requested"
+
+
 class MaterialExempt(Conflict):
     """这项材料已由电子证照免交，无需上传。"""
 
@@ -336,11 +342,15 @@ async def _file_part(body: AsyncIterator[bytes], content_type: str, writer: Any,
     return state["name"]
 
 
-async def upload(conn: Any, user: AuthUser, application_id: int, material_code: str, content_type: str,
-                 body: AsyncIterator[bytes], storage: LocalStorage) -> MaterialOut:
-    app = await _owned(conn, user, application_id)
-    app = await lock(conn, app["id"])
-    if app["status"] not in EDITABLE:
+async def _changeable(conn: Any, app: Any, material_code: str) -> tuple[Any, Any]:
+    """(slot, catalogue material) of a material the applicant may change now: anything in a draft;
+    while supplementing, only what the open gap notice asks for (what the approver already
+    checked stays as checked)."""
+    if app["status"] == "needs_supplement":
+        notice = await q.open_gap_notice(conn, application_id=app["id"])
+        if notice is None or material_code not in {g.get("code") for g in notice["gaps"]}:
+            raise MaterialNotRequested(field=material_code)
+    elif app["status"] != "draft":
         raise NotEditable()
     slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
     if slot is None:
@@ -348,7 +358,14 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
     if slot["exempt_licence_id"] is not None:
         raise MaterialExempt(field=material_code)
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
-    material = next(m for m in spec.materials if m.code == material_code)
+    return slot, next(m for m in spec.materials if m.code == material_code)
+
+
+async def upload(conn: Any, user: AuthUser, application_id: int, material_code: str, content_type: str,
+                 body: AsyncIterator[bytes], storage: LocalStorage) -> MaterialOut:
+    app = await _owned(conn, user, application_id)
+    app = await lock(conn, app["id"])
+    _, material = await _changeable(conn, app, material_code)
     writer = storage.writer()
     try:
         name = await _file_part(body, content_type, writer, material.max_bytes)

@@ -21,10 +21,9 @@ from api.applications import service_pages as pages
 from api.applications.schemas import MAX_PAGES, MaterialOut
 from api.applications.service import append_event, lock, q
 from api.applications.service_journey import (
-    FileEmpty, FileTypeRefused, MaterialExempt, MaterialNotFound, NotEditable, _file_part, _owned, _readable, sniff,
+    FileEmpty, FileTypeRefused, MaterialNotRequested, _changeable, _file_part, _owned, _readable, sniff,
 )
 from api.auth.schemas import AuthUser
-from api.catalogue import service as catalogue
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
 from api.storage import LocalStorage
@@ -48,27 +47,6 @@ class PageOrderInvalid(Unprocessable):
     code = "page_order_invalid"
 
 
-class MaterialNotRequested(Conflict):
-    """补正期间只能修改一次性告知书要求补正的材料。"""
-
-    code = "material_not_requested"
-
-
-async def _changeable(conn: Any, app: Any, material_code: str) -> tuple[Any, Any]:
-    """(slot, catalogue material) of a material whose pages the applicant may change now."""
-    if app["status"] == "needs_supplement":
-        notice = await q.open_gap_notice(conn, application_id=app["id"])
-        if notice is None or material_code not in {g.get("code") for g in notice["gaps"]}:
-            raise MaterialNotRequested(field=material_code)
-    elif app["status"] != "draft":
-        raise NotEditable()
-    slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
-    if slot is None:
-        raise MaterialNotFound(field=material_code)
-    if slot["exempt_licence_id"] is not None:
-        raise MaterialExempt(field=material_code)
-    spec, _ = await catalogue.merged_spec(conn, app["service_code"])
-    return slot, next(m for m in spec.materials if m.code == material_code)
 
 
 async def _room_for_one(conn: Any, app: Any, material_code: str) -> None:

@@ -200,9 +200,12 @@ async def test_pages_change_only_in_a_draft_or_for_what_the_gap_notice_asks(clie
     # supplementing: what the notice asks for takes pages, what it does not ask for stays as it was
     assert (await add_page(client, h, app_id, "residence_permit", JPG)).status_code == 201
     assert (await add_page(client, h, app_id, "residence_permit", PNG)).status_code == 201
+    whole = await client.put(f"{API}/applications/{app_id}/materials/driving_licence", headers=h,
+                             files={"file": ("f.jpg", JPG, "application/octet-stream")})  # PUT follows the same rule
     for res in (await add_page(client, h, app_id, "driving_licence", JPG),
                 await client.delete(f"{pages_url(app_id, 'driving_licence')}/1", headers=h),
-                await client.put(f"{pages_url(app_id, 'driving_licence')}/order", headers=h, json={"order": [2, 1]})):
+                await client.put(f"{pages_url(app_id, 'driving_licence')}/order", headers=h, json={"order": [2, 1]}),
+                whole):
         assert (res.status_code, res.json()["code"]) == (409, "material_not_requested"), res.text
     assert await db.fetchval("SELECT count(*) FROM application_material_pages WHERE application_id = $1 "
                              "AND material_code = 'driving_licence'", app_id) == 2
@@ -353,3 +356,4 @@ async def test_an_oversize_upload_is_stopped_before_or_while_reading_it(client, 
         assert (status, problem["code"], read) == (413, "file_too_large", 0), problem
     assert await db.fetchval("SELECT count(*) FROM application_material_pages WHERE application_id = $1", app_id) == 0
     assert files_in(settings) == set()
+
