@@ -126,6 +126,29 @@ class ApplicationSummary(Schema):
     supplement_due_on: date | None = None
 
 
+class ReviewCheckOut(Schema):
+    """One check of the automatic review and its result (通过 / 未通过 / 需人工核查)."""
+
+    code: str
+    group: str
+    group_name: str
+    name: str
+    outcome: str
+    outcome_label: str
+    reason: str
+
+
+class ReviewOut(Schema):
+    """The latest automatic review (智能审批) of the case: every check, in its group."""
+
+    reviewed_at: datetime
+    all_passed: bool
+    passed: int
+    failed: int
+    needs_person: int
+    checks: list[ReviewCheckOut]
+
+
 class ApplicationOut(Schema):
     id: int
     public_no: str | None
@@ -150,6 +173,7 @@ class ApplicationOut(Schema):
     progress_url: str | None = None
     # F138: the working day the processing clock started (the next one for off-hours submissions)
     clock_starts_on: date | None = None
+    review: ReviewOut | None = None  # the automatic review's results (bulky cargo), latest run
 
 
 class ProgressStep(Schema):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
-from api.applications import rules, service_pages
+from api.applications import review, rules, service_pages, service_review
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     MaterialOut, ProgressOut, ProgressStep,
@@ -135,10 +135,10 @@ def _check_applicant(service_code: str, form: dict[str, Any]) -> None:
         raise CompanyOnly(problem, field="form.creditCode", faq="F072")
 
 
-async def _sync_materials(conn: Any, app: Any, materials: list[Any]) -> list[str]:
-    """One slot per applicable material, exempt when a valid licence stands for it; returns the
-    keys of files whose material no longer applies (deleted after commit)."""
-    licences = await catalogue.holder_licences(conn, app["applicant_id"])
+async def _sync_materials(conn: Any, app: Any, materials: list[Any], on: date | None = None) -> list[str]:
+    """One slot per applicable material, exempt when a licence valid ``on`` (default today) stands
+    for it; returns the keys of files whose material no longer applies (deleted after commit)."""
+    licences = await catalogue.holder_licences(conn, app["applicant_id"], on)
     exempt = catalogue.exemptions(materials, licences)
     for m in materials:
         await q.upsert_material_slot(conn, application_id=app["id"], material_code=m.code, name=m.name,
@@ -204,12 +204,17 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
     _check_applicant(spec.code, app["form"])
     materials, fields = catalogue.applicable(spec, app["answers"])
-    await _sync_materials(conn, app, materials)
+    today = business_day(now) if now else catalogue.today()
+    await _sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))
+    uploaded = {s["material_code"] for s in slots if s["storage_key"]}
+    exempt = {s["material_code"] for s in slots if s["exempt_licence_id"]}
     gaps = rules.pre_review(fields=fields, rules=spec.rules, materials=materials, answers=app["answers"],
-                            form=app["form"], uploaded={s["material_code"] for s in slots if s["storage_key"]},
-                            exempt={s["material_code"] for s in slots if s["exempt_licence_id"]},
-                            today=business_day(now) if now else catalogue.today())
+                            form=app["form"], uploaded=uploaded, exempt=exempt, today=today)
+    # the automatic review (bulky cargo: 21 checks): what the applicant can fix joins the same notice
+    checked = await service_review.run_and_store(conn, app, spec, fields=fields, materials=materials,
+                                                 uploaded=uploaded, exempt=exempt, today=today)
+    gaps = review.merge_gaps(gaps, checked)
     auto = app["is_instant"] and spec.auto_decide
     if app["status"] == "needs_supplement":
         if gaps:
@@ -263,7 +268,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         decided_at=app["decided_at"], due_on=app["due_on"], supplement_due_on=app["supplement_due_on"],
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
-        clock_starts_on=app["clock_starts_on"],
+        clock_starts_on=app["clock_starts_on"], review=await service_review.latest(conn, app["id"]),
     )
 
 

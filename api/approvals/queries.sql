@@ -27,7 +27,10 @@ RETURNING *;
 -- name: queue(steps, all_steps, service_code, status, assignee_id, overdue, today, after, lim)
 SELECT t.id, t.application_id, t.service_code, t.position, t.step, t.role, t.status, t.assignee_id,
        t.claimed_at, t.due_on, t.created_at, a.public_no, a.submitted_at, a.form, s.name AS service_name,
-       st.name AS step_name, u.name AS applicant_name, u.company_name AS applicant_company
+       st.name AS step_name, u.name AS applicant_name, u.company_name AS applicant_company,
+       -- the automatic review's latest run passed every check (bulky cargo): decide quickly
+       (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
+           AS review_all_passed
 FROM approval_tasks t
 JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code
@@ -47,7 +50,9 @@ LIMIT :lim;
 SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submitted_at, a.form, a.answers,
        a.due_on AS application_due_on, s.name AS service_name, st.name AS step_name,
        u.name AS applicant_name, u.company_name AS applicant_company, u.phone AS applicant_phone,
-       (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count
+       (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count,
+       (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
+           AS review_all_passed
 FROM approval_tasks t
 JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code

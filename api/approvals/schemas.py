@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta
 
+from api.applications.schemas import ReviewOut
 from api.types import Input, Name, ResidentId, Schema, is_resident_id
 
 Decision = Literal["approve", "reject", "return"]
@@ -73,6 +74,9 @@ class TaskOut(Schema):
     overdue: bool
     claimed_by_me: bool
     assignee_id: int | None = None
+    # the automatic review passed all its checks (True), found something (False), or the service
+    # has none (None): the bulky-cargo queue shows which cases can be decided at once
+    review_all_passed: bool | None = None
 
 
 class TaskPage(Schema):
@@ -137,6 +141,7 @@ class TaskDetail(Schema):
     exam: ExamOut | None = None
     form_labels: dict[str, str] = {}  # form field code -> its label in the service guide (企业名称, ...)
     situation: list[SituationAnswer] = []
+    review: ReviewOut | None = None  # the automatic review's checks and results (bulky cargo)
 
 
 class DecisionOut(Schema):
@@ -240,6 +245,7 @@ class ExamOut(Schema):
     results: list[SubjectOut] = []
     passed_at: datetime | None = None
     licence_ids: list[int] = []
+    lapsed_at: datetime | None = None  # F123: not all passed within a year of the first exam
 
 
 class AuditProblem(Schema):

@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 
-from api.applications import service as applications
+from api.applications import service as applications, service_review
 from api.approvals import service_fulfilment as fulfilment
 from api.approvals.schemas import (
     BatchDecisionIn,
@@ -162,7 +162,7 @@ def task_out(row: Any, user: AuthUser, today: date) -> TaskOut:
                    step_name=row["step_name"], status=row["status"], applicant=_applicant(row),
                    submitted_at=row["submitted_at"], due_on=due, workdays_left=left,
                    overdue=left is not None and due < today, claimed_by_me=row["assignee_id"] == user.id,
-                   assignee_id=row["assignee_id"])
+                   assignee_id=row["assignee_id"], review_all_passed=row["review_all_passed"])
 
 
 async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_code: str | None,
@@ -226,7 +226,8 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
                       applicant_phone=task["applicant_phone"], form=task["form"] or {}, answers=answers,
                       materials=materials, timeline=timeline, is_last_step=task["position"] == task["step_count"],
                       exam=await fulfilment.exam_of(conn, task["application_id"]),
-                      form_labels={f.code: f.label for f in spec.fields}, situation=situation)
+                      form_labels={f.code: f.label for f in spec.fields}, situation=situation,
+                      review=await service_review.latest(conn, task["application_id"]))
 
 
 async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int, code: str,

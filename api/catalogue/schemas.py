@@ -74,6 +74,35 @@ class Rule(Schema, forbid_unknown_fields=True):
     when: When = {}
 
 
+ReviewGroup = Literal["people", "company", "vehicle", "route", "cargo"]
+
+
+class LicenceLookup(Schema, forbid_unknown_fields=True):
+    """A licence looked up in the applicant's licence library (数据跑路) instead of asked for."""
+
+    type: Code
+    name: str
+    valid_through: Code | None = None  # a form date field the licence must still be valid on (通行结束日期)
+    number_field: Code | None = None  # the licence's number must equal this form field (营业执照 = 信用代码)
+    material: Code | None = None  # an uploaded material standing in for it when the library has none
+
+
+class ReviewCheck(Schema, forbid_unknown_fields=True):
+    """One check of an automatic review (大件运输 5 groups, 21 checks): what it looks at, as data.
+    ``rules`` names form fields whose service rules (``Rule``) belong to this check; ``check``
+    names a small Python check in ``api.applications.review`` for what the rule kinds cannot say."""
+
+    code: Annotated[str, Meta(pattern=r"^[a-z]+\.[a-z_]{2,40}$")]
+    group: ReviewGroup
+    name: str
+    fields: list[Code] = []
+    materials: list[Code] = []
+    rules: list[Code] = []
+    licence: LicenceLookup | None = None
+    check: Code | None = None
+    when: When = {}  # applies only under these situation answers (otherwise passed as not applicable)
+
+
 class Step(Schema, forbid_unknown_fields=True):
     step: Literal["accept", "review", "decide"]
     role: Literal["approver", "lead", "admin"]
@@ -110,6 +139,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     materials: list[Material] = []
     fields: list[Field] = []
     rules: list[Rule] = []
+    review: list[ReviewCheck] = []  # the automatic review run at submission (bulky-cargo)
     active: bool = True
 
     def __post_init__(self) -> None:
@@ -121,7 +151,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
             raise ValueError("only instant services are decided automatically")
         if self.is_bundle != bool(self.members):
             raise ValueError("a bundle lists its members, and only a bundle does")
-        for items in (self.situations, self.materials, self.fields, self.steps):
+        for items in (self.situations, self.materials, self.fields, self.steps, self.review):
             keys = [getattr(i, "code", None) or getattr(i, "step", None) for i in items]
             if len(keys) != len(set(keys)):
                 raise ValueError(f"duplicate codes: {keys}")
