@@ -1,4 +1,4 @@
-"""Deadlines of approval tasks."""
+"""Approval jobs: task deadlines, uncollected pickups (F131), exam years over (F123)."""
 
 from __future__ import annotations
 
@@ -34,4 +34,20 @@ async def lapse_uncollected_pickups(ctx: dict[str, Any]) -> dict[str, int]:
     counts = await lapse_uncollected(ctx["pool"], ctx.get("today") or today())
     if any(counts.values()):
         log.info("pickups_lapsed", **counts)
+    return counts
+
+
+async def lapse_overdue_exams(ctx: dict[str, Any]) -> dict[str, int]:
+    """F123: a qualification case that has not passed every subject within a year of its first exam
+    ends (closed, 需重新提交申请), its retakes booked after that year are cancelled and the applicant
+    is told once. Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests)
+    replaces the business date, ``ctx["appointment_clock"]`` the moment of the cancellations."""
+    from api.appointments.calendar import system_clock
+    from api.approvals.service_exam_lapse import lapse_overdue_exams as lapse
+    from api.catalogue.service import today
+
+    counts = await lapse(ctx["pool"], ctx.get("today") or today(), ctx.get("appointment_clock", system_clock)(),
+                         ctx.get("appointment_policy"))
+    if any(counts.values()):
+        log.info("exams_lapsed", **counts)
     return counts

@@ -2,7 +2,8 @@
 ``application_transitions`` and refuses anything else; a test keeps the two equal).
 
 draft -> submitted -> needs_supplement | accepted -> in_review -> approved | rejected;
-withdrawn before a decision; closed when a gap notice is not answered in time.
+withdrawn before a decision; closed when a gap notice is not answered in time, or when a
+qualification exam is not passed in every subject within a year of the first exam (F123).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     # a supplemented application returns to where the gap notice stopped it
     "needs_supplement": frozenset({"submitted", "accepted", "in_review", "withdrawn", "closed"}),
     "accepted": frozenset({"in_review", "needs_supplement", "approved", "rejected", "withdrawn"}),
-    "in_review": frozenset({"needs_supplement", "approved", "rejected", "withdrawn"}),
+    # closed: the exam at the last step not passed within a year (F123, no decision is made)
+    "in_review": frozenset({"needs_supplement", "approved", "rejected", "withdrawn", "closed"}),
     "approved": frozenset(),
     "rejected": frozenset(),
     "withdrawn": frozenset(),
@@ -31,7 +33,9 @@ STATUS_LABELS: Final[dict[str, str]] = {
     "approved": "已办结（准予许可）",
     "rejected": "已办结（不予许可）",
     "withdrawn": "已撤回",
-    "closed": "已终止（逾期未补正）",
+    # ended without a decision: not supplemented in time (F098) or the exam year over (F123);
+    # the timeline's last entry says which
+    "closed": "已终止",
 }
 
 FINAL: Final[frozenset[str]] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)

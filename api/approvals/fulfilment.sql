@@ -75,3 +75,46 @@ UPDATE deliveries SET status = 'picked_up', handled_by = :handled_by, handled_at
        proxy_letter_checked = :proxy_letter_checked
 WHERE id = :id AND status = 'pending' AND method = 'pickup'
 RETURNING *;
+
+-- name: exam_year_end(application_id)$
+-- F123: the last day of the exam year, the first exam's anniversary (from 29 February: the 28th).
+-- NULL before the first exam.
+SELECT (min(taken_on) + interval '1 year')::date FROM exam_results WHERE application_id = :application_id;
+
+-- name: lapsing_exams(today)
+-- Still waiting, and the first exam's anniversary is over (Asia/Shanghai business dates).
+SELECT c.application_id
+FROM exam_cases c
+WHERE c.status = 'waiting'
+  AND (SELECT (min(r.taken_on) + interval '1 year')::date FROM exam_results r
+       WHERE r.application_id = c.application_id) < :today
+ORDER BY c.application_id;
+
+-- name: lock_lapsing_exam(application_id)^
+SELECT c.*, a.applicant_id, a.public_no, a.service_code, s.name AS service_name,
+       (SELECT (min(r.taken_on) + interval '1 year')::date FROM exam_results r
+        WHERE r.application_id = c.application_id) AS year_end
+FROM exam_cases c
+JOIN applications a ON a.id = c.application_id
+JOIN services s ON s.code = a.service_code
+WHERE c.application_id = :application_id
+FOR UPDATE OF c;
+
+-- name: lapse_exam(application_id)^
+UPDATE exam_cases SET status = 'lapsed', lapsed_at = now()
+WHERE application_id = :application_id AND status = 'waiting'
+RETURNING *;
+
+-- name: cancel_exam_task(application_id)^
+-- The decide task waited for a result that will not come: over, without an approver or a decision.
+UPDATE approval_tasks SET status = 'cancelled', assignee_id = NULL, closed_at = now()
+WHERE application_id = :application_id AND status = 'waiting_exam'
+RETURNING *;
+
+-- name: retakes_booked_from(user_id, service_code, application_id, from_ts)
+-- Exam bookings of the lapsed case still to come (the appointments area's table, read here; the
+-- cancelling is done by its own functions). An online booking names no application.
+SELECT id FROM appointments
+WHERE user_id = :user_id AND service_code = :service_code AND kind = 'exam' AND status = 'booked'
+  AND starts_at >= :from_ts AND (application_id IS NULL OR application_id = :application_id)
+ORDER BY id;

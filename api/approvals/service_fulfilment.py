@@ -13,7 +13,8 @@ appointments area (or staff assign one: ``exam_slot`` SMS with time, place and c
 task waits for the result. Each subject passes at 90 of 100; a pass stays valid for a year
 (F123), so a retake records only the failed subject. Both passed: the certificate is issued, the
 application approved and the paper certificate sent by express. A fail: told by SMS, invited to
-book a retake without applying again.
+book a retake without applying again. Not every subject passed within a year of the first exam:
+the case lapses and the applicant applies again (``service_exam_lapse``, a daily job).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class NoExamPending(Conflict):
     code = "no_exam_pending"
 
 
+class ExamYearOver(Conflict):
+    """自首次考试之日起已满1年，未通过全部科目的需重新提交申请，不能再录入本次申请的成绩。"""
+
+    code = "exam_year_over"
+
 
 async def active_task_id(conn: Any, application_id: int) -> int | None:
     return await q.active_task_id(conn, application_id=application_id)
@@ -91,7 +97,7 @@ async def exam_of(conn: Any, application_id: int) -> ExamOut | None:
     results = [SubjectOut(subject=r["subject"], score=r["score"], passed=r["passed"], taken_on=r["taken_on"])
                for r in await rows(q.results(conn, application_id=application_id))]
     return ExamOut(application_id=application_id, status=exam["status"], attempts=exam["attempts"],
-                   results=results, passed_at=exam["passed_at"])
+                   results=results, passed_at=exam["passed_at"], lapsed_at=exam["lapsed_at"])
 
 
 async def _exam_task(conn: Any, user: AuthUser, task_id: int) -> Any:
@@ -124,10 +130,14 @@ async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: Exam
 
     task = await _exam_task(conn, user, task_id)
     app_id = task["application_id"]
-    if await q.lock_exam(conn, application_id=app_id) is None:
+    exam = await q.lock_exam(conn, application_id=app_id)
+    if exam is None or exam["status"] != "waiting":  # lapsed by the daily job meanwhile
         raise NoExamPending()
     if data.taken_on > (today or catalogue.today()):
         raise NoExamPending("考试日期不能晚于今天")
+    year_end = await q.exam_year_end(conn, application_id=app_id)
+    if year_end is not None and data.taken_on > year_end:  # F123: the daily job ends the case
+        raise ExamYearOver(examYearEnd=year_end.isoformat(), faq="F123")
     for subject in SUBJECTS:
         score = getattr(data, subject)
         if score is not None:
