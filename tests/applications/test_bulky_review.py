@@ -8,19 +8,12 @@ from datetime import date
 
 from api.applications import review
 from api.catalogue.service import load_data_file
-from tests.appointments.helpers import Clock, sh
 from tests.applications.bulky import (
-    API, OTHER_CREDIT_CODE, NOW, bulky_case, by_code, carrier, upload,
+    API, OTHER_CREDIT_CODE, bulky_case, by_code, carrier, upload, use_clock,
 )
-from tests.factories import applicant
+from tests.factories import applicant, staff
 
 GROUPS = {"people": 4, "company": 3, "vehicle": 5, "route": 5, "cargo": 4}
-
-
-def use_clock(client, start: str = NOW) -> Clock:
-    clock = Clock(sh(start))
-    client.app.state.application_clock = clock
-    return clock
 
 
 async def test_the_guide_declares_21_checks_in_5_groups_each_backed_by_the_form_or_a_named_check(client):
@@ -72,7 +65,7 @@ async def test_a_complete_case_passes_all_21_checks_and_is_flagged_in_the_approv
     slots = {m["code"]: m for m in body["materials"]}
     assert slots["business_licence"]["exempt"] and slots["road_transport_permit"]["exempt"]
 
-    from tests.factories import staff
+
     approver = await staff(client, db, phone="13900002001", roles=["approver"], steps=["accept"])
     queue = await client.get(f"{API}/tasks", headers=approver["headers"])
     assert queue.status_code == 200, queue.text
