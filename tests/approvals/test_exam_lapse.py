@@ -26,12 +26,16 @@ YEAR_END = date(2026, 6, 2)
 LAPSE_DAY = date(2026, 6, 3)
 
 
-async def _lapse_job(settings, on: date, clock=None) -> None:
-    """Through the real queue: enqueue the daily job, let an arq worker run it on the given day."""
+async def _lapse_job(settings, on: date, clock=None) -> dict[str, int]:
+    """Through the real queue: enqueue the daily job, let an arq worker run it on the given day;
+    returns what the job reports (a failed job raises here)."""
     arq = await create_pool(redis_settings(settings.redis_url or ""))
-    await arq.enqueue_job("lapse_overdue_exams")
-    await arq.aclose()
-    await run_jobs(settings, today=on, **({"appointment_clock": clock} if clock else {}))
+    try:
+        job = await arq.enqueue_job("lapse_overdue_exams")
+        await run_jobs(settings, today=on, **({"appointment_clock": clock} if clock else {}))
+        return await job.result(timeout=5)
+    finally:
+        await arq.aclose()
 
 
 async def _waiting_for_exam(client, db, who, applicant_id=None) -> tuple[int, int]:
@@ -117,9 +121,9 @@ async def test_the_job_run_twice_ends_the_case_and_tells_the_applicant_once(clie
     who = await people(client, db)
     app_id, task_id = await _waiting_for_exam(client, db, who)
     assert (await _result(client, who, task_id, FIRST_EXAM, national=60, regional=70)).status_code == 200
-    await _lapse_job(settings, LAPSE_DAY)
-    await _lapse_job(settings, LAPSE_DAY)
-    await _lapse_job(settings, date(2026, 7, 1))
+    assert (await _lapse_job(settings, LAPSE_DAY))["lapsed"] == 1
+    assert (await _lapse_job(settings, LAPSE_DAY))["lapsed"] == 0
+    assert (await _lapse_job(settings, date(2026, 7, 1)))["lapsed"] == 0
     rows = await db.fetch("SELECT channel, dedupe_key FROM notifications WHERE event = 'exam_lapsed'")
     assert len(rows) == len({r["channel"] for r in rows}) >= 2 and len({r["dedupe_key"] for r in rows}) == 1
     assert await db.fetchval("SELECT count(*) FROM application_events WHERE application_id = $1 "
@@ -138,7 +142,7 @@ async def test_cases_that_passed_or_are_within_their_year_are_untouched(client, 
     assert (await _result(client, who, young_task, "2026-06-01", national=95, regional=10)).status_code == 200
     untried_id, _ = await _waiting_for_exam(client, db, who, applicant_id=(await applicant(client, "zhao"))["user"]["id"])
 
-    await _lapse_job(settings, date(2026, 12, 1))
+    assert await _lapse_job(settings, date(2026, 12, 1)) == {"lapsed": 0, "retakesCancelled": 0}
     passed = await _state(db, passed_id)
     assert (passed["app"], passed["exam"], passed["told"]) == ("approved", "passed", 0)
     young = await _state(db, young_id)
@@ -182,11 +186,18 @@ async def test_a_retake_booked_after_the_anniversary_is_cancelled_and_its_seat_g
     assert (await book(client, someone, slot["id"])).status_code == 201
 
 
-async def test_after_the_lapse_the_applicant_applies_again_and_reaches_a_new_exam(client, db, settings):
+async def test_after_the_lapse_the_applicant_applies_again_and_books_the_new_cases_exam(client, db, settings):
+    clock = use_clock(client, "2026-06-01 10:00")
     who = await people(client, db)
     old_id, task_id = await _waiting_for_exam(client, db, who)
     assert (await _result(client, who, task_id, FIRST_EXAM, national=95, regional=80)).status_code == 200
-    await _lapse_job(settings, LAPSE_DAY)
+    boss = await admin(client, db)
+    await generate(client, boss["headers"], site=EXAM_CENTRE, service=EXAM, day_from="2026-06-08")
+    old_retake = await book(client, who["applicant"], (await slot_at(client, boss["headers"], EXAM,
+                                                                      "2026-06-08 09:00"))["id"])
+    assert old_retake.status_code == 201, old_retake.text
+    clock.set(clock.now.replace(day=3))
+    await _lapse_job(settings, LAPSE_DAY, clock)
     assert (await _state(db, old_id))["app"] == "closed"
 
     me = who["applicant"]["headers"]
@@ -210,3 +221,7 @@ async def test_after_the_lapse_the_applicant_applies_again_and_reaches_a_new_exa
     assert await db.fetchval("SELECT status FROM exam_cases WHERE application_id = $1", new_id) == "waiting"
     assert await db.fetchval("SELECT count(*) FROM appt_exam_invitations WHERE user_id = $1 AND status = 'open' "
                              "AND application_id = $2", who["applicant_id"], new_id) == 1
+    # the new case's exam is booked like any first exam (the old case's retake holds nothing)
+    new_exam = await book(client, who["applicant"], (await slot_at(client, boss["headers"], EXAM,
+                                                                    "2026-06-08 14:00"))["id"])
+    assert new_exam.status_code == 201, new_exam.text
