@@ -75,6 +75,8 @@ class Rule(Schema, forbid_unknown_fields=True):
 
 
 ReviewGroup = Literal["people", "company", "vehicle", "route", "cargo"]
+# the small Python checks of api.applications.review.NAMED (an unknown name is refused on load or edit)
+NamedCheck = Literal["driver_qualification", "registered_company", "over_limit", "bridge_assessment"]
 
 
 class LicenceLookup(Schema, forbid_unknown_fields=True):
@@ -99,7 +101,7 @@ class ReviewCheck(Schema, forbid_unknown_fields=True):
     materials: list[Code] = []
     rules: list[Code] = []
     licence: LicenceLookup | None = None
-    check: Code | None = None
+    check: NamedCheck | None = None
     when: When = {}  # applies only under these situation answers (otherwise passed as not applicable)
 
 

@@ -5,8 +5,10 @@ What the library holds is looked up (数据跑路); what the applicant can fix a
 from __future__ import annotations
 
 from datetime import date
+from typing import get_args
 
 from api.applications import review
+from api.catalogue.schemas import NamedCheck
 from api.catalogue.service import load_data_file
 from tests.applications.bulky import (
     API, OTHER_CREDIT_CODE, bulky_case, by_code, carrier, upload, use_clock,
@@ -35,7 +37,7 @@ async def test_the_guide_declares_21_checks_in_5_groups_each_backed_by_the_form_
     # the data file's other services declare none, and every named check is used
     specs = load_data_file()
     assert [s.code for s in specs if s.review] == ["bulky-cargo"]
-    assert {c["check"] for c in checks if c.get("check")} == set(review.NAMED)
+    assert {c["check"] for c in checks if c.get("check")} == set(review.NAMED) == set(get_args(NamedCheck))
 
 
 async def test_a_complete_case_passes_all_21_checks_and_is_flagged_in_the_approvers_queue(client, db):
@@ -124,3 +126,18 @@ async def test_failures_across_groups_all_arrive_in_one_gap_notice(client, db):
     assert {g["code"] for g in early.json()["gaps"]} >= {"vehicle.transport_certificate", "startDate"}
     assert "city_route_plan" not in {g["code"] for g in early.json()["gaps"]}
     assert await db.fetchval("SELECT count(*) FROM application_reviews WHERE application_id = $1", app_id) == 1
+
+
+async def test_an_escorted_unplated_load_is_asked_for_escort_staff_plan_and_vehicle_papers_at_once(client, db):
+    use_clock(client)
+    me = await carrier(client, db, "bulky-escort")
+    app_id = await bulky_case(client, me["headers"], answers={"escort": "yes", "unplated": "yes"})
+
+    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    assert res.status_code == 200 and res.json()["status"] == "needs_supplement", res.text
+    body = res.json()
+    failed = {c["code"] for c in body["review"]["checks"] if c["outcome"] == "failed"}
+    assert failed == {"people.escort_staff", "route.escort", "vehicle.unplated"}
+    assert {(g["kind"], g["code"]) for g in body["gapNotice"]["gaps"]} == {
+        ("field", "escortName"), ("field", "escortIdNumber"), ("material", "escort_plan"), ("field", "vin"),
+        ("material", "factory_certificate"), ("material", "compulsory_insurance")}
