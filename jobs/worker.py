@@ -30,6 +30,7 @@ FUNCTIONS: list[Any] = [
     application_jobs.close_unsupplemented_applications,
     approval_jobs.remind_approval_deadlines,
     approval_jobs.lapse_uncollected_pickups,
+    approval_jobs.lapse_overdue_exams,
     complaint_jobs.watch_complaint_deadlines,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
@@ -57,6 +58,8 @@ CRON_JOBS: list[Any] = [
     cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),
     # daily, after midnight Asia/Shanghai: F131 pickups past their 30 days switch to express once
     cron(approval_jobs.lapse_uncollected_pickups, hour={0}, minute={40}, unique=True),
+    # daily, after midnight Asia/Shanghai: F123 exam cases past their year end once
+    cron(approval_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
     cron(complaint_jobs.watch_complaint_deadlines, minute={2, 17, 32, 47}, unique=True),
     cron(notify_jobs.sweep_outbox, second={0}, run_at_startup=True, unique=True),

@@ -24,6 +24,25 @@ class UnknownEvent(KeyError):
     """An event that notify/templates.py does not declare (a programming error, not user input)."""
 
 
+class MissingParams(KeyError):
+    """An enqueue without a param its templates show (it would read "-" to the person)."""
+
+
+# True in the tests (tests/conftest.py): a missing param fails the test that sent it. In production
+# the message still goes out (a "-" is better than no message) and the omission is logged loudly.
+STRICT_PARAMS = False
+
+
+def _needed(spec: Any) -> set[str]:
+    """Every param the event's in-app text, SMS variables and WeChat data read."""
+    from string import Formatter
+
+    names = {field for _, field, _, _ in Formatter().parse(spec.inapp_text) if field}
+    names |= set(spec.sms_params)
+    names |= {source for _, _, source in spec.wechat_data if not source.startswith("=")}
+    return names
+
+
 async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[str, Any], dedupe_key: str,
                   subject: tuple[str, int] | None = None, not_before: datetime | None = None,
                   phone: str | None = None, expires_at: datetime | None = None) -> list[int]:
@@ -39,6 +58,11 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
     spec = EVENTS.get(event)
     if spec is None:
         raise UnknownEvent(event)
+    missing = sorted(_needed(spec) - params.keys())
+    if missing:
+        if STRICT_PARAMS:
+            raise MissingParams(f"{event}: {missing}")
+        log.error("notification_params_missing", notify_event=event, missing=missing, alert=True)
     when = not_before or datetime.now(timezone.utc)
     ids = [r["id"] async for r in q.enqueue(
         conn, user_id=user_id, phone=phone, event=event, params=params, dedupe_key=dedupe_key,

@@ -71,9 +71,10 @@ class EventSpec(msgspec.Struct, frozen=True):
     secret: bool = False
 
 
-def _progress(state: str) -> tuple[tuple[str, str, str], ...]:
+def _progress(state: str, detail: str = "=详情请在我的办件中查看") -> tuple[tuple[str, str, str], ...]:
+    """办件进度: the state, and ``detail`` (a param, or a literal "=text") as the explanation."""
     return (("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
-            ("phrase3", "phrase", f"={state}"), ("thing4", "thing", "reason"))
+            ("phrase3", "phrase", f"={state}"), ("thing4", "thing", detail))
 
 
 EVENTS: dict[str, EventSpec] = {
@@ -103,7 +104,7 @@ EVENTS: dict[str, EventSpec] = {
         ("wechat", "sms"), "申请已终止", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）已终止办理：{reason}。",
         sms_template="SMS_480010005", sms_params=("serviceName", "publicNo"),
-        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止"), wechat_page="pages/applications/detail"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止", "reason"), wechat_page="pages/applications/detail"),
     "approval_result": EventSpec(
         ("wechat", "sms"), "审批结果通知", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）审批结果：{result}。{reason}",
@@ -195,6 +196,14 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=候补成功")),
         wechat_page="pages/appointments/index"),
+    # F123: not every subject passed within a year of the first exam: the case ends, apply again.
+    "exam_lapsed": EventSpec(
+        ("wechat", "sms"), "考试期限已过", sms_always=True,
+        inapp_text="您申请的{serviceName}（{publicNo}）自首次考试起1年内（至{examYearEnd}）未通过全部科目，"
+                   "本次申请已终止{retakeNote}。如需取得资格证，请重新提交申请。",
+        sms_template="SMS_480010025", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止", "=1年内未通过全部科目"),
+        wechat_page="pages/applications/detail"),
     "exam_booking_open": EventSpec(
         ("wechat", "sms"), "考试场次已开放", sms_always=True,
         inapp_text="您的{serviceName}资格审核已通过，考试场次已于{openTime}开放预约，请在“我的预约”中选择考试场次。",

@@ -43,6 +43,10 @@ from api.workdays import add_workdays, is_workday, workdays_between
 
 q = load_queries(__file__)
 
+# What the applicant's message says of the outcome ({result}) and why ({reason}, the decision's note)
+RESULT_FOR_STATUS = {"approved": "准予许可", "rejected": "不予许可"}
+APPROVED_REASON = "详情请在“我的办件”中查看，电子证照见“我的证照”。"
+
 EVENT_FOR_STATUS = {
     "submitted": "application_submitted",
     "accepted": "application_accepted",
@@ -167,8 +171,10 @@ async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, no
     if to_status == "withdrawn":
         await notify.cancel_pending(conn, subject=("application", app["id"]))
     if notify_applicant and to_status in EVENT_FOR_STATUS:
+        reason = APPROVED_REASON if to_status == "approved" else (note or STATUS_LABELS[to_status])
         await _notify(conn, moved, EVENT_FOR_STATUS[to_status], f"application:{app['id']}:{event['id']}",
-                      note=note or "", dueOn=due_on.isoformat() if due_on else "")
+                      note=note or "", dueOn=due_on.isoformat() if due_on else "",
+                      result=RESULT_FOR_STATUS.get(to_status, STATUS_LABELS[to_status]), reason=reason)
     return moved
 
 
@@ -215,8 +221,9 @@ async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str,
     moved = await _move(conn, app, "needs_supplement", actor_id=actor_id, note=f"一次性告知：{len(items)}项需补正",
                         data={"gapNoticeId": notice["id"], "gaps": len(items)}, notify_applicant=False,
                         supplement_due_on=due_on, now=now)
-    await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items),
-                  gaps="；".join(i.name for i in items), dueOn=due_on.isoformat())
+    gaps = "、".join(i.name for i in items)
+    await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items), gaps=gaps,
+                  dueOn=due_on.isoformat(), reason=f"{gaps}（请于{due_on.year}年{due_on.month}月{due_on.day}日前补齐）")
     return notice
 
 

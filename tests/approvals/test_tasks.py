@@ -155,6 +155,10 @@ async def test_a_return_for_materials_makes_one_complete_gap_notice_and_one_remi
     reminders = await db.fetch("SELECT DISTINCT dedupe_key FROM notifications WHERE user_id = $1 AND event = 'material_gap'",
                                who["applicant_id"])
     assert len(reminders) == 1
+    # the message names what is missing and by when, not a "-"
+    text = await db.fetchval("SELECT content FROM notifications WHERE user_id = $1 AND event = 'material_gap' "
+                             "AND channel = 'inapp'", who["applicant_id"])
+    assert "停车场地产权或租赁证明" in text and "安全生产管理制度" in text and "前补齐" in text and "：-" not in text, text
     assert await task_of(db, app_id) is None  # the case is with the applicant now
 
 
@@ -216,3 +220,18 @@ async def test_the_task_words_the_form_and_the_situation_as_the_service_guide_do
     assert detail["formLabels"]["companyName"] == "企业名称"
     assert [(a["question"], a["answer"]) for a in detail["situation"]] == [
         ("办理情形？", "车辆扩增"), ("专用车辆情况？", "已购置"), ("经营范围？", "一般危险货物")]
+
+
+async def test_a_rejection_tells_the_applicant_the_result_and_the_approvers_reason(client, db):
+    who = await people(client, db)
+    app_id = await submitted(db, who["applicant_id"])
+    tid = (await client.get(TASKS, headers=who["accept"]["headers"])).json()["items"][0]["id"]
+    res = await client.post(f"{TASKS}/{tid}/decision", headers=who["accept"]["headers"],
+                            json={"decision": "reject", "reason": "专用停车场地面积不足，不符合许可条件"})
+    assert res.status_code == 200, res.text
+    told = await db.fetchrow("SELECT content, params FROM notifications WHERE user_id = $1 AND event = 'approval_result' "
+                             "AND channel = 'inapp'", who["applicant_id"])
+    assert "不予许可" in told["content"] and "专用停车场地面积不足" in told["content"], told["content"]
+    sms = await db.fetchrow("SELECT params FROM notifications WHERE user_id = $1 AND event = 'approval_result' "
+                            "AND channel = 'sms'", who["applicant_id"])
+    assert sms["params"]["result"] == "不予许可"

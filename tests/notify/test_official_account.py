@@ -62,7 +62,7 @@ async def _notify(db, user_id: int, key: str, event: str = "application_accepted
     async with db.transaction():
         return await notify.enqueue(db, user_id=user_id, event=event, dedupe_key=key, subject=("application", 7),
                                     params={"serviceName": "道路普通货物运输经营许可", "publicNo": "WZ-20261202-000007",
-                                            "result": "准予许可", **params})
+                                            "result": "准予许可", "reason": "详情请在“我的办件”中查看。", **params})
 
 
 async def test_a_follower_is_linked_by_unionid_and_gets_template_messages_instead_of_sms(

@@ -6,6 +6,9 @@ import notify
 from tests.conftest import live_sms_settings
 from tests.factories import applicant, run_jobs
 
+ACCEPTED = {"serviceName": "道路普通货物运输经营许可", "publicNo": "ZSB2026000001"}
+SLOT = {"serviceName": "道路货物运输驾驶员从业资格", "slotTime": "2026-03-05T09:30:00+08:00", "siteName": "市民中心"}
+
 
 async def _user(db, *, phone: str | None = "13800001111", openid: str | None = None) -> int:
     return await db.fetchval("INSERT INTO users (phone, openid) VALUES ($1, $2) RETURNING id", phone, openid)
@@ -17,7 +20,7 @@ async def test_an_enqueued_sms_is_sent_once_through_the_real_sdk_to_the_fake(set
         ids = await notify.enqueue(db, user_id=user_id, event="application_accepted",
                                    params={"serviceName": "道路普通货物运输经营许可", "publicNo": "ZSB2026000001"},
                                    dedupe_key="accepted:1", subject=("application", 1))
-        again = await notify.enqueue(db, user_id=user_id, event="application_accepted", params={},
+        again = await notify.enqueue(db, user_id=user_id, event="application_accepted", params=ACCEPTED,
                                      dedupe_key="accepted:1", subject=("application", 1))
     assert len(ids) == 1 and again == []
     await run_jobs(live_sms_settings(settings, fake_aliyun))
@@ -37,7 +40,7 @@ async def test_an_enqueued_sms_is_sent_once_through_the_real_sdk_to_the_fake(set
 async def test_a_wrong_access_key_secret_is_refused_by_the_fake_and_pauses_the_channel(settings, db, fake_aliyun):
     user_id = await _user(db)
     async with db.transaction():
-        [sms_id] = await notify.enqueue(db, user_id=user_id, event="application_accepted", params={},
+        [sms_id] = await notify.enqueue(db, user_id=user_id, event="application_accepted", params=ACCEPTED,
                                         dedupe_key="accepted:2")
     wrong = live_sms_settings(settings, fake_aliyun, aliyun_access_key_secret="not-the-secret")
     await run_jobs(wrong)
@@ -52,7 +55,8 @@ async def test_sandbox_sms_records_and_sends_nothing_out(settings, db, fake_aliy
     user_id = await _user(db)
     async with db.transaction():
         [sms_id] = await notify.enqueue(db, user_id=user_id, event="approval_result",
-                                        params={"serviceName": "超限运输车辆行驶公路许可", "publicNo": "P1", "result": "准予许可"},
+                                        params={"serviceName": "超限运输车辆行驶公路许可", "publicNo": "P1", "result": "准予许可",
+                                                "reason": "详情请在“我的办件”中查看。"},
                                         dedupe_key="result:1")
     await run_jobs(settings)
     row = await db.fetchrow("SELECT status, content FROM notifications WHERE id = $1", sms_id)
@@ -65,9 +69,9 @@ async def test_a_cancelled_message_is_not_sent(settings, db, fake_aliyun):
     user_id = await _user(db)
     async with db.transaction():
         [sms_id] = await notify.enqueue(db, user_id=user_id, event="appointment_reminder",
-                                        params={"serviceName": "危险货物道路运输许可"}, dedupe_key="remind:7",
+                                        params={**SLOT, "serviceName": "危险货物道路运输许可"}, dedupe_key="remind:7",
                                         subject=("appointment", 7))
-        other = await notify.enqueue(db, user_id=user_id, event="appointment_confirmed", params={},
+        other = await notify.enqueue(db, user_id=user_id, event="appointment_confirmed", params=SLOT,
                                      dedupe_key="confirm:8", subject=("appointment", 8))
     async with db.transaction():
         assert await notify.cancel_pending(db, subject=("appointment", 7)) == 1

@@ -24,7 +24,8 @@ async def test_an_admin_sees_the_pause_and_lifts_it_and_the_held_messages_go_out
     await run_jobs(live)
     async with db.transaction():
         await notify.enqueue(db, user_id=me["user"]["id"], event="approval_result", dedupe_key="result:p1",
-                             params={"serviceName": "道路普通货物运输经营许可", "publicNo": "WZ-1", "result": "准予许可"})
+                             params={"serviceName": "道路普通货物运输经营许可", "publicNo": "WZ-1", "result": "准予许可",
+                                     "reason": "详情请在“我的办件”中查看。"})
     await run_jobs(live)
     assert fake_aliyun.messages() == []  # the answer paused the channel; nobody called Aliyun after it
     state = (await client.get("/api/v1/admin/notify/sms-channel", headers=admin["headers"])).json()
