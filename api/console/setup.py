@@ -42,7 +42,11 @@ def _percent(value: Any) -> str:
 
 
 def _engine_callback(engine: JinjaTemplateEngine) -> None:
+    from api.applications.states import STATUS_LABELS
+
     engine.engine.filters.update(local=_local, percent=_percent)
+    # one wording of a case's status everywhere (the timeline, the queue): the state machine's own
+    engine.engine.globals["status_labels"] = STATUS_LABELS
 
 
 def template_config() -> TemplateConfig:

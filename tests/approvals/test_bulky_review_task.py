@@ -49,6 +49,8 @@ async def test_a_route_needing_a_bridge_assessment_goes_to_a_person_and_the_appr
     groups = [text.index(f"<h3>{g}</h3>") for g in ("人员信息", "企业资质信息", "车辆信息", "线路情况", "货物情况")]
     assert groups == sorted(groups)
     assert "途经桥梁、路段技术评估" in text and assessment["reason"] in text
+    queue = await client.get("/console/tasks")
+    assert "自动核验有待人工判断" in queue.text and "自动核验全部通过" not in queue.text
 
 
 async def test_a_case_without_a_review_has_no_flag_in_the_queue(client, db):
