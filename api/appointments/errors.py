@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unavailable
+from api.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unavailable, Unprocessable
 
 
 class SlotNotFound(NotFound):
@@ -105,3 +105,29 @@ class BookingBusy(Unavailable):
     """预约人数较多，请稍后重试。"""
 
     code = "booking_busy"
+
+
+# The case a booking counts against (reform figures: a visit is a trip of that case).
+
+class CaseNotOwn(Unprocessable):
+    """所选办件不存在或不是预约人本人的办件，不能关联此预约。"""
+
+    code = "application_not_own"
+
+
+class CaseWrongService(Unprocessable):
+    """所选办件的事项与预约时段的事项不一致，不能关联此预约。"""
+
+    code = "application_wrong_service"
+
+
+class CaseNotOpen(Conflict):
+    """所选办件未在办理中（尚未提交，或已办结、撤回、终止），不能关联此预约。"""
+
+    code = "application_not_open"
+
+
+class CaseNotInvited(Conflict):
+    """该事项的考试预约邀请关联的是您的另一件办件，请按邀请关联的办件预约。"""
+
+    code = "application_not_invited"

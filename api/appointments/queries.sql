@@ -233,11 +233,6 @@ WHERE id = :id AND status = 'booked'
   AND :now >= starts_at - interval '30 minutes' AND :now <= starts_at + interval '15 minutes'
 RETURNING *;
 
--- name: record_trip(user_id, application_id, kind, source_id, occurred_at)!
-INSERT INTO trips (user_id, application_id, kind, source_type, source_id, occurred_at)
-VALUES (:user_id, :application_id, :kind, 'appointment', :source_id, :occurred_at)
-ON CONFLICT (source_type, source_id, kind) DO NOTHING;
-
 -- name: mark_no_shows(now)
 -- F116 / F118: neither cancelled nor checked in by 15 minutes after the start.
 UPDATE appointments SET status = 'no_show', no_show_at = :now
@@ -355,3 +350,33 @@ SET closes_at = EXCLUDED.closes_at, slot_minutes = EXCLUDED.slot_minutes, capaci
 
 -- name: site_exists(site_id)$
 SELECT EXISTS (SELECT 1 FROM appt_sites WHERE id = :site_id);
+
+-- name: case_for_visit(user_id, service_code, exam, application_id, open_statuses)^
+-- The case a visit of this service counts against. ``invited_id`` (exam sessions only): the case
+-- of the person's open exam invitation for the service, else of their last exam booking of it (a
+-- booking made from the invitation, then cancelled or missed, closed the invitation), while that
+-- case is still in progress. The other columns judge the case asked for (or else the invited one):
+-- the booker's own, in progress, and of the slot's service or of a bundle (一件事) holding it.
+-- No such application: every column but invited_id is NULL. Both look-ups use an index.
+WITH candidates AS (
+    SELECT i.application_id, 1 AS rank FROM appt_exam_invitations i
+    WHERE :exam AND i.user_id = :user_id AND i.service_code = :service_code AND i.status = 'open'
+    UNION ALL
+    (SELECT p.application_id, 2 FROM appointments p
+     WHERE :exam AND p.user_id = :user_id AND p.service_code = :service_code AND p.kind = 'exam'
+       AND p.application_id IS NOT NULL
+     ORDER BY p.created_at DESC LIMIT 1)
+),
+invited AS (
+    SELECT c.application_id FROM candidates c JOIN applications a ON a.id = c.application_id
+    WHERE a.applicant_id = :user_id AND a.status = ANY(:open_statuses::text[])
+    ORDER BY c.rank LIMIT 1
+)
+SELECT (SELECT application_id FROM invited) AS invited_id, a.id,
+       a.applicant_id = :user_id AS own,
+       a.status = ANY(:open_statuses::text[]) AS in_progress,
+       (a.service_code = :service_code
+        OR EXISTS (SELECT 1 FROM bundle_members b
+                   WHERE b.bundle_code = a.service_code AND b.member_code = :service_code)) AS service_ok
+FROM (SELECT 1) AS one
+LEFT JOIN applications a ON a.id = coalesce(:application_id::bigint, (SELECT application_id FROM invited));

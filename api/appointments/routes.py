@@ -71,7 +71,8 @@ class AppointmentController(Controller):
     async def book(self, data: JSONBody[BookIn], pool: Pool, user: CurrentUser, now: Now, policy: BookingPolicy,
                    idempotency_key: IdempotencyKey = None) -> AppointmentOut:
         return await service.book_online(pool, user_id=user.id, slot_id=data.slot_id, now=now,
-                                         idempotency_key=idempotency_key, payload=data, policy=policy)
+                                         idempotency_key=idempotency_key, payload=data, policy=policy,
+                                         application_id=data.application_id)
 
     @get("/", operation_id="listMyAppointments", summary="我的预约")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[AppointmentOut]:

@@ -14,6 +14,9 @@ Kind = Literal["window", "inspection", "exam"]
 
 class BookIn(Input):
     slot_id: Id
+    # the booker's own case in progress this visit is for (counted as its trip in the reform
+    # figures); without it, an open exam invitation's case is used, else the booking has none
+    application_id: Id | None = None
 
 
 class RescheduleIn(Input):

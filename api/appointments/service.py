@@ -18,6 +18,8 @@ import asyncpg
 import msgspec
 
 import notify
+from api.applications import service as applications
+from api.applications.states import FINAL as FINAL_STATUSES, TRANSITIONS
 from api.appointments.calendar import SHANGHAI, business_date, horizon_end
 from api.appointments.schemas import AppointmentOut, CheckInOut
 from api.db import load_queries, rows, transaction
@@ -30,6 +32,10 @@ from api.appointments.errors import (
     BookingBusy,
     BookingClosed,
     BookingSuspended,
+    CaseNotInvited,
+    CaseNotOpen,
+    CaseNotOwn,
+    CaseWrongService,
     ChangeDeadlinePassed,
     CheckInTooEarly,
     CheckInTooLate,
@@ -49,6 +55,8 @@ T = TypeVar("T")
 
 TRIP_KIND = {"window": "window_checkin", "inspection": "inspection", "exam": "exam"}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud at a window
+# a case a visit can count against: submitted and not yet ended (the state machine's own lists)
+IN_PROGRESS = sorted(set(TRANSITIONS) - FINAL_STATUSES - {"draft"})
 
 
 class Policy(msgspec.Struct, frozen=True, kw_only=True):
@@ -139,7 +147,9 @@ async def _book_seat(conn: Any, *, user_id: int, slot_id: int, now: datetime, po
         raise SlotFull()
     if row["appointment_id"] is None:
         raise AlreadyBooked()
-    return _booked_out(row, code)
+    out = _booked_out(row, code)
+    out.application_id = application_id
+    return out
 
 
 def _booked_out(row: Any, code: str) -> AppointmentOut:
@@ -149,6 +159,31 @@ def _booked_out(row: Any, code: str) -> AppointmentOut:
         ends_at=row["ends_at"], change_until=row["change_until"], reschedules=0,
         reschedules_left=row["max_reschedules"],
     )
+
+
+async def case_for_visit(conn: Any, *, user_id: int, service_code: str, kind: str,
+                         application_id: int | None) -> int | None:
+    """The case a visit (booking) of ``service_code`` by ``user_id`` counts against in the reform
+    figures. An exam session: the case of the person's exam invitation (or of their last exam
+    booking) for the service while it is in progress. Otherwise, or besides, the case asked for,
+    which must be their own, in progress, and of that service (or of a bundle holding it). None: a
+    visit without a case, as before (a window or inspection booking naming none costs no query).
+    A stranger's case and one that does not exist are refused alike: nothing tells which."""
+    if application_id is None and kind != "exam":
+        return None
+    row = await q.case_for_visit(conn, user_id=user_id, service_code=service_code, exam=kind == "exam",
+                                 application_id=application_id, open_statuses=IN_PROGRESS)
+    if application_id is None:
+        return row["invited_id"]
+    if row["id"] is None or not row["own"]:
+        raise CaseNotOwn(applicationId=application_id)
+    if row["invited_id"] is not None and row["invited_id"] != application_id:
+        raise CaseNotInvited(applicationId=application_id)
+    if not row["service_ok"]:
+        raise CaseWrongService(applicationId=application_id, serviceCode=service_code)
+    if not row["in_progress"]:
+        raise CaseNotOpen(applicationId=application_id)
+    return application_id
 
 
 # Names for messages; the catalogue owns services, appointments only keys them by code.
@@ -188,7 +223,8 @@ async def _withdraw_messages(conn: Any, appointment_id: int) -> None:
 
 
 async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: datetime, idempotency_key: str | None,
-                      payload: Any, policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
+                      payload: Any, policy: Policy = DEFAULT_POLICY,
+                      application_id: int | None = None) -> AppointmentOut:
     """POST /appointments. In a rush most attempts hit a full slot: one autocommit read turns
     them away without a transaction, a daily-count write or a wait on the slot's row lock.
     The read only refuses (a full slot stays full: freed seats cool first); whether a seat is
@@ -204,7 +240,8 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
         raise SlotFull()
     async with transaction(pool) as conn:
         return await run_once(conn, user_id=user_id, scope=scope, key=idempotency_key, payload=payload,
-                              action=lambda: prepare_booking(conn, look, user_id=user_id),
+                              action=lambda: prepare_booking(conn, look, user_id=user_id,
+                                                             application_id=application_id),
                               then=lambda appt: take_seat(conn, appt, user_id=user_id, now=now, policy=policy),
                               result_type=AppointmentOut)
 
@@ -214,8 +251,11 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
 # the booking about to be made, its id drawn beforehand; the Idempotency-Key's stored answer)
 # is written first, and a refusal raises and the transaction takes it all back.
 
-async def prepare_booking(conn: Any, look: Any, *, user_id: int) -> AppointmentOut:
+async def prepare_booking(conn: Any, look: Any, *, user_id: int, application_id: int | None = None) -> AppointmentOut:
+    case_id = await case_for_visit(conn, user_id=user_id, service_code=look["service_code"], kind=look["kind"],
+                                   application_id=application_id)
     appt = _booked_out(look, new_code())
+    appt.application_id = case_id
     await _confirm(conn, user_id, appt)
     if appt.kind == "exam":
         await q.close_invitations(conn, user_id=user_id, service_code=appt.service_code)
@@ -226,7 +266,7 @@ async def prepare_booking(conn: Any, look: Any, *, user_id: int) -> AppointmentO
 async def take_seat(conn: Any, appt: AppointmentOut, *, user_id: int, now: datetime,
                     policy: Policy = DEFAULT_POLICY) -> None:
     booked = await _book_seat(conn, user_id=user_id, slot_id=appt.slot_id, now=now, policy=policy, online=True,
-                              code=appt.code, appointment_id=appt.id)
+                              code=appt.code, appointment_id=appt.id, application_id=appt.application_id)
     if booked != appt:  # the slot changed since it was read: nothing is kept, the caller may retry
         raise BookingBusy(retry_after=1)
 
@@ -362,8 +402,9 @@ async def check_in(conn: Any, *, now: datetime, appointment_id: int | None = Non
         raise CheckInTooLate()
     if await q.check_in(conn, id=row["id"], now=now) is None:
         raise AppointmentNotActive()  # cancelled or marked in the same instant
-    await q.record_trip(conn, user_id=row["user_id"], application_id=row["application_id"], kind=trip_kind,
-                        source_id=row["id"], occurred_at=now)
+    # the one place trips are recorded: with a case, it counts in that case's figures and timeline
+    await applications.record_trip(conn, user_id=row["user_id"], application_id=row["application_id"],
+                                   kind=trip_kind, source_type="appointment", source_id=row["id"])
     return appointment_out(await get_appointment_row(conn, row["id"])), trip_kind
 
 
@@ -377,11 +418,12 @@ async def assign_exam_slot(conn: Any, *, user_id: int, service_code: str, slot_i
     from api.appointments.calendar import system_clock
 
     now = now or system_clock()
+    application_id = await case_for_visit(conn, user_id=user_id, service_code=service_code, kind="exam",
+                                          application_id=application_id)
     appt = await _book_seat(conn, user_id=user_id, slot_id=slot_id, now=now, policy=policy, online=False,
                             service_code=service_code, application_id=application_id, assigned_by=actor_id)
     if appt.kind != "exam":
         raise NotExamSlot()
-    appt.application_id = application_id
     await _confirm(conn, user_id, appt, event="exam_slot")
     await q.close_invitations(conn, user_id=user_id, service_code=service_code)
     return appt

@@ -8,6 +8,7 @@ from api.appointments import duties
 from jobs import redis_settings
 from tests.appointments.helpers import API, admin, book, generate, people, sh, slot_at, slots, use_clock
 from tests.factories import run_jobs, staff
+from tests.ratings.helpers import finished_application
 
 FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"
@@ -170,16 +171,17 @@ async def test_staff_assign_an_exam_slot_and_the_applicant_gets_the_exam_sms(cli
     await generate(client, boss["headers"], site=EXAM_CENTRE, service=EXAM, day_from="2026-06-10", capacity=1)
     slot = await slot_at(client, boss["headers"], EXAM, "2026-06-10 09:00")
     a, b = await people(client, db, 2, "assign")
+    case = await finished_application(db, a["id"], service_code=EXAM, submitted="2026-06-01 09:00", status="accepted")
     approver = await staff(client, db, phone="13900009004", roles=["approver"], steps=["review"], name="审核")
-    body = {"userId": a["id"], "serviceCode": EXAM, "slotId": slot["id"], "applicationId": 77}
+    body = {"userId": a["id"], "serviceCode": EXAM, "slotId": slot["id"], "applicationId": case}
     res = await client.post(f"{API}/admin/exam-assignments", json=body, headers=approver["headers"])
     assert res.status_code == 201, res.text
-    assert res.json()["applicationId"] == 77
+    assert res.json()["applicationId"] == case
     row = await db.fetchrow("SELECT assigned_by, application_id FROM appointments WHERE user_id = $1", a["id"])
-    assert (row["assigned_by"], row["application_id"]) == (approver["user"]["id"], 77)
+    assert (row["assigned_by"], row["application_id"]) == (approver["user"]["id"], case)
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE user_id = $1 AND event = 'exam_slot'",
                              a["id"]) >= 1
-    full = await client.post(f"{API}/admin/exam-assignments", json={**body, "userId": b["id"]},
+    full = await client.post(f"{API}/admin/exam-assignments", json={**body, "userId": b["id"], "applicationId": None},
                              headers=approver["headers"])
     assert full.status_code == 409 and full.json()["code"] == "slot_full"
     applicant_try = await client.post(f"{API}/admin/exam-assignments", json=body, headers=b["headers"])
