@@ -11,7 +11,9 @@ Exams (巡游出租车 and 网约车 driver qualifications, FAQ F005/F006/F014/F
 background review passes, the applicant is invited to book an exam session through the
 appointments area (or staff assign one: ``exam_slot`` SMS with time, place and code); the decide
 task waits for the result. Each subject passes at 90 of 100; a pass stays valid for a year
-(F123), so a retake records only the failed subject. Both passed: the certificate is issued, the
+(F123), so a retake records only the failed subject. Which subjects a case takes follows its
+answers (``required_subjects``): both (F005), or only the regional one for a holder of the
+cruising-taxi qualification applying for the ride-hailing certificate (F013). All of them passed: the certificate is issued, the
 application approved and the paper certificate sent by express. A fail: told by SMS, invited to
 book a retake without applying again. Not every subject passed within a year of the first exam:
 the case lapses and the applicant applies again (``service_exam_lapse``, a daily job).
@@ -27,7 +29,7 @@ from api.approvals import service_pickup as pickup
 from api.approvals.schemas import DeliveryOut, ExamOut, ExamResultIn, HandOverIn, SubjectOut
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
-from api.errors import Conflict, NotFound
+from api.errors import Conflict, NotFound, Unprocessable
 from api.types import mask_id_number, mask_name
 
 q = load_queries(__file__, "fulfilment.sql")
@@ -35,6 +37,15 @@ q = load_queries(__file__, "fulfilment.sql")
 EXAM_SERVICES = frozenset({"taxi-driver-cert", "ride-hailing-driver-cert"})  # qualification exams
 SUBJECTS = {"national": "全国公共科目", "regional": "区域科目"}
 PASS_VALID_DAYS = 365  # F123: 已合格科目成绩1年内有效
+
+
+def required_subjects(service_code: str, answers: dict[str, Any] | None) -> list[str]:
+    """The subjects this case must pass. F013: whoever holds the city's cruising-taxi qualification
+    (the ``taxiQualified=yes`` situation of the ride-hailing certificate, whose qualification the
+    material check confirms) "只需参加网约车区域科目考试"; everyone else takes both (F005)."""
+    if service_code == "ride-hailing-driver-cert" and (answers or {}).get("taxiQualified") == "yes":
+        return ["regional"]
+    return list(SUBJECTS)
 
 
 class DeliveryNotFound(NotFound):
@@ -53,6 +64,12 @@ class NoExamPending(Conflict):
     """该办件当前没有待考的考试。"""
 
     code = "no_exam_pending"
+
+
+class ExamSubjectNotRequired(Unprocessable):
+    """该申请人无需参加此科目考试（已取得巡游出租车从业资格的只考区域科目），请只录入需考科目的成绩。"""
+
+    code = "exam_subject_not_required"
 
 
 class ExamYearOver(Conflict):
@@ -138,7 +155,11 @@ async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: Exam
     year_end = await q.exam_year_end(conn, application_id=app_id)
     if year_end is not None and data.taken_on > year_end:  # F123: the daily job ends the case
         raise ExamYearOver(examYearEnd=year_end.isoformat(), faq="F123")
-    for subject in SUBJECTS:
+    required = required_subjects(task["service_code"], task["answers"])
+    extra = [s for s in SUBJECTS if s not in required and getattr(data, s) is not None]
+    if extra:  # refused before anything is written
+        raise ExamSubjectNotRequired(subjects=extra, required=required, faq="F013")
+    for subject in required:
         score = getattr(data, subject)
         if score is not None:
             await q.insert_result(conn, application_id=app_id, subject=subject, score=score,
@@ -146,7 +167,7 @@ async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: Exam
     await q.count_attempt(conn, application_id=app_id)
     since = data.taken_on - timedelta(days=PASS_VALID_DAYS)
     passed = {r["subject"] for r in await rows(q.valid_passes(conn, application_id=app_id, since=since))}
-    missing = [SUBJECTS[s] for s in SUBJECTS if s not in passed]
+    missing = [SUBJECTS[s] for s in required if s not in passed]
     params = {"serviceName": task["service_name"], "publicNo": task["public_no"]}
     licence_ids: list[int] = []
     if missing:
