@@ -117,6 +117,9 @@ class LicenceSpec(Schema, forbid_unknown_fields=True):
     valid_years: int | None = None
     valid_until_field: Code | None = None  # validity ends on a date the applicant gave (route permits)
     starts_after_field: Code | None = None  # a renewal starts the day after the old one ends
+    # ``valid_years`` counted from a form date instead of the day of issue (F029: a ride-hailing
+    # car's permit lapses when the car has been registered 8 years, whatever its age at issue)
+    years_from_field: Code | None = None
 
 
 class ServiceSpec(Schema, forbid_unknown_fields=True):
@@ -142,6 +145,11 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     fields: list[Field] = []
     rules: list[Rule] = []
     review: list[ReviewCheck] = []  # the automatic review run at submission (bulky-cargo)
+    # A bundle only: member questions it answers itself (the question is not asked; 开办运输企业
+    # always 配发 a certificate), and members that apply only under the bundle's answers (道路运输证
+    # only when a vehicle is bought, F082). See ``api.catalogue.service.merged_spec``.
+    fixed_answers: dict[Code, Code] = {}
+    member_when: dict[ServiceCode, When] = {}
     active: bool = True
 
     def __post_init__(self) -> None:
@@ -153,6 +161,10 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
             raise ValueError("only instant services are decided automatically")
         if self.is_bundle != bool(self.members):
             raise ValueError("a bundle lists its members, and only a bundle does")
+        if (self.fixed_answers or self.member_when) and not self.is_bundle:
+            raise ValueError("only a bundle fixes answers or makes members conditional")
+        if unknown := set(self.member_when) - set(self.members):
+            raise ValueError(f"memberWhen names services that are not members: {sorted(unknown)}")
         for items in (self.situations, self.materials, self.fields, self.steps, self.review):
             keys = [getattr(i, "code", None) or getattr(i, "step", None) for i in items]
             if len(keys) != len(set(keys)):

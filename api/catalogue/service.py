@@ -71,10 +71,16 @@ def load_data_file(path: Path = DATA_FILE) -> list[ServiceSpec]:
 async def save_service(conn: Any, spec: ServiceSpec) -> None:
     """Insert or update one service with its steps and bundle members (admin edits, the seeder)."""
     if spec.members:
-        found = {r["code"] for r in await rows(q.get_active_services(conn, codes=spec.members))}
+        found = {r["code"]: r for r in await rows(q.get_active_services(conn, codes=spec.members))}
         missing = [m for m in spec.members if m not in found]
         if missing:
             raise CatalogueInvalid(f"一件事包含的事项不存在：{', '.join(missing)}", field="members")
+        options = {s["code"]: {o["value"] for o in s["options"]}
+                   for r in found.values() for s in r["spec"].get("situations", [])}
+        for question, value in spec.fixed_answers.items():
+            if value not in options.get(question, set()):
+                raise CatalogueInvalid(f"一件事固定的情形回答不是成员事项的选项：{question}={value}",
+                                       field="fixedAnswers")
     body = msgspec.to_builtins(spec)
     await q.upsert_service(
         conn, code=spec.code, name=spec.name, department=spec.department, kind=spec.kind,
@@ -114,26 +120,70 @@ async def get_spec(conn: Any, code: str) -> ServiceSpec:
     return msgspec.convert(row["spec"], ServiceSpec)
 
 
+def _both(a: When, b: When) -> When | None:
+    """Both conditions at once; None when they can never hold together."""
+    out = {question: list(values) for question, values in a.items()}
+    for question, values in b.items():
+        if question in out:
+            out[question] = [v for v in out[question] if v in values]
+            if not out[question]:
+                return None
+        else:
+            out[question] = list(values)
+    return out
+
+
+def _fixed(when: When, fixed: dict[str, str]) -> When | None:
+    """``when`` with the bundle's fixed answers settled; None when a fixed answer rules it out."""
+    if any(question in fixed and fixed[question] not in values for question, values in when.items()):
+        return None
+    return {question: values for question, values in when.items() if question not in fixed}
+
+
 async def merged_spec(conn: Any, code: str) -> tuple[ServiceSpec, list[ServiceSpec]]:
     """A service, or a bundle with its members' situations, materials, fields and rules merged
-    into one form and one material list (a code shared by two members is asked once).
-    Returns the merged spec and the members (empty for a plain service)."""
+    into one form and one material list (一张表、一套材料, F078/F079/F147). Returns the merged spec
+    and the members (empty for a plain service).
+
+    - A code shared by two members is asked once, as the bundle or the first member declares it.
+    - A material standing for a licence that another member of the bundle issues is not asked
+      for: the bundle grants it (开办运输企业 does not ask for the 道路运输经营许可证 it issues).
+    - The bundle's ``fixedAnswers`` answer member questions for the applicant: the question is
+      not asked and what depends on it is settled (the bundle always 配发s a certificate).
+    - A member under ``memberWhen`` applies only under those answers: its materials, fields and
+      rules carry the condition (no vehicle bought: no plate, no inspection report, F082)."""
     spec = await get_spec(conn, code)
     if not spec.is_bundle:
         return spec, []
     by_code = {r["code"]: r for r in await rows(q.get_active_services(conn, codes=spec.members))}
     members = [msgspec.convert(by_code[m]["spec"], ServiceSpec) for m in spec.members if m in by_code]
+    fixed = spec.fixed_answers
+    # a licence issued by a member that always applies in this bundle
+    issuers = {m.licence.type: m.code for m in members if m.licence and m.code not in spec.member_when}
 
-    def merge(attr: str, key: str) -> list[Any]:
+    def scoped(member: ServiceSpec, items: list[Any]) -> list[Any]:
+        out = []
+        for item in items:
+            if issuers.get(getattr(item, "exempt_by", None), member.code) != member.code:
+                continue
+            when = _fixed(item.when, fixed)
+            if when is not None and member.code in spec.member_when:
+                when = _both(spec.member_when[member.code], when)
+            if when is not None:
+                out.append(msgspec.structs.replace(item, when=when))
+        return out
+
+    def merge(items: list[Any], key: str = "code") -> list[Any]:
         seen: dict[str, Any] = {}
-        for item in [*getattr(spec, attr), *(i for m in members for i in getattr(m, attr))]:
+        for item in items:
             seen.setdefault(getattr(item, key), item)
         return list(seen.values())
 
-    rules = [*spec.rules, *(r for m in members for r in m.rules)]
-    merged = msgspec.structs.replace(spec, situations=merge("situations", "code"),
-                                     materials=merge("materials", "code"), fields=merge("fields", "code"),
-                                     rules=rules)
+    situations = merge([*spec.situations, *(s for m in members for s in m.situations if s.code not in fixed)])
+    materials = merge([*spec.materials, *(i for m in members for i in scoped(m, m.materials))])
+    fields = merge([*spec.fields, *(i for m in members for i in scoped(m, m.fields))])
+    rules = [*spec.rules, *(r for m in members for r in scoped(m, m.rules))]
+    merged = msgspec.structs.replace(spec, situations=situations, materials=materials, fields=fields, rules=rules)
     return merged, members
 
 
