@@ -187,6 +187,12 @@ async def merged_spec(conn: Any, code: str) -> tuple[ServiceSpec, list[ServiceSp
     return merged, members
 
 
+def members_applying(spec: ServiceSpec, members: list[ServiceSpec], answers: dict[str, str]) -> list[ServiceSpec]:
+    """The members a bundle application under ``answers`` applies for (``memberWhen``): only these
+    issue their licence (no vehicle bought: no 道路运输证, F082)."""
+    return [m for m in members if applies(spec.member_when.get(m.code, {}), answers)]
+
+
 async def steps_of(conn: Any, code: str) -> list[Step]:
     """The approval steps of a service, in order (accept/review/decide, each with its role)."""
     return [msgspec.convert(dict(r), Step) for r in await rows(q.get_steps(conn, code=code))]
