@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from api import workdays
+from api.catalogue import bundles
+from api.catalogue.bundles import applies, members_applying  # noqa: F401  (used by applications)
 from api.catalogue.schemas import (
     Catalogue,
     Checklist,
@@ -23,7 +25,6 @@ from api.catalogue.schemas import (
     ServiceSpec,
     ServiceSummary,
     Step,
-    When,
 )
 from api.db import load_queries, rows
 from api.errors import NotFound, Unprocessable
@@ -56,10 +57,6 @@ class CatalogueInvalid(Unprocessable):
 def today() -> date:
     """Business dates are Asia/Shanghai."""
     return datetime.now(SHANGHAI).date()
-
-
-def applies(when: When, answers: dict[str, str]) -> bool:
-    return all(answers.get(question) in values for question, values in when.items())
 
 
 # ---------------------------------------------------------------- loading and editing
@@ -120,26 +117,6 @@ async def get_spec(conn: Any, code: str) -> ServiceSpec:
     return msgspec.convert(row["spec"], ServiceSpec)
 
 
-def _both(a: When, b: When) -> When | None:
-    """Both conditions at once; None when they can never hold together."""
-    out = {question: list(values) for question, values in a.items()}
-    for question, values in b.items():
-        if question in out:
-            out[question] = [v for v in out[question] if v in values]
-            if not out[question]:
-                return None
-        else:
-            out[question] = list(values)
-    return out
-
-
-def _fixed(when: When, fixed: dict[str, str]) -> When | None:
-    """``when`` with the bundle's fixed answers settled; None when a fixed answer rules it out."""
-    if any(question in fixed and fixed[question] not in values for question, values in when.items()):
-        return None
-    return {question: values for question, values in when.items() if question not in fixed}
-
-
 async def merged_spec(conn: Any, code: str) -> tuple[ServiceSpec, list[ServiceSpec]]:
     """A service, or a bundle with its members' situations, materials, fields and rules merged
     into one form and one material list (一张表、一套材料, F078/F079/F147). Returns the merged spec
@@ -157,40 +134,7 @@ async def merged_spec(conn: Any, code: str) -> tuple[ServiceSpec, list[ServiceSp
         return spec, []
     by_code = {r["code"]: r for r in await rows(q.get_active_services(conn, codes=spec.members))}
     members = [msgspec.convert(by_code[m]["spec"], ServiceSpec) for m in spec.members if m in by_code]
-    fixed = spec.fixed_answers
-    # a licence issued by a member that always applies in this bundle
-    issuers = {m.licence.type: m.code for m in members if m.licence and m.code not in spec.member_when}
-
-    def scoped(member: ServiceSpec, items: list[Any]) -> list[Any]:
-        out = []
-        for item in items:
-            if issuers.get(getattr(item, "exempt_by", None), member.code) != member.code:
-                continue
-            when = _fixed(item.when, fixed)
-            if when is not None and member.code in spec.member_when:
-                when = _both(spec.member_when[member.code], when)
-            if when is not None:
-                out.append(msgspec.structs.replace(item, when=when))
-        return out
-
-    def merge(items: list[Any], key: str = "code") -> list[Any]:
-        seen: dict[str, Any] = {}
-        for item in items:
-            seen.setdefault(getattr(item, key), item)
-        return list(seen.values())
-
-    situations = merge([*spec.situations, *(s for m in members for s in m.situations if s.code not in fixed)])
-    materials = merge([*spec.materials, *(i for m in members for i in scoped(m, m.materials))])
-    fields = merge([*spec.fields, *(i for m in members for i in scoped(m, m.fields))])
-    rules = [*spec.rules, *(r for m in members for r in scoped(m, m.rules))]
-    merged = msgspec.structs.replace(spec, situations=situations, materials=materials, fields=fields, rules=rules)
-    return merged, members
-
-
-def members_applying(spec: ServiceSpec, members: list[ServiceSpec], answers: dict[str, str]) -> list[ServiceSpec]:
-    """The members a bundle application under ``answers`` applies for (``memberWhen``): only these
-    issue their licence (no vehicle bought: no 道路运输证, F082)."""
-    return [m for m in members if applies(spec.member_when.get(m.code, {}), answers)]
+    return bundles.merge(spec, members), members
 
 
 async def steps_of(conn: Any, code: str) -> list[Step]:
