@@ -111,6 +111,9 @@ class LicenceOut(Schema):
     status: str
     application_id: int | None
     issued_at: datetime
+    # when a later licence replaced it or a deregistration cancelled it: why and when (no longer valid)
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
 
 
 class ApplicationSummary(Schema):

@@ -310,7 +310,9 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
     app = await lock(conn, application_id)
     spec, members = await catalogue.merged_spec(conn, app["service_code"])
-    specs = [m.licence for m in members if m.licence] if members else ([spec.licence] if spec.licence else [])
+    # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
+    applying = catalogue.members_applying(spec, members, app["answers"]) if members else []
+    specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
     today = catalogue.today()
     answers, form = app["answers"] or {}, app["form"] or {}
     if not catalogue.path_of(spec, answers)[2]:

@@ -76,8 +76,12 @@ async def test_a_reissued_freight_vehicle_certificate_revokes_the_old_one_of_tha
     assert old["revoked_reason"] == "已补发新证，原证作废" and old["revoked_by_application_id"] == again["id"]
     assert await db.fetchval("SELECT status FROM licences WHERE id = $1", other_id) == "valid"
 
-    library = {lic["id"]: lic["status"] for lic in (await client.get(f"{API}/licences", headers=me["headers"])).json()}
+    listed = {lic["id"]: lic for lic in (await client.get(f"{API}/licences", headers=me["headers"])).json()}
+    library = {i: lic["status"] for i, lic in listed.items()}
     assert library[old_id] == "revoked" and library[new_id] == "valid" and library[other_id] == "valid"
+    # the holder sees why and since when the old one is no longer valid
+    assert listed[old_id]["revokedReason"] == "已补发新证，原证作废" and listed[old_id]["revokedAt"]
+    assert listed[new_id]["revokedReason"] is None
     checked = await _verify(client, me, old_id)
     assert checked["genuine"] is True and checked["valid"] is False and checked["status"] == "revoked"
     assert (await _verify(client, me, new_id))["valid"] is True
