@@ -38,3 +38,22 @@ async def people(client: Any, db: Any) -> dict[str, Any]:
 async def task_of(db: Any, application_id: int) -> Any:
     return await db.fetchrow("SELECT * FROM approval_tasks WHERE application_id = $1 "
                              "AND status IN ('open', 'claimed', 'waiting_exam')", application_id)
+
+
+# A driver-qualification applicant's form (taxi / ride-hailing certificates, which end in an exam).
+EXAM_FORM = {"applicantName": "王小明", "idNumber": "110101199003074514", "mobile": "13700001111",
+             "firstLicenceDate": "2015-05-01", "deliveryAddress": "温州市鹿城区人民路100号"}
+
+
+async def through_to_exam(client: Any, db: Any, who: dict[str, Any], application_id: int) -> Any:
+    """The accept and review approvers pass a submitted exam case: its decide task waits for the
+    exam. Returns that task."""
+    await client.get("/api/v1/tasks", headers=who["accept"]["headers"])  # the queue opens the task
+    for step in ("accept", "review"):
+        task = await task_of(db, application_id)
+        res = await client.post(f"/api/v1/tasks/{task['id']}/decision", json={"decision": "approve"},
+                                headers=who[step]["headers"])
+        assert res.status_code == 200, res.text
+    task = await task_of(db, application_id)
+    assert task["step"] == "decide" and task["status"] == "waiting_exam"
+    return task

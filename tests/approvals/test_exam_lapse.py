@@ -9,15 +9,14 @@ from arq import create_pool
 
 from jobs import redis_settings
 from tests.appointments.helpers import admin, book, generate, people as bookers, slot_at, use_clock
-from tests.approvals.helpers import people, submitted, task_of
+from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
 from tests.factories import applicant, run_jobs
 
 API = "/api/v1"
 TASKS = f"{API}/tasks"
 EXAM = "taxi-driver-cert"
 EXAM_CENTRE = "transport-school-exam-centre"
-FORM = {"applicantName": "王小明", "idNumber": "110101199003074514", "mobile": "13700001111",
-        "firstLicenceDate": "2015-05-01", "deliveryAddress": "温州市鹿城区人民路100号"}
+FORM = EXAM_FORM
 LAPSE_NOTE = "1年内未通过全部科目，需重新提交申请"
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 # The first exam on Tuesday 2 June 2025: its year ends on Tuesday 2 June 2026; lapsed from the 3rd.
@@ -41,15 +40,7 @@ async def _lapse_job(settings, on: date, clock=None) -> dict[str, int]:
 async def _waiting_for_exam(client, db, who, applicant_id=None) -> tuple[int, int]:
     """A taxi-driver case past its background checks, waiting for the exam: (application, task)."""
     app_id = await submitted(db, applicant_id or who["applicant_id"], EXAM, form=FORM, promised_days=3)
-    await client.get(TASKS, headers=who["accept"]["headers"])
-    for step in ("accept", "review"):
-        task = await task_of(db, app_id)
-        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
-                                headers=who[step]["headers"])
-        assert res.status_code == 200, res.text
-    task = await task_of(db, app_id)
-    assert task["status"] == "waiting_exam"
-    return app_id, task["id"]
+    return app_id, (await through_to_exam(client, db, who, app_id))["id"]
 
 
 async def _result(client, who, task_id, taken_on, **scores):
@@ -211,13 +202,7 @@ async def test_after_the_lapse_the_applicant_applies_again_and_books_the_new_cas
         assert up.status_code == 200, up.text
     sent = await client.post(f"{API}/applications/{new_id}/submit", headers=me)
     assert sent.status_code == 200 and sent.json()["status"] == "submitted", sent.text
-    await client.get(TASKS, headers=who["accept"]["headers"])
-    for step in ("accept", "review"):
-        task = await task_of(db, new_id)
-        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
-                                headers=who[step]["headers"])
-        assert res.status_code == 200, res.text
-    assert (await task_of(db, new_id))["status"] == "waiting_exam"
+    await through_to_exam(client, db, who, new_id)
     assert await db.fetchval("SELECT status FROM exam_cases WHERE application_id = $1", new_id) == "waiting"
     assert await db.fetchval("SELECT count(*) FROM appt_exam_invitations WHERE user_id = $1 AND status = 'open' "
                              "AND application_id = $2", who["applicant_id"], new_id) == 1

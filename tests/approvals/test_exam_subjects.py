@@ -6,11 +6,10 @@ from __future__ import annotations
 from api.applications import service as applications
 from api.db import discard_after_commit
 from tests.applications.helpers import draft
-from tests.approvals.helpers import people, task_of
+from tests.approvals.helpers import EXAM_FORM, people, through_to_exam
 
 TASKS = "/api/v1/tasks"
-FORM = {"applicantName": "王小明", "idNumber": "110101199003074514", "mobile": "13700001111",
-        "firstLicenceDate": "2015-05-01", "deliveryAddress": "温州市鹿城区人民路100号"}
+FORM = EXAM_FORM
 
 
 async def _waiting_exam(client, db, who, taxi_qualified: str) -> tuple[int, str]:
@@ -19,14 +18,7 @@ async def _waiting_exam(client, db, who, taxi_qualified: str) -> tuple[int, str]
     async with db.transaction():
         await applications.transition(db, app["id"], "submitted", actor_id=who["applicant_id"])
     discard_after_commit(db)
-    await client.get(TASKS, headers=who["accept"]["headers"])
-    for step in ("accept", "review"):
-        task = await task_of(db, app["id"])
-        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
-                                headers=who[step]["headers"])
-        assert res.status_code == 200, res.text
-    task = await task_of(db, app["id"])
-    assert task["status"] == "waiting_exam"
+    task = await through_to_exam(client, db, who, app["id"])
     return app["id"], f"{TASKS}/{task['id']}/exam-result"
 
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from tests.approvals.helpers import people, submitted, task_of
+from tests.approvals.helpers import EXAM_FORM, people, submitted, through_to_exam
 
 TASKS = "/api/v1/tasks"
-FORM = {"applicantName": "王小明", "idNumber": "110101199003074514", "mobile": "13700001111",
-        "firstLicenceDate": "2015-05-01", "deliveryAddress": "温州市鹿城区人民路100号"}
+FORM = EXAM_FORM
 
 
 async def test_exam_fail_may_be_retaken_and_a_pass_issues_the_certificate_sent_by_express(client, db):
     who = await people(client, db)
     app_id = await submitted(db, who["applicant_id"], "taxi-driver-cert", form=FORM, promised_days=3)
-    await client.get(TASKS, headers=who["accept"]["headers"])
-    for step in ("accept", "review"):
-        task = await task_of(db, app_id)
-        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
-                                headers=who[step]["headers"])
-        assert res.status_code == 200, res.text
-    exam_task = await task_of(db, app_id)
-    assert exam_task["step"] == "decide" and exam_task["status"] == "waiting_exam"
+    exam_task = await through_to_exam(client, db, who, app_id)
     res = await client.post(f"{TASKS}/{exam_task['id']}/decision", json={"decision": "approve"},
                             headers=who["lead"]["headers"])
     assert res.status_code == 409 and res.json()["code"] == "task_waiting_exam"
