@@ -166,3 +166,14 @@ SELECT code, name, auto_decide, licence_type FROM services WHERE code = :code;
 -- Two approvals about one subject (the same car, ship or driver) at once: the second waits, then
 -- sees and replaces the first's new licence instead of failing on the one-valid-licence index.
 SELECT pg_advisory_xact_lock(hashtextextended(:key, 0));
+
+-- name: copy_as_draft(source_id)^
+-- A new draft with the withdrawn case's answers and form (F103); nothing when it was copied already.
+INSERT INTO applications (applicant_id, service_code, answers, form, is_instant, promised_days, copied_from)
+SELECT applicant_id, service_code, answers, form, is_instant, promised_days, id
+FROM applications WHERE id = :source_id
+ON CONFLICT (copied_from) WHERE copied_from IS NOT NULL DO NOTHING
+RETURNING *;
+
+-- name: draft_copy_of(source_id)$
+SELECT id FROM applications WHERE copied_from = :source_id;

@@ -10,7 +10,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
-from api.applications import service_journey as service, service_materials, service_supplement
+from api.applications import service_journey as service, service_materials, service_supplement, service_withdraw
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
     PageOrderIn, ProgressOut, WithdrawIn,
@@ -144,10 +144,16 @@ class ApplicationController(Controller):
                               action=lambda: service_supplement.extend(conn, user, application_id, data.reason,
                                                                        now=now))
 
-    @post("/{application_id:int}/withdraw", operation_id="withdrawApplication", summary="撤回申请", status_code=200)
+    @post("/{application_id:int}/withdraw", operation_id="withdrawApplication",
+          summary="撤回申请（受理前后、决定前均可；已填内容和材料保存为新草稿）", status_code=200)
     async def withdraw(self, application_id: FromPath[int], data: JSONBody[WithdrawIn], conn: Conn,
-                       user: CurrentUser) -> ApplicationOut:
-        return await service.withdraw(conn, user, application_id, data.reason)
+                       user: CurrentUser, settings: AppSettings,
+                       idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+        # it creates the draft copy: the same key returns the first answer instead of a 409
+        return await run_once(conn, user_id=user.id, scope=f"application_withdraw:{application_id}",
+                              key=idempotency_key, payload=data, result_type=ApplicationOut,
+                              action=lambda: service_withdraw.withdraw(conn, user, application_id, data.reason,
+                                                                       storage_for(settings)))
 
 
 class LicenceController(Controller):

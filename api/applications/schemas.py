@@ -177,6 +177,10 @@ class ApplicationOut(Schema):
     # F138: the working day the processing clock started (the next one for off-hours submissions)
     clock_starts_on: date | None = None
     review: ReviewOut | None = None  # the automatic review's results (bulky cargo), latest run
+    # F103 "原填写的内容会保存为草稿": a withdrawn case names the draft it was saved as; that draft
+    # names the case it was copied from
+    draft_id: int | None = None
+    copied_from: int | None = None
 
 
 class ProgressStep(Schema):

@@ -119,13 +119,17 @@ async def _owned(conn: Any, user: AuthUser, application_id: int) -> Any:
     return app
 
 
-async def _readable(conn: Any, user: AuthUser, application_id: int) -> Any:
+async def _readable(conn: Any, user: AuthUser, application_id: int, *, what: str = "detail",
+                    material_code: str | None = None, page_no: int | None = None) -> Any:
     """The applicant's own case, or one a staff member may read (``approvals.service_access``:
     approvers of a step it is or was at or who acted on it, leads, admins). Everyone else —
-    help-desk agents included, who see the public progress page — gets 404, never 403."""
+    help-desk agents included, who see the public progress page — gets 404, never 403.
+    A staff member's read is recorded (F145): ``what`` they look at, the detail or a file."""
     app = await q.get_application(conn, id=application_id)
     if app is None or not (app["applicant_id"] == user.id
-                           or (user.is_staff and await access.may_read_case(conn, user, app))):
+                           or (user.is_staff and await access.read_case(conn, user, app, what=what,
+                                                                        material_code=material_code,
+                                                                        page_no=page_no))):
         raise ApplicationNotFound()
     return app
 
@@ -241,12 +245,6 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     return await view(conn, user, app["id"])
 
 
-async def withdraw(conn: Any, user: AuthUser, application_id: int, reason: str) -> ApplicationOut:
-    app = await lock(conn, (await _owned(conn, user, application_id))["id"])
-    await _move(conn, app, "withdrawn", actor_id=user.id, note=reason, data=None, notify_applicant=False)
-    return await view(conn, user, app["id"])
-
-
 async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut:
     app = await _readable(conn, user, application_id)
     slots = await rows(q.materials(conn, application_id=app["id"]))
@@ -269,6 +267,8 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
         clock_starts_on=app["clock_starts_on"], review=await service_review.latest(conn, app["id"]),
+        copied_from=app["copied_from"],
+        draft_id=await q.draft_copy_of(conn, source_id=app["id"]) if app["status"] == "withdrawn" else None,
     )
 
 
@@ -399,7 +399,7 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
 
 async def material_file(conn: Any, user: AuthUser, application_id: int, material_code: str) -> tuple[str, str]:
     """(storage key, content type) of a file, for its owner and the staff who may read the case."""
-    app = await _readable(conn, user, application_id)
+    app = await _readable(conn, user, application_id, what="material", material_code=material_code)
     slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
     if slot is None or slot["storage_key"] is None:
         raise MaterialNotFound(field=material_code)
