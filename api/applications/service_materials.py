@@ -130,7 +130,7 @@ async def reorder_pages(conn: Any, user: AuthUser, application_id: int, material
 async def page_file(conn: Any, user: AuthUser, application_id: int, material_code: str,
                     page_no: int) -> tuple[str, str]:
     """(storage key, content type) of one page, for its owner and the staff who may read the case."""
-    app = await _readable(conn, user, application_id)
+    app = await _readable(conn, user, application_id, what="page", material_code=material_code, page_no=page_no)
     page = await pages.get_page(conn, app["id"], material_code, page_no)
     if page is None:
         raise PageNotFound(field=material_code, page=page_no)

@@ -182,3 +182,73 @@ SELECT EXISTS (SELECT 1 FROM approval_tasks
                WHERE application_id = :application_id AND (step = ANY(:steps) OR assignee_id = :user_id))
     OR EXISTS (SELECT 1 FROM approval_decisions WHERE application_id = :application_id AND approver_id = :user_id)
     OR EXISTS (SELECT 1 FROM application_events WHERE application_id = :application_id AND actor_id = :user_id);
+
+-- Staff looks at a case (F145 "每次查看都留有记录", migration 0024). The hot reads carry their
+-- record in the same statement: a data-modifying CTE runs once whether or not the query reads it.
+
+-- name: material_pages_seen(application_id, task_id, viewer_id, id_number_shown)
+-- The task detail's pages (as material_pages), and the record of this look at the case.
+WITH seen AS (
+    INSERT INTO case_views (application_id, viewer_id, via, task_id, what, id_number_shown)
+    VALUES (:application_id, :viewer_id, 'task', :task_id, 'detail', :id_number_shown)
+)
+SELECT material_code, page_no, content_type, size_bytes, sha256, original_name, uploaded_at
+FROM application_material_pages WHERE application_id = :application_id ORDER BY material_code, page_no;
+
+-- name: material_seen(application_id, material_code, task_id, viewer_id)^
+-- One material's file (as material); the look is recorded only when there is a file to see.
+WITH m AS (
+    SELECT material_code, storage_key, content_type, original_name FROM application_materials
+    WHERE application_id = :application_id AND material_code = :material_code
+), seen AS (
+    INSERT INTO case_views (application_id, viewer_id, via, task_id, what, material_code)
+    SELECT :application_id::bigint, :viewer_id::bigint, 'task', :task_id::bigint, 'material', m.material_code
+    FROM m WHERE m.storage_key IS NOT NULL
+)
+SELECT * FROM m;
+
+-- name: material_page_seen(application_id, material_code, page_no, task_id, viewer_id)^
+-- One page of a material (as material_page); recorded only when the page has a file.
+WITH p AS (
+    SELECT material_code, page_no, storage_key, content_type, original_name FROM application_material_pages
+    WHERE application_id = :application_id AND material_code = :material_code AND page_no = :page_no
+), seen AS (
+    INSERT INTO case_views (application_id, viewer_id, via, task_id, what, material_code, page_no)
+    SELECT :application_id::bigint, :viewer_id::bigint, 'task', :task_id::bigint, 'page', p.material_code, p.page_no
+    FROM p WHERE p.storage_key IS NOT NULL
+)
+SELECT * FROM p;
+
+-- name: record_case_view(application_id, viewer_id, what, material_code, page_no, id_number_shown)!
+-- A whole-case read through the applicant routes (GET /applications/{id} and its files).
+INSERT INTO case_views (application_id, viewer_id, via, what, material_code, page_no, id_number_shown)
+VALUES (:application_id, :viewer_id, 'case', :what, :material_code, :page_no, :id_number_shown);
+
+-- name: own_application(id, applicant_id)$
+SELECT id FROM applications WHERE id = :id AND applicant_id = :applicant_id;
+
+-- name: views_of_case(application_id)
+-- Who at the bureau looked at the case, newest first, with the material's name and the step.
+SELECT v.id, v.viewed_at, v.via, v.what, v.material_code, v.page_no, v.id_number_shown,
+       u.name AS viewer_name, st.name AS step_name, m.name AS material_name
+FROM case_views v
+JOIN users u ON u.id = v.viewer_id
+LEFT JOIN approval_tasks t ON t.id = v.task_id
+LEFT JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
+LEFT JOIN application_materials m ON m.application_id = v.application_id AND m.material_code = v.material_code
+WHERE v.application_id = :application_id
+ORDER BY v.id DESC
+LIMIT 500;
+
+-- name: views_for_audit(viewer_id, application_id, before, lim)
+-- The admin's audit list: every look, optionally of one staff member or one case, newest first.
+SELECT v.id, v.viewed_at, v.viewer_id, u.name AS viewer_name, v.application_id, a.public_no, v.via, v.task_id,
+       v.what, v.material_code, v.page_no, v.id_number_shown
+FROM case_views v
+JOIN users u ON u.id = v.viewer_id
+JOIN applications a ON a.id = v.application_id
+WHERE (:viewer_id::bigint IS NULL OR v.viewer_id = :viewer_id)
+  AND (:application_id::bigint IS NULL OR v.application_id = :application_id)
+  AND (:before::bigint IS NULL OR v.id < :before)
+ORDER BY v.id DESC
+LIMIT :lim;

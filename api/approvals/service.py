@@ -199,7 +199,12 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
         raise StepNotYours(step=task["step"])
     today = catalogue.today()
     pages: dict[str, list[TaskPageOut]] = {}
-    for p in await rows(q.material_pages(conn, application_id=task["application_id"])):
+    # the pages' read carries the record of this look at the case (F145), in the one round trip
+    from api.approvals.service_access import shows_id_number  # service_access builds on this module
+
+    seen = q.material_pages_seen(conn, application_id=task["application_id"], task_id=task_id, viewer_id=user.id,
+                                 id_number_shown=shows_id_number(task["form"]))
+    for p in await rows(seen):
         pages.setdefault(p["material_code"], []).append(TaskPageOut(
             page_no=p["page_no"], content_type=p["content_type"], size_bytes=p["size_bytes"], sha256=p["sha256"],
             uploaded_at=p["uploaded_at"], original_name=p["original_name"],
@@ -241,10 +246,13 @@ async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int
     task = await _task(conn, task_id)
     if not (may_act(user, task["step"], task["role"]) or user.has("admin")):
         raise StepNotYours(step=task["step"])
+    # the read records the look (F145) when there is a file to see, in the same statement
     if page_no is None:
-        row = await q.material(conn, application_id=task["application_id"], material_code=code)
+        row = await q.material_seen(conn, application_id=task["application_id"], material_code=code,
+                                    task_id=task_id, viewer_id=user.id)
     else:
-        row = await q.material_page(conn, application_id=task["application_id"], material_code=code, page_no=page_no)
+        row = await q.material_page_seen(conn, application_id=task["application_id"], material_code=code,
+                                         page_no=page_no, task_id=task_id, viewer_id=user.id)
     if row is None or row["storage_key"] is None:
         raise TaskNotFound("该材料没有上传文件" if page_no is None else f"该材料没有第{page_no}页")
     name = quote(row["original_name"] or row["material_code"])
