@@ -118,3 +118,52 @@ SELECT id FROM appointments
 WHERE user_id = :user_id AND service_code = :service_code AND kind = 'exam' AND status = 'booked'
   AND starts_at >= :from_ts AND (application_id IS NULL OR application_id = :application_id)
 ORDER BY id;
+
+-- ------------------------------------------------------------------ F129/F130 follow-ups
+
+-- name: record_shipment(delivery_id, tracking_no, address, reason, shipped_by)^
+-- NULL when the tracking number is already on another parcel.
+INSERT INTO delivery_shipments (delivery_id, tracking_no, address, reason, shipped_by)
+VALUES (:delivery_id, :tracking_no, :address, :reason, :shipped_by)
+ON CONFLICT (tracking_no) DO NOTHING
+RETURNING *;
+
+-- name: shipments(delivery_id)
+SELECT tracking_no, address, reason, shipped_at FROM delivery_shipments
+WHERE delivery_id = :delivery_id ORDER BY id;
+
+-- name: reship(id, tracking_no, address, handled_by)^
+-- F130: a shipped licence lost or returned goes out again under a new number (to a corrected address).
+UPDATE deliveries SET tracking_no = :tracking_no, address = coalesce(:address, address),
+       handled_by = :handled_by, handled_at = now()
+WHERE id = :id AND status = 'shipped' AND method = 'express' AND tracking_no <> :tracking_no
+RETURNING *;
+
+-- name: own_delivery(application_id)^
+SELECT a.id AS application_id, a.applicant_id, a.status AS application_status, a.form, a.service_code,
+       s.visit_steps, d.id, d.method, d.address, d.status, d.tracking_no, d.site_code, d.site_name,
+       d.site_address, d.held_until, d.handled_at, d.lapsed_at, d.changed_at
+FROM applications a
+JOIN services s ON s.code = a.service_code
+LEFT JOIN deliveries d ON d.application_id = a.id
+WHERE a.id = :application_id;
+
+-- name: change_to_express(id, address)^
+-- F129: only before it is shipped (or collected); a pickup's window and hold are dropped.
+UPDATE deliveries SET method = 'express', address = :address, site_code = NULL, site_name = NULL,
+       site_address = NULL, held_until = NULL, address_asked_at = NULL, changed_at = now()
+WHERE id = :id AND status = 'pending'
+RETURNING *;
+
+-- name: change_to_pickup(id, site_code, site_name, site_address, held_until)^
+UPDATE deliveries SET method = 'pickup', address = NULL, site_code = :site_code, site_name = :site_name,
+       site_address = :site_address, held_until = :held_until, lapsed_at = NULL, address_asked_at = NULL,
+       changed_at = now()
+WHERE id = :id AND status = 'pending'
+RETURNING *;
+
+-- name: change_form_delivery(application_id, patch, drop_key)^
+-- Before the decision the choice lives in the form, which prepare_delivery reads on approval.
+UPDATE applications SET form = (form || :patch::jsonb) - :drop_key::text, updated_at = now()
+WHERE id = :application_id
+RETURNING *;

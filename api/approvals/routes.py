@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api.approvals import service, service_access as access, service_fulfilment as fulfilment, service_pickup as pickup
+from api.approvals import service, service_fulfilment as fulfilment, service_pickup as pickup
 from api.approvals.schemas import (
     BatchDecisionIn,
     BatchDecisionOut,
-    CaseAccessLog,
-    CaseViewAuditPage,
     DecisionIn,
     DecisionOut,
+    DeliveryChangeIn,
     DeliveryOut,
     ExamOut,
     ExamResultIn,
     ExamSlotIn,
     HandOverIn,
+    MyDeliveryOut,
+    ReshipmentIn,
     ShipmentIn,
     TaskDetail,
     TaskOut,
     TaskPage,
 )
-from api.auth.guards import requires_admin, requires_approver, requires_login
+from api.auth.guards import requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
 
@@ -68,16 +69,6 @@ class TaskController(Controller):
         body, content_type, name = await service.material_stream(conn, user, settings, task_id, code, page_no)
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
-
-    @get("/case-views", operation_id="adminListCaseViews", guards=[requires_admin],
-         summary="工作人员查看办件的记录（审计：按人员或办件）")
-    async def case_views(self, conn: Conn,
-                         staff_id: Annotated[int | None, QueryParameter(name="staffId", ge=1)] = None,
-                         application_id: Annotated[int | None, QueryParameter(name="applicationId", ge=1)] = None,
-                         cursor: CursorQuery = None, limit: LimitQuery = 20) -> CaseViewAuditPage:
-        # an admin's audit of staff looks at cases (F145); here because these controllers are mounted
-        return await access.views_for_audit(conn, viewer_id=staff_id, application_id=application_id,
-                                            cursor=cursor, limit=limit)
 
     @post("/{task_id:int}/claim", operation_id="claimTask", summary="认领待办", status_code=200)
     async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
@@ -135,6 +126,14 @@ class DeliveryController(Controller):
     async def ship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ShipmentIn]) -> DeliveryOut:
         return await fulfilment.ship(conn, user, delivery_id, data.tracking_no)
 
+    @post("/{delivery_id:int}/reshipment", operation_id="reshipLicence",
+          summary="证件寄丢或退回：免费补发，登记新的快递单号", status_code=200)
+    async def reship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ReshipmentIn],
+                     idempotency_key: IdempotencyKey = None) -> DeliveryOut:
+        return await run_once(conn, user_id=user.id, scope=f"approvals.reshipment.{delivery_id}", key=idempotency_key,
+                              payload=data, result_type=DeliveryOut,
+                              action=lambda: fulfilment.reship(conn, user, delivery_id, data))
+
     @post("/{delivery_id:int}/pickup", operation_id="handOverLicence",
           summary="窗口领取登记（本人领取，或代领人凭授权委托书领取）", status_code=200)
     async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int],
@@ -143,20 +142,26 @@ class DeliveryController(Controller):
 
 
 class PickupLetterController(Controller):
-    """The applicant's own case: the authorisation letter a proxy brings to the window (F131)."""
+    """The applicant's own case: how the paper licence comes and the change of address before it is
+    shipped (F128/F129), the authorisation letter a proxy brings to the window (F131)."""
 
     path = "/applications"
     tags = ["approvals"]
     guards = [requires_login]
+
+    @get("/{application_id:int}/delivery", operation_id="getMyDelivery",
+         summary="证件领取方式、快递单号和寄送状态")
+    async def delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> MyDeliveryOut:
+        return await fulfilment.my_delivery(conn, user, application_id)
+
+    @put("/{application_id:int}/delivery", operation_id="changeMyDelivery",
+         summary="修改收件地址或改为窗口自取（证件寄出前）")
+    async def change_delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int],
+                              data: JSONBody[DeliveryChangeIn]) -> MyDeliveryOut:
+        return await fulfilment.change_delivery(conn, user, application_id, data)
 
     @get("/{application_id:int}/pickup-authorisation", operation_id="getPickupAuthorisationLetter",
          summary="下载代领证件授权委托书模板", media_type=MediaType.HTML)
     async def letter(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> Response[str]:
         page = await pickup.authorisation_letter(conn, user, application_id)
         return Response(page, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
-
-    @get("/{application_id:int}/access-log", operation_id="getApplicationAccessLog",
-         summary="查看记录：哪些工作人员何时查看了我的办件")
-    async def access_log(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> CaseAccessLog:
-        # F145 "每次查看都留有记录": who at the bureau looked at the caller's own case and when
-        return await access.access_log(conn, user, application_id)

@@ -8,12 +8,14 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta
 
 from api.applications.schemas import ReviewOut
+from api.auth.schemas import PostalAddress
 from api.types import Input, Name, ResidentId, Schema, is_resident_id
 
 Decision = Literal["approve", "reject", "return"]
 TaskStatus = Literal["open", "claimed", "waiting_exam"]
 Reason = Annotated[str, Meta(max_length=500)]
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
+SiteCode = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{1,63}$", description="领证网点")]
 TrackingNo = Annotated[str, Meta(pattern=r"^[A-Z0-9]{8,30}$", description="快递单号（EMS）")]
 Score = Annotated[int, Meta(ge=0, le=100)]
 
@@ -215,6 +217,56 @@ class ShipmentIn(Input):
     tracking_no: TrackingNo
 
 
+class ReshipmentIn(Input):
+    """F130: the shipment was lost (确认寄丢) or came back (退回); the licence goes out again, free,
+    under a new EMS number — to a corrected address when the old one was wrong."""
+
+    tracking_no: TrackingNo
+    reason: Literal["lost", "returned"]
+    address: PostalAddress | None = None
+
+
+class DeliveryChangeIn(Input):
+    """F129 修改收件地址 before the licence is shipped: a new postal address (快递送达), or a window
+    to collect it at instead (窗口自取, a site code)."""
+
+    method: Literal["express", "pickup"]
+    address: PostalAddress | None = None
+    pickup_site: SiteCode | None = None
+
+    def __post_init__(self) -> None:
+        if self.method == "express":
+            self.address = (self.address or "").strip()
+            if len(self.address) < 5 or self.pickup_site is not None:
+                raise ValueError("快递送达须填写完整的收件地址，不填领证网点 (address)")
+        elif self.pickup_site is None or self.address is not None:
+            raise ValueError("窗口自取须选择领证网点，不填收件地址 (pickupSite)")
+
+
+class ShipmentOut(Schema):
+    tracking_no: str
+    reason: str | None  # None: the first shipment; lost / returned: why it was sent again
+    shipped_at: datetime
+
+
+class MyDeliveryOut(Schema):
+    """The applicant's own view (办件详情): how the paper licence comes, its EMS numbers, and
+    whether the address may still be changed."""
+
+    application_id: int
+    method: str
+    status: str  # planned (not decided yet), pending, shipped, picked_up
+    status_label: str
+    address: str | None = None
+    tracking_no: str | None = None
+    shipments: list[ShipmentOut] = []
+    site_code: str | None = None
+    site_name: str | None = None
+    site_address: str | None = None
+    held_until: date | None = None
+    can_change: bool = False
+
+
 class ExamSlotIn(Input):
     slot_id: Annotated[int, Meta(gt=0)]
 
@@ -265,45 +317,3 @@ class AuditReport(Schema):
     def ok(self) -> bool:
         return not self.broken
 
-ViewWhat = Literal["detail", "material", "page"]
-
-
-class CaseViewOut(Schema):
-    """One look a bureau staff member took at the applicant's case (F145), as the applicant sees it:
-    the staff member's name masked, what they looked at and when."""
-
-    at: datetime
-    staff: str | None  # 张* (masked as every name shown to others)
-    what: ViewWhat
-    description: str  # 查看了办件详情（含身份证号） / 查看了材料：身份证 / 查看了材料：身份证（第2页）
-    step_name: str | None = None  # the approval step the look was part of (受理, 审核, 决定)
-    material_code: str | None = None
-    page_no: int | None = None
-    id_number_shown: bool = False
-
-
-class CaseAccessLog(Schema):
-    application_id: int
-    items: list[CaseViewOut]
-
-
-class CaseViewAuditOut(Schema):
-    """One look at a case, for an admin's audit of a staff member's reads."""
-
-    id: int
-    at: datetime
-    viewer_id: int
-    viewer_name: str | None
-    application_id: int
-    public_no: str | None
-    via: Literal["task", "case"]
-    task_id: int | None
-    what: ViewWhat
-    material_code: str | None
-    page_no: int | None
-    id_number_shown: bool
-
-
-class CaseViewAuditPage(Schema):
-    items: list[CaseViewAuditOut]
-    next_cursor: str | None = None
