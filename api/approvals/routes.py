@@ -8,10 +8,12 @@ from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api.approvals import service, service_fulfilment as fulfilment, service_pickup as pickup
+from api.approvals import service, service_access as access, service_fulfilment as fulfilment, service_pickup as pickup
 from api.approvals.schemas import (
     BatchDecisionIn,
     BatchDecisionOut,
+    CaseAccessLog,
+    CaseViewAuditPage,
     DecisionIn,
     DecisionOut,
     DeliveryChangeIn,
@@ -27,7 +29,7 @@ from api.approvals.schemas import (
     TaskOut,
     TaskPage,
 )
-from api.auth.guards import requires_approver, requires_login
+from api.auth.guards import requires_admin, requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
 
@@ -69,6 +71,16 @@ class TaskController(Controller):
         body, content_type, name = await service.material_stream(conn, user, settings, task_id, code, page_no)
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
+    @get("/case-views", operation_id="adminListCaseViews", guards=[requires_admin],
+         summary="工作人员查看办件的记录（审计：按人员或办件）")
+    async def case_views(self, conn: Conn,
+                         staff_id: Annotated[int | None, QueryParameter(name="staffId", ge=1)] = None,
+                         application_id: Annotated[int | None, QueryParameter(name="applicationId", ge=1)] = None,
+                         cursor: CursorQuery = None, limit: LimitQuery = 20) -> CaseViewAuditPage:
+        # an admin's audit of staff looks at cases (F145); here because these controllers are mounted
+        return await access.views_for_audit(conn, viewer_id=staff_id, application_id=application_id,
+                                            cursor=cursor, limit=limit)
 
     @post("/{task_id:int}/claim", operation_id="claimTask", summary="认领待办", status_code=200)
     async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
@@ -165,3 +177,10 @@ class PickupLetterController(Controller):
     async def letter(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> Response[str]:
         page = await pickup.authorisation_letter(conn, user, application_id)
         return Response(page, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
+
+
+    @get("/{application_id:int}/access-log", operation_id="getApplicationAccessLog",
+         summary="查看记录：哪些工作人员何时查看了我的办件")
+    async def access_log(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> CaseAccessLog:
+        # F145 "每次查看都留有记录": who at the bureau looked at the caller's own case and when
+        return await access.access_log(conn, user, application_id)
