@@ -50,6 +50,7 @@ APPROVED_REASON = "详情请在“我的办件”中查看，电子证照见“�
 EVENT_FOR_STATUS = {
     "submitted": "application_submitted",
     "accepted": "application_accepted",
+    "in_review": "application_in_review",  # F107: every change of stage reaches the applicant
     "approved": "approval_result",
     "rejected": "approval_result",
     "closed": "application_closed",
