@@ -87,11 +87,17 @@ EVENTS: dict[str, EventSpec] = {
         inapp_text="您申请的{serviceName}已提交，办件编号{publicNo}，可在“我的办件”查看进度。",
         sms_template="SMS_480010002", sms_params=("serviceName", "publicNo"),
         wechat_template=TPL_PROGRESS, wechat_data=_progress("已提交"), wechat_page="pages/applications/detail"),
+    # F107 "环节每次变化…通过微信消息和短信通知", F127 "受理…证件寄出…同时发送短信和微信": both channels
     "application_accepted": EventSpec(
-        ("wechat", "sms"), "申请已受理",
+        ("wechat", "sms"), "申请已受理", sms_always=True,
         inapp_text="您申请的{serviceName}已受理，办件编号{publicNo}。",
         sms_template="SMS_480010003", sms_params=("serviceName", "publicNo"),
         wechat_template=TPL_PROGRESS, wechat_data=_progress("已受理"), wechat_page="pages/applications/detail"),
+    "application_in_review": EventSpec(
+        ("wechat", "sms"), "申请进入审核", sms_always=True,
+        inapp_text="您申请的{serviceName}（{publicNo}）已进入审核环节，预计{dueOn}前办结。",
+        sms_template="SMS_480010026", sms_params=("serviceName", "publicNo"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("审核中"), wechat_page="pages/applications/detail"),
     "material_gap": EventSpec(
         ("wechat", "sms"), "材料补正提醒", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）需要补正材料：{reason}。请在“我的办件”中一次补齐。",
@@ -114,7 +120,7 @@ EVENTS: dict[str, EventSpec] = {
                      ("thing3", "thing", "reason")),
         wechat_page="pages/applications/detail"),
     "licence_shipped": EventSpec(
-        ("wechat", "sms"), "证件已寄出",
+        ("wechat", "sms"), "证件已寄出", sms_always=True,
         inapp_text="您的{serviceName}证件已由邮政EMS寄出，快递单号{trackingNo}。",
         sms_template="SMS_480010007", sms_params=("serviceName", "trackingNo"),
         wechat_template=TPL_PROGRESS,

@@ -55,7 +55,8 @@ WHERE holder_id = :holder_id AND status = 'valid' AND (valid_until IS NULL OR va
 ORDER BY issued_at DESC;
 
 -- name: get_profile(id)^
-SELECT id, name, phone, id_number, company_name, credit_code FROM users WHERE id = :id;
+SELECT u.id, u.name, u.phone, u.id_number, u.company_name, u.credit_code, a.address
+FROM users u LEFT JOIN user_addresses a ON a.user_id = u.id WHERE u.id = :id;
 
 -- name: recent_forms(applicant_id)
 SELECT form FROM applications WHERE applicant_id = :applicant_id AND form <> '{}'::jsonb

@@ -198,7 +198,7 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[A
     """field code -> (value, source): the profile and licences first, then earlier applications."""
     profile = await q.get_profile(conn, id=user_id)
     attrs = {"name": "name", "phone": "phone", "idNumber": "id_number", "companyName": "company_name",
-             "creditCode": "credit_code"}
+             "creditCode": "credit_code", "address": "address"}  # address: the account's default (F129)
     by_type = {}
     for lic in licences:
         by_type.setdefault(lic["type"], lic)
@@ -207,7 +207,8 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[A
         source = field.prefill or ""
         value = None
         if source.startswith("profile.") and profile is not None:
-            value = profile[attrs.get(source.split(".", 1)[1], "name")]
+            attr = attrs.get(source.split(".", 1)[1])
+            value = profile[attr] if attr else None
         elif source.startswith("licence."):
             _, lic_type, attr = (source.split(".") + ["", ""])[:3]
             lic = by_type.get(lic_type)

@@ -158,3 +158,16 @@ async def test_submitting_twice_with_the_same_idempotency_key_acts_once(client, 
     assert first.json()["publicNo"] == second.json()["publicNo"] and first.json()["status"] == "submitted"
     assert await db.fetchval("SELECT count(*) FROM application_events WHERE application_id = $1 "
                              "AND to_status = 'submitted' AND kind = 'status'", app_id) == 1
+
+
+async def test_the_default_address_fills_the_delivery_address_next_time(client, db):
+    """F129: 收件地址可保存为默认地址，下次申请直接选用."""
+    me = await applicant(client, "addr")
+    checklist = lambda: client.post(f"{API}/services/taxi-driver-cert/checklist",  # noqa: E731
+                                    json={"answers": {"household": "local"}}, headers=me["headers"])
+    before = {f["code"]: f["value"] for f in (await checklist()).json()["fields"]}
+    assert before["deliveryAddress"] is None  # nothing saved yet (and never the person's name)
+    saved = await client.put(f"{API}/me/address", json={"address": "温州市鹿城区人民路100号"}, headers=me["headers"])
+    assert saved.status_code == 200, saved.text
+    after = {f["code"]: f for f in (await checklist()).json()["fields"]}
+    assert after["deliveryAddress"]["value"] == "温州市鹿城区人民路100号"

@@ -58,7 +58,7 @@ async def _follower(client, db, wechat, name: str, *, at: int | None = None) -> 
     return me
 
 
-async def _notify(db, user_id: int, key: str, event: str = "application_accepted", **params) -> list[int]:
+async def _notify(db, user_id: int, key: str, event: str = "application_submitted", **params) -> list[int]:
     async with db.transaction():
         return await notify.enqueue(db, user_id=user_id, event=event, dedupe_key=key, subject=("application", 7),
                                     params={"serviceName": "道路普通货物运输经营许可", "publicNo": "WZ-20261202-000007",
@@ -80,11 +80,11 @@ async def test_a_follower_is_linked_by_unionid_and_gets_template_messages_instea
     assert sent["touser"] == "oa-oa1" and sent["template_id"] == "oa-tmpl-progress"
     assert sent["miniprogram"] == {"appid": "wx-test-app", "pagepath": "pages/applications/detail"}
     assert sent["data"]["thing1"]["value"] == "道路普通货物运输经营许可"
-    assert sent["data"]["phrase3"]["value"] == "已受理"
+    assert sent["data"]["phrase3"]["value"] == "已提交"
     assert fake_aliyun.messages() == [] and wechat.subscribe_sent == []
     row = await db.fetchrow("SELECT status, provider_ref, content FROM notifications "
                             "WHERE dedupe_key = 'accepted:oa1' AND channel = 'wechat_oa'")
-    assert row["status"] == "sent" and row["provider_ref"] and "已受理" in row["content"]
+    assert row["status"] == "sent" and row["provider_ref"] and "已提交" in row["content"]
     outbox = (await oa_client.get("/dev/outbox.json")).json()["items"]
     assert [(m["channel"], m["to"]) for m in outbox] == [("wechat_oa", "oa-oa1")]
 
@@ -127,7 +127,7 @@ async def test_unfollowing_sends_the_next_message_by_sms_and_a_late_older_follow
     await _notify(db, me["user"]["id"], "accepted:oa3")
     await run_jobs(live)
     assert wechat.template_sent == []
-    assert [m["template"] for m in fake_aliyun.messages(PHONE)] == ["SMS_480010003"]
+    assert [m["template"] for m in fake_aliyun.messages(PHONE)] == ["SMS_480010002"]
 
 
 async def test_a_follower_wechat_says_has_left_gets_the_message_by_sms(oa_client, db, settings, wechat, fake_aliyun):
@@ -139,7 +139,7 @@ async def test_a_follower_wechat_says_has_left_gets_the_message_by_sms(oa_client
     await run_jobs(live)
     assert wechat.template_sent == []
     [sms] = fake_aliyun.messages(PHONE)
-    assert sms["template"] == "SMS_480010003"
+    assert sms["template"] == "SMS_480010002"
     row = await db.fetchrow("SELECT status, provider_status FROM notifications "
                             "WHERE dedupe_key = 'accepted:oa4' AND channel = 'wechat_oa'")
     assert (row["status"], row["provider_status"]) == ("failed", "43004")
@@ -156,7 +156,7 @@ async def test_a_template_the_account_refuses_still_reaches_the_person_by_sms(
     wechat.template_errcode = 40037  # a template id the account does not have: ours to fix
     await _notify(db, me["user"]["id"], "accepted:oa5")
     await run_jobs(live)
-    assert [m["template"] for m in fake_aliyun.messages(PHONE)] == ["SMS_480010003"]
+    assert [m["template"] for m in fake_aliyun.messages(PHONE)] == ["SMS_480010002"]
     assert await db.fetchval("SELECT following FROM wechat_followers WHERE oa_openid = 'oa-oa5'") is True
 
 

@@ -24,7 +24,7 @@ async def _subscriber(client, db, name: str, templates: list[str]) -> dict:
 
 async def _accepted(db, user_id: int, key: str, service_name: str = "道路普通货物运输经营许可") -> list[int]:
     async with db.transaction():
-        return await notify.enqueue(db, user_id=user_id, event="application_accepted",
+        return await notify.enqueue(db, user_id=user_id, event="application_submitted",
                                     params={"serviceName": service_name, "publicNo": "WZ-20261122-000001"},
                                     dedupe_key=key, subject=("application", 1))
 
@@ -37,7 +37,7 @@ async def test_an_authorised_user_gets_a_subscribe_message_and_the_authorisation
     [sent] = wechat.subscribe_sent
     assert sent["touser"] == "sandbox-sub1" and sent["template_id"] == "tmpl-progress"
     assert sent["data"]["thing1"]["value"] == "道路普通货物运输经营许可"
-    assert sent["data"]["phrase3"]["value"] == "已受理"
+    assert sent["data"]["phrase3"]["value"] == "已提交"
     assert fake_aliyun.messages() == []  # WeChat reached them: no SMS for a progress message
     row = await db.fetchrow("SELECT status, provider_ref FROM notifications WHERE dedupe_key = 'accepted:sub1' "
                             "AND channel = 'wechat'")
@@ -58,7 +58,7 @@ async def test_43101_from_wechat_falls_back_to_sms(client, db, settings, wechat,
     await run_jobs(_live(settings, wechat, fake_aliyun))
     assert wechat.subscribe_sent == []
     [sms] = fake_aliyun.messages("13855550000")
-    assert sms["template"] == "SMS_480010003"
+    assert sms["template"] == "SMS_480010002"
     wx = await db.fetchrow("SELECT status FROM notifications WHERE dedupe_key = 'accepted:sub2' AND channel = 'wechat'")
     assert wx["status"] == "failed"
 
@@ -102,7 +102,7 @@ async def test_the_inbox_lists_a_users_own_messages_and_keeps_read_marks(client,
     inbox = (await client.get("/api/v1/me/notifications", headers=me["headers"])).json()
     assert inbox["unread"] == 1
     [item] = inbox["items"]
-    assert item["title"] == "申请已受理" and "WZ-20261122-000001" in item["text"] and not item["read"]
+    assert item["title"] == "申请已提交" and "WZ-20261122-000001" in item["text"] and not item["read"]
     assert (await client.get("/api/v1/me/notifications", headers=other["headers"])).json()["items"] == []
     theirs = await client.post(f"/api/v1/me/notifications/{item['id']}/read", headers=other["headers"])
     assert theirs.status_code == 404

@@ -64,6 +64,8 @@ ACCESS: dict[str, str] = {
     "listTasks": "approver", "getTaskMaterial": "approver", "getTaskMaterialPage": "approver", "releaseTask": "approver",
     "listDeliveries": "approver", "handOverLicence": "approver", "shipLicence": "approver",
     "getPickupAuthorisationLetter": "owner",
+    "getApplicationAccessLog": "owner", "adminListCaseViews": "admin",  # F145 staff looks at a case
+    "reshipLicence": "approver", "getMyDelivery": "owner", "changeMyDelivery": "owner",
     # complaints and disclosure
     "getComplaintAttachment": "owner", "getMyComplaint": "owner", "listMyComplaints": "login",
     "fileComplaint": "login", "rateComplaintAnswer": "owner", "uploadComplaintAttachment": "login",
@@ -115,6 +117,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "rescheduleAppointment": {"json": {"slotId": 0}},  # filled with a real slot below
     "appendRatingComment": {"json": {"text": "补充说明"}},
     "rateComplaintAnswer": {"json": {"level": 5}},
+    "changeMyDelivery": {"json": {"method": "express", "address": "温州市鹿城区人民路100号"}},
 }
 
 
