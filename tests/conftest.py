@@ -40,7 +40,8 @@ import notify.service  # noqa: E402
 
 notify.service.STRICT_PARAMS = True
 
-TEMPLATE = "zsb_template"
+# one template per pytest-xdist worker (each worker also starts its own embedded servers)
+TEMPLATE = f"zsb_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 _counter = itertools.count(1)
 

@@ -99,19 +99,6 @@ SELECT m.material_code, m.name, m.required, m.exempt_licence_id, m.content_type,
 FROM application_materials m LEFT JOIN licences l ON l.id = m.exempt_licence_id
 WHERE m.application_id = :application_id ORDER BY m.material_code;
 
--- name: material(application_id, material_code)^
-SELECT material_code, storage_key, content_type, original_name FROM application_materials
-WHERE application_id = :application_id AND material_code = :material_code;
-
--- name: material_pages(application_id)
--- Every page of every material (F101 "一项材料可传多页"): the approver reads them all.
-SELECT material_code, page_no, content_type, size_bytes, sha256, original_name, uploaded_at
-FROM application_material_pages WHERE application_id = :application_id ORDER BY material_code, page_no;
-
--- name: material_page(application_id, material_code, page_no)^
-SELECT material_code, storage_key, content_type, original_name FROM application_material_pages
-WHERE application_id = :application_id AND material_code = :material_code AND page_no = :page_no;
-
 -- name: timeline(application_id)
 SELECT e.id, e.kind, e.actor_id, e.from_status, e.to_status, e.note, e.created_at, c.seq, c.hash
 FROM application_events e LEFT JOIN audit_chain c ON c.event_id = e.id

@@ -7,6 +7,8 @@ import pytest
 
 from tests.deploy import scaleout
 
+pytestmark = pytest.mark.serial  # make test runs these alone (see the Makefile)
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)

@@ -19,6 +19,8 @@ from api.cli import GRACEFUL_SECONDS
 from jobs import redis_settings
 from tests.deploy import stack
 
+pytestmark = pytest.mark.serial  # make test runs these alone (see the Makefile)
+
 
 async def _wait_for_lock_waiter(db, timeout: float = 15.0) -> None:
     """Until some other backend of this database is blocked on a lock we hold."""
