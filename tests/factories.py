@@ -78,3 +78,35 @@ async def run_jobs(settings: Settings, **ctx: Any) -> None:
         await worker.close()
         await arq.aclose()
         notify_queue.use_pool(previous)
+
+
+async def stream_into(app: Any, path: str, headers: dict[str, str], chunks: Any, *, method: str = "POST",
+                      query: dict[str, str] | None = None) -> tuple[int, dict[str, Any], int]:
+    """Send the chunks (an iterator) straight into the ASGI app, so a test sees how much of a body
+    the app read before refusing it: (status, JSON body or {"text": ...}, chunks read)."""
+    import json
+    from urllib.parse import urlencode
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "",
+             "query_string": urlencode(query or {}).encode(),
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "client": ("127.0.0.1", 50001), "server": ("testserver", 80), "state": {}}
+    read = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        chunk = next(chunks, None)
+        if chunk is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        read += 1
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, json.loads(body) if body.startswith(b"{") else {"text": body.decode()}, read

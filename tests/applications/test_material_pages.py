@@ -8,7 +8,7 @@ from pathlib import Path
 
 from api.app import create_app
 from api.applications import service
-from tests.factories import applicant
+from tests.factories import applicant, stream_into
 
 API = "/api/v1"
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
@@ -298,30 +298,7 @@ CHUNK = 64 * 1024
 
 
 async def _post_stream(app, path: str, headers: dict[str, str], chunks, method: str = "POST") -> tuple[int, dict, int]:
-    """POST the chunks (an iterator) straight into the ASGI app, so the test sees how much of the
-    body the app read: (status, JSON body, chunks read)."""
-    import json
-
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-             "client": ("127.0.0.1", 50002), "server": ("testserver", 80), "state": {}}
-    read, sent = 0, []
-
-    async def receive():
-        nonlocal read
-        chunk = next(chunks, None)
-        if chunk is None:
-            return {"type": "http.request", "body": b"", "more_body": False}
-        read += 1
-        return {"type": "http.request", "body": chunk, "more_body": True}
-
-    async def send(message):
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-    return status, json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")), read
+    return await stream_into(app, path, headers, chunks, method=method)
 
 
 def _endless_jpg():

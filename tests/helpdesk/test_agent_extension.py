@@ -83,19 +83,27 @@ async def test_past_the_deadline_the_agent_cannot_extend_either(client, db):
     assert await db.fetchval("SELECT count(*) FROM chat_messages WHERE sender = 'agent'") == 0
 
 
+async def _wechat_case_conversation(client, db, live, name: str, msg_id: int, agent_phone: str):
+    """A WeChat user (openid o-<name>) with a case in supplement asks by WeChat; an agent claims the
+    conversation and links the case. Returns (me, application id, public number, agent, conversation)."""
+    login = await client.post(f"{API}/auth/wechat", json={"code": f"wx-{name}"})
+    me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
+    app_id, public_no = await case_in_supplement(client, me)
+    query, body = encrypted(text_xml(f"o-{name}", UNSURE, msg_id))
+    assert (await push(client, query, body)).text == "success"
+    await run_jobs(live)
+    agent = await staff(client, db, phone=agent_phone, roles=["helpdesk"], name="导航员 陈静")
+    conv = await db.fetchval("SELECT id FROM conversations WHERE user_id = $1", me["user"]["id"])
+    assert (await client.post(f"{HD}/conversations/{conv}/claim", headers=agent["headers"])).status_code == 200
+    await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
+    return me, app_id, public_no, agent, conv
+
+
 async def test_a_wechat_user_is_told_by_customer_service_message(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        login = await client.post(f"{API}/auth/wechat", json={"code": "wx-wang"})  # openid o-wang
-        me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
-        app_id, public_no = await case_in_supplement(client, me)
-        query, body = encrypted(text_xml("o-wang", UNSURE, 8401))
-        assert (await push(client, query, body)).text == "success"
-        await run_jobs(live)
-        agent = await staff(client, db, phone="13900004004", roles=["helpdesk"], name="导航员 陈静")
-        conv = await db.fetchval("SELECT id FROM conversations WHERE user_id = $1", me["user"]["id"])
-        assert (await client.post(f"{HD}/conversations/{conv}/claim", headers=agent["headers"])).status_code == 200
-        await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
+        me, app_id, public_no, agent, conv = await _wechat_case_conversation(client, db, live, "wang", 8401,
+                                                                             "13900004004")
         res = await grant(client, agent, conv)
         assert res.status_code == 201 and res.json()["delivery"] == "pending", res.text
         await run_jobs(live)
@@ -106,16 +114,8 @@ async def test_a_wechat_user_is_told_by_customer_service_message(settings, wecha
 async def test_with_wechats_reply_window_closed_the_grant_stands_and_a_notification_tells_the_user(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        login = await client.post(f"{API}/auth/wechat", json={"code": "wx-zhao"})  # openid o-zhao
-        me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
-        app_id, public_no = await case_in_supplement(client, me)
-        query, body = encrypted(text_xml("o-zhao", UNSURE, 8402))
-        assert (await push(client, query, body)).text == "success"
-        await run_jobs(live)
-        agent = await staff(client, db, phone="13900004005", roles=["helpdesk"], name="导航员 陈静")
-        conv = await db.fetchval("SELECT id FROM conversations WHERE user_id = $1", me["user"]["id"])
-        await client.post(f"{HD}/conversations/{conv}/claim", headers=agent["headers"])
-        await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
+        me, app_id, public_no, agent, conv = await _wechat_case_conversation(client, db, live, "zhao", 8402,
+                                                                             "13900004005")
         await db.execute("UPDATE conversations SET last_user_message_at = now() - interval '49 hours' WHERE id = $1",
                          conv)
         res = await grant(client, agent, conv)

@@ -4,11 +4,10 @@ is read, and a chunked body stops being read once it passes 64 KB. Spoken to at 
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import urlencode
 
 from api.app import create_app
+from tests.factories import stream_into
 from tests.wechat.pushes import plain, push_settings, text_xml
 
 CHUNK = 16 * 1024
@@ -16,31 +15,7 @@ CHUNK = 16 * 1024
 
 async def _post(app: Any, query: dict[str, str], headers: dict[str, str], chunks: Any) -> tuple[int, dict, int]:
     """POST the chunks (an iterator) to /wechat/push; returns status, JSON body, chunks the app read."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/wechat/push", "raw_path": b"/wechat/push", "root_path": "",
-        "query_string": urlencode(query).encode(),
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50001), "server": ("testserver", 80), "state": {},
-    }
-    read = 0
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal read
-        chunk = next(chunks, None)
-        if chunk is None:
-            return {"type": "http.request", "body": b"", "more_body": False}
-        read += 1
-        return {"type": "http.request", "body": chunk, "more_body": True}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return status, json.loads(body) if body.startswith(b"{") else {"text": body.decode()}, read
+    return await stream_into(app, "/wechat/push", headers, chunks, query=query)
 
 
 def _endless() -> Any:
