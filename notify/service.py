@@ -6,6 +6,7 @@ Every function here takes a connection first and runs named queries; the deliver
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -33,14 +34,15 @@ class MissingParams(KeyError):
 STRICT_PARAMS = False
 
 
-def _needed(spec: Any) -> set[str]:
-    """Every param the event's in-app text, SMS variables and WeChat data read."""
+@functools.lru_cache(maxsize=None)
+def _needed(spec: Any) -> frozenset[str]:
+    """Every param the event's in-app text, SMS variables and WeChat data read (once per event)."""
     from string import Formatter
 
     names = {field for _, field, _, _ in Formatter().parse(spec.inapp_text) if field}
     names |= set(spec.sms_params)
     names |= {source for _, _, source in spec.wechat_data if not source.startswith("=")}
-    return names
+    return frozenset(names)
 
 
 async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[str, Any], dedupe_key: str,
