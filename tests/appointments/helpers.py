@@ -89,6 +89,14 @@ async def slot_at(client: Any, headers: dict[str, str], service: str, start: str
     raise AssertionError(f"no slot of {service} at {start}")
 
 
+async def open_slot(client: Any, db: Any, *, site: str, service: str, start: str,
+                    capacity: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An admin opens the day's slots of ``service`` at ``site``: (the admin, the slot at ``start``)."""
+    boss = await admin(client, db)
+    await generate(client, boss["headers"], site=site, service=service, day_from=start[:10], capacity=capacity)
+    return boss, await slot_at(client, boss["headers"], service, start)
+
+
 async def book(client: Any, who: dict[str, Any], slot_id: int, key: str | None = None) -> Any:
     headers = {**who["headers"], **({"Idempotency-Key": key} if key else {})}
     return await client.post(f"{API}/appointments", json={"slotId": slot_id}, headers=headers)

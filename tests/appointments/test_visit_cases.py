@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.appointments import duties
-from tests.appointments.helpers import API, admin, book, generate, people, slot_at, use_clock
+from tests.appointments.helpers import API, admin, book, generate, open_slot, people, slot_at, use_clock
 from tests.factories import staff
 from tests.ratings.helpers import finished_application
 
@@ -32,9 +32,7 @@ async def _nothing_written(db: Any, slot_id: int) -> None:
 
 async def test_a_window_booking_names_only_the_bookers_own_case_in_progress_of_that_service(client, db):
     use_clock(client, "2026-06-05 10:00")
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=CENTRE, service=FREIGHT, day_from="2026-06-08")
-    slot = await slot_at(client, boss["headers"], FREIGHT, "2026-06-08 09:00")
+    boss, slot = await open_slot(client, db, site=CENTRE, service=FREIGHT, start="2026-06-08 09:00")
     me, stranger = await people(client, db, 2, "case")
     mine = await finished_application(db, me["id"], submitted="2026-06-04 09:00", status="accepted")
     theirs = await finished_application(db, stranger["id"], submitted="2026-06-04 09:00", status="accepted")
@@ -67,9 +65,7 @@ async def test_a_window_booking_names_only_the_bookers_own_case_in_progress_of_t
 
 async def test_a_booking_without_a_case_is_kept_as_before_and_its_check_in_is_a_trip_of_no_case(client, db):
     clock = use_clock(client, "2026-06-05 10:00")
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=CENTRE, service=FREIGHT, day_from="2026-06-08")
-    slot = await slot_at(client, boss["headers"], FREIGHT, "2026-06-08 09:00")
+    boss, slot = await open_slot(client, db, site=CENTRE, service=FREIGHT, start="2026-06-08 09:00")
     [me] = await people(client, db, 1, "nocase")
     await finished_application(db, me["id"], submitted="2026-06-04 09:00", status="accepted")  # not named
     res = await book(client, me, slot["id"])
@@ -118,9 +114,7 @@ async def test_an_exam_booked_from_the_invitation_is_a_trip_of_its_case_even_aft
 
 async def test_staff_cannot_put_an_exam_on_someone_elses_case(client, db):
     use_clock(client, "2026-06-03 10:00")
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=EXAM_CENTRE, service=EXAM, day_from="2026-06-10")
-    slot = await slot_at(client, boss["headers"], EXAM, "2026-06-10 09:00")
+    boss, slot = await open_slot(client, db, site=EXAM_CENTRE, service=EXAM, start="2026-06-10 09:00")
     a, b = await people(client, db, 2, "assigncase")
     bs_case = await finished_application(db, b["id"], service_code=EXAM, submitted="2026-06-01 09:00",
                                          status="accepted")

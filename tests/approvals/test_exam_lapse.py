@@ -8,7 +8,7 @@ from datetime import date
 from arq import create_pool
 
 from jobs import redis_settings
-from tests.appointments.helpers import admin, book, generate, people as bookers, slot_at, use_clock
+from tests.appointments.helpers import admin, book, generate, open_slot, people as bookers, slot_at, use_clock
 from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
 from tests.factories import applicant, run_jobs
 
@@ -148,9 +148,7 @@ async def test_a_retake_booked_after_the_anniversary_is_cancelled_and_its_seat_g
     who = await people(client, db)
     app_id, task_id = await _waiting_for_exam(client, db, who)
     assert (await _result(client, who, task_id, FIRST_EXAM, national=95, regional=80)).status_code == 200
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=EXAM_CENTRE, service=EXAM, day_from="2026-06-08", capacity=1)
-    slot = await slot_at(client, boss["headers"], EXAM, "2026-06-08 09:00")
+    boss, slot = await open_slot(client, db, site=EXAM_CENTRE, service=EXAM, start="2026-06-08 09:00", capacity=1)
     retake = await book(client, who["applicant"], slot["id"])
     assert retake.status_code == 201, retake.text
     [someone] = await bookers(client, db, 1, "next")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from api.appointments import duties
-from tests.appointments.helpers import API, admin, book, generate, people, slot_at, use_clock
+from tests.appointments.helpers import API, book, open_slot, people, use_clock
 from tests.factories import staff
 from tests.ratings.helpers import finished_application
 
@@ -41,9 +41,7 @@ async def _check_in(client: Any, db: Any, code: str, phone: str) -> dict[str, An
 async def test_a_visit_booked_with_its_case_is_counted_in_the_reform_figures(client, db, service, start, trip,
                                                                               online_after):
     clock = use_clock(client, "2026-06-04 10:00")
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=CENTRE, service=service, day_from=start[:10])
-    slot = await slot_at(client, boss["headers"], service, start)
+    boss, slot = await open_slot(client, db, site=CENTRE, service=service, start=start)
     [me] = await people(client, db, 1, f"fig-{trip}")
     visited = await finished_application(db, me["id"], service_code=service, submitted="2026-06-02 09:00",
                                          status="accepted")
@@ -68,9 +66,7 @@ async def test_a_visit_booked_with_its_case_is_counted_in_the_reform_figures(cli
 
 async def test_an_exam_booked_from_the_invitation_is_a_trip_of_its_case_in_the_figures(client, db):
     clock = use_clock(client, "2026-06-03 10:00")
-    boss = await admin(client, db)
-    await generate(client, boss["headers"], site=EXAM_CENTRE, service=EXAM, day_from="2026-06-10")
-    slot = await slot_at(client, boss["headers"], EXAM, "2026-06-10 09:00")
+    boss, slot = await open_slot(client, db, site=EXAM_CENTRE, service=EXAM, start="2026-06-10 09:00")
     [me] = await people(client, db, 1, "fig-exam")
     case = await finished_application(db, me["id"], service_code=EXAM, submitted="2026-06-01 09:00",
                                       status="accepted")
