@@ -77,7 +77,7 @@ class HelpdeskPages(Controller):
         faq = {"question": data.question.strip(), "answer": data.answer.strip()} if data.make_faq else None
         await helpdesk.resolve(conn, request.user, conversation_id, console.convert({"faq": faq}, ResolveIn),
                                redis=redis)
-        note = "已结束，并已加入知识库" if faq else "已结束"
+        note = "已结束，问答已提交知识库，待管理员发布" if faq else "已结束"
         return await _conversation_page(request, conn, conversation_id, "_conversation.html", note=note)
 
 

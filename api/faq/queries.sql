@@ -23,10 +23,30 @@ WHERE (faq_entries.question, faq_entries.alternates, faq_entries.answer, faq_ent
                         EXCLUDED.service_code, 'active')
 RETURNING (xmax = 0) AS inserted;
 
--- name: create_entry(question, alternates, answer, tags, service_code, source)^
-INSERT INTO faq_entries (id, question, alternates, answer, tags, service_code, source)
-VALUES ('F' || nextval('faq_entry_no'), :question, :alternates, :answer, :tags, :service_code, :source)
+-- name: create_entry(question, alternates, answer, tags, service_code, source, status)^
+INSERT INTO faq_entries (id, question, alternates, answer, tags, service_code, source, status)
+VALUES ('F' || nextval('faq_entry_no'), :question, :alternates, :answer, :tags, :service_code, :source, :status)
 RETURNING *;
+
+-- name: propose_alternate(id, question)^
+-- An agent's similar question for an entry waits beside it (once) until an admin publishes it.
+UPDATE faq_entries
+SET proposed_alternates = CASE WHEN :question = ANY (proposed_alternates || alternates) THEN proposed_alternates
+                               ELSE proposed_alternates || :question::text END
+WHERE id = :id AND status <> 'retired'
+RETURNING id;
+
+-- name: publish(id)^
+-- A draft (or a retired entry) goes live with its proposed similar questions; a live entry takes
+-- its proposed ones.
+UPDATE faq_entries
+SET status = 'active', alternates = alternates || proposed_alternates, proposed_alternates = '{}',
+    updated_at = now()
+WHERE id = :id
+RETURNING *;
+
+-- name: discard_proposals(id)^
+UPDATE faq_entries SET proposed_alternates = '{}', updated_at = now() WHERE id = :id RETURNING *;
 
 -- name: update_entry(id, question, alternates, answer, tags, service_code)^
 UPDATE faq_entries

@@ -48,7 +48,7 @@ class FaqAdminController(Controller):
     guards = [requires_admin]
 
     @get("/", operation_id="adminFaqList", summary="知识库管理：全部问答")
-    async def list(self, conn: Conn, status: Annotated[str | None, QueryParameter(pattern="^(active|retired)$")] = None,
+    async def list(self, conn: Conn, status: Annotated[str | None, QueryParameter(pattern="^(draft|active|retired)$")] = None,
                    q: Annotated[str | None, QueryParameter(max_length=100)] = None,
                    limit: Limit = 50, offset: Offset = 0) -> list[EntryOut]:
         return await service.list_entries(conn, status=status, text=q, limit=limit, offset=offset)
@@ -60,6 +60,16 @@ class FaqAdminController(Controller):
     @patch("/{entry_id:str}", operation_id="adminFaqUpdate", summary="修改问答")
     async def update(self, entry_id: FromPath[str], data: JSONBody[EntryPatch], conn: Conn) -> EntryOut:
         return await service.update_entry(conn, entry_id, data)
+
+    @post("/{entry_id:str}/publish", operation_id="adminFaqPublish",
+          summary="发布问答（导航员提交的草稿及相似问法）", status_code=200)
+    async def publish(self, entry_id: FromPath[str], conn: Conn) -> EntryOut:
+        return await service.publish(conn, entry_id)
+
+    @post("/{entry_id:str}/discard-proposals", operation_id="adminFaqDiscardProposals",
+          summary="驳回导航员提交的相似问法", status_code=200)
+    async def discard_proposals(self, entry_id: FromPath[str], conn: Conn) -> EntryOut:
+        return await service.discard_proposals(conn, entry_id)
 
     @post("/{entry_id:str}/retire", operation_id="adminFaqRetire", summary="下线问答", status_code=200)
     async def retire(self, entry_id: FromPath[str], conn: Conn) -> EntryOut:

@@ -35,8 +35,10 @@ class EntryOut(Schema):
     answer: str
     tags: list[str]
     service_code: str | None = None
-    status: str = "active"
+    status: str = "active"  # draft (an agent's proposal, never answered from) | active | retired
     source: str = "import"
+    # similar questions agents proposed, waiting for an admin to publish them into ``alternates``
+    proposed_alternates: list[str] = []
     helpful: int = 0
     unhelpful: int = 0
     updated_at: datetime | None = None

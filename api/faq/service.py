@@ -85,9 +85,32 @@ async def get_entry(conn: Any, entry_id: str) -> EntryOut:
 
 
 async def create_entry(conn: Any, data: EntryIn, *, source: Literal["admin", "helpdesk"] = "admin") -> EntryOut:
+    """An admin's entry is live at once; a help-desk agent's is a draft the bot never answers from
+    until an admin publishes it (issue 17 item 8: agents' answers are reviewed first)."""
     row = await q.create_entry(conn, question=data.question, alternates=list(data.alternates),
                                answer=data.answer, tags=list(data.tags), service_code=data.service_code,
-                               source=source)
+                               source=source, status="active" if source == "admin" else "draft")
+    return _entry_out(row)
+
+
+async def propose_alternate(conn: Any, entry_id: str, question: str) -> None:
+    """An agent's similar question for an existing entry: kept beside it until an admin publishes."""
+    if await q.propose_alternate(conn, id=entry_id, question=question) is None:
+        raise FaqEntryNotFound()
+
+
+async def publish(conn: Any, entry_id: str) -> EntryOut:
+    """Admin: the draft goes live, and proposed similar questions join the entry's own."""
+    row = await q.publish(conn, id=entry_id)
+    if row is None:
+        raise FaqEntryNotFound()
+    return _entry_out(row)
+
+
+async def discard_proposals(conn: Any, entry_id: str) -> EntryOut:
+    row = await q.discard_proposals(conn, id=entry_id)
+    if row is None:
+        raise FaqEntryNotFound()
     return _entry_out(row)
 
 
@@ -102,6 +125,7 @@ async def update_entry(conn: Any, entry_id: str, data: EntryPatch) -> EntryOut:
 
 
 async def set_status(conn: Any, entry_id: str, status: Literal["active", "retired"]) -> EntryOut:
+    """Retire or restore; restoring a draft publishes it (admins only, as publishing)."""
     row = await q.set_status(conn, id=entry_id, status=status)
     if row is None:
         raise FaqEntryNotFound()

@@ -69,10 +69,20 @@ class NewFaqIn(Input):
     tags: Annotated[list[Annotated[str, Meta(min_length=1, max_length=30)]], Meta(max_length=10)] = []
 
 
+class SimilarIn(Input):
+    """The user's question, to be attached to an existing entry as one more way of asking it."""
+
+    entry_id: Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9-]{1,31}$")]
+    question: Annotated[str, Meta(min_length=2, max_length=200)]
+
+
 class ResolveIn(Input):
-    """Resolve; with ``faq`` the question and its answer become a new FAQ entry in the same step."""
+    """Resolve; with ``faq`` the question and its answer become a draft FAQ entry in the same step,
+    with ``similar`` the question is proposed as a similar question of an existing entry. Either
+    waits for an admin to publish it: the bot never answers from an agent's unreviewed text."""
 
     faq: NewFaqIn | None = None
+    similar: SimilarIn | None = None
 
 
 PublicNo = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]

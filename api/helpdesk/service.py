@@ -134,7 +134,8 @@ async def transfer(conn: Any, agent: AuthUser, conversation_id: int, to_agent_id
 
 async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: ResolveIn, *, redis: Any,
                   now: datetime | None = None) -> ConversationOut:
-    """Done; with ``data.faq`` the question becomes a knowledge-base entry in the same transaction.
+    """Done; with ``data.faq`` the question becomes a draft knowledge-base entry, with ``data.similar``
+    a proposed similar question of an entry, in the same transaction (an admin publishes either).
     An important conversation about a case gets its callback (F141) in the same transaction."""
     done = await q.resolve(conn, id=conversation_id, agent_id=agent.id, is_admin=agent.has("admin"))
     if done is None:
@@ -151,6 +152,8 @@ async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: Resolv
                                                      alternates=list(data.faq.alternates), tags=list(data.faq.tags)),
                                        source="helpdesk")
         await q.link_faq(conn, id=conversation_id, faq_entry_id=entry.id)
+    if data.similar is not None:
+        await faq.propose_alternate(conn, data.similar.entry_id, data.similar.question)
     after_commit(conn, lambda: publish(redis, "resolved", conversation_id=conversation_id))
     return _conversation_out(await _get(conn, conversation_id))
 

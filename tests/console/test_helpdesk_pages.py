@@ -50,7 +50,7 @@ async def test_a_navigator_claims_answers_and_resolves_into_a_faq_entry(client, 
 
     done = await post(client, f"/console/helpdesk/{conv}/resolve",
                       {"make_faq": "1", "question": "车辆年审尾气没过影响经营许可吗？", "answer": "尾气复检合格即可，不影响经营许可。"})
-    assert done.status_code == 200 and "已加入知识库" in done.text
+    assert done.status_code == 200 and "待管理员发布" in done.text
     conv_row = await db.fetchrow("SELECT status, faq_entry_id FROM conversations WHERE id = $1", conv)
     assert conv_row["status"] == "resolved" and conv_row["faq_entry_id"]
 

@@ -139,7 +139,7 @@ async def test_wechat_refusing_a_reply_marks_it_failed_not_sent(settings, wechat
     assert row["delivery"] == "failed" and row["error"] == "window_closed:45015"
 
 
-async def test_resolving_turns_the_question_into_a_faq_entry_in_one_step(client, db):
+async def test_resolving_turns_the_question_into_a_draft_faq_entry_in_one_step(client, db):
     me = await applicant(client, "resolve")
     await client.post("/api/v1/chat/messages", headers=me["headers"], json={"text": UNSURE})
     agent = await _agent(client, db)
@@ -152,7 +152,7 @@ async def test_resolving_turns_the_question_into_a_faq_entry_in_one_step(client,
     assert res.status_code == 200, res.text
     assert res.json()["status"] == "resolved" and res.json()["faqEntryId"].startswith("F1")
     entry = await db.fetchrow("SELECT source, status FROM faq_entries WHERE id = $1", res.json()["faqEntryId"])
-    assert dict(entry) == {"source": "helpdesk", "status": "active"}
+    assert dict(entry) == {"source": "helpdesk", "status": "draft"}  # an admin publishes it
     again = await client.post(f"/api/v1/helpdesk/conversations/{conv}/resolve", headers=agent["headers"])
     assert again.status_code == 409 and again.json()["code"] == "conversation_resolved"
     # a new message after resolution opens a new conversation
