@@ -42,6 +42,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     wechat_token: str = ""
     wechat_aes_key: str = ""
     wechat_timeout_seconds: float = 5.0
+    # How far a push's signed timestamp may be from our clock (seconds, either way); also how long
+    # its (signature, timestamp, nonce) is remembered in Redis to refuse a replay.
+    wechat_push_window_seconds: int = 300
     # The official account (公众号), when the bureau has one: its template messages reach its
     # followers without a per-message authorisation. Unset: no follower is ever recorded.
     wechat_oa_appid: str = ""
@@ -54,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
     aliyun_sms_protocol: Literal["http", "https"] = "https"
     sms_sign_name: str = "掌上办"
+    # SMS login codes all phones together may be sent in an hour (SMS pumping); past it codes stop
+    # and operations get an alert. Normal use is well under a hundred an hour.
+    sms_login_hourly_budget: int = 1000
     storage_dir: str = ""
     s3_endpoint: str = ""
     s3_bucket: str = ""
@@ -62,7 +68,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_region: str = "us-east-1"
     log_level: str = "INFO"
     log_json: bool = True
+    # The API docs pages (/schema, /schema/swagger) load their scripts from a CDN. Unset: on in dev
+    # and test, off in production, which then serves only the document /schema/openapi.json.
+    docs_ui: bool | None = None
+    # Addresses or networks of the proxies in front (nginx, the ingress controller), comma-separated:
+    # X-Forwarded-For is read only from them, right to left, up to the first hop that is not one.
     trusted_proxies: str = "127.0.0.1"
+    # The bearer token Prometheus sends to /metrics. Unset: open in dev and test, 404 in production.
+    metrics_token: str = ""
 
     @property
     def base_url(self) -> str:
@@ -114,6 +127,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in ("aliyun_access_key_id", "aliyun_access_key_secret", "sms_sign_name"):
                 if not getattr(self, name):
                     raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_SMS_PROVIDER=aliyun")
+        if "*" in (h.strip() for h in self.trusted_proxies.split(",")):
+            # uvicorn and granian then take the left-most X-Forwarded-For entry, which the client writes
+            raise SettingsError("ZSB_TRUSTED_PROXIES: list the proxies' addresses or networks; "
+                                "\"*\" lets any client choose its own address")
+        if not 1 <= self.wechat_push_window_seconds <= 3600:
+            raise SettingsError("ZSB_WECHAT_PUSH_WINDOW_SECONDS: between 1 and 3600")
         if self.s3_bucket:
             for name in ("s3_access_key", "s3_secret_key"):
                 if not getattr(self, name):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
 
 from api.deps import Pool, Redis
@@ -21,8 +24,18 @@ async def readyz(pool: Pool, redis: Redis) -> Response[Readiness]:
     return Response(result, status_code=200 if result.ready else 503)
 
 
+def metrics_token_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    allowed = service.metrics_allowed(connection.app.state.settings, connection.headers.get("authorization"))
+    if allowed is None:
+        raise NotFoundException()
+    if not allowed:
+        raise NotAuthorizedException(headers={"WWW-Authenticate": "Bearer"})
+
+
 class MetricsController(PrometheusController):
-    """Prometheus metrics at /metrics, for scrapers rather than API clients."""
+    """Prometheus metrics at /metrics, for scrapers rather than API clients: with
+    ``Authorization: Bearer $ZSB_METRICS_TOKEN``."""
 
     include_in_schema = False
     opt = PUBLIC
+    guards = [metrics_token_guard]

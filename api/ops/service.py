@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import Any
 
 from api.types import Schema
@@ -28,3 +29,15 @@ async def _ping_postgres(pool: Any) -> None:
 async def readiness(pool: Any, redis: Any) -> Readiness:
     pg, rd = await asyncio.gather(_ok(_ping_postgres(pool)), _ok(redis.ping()))
     return Readiness(ready=pg and rd, postgres=pg, redis=rd)
+
+
+def metrics_allowed(settings: Any, authorization: str | None) -> bool | None:
+    """True: serve /metrics; False: a wrong or missing token (401); None: metrics are off (404).
+
+    A token, not only the proxies' 404: a proxy rule keyed on the path misses spellings the API
+    still routes to /metrics (/metrics/, /metrics%2f, /metrics/.).
+    """
+    if not settings.metrics_token:
+        return None if settings.env == "production" else True
+    scheme, _, token = (authorization or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), settings.metrics_token.encode())

@@ -120,6 +120,7 @@ class Cluster:
         self.fake = FakeAliyun()
         self.env = stack.zsb_env(
             self.dsn, self.services.redis_url, ZSB_DB_STATEMENT_CACHE_SIZE="0", ZSB_DB_POOL_MAX="10",
+            ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
             ZSB_SMS_PROVIDER="aliyun", ZSB_ALIYUN_ACCESS_KEY_ID=ACCESS_KEY_ID,
             ZSB_ALIYUN_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET, ZSB_ALIYUN_SMS_ENDPOINT=self.fake.host,
             ZSB_ALIYUN_SMS_PROTOCOL="http", PYTHONPATH=str(stack.ROOT))
@@ -183,20 +184,20 @@ async def post_with_retry(http: httpx.AsyncClient, path: str, *, json: Any, head
 
 
 async def log_in(http: httpx.AsyncClient, n: int, prefix: str, concurrency: int) -> list[dict[str, Any]]:
-    """WeChat (sandbox) logins through nginx, each from its own address: nginx appends to
-    X-Forwarded-For and the API trusts it from nginx only, so the per-address login limit applies
-    per person, as it does in production."""
+    """WeChat (sandbox) logins through nginx, each person connecting from a loopback address of
+    their own: nginx passes the connecting address on, the API reads it from nginx only, so the
+    per-address login limit applies per person as it does in production. No header is made up."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(i: int) -> dict[str, Any]:
-        async with gate:
-            headers = {"X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"}
-            res, _ = await post_with_retry(http, "/api/v1/auth/wechat", json={"code": f"dev-{prefix}{i}"},
-                                           headers=headers)
+        async with gate, httpx.AsyncClient(
+                base_url=http.base_url, timeout=60,
+                transport=httpx.AsyncHTTPTransport(local_address=stack.client_address(i))) as own:
+            res, _ = await post_with_retry(own, "/api/v1/auth/wechat", json={"code": f"dev-{prefix}{i}"}, headers={})
             assert res is not None and res.status_code == 200, res and res.text
             body = res.json()
             return {"id": body["user"]["id"], "refresh": body["refreshToken"],
-                    "headers": {"Authorization": f"Bearer {body['accessToken']}", **headers}}
+                    "headers": {"Authorization": f"Bearer {body['accessToken']}"}}
 
     return list(await asyncio.gather(*(one(i) for i in range(n))))
 
@@ -333,11 +334,9 @@ async def sigterm_in_flight(cluster: Cluster, http: httpx.AsyncClient, scale: Sc
     await tx.start()
     await lock.execute("SELECT 1 FROM refresh_tokens WHERE user_id = ANY($1::bigint[]) FOR UPDATE",
                        [u["id"] for u in users])
-    # Each from its own address (the refresh route is rate limited per address), and fewer than
-    # the process's pool: every held request keeps a database connection.
+    # Fewer than the process's pool: every held request keeps a database connection.
     direct = httpx.AsyncClient(base_url=f"http://127.0.0.1:{cluster.api_ports[1]}", timeout=300)
-    held = [asyncio.create_task(direct.post("/api/v1/auth/refresh", json={"refreshToken": u["refresh"]},
-                                            headers={"X-Forwarded-For": u["headers"]["X-Forwarded-For"]}))
+    held = [asyncio.create_task(direct.post("/api/v1/auth/refresh", json={"refreshToken": u["refresh"]}))
             for u in users]
     deadline = time.monotonic() + 90  # a loaded machine takes a while to get them all there
     waiting = 0

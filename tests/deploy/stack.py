@@ -187,8 +187,26 @@ def _user_exists(name: str) -> bool:
     return True
 
 
-def nginx_conf(workdir: Path, *, port: int, upstreams: list[int]) -> Path:
-    """The shipped deploy/nginx.conf with loopback upstreams, port and writable paths."""
+def trusted_proxies() -> str:
+    """ZSB_TRUSTED_PROXIES as deploy/compose.yaml ships it, with nginx's address there (its fixed
+    ``ipv4_address``) rewritten to the loopback address nginx connects from here."""
+    import yaml
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    shipped = str(compose["services"]["api-1"]["environment"]["ZSB_TRUSTED_PROXIES"])
+    nginx_address = compose["services"]["nginx"].get("networks", {}).get("default", {}).get("ipv4_address")
+    return ",".join("127.0.0.1" if h.strip() == nginx_address else h.strip() for h in shipped.split(","))
+
+
+def client_address(i: int) -> str:
+    """A loopback address of its own for client ``i`` (all of 127/8 is local on Linux): clients
+    that must look like different people to nginx connect from different addresses."""
+    return f"127.1.{i // 200 % 250}.{i % 200 + 10}"
+
+
+def nginx_conf(workdir: Path, *, port: int, upstreams: list[int], access_log: Path | None = None) -> Path:
+    """The shipped deploy/nginx.conf with loopback upstreams, port and writable paths; the access
+    log (in the shipped format) goes to ``access_log`` if given."""
     conf = (DEPLOY / "nginx.conf").read_text()
     params = re.search(r"(?m)^\s*server api-\d+:8000([^;]*);", conf).group(1)  # the shipped failover settings
     servers = "".join(f"        server 127.0.0.1:{p}{params};\n" for p in upstreams)
@@ -198,7 +216,9 @@ def nginx_conf(workdir: Path, *, port: int, upstreams: list[int]) -> Path:
     conf = re.sub(r"(?m)^user .*;\n", "", conf)
     conf = re.sub(r"(?m)^pid .*;", f"pid {workdir / 'nginx.pid'};", conf)
     conf = re.sub(r"(?m)^(\s*)error_log [^;]*;", rf"\1error_log {workdir / 'error.log'} warn;", conf)
-    conf = re.sub(r"(?m)^(\s*)access_log [^;]*;", r"\1access_log off;", conf)
+    conf = re.sub(r"(?m)^(\s*)access_log ([^; ]*)([^;]*);",
+                  (lambda m: f"{m.group(1)}access_log {access_log}{m.group(3)};") if access_log
+                  else r"\1access_log off;", conf)
     conf = re.sub(r"(?m)^worker_processes .*;", "worker_processes 1;", conf)
     for tmp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         conf = conf.replace("http {\n", f"http {{\n    {tmp}_temp_path {workdir / (tmp + '_temp')};\n", 1)
@@ -208,10 +228,11 @@ def nginx_conf(workdir: Path, *, port: int, upstreams: list[int]) -> Path:
     return path
 
 
-def nginx(workdir: Path, *, upstreams: list[int], port: int | None = None) -> tuple[Proc, int]:
+def nginx(workdir: Path, *, upstreams: list[int], port: int | None = None,
+          access_log: Path | None = None) -> tuple[Proc, int]:
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     port = port or free_port()
-    conf = nginx_conf(workdir, port=port, upstreams=upstreams)
+    conf = nginx_conf(workdir, port=port, upstreams=upstreams, access_log=access_log)
     proc = spawn("nginx", [binary, "-c", str(conf), "-p", str(workdir), "-e", str(workdir / "error.log"),
                            "-g", "daemon off;"], workdir)
     wait_port(port)

@@ -1,0 +1,140 @@
+"""The edge as shipped, attacked through it: Debian's nginx with deploy/nginx.conf in front of a real
+``zsb serve`` trusting X-Forwarded-For as deploy/compose.yaml says (nginx's address rewritten to
+loopback). Clients that must be different people connect from different loopback addresses."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.auth.routes import login_rate_limit
+from api.auth.sms import IP_LIMIT
+from tests.deploy import stack
+
+pytestmark = [pytest.mark.serial, pytest.mark.timeout(120)]  # per-minute windows on the real clock
+
+METRICS_TOKEN = "metrics-token-for-the-edge-test-0123456789"
+
+
+async def raw_get(base: str, target: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """GET ``target`` byte for byte (httpx would normalise /metrics/. and /api/../metrics away)."""
+    url = httpx.URL(base)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    lines = [f"GET {target} HTTP/1.1", f"Host: {url.host}", "Connection: close",
+             *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+    await writer.drain()
+    answer = (await asyncio.wait_for(reader.read(), 10)).decode("latin1")
+    writer.close()
+    return int(answer.split(" ", 2)[1]), answer
+
+
+@dataclass
+class Edge:
+    url: str
+    api_url: str
+    access_log: Path
+
+    def client(self, address: str | None = None, **kw) -> httpx.AsyncClient:
+        transport = httpx.AsyncHTTPTransport(local_address=address) if address else None
+        return httpx.AsyncClient(base_url=self.url, timeout=30, transport=transport, **kw)
+
+    async def logged(self, needle: str, timeout: float = 5.0) -> str:
+        """The access log once it holds ``needle`` (nginx writes a line when the request ends)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.access_log.read_text(errors="replace") if self.access_log.exists() else ""
+            if needle in text or time.monotonic() > deadline:
+                return text
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def edge(dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
+    port = stack.free_port()
+    env = stack.zsb_env(dsn, redis_url, ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
+                        ZSB_METRICS_TOKEN=METRICS_TOKEN)
+    api = stack.serve("api", tmp_path / "logs", env, port=port)
+    access_log = tmp_path / "nginx" / "access.log"
+    proxy, nginx_port = stack.nginx(tmp_path / "nginx", upstreams=[port], access_log=access_log)
+    try:
+        yield Edge(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{port}", access_log)
+    finally:
+        proxy.stop(10)
+        api.stop(40)
+
+
+async def test_a_forged_x_forwarded_for_buys_no_fresh_login_budget_nor_locks_anyone_out(edge):
+    attacker, victim = stack.client_address(1), stack.client_address(2)
+    limit = login_rate_limit.rate_limit[1]
+    # Password guesses (malformed ones: they count, and skip the slow hash), each claiming another
+    # address, and the first half claiming to be the victim.
+    async with edge.client(attacker) as http:
+        statuses = []
+        for i in range(limit + 5):
+            forged = victim if i < limit // 2 else f"203.0.113.{i}"
+            res = await http.post("/api/v1/auth/staff-login", json={"phone": "139", "password": "guess"},
+                                  headers={"X-Forwarded-For": forged})
+            statuses.append(res.status_code)
+    assert statuses[:limit] == [400] * limit and set(statuses[limit:]) == {429}, Counter(statuses)
+    async with edge.client(victim) as http:  # the staff member the forged header named still gets in
+        res = await http.post("/api/v1/auth/staff-login", json={"phone": "139", "password": "guess"})
+        assert res.status_code == 400, res.text
+
+
+async def test_sms_codes_to_many_phones_from_forged_addresses_stop_at_the_per_address_limit(edge, db):
+    most = IP_LIMIT[1]
+    async with edge.client(stack.client_address(3)) as http:
+        answers = []
+        for i in range(most + 5):
+            res = await http.post("/api/v1/auth/sms-code", json={"phone": f"1390000{i:04d}"},
+                                  headers={"X-Forwarded-For": f"198.51.100.{i}"})
+            answers.append(res.json().get("code") if res.status_code != 200 else 200)
+    assert answers[:most] == [200] * most and set(answers[most:]) == {"sms_code_ip_limit"}, Counter(answers)
+    assert await db.fetchval("SELECT count(*) FROM sms_codes") == most
+
+
+# The spellings the outside attack used, and a few more nginx normalises to /metrics.
+METRICS_SPELLINGS = ["/metrics", "/metrics/", "/metrics%2f", "/metrics%2F", "/metrics/.", "//metrics", "/%6detrics",
+                     "/api/../metrics", "/metrics?x=1"]
+
+
+async def test_metrics_are_not_served_through_nginx_however_the_path_is_spelled(edge):
+    for path in METRICS_SPELLINGS:
+        status, answer = await raw_get(edge.url, path)
+        assert status == 404 and "request_duration" not in answer, (path, answer[:300])
+        # At the API itself (inside the network) only with the token, however spelled.
+        status, answer = await raw_get(edge.api_url, path)
+        assert status in (401, 404) and "request_duration" not in answer, (path, answer[:300])
+    status, answer = await raw_get(edge.api_url, "/metrics", {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert status == 200 and "request_duration" in answer
+    status, _ = await raw_get(edge.api_url, "/metrics", {"Authorization": "Bearer not-the-token"})
+    assert status == 401
+
+
+async def test_nginx_does_not_log_the_signature_wechat_puts_in_the_push_query(edge):
+    secret = "sig0123456789abcdef"
+    query = f"signature={secret}&timestamp=1700000000&nonce=nonce{secret}&echostr=hello&msg_signature={secret}"
+    async with edge.client() as http:
+        await http.get("/healthz", params={"probe": "edge"})
+    for path in ("/wechat/push", "/wechat/oa-push", "/wechat//push", "/wechat/pus%68", "/wechat/push/"):
+        await raw_get(edge.url, f"{path}?{query}")
+    await raw_get(edge.url, "/healthz?probe=last")
+    log = await edge.logged("/healthz?probe=last")
+    assert "/healthz?probe=edge" in log and "/healthz?probe=last" in log, log  # other requests keep their query
+    assert "GET /wechat/push HTTP/1.1" in log and "GET /wechat/oa-push HTTP/1.1" in log, log
+    assert secret not in log and "timestamp=" not in log, log
+
+
+async def test_json_bodies_are_refused_at_the_proxy_long_before_the_upload_limit(edge):
+    body = b'{"serviceCode": "x", "form": {' + b",".join(b'"k%d": 1' % i for i in range(100_000)) + b"}}"
+    async with edge.client() as http:
+        res = await http.post("/api/v1/applications", content=body, headers={"Content-Type": "application/json"})
+    assert len(body) > 1024 * 1024 and res.status_code == 413, res.status_code
