@@ -1,51 +1,73 @@
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
-from litestar.params import JSONBody
-from litestar.middleware.rate_limit import RateLimitConfig
+from datetime import datetime, timezone
 
+from litestar import Controller, get, post, put
+from litestar.datastructures import State
+from litestar.params import JSONBody
+
+from api import ratelimit
 from api.auth import service, service_address, sms
 from api.auth.guards import requires_login
 from api.auth.schemas import AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
-from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, WeChat
+from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, Redis, WeChat
 from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
-# Per client address, on every login route (stored in Redis, so all API processes share it).
-login_rate_limit = RateLimitConfig(rate_limit=("minute", 30), store="rate_limit")
+# Per client address (nobody is signed in yet), each in its own Redis key space (api/ratelimit.py).
+# Password logins, the console's form too: staff sit in offices, 30 tries a minute per address.
+login_rate_limit = ratelimit.limit("staff-login", ("minute", 30))
+# Citizens: many phones share one carrier NAT address, and the codes cannot be guessed (WeChat's are
+# one-off; SMS codes have their own per-phone, per-address and try limits), so only a flood guard.
+citizen_login_rate_limit = ratelimit.limit("citizen-login", ("minute", 300))
+# Refresh and logout carry a 256-bit token: a flood guard as well.
+token_rate_limit = ratelimit.limit("token", ("minute", 300))
 PUBLIC = {"exclude_from_auth": True}
+
+
+def now(state: State) -> datetime:
+    """The time account locks are judged by; tests set ``app.state.auth_clock``."""
+    clock = state.get("auth_clock")
+    return clock() if clock else datetime.now(timezone.utc)
 
 
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
-    middleware = [login_rate_limit.middleware]
 
-    @post("/wechat", opt=PUBLIC, operation_id="authWechat", summary="微信登录", status_code=200)
+    @post("/wechat", opt=PUBLIC, operation_id="authWechat", summary="微信登录", status_code=200,
+          middleware=[citizen_login_rate_limit.middleware])
     async def wechat_login(self, data: JSONBody[WechatLogin], pool: Pool, wechat: WeChat, jwt: Jwt,
                            settings: AppSettings) -> TokenPair:
         return await service.wechat_login(pool, wechat, jwt, data.code, refresh_days=settings.refresh_token_days)
 
-    @post("/sms-code", opt=PUBLIC, operation_id="authSmsCode", summary="获取短信登录验证码", status_code=200)
-    async def sms_code(self, data: JSONBody[SmsCodeRequest], conn: Conn, client_ip: ClientIp,
+    @post("/sms-code", opt=PUBLIC, operation_id="authSmsCode", summary="获取短信登录验证码", status_code=200,
+          middleware=[citizen_login_rate_limit.middleware])
+    async def sms_code(self, data: JSONBody[SmsCodeRequest], conn: Conn, redis: Redis, client_ip: ClientIp,
                        settings: AppSettings) -> SmsCodeSent:
-        return SmsCodeSent(resend_after=await sms.request_code(conn, phone=data.phone, ip=client_ip,
-                                                               secret=settings.jwt_secret))
+        return SmsCodeSent(resend_after=await sms.request_code(conn, redis, phone=data.phone, ip=client_ip,
+                                                               secret=settings.jwt_secret,
+                                                               hourly_budget=settings.sms_login_hourly_budget))
 
-    @post("/sms-login", opt=PUBLIC, operation_id="authSmsLogin", summary="短信验证码登录", status_code=200)
+    @post("/sms-login", opt=PUBLIC, operation_id="authSmsLogin", summary="短信验证码登录", status_code=200,
+          middleware=[citizen_login_rate_limit.middleware])
     async def sms_login(self, data: JSONBody[SmsLogin], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
         return await sms.login(conn, jwt, phone=data.phone, code=data.code, secret=settings.jwt_secret,
                                refresh_days=settings.refresh_token_days)
 
-    @post("/staff-login", opt=PUBLIC, operation_id="authStaffLogin", summary="工作人员密码登录", status_code=200)
-    async def staff_login(self, data: JSONBody[StaffLogin], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
+    @post("/staff-login", opt=PUBLIC, operation_id="authStaffLogin", summary="工作人员密码登录", status_code=200,
+          middleware=[login_rate_limit.middleware])
+    async def staff_login(self, data: JSONBody[StaffLogin], conn: Conn, jwt: Jwt, settings: AppSettings,
+                          state: State) -> TokenPair:
         return await service.staff_login(conn, jwt, data.phone, data.password,
-                                         refresh_days=settings.refresh_token_days)
+                                         refresh_days=settings.refresh_token_days, now=now(state))
 
-    @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200)
+    @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200,
+          middleware=[token_rate_limit.middleware])
     async def refresh(self, data: JSONBody[RefreshRequest], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
         return await service.refresh(conn, jwt, data.refresh_token, refresh_days=settings.refresh_token_days)
 
-    @post("/logout", opt=PUBLIC, operation_id="authLogout", summary="退出登录", status_code=204)
+    @post("/logout", opt=PUBLIC, operation_id="authLogout", summary="退出登录", status_code=204,
+          middleware=[token_rate_limit.middleware])
     async def logout(self, data: JSONBody[RefreshRequest], conn: Conn) -> None:
         await service.logout(conn, data.refresh_token)
 

@@ -4,9 +4,9 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, PathParameter, QueryParameter
 
+from api import ratelimit
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn
 from api.disclosure import page, service
@@ -16,8 +16,10 @@ from api.types import ServiceCode
 
 PUBLIC = {"exclude_from_auth": True}
 LicenceId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]  # bigint: larger is a 400, not a DB error
-# Open to anyone: per client address, shared through Redis (as /progress).
-public_rate_limit = RateLimitConfig(rate_limit=("minute", 60), store="rate_limit")
+# Open to anyone: per account when signed in, else per address (many phones share a carrier's
+# address), each with its own counter in Redis (api/ratelimit.py).
+public_rate_limit = ratelimit.limit("public-decisions", ("minute", 120), key=ratelimit.per_account)
+verify_rate_limit = ratelimit.limit("verify-licence", ("minute", 120), key=ratelimit.per_account)
 
 
 class PublicDecisionsController(Controller):
@@ -60,7 +62,7 @@ class VerifyController(Controller):
 
     path = "/verify"
     tags = ["open data"]
-    middleware = [public_rate_limit.middleware]
+    middleware = [verify_rate_limit.middleware]
 
     # A phone camera opens the link in a browser (Accept: text/html): a small page; programs get JSON.
     @get("/{token:str}", opt=PUBLIC, operation_id="verifyLicence", summary="电子证照真伪核验（免登录）",

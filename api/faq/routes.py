@@ -4,9 +4,9 @@ from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from api import ratelimit
 from api.auth.guards import requires_admin, requires_login
 from api.deps import Conn, CurrentUser, ReadConn
 from api.faq import service
@@ -16,9 +16,10 @@ from api.faq.schemas import AskOut, EntryIn, EntryOut, EntryPatch, FeedbackIn, F
 PUBLIC = {"exclude_from_auth": True}
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 Offset = Annotated[int, QueryParameter(ge=0)]
-# Anyone may ask, unsigned, and a question ending in a hand-off is written down: per address, 120
-# a minute (mobile carriers put many people behind one address; nobody types two questions a second).
-ask_rate_limit = RateLimitConfig(rate_limit=("minute", 120), store="rate_limit")
+# Anyone may ask, unsigned, and a question ending in a hand-off is written down: 120 a minute per
+# account when signed in, else per address (mobile carriers put many people behind one address;
+# nobody types two questions a second). Its own counter: asking never uses up a login's.
+ask_rate_limit = ratelimit.limit("faq-ask", ("minute", 120), key=ratelimit.per_account)
 
 
 class FaqController(Controller):

@@ -167,10 +167,12 @@ async def test_a_refresh_token_is_not_an_access_token(client):
 
 
 async def test_login_routes_are_rate_limited_per_address(client):
-    statuses = [(await client.post("/api/v1/auth/wechat", json={"code": "bad"})).status_code for _ in range(32)]
+    # password logins: 30 a minute per address (tests/security/test_rate_limits.py: the other limits)
+    statuses = [(await client.post("/api/v1/auth/staff-login", json={"phone": "139", "password": "guess"})).status_code
+                for _ in range(32)]
     assert statuses[:30] == [400] * 30
     assert statuses[-1] == 429
-    last = await client.post("/api/v1/auth/wechat", json={"code": "bad"})
+    last = await client.post("/api/v1/auth/staff-login", json={"phone": "139", "password": "guess"})
     assert last.json()["code"] == "too_many_requests"
 
 
