@@ -8,7 +8,7 @@ a follower is linked nothing is routed to it; a cron job links whatever a lost j
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -27,14 +27,15 @@ LINK_JOB = "link_wechat_follower"
 FOLLOW_EVENTS = {"subscribe": True, "unsubscribe": False}
 
 
-async def record_push(conn: Any, msg: PushMessage) -> bool:
+async def record_push(conn: Any, msg: PushMessage, *, received_at: datetime) -> bool:
     """A push to the official account: follow and unfollow events are recorded (a new follower is
     linked after commit); anything else the account receives is not ours to answer. Returns
-    whether the push changed a follower."""
+    whether the push changed a follower. Events are ordered by when they happened, never later
+    than their arrival: an event dated ahead cannot outrank the events that come after it."""
     following = FOLLOW_EVENTS.get(msg.event or "") if msg.msg_type == "event" else None
     if following is None:
         return False
-    at = datetime.fromtimestamp(msg.create_time, timezone.utc) if msg.create_time else datetime.now(timezone.utc)
+    at = msg.happened_at(received_at)
     changed = await service.record_follow(conn, oa_openid=msg.openid, following=following, at=at)
     if changed:
         after_commit(conn, lambda: _queue_link(msg.openid, msg.dedupe_key))

@@ -54,6 +54,30 @@ class PushMalformed(BadRequest):
     code = "wechat_push_malformed"
 
 
+class PushStale(Forbidden):
+    """消息推送的时间戳已过期或无效，可能是被截获后重放的请求。"""
+
+    code = "wechat_push_stale"
+
+
+class PushReplayed(Forbidden):
+    """该签名已用于另一条消息推送，拒绝重放。"""
+
+    code = "wechat_push_replayed"
+
+
+class PushNotEncrypted(Forbidden):
+    """已配置消息加密密钥，只接受安全模式（加密）的消息推送。"""
+
+    code = "wechat_push_not_encrypted"
+
+
+class PushEventFromTheFuture(BadRequest):
+    """消息推送的事件时间晚于当前时间，无法受理。"""
+
+    code = "wechat_push_future_event"
+
+
 class PushTooLarge(PayloadTooLarge):
     """消息推送内容过大。"""
 

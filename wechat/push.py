@@ -1,25 +1,42 @@
-"""WeChat message push (消息推送): signature check, safe-mode decryption, XML/JSON parsing.
+"""WeChat message push (消息推送): signature, freshness, replay, safe-mode decryption, typed parsing.
 
-Plain mode signs ``token, timestamp, nonce``; safe mode (``encrypt_type=aes``) also signs the
-ciphertext (``msg_signature``) and wraps the message in AES-256-CBC, which
-``wechatpy.crypto.WeChatCrypto`` undoes. XML goes through defusedxml: a push body is
-attacker-controlled until its signature is checked, and even then entities and DTDs have no
-business in it.
+Plain mode signs only ``token, timestamp, nonce`` — not the body — so a signed query string
+that leaks (a proxy log) would carry any body. Hence, on every push route (GET check and POST):
+
+- the ``timestamp`` must lie within the freshness window of the app clock (``api.clock``);
+- a (signature, timestamp, nonce) is remembered in Redis for as long as its timestamp stays
+  fresh, with a digest of what it carried: the same query with another body is a replay and is
+  refused; the very same request again is WeChat's own retry and goes through (stored once);
+- with an AES key configured, only safe-mode envelopes are taken (``encrypt_type=aes``), whose
+  ``msg_signature`` also covers the ciphertext; the plaintext fields of compatible mode are ignored;
+- the message itself becomes a typed Struct at the edge, so a signed but odd body
+  (``"Content": ["a"]``) is a 400 here and never reaches a job;
+- an event time (``CreateTime``) beyond the window ahead of arrival is refused, and one slightly
+  ahead (clock skew) counts as the arrival time wherever events are ordered by time.
+
+Safe mode is AES-256-CBC, which ``wechatpy.crypto.WeChatCrypto`` undoes. XML goes through
+defusedxml: a push body is attacker-controlled until its signature is checked, and even then
+entities and DTDs have no business in it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Any
+from datetime import datetime, timezone
+from typing import Annotated, Any
 
 import msgspec
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from msgspec import Meta
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 MAX_BODY = 64 * 1024
+SEEN_KEY = "zsb:wechat:push-seen:{account}:{signature}:{timestamp}:{nonce}"
+_SUBSCRIBE_EVENTS = ("SubscribeMsgPopupEvent", "SubscribeMsgChangeEvent")
 
 
 class PushRejected(Exception):
@@ -30,21 +47,46 @@ class PushMalformed(Exception):
     """Signed, but not a message we can read."""
 
 
-class PushMessage(msgspec.Struct, frozen=True, kw_only=True):
-    openid: str
-    msg_type: str
-    create_time: int
-    msg_id: str | None = None
-    event: str | None = None
-    content: str | None = None
-    raw: dict[str, Any] = {}
+Text = Annotated[str, Meta(max_length=128)]
+
+
+class SubscribeItem(msgspec.Struct, rename="pascal", frozen=True):
+    template_id: Annotated[str, Meta(min_length=1, max_length=128)]
+    subscribe_status_string: Annotated[str, Meta(max_length=32)] = ""
+
+
+class SubscribeList(msgspec.Struct, frozen=True):
+    items: tuple[SubscribeItem, ...] = msgspec.field(default=(), name="List")
+
+
+class PushMessage(msgspec.Struct, rename="pascal", frozen=True, kw_only=True, omit_defaults=True):
+    """One push as WeChat documents it (XML or JSON); fields we do not use are dropped."""
+
+    from_user_name: Annotated[str, Meta(min_length=1, max_length=128)]
+    create_time: Annotated[int, Meta(ge=0, le=2**32)]
+    msg_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    to_user_name: Text = ""
+    msg_id: Annotated[int, Meta(ge=0)] | None = None
+    event: Text | None = None
+    content: Annotated[str, Meta(max_length=MAX_BODY)] | None = None
+    subscribe_msg_popup_event: SubscribeList | None = None
+    subscribe_msg_change_event: SubscribeList | None = None
+
+    @property
+    def openid(self) -> str:
+        return self.from_user_name
 
     @property
     def dedupe_key(self) -> str:
         # Messages carry MsgId; events do not, so they are keyed by sender, time and event.
-        if self.msg_id:
+        if self.msg_id is not None:
             return f"msg:{self.msg_id}"
-        return f"event:{self.openid}:{self.create_time}:{self.event or ''}"
+        return f"event:{self.from_user_name}:{self.create_time}:{self.event or ''}"
+
+    def happened_at(self, received_at: datetime) -> datetime:
+        """When the event happened, never later than its arrival (a clock ahead of ours orders nothing)."""
+        at = datetime.fromtimestamp(self.create_time, timezone.utc) if self.create_time else received_at
+        return min(at, received_at)
 
 
 def verify(token: str, signature: str | None, timestamp: str | None, nonce: str | None) -> None:
@@ -56,7 +98,7 @@ def verify(token: str, signature: str | None, timestamp: str | None, nonce: str 
         raise PushRejected() from None
 
 
-def _parse_xml(body: bytes | str) -> dict[str, Any]:
+def _parse_xml(body: str) -> dict[str, Any]:
     try:
         root = ElementTree.fromstring(body, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError) as exc:
@@ -64,14 +106,15 @@ def _parse_xml(body: bytes | str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for child in root:
         known = out.get(child.tag)
-        if len(child):  # nested lists (e.g. subscribe events) become lists of dicts
-            if known is not None and not isinstance(known, list):  # found by fuzzing: was a 500
+        if len(child):  # nested lists (subscribe events) take JSON's shape: {"List": [...]}
+            if known is not None and not isinstance(known, dict):  # found by fuzzing: was a 500
                 raise PushMalformed(f"{child.tag} is both a value and a list")
-            out.setdefault(child.tag, []).extend({g.tag: (g.text or "") for g in item} for item in child)
-        elif isinstance(known, list):
+            items = out.setdefault(child.tag, {"List": []})["List"]
+            items.extend({g.tag: g.text for g in item if g.text} for item in child)
+        elif isinstance(known, dict):
             raise PushMalformed(f"{child.tag} is both a list and a value")
-        else:
-            out[child.tag] = child.text or ""
+        elif child.text:  # an empty element says nothing
+            out[child.tag] = child.text
     return out
 
 
@@ -93,7 +136,7 @@ def parse_body(body: bytes | str) -> dict[str, Any]:
 
 def decrypt(data: dict[str, Any], *, token: str, aes_key: str, appid: str, msg_signature: str | None,
             timestamp: str, nonce: str) -> dict[str, Any]:
-    if not aes_key or not data.get("Encrypt"):
+    if not aes_key or not isinstance(data.get("Encrypt"), str) or not data["Encrypt"]:
         raise PushMalformed("encrypted push without Encrypt or without an AES key")
     crypto = WeChatCrypto(token, aes_key, appid)
     try:
@@ -107,65 +150,102 @@ def decrypt(data: dict[str, Any], *, token: str, aes_key: str, appid: str, msg_s
     return parse_body(plain)
 
 
-def message(data: dict[str, Any]) -> PushMessage:
+def message(data: Any) -> PushMessage:
+    """The typed message of a parsed body (or of a stored payload); PushMalformed when it is not one."""
+    if not isinstance(data, dict):
+        raise PushMalformed("not an object")
+    data = dict(data)
+    for key in _SUBSCRIBE_EVENTS:  # JSON may carry one item as an object rather than a list
+        value = data.get(key)
+        if isinstance(value, dict) and isinstance(value.get("List"), dict):
+            data[key] = {**value, "List": [value["List"]]}
     try:
-        openid = str(data["FromUserName"])
-        msg_type = str(data["MsgType"])
-        create_time = int(data.get("CreateTime") or 0)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PushMalformed(f"missing {exc}") from None
-    msg_id = data.get("MsgId")
-    return PushMessage(openid=openid, msg_type=msg_type, create_time=create_time,
-                       msg_id=str(msg_id) if msg_id not in (None, "") else None,
-                       event=data.get("Event") or None, content=data.get("Content"), raw=data)
+        return msgspec.convert(data, PushMessage, strict=False)
+    except msgspec.ValidationError as exc:
+        raise PushMalformed(str(exc)) from None
 
 
 def read_push(body: bytes, query: dict[str, str], *, token: str, aes_key: str, appid: str) -> PushMessage:
-    """Everything between the HTTP request and a trusted message; raises PushRejected/PushMalformed."""
+    """The body of a push whose query is signed; raises PushRejected / PushMalformed, or the
+    domain error PushNotEncrypted for a plaintext push when an AES key is configured."""
+    from wechat.errors import PushNotEncrypted
+
     verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
     if len(body) > MAX_BODY:
         raise PushMalformed("too large")
     data = parse_body(body)
     if query.get("encrypt_type") == "aes" or "Encrypt" in data:
-        data = decrypt(data, token=token, aes_key=aes_key, appid=appid, msg_signature=query.get("msg_signature"),
-                       timestamp=query["timestamp"], nonce=query["nonce"])
-    return message(data)
+        return message(decrypt(data, token=token, aes_key=aes_key, appid=appid,
+                               msg_signature=query.get("msg_signature"), timestamp=query["timestamp"],
+                               nonce=query["nonce"]))
+    msg = message(data)  # unreadable is a 400 whatever the mode
+    if aes_key:
+        raise PushNotEncrypted()
+    return msg
 
 
 def subscriptions(msg: PushMessage) -> tuple[list[str], list[str]]:
-    """(accepted, rejected) template ids of a subscribe_msg_popup/change event, XML or JSON shaped."""
-    raw = msg.raw
-    key = "SubscribeMsgPopupEvent" if msg.event == "subscribe_msg_popup_event" else "SubscribeMsgChangeEvent"
-    items: Any = raw.get(key) or []
-    if isinstance(items, dict):
-        items = items.get("List") or []
-    if isinstance(items, dict):
-        items = [items]
+    """(accepted, rejected) template ids of a subscribe_msg_popup/change event."""
+    lists = msg.subscribe_msg_popup_event if msg.event == "subscribe_msg_popup_event" else msg.subscribe_msg_change_event
     accepted, rejected = [], []
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or not item.get("TemplateId"):
-            continue
-        status = item.get("SubscribeStatusString")
-        (accepted if status == "accept" else rejected).append(str(item["TemplateId"]))
+    for item in lists.items if lists else ():
+        (accepted if item.subscribe_status_string == "accept" else rejected).append(item.template_id)
     return accepted, rejected
 
 
-def read_trusted(body: bytes, query: dict[str, str], *, token: str, aes_key: str, appid: str) -> PushMessage:
-    """``read_push`` for a route: a push that is too large, unsigned or unreadable is a 4xx problem."""
+async def _fresh_and_first(redis: Any, account: str, query: dict[str, str], carried: bytes, *, now: datetime,
+                           window: int) -> None:
+    """The signed timestamp is within ``window`` seconds of ``now``, and this signed query has not
+    carried anything else before. Call only once the signature is checked."""
+    from wechat.errors import PushReplayed, PushStale
+
+    try:
+        timestamp = int(query["timestamp"])
+    except (KeyError, ValueError):
+        raise PushStale() from None
+    age = now.timestamp() - timestamp
+    if abs(age) > window:
+        raise PushStale()
+    key = SEEN_KEY.format(account=account, signature=query["signature"], timestamp=timestamp,
+                          nonce=hashlib.sha256(query["nonce"].encode()).hexdigest()[:32])
+    digest = hashlib.sha256(carried).hexdigest()
+    # Remembered until the timestamp leaves the window; after that the window refuses it anyway.
+    ttl = max(1, int(window - age) + 1)
+    if await redis.set(key, digest, nx=True, ex=ttl):
+        return
+    seen = await redis.get(key)
+    if (seen.decode() if isinstance(seen, bytes) else seen) != digest:
+        raise PushReplayed()
+
+
+async def read_trusted(redis: Any, body: bytes, query: dict[str, str], *, account: str, token: str, aes_key: str,
+                       appid: str, now: datetime, window: int) -> PushMessage:
+    """Everything between the HTTP request and a trusted message, as 4xx domain errors: too
+    large 413; unsigned 403; stale or replayed 403; plaintext while an AES key is set 403;
+    unreadable 400; an event time beyond the window ahead 400."""
+    from wechat.errors import PushEventFromTheFuture, PushSignatureInvalid, PushTooLarge
     from wechat.errors import PushMalformed as Unreadable
-    from wechat.errors import PushSignatureInvalid, PushTooLarge
 
     if len(body) > MAX_BODY:
         raise PushTooLarge()
     try:
-        return read_push(body, query, token=token, aes_key=aes_key, appid=appid)
+        verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
+    except PushRejected:
+        raise PushSignatureInvalid() from None
+    await _fresh_and_first(redis, account, query, b"POST\n" + body, now=now, window=window)
+    try:
+        msg = read_push(body, query, token=token, aes_key=aes_key, appid=appid)
     except PushRejected:
         raise PushSignatureInvalid() from None
     except PushMalformed as exc:
         raise Unreadable(str(exc)) from None
+    if msg.create_time > now.timestamp() + window:
+        raise PushEventFromTheFuture()
+    return msg
 
 
-def verify_url(query: dict[str, str], *, token: str) -> str:
+async def verify_url(redis: Any, query: dict[str, str], *, account: str, token: str, now: datetime,
+                     window: int) -> str:
     """The URL check WeChat makes when a push address is configured (GET with echostr)."""
     from wechat.errors import PushSignatureInvalid
 
@@ -173,4 +253,6 @@ def verify_url(query: dict[str, str], *, token: str) -> str:
         verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
     except PushRejected:
         raise PushSignatureInvalid() from None
-    return query.get("echostr", "")
+    echostr = query.get("echostr", "")
+    await _fresh_and_first(redis, account, query, b"GET\n" + echostr.encode(), now=now, window=window)
+    return echostr

@@ -125,3 +125,7 @@ RETURNING conversation_id;
 
 -- name: release_delivery(id)!
 UPDATE chat_messages SET delivery = 'pending', sending_since = NULL WHERE id = :id AND delivery = 'sending';
+
+-- name: set_push_error(id, error)!
+-- A stored push the job cannot read (kept before pushes were typed at the edge): processed, with why.
+UPDATE wechat_pushes SET error = :error WHERE id = :id;

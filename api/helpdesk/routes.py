@@ -9,6 +9,7 @@ from litestar.enums import MediaType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from api import clock
 from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.faq.index import index_for
@@ -191,15 +192,16 @@ class WechatPushController(Controller):
 
     @get("/", opt=PUBLIC, operation_id="wechatPushVerify", summary="微信消息推送：服务器地址校验",
          media_type=MediaType.TEXT)
-    async def verify(self, request: Request, settings: AppSettings) -> str:
-        return service_inbox.read_push_signature(dict(request.query_params), settings)
+    async def verify(self, request: Request, settings: AppSettings, redis: Redis, state: State) -> str:
+        return await service_inbox.verify_push_url(redis, dict(request.query_params), settings, now=clock.now(state))
 
     # Litestar enforces the limit while reading: an oversize Content-Length is refused before any
     # byte is read, and a chunked body is cut off as soon as it passes 64 KB.
     @post("/", opt=PUBLIC, operation_id="wechatPush", summary="微信消息推送：接收客服消息与事件",
           media_type=MediaType.TEXT, status_code=200, request_max_body_size=wxpush.MAX_BODY,
           exception_handlers={RequestEntityTooLarge: push_too_large})
-    async def receive(self, request: Request, conn: Conn, settings: AppSettings) -> Response[str]:
-        msg = service_inbox.read_push(await request.body(), dict(request.query_params), settings)
-        await service_inbox.store_push(conn, msg)
+    async def receive(self, request: Request, conn: Conn, settings: AppSettings, redis: Redis,
+                      state: State) -> Response[str]:
+        await service_inbox.accept_push(conn, redis, await request.body(), dict(request.query_params), settings,
+                                        now=clock.now(state))
         return Response("success", media_type=MediaType.TEXT)

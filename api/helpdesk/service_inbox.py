@@ -36,20 +36,26 @@ NON_TEXT = {"image": "[图片]", "voice": "[语音]", "video": "[视频]", "mini
             "link": "[链接]", "location": "[位置]"}
 
 
-def read_push(body: bytes, query: dict[str, str], settings: Any) -> wxpush.PushMessage:
-    return wxpush.read_trusted(body, query, token=settings.wechat_token, aes_key=settings.wechat_aes_key,
-                               appid=settings.wechat_appid)
+async def accept_push(conn: Any, redis: Any, body: bytes, query: dict[str, str], settings: Any, *,
+                      now: datetime) -> int | None:
+    """A push to /wechat/push: checked (signature, freshness, replay, safe mode, shape), kept, and
+    its processing queued; a retried push (same MsgId) is a no-op. Refusals are 4xx domain errors."""
+    msg = await wxpush.read_trusted(redis, body, query, account="mp", token=settings.wechat_token,
+                                    aes_key=settings.wechat_aes_key, appid=settings.wechat_appid, now=now,
+                                    window=settings.wechat_push_window_seconds)
+    return await store_push(conn, msg)
 
 
-def read_push_signature(query: dict[str, str], settings: Any) -> str:
+async def verify_push_url(redis: Any, query: dict[str, str], settings: Any, *, now: datetime) -> str:
     """The URL check WeChat makes when the push address is configured: the echostr to answer."""
-    return wxpush.verify_url(query, token=settings.wechat_token)
+    return await wxpush.verify_url(redis, query, account="mp", token=settings.wechat_token, now=now,
+                                   window=settings.wechat_push_window_seconds)
 
 
 async def store_push(conn: Any, msg: wxpush.PushMessage) -> int | None:
-    """Keep the push and queue its processing; a retried push (same MsgId) is a no-op."""
+    """Keep the push (its typed fields only) and queue its processing; a retried push is a no-op."""
     push_id = await q.store_push(conn, dedupe_key=msg.dedupe_key, openid=msg.openid, msg_type=msg.msg_type,
-                                 event=msg.event, payload=msg.raw)
+                                 event=msg.event, payload=msgspec.to_builtins(msg))
     if push_id is not None:
         after_commit(conn, lambda: _queue("process_wechat_push", push_id, f"wxpush:{push_id}"))
     return push_id
@@ -132,7 +138,12 @@ async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
     row = await q.claim_push(conn, id=push_id)
     if row is None:
         return []
-    msg = wxpush.message(row["payload"])
+    try:
+        msg = wxpush.message(row["payload"])
+    except wxpush.PushMalformed as exc:  # kept before pushes were typed at the edge: set aside, never retried
+        log.warning("wechat_push_unreadable", push_id=push_id, error=str(exc)[:200])
+        await q.set_push_error(conn, id=push_id, error=f"unreadable: {exc}"[:500])
+        return []
     if msg.msg_type == "event":
         if msg.event in ("subscribe_msg_popup_event", "subscribe_msg_change_event"):
             await _record_subscriptions(conn, msg)

@@ -4,9 +4,11 @@ from html import escape
 from typing import Annotated
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from api import clock
 from api.auth.guards import requires_admin, requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.errors import NotFound
@@ -66,14 +68,16 @@ class OfficialAccountPushController(Controller):
 
     @get("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPushVerify",
          summary="公众号消息推送：服务器地址校验", media_type=MediaType.TEXT)
-    async def verify(self, request: Request, settings: AppSettings) -> str:
-        return service.verify_oa_push_url(dict(request.query_params), settings)
+    async def verify(self, request: Request, settings: AppSettings, redis: Redis, state: State) -> str:
+        return await service.verify_oa_push_url(redis, dict(request.query_params), settings, now=clock.now(state))
 
     @post("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPush",
           summary="公众号消息推送：关注与取消关注", media_type=MediaType.TEXT, status_code=200,
           request_max_body_size=MAX_BODY, exception_handlers={RequestEntityTooLarge: push_too_large})
-    async def receive(self, request: Request, conn: Conn, settings: AppSettings) -> Response[str]:
-        await service.receive_oa_push(conn, await request.body(), dict(request.query_params), settings)
+    async def receive(self, request: Request, conn: Conn, settings: AppSettings, redis: Redis,
+                      state: State) -> Response[str]:
+        await service.receive_oa_push(conn, redis, await request.body(), dict(request.query_params), settings,
+                                      now=clock.now(state))
         return Response("success", media_type=MediaType.TEXT)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
@@ -14,10 +15,11 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeC
 APPID = "wx-test-app"
 
 
-def push_settings(settings: Any, wechat: Any) -> Any:
+def push_settings(settings: Any, wechat: Any, *, safe_mode: bool = True) -> Any:
+    """Live WeChat with our push token; safe mode (an AES key) unless ``safe_mode=False``."""
     from tests.conftest import live_settings
 
-    return live_settings(settings, wechat, wechat_token=TOKEN, wechat_aes_key=AES_KEY)
+    return live_settings(settings, wechat, wechat_token=TOKEN, wechat_aes_key=AES_KEY if safe_mode else "")
 
 
 def sign(*parts: str) -> str:
@@ -32,19 +34,26 @@ def text_xml(openid: str, content: str, msg_id: int, create_time: int | None = N
             f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>")
 
 
-def plain(body: str, *, token: str = TOKEN) -> tuple[dict[str, str], bytes]:
-    timestamp, nonce = str(int(time.time())), "nonce123"
-    return {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}, body.encode()
+def nonce() -> str:
+    """WeChat's nonces are random digits, a fresh one for every push."""
+    return str(secrets.randbelow(10**10))
 
 
-def encrypted(body: str, *, token: str = TOKEN, appid: str = APPID) -> tuple[dict[str, str], bytes]:
-    timestamp, nonce = str(int(time.time())), "nonce456"
+def plain(body: str, *, token: str = TOKEN, timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+    """A plain-mode push: only token, timestamp and nonce are signed (not the body)."""
+    ts, n = str(timestamp if timestamp is not None else int(time.time())), nonce()
+    return {"signature": sign(token, ts, n), "timestamp": ts, "nonce": n}, body.encode()
+
+
+def encrypted(body: str, *, token: str = TOKEN, appid: str = APPID,
+              timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+    ts, n = str(timestamp if timestamp is not None else int(time.time())), nonce()
     crypto = WeChatCrypto(token, AES_KEY, appid)
-    wrapped = crypto.encrypt_message(body, nonce, timestamp)
+    wrapped = crypto.encrypt_message(body, n, ts)
     from defusedxml import ElementTree
 
     root = ElementTree.fromstring(wrapped)
-    query = {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
+    query = {"signature": sign(token, ts, n), "timestamp": ts, "nonce": n,
              "encrypt_type": "aes", "msg_signature": root.findtext("MsgSignature")}
     return query, wrapped.encode()
 

@@ -68,7 +68,7 @@ async def test_a_confident_question_is_answered_at_once_through_wechat(settings,
 
 
 async def test_json_pushes_in_plain_mode_are_accepted_too(settings, wechat, db):
-    async with AsyncTestClient(app=create_app(push_settings(settings, wechat))) as client:
+    async with AsyncTestClient(app=create_app(push_settings(settings, wechat, safe_mode=False))) as client:
         query, body = plain(json_text("o-json", "在吗", 7003))
         res = await push(client, query, body, "application/json")
     assert res.status_code == 200 and res.text == "success"

@@ -46,7 +46,7 @@ async def test_a_chunked_body_stops_being_read_once_it_passes_64_kb(settings, we
 
 
 async def test_a_chunked_push_under_64_kb_is_taken(settings, wechat, db):
-    app = create_app(push_settings(settings, wechat))
+    app = create_app(push_settings(settings, wechat, safe_mode=False))
     query, body = plain(text_xml("o-small", "你好", 9103))
     pieces = iter([body[:40], body[40:]])
     async with app.lifespan():
