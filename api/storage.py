@@ -18,6 +18,11 @@ import anyio
 from api.settings import Settings
 
 
+# Every stored upload served back (to its owner or to staff): the stored content type and nothing
+# else (no sniffing into HTML), never kept by a browser or proxy cache (applicants' documents).
+FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
 class Writer:
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -38,6 +43,11 @@ class Writer:
     @property
     def sha256(self) -> str:
         return self._hash.hexdigest()
+
+    async def spooled(self) -> Path:
+        """The upload so far as a local file (before commit), for checks that read it whole."""
+        await anyio.to_thread.run_sync(self._file.flush)
+        return self._tmp
 
     async def commit(self, key: str) -> None:
         self._file.close()

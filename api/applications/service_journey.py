@@ -10,6 +10,7 @@ import msgspec
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
+from api import uploads
 from api.applications import review, rules, service_pages, service_review
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
@@ -94,7 +95,8 @@ class UploadMalformed(BadRequest):
     code = "upload_malformed"
 
 
-# Sniffed from the first bytes, never from the file name or the declared type.
+# Sniffed from the first bytes, never from the file name or the declared type; then the whole
+# file is parsed as that type (api.uploads) before it is kept.
 _MAGIC = [(b"\xff\xd8\xff", "jpg", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
           (b"%PDF-", "pdf", "application/pdf")]
 
@@ -380,6 +382,7 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
         if sniffed is None or sniffed[0] not in material.types:
             raise FileTypeRefused(f"{material.name}只接受：{'、'.join(t.upper() for t in material.types)}",
                                   field="file", accepted=list(material.types))
+        await uploads.check(await writer.spooled(), sniffed[0])  # the whole file, not its first bytes
         key = f"applications/{app['id']}/{material_code}-{writer.sha256[:16]}-{id(writer):x}"
         await writer.commit(key)
     except BaseException:

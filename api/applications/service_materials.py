@@ -3,7 +3,8 @@
 The applicant adds, removes and reorders pages while the case is a draft, or while the open gap
 notice (一次性告知书) asks for that material — a case being supplemented changes only what it was
 returned for. Every page is checked like the single file of PUT: JPG, PNG or PDF by its first
-bytes (and what the material accepts), at most the material's size limit, never empty; a refused
+bytes (and what the material accepts), then parsed whole (``api.uploads``: a damaged file or one
+that only starts like a picture is refused), at most the material's size limit, never empty; a refused
 page leaves no file and no row. A removed page's file is deleted after commit (the timeline keeps
 its SHA-256): removal happens only before submission or while supplementing, and the archive
 rule (F146) concerns finished cases.
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from api import uploads
 from api.applications import service_pages as pages
 from api.applications.schemas import MAX_PAGES, MaterialOut
 from api.applications.service import append_event, lock, q
@@ -76,6 +78,7 @@ async def add_page(conn: Any, user: AuthUser, application_id: int, material_code
         if sniffed is None or sniffed[0] not in material.types:
             raise FileTypeRefused(f"{material.name}只接受：{'、'.join(t.upper() for t in material.types)}",
                                   field="file", accepted=list(material.types))
+        await uploads.check(await writer.spooled(), sniffed[0])  # the whole file, not its first bytes
         # a fresh key per page: the same photo sent twice is two pages, each with its own file
         key = f"applications/{app['id']}/{material_code}/page-{uuid.uuid4().hex}"
         await writer.commit(key)

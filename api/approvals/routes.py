@@ -32,6 +32,7 @@ from api.approvals.schemas import (
 from api.auth.guards import requires_admin, requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
+from api.storage import FILE_HEADERS
 
 StepQuery = Annotated[Literal["accept", "review", "decide"] | None, QueryParameter(name="step")]
 ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", pattern=r"^[a-z][a-z0-9-]{1,63}$")]
@@ -62,7 +63,7 @@ class TaskController(Controller):
     async def material(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int], code: FromPath[str]) -> Stream:
         body, content_type, name = await service.material_stream(conn, user, settings, task_id, code)
         return Stream(body, media_type=content_type,
-                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+                      headers={**FILE_HEADERS, "Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
     @get("/{task_id:int}/materials/{code:str}/pages/{page_no:int}", operation_id="getTaskMaterialPage",
          summary="查看申请材料的某一页")
@@ -70,7 +71,7 @@ class TaskController(Controller):
                             code: FromPath[str], page_no: FromPath[int]) -> Stream:
         body, content_type, name = await service.material_stream(conn, user, settings, task_id, code, page_no)
         return Stream(body, media_type=content_type,
-                      headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+                      headers={**FILE_HEADERS, "Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
     @get("/case-views", operation_id="adminListCaseViews", guards=[requires_admin],
          summary="工作人员查看办件的记录（审计：按人员或办件）")

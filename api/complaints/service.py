@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 import notify
+from api import uploads
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import rows
@@ -34,6 +35,7 @@ ANSWER_WORKDAYS = 5  # FAQ F144: 投诉受理后5个工作日内答复
 MAX_FILE_BYTES = 10 * 1024 * 1024  # FAQ F101: 单个文件不超过10MB
 # The first bytes of the formats F101 allows; the declared content type is not trusted.
 MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PDF-": "application/pdf"}
+_KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
 class ComplaintNotFound(NotFound):
@@ -171,6 +173,7 @@ async def upload_attachment(conn: Any, user: AuthUser, upload: Any, storage: Any
             if writer.size + len(chunk) > MAX_FILE_BYTES:
                 raise AttachmentTooLarge()
             await writer.write(chunk)
+        await uploads.check(await writer.spooled(), _KINDS[content_type])  # the whole file, not its first bytes
     except BaseException:
         await writer.abort()
         raise

@@ -9,9 +9,9 @@ from typing import Any
 from tests.applications.helpers import licence, person
 from tests.appointments.helpers import Clock, sh
 from tests.factories import applicant
+from tests.samples import JPG
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 CREDIT_CODE = "91330300MA2ABCDE14"
 OTHER_CREDIT_CODE = "91330300MA2ABCDE27"
 DRIVER_ID = "110105198001011238"

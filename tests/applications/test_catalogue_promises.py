@@ -13,10 +13,10 @@ from api.catalogue.service import today
 from tests.applications.helpers import licence
 from tests.approvals.helpers import DG_FORM, people, task_of
 from tests.factories import applicant
+from tests.samples import PDF
 
 API = "/api/v1"
 TASKS = f"{API}/tasks"
-PDF = b"%PDF-1.7\n" + b"x" * 2000
 ADDRESS = "温州市鹿城区车站大道1号"
 COMPANY = "91330302MA2H8Q1B2" + uscc.calc_check_digit("91330302MA2H8Q1B2")
 

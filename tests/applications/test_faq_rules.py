@@ -17,10 +17,9 @@ from tests.appointments.helpers import SH, Clock, sh
 from tests.applications.helpers import draft, licence, person
 from tests.approvals.helpers import DG_FORM
 from tests.factories import applicant, run_jobs, staff
+from tests.samples import JPG, PDF
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
-PDF = b"%PDF-1.7\n" + b"x" * 2000
 TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
 

@@ -5,11 +5,9 @@ from datetime import date, timedelta
 from api.applications import service
 from tests.applications.helpers import licence
 from tests.factories import applicant
+from tests.samples import JPG, PDF, PNG
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
-PDF = b"%PDF-1.7\n" + b"x" * 2000
 TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
 

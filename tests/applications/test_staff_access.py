@@ -7,9 +7,9 @@ from __future__ import annotations
 from api.applications import service
 from tests.approvals.helpers import people
 from tests.factories import staff
+from tests.samples import JPG
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 RESIDENT_ID = "11010519491231002X"
 TAXI_FORM = {"applicantName": "张三", "idNumber": RESIDENT_ID, "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}

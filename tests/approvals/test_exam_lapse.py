@@ -11,6 +11,7 @@ from jobs import redis_settings
 from tests.appointments.helpers import admin, book, generate, open_slot, people as bookers, slot_at, use_clock
 from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
 from tests.factories import applicant, run_jobs
+from tests.samples import JPG
 
 API = "/api/v1"
 TASKS = f"{API}/tasks"
@@ -18,7 +19,6 @@ EXAM = "taxi-driver-cert"
 EXAM_CENTRE = "transport-school-exam-centre"
 FORM = EXAM_FORM
 LAPSE_NOTE = "1年内未通过全部科目，需重新提交申请"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 # The first exam on Tuesday 2 June 2025: its year ends on Tuesday 2 June 2026; lapsed from the 3rd.
 FIRST_EXAM = "2025-06-02"
 YEAR_END = date(2026, 6, 2)

@@ -11,9 +11,9 @@ import pytest
 from api.applications import service
 from tests.approvals.helpers import task_of
 from tests.factories import applicant, staff
+from tests.samples import JPG
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 RESIDENT_ID = "11010519491231002X"
 TAXI_FORM = {"applicantName": "张三", "idNumber": RESIDENT_ID, "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}

@@ -7,8 +7,7 @@ from datetime import date
 
 from api.workdays import add_workdays
 from tests.complaints.helpers import API, citizen, file, handler, use_clock
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+from tests.samples import PNG
 
 
 async def test_a_complaint_gets_a_public_number_an_acknowledgement_and_a_five_working_day_deadline(client, db):

@@ -10,9 +10,9 @@ from tests.appointments.helpers import admin as appointment_admin
 from tests.appointments.helpers import book, generate, slot_at, use_clock
 from tests.factories import applicant, staff
 from tests.ratings.helpers import finished_application
+from tests.samples import JPG
 
 API = "/api/v1"
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 # A real resident ID and phone (checksums valid), so leaks of them can be searched for.
 RESIDENT_ID = "11010519491231002X"
 PHONE = "13812345678"
