@@ -22,8 +22,8 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-__all__ = ["SHANGHAI", "at", "business_date", "change_deadline", "horizon_end", "is_workday", "previous_workday",
-           "system_clock"]
+__all__ = ["SHANGHAI", "at", "business_date", "change_deadline", "horizon_end", "horizon_opens", "is_workday",
+           "previous_workday", "system_clock"]
 
 
 def business_date(moment: datetime) -> date:
@@ -46,6 +46,20 @@ def horizon_end(today: date, workdays: int = 7) -> date:
     """The last bookable date: the ``workdays``-th working day counting today (F113: 未来7个工作日).
     Cached per hour, so an admin's calendar override shows within the hour."""
     return _horizon_end(today, workdays, int(time_module.time() // 3600))
+
+
+def horizon_opens(day: date, workdays: int = 7) -> date:
+    """The first date whose horizon reaches ``day``: the day after the working day before the
+    ``workdays``-th working day counting back from ``day`` (a Monday's slot a week on opens on
+    the Saturday, as ``horizon_end`` of a weekend counts from the Monday)."""
+    first, seen = day, 0
+    while True:
+        if is_workday(first):
+            seen += 1
+            if seen == workdays:
+                break
+        first -= timedelta(days=1)
+    return previous_workday(first) + timedelta(days=1)
 
 
 def previous_workday(day: date) -> date:

@@ -270,7 +270,7 @@ ORDER BY st.id;
 
 -- name: list_slots(service_code, site_id, day, now)
 SELECT s.id, s.site_id, st.name AS site_name, s.service_code, s.kind, s.day, s.starts_at, s.ends_at,
-       s.capacity, s.book_until,
+       s.capacity, s.book_until, s.horizon_limited,
        greatest(0, s.capacity - s.seats_taken
                    - (SELECT count(*) FROM unnest(s.cooling) c WHERE c > :now))::int AS seats_left
 FROM appt_slots s JOIN appt_sites st ON st.id = s.site_id

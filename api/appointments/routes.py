@@ -56,9 +56,11 @@ class SitesController(Controller):
         return await slots.list_sites(conn)
 
     @get("/slots", operation_id="listSlots", summary="可预约时段及余号")
-    async def slots(self, conn: Conn, now: Now, service_code: ServiceCodeQuery = None, site_id: SiteIdQuery = None,
+    async def slots(self, conn: Conn, now: Now, policy: BookingPolicy, service_code: ServiceCodeQuery = None,
+                    site_id: SiteIdQuery = None,
                     day: Annotated[date | None, QueryParameter(name="date")] = None) -> list[SlotOut]:
-        return await slots.list_slots(conn, now=now, service_code=service_code, site_id=site_id, day=day)
+        return await slots.list_slots(conn, now=now, service_code=service_code, site_id=site_id, day=day,
+                                      policy=policy)
 
 
 class AppointmentController(Controller):

@@ -80,6 +80,10 @@ class SlotOut(Schema):
     capacity: int
     seats_left: int
     book_until: datetime
+    # F113: online booking reaches the next 7 working days; a later slot is shown, not bookable,
+    # with the date its booking opens (Beijing time, from 00:00).
+    bookable: bool = True
+    opens_on: date | None = None
 
 
 class AppointmentOut(Schema):

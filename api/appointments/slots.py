@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from api.appointments import service as svc
-from api.appointments.calendar import at, change_deadline, is_workday
+from api.appointments.calendar import at, business_date, change_deadline, horizon_end, horizon_opens, is_workday
 from api.appointments.schemas import GenerateIn, GenerateOut, SiteOut, SlotOut
 from api.db import rows
 from api.errors import BadRequest, NotFound
@@ -38,11 +38,21 @@ async def list_sites(conn: Any) -> list[SiteOut]:
 
 
 async def list_slots(conn: Any, *, now: datetime, service_code: str | None, site_id: int | None,
-                     day: date | None) -> list[SlotOut]:
+                     day: date | None, policy: svc.Policy = svc.DEFAULT_POLICY) -> list[SlotOut]:
+    """Released slots not yet closed. One beyond the online booking horizon (F113) is listed with
+    ``bookable: false`` and the day it opens — the same rule ``book_seat`` applies, so a caller
+    who books only bookable slots never meets ``booking_closed`` for the horizon."""
     if service_code is None and site_id is None:
         raise SlotQueryTooBroad()
     found = await rows(q.list_slots(conn, service_code=service_code, site_id=site_id, day=day, now=now))
-    return [SlotOut(**dict(r)) for r in found]
+    last = horizon_end(business_date(now), policy.horizon_workdays)
+    out = []
+    for r in found:
+        fields = {k: v for k, v in dict(r).items() if k != "horizon_limited"}
+        if r["horizon_limited"] and r["day"] > last:
+            fields.update(bookable=False, opens_on=horizon_opens(r["day"], policy.horizon_workdays))
+        out.append(SlotOut(**fields))
+    return out
 
 
 async def generate(conn: Any, data: GenerateIn) -> GenerateOut:
