@@ -11,7 +11,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.redis import RedisStore
@@ -143,7 +143,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="掌上办 API", version="1.0.0", path="/schema",
             description="交通运输“掌上办”后端接口：登录、办事指南、申请、审批、预约、智能客服、评价与统计。",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=([ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")]
+                            if (settings.env != "production" if settings.docs_ui is None else settings.docs_ui)
+                            else [JsonRenderPlugin()]),
         ),
         request_max_body_size=12 * 1024 * 1024,
         # None: keep the root handler api.logging.configure() installed. Litestar's default config
