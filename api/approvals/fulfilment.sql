@@ -43,25 +43,41 @@ RETURNING *;
 -- name: service_visits(code)^
 SELECT visit_steps FROM services WHERE code = :code;
 
--- name: deliveries(status, method, after, lim)
-SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
-       u.company_name AS applicant_company
-FROM deliveries d
-JOIN applications a ON a.id = d.application_id
-JOIN services s ON s.code = a.service_code
-JOIN users u ON u.id = a.applicant_id
-WHERE (:status::text IS NULL OR d.status = :status) AND (:method::text IS NULL OR d.method = :method)
-  AND d.id > :after
-ORDER BY d.id
-LIMIT :lim;
+-- name: deliveries(status, method, all_steps, steps, roles, viewer_id, after, lim, shown)
+-- The deliveries of services whose last step (the one that ships, 一窗出件) the caller holds with a
+-- role it needs (admins: all), and the record of this look at each shown one's name and address
+-- (F145, migration 0065): a data-modifying CTE runs once whether or not the query reads it.
+WITH found AS (
+    SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
+           u.company_name AS applicant_company
+    FROM deliveries d
+    JOIN applications a ON a.id = d.application_id
+    JOIN services s ON s.code = a.service_code
+    JOIN users u ON u.id = a.applicant_id
+    JOIN LATERAL (SELECT st.step, st.role FROM service_steps st WHERE st.service_code = a.service_code
+                  ORDER BY st.position DESC LIMIT 1) last ON true
+    WHERE (:status::text IS NULL OR d.status = :status) AND (:method::text IS NULL OR d.method = :method)
+      AND (:all_steps OR (last.step = ANY(:steps) AND last.role = ANY(:roles)))
+      AND d.id > :after
+    ORDER BY d.id
+    LIMIT :lim
+), seen AS (
+    INSERT INTO case_views (application_id, viewer_id, via, delivery_id, what)
+    SELECT f.application_id, :viewer_id::bigint, 'delivery', f.id, 'delivery'
+    FROM (SELECT application_id, id FROM found ORDER BY id LIMIT :shown) f
+)
+SELECT * FROM found ORDER BY id;
 
 -- name: get_delivery(id)^
+-- With the step that ships it (the service's last step) and the role that step needs.
 SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
-       u.company_name AS applicant_company
+       u.company_name AS applicant_company, last.step AS ship_step, last.role AS ship_role
 FROM deliveries d
 JOIN applications a ON a.id = d.application_id
 JOIN services s ON s.code = a.service_code
 JOIN users u ON u.id = a.applicant_id
+LEFT JOIN LATERAL (SELECT st.step, st.role FROM service_steps st WHERE st.service_code = a.service_code
+                   ORDER BY st.position DESC LIMIT 1) last ON true
 WHERE d.id = :id;
 
 -- name: ship(id, tracking_no, handled_by)^

@@ -66,6 +66,10 @@ UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id, claimed_at
 WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :user_id))
 RETURNING *;
 
+-- name: own_case(staff_id, application_id)$
+-- The staff member is the case's applicant, as a person (migration 0064).
+SELECT staff_own_case(:staff_id, :application_id);
+
 -- name: release(id, user_id)^
 UPDATE approval_tasks SET status = 'open', assignee_id = NULL, claimed_at = NULL
 WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
@@ -230,7 +234,7 @@ LIMIT 500;
 -- name: views_for_audit(viewer_id, application_id, before, lim)
 -- The admin's audit list: every look, optionally of one staff member or one case, newest first.
 SELECT v.id, v.viewed_at, v.viewer_id, u.name AS viewer_name, v.application_id, a.public_no, v.via, v.task_id,
-       v.what, v.material_code, v.page_no, v.id_number_shown
+       v.what, v.material_code, v.page_no, v.id_number_shown, v.delivery_id
 FROM case_views v
 JOIN users u ON u.id = v.viewer_id
 JOIN applications a ON a.id = v.application_id

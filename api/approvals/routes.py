@@ -124,14 +124,14 @@ class DeliveryController(Controller):
     tags = ["approvals"]
     guards = [requires_approver]
 
-    @get("/", operation_id="listDeliveries", summary="待寄送、待领取的证件")
-    async def list_deliveries(self, conn: Conn,
+    @get("/", operation_id="listDeliveries", summary="本环节待寄送、待领取的证件（查看留痕）")
+    async def list_deliveries(self, conn: Conn, user: CurrentUser,
                               status: Annotated[Literal["pending", "shipped", "picked_up"] | None,
                                                 QueryParameter(name="status")] = "pending",
                               method: Annotated[Literal["express", "pickup"] | None, QueryParameter(name="method")] = None,
                               cursor: CursorQuery = None, limit: LimitQuery = 20) -> dict[str, Any]:
-        items, next_cursor = await fulfilment.list_deliveries(conn, status=status, method=method, cursor=cursor,
-                                                              limit=limit)
+        items, next_cursor = await fulfilment.list_deliveries(conn, user, status=status, method=method,
+                                                              cursor=cursor, limit=limit)
         return {"items": items, "nextCursor": next_cursor}
 
     @post("/{delivery_id:int}/shipment", operation_id="shipLicence", summary="登记快递单号（证件寄出）",

@@ -319,7 +319,7 @@ class AuditReport(Schema):
 
 
 
-ViewWhat = Literal["detail", "material", "page"]
+ViewWhat = Literal["detail", "material", "page", "delivery"]  # delivery: the name and postal address
 
 
 class CaseViewOut(Schema):
@@ -350,12 +350,13 @@ class CaseViewAuditOut(Schema):
     viewer_name: str | None
     application_id: int
     public_no: str | None
-    via: Literal["task", "case"]
+    via: Literal["task", "case", "delivery"]
     task_id: int | None
     what: ViewWhat
     material_code: str | None
     page_no: int | None
     id_number_shown: bool
+    delivery_id: int | None = None
 
 
 class CaseViewAuditPage(Schema):

@@ -91,6 +91,22 @@ class MissingItemUnknown(Unprocessable):
     code = "missing_item_unknown"
 
 
+class OwnCase(Forbidden):
+    """这是您本人（或您的企业）申请的办件，不能由您认领、审批或寄送，请交由其他工作人员办理。"""
+
+    code = "own_case"
+
+
+async def refuse_own_case(conn: Any, user: AuthUser, application_id: int) -> None:
+    """The one rule every acting path asks (claim, decision, batch, exam result and slot, shipping and
+    hand-over, and the console through them): staff never act on a case they applied for. The
+    database decides who is "they" (``staff_own_case``, migration 0064: same account, phone, ID
+    number or credit code), so the rule holds however staff and citizen accounts are modelled, and
+    its triggers refuse the write if a path ever skips this check."""
+    if await q.own_case(conn, staff_id=user.id, application_id=application_id):
+        raise OwnCase(applicationId=application_id)
+
+
 
 def may_act(user: AuthUser, step: str, role: str) -> bool:
     """An approver acts on a step they hold (users.steps) with the role the step needs."""
@@ -263,6 +279,7 @@ async def _take(conn: Any, user: AuthUser, task_id: int) -> Any:
     """Claim the task for ``user`` (a conditional update: one approver at a time)."""
     task = await _task(conn, task_id)
     _check_step(user, task)
+    await refuse_own_case(conn, user, task["application_id"])
     if task["status"] == "waiting_exam":
         raise TaskWaitingExam()
     claimed = await q.claim(conn, id=task_id, user_id=user.id)

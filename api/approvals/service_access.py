@@ -7,7 +7,8 @@ Help-desk agents read only the public progress page (no materials, no ID numbers
 
 Every look a staff member takes at a case's personal data is recorded (F145 "每次查看都留有记录",
 table ``case_views``, append-only): the task detail and its files record themselves in the same
-statement that reads them (``service.get_task``, ``service.material_stream``); the whole-case read
+statement that reads them (``service.get_task``, ``service.material_stream``), and so does the
+delivery list (``service_fulfilment.list_deliveries``: names and postal addresses); the whole-case read
 through the applicant routes records through ``read_case``. The applicant reads the record of their
 own case (``access_log``), an admin every record (``views_for_audit``).
 
@@ -83,6 +84,8 @@ async def read_case(conn: Any, user: AuthUser, app: Any, *, what: str = "detail"
 
 
 def _describe(row: Any) -> str:
+    if row["what"] == "delivery":
+        return "查看了证件寄送信息（收件人、地址）"
     if row["what"] == "detail":
         return "查看了办件详情（含身份证号）" if row["id_number_shown"] else "查看了办件详情"
     name = row["material_name"] or row["material_code"]
@@ -109,6 +112,7 @@ async def views_for_audit(conn: Any, *, viewer_id: int | None, application_id: i
     items = [CaseViewAuditOut(id=r["id"], at=r["viewed_at"], viewer_id=r["viewer_id"], viewer_name=r["viewer_name"],
                               application_id=r["application_id"], public_no=r["public_no"], via=r["via"],
                               task_id=r["task_id"], what=r["what"], material_code=r["material_code"],
-                              page_no=r["page_no"], id_number_shown=r["id_number_shown"])
+                              page_no=r["page_no"], id_number_shown=r["id_number_shown"],
+                              delivery_id=r["delivery_id"])
              for r in found[:limit]]
     return CaseViewAuditPage(items=items, next_cursor=str(items[-1].id) if len(found) > limit else None)

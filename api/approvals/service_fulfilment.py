@@ -175,6 +175,7 @@ async def _exam_task(conn: Any, user: AuthUser, task_id: int) -> Any:
 
     task = await tasks._task(conn, task_id)
     tasks._check_step(user, task)
+    await tasks.refuse_own_case(conn, user, task["application_id"])
     if task["status"] != "waiting_exam":
         raise NoExamPending(currentStatus=task["status"])
     return task
@@ -275,22 +276,44 @@ def delivery_out(row: Any) -> DeliveryOut:
                        lapsed_at=row["lapsed_at"])
 
 
-async def list_deliveries(conn: Any, *, status: str | None, method: str | None, cursor: str | None,
-                          limit: int) -> tuple[list[DeliveryOut], str | None]:
-    found = await rows(q.deliveries(conn, status=status, method=method, after=int(cursor or 0), lim=limit + 1))
+def _shipping_scope(user: AuthUser) -> tuple[bool, list[str], list[str]]:
+    """Who ships a paper licence: the staff of its service's last step (一窗出件: the step that
+    decides hands the result out), with the role that step needs; admins oversee every delivery.
+    Returns (all deliveries, the caller's steps, the step roles the caller may act as)."""
+    from api.approvals.service import ACTING_ROLES
+
+    roles = [role for role, actors in ACTING_ROLES.items() if user.has(*actors)]
+    return user.has("admin"), list(user.steps), roles
+
+
+async def list_deliveries(conn: Any, user: AuthUser, *, status: str | None, method: str | None,
+                          cursor: str | None, limit: int) -> tuple[list[DeliveryOut], str | None]:
+    """The deliveries the caller's step ships; each one listed (a name and a postal address) is
+    recorded in the case view log (F145) by the same statement that reads it."""
+    every, steps, roles = _shipping_scope(user)
+    found = await rows(q.deliveries(conn, status=status, method=method, all_steps=every, steps=steps, roles=roles,
+                                    viewer_id=user.id, after=int(cursor or 0), lim=limit + 1, shown=limit))
     items = [delivery_out(r) for r in found[:limit]]
     return items, (str(items[-1].id) if len(found) > limit else None)
 
 
-async def _delivery(conn: Any, delivery_id: int) -> Any:
+async def _delivery(conn: Any, delivery_id: int, user: AuthUser | None = None) -> Any:
+    """The delivery; for ``user`` only one their step ships (another step's looks like none) and
+    never one of their own cases."""
     row = await q.get_delivery(conn, id=delivery_id)
     if row is None:
         raise DeliveryNotFound()
+    if user is not None:
+        from api.approvals.service import may_act, refuse_own_case
+
+        if not (user.has("admin") or may_act(user, row["ship_step"], row["ship_role"])):
+            raise DeliveryNotFound()
+        await refuse_own_case(conn, user, row["application_id"])
     return row
 
 
 async def ship(conn: Any, user: AuthUser, delivery_id: int, tracking_no: str) -> DeliveryOut:
-    row = await _delivery(conn, delivery_id)
+    row = await _delivery(conn, delivery_id, user)
     shipped = await q.ship(conn, id=delivery_id, tracking_no=tracking_no, handled_by=user.id)
     if shipped is None:
         raise DeliveryDone(currentStatus=row["status"], method=row["method"])
@@ -316,7 +339,7 @@ async def hand_over(conn: Any, user: AuthUser, delivery_id: int, data: HandOverI
 
     data = data or HandOverIn()
     pickup.check_collector(data)
-    row = await _delivery(conn, delivery_id)
+    row = await _delivery(conn, delivery_id, user)
     if await q.picked_up(conn, id=delivery_id, handled_by=user.id, collected_by=data.collector,
                          proxy_name=data.proxy_name, proxy_id_number=data.proxy_id_number,
                          proxy_letter_checked=data.letter_checked if data.collector == "proxy" else None) is None:
@@ -342,7 +365,7 @@ async def reship(conn: Any, user: AuthUser, delivery_id: int, data: ReshipmentIn
     under a new EMS number (to a corrected address if given); the applicant is told the new number once."""
     from api.applications import service as applications
 
-    row = await _delivery(conn, delivery_id)
+    row = await _delivery(conn, delivery_id, user)
     shipped = await q.reship(conn, id=delivery_id, tracking_no=data.tracking_no, address=data.address,
                              handled_by=user.id)
     if shipped is None:

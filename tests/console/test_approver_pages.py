@@ -79,3 +79,22 @@ async def test_an_approver_of_another_step_cannot_open_the_task(client, db):
     await client.get("/console/tasks")
     task = await task_of(db, app_id)
     assert (await client.get(f"/console/tasks/{task['id']}")).status_code == 403
+
+
+async def test_an_approver_cannot_claim_decide_or_batch_their_own_case_in_the_console(client, db):
+    """Issue 17 item 2 through the console: the same rule as /api/v1/tasks (403 own_case)."""
+    officer = await account(db, phone="13900006005", roles=["approver"], steps=["accept"], name="受理员")
+    app_id = await submitted(db, officer)  # the approver's own account filed it
+    await sign_in(client, "13900006005")
+    await client.get("/console/tasks")  # the queue opens the task
+    task = await task_of(db, app_id)
+    claimed = await post(client, f"/console/tasks/{task['id']}/claim")
+    assert claimed.status_code == 403 and "本人" in claimed.text, claimed.text
+    decided = await post(client, f"/console/tasks/{task['id']}/decision", {"decision": "approve"})
+    assert decided.status_code == 403 and "本人" in decided.text
+    res = await client.post("/console/tasks/batch", content=urlencode([("task_id", task["id"])]),
+                            headers={**csrf(client), "hx-request": "true",
+                                     "content-type": "application/x-www-form-urlencoded"})
+    assert res.status_code == 403 and "本人" in res.text
+    assert await db.fetchval("SELECT status FROM applications WHERE id = $1", app_id) == "submitted"
+    assert (await task_of(db, app_id))["status"] == "open"
