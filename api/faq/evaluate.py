@@ -101,24 +101,27 @@ def halves(dev: Sequence[DevQuery]) -> tuple[list[DevQuery], list[DevQuery]]:
 
 def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9) -> Thresholds:
     """The thresholds that hand off at least ``off_topic_target`` of the off-topic questions while
-    handing off as few in-domain questions as possible (a wrong confident answer counts double:
-    a citizen told the wrong rule is worse off than one passed to a person)."""
+    handing off as few in-domain questions as possible (a wrong confident answer costs three
+    hand-offs: a citizen told the wrong rule about a fee or a deadline is worse off than one passed
+    to a person)."""
     rows = []
     for d in dev:
-        fused, info = matcher.scores(d.q)
-        order = [int(i) for i in np.argsort(-fused, kind="stable")[:2]]
+        decided = matcher.decide(d.q)
+        if decided is None:
+            rows.append((d.expect, None, -1.0, -1.0))
+            continue
+        ranked, conf, margin, on_topic = decided
         # Off the domain: handed off whatever the thresholds, as ``ask`` does.
-        conf = matcher.confidence(info, order[0]) if matcher.on_topic(info) else -1.0
-        rows.append((d.expect, matcher.entries[order[0]].id, conf, float(fused[order[0]] - fused[order[1]])))
+        rows.append((d.expect, matcher.entries[ranked[0]].id, conf[0] if on_topic else -1.0, margin))
     outside = [r for r in rows if r[0] is None]
     inside = [r for r in rows if r[0] is not None]
     best: tuple[float, Thresholds] | None = None
     for score in np.arange(0.2, 0.95, 0.01):
-        for margin in np.arange(0.0, 1.5, 0.02):
+        for margin in np.arange(0.0, 0.9, 0.02):
             ok = lambda r: r[2] >= score and r[3] >= margin  # noqa: E731
             if sum(not ok(r) for r in outside) < off_topic_target * len(outside):
                 continue
-            cost = sum((not ok(r)) + 2 * (ok(r) and r[1] != r[0]) for r in inside)
+            cost = sum((not ok(r)) + 3 * (ok(r) and r[1] != r[0]) for r in inside)
             if best is None or cost < best[0]:
                 best = (cost, Thresholds(min_score=round(float(score), 2), min_margin=round(float(margin), 2)))
     return best[1] if best else matcher.thresholds

@@ -23,6 +23,7 @@ import anyio.to_thread
 import numpy as np
 import structlog
 
+from api.faq import rerank
 from api.faq.matcher import DATA, Analyzer, Entry, Intents, Matcher, Thresholds, load_synonyms
 
 log = structlog.get_logger("zsb.faq")
@@ -30,7 +31,7 @@ log = structlog.get_logger("zsb.faq")
 # Calibrated on the first half (even lines) of faq-dev.jsonl by ``zsb faq-eval --calibrate`` (see
 # README; the second half is held out): with the encoder, and the lexical-only fallback for a
 # machine where the encoder cannot load.
-SEMANTIC_THRESHOLDS = Thresholds(min_score=0.5, min_margin=0.0)
+SEMANTIC_THRESHOLDS = Thresholds(min_score=0.52, min_margin=0.4)
 LEXICAL_THRESHOLDS = Thresholds(min_score=0.22, min_margin=0.14)
 
 
@@ -104,9 +105,10 @@ def _encoder() -> CachedEncoder | None:
         return None
 
 
-def build_matcher(entries: list[Entry], *, semantic: bool = True) -> Matcher:
+def build_matcher(entries: list[Entry], *, semantic: bool = True,
+                  reranker: rerank.Reranker | None = rerank.WEIGHTS) -> Matcher:
     enc = encoder() if semantic else None
-    return Matcher(entries, analyzer(), encoder=enc,
+    return Matcher(entries, analyzer(), encoder=enc, reranker=reranker,
                    thresholds=SEMANTIC_THRESHOLDS if enc is not None else LEXICAL_THRESHOLDS)
 
 

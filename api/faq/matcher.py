@@ -35,6 +35,8 @@ from typing import Any
 import msgspec
 import numpy as np
 
+from api.faq import rerank
+
 DATA = Path(__file__).with_name("data")
 
 # Function words and question frames that say nothing about what is asked.
@@ -93,10 +95,30 @@ def load_synonyms(path: Path | None = None) -> list[list[str]]:
     return groups
 
 
-def load_entries(path: Path) -> list[Entry]:
+class Similar(msgspec.Struct, frozen=True):
+    id: str
+    similar: tuple[str, ...]
+
+
+def load_similar(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The shipped similar questions (相似问法) per entry id: colloquial, short and misspelt ways of
+    asking each entry, written from the entry's own question and answer (``data/similar.jsonl``)."""
+    path = path or DATA / "similar.jsonl"
+    decoder = msgspec.json.Decoder(Similar)
+    return {s.id: s.similar for s in (decoder.decode(line) for line in path.read_bytes().splitlines() if line.strip())}
+
+
+def load_entries(path: Path, similar: dict[str, tuple[str, ...]] | None = None) -> list[Entry]:
+    """Entries of a JSONL file; the shipped knowledge base also takes its similar questions."""
     decoder = msgspec.json.Decoder(Entry)
     raw = path.read_bytes().splitlines()
-    return [decoder.decode(_camel_to_snake(line)) for line in raw if line.strip()]
+    entries = [decoder.decode(_camel_to_snake(line)) for line in raw if line.strip()]
+    if similar is None and path == DATA / "faq.jsonl":
+        similar = load_similar()
+    if similar:
+        entries = [msgspec.structs.replace(e, alternates=tuple(dict.fromkeys((*e.alternates, *similar.get(e.id, ())))))
+                   for e in entries]
+    return entries
 
 
 def _camel_to_snake(line: bytes) -> bytes:
@@ -222,8 +244,10 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer, *, intents: Intents | None = None,
                  encoder: Any = None, thresholds: Thresholds | None = None,
-                 weights: Weights | None = None, shortlist: int = 64) -> None:
+                 weights: Weights | None = None, shortlist: int = 64,
+                 reranker: rerank.Reranker | None = None) -> None:
         self.entries = list(entries)
+        self.positions = {e.id: i for i, e in enumerate(self.entries)}
         self.shortlist = shortlist
         # Tags are the editors' names for what an entry is about: whole words, not bigram soup.
         analyzer.add_words(tag for e in self.entries for tag in e.tags)
@@ -231,6 +255,7 @@ class Matcher:
         self.intents = intents or Intents()
         self.encoder = encoder
         self.thresholds = thresholds or Thresholds()
+        self.reranker = reranker
         self.w = weights or Weights()
         texts: list[str] = []
         owner: list[int] = []
@@ -278,6 +303,9 @@ class Matcher:
         if encoder is not None and texts:
             self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
             self.answer_vectors = np.asarray(encoder.encode([e.answer for e in self.entries]), dtype=np.float32)
+
+    def entry(self, entry_id: str) -> Entry:
+        return self.entries[self.positions[entry_id]]
 
     def _by_entry(self, doc_scores: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(doc_scores, self.starts)
@@ -391,18 +419,40 @@ class Matcher:
         # Another department's matter (a violation, the 车管所) is not ours unless it names ours too.
         return self.elsewhere.isdisjoint(words) or not self.ours.isdisjoint(words)
 
-    def ask(self, question: str, k: int = 3) -> Result:
+    def decide(self, question: str) -> tuple[list[int], list[float], float, bool] | None:
+        """The ranked entries (best first), their confidences, the margin of the first over the
+        second and whether the question is on topic; None when nothing can be said.
+
+        With the re-ranker (the encoder on): the fused ranking's top candidates re-scored by it, the
+        confidence being its probability and the margin the lead in probability. Without: the fused
+        ranking, the confidence of ``confidence`` and the fused-score margin."""
         if not self.entries or not normalise(question):
+            return None
+        f = self.features(question)
+        fused, info = self.fuse(f)
+        if not float(info["lexical"].max()) and "semantic" not in info:
+            return None  # not one word in common
+        if self.reranker is not None and "semantic" in f:
+            candidates = np.argsort(-fused, kind="stable")[: rerank.CANDIDATES]
+            scores = rerank.scores(self.reranker, rerank.candidate_features(f, fused, candidates))
+            prob = rerank.softmax(scores)
+            order = np.argsort(-scores, kind="stable")
+            ranked = [int(candidates[i]) for i in order]
+            conf = [float(prob[i]) for i in order]
+            margin = conf[0] - conf[1] if len(conf) > 1 else conf[0]
+        else:
+            ranked = [int(i) for i in np.argsort(-fused, kind="stable")[:3]]
+            conf = [self.confidence(info, i) for i in ranked]
+            margin = float(fused[ranked[0]] - fused[ranked[1]]) if len(ranked) > 1 else float(fused[ranked[0]])
+        return ranked, conf, margin, self.on_topic(info)
+
+    def ask(self, question: str, k: int = 3) -> Result:
+        decided = self.decide(question)
+        if decided is None:
             return Result(matches=[], confident=False, handoff=True)
-        fused, info = self.scores(question)
-        order = [int(i) for i in np.argsort(-fused, kind="stable")[: max(k, 2)]]
-        if not float(info["lexical"][order[0]]) and "semantic" not in info:
-            return Result(matches=[], confident=False, handoff=True)  # not one word in common
-        conf = [self.confidence(info, i) for i in order]
+        ranked, conf, margin, on_topic = decided
         matches = [Match(id=self.entries[i].id, question=self.entries[i].question,
                          answer=self.entries[i].answer, score=round(conf[j], 4))
-                   for j, i in enumerate(order[:k])]
-        margin = float(fused[order[0]] - fused[order[1]]) if len(order) > 1 else float(fused[order[0]])
-        confident = (self.on_topic(info) and conf[0] >= self.thresholds.min_score
-                     and margin >= self.thresholds.min_margin)
+                   for j, i in enumerate(ranked[:k])]
+        confident = on_topic and conf[0] >= self.thresholds.min_score and margin >= self.thresholds.min_margin
         return Result(matches=matches, confident=confident, handoff=not confident)

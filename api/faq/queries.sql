@@ -102,3 +102,15 @@ LIMIT :limit OFFSET :offset;
 
 -- name: review_handoff(id)^
 UPDATE faq_handoffs SET reviewed_at = now() WHERE id = :id AND reviewed_at IS NULL RETURNING id;
+
+-- name: seed_alternates(id, alternates)!
+-- Shipped similar questions join their entry once each (an editor's deletion stays deleted).
+WITH fresh AS (
+    INSERT INTO faq_seeded_alternates (entry_id, question)
+    SELECT e.id, a FROM faq_entries e, unnest(:alternates::text[]) a WHERE e.id = :id
+    ON CONFLICT DO NOTHING
+    RETURNING question
+)
+UPDATE faq_entries e
+SET alternates = e.alternates || ARRAY(SELECT f.question FROM fresh f WHERE NOT f.question = ANY (e.alternates))
+WHERE e.id = :id AND EXISTS (SELECT 1 FROM fresh f WHERE NOT f.question = ANY (e.alternates));

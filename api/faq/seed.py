@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from api.faq import service
-from api.faq.matcher import DATA, load_entries
+from api.faq.matcher import DATA, load_entries, load_similar
 
 
 async def seed_faq(conn: Any, settings: Any) -> None:
     """Idempotent: shipped entries are added once and never overwrite an editor's change."""
-    await service.seed_entries(conn, load_entries(DATA / "faq.jsonl"))
+    similar = load_similar()
+    await service.seed_entries(conn, load_entries(DATA / "faq.jsonl", similar), similar)

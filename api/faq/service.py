@@ -8,6 +8,7 @@ import msgspec
 
 from api.db import load_queries
 from api.errors import NotFound
+from api.faq import catalogue_answer
 from api.faq.index import FaqIndex
 from api.faq.matcher import Entry, Result
 from api.faq.schemas import AskOut, EntryIn, EntryOut, EntryPatch, FeedbackOut, HandoffOut, MatchOut
@@ -45,9 +46,17 @@ def _ask_out(result: Result) -> AskOut:
 
 
 async def match(conn: Any, index: FaqIndex, question: str) -> AskOut:
-    """The top 3 entries for a question, without recording anything."""
+    """The top 3 entries for a question, without recording anything. A confident answer about a
+    named service's fee, time limit or trips is the catalogue's current rule (``catalogue_answer``)."""
     matcher = await index.current(conn)
-    return _ask_out(matcher.ask(question, k=3))
+    result = matcher.ask(question, k=3)
+    if result.confident:
+        top = result.matches[0]
+        rule = await catalogue_answer.current_rule(conn, matcher.intents, question, matcher.entry(top.id))
+        if rule is not None:
+            result = msgspec.structs.replace(
+                result, matches=[msgspec.structs.replace(top, answer=rule), *result.matches[1:]])
+    return _ask_out(result)
 
 
 async def ask(conn: Any, index: FaqIndex, question: str, *,
@@ -162,7 +171,11 @@ async def upsert_entries(conn: Any, entries: list[Entry]) -> tuple[int, int]:
     return inserted, updated
 
 
-async def seed_entries(conn: Any, entries: list[Entry]) -> None:
+async def seed_entries(conn: Any, entries: list[Entry], similar: dict[str, tuple[str, ...]]) -> None:
+    """Shipped entries are added once; their shipped similar questions join them once each, also
+    in a database seeded before they shipped."""
     for e in entries:
         await q.seed_entry(conn, id=e.id, question=e.question, alternates=list(e.alternates),
                            answer=e.answer, tags=list(e.tags), service_code=e.service_code)
+        if similar.get(e.id):
+            await q.seed_alternates(conn, id=e.id, alternates=list(similar[e.id]))
