@@ -313,6 +313,12 @@ async def _send_wechat(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec
     if result.verdict == "no_authorisation":
         return await _fall_back(pool, row, reason=f"{result.errcode}: {result.errmsg}")
     error = f"{result.errcode}: {result.errmsg}"[:500]
+    if result.verdict == "bad_data":
+        # WeChat refused a value of ours (render.wechat_value should have made it valid): fix the
+        # template mapping; the person hears by SMS and keeps the authorisation WeChat did not use.
+        log.error("wechat_data_refused", id=row["id"], notify_event=row["event"], errcode=result.errcode,
+                  errmsg=result.errmsg, alert=True)
+        return await _fall_back(pool, row, reason=error, code=str(result.errcode), give_back=True)
     if result.verdict == "failed":
         return await _finish(pool, row, status="failed", provider_status=str(result.errcode), error=error)
     return await _later(pool, row, seconds=backoff(row["attempts"]), now=now, error=error)
@@ -340,19 +346,23 @@ async def _send_official(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSp
         return await _fall_back(pool, row, reason=f"{result.errcode}: {result.errmsg}", code=str(result.errcode),
                                 unfollowed=openid)
     error = f"{result.errcode}: {result.errmsg}"[:500]
-    if result.verdict == "failed":
+    if result.verdict in ("failed", "bad_data"):
         # A template or data the account refuses is ours to fix; the person still hears by SMS.
         log.error("official_account_template_refused", id=row["id"], errcode=result.errcode, alert=True)
         return await _fall_back(pool, row, reason=error, code=str(result.errcode))
     return await _later(pool, row, seconds=backoff(row["attempts"]), now=now, error=error)
 
 
-async def _fall_back(pool: Any, row: Any, *, reason: str, code: str = "43101", unfollowed: str | None = None) -> str:
+async def _fall_back(pool: Any, row: Any, *, reason: str, code: str = "43101", unfollowed: str | None = None,
+                     give_back: bool = False) -> str:
+    """WeChat did not take it: SMS instead. A 43101 spends the template's authorisations (WeChat
+    says none are left); ``give_back`` returns the one this row reserved (WeChat did not use it)."""
     async with transaction(pool) as conn:
         await service.finish(conn, row["id"], status="failed", provider_status=code, error=reason)
-        spent = row["template_id"] if row["channel"] == "wechat" else None
-        await service.fall_back_to_sms(conn, row["id"], user_id=row["user_id"], template_id=spent,
-                                       unfollowed=unfollowed)
+        template = row["template_id"] if row["channel"] == "wechat" else None
+        await service.fall_back_to_sms(conn, row["id"], user_id=row["user_id"],
+                                       template_id=None if give_back else template,
+                                       given_back=template if give_back else None, unfollowed=unfollowed)
     FAILED.labels(row["channel"], code).inc()
     return "fallback"
 

@@ -156,6 +156,11 @@ RETURNING id;
 UPDATE wechat_subscriptions SET remaining = 0, updated_at = now()
 WHERE user_id = :user_id AND template_id = :template_id;
 
+-- name: give_back_subscription(user_id, template_id)!
+-- WeChat refused the message's data (47003) and so did not use the authorisation it reserved.
+UPDATE wechat_subscriptions SET remaining = remaining + 1, updated_at = now()
+WHERE user_id = :user_id AND template_id = :template_id;
+
 -- name: due_ids(lease_seconds, max_rows)
 -- For the sweeper: rows whose queue entry was lost, and claims of workers that died.
 SELECT id, not_before FROM notifications

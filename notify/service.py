@@ -161,12 +161,16 @@ async def finish_many(conn: Any, outcomes: list[tuple[int, dict[str, Any]]]) -> 
 
 
 async def fall_back_to_sms(conn: Any, notification_id: int, *, user_id: int | None = None,
-                           template_id: str | None = None, unfollowed: str | None = None) -> int | None:
+                           template_id: str | None = None, given_back: str | None = None,
+                           unfollowed: str | None = None) -> int | None:
     """WeChat did not take the message: send it by SMS instead (same dedupe key, so an event that
     goes by SMS anyway gets no second one), and note why: no authorisation left for the subscribe
-    template, or the ``unfollowed`` official-account openid no longer follows."""
+    ``template_id``, the authorisation reserved for ``given_back`` unused (WeChat refused the data),
+    or the ``unfollowed`` official-account openid no longer follows."""
     if user_id is not None and template_id:
         await q.spend_all_subscriptions(conn, user_id=user_id, template_id=template_id)
+    if user_id is not None and given_back:
+        await q.give_back_subscription(conn, user_id=user_id, template_id=given_back)
     if unfollowed:
         await q.mark_unfollowed(conn, oa_openid=unfollowed)
     new_id = await q.fallback_row(conn, id=notification_id)

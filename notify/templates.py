@@ -64,6 +64,10 @@ class EventSpec(msgspec.Struct, frozen=True):
     # WeChat subscribe template and its data: (key, kind, param or a literal "=text").
     wechat_template: str = ""
     wechat_data: tuple[tuple[str, str, str], ...] = ()
+    # (key, str.format over the params): what a WeChat field says when its value does not fit,
+    # e.g. a list of materials too long for a ``thing`` says how many; the page lists them.
+    # Without every param it reads, the value is cut instead.
+    wechat_overflow: tuple[tuple[str, str], ...] = ()
     wechat_page: str = "pages/index/index"
     # An in-app copy in the user's inbox (a login code has none).
     inapp: bool = True
@@ -105,6 +109,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_GAP,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("thing3", "thing", "reason")),
+        wechat_overflow=(("thing3", "{count}项材料待补正"),),
         wechat_page="pages/applications/detail"),
     "application_closed": EventSpec(
         ("wechat", "sms"), "申请已终止", sms_always=True,

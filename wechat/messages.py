@@ -17,10 +17,13 @@ from wechatpy.exceptions import WeChatClientException
 
 from wechat.client import SharedTokenClient, is_unavailable, make_client
 
-Verdict = Literal["sent", "failed", "retry", "no_authorisation", "not_following"]
+Verdict = Literal["sent", "failed", "retry", "no_authorisation", "bad_data", "not_following"]
 
 NO_AUTHORISATION = 43101  # the user's authorisation for this template is used up (or was never given)
-PERMANENT = {40003, 47003, 40037, 41030, 43107, 48001}  # bad openid, data, template, page; api unauthorised
+# A value WeChat will not take for its field (a control character, too long, a bad time): ours
+# to fix, and the person still needs the message, so it goes by SMS; the authorisation is not used.
+BAD_DATA = 47003
+PERMANENT = {40003, 40037, 41030, 43107, 48001}  # bad openid, template, page; api unauthorised
 # Official account: the user has unfollowed (43004), blocked the account (43019), or the openid is
 # not one of this account's (40003). Whoever it was, template messages no longer reach them.
 NOT_FOLLOWING = {43004, 43019, 40003}
@@ -64,6 +67,8 @@ def _verdict(exc: Exception) -> WxSendResult:
     if isinstance(exc, WeChatClientException):
         if exc.errcode == NO_AUTHORISATION:
             return WxSendResult("no_authorisation", exc.errcode, exc.errmsg or "")
+        if exc.errcode == BAD_DATA:
+            return WxSendResult("bad_data", exc.errcode, exc.errmsg or "")
         if exc.errcode in PERMANENT:
             return WxSendResult("failed", exc.errcode, exc.errmsg or "")
         return WxSendResult("retry", exc.errcode or -1, exc.errmsg or "")

@@ -11,6 +11,7 @@ mini-program with 48001, as WeChat does.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from typing import Any
 
 from tests.fakes.http import FakeRequest, FakeServer
@@ -99,10 +100,13 @@ class FakeWeChat(FakeServer):
     LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "name": 10, "number": 32}
 
     def _bad_data(self, body: dict[str, Any]) -> tuple[int, Any] | None:
-        """47003 for a value over its kind's limit or a time in ISO 8601; None when all fit."""
+        """47003 for a value with a control character (a line break), over its kind's limit, or a
+        time in ISO 8601; None when all fit. Subscribe and template messages alike."""
         for key, value in body.get("data", {}).items():
             text = value.get("value", "") if isinstance(value, dict) else ""
             kind = key.rstrip("0123456789")
+            if any(unicodedata.category(ch) == "Cc" for ch in text):
+                return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value contains control characters"}
             if (kind in self.LIMITS and len(text) > self.LIMITS[kind]) or (kind in ("time", "date") and "T" in text):
                 return 200, {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value"}
         return None
