@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from secrets import compare_digest
 from typing import Any
 
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from api.auth.schemas import AuthUser
 from api.console import service
@@ -95,6 +98,66 @@ def csrf_config(settings: Settings) -> CSRFConfig:
                       cookie_httponly=False)
 
 
+class SessionCsrfMiddleware:
+    """Binds the CSRF token to the signed-in session.
+
+    Litestar's CSRF check is a double submit: the form or header must repeat the cookie. A token
+    from anyone's visit (an attacker's own) passes with any session if the attacker can plant the
+    cookie (a sibling subdomain, plain http). So a signed-in session keeps the one token issued
+    for it (``session["csrf"]``, fresh at sign-in, never one that came with the request), every
+    unsafe request of that session must carry exactly it, and a page of that session always
+    renders and sets it, whatever cookie arrived. Anonymous requests (the login form) keep the
+    double submit; the session is rotated at sign-in and gets its own token then.
+    """
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig) -> None:
+        self.app = app
+        self.config = config
+
+    def _cookie_header(self, token: str) -> str:
+        c = self.config
+        return Cookie(key=c.cookie_name, value=token, path=c.cookie_path, secure=c.cookie_secure,
+                      httponly=c.cookie_httponly, samesite=c.cookie_samesite,
+                      domain=c.cookie_domain).to_header(header="")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(f"{PREFIX}/static/"):
+            await self.app(scope, receive, send)
+            return
+        session = scope.get("session")
+        state = ScopeState.from_scope(scope)
+        reissue: str | None = None
+        if isinstance(session, dict) and "uid" in session:
+            bound = session.get("csrf")
+            if scope["method"] not in self.config.safe_methods:
+                # Litestar has checked that the submitted token repeats the cookie; it must also be ours.
+                submitted = state.csrf_token
+                if not (isinstance(bound, str) and isinstance(submitted, str) and compare_digest(submitted, bound)):
+                    raise PermissionDeniedException("CSRF token verification failed")
+            else:
+                cookie = ASGIConnection(scope).cookies.get(self.config.cookie_name)
+                if cookie is None and isinstance(state.csrf_token, str):
+                    # Litestar mints a fresh token for this answer and sets it: the session takes it.
+                    session["csrf"] = state.csrf_token
+                elif not (isinstance(bound, str) and cookie is not None and compare_digest(cookie, bound)):
+                    session["csrf"] = reissue = bound if isinstance(bound, str) else generate_csrf_token(
+                        self.config.secret)
+                    state.csrf_token = reissue  # what csrf_token() renders into the page
+
+        async def send_bound(message: Message) -> None:
+            nonlocal reissue
+            if message["type"] == "http.response.start":
+                after = scope.get("session")
+                # just signed in (the session was rotated): a token of its own, never the one it came with
+                if isinstance(after, dict) and "uid" in after and "csrf" not in after:
+                    after["csrf"] = reissue = generate_csrf_token(self.config.secret)
+                if reissue is not None:
+                    MutableScopeHeaders.from_message(message).add("set-cookie", self._cookie_header(reissue))
+            await send(message)
+
+        await self.app(scope, receive, send_bound)
+
+
 class StaffMiddleware:
     """Puts the signed-in person into ``scope["user"]`` so the API's own guards apply unchanged.
 
@@ -139,11 +202,14 @@ class SecurityHeadersMiddleware:
 
 
 def middleware(settings: Settings) -> list[Any]:
-    """Outermost first: headers on every answer (errors too), then session, CSRF, the user."""
+    """Outermost first: headers on every answer (errors too), then session, CSRF (the double
+    submit, then its binding to the session), the user."""
+    csrf = csrf_config(settings)
     return [
         SecurityHeadersMiddleware,
         session_config(settings).middleware,
-        DefineMiddleware(CSRFMiddleware, config=csrf_config(settings)),
+        DefineMiddleware(CSRFMiddleware, config=csrf),
+        DefineMiddleware(SessionCsrfMiddleware, config=csrf),
         StaffMiddleware,
     ]
 
