@@ -49,6 +49,8 @@ from jobs import redis_settings
 from notify import queue as notify_queue
 from wechat import gateway_for
 
+JSON_BODY_LIMIT = 256 * 1024
+
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
@@ -147,7 +149,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                             if (settings.env != "production" if settings.docs_ui is None else settings.docs_ui)
                             else [JsonRenderPlugin()]),
         ),
-        request_max_body_size=12 * 1024 * 1024,
+        # JSON bodies: the biggest (a catalogue edit) is a few KiB. Upload routes raise their own limit
+        # (materials, complaint attachments); nginx and the Ingress refuse the same sizes first.
+        request_max_body_size=JSON_BODY_LIMIT,
         # None: keep the root handler api.logging.configure() installed. Litestar's default config
         # would replace it with a plain formatter, and then library logs would skip the masking.
         logging_config=None,

@@ -134,9 +134,26 @@ def _request_id(request: Request) -> str:
     return request.scope.get("request_id") or request.headers.get("x-request-id") or uuid.uuid4().hex
 
 
+# A problem names at most this many offending fields (``errors`` and the "; "-joined detail made
+# from them), and how many more there were: an answer must not grow with the attacker's input.
+MAX_NAMED_ERRORS = 5
+
+
+def _few_errors(body: dict[str, Any], detail: str | None) -> str | None:
+    errors = body.get("errors")
+    if not isinstance(errors, list) or len(errors) <= MAX_NAMED_ERRORS:
+        return detail
+    body["errors"] = errors[:MAX_NAMED_ERRORS]
+    body["moreErrors"] = len(errors) - MAX_NAMED_ERRORS
+    if detail:
+        detail = "; ".join(detail.split("; ")[:MAX_NAMED_ERRORS]) + f"（另有{len(errors) - MAX_NAMED_ERRORS}处）"
+    return detail
+
+
 def problem(request: Request, *, status: int, code: str, title: str, detail: str | None = None,
             headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {k: v for k, v in (extra or {}).items() if v is not None}
+    detail = _few_errors(body, detail)
     # the standard members win over a domain error's extra fields of the same name
     body.update({"status": status, "code": code, "title": title, "requestId": _request_id(request)})
     if detail:

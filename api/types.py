@@ -33,6 +33,13 @@ PlateNo = Annotated[
          description="车牌号"),
 ]
 ShortText = Annotated[str, Meta(min_length=1, max_length=200)]
+# Keys, answers and form values a citizen sends for a service guide's questions and form fields. The
+# largest guide has 12 fields and 3 questions: the caps keep a body from becoming thousands of keys,
+# nested objects or megabyte strings, each of which would be decoded, checked and named in the answer.
+AnswerCode = Annotated[str, Meta(max_length=64)]
+Answers = Annotated[dict[AnswerCode, Annotated[str, Meta(max_length=64)]], Meta(max_length=16)]
+FormValue = Annotated[str, Meta(max_length=2000)] | int | float | bool | None
+Form = Annotated[dict[AnswerCode, FormValue], Meta(max_length=64)]
 LongText = Annotated[str, Meta(min_length=1, max_length=2000)]
 Name = Annotated[str, Meta(min_length=1, max_length=50)]
 

@@ -5,10 +5,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta
 
-from api.types import Input, Schema, ServiceCode
-
-Answers = dict[Annotated[str, Meta(max_length=64)], Annotated[str, Meta(max_length=64)]]
-Form = dict[Annotated[str, Meta(max_length=64)], Any]
+from api.types import Answers, Form, Input, Schema, ServiceCode
 
 
 class ApplicationIn(Input):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from api.types import Input, Schema, ServiceCode
+from api.types import Answers, Input, Schema, ServiceCode
 
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 FileType = Literal["jpg", "png", "pdf"]
@@ -192,7 +192,7 @@ class ServiceDetail(ServiceSpec):
 
 
 class ChecklistIn(Input):
-    answers: dict[str, str] = {}
+    answers: Answers = {}
 
 
 class ChecklistMaterial(Schema):

@@ -51,7 +51,9 @@ class ComplaintController(Controller):
                               action=lambda: service.file_complaint(conn, user, data, now=clock()),
                               result_type=ComplaintOut)
 
-    @post("/attachments", operation_id="uploadComplaintAttachment", summary="上传投诉附件（multipart，字段名 file）")
+    # a 10 MB file in its multipart envelope: above the app's JSON body limit (api/app.py)
+    @post("/attachments", operation_id="uploadComplaintAttachment", summary="上传投诉附件（multipart，字段名 file）",
+          request_max_body_size=service.MAX_FILE_BYTES + 64 * 1024)
     async def upload(self, data: Upload, conn: Conn, user: CurrentUser, settings: AppSettings) -> AttachmentOut:
         return await service.upload_attachment(conn, user, data.get("file"), storage_for(settings))
 

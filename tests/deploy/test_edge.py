@@ -138,3 +138,17 @@ async def test_json_bodies_are_refused_at_the_proxy_long_before_the_upload_limit
     async with edge.client() as http:
         res = await http.post("/api/v1/applications", content=body, headers={"Content-Type": "application/json"})
     assert len(body) > 1024 * 1024 and res.status_code == 413, res.status_code
+
+
+def test_the_ingress_does_not_log_push_queries_nor_pass_metrics_and_keeps_json_small():
+    import yaml
+
+    ingresses = {d["metadata"]["name"]: d for d in yaml.safe_load_all((stack.DEPLOY / "k8s" / "ingress.yaml").read_text())
+                 if d}
+    routed = {p["path"]: name for name, d in ingresses.items() for r in d["spec"]["rules"] for p in r["http"]["paths"]}
+    for push in ("/wechat/push", "/wechat/oa-push"):
+        notes = ingresses[routed[push]]["metadata"]["annotations"]
+        assert notes["nginx.ingress.kubernetes.io/enable-access-log"] == "false", push
+    main = ingresses[routed["/"]]["metadata"]["annotations"]
+    assert "location ^~ /metrics" in main["nginx.ingress.kubernetes.io/server-snippet"]
+    assert main["nginx.ingress.kubernetes.io/proxy-body-size"] == "256k"
