@@ -287,4 +287,10 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_TASK,
         wechat_data=(("thing1", "thing", "=咨询电话回访"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=已超期")),
         wechat_page="pages/staff/callbacks"),
+    # Issue 17: the staff password login locked after repeated wrong passwords; urgent, since the
+    # one told may be the target of someone else's guessing and must hear of it at once.
+    "staff_login_locked": EventSpec(
+        ("sms",), "账号已临时锁定", urgent=True,
+        inapp_text="您的工作人员账号因密码连续输错{tries}次，已锁定至{untilTime}。如非本人操作，请尽快联系管理员。",
+        sms_template="SMS_480010030", sms_params=("tries", "untilTime")),
 }

@@ -25,18 +25,22 @@ SET name = EXCLUDED.name, roles = EXCLUDED.roles, steps = EXCLUDED.steps,
     password_hash = EXCLUDED.password_hash, updated_at = now()
 RETURNING *;
 
+-- name: staff_session_live(id, token_version, family_id)$
+SELECT EXISTS (SELECT 1 FROM users WHERE id = :id AND token_version = :token_version AND NOT disabled)
+   AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = :family_id AND revoked_at IS NOT NULL);
+
 -- name: set_password_hash(id, password_hash)!
 UPDATE users SET password_hash = :password_hash WHERE id = :id;
 
--- name: insert_refresh_token(id, family_id, user_id, token_hash, expires_at)!
-INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at)
-VALUES (:id, :family_id, :user_id, :token_hash, :expires_at);
+-- name: insert_refresh_token(id, family_id, user_id, staff, token_hash, expires_at)!
+INSERT INTO refresh_tokens (id, family_id, user_id, staff, token_hash, expires_at)
+VALUES (:id, :family_id, :user_id, :staff, :token_hash, :expires_at);
 
 -- name: use_refresh_token(token_hash)^
 -- Atomic: of two concurrent uses of one token, only one gets the row.
 UPDATE refresh_tokens SET used_at = now()
 WHERE token_hash = :token_hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-RETURNING family_id, user_id;
+RETURNING family_id, user_id, staff;
 
 -- name: find_refresh_token(token_hash)^
 SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = :token_hash;

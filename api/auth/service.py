@@ -1,4 +1,11 @@
-"""Accounts and sessions: who the caller is, and the tokens that say so."""
+"""Accounts and sessions: who the caller is, and the tokens that say so.
+
+Staff authority belongs to the session, not to the phone: only the staff password login opens a
+staff session (tokens with the account's staff roles). An SMS or WeChat login of the same account
+opens a citizen session (role ``applicant`` only), whatever roles the account holds. Staff access
+tokens carry the account's ``token_version`` and their session (refresh family) id and are checked
+on every request, so logout, disabling and a role change take effect at once.
+"""
 
 from __future__ import annotations
 
@@ -10,25 +17,30 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.security.jwt import JWTAuth
 
+from api.auth import passwords
 from api.auth.schemas import AuthUser, StaffIn, TokenPair, UserOut
 from api.db import load_queries, transaction
-from api.errors import Conflict, NotFound, Unauthorized
+from api.errors import Conflict, Forbidden, NotFound, Unauthorized
 from wechat import WeChatGateway
 
 q = load_queries(__file__)
-_hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown phone as slow as one for a known phone.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+# What a citizen session (SMS or WeChat login) may do, whatever roles the account holds.
+CITIZEN_ROLES = ("applicant",)
 
 
 class BadCredentials(Unauthorized):
     """手机号或密码不正确。"""
 
     code = "bad_credentials"
+    keep_changes = True  # the failed try counts towards the account's lock (service_lockout.py)
+
+
+class AccountDisabled(Forbidden):
+    """该账号已停用，如有疑问请联系管理部门。"""
+
+    code = "account_disabled"
 
 
 class RefreshTokenInvalid(Unauthorized):
@@ -50,58 +62,73 @@ class UserNotFound(NotFound):
     code = "user_not_found"
 
 
-def _user_out(row: Any) -> UserOut:
-    return UserOut(id=row["id"], roles=list(row["roles"]), name=row["name"], phone=row["phone"],
+def _user_out(row: Any, roles: Any, steps: Any) -> UserOut:
+    """The account as one session sees it: the session's roles, not necessarily the account's."""
+    return UserOut(id=row["id"], roles=list(roles), name=row["name"], phone=row["phone"],
                    has_wechat=row["openid"] is not None, company_name=row["company_name"],
-                   steps=list(row["steps"]))
+                   steps=list(steps))
 
 
 def _hash_token(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def issue_tokens(conn: Any, auth: JWTAuth, row: Any, *, refresh_days: int,
+async def issue_tokens(conn: Any, auth: JWTAuth, row: Any, *, refresh_days: int, staff: bool,
                        family_id: uuid.UUID | None = None) -> TokenPair:
-    access = auth.create_token(
-        identifier=str(row["id"]),
-        token_extras={"typ": "access", "roles": list(row["roles"]), "steps": list(row["steps"])},
-    )
+    """A token pair for one session: ``staff`` only after the password login (or refreshing one)."""
+    family_id = family_id or uuid.uuid4()
+    roles, steps = (list(row["roles"]), list(row["steps"])) if staff else (list(CITIZEN_ROLES), [])
+    extras: dict[str, Any] = {"typ": "access", "roles": roles, "steps": steps}
+    if staff:  # checked on every request (tokens.retrieve_user -> staff_session_live)
+        extras.update(ver=row["token_version"], sid=str(family_id))
+    access = auth.create_token(identifier=str(row["id"]), token_extras=extras)
     refresh = secrets.token_urlsafe(32)
     await q.insert_refresh_token(
-        conn, id=uuid.uuid4(), family_id=family_id or uuid.uuid4(), user_id=row["id"],
+        conn, id=uuid.uuid4(), family_id=family_id, user_id=row["id"], staff=staff,
         token_hash=_hash_token(refresh), expires_at=datetime.now(timezone.utc) + timedelta(days=refresh_days),
     )
     return TokenPair(access_token=access, refresh_token=refresh,
-                     expires_in=int(auth.default_token_expiration.total_seconds()), user=_user_out(row))
+                     expires_in=int(auth.default_token_expiration.total_seconds()), user=_user_out(row, roles, steps))
 
 
 async def wechat_login(pool: asyncpg.Pool, wechat: WeChatGateway, auth: JWTAuth, code: str,
                        *, refresh_days: int) -> TokenPair:
-    """The same WeChat user (openid) always maps to the same account."""
+    """The same WeChat user (openid) always maps to the same account, in a citizen session."""
     session = await wechat.code2session(code)  # network first, no connection held
     async with transaction(pool) as conn:
         row = await q.upsert_wechat_user(conn, openid=session.openid, unionid=session.unionid)
-        return await issue_tokens(conn, auth, row, refresh_days=refresh_days)
+        if row["disabled"]:
+            raise AccountDisabled()
+        return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=False)
 
 
 async def phone_login(conn: Any, auth: JWTAuth, phone: str, *, refresh_days: int) -> TokenPair:
-    """After a verified SMS code: the account of this phone, created on first use."""
+    """After a verified SMS code: the account of this phone (created on first use), in a citizen
+    session. A code proves the phone, not the staff member: staff roles need the password."""
     row = await q.upsert_phone_user(conn, phone=phone)
-    return await issue_tokens(conn, auth, row, refresh_days=refresh_days)
+    if row["disabled"]:
+        raise AccountDisabled()
+    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=False)
 
 
-async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, refresh_days: int) -> TokenPair:
-    row = await q.get_user_by_phone(conn, phone=phone)
-    stored = row["password_hash"] if row and row["password_hash"] and not row["disabled"] else None
+async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, refresh_days: int,
+                      now: datetime | None = None) -> TokenPair:
+    from api.auth import service_lockout
+
+    row = await service_lockout.check_password(conn, phone, password, now=now or datetime.now(timezone.utc))
+    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)
+
+
+async def staff_session_live(pool: asyncpg.Pool, user_id: int, token_version: int, session_id: str) -> bool:
+    """A staff access token still speaks for its account: same token version (no role or step
+    change, not disabled since) and its session not logged out. One indexed read per request."""
     try:
-        _hasher.verify(stored or _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        raise BadCredentials() from None
-    if stored is None:
-        raise BadCredentials()
-    if _hasher.check_needs_rehash(stored):
-        await q.set_password_hash(conn, id=row["id"], password_hash=_hasher.hash(password))
-    return await issue_tokens(conn, auth, row, refresh_days=refresh_days)
+        family_id = uuid.UUID(session_id)
+    except (TypeError, ValueError):
+        return False
+    async with pool.acquire() as conn:
+        return bool(await q.staff_session_live(conn, id=user_id, token_version=token_version,
+                                               family_id=family_id))
 
 
 async def refresh(conn: Any, auth: JWTAuth, token: str, *, refresh_days: int) -> TokenPair:
@@ -116,7 +143,8 @@ async def refresh(conn: Any, auth: JWTAuth, token: str, *, refresh_days: int) ->
     row = await q.get_user(conn, id=used["user_id"])
     if row is None or row["disabled"]:
         raise RefreshTokenInvalid()
-    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, family_id=used["family_id"])
+    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=used["staff"],
+                              family_id=used["family_id"])
 
 
 async def logout(conn: Any, token: str) -> None:
@@ -129,7 +157,7 @@ async def get_me(conn: Any, user: AuthUser) -> UserOut:
     row = await q.get_user(conn, id=user.id)
     if row is None:
         raise UserNotFound()
-    return _user_out(row)
+    return _user_out(row, user.roles, user.steps)
 
 
 async def bind_phone(pool: asyncpg.Pool, wechat: WeChatGateway, user: AuthUser, code: str) -> UserOut:
@@ -141,13 +169,16 @@ async def bind_phone(pool: asyncpg.Pool, wechat: WeChatGateway, user: AuthUser, 
         row = await q.set_phone(conn, id=user.id, phone=phone)
         if row is None:
             raise UserNotFound()
-        return _user_out(row)
+        return _user_out(row, user.roles, user.steps)
 
 
 async def create_staff(conn: Any, staff: StaffIn) -> UserOut:
+    """Create a staff account, or set an existing account of that phone to these roles and this
+    password (its staff sessions end when the roles or steps change: the token version moves). A
+    citizen session of the same account keeps citizen rights only, whatever roles it now holds."""
     row = await q.upsert_staff(conn, phone=staff.phone, name=staff.name, roles=list(staff.roles),
-                               steps=list(staff.steps), password_hash=_hasher.hash(staff.password))
-    return _user_out(row)
+                               steps=list(staff.steps), password_hash=await passwords.hash_password(staff.password))
+    return _user_out(row, row["roles"], row["steps"])
 
 
 def staff_from_args(**kwargs: Any) -> StaffIn:

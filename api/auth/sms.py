@@ -1,4 +1,6 @@
-"""SMS login codes: 6 digits, 5 minutes, 5 wrong tries burn a code; sending limits per phone and IP.
+"""SMS login codes: 6 digits, 5 minutes, 5 wrong tries burn a code; sending limits per phone and IP,
+and an hourly budget for all phones together (SMS pumping: codes sent to many numbers to earn
+from the texts, from any number of addresses), whose exhaustion alerts operations.
 
 FAQ F124/F085: a new code after 60 seconds, at most 10 a day per number, valid 5 minutes.
 Only a keyed hash of the code is stored; the code itself travels in the outbox row until the
@@ -14,6 +16,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import structlog
 from litestar.security.jwt import JWTAuth
 
 import notify
@@ -23,12 +26,15 @@ from api.db import load_queries
 from api.errors import BadRequest, TooManyRequests
 
 q = load_queries(__file__, "sms.sql")
+log = structlog.get_logger("zsb.auth.sms")
 
 CODE_LIFETIME = timedelta(minutes=5)
 MAX_TRIES = 5
 # (window, most codes in it) per phone: FAQ F124 says 60 s between codes and 10 a day.
 PHONE_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timedelta(days=1), 10))
 IP_LIMIT = (timedelta(hours=1), 20)  # one address (a NAT, a hotel) may serve several people
+BUDGET_WINDOW = timedelta(hours=1)
+_BUDGET_ALERT_KEY = "zsb:alert:sms-login-budget"  # one alert per window, not one per refusal
 
 
 class SmsCodeTooSoon(TooManyRequests):
@@ -53,6 +59,12 @@ class SmsCodeIpLimit(TooManyRequests):
     """当前网络获取验证码过于频繁，请稍后再试。"""
 
     code = "sms_code_ip_limit"
+
+
+class SmsCodeBudgetSpent(TooManyRequests):
+    """短信验证码发送量异常，已暂停发送，请稍后再试或改用微信登录。"""
+
+    code = "sms_code_budget_spent"
 
 
 class SmsCodeWrong(BadRequest):
@@ -80,13 +92,19 @@ def _retry_after(oldest: datetime, window: timedelta, now: datetime) -> int:
     return max(1, int((oldest + window - now).total_seconds()) + 1)
 
 
-async def request_code(conn: Any, *, phone: str, ip: str, secret: str, now: datetime | None = None) -> int:
+async def request_code(conn: Any, redis: Any, *, phone: str, ip: str, secret: str, hourly_budget: int,
+                       now: datetime | None = None) -> int:
     """Create a code for ``phone`` and queue its SMS; returns the seconds until a new one may be asked."""
     now = now or datetime.now(timezone.utc)
     window, most = IP_LIMIT
     ip_recent = await q.ip_codes_since(conn, ip=ip, since=now - window)
     if ip_recent["n"] >= most:
         raise SmsCodeIpLimit(retry_after=_retry_after(ip_recent["oldest"], window, now))
+    sent = await q.codes_since(conn, since=now - BUDGET_WINDOW, most=hourly_budget)
+    if sent["n"] >= hourly_budget:
+        if await redis.set(_BUDGET_ALERT_KEY, now.isoformat(), nx=True, ex=int(BUDGET_WINDOW.total_seconds())):
+            log.error("sms_login_budget_spent", budget=hourly_budget, window="1h", alert=True)
+        raise SmsCodeBudgetSpent(retry_after=_retry_after(sent["oldest"], BUDGET_WINDOW, now))
     await q.lock_phone(conn, phone=phone)  # serialises this phone's requests until commit
     for (window, most), error in zip(PHONE_LIMITS, _LIMIT_ERRORS):
         recent = await q.phone_codes_since(conn, phone=phone, since=now - window, most=most)

@@ -12,6 +12,11 @@ OFFSET :most - 1 LIMIT 1;
 -- name: ip_codes_since(ip, since)^
 SELECT count(*)::int AS n, min(created_at) AS oldest FROM sms_codes WHERE ip = :ip AND created_at > :since;
 
+-- name: codes_since(since, most)^
+-- Codes sent to any phone in the window, counted up to ``most`` (the budget), and the oldest of them.
+SELECT count(*)::int AS n, min(created_at) AS oldest
+FROM (SELECT created_at FROM sms_codes WHERE created_at > :since ORDER BY created_at LIMIT :most) AS recent;
+
 -- name: insert_code(phone, code_hash, ip, created_at, expires_at)$
 INSERT INTO sms_codes (phone, code_hash, ip, created_at, expires_at)
 VALUES (:phone, :code_hash, :ip, :created_at, :expires_at)

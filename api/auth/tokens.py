@@ -15,6 +15,7 @@ import jwt
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
+from api.auth import service
 from api.auth.schemas import AuthUser
 from api.settings import Settings
 
@@ -67,7 +68,16 @@ async def retrieve_user(token: Token, connection: ASGIConnection) -> AuthUser | 
     extras = token.extras or {}
     if extras.get("typ") != "access":
         return None
-    return AuthUser(id=int(token.sub), roles=tuple(extras.get("roles", ())), steps=tuple(extras.get("steps", ())))
+    roles = tuple(extras.get("roles", ()))
+    if "sid" in extras:
+        # A staff session: checked against the account on every request, so logout, disabling and
+        # a role change end it at once. Citizen tokens skip the read: they carry no staff authority.
+        if not await service.staff_session_live(connection.app.state.pool, int(token.sub), extras.get("ver"),
+                                                extras["sid"]):
+            return None
+    elif not set(roles) <= set(service.CITIZEN_ROLES):
+        return None  # staff roles without a session to check them against (an older token)
+    return AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())))
 
 
 def jwt_auth(settings: Settings) -> JWTAuth[AuthUser]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.htmx import ClientRedirect
@@ -13,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from api.auth.guards import requires_staff
 from api.auth.routes import login_rate_limit
+from api.auth.routes import now as auth_now
 from api.console import service, session
 from api.console.schemas import LoginForm
 from api.deps import Conn
@@ -36,10 +38,10 @@ class AuthPages(Controller):
     # The API's login limit (per client address, in Redis): the same budget whichever door is tried.
     @post("/login", operation_id="consoleLogin", summary="工作台：手机号和密码登录", status_code=200,
           middleware=[login_rate_limit.middleware])
-    async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form]) -> Response:
-        account = await service.verify_staff(conn, data.phone, data.password)
+    async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form], state: State) -> Response:
+        account = await service.verify_staff(conn, data.phone, data.password, now=auth_now(state))
         session.rotate_session(request)
-        request.set_session({"uid": account.id})
+        request.set_session({"uid": account.id, "ver": account.token_version})
         home = f"{session.PREFIX}/"
         # htmx follows HX-Redirect; a plain form post (no script) follows a 303.
         return ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)

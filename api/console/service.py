@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import datetime
+
 import asyncpg
 import msgspec
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from api.auth import service as auth
+from api.auth import service_lockout
 from api.auth.schemas import AuthUser
 from api.db import load_queries
 from api.errors import Unprocessable
@@ -24,6 +26,7 @@ class StaffAccount(AuthUser, frozen=True):
     """The signed-in person as the console needs them: the guards' AuthUser plus a name to show."""
 
     name: str | None = None
+    token_version: int = 0
 
 
 class FormInvalid(Unprocessable):
@@ -42,31 +45,23 @@ def convert(value: dict[str, Any], type_: type[Any]) -> Any:
 
 
 def _account(row: Any) -> StaffAccount:
-    return StaffAccount(id=row["id"], roles=tuple(row["roles"]), steps=tuple(row["steps"]), name=row["name"])
+    return StaffAccount(id=row["id"], roles=tuple(row["roles"]), steps=tuple(row["steps"]), name=row["name"],
+                        token_version=row["token_version"])
 
 
-async def verify_staff(conn: Any, phone: str, password: str) -> StaffAccount:
-    """The same password check as ``POST /auth/staff-login`` (argon2, constant work for unknown
-    phones, disabled accounts refused, rehash when parameters change), without issuing tokens:
-    the console keeps the person in a server-side session instead."""
-    row = await auth.q.get_user_by_phone(conn, phone=phone)
-    stored = row["password_hash"] if row and row["password_hash"] and not row["disabled"] else None
-    try:
-        auth._hasher.verify(stored or auth._DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        raise auth.BadCredentials() from None
-    if stored is None:
-        raise auth.BadCredentials()
-    if auth._hasher.check_needs_rehash(stored):
-        await auth.q.set_password_hash(conn, id=row["id"], password_hash=auth._hasher.hash(password))
-    return _account(row)
+async def verify_staff(conn: Any, phone: str, password: str, *, now: datetime) -> StaffAccount:
+    """The same password check as ``POST /auth/staff-login`` (argon2 in a worker thread, the
+    per-account lock, disabled accounts refused), without issuing tokens: the console keeps the
+    person in a server-side session instead."""
+    return _account(await service_lockout.check_password(conn, phone, password, now=now))
 
 
-async def session_user(pool: asyncpg.Pool, user_id: int) -> StaffAccount | None:
-    """The account behind a console session, or None once it is gone or disabled."""
+async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> StaffAccount | None:
+    """The account behind a console session, or None once it is gone or disabled, or its token
+    version moved on (a new password, a role or step change) since the sign-in."""
     async with pool.acquire() as conn:
         row = await auth.q.get_user(conn, id=user_id)
-    if row is None or row["disabled"]:
+    if row is None or row["disabled"] or row["token_version"] != token_version:
         return None
     return _account(row)
 

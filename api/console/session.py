@@ -161,8 +161,8 @@ class SessionCsrfMiddleware:
 class StaffMiddleware:
     """Puts the signed-in person into ``scope["user"]`` so the API's own guards apply unchanged.
 
-    The account is re-read on every request: a disabled account or a removed role takes effect
-    at once, not when the session expires.
+    The account is re-read on every request: a disabled account, a removed role or a new password
+    (the session keeps the account's token version) takes effect at once, not when it expires.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -171,10 +171,11 @@ class StaffMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Static files need no account: skip the read for them.
         if scope["type"] in ("http", "websocket") and not scope["path"].startswith(f"{PREFIX}/static/"):
-            user_id = (scope.get("session") or {}).get("uid")
+            stored = scope.get("session") or {}
+            user_id = stored.get("uid")
             user = None
             if isinstance(user_id, int):
-                user = await service.session_user(scope["litestar_app"].state.pool, user_id)
+                user = await service.session_user(scope["litestar_app"].state.pool, user_id, stored.get("ver"))
             if user is None:
                 scope.pop("user", None)  # type: ignore[misc]
             else:

@@ -88,7 +88,10 @@ class DevOutboxNotAvailable(NotFound):
 
 
 def _dev_only(settings: AppSettings) -> None:
-    if settings.env == "production":
+    # It shows login codes: anyone who can open it can sign in as any phone. Only a developer's
+    # own server (ZSB_ENV=dev) whose texts go nowhere else (the sandbox provider) shows it; any
+    # other set-up (test, production, a dev server sending real texts) answers 404.
+    if settings.env != "dev" or settings.sms_provider != "sandbox":
         raise DevOutboxNotAvailable()
 
 
