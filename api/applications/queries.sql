@@ -54,11 +54,6 @@ RETURNING *;
 SELECT id, kind, actor_id, from_status, to_status, note, data, created_at
 FROM application_events WHERE application_id = :application_id ORDER BY id;
 
--- name: next_public_no(day)$
-INSERT INTO public_no_counters (day, last) VALUES (:day, 1)
-ON CONFLICT (day) DO UPDATE SET last = public_no_counters.last + 1
-RETURNING last;
-
 -- name: insert_gap_notice(application_id, gaps, raised_by, from_status, due_on)^
 INSERT INTO gap_notices (application_id, gaps, raised_by, from_status, due_on)
 VALUES (:application_id, :gaps, :raised_by, :from_status, :due_on)

@@ -30,9 +30,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import asyncpg
 import msgspec
 
 import notify
+from api.applications import public_no as public_numbers
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec
@@ -108,9 +110,23 @@ def clock_starts_on(moment: datetime) -> date:
     return add_workdays(day, 1)
 
 
-async def _public_no(conn: Any, day: date) -> str:
-    seq = await q.next_public_no(conn, day=day)
-    return f"WZ-{day:%Y%m%d}-{seq:06d}"
+PUBLIC_NO_TRIES = 5  # a collision of 40 random bits is already rare; five in a row is a broken generator
+
+
+async def _set_status(conn: Any, *, number_day: date | None, **fields: Any) -> Any:
+    """``set_status``; on the first submission with a fresh public number (``number_day``). The
+    database's unique index is what keeps numbers unique: a collision undoes only this update (a
+    savepoint) and the next number is tried."""
+    if number_day is None:
+        return await q.set_status(conn, public_no=None, **fields)
+    for _ in range(PUBLIC_NO_TRIES):
+        try:
+            async with conn.transaction():
+                return await q.set_status(conn, public_no=public_numbers.new(number_day), **fields)
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name != "applications_public_no_key":
+                raise
+    raise RuntimeError(f"no free public number after {PUBLIC_NO_TRIES} tries")
 
 
 async def append_event(conn: Any, app: Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
@@ -144,7 +160,7 @@ async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, no
     await catalogue.load_workday_overrides(conn)
     today = business_day(now) if now else catalogue.today()
     due_on, paused_on, resume = app["due_on"], app["paused_on"], None
-    public_no = await _public_no(conn, today) if to_status == "submitted" and app["public_no"] is None else None
+    number_day = today if to_status == "submitted" and app["public_no"] is None else None
     clock_start = clock_starts_on(now or datetime.now(catalogue.SHANGHAI)) if to_status == "submitted" else None
     if to_status == "accepted" and due_on is None:
         # Counted from the day after acceptance (F106), and never before the processing clock
@@ -162,9 +178,9 @@ async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, no
         paused_on = None
         outcome = to_status if to_status in ("closed", "withdrawn") else "supplemented"
         await q.resolve_gap_notice(conn, application_id=app["id"], outcome=outcome)
-    moved = await q.set_status(conn, id=app["id"], to_status=to_status, from_statuses=[frm], public_no=public_no,
-                               due_on=due_on, paused_on=paused_on, supplement_due_on=supplement_due_on,
-                               resume_status=resume, clock_starts_on=clock_start)
+    moved = await _set_status(conn, number_day=number_day, id=app["id"], to_status=to_status, from_statuses=[frm],
+                              due_on=due_on, paused_on=paused_on, supplement_due_on=supplement_due_on,
+                              resume_status=resume, clock_starts_on=clock_start)
     if moved is None:  # the row is locked, so only a concurrent change we did not see gets here
         raise TransitionRefused(status=frm, target=to_status)
     event = await append_event(conn, moved, kind="status", actor_id=actor_id, from_status=frm, to_status=to_status,

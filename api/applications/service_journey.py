@@ -11,7 +11,7 @@ from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
 from api import uploads
-from api.applications import review, rules, service_pages, service_review
+from api.applications import public_no as public_numbers, review, rules, service_pages, service_review
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     MaterialOut, ProgressOut, ProgressStep,
@@ -27,6 +27,12 @@ from api.db import rows
 from api.db import after_commit
 from api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from api.storage import LocalStorage
+
+
+class PublicNoMistyped(NotFound):
+    """办件编号有误（校验位不符），请核对后重新输入。"""
+
+    code = "public_no_mistyped"
 
 
 class CompanyOnly(Unprocessable):
@@ -285,8 +291,17 @@ async def my_licences(conn: Any, user: AuthUser) -> list[LicenceOut]:
     return [_from_row(r, LicenceOut) for r in await rows(q.licences_of_holder(conn, holder_id=user.id))]
 
 
+async def _by_public_no(conn: Any, raw: str) -> Any:
+    """The case behind a public number; a number whose shape or check character is wrong is
+    refused before any database look-up."""
+    number = public_numbers.normalise(raw)
+    if number is None:
+        raise PublicNoMistyped()
+    return await q.get_by_public_no(conn, public_no=number)
+
+
 async def progress(conn: Any, public_no: str) -> ProgressOut:
-    app = await q.get_by_public_no(conn, public_no=public_no)
+    app = await _by_public_no(conn, public_no)
     if app is None:
         raise ApplicationNotFound()
     events = await rows(q.events(conn, application_id=app["id"]))
@@ -415,7 +430,7 @@ async def progress_qr(conn: Any, public_no: str, base_url: str) -> bytes:
 
     import segno
 
-    app = await q.get_by_public_no(conn, public_no=public_no)
+    app = await _by_public_no(conn, public_no)
     if app is None:
         raise ApplicationNotFound()
     out = io.BytesIO()

@@ -64,10 +64,14 @@ ORDER BY (c.status IN ('received', 'assigned')) DESC, c.due_on, c.id
 LIMIT :limit OFFSET :offset;
 
 -- name: admin_get(id)^
-SELECT c.*, u.name AS complainant_name, u.phone AS complainant_phone, a.name AS assignee_name
+-- target_staff_name: the staff member a staff complaint names, NULL when its id names no staff member.
+SELECT c.*, u.name AS complainant_name, u.phone AS complainant_phone, a.name AS assignee_name,
+       coalesce(t.name, CASE WHEN t.id IS NOT NULL THEN '工作人员' END) AS target_staff_name
 FROM complaints c
 JOIN users u ON u.id = c.complainant_id
 LEFT JOIN users a ON a.id = c.assignee_id
+LEFT JOIN users t ON c.target_type = 'staff' AND t.id = c.target_id
+                 AND t.roles && ARRAY['approver', 'helpdesk', 'admin', 'lead']::text[]
 WHERE c.id = :id;
 
 -- name: assign(id, assignee_id)^

@@ -135,4 +135,6 @@ class AdminComplaintOut(Schema):
     closed_at: datetime | None
     attachments: list[AttachmentOut] = []
     timeline: list[StaffEventOut] = []
+    # a staff complaint: whom its targetId names, or None when it names no staff member (taken as given)
+    target_staff_name: str | None = None
 

@@ -42,7 +42,7 @@ async def test_each_transition_appends_to_the_timeline_and_submission_gives_a_pu
     staff = await person(db, "o-staff3")
     app = await draft(db, user, promised_days=10)
     submitted = await service.transition(db, app["id"], "submitted", actor_id=user)
-    assert submitted["public_no"].startswith("WZ-") and len(submitted["public_no"]) == len("WZ-20261121-000123")
+    assert submitted["public_no"].startswith("WZ-") and len(submitted["public_no"]) == len("WZ-20261206-7K3M9QX48")
     accepted = await service.transition(db, app["id"], "accepted", actor_id=staff, note="受理")
     # from the day after acceptance (F106), never before the clock started (F138: off-hours -> next working day)
     assert accepted["clock_starts_on"] == service.clock_starts_on(submitted["submitted_at"])
