@@ -41,6 +41,7 @@ class Edge:
     url: str
     api_url: str
     access_log: Path
+    api_pid: int
 
     def client(self, address: str | None = None, **kw) -> httpx.AsyncClient:
         transport = httpx.AsyncHTTPTransport(local_address=address) if address else None
@@ -65,7 +66,7 @@ async def edge(dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
     access_log = tmp_path / "nginx" / "access.log"
     proxy, nginx_port = stack.nginx(tmp_path / "nginx", upstreams=[port], access_log=access_log)
     try:
-        yield Edge(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{port}", access_log)
+        yield Edge(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{port}", access_log, api.pid)
     finally:
         proxy.stop(10)
         api.stop(40)
@@ -138,6 +139,27 @@ async def test_json_bodies_are_refused_at_the_proxy_long_before_the_upload_limit
     async with edge.client() as http:
         res = await http.post("/api/v1/applications", content=body, headers={"Content-Type": "application/json"})
     assert len(body) > 1024 * 1024 and res.status_code == 413, res.status_code
+
+
+def _rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+
+
+async def test_six_bodies_of_600000_form_keys_at_once_leave_the_api_process_memory_where_it_was(edge):
+    """The outside attack's figures: 8.3 MB bodies, six at once, took the process to 2.45 GB. Sent
+    straight to the API process (as from inside the network), past nginx's own limit."""
+    async with httpx.AsyncClient(base_url=edge.api_url, timeout=60) as api:
+        token = (await api.post("/api/v1/auth/wechat", json={"code": "dev-flood"})).json()["accessToken"]
+        form = b",".join(b'"k%06d":"%06d"' % (i, i) for i in range(600_000))
+        body = b'{"serviceCode":"taxi-driver-cert","answers":{"household":"local"},"form":{' + form + b"}}"
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        before = _rss_mib(edge.api_pid)
+        answers = await asyncio.gather(*(api.post("/api/v1/applications", content=body, headers=headers)
+                                         for _ in range(6)))
+        after = _rss_mib(edge.api_pid)
+    assert [a.status_code for a in answers] == [413] * 6 and all(len(a.content) < 2048 for a in answers)
+    assert after - before < 50, (before, after)
 
 
 def test_the_ingress_does_not_log_push_queries_nor_pass_metrics_and_keeps_json_small():

@@ -11,7 +11,7 @@ import time
 
 from api.app import JSON_BODY_LIMIT
 from api.errors import MAX_NAMED_ERRORS
-from tests.factories import applicant
+from tests.factories import applicant, stream_into
 
 API = "/api/v1"
 SMALL_ANSWER = 2048  # bytes: a problem that names a few fields
@@ -89,3 +89,13 @@ async def test_json_routes_refuse_a_body_over_their_limit_and_uploads_still_take
     res = await client.post(f"{API}/complaints/attachments", headers=me["headers"],
                             files={"file": ("a.pdf", attachment, "application/pdf")})
     assert res.status_code != 413, res.text[:300]
+
+
+async def test_a_body_sent_without_its_length_is_cut_off_at_the_limit(client):
+    me = await applicant(client, "chunked")
+    body, size = _form_body(600_000), 64 * 1024
+    chunks = iter(body[i:i + size] for i in range(0, len(body), size))
+    status, answer, read = await stream_into(client.app, f"{API}/applications",
+                                             {**me["headers"], "Content-Type": "application/json"}, chunks)
+    assert status == 413 and answer["code"] == "payload_too_large"
+    assert read <= JSON_BODY_LIMIT // size + 1, read  # of the 130 chunks sent
