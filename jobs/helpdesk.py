@@ -6,32 +6,44 @@ from typing import Any
 
 from arq import Retry
 
+from api import clock
 from api.db import transaction
 from api.faq.index import index_for
 from api.helpdesk import service_inbox
-from wechat.errors import WechatUnavailable
 
 
 async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
     """One stored push: into the user's conversation, answered by the FAQ or waiting for a person.
-    Idempotent: the push row is claimed in the same transaction that acts on it."""
+    Idempotent: the push row is claimed in the same transaction that acts on it. A text it writes
+    for the user (the FAQ's answer, the F140 notice) is sent by its own ``deliver_chat_message``
+    job, queued after commit, so a send that fails is retried on its own."""
     async with transaction(ctx["pool"]) as conn:
         # ctx["helpdesk_clock"]: the tests' controllable clock for the F140 hours.
-        clock = ctx.get("helpdesk_clock")
+        hours_clock = ctx.get("helpdesk_clock")
         written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
-                                                  now=clock() if clock else None)
-    for message in written:
-        if message.delivery == "pending":  # the FAQ's answer or the F140 notice: send it now, not queued again
-            await deliver_chat_message(ctx, message.id)
+                                                  now=hours_clock() if hours_clock else None)
     return f"{len(written)} messages"
 
 
 async def deliver_chat_message(ctx: dict[str, Any], message_id: int) -> str:
-    """Send one pending customer-service text; WeChat down -> retry with backoff."""
-    try:
-        return await service_inbox.deliver(ctx["pool"], ctx["settings"], message_id, redis=ctx["redis"])
-    except WechatUnavailable:
-        raise Retry(defer=min(300, 5 * 2 ** ctx.get("job_try", 1))) from None
+    """Send one pending customer-service text; WeChat down or a timeout -> retried with backoff
+    (the try is counted on the row, which gives up after the outbox's MAX_ATTEMPTS)."""
+    delivery = await service_inbox.deliver(ctx["pool"], ctx["settings"], message_id, redis=ctx["redis"],
+                                           now=clock.now(ctx))
+    if delivery.outcome == "retry":
+        raise Retry(defer=delivery.retry_in)
+    return delivery.outcome
+
+
+async def sweep_chat_deliveries(ctx: dict[str, Any]) -> int:
+    """Texts still pending a minute after they were due (their job was lost) and claims of workers
+    that died: queued again. The job id keeps a queued retry from being doubled; the row's claim
+    keeps two jobs from both sending."""
+    async with transaction(ctx["pool"]) as conn:
+        ids = await service_inbox.deliveries_due(conn, now=clock.now(ctx))
+    for message_id in ids:
+        await ctx["redis"].enqueue_job("deliver_chat_message", message_id, _job_id=f"chatmsg:{message_id}")
+    return len(ids)
 
 
 async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:

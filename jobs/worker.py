@@ -24,7 +24,9 @@ from wechat.messages import messages_for
 FUNCTIONS: list[Any] = [
     maintenance.purge_idempotency_keys,
     helpdesk_jobs.process_wechat_push,
-    helpdesk_jobs.deliver_chat_message,
+    # keep_result=0: a finished send frees its job id for the sweeper; tries are counted on the row.
+    func(helpdesk_jobs.deliver_chat_message, keep_result=0, max_tries=1000),
+    func(helpdesk_jobs.sweep_chat_deliveries, keep_result=0),
     helpdesk_jobs.sweep_wechat_pushes,
     helpdesk_jobs.escalate_overdue_callbacks,
     application_jobs.close_unsupplemented_applications,
@@ -51,6 +53,7 @@ FUNCTIONS: list[Any] = [
 CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
+    cron(helpdesk_jobs.sweep_chat_deliveries, second={55}, run_at_startup=False, unique=True),
     # hourly: each callback past its due date (Asia/Shanghai) is escalated once
     cron(helpdesk_jobs.escalate_overdue_callbacks, minute={30}, second={35}, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),

@@ -112,19 +112,29 @@ UPDATE conversations SET faq_entry_id = :faq_entry_id WHERE id = :id;
 -- name: claim_delivery(id)^
 -- Claim an outgoing WeChat message for sending: of two jobs for one message only one sends; a
 -- claim older than two minutes belongs to a worker that died mid-send and may be taken over.
-UPDATE chat_messages m SET delivery = 'sending', sending_since = now()
+UPDATE chat_messages m SET delivery = 'sending', sending_since = now(), attempts = m.attempts + 1
 FROM conversations c JOIN users u ON u.id = c.user_id
 WHERE m.id = :id AND c.id = m.conversation_id
   AND (m.delivery = 'pending' OR (m.delivery = 'sending' AND m.sending_since < now() - interval '2 minutes'))
-RETURNING m.id, m.text, u.openid;
+RETURNING m.id, m.text, m.attempts, u.openid;
 
 -- name: mark_delivery(id, delivery, error)$
 UPDATE chat_messages SET delivery = :delivery, error = :error
 WHERE id = :id AND delivery = 'sending'
 RETURNING conversation_id;
 
--- name: release_delivery(id)!
-UPDATE chat_messages SET delivery = 'pending', sending_since = NULL WHERE id = :id AND delivery = 'sending';
+-- name: release_delivery(id, retry_at, error)!
+-- WeChat was down or the send timed out: pending again, tried again from retry_at.
+UPDATE chat_messages SET delivery = 'pending', sending_since = NULL, retry_at = :retry_at, error = :error
+WHERE id = :id AND delivery = 'sending';
+
+-- name: chat_deliveries_due(now)
+-- For the sweeper: pending texts whose job was lost (due for a minute and still here), and claims
+-- of workers that died mid-send. ``now`` is the worker's clock.
+SELECT id FROM chat_messages
+WHERE (delivery = 'pending' AND coalesce(retry_at, created_at) < :now::timestamptz - interval '1 minute')
+   OR (delivery = 'sending' AND sending_since < now() - interval '2 minutes')
+ORDER BY id LIMIT 500;
 
 -- name: set_push_error(id, error)!
 -- A stored push the job cannot read (kept before pushes were typed at the edge): processed, with why.

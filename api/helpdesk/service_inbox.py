@@ -10,7 +10,7 @@ after the transaction that wrote them has committed (no connection held across t
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
@@ -164,14 +164,26 @@ async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:
         await notify.record_subscriptions(conn, user_id=user_id, accepted=accepted, rejected=rejected)
 
 
-async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any) -> str:
-    """Send one pending WeChat text: read, release the connection, send, record the outcome."""
+class Delivery(msgspec.Struct, frozen=True):
+    """What became of one attempt to send a text: sent, failed, skipped, or retry in ``retry_in`` s."""
+
+    outcome: Literal["sent", "failed", "skipped", "retry"]
+    retry_in: float = 0.0
+
+
+async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any, now: datetime) -> Delivery:
+    """Send one pending WeChat text: claim it, release the connection, send, record the outcome.
+
+    The claim makes one job the sender; a claim left by a worker that died is taken over after two
+    minutes. WeChat down or a send that timed out (the connection held, then closed unanswered):
+    back to pending for a later try, as outbox rows are, failed for good after MAX_ATTEMPTS."""
+    from notify.delivery import MAX_ATTEMPTS, backoff
     from wechat import customer_service
 
     async with transaction(pool) as conn:
         row = await q.claim_delivery(conn, id=message_id)
     if row is None:
-        return "skipped"  # sent, failed, or another job is sending it
+        return Delivery("skipped")  # sent, failed, or another job is sending it
     outcome, error = "sent", None
     try:
         if not row["openid"]:
@@ -180,14 +192,23 @@ async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any) -> s
     except WechatReplyWindowClosed as exc:
         outcome, error = "failed", f"window_closed:{exc.extra.get('errcode')}"
     except WechatUnavailable:
-        async with transaction(pool) as conn:  # back to pending: the job retries later
-            await q.release_delivery(conn, id=message_id)
-        raise
+        if row["attempts"] < MAX_ATTEMPTS:
+            delay = backoff(row["attempts"])
+            async with transaction(pool) as conn:
+                await q.release_delivery(conn, id=message_id, retry_at=now + timedelta(seconds=delay),
+                                         error=f"wechat_unavailable:attempt {row['attempts']}")
+            return Delivery("retry", delay)
+        outcome, error = "failed", f"wechat_unavailable after {row['attempts']} attempts"
     async with transaction(pool) as conn:
         conv = await q.mark_delivery(conn, id=message_id, delivery=outcome, error=error)
     if conv is not None:
         await publish(redis, "delivery", conversation_id=conv, message_id=message_id, delivery=outcome)
-    return outcome
+    return Delivery(outcome)
+
+
+async def deliveries_due(conn: Any, *, now: datetime) -> list[int]:
+    """Pending texts whose job was lost and claims of dead workers, for the sweeper to queue again."""
+    return [r["id"] async for r in q.chat_deliveries_due(conn, now=now)]
 
 
 async def unprocessed_pushes(conn: Any, older_than_seconds: int = 60) -> list[int]:

@@ -41,6 +41,15 @@ class FakeRequest:
 Handler = Callable[[FakeRequest], "tuple[int, Any]"]
 
 
+class HangUp(Exception):
+    """Raised by a handler: hold the connection ``hold`` seconds, then close it without an answer
+    (what a provider that timed out looks like to the client). Threads transport only."""
+
+    def __init__(self, hold: float = 0.0) -> None:
+        super().__init__(hold)
+        self.hold = hold
+
+
 @dataclass
 class FakeServer:
     routes: dict[tuple[str, str], Handler] = field(default_factory=dict)
@@ -85,7 +94,12 @@ class FakeServer:
                     body=self.rfile.read(length) if length else b"",
                     raw_query=parts.query,
                 )
-                status, raw = fake.answer(request)
+                try:
+                    status, raw = fake.answer(request)
+                except HangUp as hang_up:
+                    time.sleep(hang_up.hold)
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(raw)))

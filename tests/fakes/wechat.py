@@ -14,7 +14,7 @@ import itertools
 import unicodedata
 from typing import Any
 
-from tests.fakes.http import FakeRequest, FakeServer
+from tests.fakes.http import FakeRequest, FakeServer, HangUp
 
 OA_APPID = "wx-test-official-account"
 
@@ -42,6 +42,8 @@ class FakeWeChat(FakeServer):
         self.subscribe_errcode = 0
         # None: accept; 45015 (48-hour window over) or 45047 (5 replies used up): refuse
         self.custom_send_errcode: int | None = None
+        # path -> how many more requests to it are held and then closed unanswered (nothing sent)
+        self.hang_ups: dict[str, int] = {}
 
     def reset(self) -> None:
         super().reset()
@@ -51,6 +53,7 @@ class FakeWeChat(FakeServer):
         self.valid_tokens.clear()
         self.messages.clear()
         self.custom_send_errcode = None
+        self.hang_ups = {}
         self.followers = {}
         self.template_sent = []
         self.template_errcode = 0
@@ -127,8 +130,22 @@ class FakeWeChat(FakeServer):
             self.subscribe_sent.append(body)
         return 200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)}
 
+    def hang_up(self, path: str, times: int = 1) -> None:
+        """The next ``times`` requests to ``path`` time out: held a moment, then closed unanswered."""
+        with self.lock:
+            self.hang_ups[path] = self.hang_ups.get(path, 0) + times
+
+    def _hangs_up(self, request: FakeRequest) -> None:
+        with self.lock:
+            left = self.hang_ups.get(request.path, 0)
+            if left:
+                self.hang_ups[request.path] = left - 1
+        if left:
+            raise HangUp(hold=0.2)
+
     def custom_send(self, request: FakeRequest) -> tuple[int, Any]:
         """Customer-service messages; sent texts land in ``messages`` as {"touser", "text"}."""
+        self._hangs_up(request)
         if not self.token_ok(request):
             return 200, {"errcode": 40001, "errmsg": "invalid credential"}
         if self.custom_send_errcode:
