@@ -76,9 +76,14 @@ async def test_a_signed_url_from_2020_is_refused_on_both_push_routes(settings, w
 
 
 async def test_a_fresh_signed_url_replayed_with_another_body_is_refused(settings, wechat, db):
-    live = push_settings(settings, wechat, safe_mode=False)
+    live = msgspec.structs.replace(push_settings(settings, wechat, safe_mode=False), wechat_oa_appid=OA_APPID,
+                                   wechat_oa_secret="oa-secret", wechat_oa_token=OA_TOKEN)
     await _victim(db, "o-victim")
     async with AsyncTestClient(app=create_app(live)) as client:
+        query, follow = plain(_follow_event("oa-victim", "subscribe", int(time.time())), token=OA_TOKEN)
+        followed = await client.post("/wechat/oa-push", params=query, content=follow)
+        unfollow = await client.post("/wechat/oa-push", params=query,
+                                     content=_follow_event("oa-victim", "unsubscribe", int(time.time()) + 1).encode())
         query, genuine = plain(text_xml("o-victim", "你好", 5101))
         first = await push(client, query, genuine)
         retry = await push(client, query, genuine)  # WeChat's own retry: the very same request
@@ -89,7 +94,9 @@ async def test_a_fresh_signed_url_replayed_with_another_body_is_refused(settings
         checks = [await client.get("/wechat/push", params=echo),
                   await client.get("/wechat/push", params=echo),
                   await client.get("/wechat/push", params={**echo, "echostr": "echo-2"})]
-    assert first.status_code == retry.status_code == 200
+    assert first.status_code == retry.status_code == followed.status_code == 200
+    assert unfollow.status_code == 403 and unfollow.json()["code"] == "wechat_push_replayed"
+    assert await db.fetchval("SELECT following FROM wechat_followers WHERE oa_openid = 'oa-victim'") is True
     for res in (forged, forged_text):
         assert res.status_code == 403 and res.json()["code"] == "wechat_push_replayed", res.text
     assert [c.status_code for c in checks] == [200, 200, 403]
