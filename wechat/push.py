@@ -124,8 +124,8 @@ def parse_body(body: bytes | str) -> dict[str, Any]:
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
-        except ValueError as exc:
-            raise PushMalformed(str(exc)) from None
+        except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." deep enough to fit 64 KB
+            raise PushMalformed(type(exc).__name__) from None
         if not isinstance(data, dict):
             raise PushMalformed("not an object")
         return data

@@ -161,7 +161,9 @@ async def test_a_signed_push_with_a_list_for_content_is_400_and_never_reaches_th
         res = await push(client, query, body, "application/json")
         query, body = plain(odd.replace('["a"]', '{"x": 1}').replace("5301", "5302"))
         res2 = await push(client, query, body, "application/json")
-    for r in (res, res2):
+        query, body = plain(odd.replace('["a"]', "[" * 30000 + "]" * 30000).replace("5301", "5303"))
+        res3 = await push(client, query, body, "application/json")  # nested deep enough to break json
+    for r in (res, res2, res3):
         assert r.status_code == 400 and r.json()["code"] == "wechat_push_malformed", r.text
     assert await db.fetchval("SELECT count(*) FROM wechat_pushes") == 0
 
