@@ -14,6 +14,11 @@ materials ... from ``data/intents.txt``) tells apart the entries of one service.
 semantic score (the multilingual Universal Sentence Encoder, offline on numpy) is added on the
 normalised lexical scale; on the dev set this linear fusion beat reciprocal-rank fusion.
 
+Similar questions (相似问法, ``data/similar.jsonl``, several per entry) are alternates like the
+editors' own. With the encoder on, the fused ranking's top candidates are re-scored by the
+re-ranker (``rerank.py``, learned from the similar questions), whose probability and lead over the
+runner-up decide ``confident``; the lexical-only fallback keeps the confidence below.
+
 Confidence: a question without a single domain term (synonym-group word or entry tag), or naming
 another department's matter without one of our licences (``data/elsewhere.txt``), is off-topic
 and handed off; otherwise the mean of the share of the question's IDF mass that the

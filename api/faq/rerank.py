@@ -36,7 +36,7 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.8253, -0.353, 3.1795, 1.262, 1.0738, 0.0401, 3.0086, 5.1678, 1.8118, 2.8155, 0.5839))
+WEIGHTS = Reranker(weights=(-0.7793, -0.342, 3.3636, 1.1013, 0.7677, -0.1429, 3.0724, 3.8466, 1.3506, 3.3756, 0.6821))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
