@@ -109,3 +109,20 @@ async def test_the_database_refuses_an_own_case_write_that_skips_the_service(cli
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="own case"):
         await db.execute("UPDATE approval_tasks SET status = 'claimed', assignee_id = $1, claimed_at = now() "
                          "WHERE id = $2", who["lead"]["user"]["id"], task["id"])
+
+
+async def test_a_path_that_forgets_to_ask_still_answers_403_not_500(client, db, monkeypatch):
+    """The trigger's refusal reaches the caller as the same 403 code, not an internal error."""
+    from api.approvals import service as approvals
+
+    async def forgets(*args, **kwargs) -> None:
+        return None
+
+    monkeypatch.setattr(approvals, "refuse_own_case", forgets)
+    who = await people(client, db)
+    app_id = await _file_temporary_plate(client, who["lead"]["headers"])
+    await client.get(f"{API}/tasks", headers=who["lead"]["headers"])
+    task = await task_of(db, app_id)
+    res = await client.post(f"{API}/tasks/{task['id']}/claim", headers=who["lead"]["headers"])
+    assert res.status_code == 403 and res.json()["code"] == "own_case", res.text
+    assert (await task_of(db, app_id))["status"] == "open"
