@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
 from litestar import Controller, get, post, put
@@ -7,7 +8,7 @@ from litestar.datastructures import State
 from litestar.params import JSONBody
 
 from api import ratelimit
-from api.auth import service, service_address, sms
+from api.auth import devices, service, service_address, sms
 from api.auth.guards import requires_login
 from api.auth.schemas import AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
 from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, Redis, WeChat
@@ -15,7 +16,10 @@ from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
 # Per client address (nobody is signed in yet), each in its own Redis key space (api/ratelimit.py).
 # Password logins, the console's form too: staff sit in offices, 30 tries a minute per address.
-login_rate_limit = ratelimit.limit("staff-login", ("minute", 30))
+# A device a staff member signed in from before skips it (api/auth/devices.py): whoever shares
+# the address cannot shut them out by using the budget up; the per-account lock still holds.
+login_rate_limit = dataclasses.replace(ratelimit.limit("staff-login", ("minute", 30)),
+                                       check_throttle_handler=devices.address_limit_applies)
 # Citizens: many phones share one carrier NAT address, and the codes cannot be guessed (WeChat's are
 # one-off; SMS codes have their own per-phone, per-address and try limits), so only a flood guard.
 citizen_login_rate_limit = ratelimit.limit("citizen-login", ("minute", 300))
@@ -55,11 +59,12 @@ class AuthController(Controller):
                                refresh_days=settings.refresh_token_days)
 
     @post("/staff-login", opt=PUBLIC, operation_id="authStaffLogin", summary="工作人员密码登录", status_code=200,
-          middleware=[login_rate_limit.middleware])
+          middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
     async def staff_login(self, data: JSONBody[StaffLogin], conn: Conn, jwt: Jwt, settings: AppSettings,
                           state: State) -> TokenPair:
         return await service.staff_login(conn, jwt, data.phone, data.password,
-                                         refresh_days=settings.refresh_token_days, now=now(state))
+                                         refresh_days=settings.refresh_token_days,
+                                         device_secret=settings.jwt_secret, now=now(state))
 
     @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200,
           middleware=[token_rate_limit.middleware])

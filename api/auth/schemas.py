@@ -34,6 +34,8 @@ class WechatLogin(Input):
 class StaffLogin(Input):
     phone: Mobile
     password: Annotated[str, Meta(min_length=1, max_length=128)]
+    # From an earlier staff login of this phone on this device: the address limit does not apply.
+    device_token: Annotated[str, Meta(max_length=64)] | None = None
 
 
 class RefreshRequest(Input):
@@ -60,6 +62,8 @@ class TokenPair(Schema):
     expires_in: int
     user: UserOut
     token_type: str = "Bearer"
+    # Staff password logins only: keep it and send it with the next staff login (api/auth/devices.py).
+    device_token: str | None = None
 
 
 class StaffIn(msgspec.Struct, kw_only=True):

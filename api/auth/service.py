@@ -112,11 +112,14 @@ async def phone_login(conn: Any, auth: JWTAuth, phone: str, *, refresh_days: int
 
 
 async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, refresh_days: int,
-                      now: datetime | None = None) -> TokenPair:
-    from api.auth import service_lockout
+                      device_secret: str, now: datetime | None = None) -> TokenPair:
+    """A staff session, and a device token that spares this device the address limit next time."""
+    from api.auth import devices, service_lockout
 
-    row = await service_lockout.check_password(conn, phone, password, now=now or datetime.now(timezone.utc))
-    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)
+    now = now or datetime.now(timezone.utc)
+    row = await service_lockout.check_password(conn, phone, password, now=now)
+    tokens = await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)
+    return msgspec.structs.replace(tokens, device_token=devices.issue(device_secret, phone, now))
 
 
 async def staff_session_live(pool: asyncpg.Pool, user_id: int, token_version: int, session_id: str) -> bool:

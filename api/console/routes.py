@@ -12,12 +12,13 @@ from litestar.params import Body
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
+from api.auth import devices
 from api.auth.guards import requires_staff
 from api.auth.routes import login_rate_limit
 from api.auth.routes import now as auth_now
 from api.console import service, session
 from api.console.schemas import LoginForm
-from api.deps import Conn
+from api.deps import AppSettings, Conn
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -35,16 +36,21 @@ class AuthPages(Controller):
     async def login_page(self, request: Request) -> Template:
         return page("login.html", request)
 
-    # The API's login limit (per client address, in Redis): the same budget whichever door is tried.
+    # The API's login limit (per client address, in Redis): the same budget whichever door is tried;
+    # a browser that signed in to this phone before (the zsb_device cookie) skips it.
     @post("/login", operation_id="consoleLogin", summary="工作台：手机号和密码登录", status_code=200,
-          middleware=[login_rate_limit.middleware])
-    async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form], state: State) -> Response:
-        account = await service.verify_staff(conn, data.phone, data.password, now=auth_now(state))
+          middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
+    async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form], state: State,
+                    settings: AppSettings) -> Response:
+        now = auth_now(state)
+        account = await service.verify_staff(conn, data.phone, data.password, now=now)
         session.rotate_session(request)
         request.set_session({"uid": account.id, "ver": account.token_version})
         home = f"{session.PREFIX}/"
         # htmx follows HX-Redirect; a plain form post (no script) follows a 303.
-        return ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)
+        response = ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)
+        response.set_cookie(session.device_cookie(settings, devices.issue(settings.jwt_secret, data.phone, now)))
+        return response
 
     @post("/logout", operation_id="consoleLogout", summary="工作台：退出登录", status_code=303)
     async def logout(self, request: Request) -> Redirect:

@@ -22,6 +22,7 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from api.auth import devices
 from api.auth.schemas import AuthUser
 from api.console import service
 from api.settings import Settings
@@ -77,6 +78,14 @@ class _RotatingBackend(ServerSideSessionBackend):
 
 class _SessionConfig(ServerSideSessionConfig):
     _backend_class = _RotatingBackend  # type: ignore[assignment]
+
+
+def device_cookie(settings: Settings, token: str) -> Cookie:
+    """The trusted-device token (api/auth/devices.py): sign-ins of the same phone from this browser
+    skip the per-address limit. Only the sign-in form reads it."""
+    return Cookie(key=devices.COOKIE, value=token, path=f"{PREFIX}/login",
+                  max_age=int(devices.LIFETIME.total_seconds()), httponly=True, samesite="lax",
+                  secure=settings.env not in ("dev", "test"))
 
 
 def rotate_session(connection: ASGIConnection) -> None:
