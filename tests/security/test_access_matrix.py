@@ -39,6 +39,7 @@ ACCESS: dict[str, str] = {
     "faqAsk": "public", "faqFeedback": "login", "faqList": "public",
     "adminFaqList": "admin", "adminFaqCreate": "admin", "adminFaqHandoffs": "admin", "adminFaqRestore": "admin",
     "adminFaqRetire": "admin", "adminFaqHandoffReviewed": "admin", "adminFaqUpdate": "admin",
+    "adminFaqPublish": "admin", "adminFaqDiscardProposals": "admin",
     "chatMessages": "login", "chatSend": "login", "chatMyConversations": "login", "chatMyConversation": "owner",
     # help desk
     "helpdeskCanned": "helpdesk", "helpdeskClaim": "helpdesk", "helpdeskConversation": "helpdesk",
