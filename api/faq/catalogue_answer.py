@@ -11,21 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.faq.matcher import Entry, Intents, normalise
+from api.faq.matcher import Entry, Intents
 
-FEE, DAYS, TRIPS = "收费", "时限", "跑动"
-# "Do I have to go there" is not one of the matcher's intents; its words live here.
-TRIP_WORDS = ("跑几次", "跑几趟", "几趟", "跑一次", "跑一趟", "要不要去", "用不用去", "去现场", "到现场",
-              "跑窗口", "跑零次", "要跑", "得跑", "去几次", "来回跑")
+FEE, DAYS, TRIPS = "收费", "时限", "跑动"  # intents of data/intents.txt
 STEPS = {"window_checkin": "到窗口办理", "inspection": "现场检测或核查", "exam": "本人参加考试", "pickup": "到窗口领证"}
 
 
 def asked(intents: Intents, question: str) -> set[str]:
     """The catalogue facts a question asks for."""
-    found = set(intents.of(question)) & {FEE, DAYS}
-    if any(w in normalise(question) for w in TRIP_WORDS):
-        found.add(TRIPS)
-    return found
+    return set(intents.of(question)) & {FEE, DAYS, TRIPS}
 
 
 def compose(spec: Any, facts: set[str]) -> str:

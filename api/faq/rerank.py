@@ -36,7 +36,7 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.7793, -0.342, 3.3636, 1.1013, 0.7677, -0.1429, 3.0724, 3.8466, 1.3506, 3.3756, 0.6821))
+WEIGHTS = Reranker(weights=(-0.7482, -0.3165, 3.4633, 1.2027, 0.941, -0.0783, 2.8049, 3.8714, 1.3584, 3.3597, 0.5941))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
