@@ -58,11 +58,11 @@ class Edge:
 
 
 @pytest.fixture
-async def edge(dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
+async def edge(request, dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
     port = stack.free_port()
     env = stack.zsb_env(dsn, redis_url, ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
                         ZSB_METRICS_TOKEN=METRICS_TOKEN)
-    api = stack.serve("api", tmp_path / "logs", env, port=port)
+    api = stack.serve("api", tmp_path / "logs", env, port=port, server=getattr(request, "param", "uvicorn"))
     access_log = tmp_path / "nginx" / "access.log"
     proxy, nginx_port = stack.nginx(tmp_path / "nginx", upstreams=[port], access_log=access_log)
     try:
@@ -72,6 +72,7 @@ async def edge(dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
         api.stop(40)
 
 
+@pytest.mark.parametrize("edge", ["uvicorn", "granian"], indirect=True)  # each reads the header itself
 async def test_a_forged_x_forwarded_for_buys_no_fresh_login_budget_nor_locks_anyone_out(edge):
     attacker, victim = stack.client_address(1), stack.client_address(2)
     limit = login_rate_limit.rate_limit[1]
