@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import httpx
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
@@ -16,9 +17,13 @@ async def _agent(client, db, phone="13900002001", name="导航员 陈静"):
 
 async def test_an_unsure_wechat_question_waits_and_a_connected_agent_sees_it_arrive(settings, wechat, db):
     live = push_settings(settings, wechat)
-    async with AsyncTestClient(app=create_app(live)) as client:
+    # The app's lifespan runs on this test's loop (AsyncTestClient runs it on another thread's loop,
+    # where the socket's staff-session check could not use the app's database pool).
+    app = create_app(live)
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                                 base_url="http://testserver", timeout=30) as client:
         agent = await _agent(client, db)
-        socket = AsgiWebSocket(client.app, "/api/v1/helpdesk/live", agent["headers"])
+        socket = AsgiWebSocket(app, "/api/v1/helpdesk/live", agent["headers"])
         assert (await socket.connect())["type"] == "websocket.accept"
         assert (await socket.receive_json())["type"] == "hello"
         query, body = encrypted(text_xml("o-sun", "今天会不会下雨", 8001))
