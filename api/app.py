@@ -47,7 +47,8 @@ from api.stats.routes import StatsController
 from api.settings import Settings
 from jobs import redis_settings
 from notify import queue as notify_queue
-from wechat import gateway_for
+from notify.templates import EVENTS
+from wechat import gateway_for, pages as wechat_pages
 
 JSON_BODY_LIMIT = 256 * 1024
 
@@ -95,6 +96,7 @@ ROOT_HANDLERS: list = [
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    wechat_pages.check_events(EVENTS)  # a message opening a page the mini-program lacks stops start-up
     logging.configure(settings.log_level, settings.log_json)
     auth = jwt_auth(settings)
     redis = aioredis.Redis.from_url(settings.redis_url or "redis://localhost:6379", socket_timeout=2,

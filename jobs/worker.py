@@ -10,6 +10,7 @@ from arq.worker import func
 from api.db import create_pool
 from api.settings import Settings
 from jobs import appointments, maintenance, redis_settings
+from jobs import calendar as calendar_jobs
 from jobs import helpdesk as helpdesk_jobs
 from jobs import applications as application_jobs
 from jobs import approvals as approval_jobs
@@ -18,11 +19,13 @@ from jobs import notify as notify_jobs
 from jobs import ratings as rating_jobs
 from notify import queue as notify_queue
 from notify.sms import sms_provider_for
-from wechat import gateway_for
+from notify.templates import EVENTS
+from wechat import gateway_for, pages as wechat_pages
 from wechat.messages import messages_for
 
 FUNCTIONS: list[Any] = [
     maintenance.purge_idempotency_keys,
+    calendar_jobs.check_workday_calendar,
     helpdesk_jobs.process_wechat_push,
     # keep_result=0: a finished send frees its job id for the sweeper; tries are counted on the row.
     func(helpdesk_jobs.deliver_chat_message, keep_result=0, max_tries=1000),
@@ -52,6 +55,8 @@ FUNCTIONS: list[Any] = [
 
 CRON_JOBS: list[Any] = [
     cron(maintenance.purge_idempotency_keys, hour={3}, minute={17}, run_at_startup=False, unique=True),
+    # daily at 09:05, while someone is at work to load a missing year's notice
+    cron(calendar_jobs.check_workday_calendar, hour={9}, minute={5}, unique=True),
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_chat_deliveries, second={55}, run_at_startup=False, unique=True),
     # hourly: each callback past its due date (Asia/Shanghai) is escalated once
@@ -80,6 +85,7 @@ CRON_JOBS: list[Any] = [
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings.from_env()
     ctx["settings"] = settings
+    wechat_pages.check_events(EVENTS)
     ctx["pool"] = await create_pool(settings.database_url or "", min_size=1, max_size=10,
                                     statement_cache_size=settings.db_statement_cache_size)
     ctx["wechat"] = gateway_for(settings)

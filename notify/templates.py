@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import msgspec
 
+from wechat import pages
+
 # WeChat subscribe templates (one per kind of message the user can allow in the mini-program).
 TPL_PROGRESS = "tmpl-progress"        # 办件进度通知: thing1 事项, character_string2 编号, phrase3 状态, thing4 说明
 TPL_GAP = "tmpl-material-gap"         # 补正提醒: thing1 事项, character_string2 编号, thing3 需补正
@@ -68,7 +70,7 @@ class EventSpec(msgspec.Struct, frozen=True):
     # e.g. a list of materials too long for a ``thing`` says how many; the page lists them.
     # Without every param it reads, the value is cut instead.
     wechat_overflow: tuple[tuple[str, str], ...] = ()
-    wechat_page: str = "pages/index/index"
+    wechat_page: str = pages.HOME
     # An in-app copy in the user's inbox (a login code has none).
     inapp: bool = True
     # The rendered content is a secret (login codes): masked once sent outside the sandbox.
@@ -90,18 +92,18 @@ EVENTS: dict[str, EventSpec] = {
         ("wechat", "sms"), "申请已提交",
         inapp_text="您申请的{serviceName}已提交，办件编号{publicNo}，可在“我的办件”查看进度。",
         sms_template="SMS_480010002", sms_params=("serviceName", "publicNo"),
-        wechat_template=TPL_PROGRESS, wechat_data=_progress("已提交"), wechat_page="pages/applications/detail"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已提交"), wechat_page=pages.APPLICATION_DETAIL),
     # F107 "环节每次变化…通过微信消息和短信通知", F127 "受理…证件寄出…同时发送短信和微信": both channels
     "application_accepted": EventSpec(
         ("wechat", "sms"), "申请已受理", sms_always=True,
         inapp_text="您申请的{serviceName}已受理，办件编号{publicNo}。",
         sms_template="SMS_480010003", sms_params=("serviceName", "publicNo"),
-        wechat_template=TPL_PROGRESS, wechat_data=_progress("已受理"), wechat_page="pages/applications/detail"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已受理"), wechat_page=pages.APPLICATION_DETAIL),
     "application_in_review": EventSpec(
         ("wechat", "sms"), "申请进入审核", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）已进入审核环节，预计{dueOn}前办结。",
         sms_template="SMS_480010026", sms_params=("serviceName", "publicNo"),
-        wechat_template=TPL_PROGRESS, wechat_data=_progress("审核中"), wechat_page="pages/applications/detail"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("审核中"), wechat_page=pages.APPLICATION_DETAIL),
     "material_gap": EventSpec(
         ("wechat", "sms"), "材料补正提醒", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）需要补正材料：{reason}。请在“我的办件”中一次补齐。",
@@ -110,12 +112,12 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("thing3", "thing", "reason")),
         wechat_overflow=(("thing3", "{count}项材料待补正"),),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "application_closed": EventSpec(
         ("wechat", "sms"), "申请已终止", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）已终止办理：{reason}。",
         sms_template="SMS_480010005", sms_params=("serviceName", "publicNo"),
-        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止", "reason"), wechat_page="pages/applications/detail"),
+        wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止", "reason"), wechat_page=pages.APPLICATION_DETAIL),
     "approval_result": EventSpec(
         ("wechat", "sms"), "审批结果通知", sms_always=True,
         inapp_text="您申请的{serviceName}（{publicNo}）审批结果：{result}。{reason}",
@@ -123,7 +125,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_RESULT,
         wechat_data=(("thing1", "thing", "serviceName"), ("phrase2", "phrase", "result"),
                      ("thing3", "thing", "reason")),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "licence_shipped": EventSpec(
         ("wechat", "sms"), "证件已寄出", sms_always=True,
         inapp_text="您的{serviceName}证件已由邮政EMS寄出，快递单号{trackingNo}。",
@@ -131,7 +133,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "trackingNo"),
                      ("phrase3", "phrase", "=已寄出"), ("thing4", "thing", "=邮政EMS寄送")),
-        wechat_page="pages/licences/index"),
+        wechat_page=pages.LICENCES),
     # F131 窗口自取: ready at the chosen window, held 30 days; then express to the default address.
     "licence_ready_for_pickup": EventSpec(
         ("wechat", "sms"), "证件可以领取了", sms_always=True,
@@ -142,7 +144,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=待领取"), ("thing4", "thing", "siteName")),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "licence_pickup_switched": EventSpec(
         ("wechat", "sms"), "证件改为快递寄送",
         inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取，已改为邮政EMS寄到您账号中的"
@@ -151,7 +153,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=改为寄送"), ("thing4", "thing", "=寄到账号默认地址")),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "licence_pickup_address_needed": EventSpec(
         ("wechat", "sms"), "请添加默认收件地址", sms_always=True,
         inapp_text="您的{serviceName}证件（{publicNo}）在{siteName}保留30天未领取。您的账号还没有默认地址，"
@@ -160,21 +162,21 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_PROGRESS,
         wechat_data=(("thing1", "thing", "serviceName"), ("character_string2", "character_string", "publicNo"),
                      ("phrase3", "phrase", "=待补地址"), ("thing4", "thing", "=请添加默认收件地址")),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "exam_slot": EventSpec(
         ("wechat", "sms"), "考试通知", sms_always=True,
         inapp_text="您的{serviceName}考试安排在{slotTime}，考场：{siteName}。请携带身份证原件提前30分钟到场签到。",
         sms_template="SMS_480010008", sms_params=("serviceName", "slotTime", "siteName"),
         wechat_template=TPL_EXAM,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"), ("time3", "time", "slotTime")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "exam_result": EventSpec(
         ("wechat", "sms"), "考试结果通知", sms_always=True,
         inapp_text="您的{serviceName}考试结果：{result}。{reason}",
         sms_template="SMS_480010009", sms_params=("serviceName", "result"),
         wechat_template=TPL_RESULT,
         wechat_data=(("thing1", "thing", "serviceName"), ("phrase2", "phrase", "result"), ("thing3", "thing", "reason")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "appointment_confirmed": EventSpec(
         ("wechat", "sms"), "预约成功",
         inapp_text="您已预约{serviceName}，时间{slotTime}，地点{siteName}。",
@@ -182,7 +184,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_APPOINTMENT,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=预约成功")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "appointment_reminder": EventSpec(
         ("wechat", "sms"), "预约提醒", sms_always=True,
         inapp_text="提醒：您预约的{serviceName}在{slotTime}，地点{siteName}，请携带所需材料按时到场。",
@@ -190,7 +192,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_APPOINTMENT,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=明日办理")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "appointment_cancelled": EventSpec(
         ("wechat", "sms"), "预约已取消",
         inapp_text="您预约的{serviceName}（{slotTime}）已取消。{reason}",
@@ -198,7 +200,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_APPOINTMENT,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=已取消")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "waitlist_booked": EventSpec(
         ("wechat", "sms"), "候补预约成功", sms_always=True,
         inapp_text="您登记候补的{serviceName}已为您预约成功：{slotTime}，地点{siteName}。不需要请及时取消。",
@@ -206,7 +208,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_APPOINTMENT,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "siteName"),
                      ("time3", "time", "slotTime"), ("phrase4", "phrase", "=候补成功")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     # F123: not every subject passed within a year of the first exam: the case ends, apply again.
     "exam_lapsed": EventSpec(
         ("wechat", "sms"), "考试期限已过", sms_always=True,
@@ -214,7 +216,7 @@ EVENTS: dict[str, EventSpec] = {
                    "本次申请已终止{retakeNote}。如需取得资格证，请重新提交申请。",
         sms_template="SMS_480010025", sms_params=("serviceName", "publicNo"),
         wechat_template=TPL_PROGRESS, wechat_data=_progress("已终止", "=1年内未通过全部科目"),
-        wechat_page="pages/applications/detail"),
+        wechat_page=pages.APPLICATION_DETAIL),
     "exam_booking_open": EventSpec(
         ("wechat", "sms"), "考试场次已开放", sms_always=True,
         inapp_text="您的{serviceName}资格审核已通过，考试场次已于{openTime}开放预约，请在“我的预约”中选择考试场次。",
@@ -222,40 +224,40 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_EXAM,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "=请在我的预约中选择场次"),
                      ("time3", "time", "openTime")),
-        wechat_page="pages/appointments/index"),
+        wechat_page=pages.APPOINTMENTS),
     "task_due_soon": EventSpec(
         ("wechat", "sms"), "待办即将到期",
         inapp_text="待办“{taskTitle}”将于{dueDate}到期，请及时处理。",
         sms_template="SMS_480010014", sms_params=("taskTitle", "dueDate"),
         wechat_template=TPL_TASK,
         wechat_data=(("thing1", "thing", "taskTitle"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=即将到期")),
-        wechat_page="pages/staff/tasks"),
+        wechat_page=pages.STAFF_TASKS),
     "task_overdue": EventSpec(
         ("wechat", "sms"), "待办已超期", sms_always=True,
         inapp_text="待办“{taskTitle}”已于{dueDate}超期，请尽快处理。",
         sms_template="SMS_480010015", sms_params=("taskTitle", "dueDate"),
         wechat_template=TPL_TASK,
         wechat_data=(("thing1", "thing", "taskTitle"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=已超期")),
-        wechat_page="pages/staff/tasks"),
+        wechat_page=pages.STAFF_TASKS),
     "rating_invitation": EventSpec(
         ("wechat",), "邀请您评价",
         inapp_text="您办理的{serviceName}已办结，欢迎对本次服务作出评价。",
         wechat_template=TPL_RATING,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "=欢迎评价本次服务")),
-        wechat_page="pages/ratings/new"),
+        wechat_page=pages.RATING_NEW),
     "rating_follow_up": EventSpec(
         ("wechat", "sms"), "差评回访",
         inapp_text="关于您对{serviceName}的评价，我们已回访处理：{text}",
         sms_template="SMS_480010016", sms_params=("serviceName",),
         wechat_template=TPL_RATING,
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "text")),
-        wechat_page="pages/ratings/index"),
+        wechat_page=pages.RATINGS),
     "helpdesk_reply": EventSpec(
         ("wechat",), "客服回复",
         inapp_text="客服回复：{text}",
         wechat_template=TPL_REPLY,
         wechat_data=(("thing1", "thing", "text"), ("time2", "time", "=now")),
-        wechat_page="pages/chat/index"),
+        wechat_page=pages.CHAT),
     "complaint_received": EventSpec(
         ("wechat", "sms"), "投诉已受理",
         inapp_text="您的投诉建议（{publicNo}）已受理，我们将在规定时限内答复。",
@@ -263,7 +265,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_COMPLAINT,
         wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已受理"),
                      ("thing3", "thing", "=将在规定时限内答复")),
-        wechat_page="pages/complaints/index"),
+        wechat_page=pages.COMPLAINTS),
     "complaint_answered": EventSpec(
         ("wechat", "sms"), "投诉已答复", sms_always=True,
         inapp_text="您的投诉建议（{publicNo}）已答复：{text}",
@@ -271,7 +273,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_COMPLAINT,
         wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已答复"),
                      ("thing3", "thing", "text")),
-        wechat_page="pages/complaints/index"),
+        wechat_page=pages.COMPLAINTS),
     "complaint_overdue": EventSpec(
         ("wechat", "sms"), "投诉处理超期",
         inapp_text="投诉建议（{publicNo}）已超过答复时限，请尽快处理。",
@@ -279,14 +281,14 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_COMPLAINT,
         wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已超期"),
                      ("thing3", "thing", "=请尽快处理")),
-        wechat_page="pages/staff/complaints"),
+        wechat_page=pages.STAFF_COMPLAINTS),
     "callback_overdue": EventSpec(
         ("wechat", "sms"), "回访已超期",
         inapp_text="办件（{publicNo}）的咨询回访应于{dueDate}前完成，现已超期，请尽快电话回访。",
         sms_template="SMS_480010024", sms_params=("publicNo", "dueDate"),
         wechat_template=TPL_TASK,
         wechat_data=(("thing1", "thing", "=咨询电话回访"), ("date2", "date", "dueDate"), ("phrase3", "phrase", "=已超期")),
-        wechat_page="pages/staff/callbacks"),
+        wechat_page=pages.STAFF_CALLBACKS),
     # Issue 17: the staff password login locked after repeated wrong passwords; urgent, since the
     # one told may be the target of someone else's guessing and must hear of it at once.
     "staff_login_locked": EventSpec(

@@ -17,8 +17,9 @@ from api.applications.schemas import (
 )
 from api.auth.guards import requires_login
 from api.catalogue.schemas import MAX_UPLOAD_BYTES
-from api.deps import AppSettings, Conn, CurrentUser, ReadConn
-from api.errors import problem
+from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis, WeChat
+from api.disclosure import mobile, page as disclosure_page
+from api.errors import DomainError, problem
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
 
@@ -172,9 +173,14 @@ class ProgressController(Controller):
     tags = ["applications"]
     middleware = [progress_rate_limit.middleware]
 
-    @get("/{public_no:str}", opt=PUBLIC, operation_id="getProgress", summary="扫码查进度（免登录）")
-    async def progress(self, public_no: FromPath[str], read_conn: ReadConn) -> ProgressOut:
-        return await service.progress(read_conn, public_no)
+    # The link in the progress QR (F108): a browser asking for HTML gets a page, WeChat's browser the
+    # mini-program's progress page, programs the JSON.
+    @get("/{public_no:str}", opt=PUBLIC, operation_id="getProgress",
+         summary="扫码查进度（免登录；浏览器得到网页，微信中打开小程序）",
+         exception_handlers={DomainError: disclosure_page.progress_refused})
+    async def progress(self, request: Request, public_no: FromPath[str], read_conn: ReadConn, redis: Redis,
+                       wechat: WeChat) -> Response[ProgressOut]:
+        return await mobile.progress(request, read_conn, redis, wechat, public_no)
 
     @get("/{public_no:str}/qr.png", opt=PUBLIC, operation_id="getProgressQr", summary="进度查询二维码")
     async def qr(self, public_no: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> Response[bytes]:

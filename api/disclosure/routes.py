@@ -8,8 +8,8 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 
 from api import ratelimit
 from api.auth.guards import requires_login
-from api.deps import AppSettings, Conn, CurrentUser, ReadConn
-from api.disclosure import page, service
+from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis, WeChat
+from api.disclosure import mobile, page, service
 from api.errors import DomainError
 from api.disclosure.schemas import DecisionsOut, VerificationLinkOut, VerificationOut
 from api.types import ServiceCode
@@ -64,9 +64,10 @@ class VerifyController(Controller):
     tags = ["open data"]
     middleware = [verify_rate_limit.middleware]
 
-    # A phone camera opens the link in a browser (Accept: text/html): a small page; programs get JSON.
+    # A phone camera opens the link in a browser (Accept: text/html): a small page; WeChat's browser the
+    # mini-program's verification page (api/disclosure/mobile.py); programs get JSON.
     @get("/{token:str}", opt=PUBLIC, operation_id="verifyLicence", summary="电子证照真伪核验（免登录）",
          exception_handlers={DomainError: page.refused})
-    async def verify(self, request: Request, token: FromPath[str], read_conn: ReadConn,
+    async def verify(self, request: Request, token: FromPath[str], read_conn: ReadConn, redis: Redis, wechat: WeChat,
                      settings: AppSettings) -> Response[VerificationOut]:
-        return page.verification(request, await service.verify(read_conn, settings, token))
+        return await mobile.verify(request, read_conn, redis, wechat, settings, token)

@@ -28,7 +28,7 @@ async def test_a_phone_browser_gets_a_page_saying_the_licence_is_valid_with_the_
     assert 'name="viewport"' in page
     for secret in (PERSON_ID, "13733334444", "李四光"):
         assert secret not in page
-    assert "default-src 'self'" in res.headers["content-security-policy"] and res.headers["vary"] == "Accept"
+    assert "default-src 'self'" in res.headers["content-security-policy"] and res.headers["vary"] == "Accept, User-Agent"
     assert (await client.get("/console/static/console.css")).status_code == 200  # the sheet it links
 
     # Programs: JSON, as before (no Accept, */*, or asking for JSON).

@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from tests.fakes.http import FakeRequest, FakeServer, HangUp
+from wechat.pages import PAGES
 
 OA_APPID = "wx-test-official-account"
 
@@ -35,6 +36,10 @@ class FakeWeChat(FakeServer):
         self.route("POST", "/cgi-bin/message/subscribe/send")(self.subscribe_send)
         self.route("POST", "/cgi-bin/message/template/send")(self.template_send)
         self.route("GET", "/cgi-bin/user/info")(self.user_info)
+        self.route("POST", "/wxa/generate_urllink")(self.generate_urllink)
+        # the released mini-program's pages (its app.json); a URL Link to any other is 40165
+        self.miniprogram_pages: set[str] = set(PAGES)
+        self.urllinks: list[dict[str, Any]] = []
         self.followers: dict[str, str] = {}
         self.template_sent: list[dict[str, Any]] = []
         self.template_errcode = 0
@@ -57,6 +62,8 @@ class FakeWeChat(FakeServer):
         self.followers = {}
         self.template_sent = []
         self.template_errcode = 0
+        self.miniprogram_pages = set(PAGES)
+        self.urllinks = []
 
     def _token(self, appid: str = "") -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
@@ -190,3 +197,20 @@ class FakeWeChat(FakeServer):
         with self.lock:
             self.template_sent.append(body)
         return 200, {"errcode": 0, "errmsg": "ok", "msgid": 2000 + len(self.template_sent)}
+
+    def generate_urllink(self, request: FakeRequest) -> tuple[int, Any]:
+        """urllink.generate: a page of the released mini-program, a query of at most 1024 characters,
+        expiring within 30 days; each accepted request lands in ``urllinks``."""
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        body = request.json()
+        if body.get("path") not in self.miniprogram_pages:
+            return 200, {"errcode": 40165, "errmsg": "invalid weapp pagepath"}
+        if len(body.get("query", "")) > 1024:
+            return 200, {"errcode": 40212, "errmsg": "invalid query"}
+        if body.get("expire_type") == 1 and not 1 <= int(body.get("expire_interval", 0)) <= 30:
+            return 200, {"errcode": 40097, "errmsg": "invalid args"}
+        with self.lock:
+            self.urllinks.append(body)
+            n = len(self.urllinks)
+        return 200, {"errcode": 0, "errmsg": "ok", "url_link": f"https://wxaurl.cn/fake{n:06d}"}
