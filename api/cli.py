@@ -154,6 +154,38 @@ def _wait_ready(url: str, deadline: float) -> bool:
     return False
 
 
+def dev_banner(settings: Settings, *, ready: bool, seconds: float, staff: Any,
+               applicants: Any = ()) -> str:
+    """What ``zsb dev`` prints: where things are, which providers are live and which sandbox, and
+    the hints that only hold in sandbox (login codes, the outbox) only there."""
+    url = settings.base_url
+    wechat_sandbox = settings.wechat_mode == "sandbox"
+    sms_sandbox = settings.sms_provider == "sandbox"
+    providers = [
+        f"WeChat     {'sandbox (nothing sent; login codes dev-<name>)' if wechat_sandbox else 'LIVE, appid ' + settings.wechat_appid}",
+        f"Official   {'account ' + settings.wechat_oa_appid if settings.wechat_oa_appid else 'no official account configured'}",
+        f"SMS        {'sandbox (recorded, nothing sent)' if sms_sandbox else 'LIVE, Aliyun ' + settings.aliyun_sms_endpoint}",
+        f"Storage    {'S3 bucket ' + settings.s3_bucket if settings.s3_bucket else 'directory ' + settings.storage_path}",
+    ]
+    lines = [f"掌上办 is {'ready' if ready else 'NOT ready (see the log above)'} in {seconds:.1f} s",
+             f"  API        {url}/api/v1",
+             f"  API docs   {url}/schema  (Swagger: {url}/schema/swagger)",
+             f"  Console    {url}/console"]
+    if settings.env == "dev" and sms_sandbox:
+        lines.append(f"  Outbox     {url}/dev/outbox   (sandbox SMS and WeChat messages, login codes)")
+    lines.append(f"  Health     {url}/readyz")
+    lines += ["  Providers:"] + [f"    {p}" for p in providers]
+    if wechat_sandbox:
+        lines.append('  Applicant  POST /api/v1/auth/wechat {"code": "dev-<any name>"}')
+        if applicants:
+            lines.append("  Demo applicants (WeChat login code):")
+            lines += [f"    {name:<10} {code}  ({what})" for code, name, what in applicants]
+    lines.append("  Staff logins (phone / password):")
+    lines += [f"    {name:<10} {phone} / {password}  ({','.join(roles)})" for phone, password, name, roles, _ in staff]
+    lines.append("Ctrl-C stops everything.")
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def cmd_dev(args: argparse.Namespace) -> None:
     """Embedded services, migrations, demo data, API and worker; Ctrl-C stops everything."""
     from api import devservices
@@ -203,20 +235,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
         children.append(subprocess.Popen([*exe, "worker"]))
         url = settings.base_url
         ready = _wait_ready(f"{url}/readyz", time.monotonic() + 60)
-        logins = "\n".join(f"    {name:<10} {phone} / {password}  ({','.join(roles)})"
-                           for phone, password, name, roles, _ in DEMO_STAFF)
-        print(f"""
-掌上办 is {'ready' if ready else 'NOT ready (see the log above)'} in {time.monotonic() - started:.1f} s
-  API        {url}/api/v1
-  API docs   {url}/schema  (Swagger: {url}/schema/swagger)
-  Console    {url}/console
-  Outbox     {url}/dev/outbox   (sandbox SMS and WeChat messages)
-  Health     {url}/readyz
-  Applicant  POST /api/v1/auth/wechat {{"code": "dev-<any name>"}}
-  Staff logins (phone / password):
-{logins}
-Ctrl-C stops everything.
-""", flush=True)
+        print(dev_banner(settings, ready=ready, seconds=time.monotonic() - started, staff=DEMO_STAFF), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("zsb dev: a process exited", file=sys.stderr)
@@ -259,10 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Any]:
     """Domain commands (import-faq, faq-eval, verify-audit, demo-data ...) register themselves here."""
     from api.approvals import cli as approvals_cli
+    from api.catalogue import cli as catalogue_cli
     from api.faq import cli as faq_cli
     from api.stats import demo as stats_demo
 
-    return [faq_cli.register, approvals_cli.register, stats_demo.register]
+    return [faq_cli.register, approvals_cli.register, stats_demo.register, catalogue_cli.register]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,11 +4,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth.guards import requires_admin, requires_login
-from api.catalogue import service
-from api.catalogue.schemas import Checklist, ChecklistIn, ServiceDetail, ServiceSpec, ServiceSummary, WorkdayOverrideIn
+from api.catalogue import service, service_calendar
+from api.catalogue.schemas import (
+    Checklist,
+    ChecklistIn,
+    ServiceDetail,
+    ServiceSpec,
+    ServiceSummary,
+    WorkdayNotice,
+    WorkdayNoticeIn,
+    WorkdayOverrideIn,
+)
 from api.deps import Conn, CurrentUser, ReadConn
 
 PUBLIC = {"exclude_from_auth": True}
@@ -44,3 +53,9 @@ class CatalogueAdminController(Controller):
     @put("/workdays/{day:date}", operation_id="adminSetWorkday", summary="设置节假日调整（工作日/休息日）")
     async def workday(self, day: FromPath[date], data: JSONBody[WorkdayOverrideIn], conn: Conn) -> dict[str, Any]:
         return await service.set_workday_override(conn, day, data.is_workday, data.note)
+
+    @put("/workday-notices/{year:int}", operation_id="adminLoadWorkdayNotice",
+         summary="录入国务院办公厅节假日安排通知（整年工作日日历）")
+    async def workday_notice(self, year: Annotated[int, PathParameter(ge=2004, le=2100)], data: JSONBody[WorkdayNoticeIn],
+                             conn: Conn, user: CurrentUser) -> WorkdayNotice:
+        return await service_calendar.load_notice(conn, year, data, loaded_by=user.id)

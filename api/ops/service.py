@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+from datetime import date
 from typing import Any
 
+from api.catalogue.schemas import CalendarCoverage
 from api.types import Schema
 
 
@@ -11,6 +13,9 @@ class Readiness(Schema):
     ready: bool
     postgres: bool
     redis: bool
+    # A detail, not a readiness condition: whether the working-day calendar knows the next 60 days
+    # (null when PostgreSQL did not answer). Deadlines are still computed when it does not.
+    workday_calendar: CalendarCoverage | None = None
 
 
 async def _ok(coro: Any) -> bool:
@@ -26,9 +31,20 @@ async def _ping_postgres(pool: Any) -> None:
         await conn.fetchval("SELECT 1")
 
 
-async def readiness(pool: Any, redis: Any) -> Readiness:
+async def _calendar(pool: Any, today: date) -> CalendarCoverage | None:
+    from api.catalogue.service_calendar import coverage
+
+    try:
+        async with pool.acquire(timeout=2) as conn:
+            return await asyncio.wait_for(coverage(conn, today), timeout=2)
+    except Exception:  # PostgreSQL's own check says why
+        return None
+
+
+async def readiness(pool: Any, redis: Any, today: date | None = None) -> Readiness:
     pg, rd = await asyncio.gather(_ok(_ping_postgres(pool)), _ok(redis.ping()))
-    return Readiness(ready=pg and rd, postgres=pg, redis=rd)
+    calendar = await _calendar(pool, today) if pg and today else None
+    return Readiness(ready=pg and rd, postgres=pg, redis=rd, workday_calendar=calendar)
 
 
 def metrics_allowed(settings: Any, authorization: str | None) -> bool | None:

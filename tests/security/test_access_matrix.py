@@ -50,7 +50,7 @@ ACCESS: dict[str, str] = {
     "helpdeskOverdueCallbacks": "helpdesk",  # and leads: tests/helpdesk/test_callbacks.py
     # catalogue
     "serviceChecklist": "login", "getService": "public", "listServices": "public",
-    "adminSaveService": "admin", "adminSetWorkday": "admin",
+    "adminSaveService": "admin", "adminSetWorkday": "admin", "adminLoadWorkdayNotice": "admin",
     # applications
     "listApplications": "login", "createApplication": "login", "getApplication": "owner",
     "updateApplication": "owner", "getMaterialFile": "owner", "uploadMaterial": "owner",
@@ -149,7 +149,7 @@ async def test_every_operation_answers_every_role_as_the_table_says(client, db):
               "complaint_id": world.ids["complaint"], "conversation_id": world.ids["conversation"],
               "licence_id": world.ids["licence"], "notification_id": world.ids["notification"],
               "attachment_id": 987654, "page_no": 1, "code": "taxi-driver-cert", "public_no": "WZ-20260101-000001",
-              "token": "not-a-token", "day": "2026-10-01"}
+              "token": "not-a-token", "day": "2026-10-01", "year": 2027}
     BODIES["rescheduleAppointment"] = {"json": {"slotId": world.ids["slot"] + 1}}
 
     schema = client.app.openapi_schema.to_schema()
