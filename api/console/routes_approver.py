@@ -11,11 +11,15 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Stream, Template
 
+from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
+from api.appointments.routes import BookingPolicy
+from api.appointments.routes import Now as BookingNow
 from api.approvals import service as approvals
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
 from api.auth.guards import requires_approver
 from api.console import service as console
 from api.console.routes import page
+from api.console.routes_fulfilment import exam_slots
 from api.deps import AppSettings, Conn
 
 MaterialCode = Annotated[str, PathParameter(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
@@ -33,10 +37,13 @@ class ApproverPages(Controller):
                                            mine=mine, overdue=None, cursor=None, limit=50)
         return page("tasks.html", request, active="tasks", tasks=tasks.items, mine=mine)
 
-    @get("/{task_id:int}", operation_id="consoleTask", summary="工作台：待办详情")
-    async def task(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+    @get("/{task_id:int}", operation_id="consoleTask", summary="工作台：待办详情",
+         dependencies=BOOKING_DEPENDENCIES)
+    async def task(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
+                   policy: BookingPolicy) -> Template:
         detail = await approvals.get_task(conn, request.user, task_id)
-        return page("task.html", request, active="tasks", t=detail)
+        return page("task.html", request, active="tasks", t=detail,
+                    exam_slots=await exam_slots(conn, detail, now=now, policy=policy))
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],

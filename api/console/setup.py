@@ -107,14 +107,19 @@ def router(settings: Settings) -> Router:
     from api.console.routes import AuthPages, HomePage
     from api.console.routes_admin import RatingPages, SlotPages, StatsPages
     from api.console.routes_approver import ApproverPages
+    from api.console.routes_complaints import ComplaintPages
+    from api.console.routes_faq import FaqPages
+    from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamPages
     from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
+    from api.console.routes_staff import StaffPages
 
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
                                         include_in_schema=False, cache_control=None)
     return Router(
         session.PREFIX,
-        route_handlers=[AuthPages, HomePage, ApproverPages, HelpdeskPages, helpdesk_live, RatingPages, SlotPages,
-                        StatsPages, static],
+        route_handlers=[AuthPages, HomePage, ApproverPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
+                        helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
+                        static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
         include_in_schema=False,

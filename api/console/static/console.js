@@ -56,7 +56,46 @@
     }
   });
 
+  document.addEventListener("change", function (event) {
+    // Window hand-over: the proxy's name, ID number and letter check only for a proxy.
+    var who = event.target.closest("[data-collector]");
+    if (who) {
+      document.querySelectorAll("[data-for-collector]").forEach(function (block) {
+        block.classList.toggle("hidden", block.dataset.forCollector !== who.value);
+      });
+    }
+  });
+
+  // Check-in: phones whose browser reads QR codes (BarcodeDetector) scan the booking code with
+  // the camera; others type it. The code still goes through the same form and check.
+  function setUpScan(button) {
+    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { return; }
+    button.classList.remove("hidden");
+    button.addEventListener("click", function () {
+      var video = document.querySelector("[data-scan-video]");
+      var input = document.querySelector("[data-scan-target]");
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.srcObject = stream;
+        video.classList.remove("hidden");
+        video.play();
+        function look() {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) {
+              stream.getTracks().forEach(function (track) { track.stop(); });
+              video.classList.add("hidden");
+              input.value = codes[0].rawValue.trim().toUpperCase();
+              input.form.requestSubmit();
+            } else { requestAnimationFrame(look); }
+          }, function () { requestAnimationFrame(look); });
+        }
+        look();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-live]").forEach(connectLive);
+    document.querySelectorAll("[data-scan]").forEach(setUpScan);
   });
 })();

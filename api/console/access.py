@@ -1,0 +1,57 @@
+"""Who may open each console page: one row per route (its operation id), the roles let through and
+the API operation it mirrors. ``tests/console/test_access_table.py`` signs in as every role and
+checks each route answers as its row says, that every console route has a row, and that each row
+agrees with the API's own access table for the operation it mirrors (tests/security/test_access_matrix.py)."""
+
+from __future__ import annotations
+
+STAFF_ROLES = ("approver", "helpdesk", "admin", "lead")
+# policy -> the staff roles it lets through ("public" lets everyone, signed in or not)
+POLICIES: dict[str, frozenset[str]] = {
+    "public": frozenset(("anonymous", *STAFF_ROLES)),
+    "staff": frozenset(STAFF_ROLES),
+    "approver": frozenset(("approver", "lead", "admin")),
+    "helpdesk": frozenset(("helpdesk", "admin")),
+    "admin_lead": frozenset(("admin", "lead")),
+    "admin": frozenset(("admin",)),
+}
+
+# operation id -> (policy, the API operation doing the same, or None for a console-only page)
+ACCESS: dict[str, tuple[str, str | None]] = {
+    # sign-in and home
+    "consoleLoginPage": ("public", None), "consoleLogin": ("public", "authStaffLogin"),
+    "consoleLogout": ("public", "authLogout"), "consoleHome": ("staff", None),
+    # approvals
+    "consoleTasks": ("approver", "listTasks"), "consoleTask": ("approver", "getTask"),
+    "consoleTaskMaterial": ("approver", "getTaskMaterial"), "consoleTaskMaterialPage": ("approver", "getTaskMaterialPage"),
+    "consoleTaskClaim": ("approver", "claimTask"), "consoleTaskDecision": ("approver", "decideTask"),
+    "consoleTasksBatch": ("approver", "decideTasksInBatch"),
+    "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
+    # delivery and the window
+    "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),
+    "consoleReshipLicence": ("approver", "reshipLicence"), "consoleHandOverLicence": ("approver", "handOverLicence"),
+    "consoleCheckIn": ("staff", None), "consoleCheckInByCode": ("staff", "checkInByCode"),
+    # help desk
+    "consoleHelpdesk": ("helpdesk", "helpdeskConversations"), "consoleHelpdeskQueue": ("helpdesk", "helpdeskConversations"),
+    "consoleConversation": ("helpdesk", "helpdeskConversation"), "consoleConversationClaim": ("helpdesk", "helpdeskClaim"),
+    "consoleConversationReply": ("helpdesk", "helpdeskReply"),
+    "consoleConversationTransfer": ("helpdesk", "helpdeskTransfer"),
+    "consoleConversationResolve": ("helpdesk", "helpdeskResolve"),
+    # admins and leads
+    "consoleBadRatings": ("admin_lead", "adminListRatings"), "consoleRating": ("admin_lead", "adminGetRating"),
+    "consoleRatingCallBack": ("admin_lead", "recordRatingCallBack"),
+    "consoleRatingFollowUp": ("admin_lead", "recordRatingFollowUp"),
+    "consoleReformFigures": ("admin_lead", "reformFigures"),
+    "consoleSlots": ("admin", "generateSlots"), "consoleSlotsGenerate": ("admin", "generateSlots"),
+    "consoleComplaints": ("admin_lead", "adminListComplaints"), "consoleComplaint": ("admin_lead", "adminGetComplaint"),
+    "consoleComplaintAssign": ("admin_lead", "assignComplaint"),
+    "consoleComplaintAnswer": ("admin_lead", "answerComplaint"),
+    "consoleComplaintClose": ("admin_lead", "closeComplaint"),
+    "consoleFaq": ("admin", "adminFaqList"), "consoleFaqCreate": ("admin", "adminFaqCreate"),
+    "consoleFaqEntry": ("admin", "adminFaqList"), "consoleFaqUpdate": ("admin", "adminFaqUpdate"),
+    "consoleFaqProposeSimilar": ("admin", None), "consoleFaqPublish": ("admin", "adminFaqPublish"),
+    "consoleFaqDiscardProposals": ("admin", "adminFaqDiscardProposals"),
+    "consoleFaqRetire": ("admin", "adminFaqRetire"), "consoleFaqRestore": ("admin", "adminFaqRestore"),
+    "consoleStaff": ("admin", None), "consoleStaffCreate": ("admin", None), "consoleStaffMember": ("admin", None),
+    "consoleStaffRoles": ("admin", None), "consoleStaffDisable": ("admin", None), "consoleStaffEnable": ("admin", None),
+}
