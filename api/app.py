@@ -32,6 +32,7 @@ from api.notifications.routes import (
     NotificationsController,
     OfficialAccountPushController,
     SmsChannelController,
+    SubscribeKitController,
     dev_outbox_json,
     dev_outbox_page,
 )
@@ -77,6 +78,7 @@ API_CONTROLLERS: list = [
     PublicDecisionsController,
     LicenceQrController,
     NotificationsController,
+    SubscribeKitController,
     SmsChannelController,
     RatingController,
     RatingAdminController,

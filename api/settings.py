@@ -51,6 +51,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     wechat_oa_secret: str = ""
     wechat_oa_token: str = ""
     wechat_oa_aes_key: str = ""
+    # The mini-program's subscribe templates as registered in its admin, "kind=id" pairs separated by
+    # commas (kinds: notify/templates.py TEMPLATE_KINDS); an unnamed kind keeps its built-in id.
+    wechat_template_ids: str = ""
     sms_provider: Literal["sandbox", "aliyun"] = "sandbox"
     aliyun_access_key_id: str = ""
     aliyun_access_key_secret: str = ""
@@ -131,6 +134,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             # uvicorn and granian then take the left-most X-Forwarded-For entry, which the client writes
             raise SettingsError("ZSB_TRUSTED_PROXIES: list the proxies' addresses or networks; "
                                 "\"*\" lets any client choose its own address")
+        from notify.templates import registered_template_ids  # here: api.settings loads before notify
+
+        try:
+            registered_template_ids(self.wechat_template_ids)
+        except ValueError as exc:
+            raise SettingsError(f"ZSB_WECHAT_TEMPLATE_IDS: {exc}") from None
         if not 1 <= self.wechat_push_window_seconds <= 3600:
             raise SettingsError("ZSB_WECHAT_PUSH_WINDOW_SECONDS: between 1 and 3600")
         if self.s3_bucket:

@@ -9,9 +9,11 @@ Params other areas pass (all optional; a missing one renders as "-"): ``serviceN
 ``publicNo``, ``reason``, ``result``, ``siteName``, ``slotTime`` (ISO 8601), ``date``,
 ``trackingNo``, ``text``, ``taskTitle``, ``dueDate``, ``code`` (login codes only).
 
-The SMS template codes and WeChat template ids below are the ones registered for this product
-in the bureau's Aliyun SMS console and mini-program admin; a deployment with other ids edits
-them here (they are part of the message wording reviewed by the bureau, so they live in code).
+The SMS template codes below are the ones registered for this product in the bureau's Aliyun SMS
+console (part of the message wording reviewed by the bureau, so they live in code). The WeChat
+subscribe templates below are our names for them; the ids WeChat gave them in the mini-program admin
+are a setting (``ZSB_WECHAT_TEMPLATE_IDS``, ``registered_template_ids``), translated where an id
+leaves or enters the product (the subscribe kit, recorded authorisations, the send).
 """
 
 from __future__ import annotations
@@ -33,6 +35,29 @@ TPL_COMPLAINT = "tmpl-complaint"      # 投诉进度: character_string1 编号, 
 
 TEMPLATE_IDS = (TPL_PROGRESS, TPL_GAP, TPL_RESULT, TPL_APPOINTMENT, TPL_EXAM, TPL_REPLY, TPL_RATING,
                 TPL_TASK, TPL_COMPLAINT)
+# The name each is registered under in ZSB_WECHAT_TEMPLATE_IDS, and what the user sees it called.
+TEMPLATE_KINDS = {"progress": TPL_PROGRESS, "material_gap": TPL_GAP, "result": TPL_RESULT,
+                  "appointment": TPL_APPOINTMENT, "exam": TPL_EXAM, "helpdesk_reply": TPL_REPLY,
+                  "rating": TPL_RATING, "task": TPL_TASK, "complaint": TPL_COMPLAINT}
+TEMPLATE_TITLES = {TPL_PROGRESS: "办件进度通知", TPL_GAP: "补正提醒", TPL_RESULT: "审批结果通知",
+                   TPL_APPOINTMENT: "预约提醒", TPL_EXAM: "考试通知", TPL_REPLY: "客服回复",
+                   TPL_RATING: "服务评价邀请", TPL_TASK: "待办提醒", TPL_COMPLAINT: "投诉进度"}
+
+
+def registered_template_ids(setting: str) -> dict[str, str]:
+    """Our template -> the id WeChat registered for it, from ZSB_WECHAT_TEMPLATE_IDS ("kind=id,...");
+    a kind not named keeps its built-in id (dev and tests). ValueError names what is wrong."""
+    ids = {tpl: tpl for tpl in TEMPLATE_IDS}
+    for pair in filter(None, (p.strip() for p in setting.split(","))):
+        kind, sep, value = (part.strip() for part in pair.partition("="))
+        if not sep or not value or len(value) > 128:
+            raise ValueError(f"{pair!r} is not kind=id")
+        if kind not in TEMPLATE_KINDS:
+            raise ValueError(f"unknown kind {kind!r}; kinds: {', '.join(TEMPLATE_KINDS)}")
+        ids[TEMPLATE_KINDS[kind]] = value
+    if len(set(ids.values())) != len(ids):
+        raise ValueError("two kinds share one template id")
+    return ids
 
 # The official account's (公众号) template for each kind of message, chosen from WeChat's template
 # library with the same fields as the subscribe template it stands in for, so one data mapping

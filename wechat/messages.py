@@ -15,6 +15,7 @@ from typing import Any, Literal
 import msgspec
 from wechatpy.exceptions import WeChatClientException
 
+from notify.templates import registered_template_ids
 from wechat.client import SharedTokenClient, is_unavailable, make_client
 
 Verdict = Literal["sent", "failed", "retry", "no_authorisation", "bad_data", "not_following"]
@@ -89,13 +90,17 @@ class OfficialAccountMissing(Exception):
 class LiveMessages:
     name = "live"
 
-    def __init__(self, client: SharedTokenClient, oa_client: SharedTokenClient | None = None) -> None:
+    def __init__(self, client: SharedTokenClient, oa_client: SharedTokenClient | None = None,
+                 template_ids: dict[str, str] | None = None) -> None:
         self.client = client
         self.oa_client = oa_client
+        # our subscribe template -> the id WeChat registered (ZSB_WECHAT_TEMPLATE_IDS)
+        self.template_ids = template_ids or {}
 
     def send_subscribe(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> WxSendResult:
         # wechatpy's send_subscribe_message has no miniprogram_state / lang (its issue #817): post the body.
-        body = {"touser": openid, "template_id": template_id, "page": page, "data": data,
+        body = {"touser": openid, "template_id": self.template_ids.get(template_id, template_id), "page": page,
+                "data": data,
                 "miniprogram_state": "formal", "lang": "zh_CN"}
         post = functools.partial(self.client.wxa._post, "cgi-bin/message/subscribe/send", data=body)
         try:
@@ -142,5 +147,6 @@ def messages_for(settings: Any) -> SandboxMessages | LiveMessages:
 
         return LiveMessages(client(settings.wechat_appid, settings.wechat_secret),
                             client(settings.wechat_oa_appid, settings.wechat_oa_secret)
-                            if settings.wechat_oa_appid else None)
+                            if settings.wechat_oa_appid else None,
+                            registered_template_ids(settings.wechat_template_ids))
     return SandboxMessages()

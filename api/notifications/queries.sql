@@ -22,4 +22,4 @@ WITH marked AS (
 SELECT count(*)::int FROM marked;
 
 -- name: subscriptions(user_id)
-SELECT template_id, remaining FROM wechat_subscriptions WHERE user_id = :user_id ORDER BY template_id;
+SELECT template_id, remaining, rejected_at FROM wechat_subscriptions WHERE user_id = :user_id ORDER BY template_id;

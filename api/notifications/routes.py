@@ -13,7 +13,9 @@ from api.auth.guards import requires_admin, requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.errors import NotFound
 from api.notifications import service
-from api.notifications.schemas import Inbox, Outbox, ReadResult, SmsChannelOut, Subscriptions, SubscriptionsIn
+from api.notifications.schemas import (
+    Inbox, Outbox, ReadResult, SmsChannelOut, SubscribeKitOut, SubscribeScene, Subscriptions, SubscriptionsIn,
+)
 from wechat.errors import push_too_large
 from wechat.push import MAX_BODY
 
@@ -39,8 +41,22 @@ class NotificationsController(Controller):
         return await service.mark_all_read(conn, user.id)
 
     @post("/subscriptions", operation_id="addSubscriptions", summary="记录微信订阅消息授权", status_code=200)
-    async def subscribe(self, data: JSONBody[SubscriptionsIn], conn: Conn, user: CurrentUser) -> Subscriptions:
-        return await service.subscribe(conn, user.id, accepted=data.template_ids, rejected=data.rejected_ids)
+    async def subscribe(self, data: JSONBody[SubscriptionsIn], conn: Conn, user: CurrentUser,
+                        settings: AppSettings) -> Subscriptions:
+        return await service.subscribe(conn, user.id, accepted=data.template_ids, rejected=data.rejected_ids,
+                                       settings=settings)
+
+
+class SubscribeKitController(Controller):
+    path = "/wechat/subscribe-templates"
+    tags = ["notifications"]
+    guards = [requires_login]
+
+    @get("/", operation_id="getSubscribeTemplates",
+         summary="此刻应请求授权的订阅消息模板（≤3个，供 wx.requestSubscribeMessage）及剩余授权次数")
+    async def kit(self, conn: Conn, user: CurrentUser, settings: AppSettings,
+                  scene: Annotated[SubscribeScene, QueryParameter(description="请求授权的时机")]) -> SubscribeKitOut:
+        return await service.subscribe_kit(conn, user.id, scene, settings)
 
 
 class SmsChannelController(Controller):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta
 
@@ -82,3 +82,24 @@ class SmsChannelOut(Schema):
     resumes_at: datetime | None = None  # when the pause ends by itself
     waiting: int = 0  # messages held back by the pause
     released: int | None = None  # on resume: messages sent on their way again
+
+
+# When the mini-program asks for authorisations (wx.requestSubscribeMessage): the moment decides
+# which messages may follow (api/notifications/service.py SUBSCRIBE_SCENES).
+SubscribeScene = Literal["submit", "supplement", "booking", "exam", "licence", "chat", "complaint", "rating",
+                         "staff"]
+
+
+class SubscribeTemplateOut(Schema):
+    template_id: str  # the id to pass to wx.requestSubscribeMessage
+    title: str
+    remaining: int  # messages the user has already allowed and not yet received
+    rejected: bool  # the user said no the last time they were asked
+
+
+class SubscribeKitOut(Schema):
+    """The template ids to request at this moment: never more than WeChat takes in one call (3)."""
+
+    scene: SubscribeScene
+    template_ids: list[str]
+    templates: list[SubscribeTemplateOut]

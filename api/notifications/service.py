@@ -17,13 +17,16 @@ from api.notifications.schemas import (
     OutboxEntry,
     ReadResult,
     SmsChannelOut,
+    SubscribeKitOut,
+    SubscribeTemplateOut,
     SubscriptionOut,
     Subscriptions,
 )
 from api.types import mask_phone
 from notify import followers
 from notify import service as outbox
-from notify.templates import EVENTS, TEMPLATE_IDS
+from notify import templates as tpl
+from notify.templates import EVENTS
 from wechat import push as wxpush
 
 q = load_queries(__file__)
@@ -62,14 +65,47 @@ async def mark_all_read(conn: Any, user_id: int) -> ReadResult:
     return ReadResult(marked=marked, unread=0)
 
 
-async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: list[str]) -> Subscriptions:
-    """The authorisations the user just gave in the mini-program's subscribe popup."""
-    unknown = sorted(set(accepted + rejected) - set(TEMPLATE_IDS))
+# WeChat shows at most 3 templates per wx.requestSubscribeMessage call; each moment asks for the
+# messages that can follow it, the likeliest first.
+MAX_PER_REQUEST = 3
+SUBSCRIBE_SCENES: dict[str, tuple[str, ...]] = {
+    "submit": (tpl.TPL_PROGRESS, tpl.TPL_GAP, tpl.TPL_RESULT),
+    "supplement": (tpl.TPL_GAP, tpl.TPL_PROGRESS, tpl.TPL_RESULT),
+    "booking": (tpl.TPL_APPOINTMENT, tpl.TPL_EXAM, tpl.TPL_RESULT),
+    "exam": (tpl.TPL_EXAM, tpl.TPL_RESULT, tpl.TPL_APPOINTMENT),
+    "licence": (tpl.TPL_PROGRESS, tpl.TPL_RESULT),
+    "chat": (tpl.TPL_REPLY,),
+    "complaint": (tpl.TPL_COMPLAINT,),
+    "rating": (tpl.TPL_RATING,),
+    "staff": (tpl.TPL_TASK,),
+}
+
+
+async def subscribe_kit(conn: Any, user_id: int, scene: str, settings: Any) -> SubscribeKitOut:
+    """The registered template ids to request at this moment and what the user has left of each."""
+    ids = tpl.registered_template_ids(settings.wechat_template_ids)
+    ours = SUBSCRIBE_SCENES[scene][:MAX_PER_REQUEST]
+    held = {r["template_id"]: r async for r in q.subscriptions(conn, user_id=user_id)}
+    items = [SubscribeTemplateOut(template_id=ids[t], title=tpl.TEMPLATE_TITLES[t],
+                                  remaining=held[t]["remaining"] if t in held else 0,
+                                  rejected=t in held and held[t]["rejected_at"] is not None) for t in ours]
+    return SubscribeKitOut(scene=scene, template_ids=[i.template_id for i in items], templates=items)
+
+
+async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: list[str],
+                    settings: Any) -> Subscriptions:
+    """The authorisations the user just gave in the mini-program's subscribe popup, by the ids WeChat
+    registered (the ones the subscribe kit hands out)."""
+    ids = tpl.registered_template_ids(settings.wechat_template_ids)
+    ours = {registered: t for t, registered in ids.items()}
+    unknown = sorted(set(accepted + rejected) - ours.keys())
     if unknown:
         raise UnknownTemplate(templateIds=unknown)
-    await notify.record_subscriptions(conn, user_id=user_id, accepted=accepted, rejected=rejected)
+    await notify.record_subscriptions(conn, user_id=user_id, accepted=[ours[i] for i in accepted],
+                                      rejected=[ours[i] for i in rejected])
     rows = [r async for r in q.subscriptions(conn, user_id=user_id)]
-    return Subscriptions(items=[SubscriptionOut(template_id=r["template_id"], remaining=r["remaining"]) for r in rows])
+    return Subscriptions(items=[SubscriptionOut(template_id=ids.get(r["template_id"], r["template_id"]),
+                                                remaining=r["remaining"]) for r in rows])
 
 
 async def sms_channel(conn: Any, redis: Any) -> SmsChannelOut:
