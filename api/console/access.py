@@ -37,6 +37,10 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleConversationReply": ("helpdesk", "helpdeskReply"),
     "consoleConversationTransfer": ("helpdesk", "helpdeskTransfer"),
     "consoleConversationResolve": ("helpdesk", "helpdeskResolve"),
+    "consoleConversationLinkCase": ("helpdesk", "helpdeskLinkCase"), "consoleCanned": ("helpdesk", "helpdeskCanned"),
+    "consoleCallbacks": ("helpdesk", "helpdeskCallbacks"), "consoleCallback": ("helpdesk", "helpdeskCallback"),
+    "consoleCallbackClaim": ("helpdesk", "helpdeskCallbackClaim"),
+    "consoleCallbackOutcome": ("helpdesk", "helpdeskCallbackOutcome"),
     # admins and leads
     "consoleBadRatings": ("admin_lead", "adminListRatings"), "consoleRating": ("admin_lead", "adminGetRating"),
     "consoleRatingCallBack": ("admin_lead", "recordRatingCallBack"),

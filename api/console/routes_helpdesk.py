@@ -21,6 +21,7 @@ from api.deps import Conn, Redis
 from api.faq.index import index_for
 from api.helpdesk import live
 from api.helpdesk import service as helpdesk
+from api.helpdesk import service_history as history
 from api.helpdesk.schemas import ResolveIn
 
 
@@ -45,7 +46,7 @@ class HelpdeskPages(Controller):
 
     @get("/{conversation_id:int}", operation_id="consoleConversation", summary="工作台：咨询会话")
     async def conversation(self, request: Request, conn: Conn, conversation_id: FromPath[int]) -> Template:
-        return await _conversation_page(request, conn, conversation_id, "conversation.html")
+        return await conversation_page(request, conn, conversation_id, "conversation.html")
 
     @post("/{conversation_id:int}/claim", operation_id="consoleConversationClaim", summary="工作台：接待咨询",
           status_code=200)
@@ -54,21 +55,21 @@ class HelpdeskPages(Controller):
         await helpdesk.claim(conn, request.user, conversation_id, redis=redis)
         if open_page:  # claimed from the queue: go to the conversation
             return ClientRedirect(f"/console/helpdesk/{conversation_id}")
-        return await _conversation_page(request, conn, conversation_id, "_conversation.html", note="已接待")
+        return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已接待")
 
     @post("/{conversation_id:int}/reply", operation_id="consoleConversationReply", summary="工作台：回复咨询",
           status_code=200)
     async def reply(self, request: Request, conn: Conn, redis: Redis, conversation_id: FromPath[int],
                     data: Annotated[ReplyForm, Form]) -> Template:
         await helpdesk.reply(conn, request.user, conversation_id, data.text, redis=redis)
-        return await _conversation_page(request, conn, conversation_id, "_conversation.html", note="已回复")
+        return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已回复")
 
     @post("/{conversation_id:int}/transfer", operation_id="consoleConversationTransfer",
           summary="工作台：转交其他导航员", status_code=200)
     async def transfer(self, request: Request, conn: Conn, redis: Redis, conversation_id: FromPath[int],
                        data: Annotated[TransferForm, Form]) -> Template:
         await helpdesk.transfer(conn, request.user, conversation_id, data.agent_id, redis=redis)
-        return await _conversation_page(request, conn, conversation_id, "_conversation.html", note="已转交")
+        return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已转交")
 
     @post("/{conversation_id:int}/resolve", operation_id="consoleConversationResolve", summary="工作台：结束咨询",
           status_code=200)
@@ -78,10 +79,10 @@ class HelpdeskPages(Controller):
         await helpdesk.resolve(conn, request.user, conversation_id, console.convert({"faq": faq}, ResolveIn),
                                redis=redis)
         note = "已结束，问答已提交知识库，待管理员发布" if faq else "已结束"
-        return await _conversation_page(request, conn, conversation_id, "_conversation.html", note=note)
+        return await conversation_page(request, conn, conversation_id, "_conversation.html", note=note)
 
 
-async def _conversation_page(request: Request, conn: Conn, conversation_id: int, template: str,
+async def conversation_page(request: Request, conn: Conn, conversation_id: int, template: str,
                              note: str | None = None) -> Template:
     detail = await helpdesk.get_conversation(conn, conversation_id)
     # The FAQ's best answers to the user's latest question, one tap from the reply box.
@@ -90,8 +91,10 @@ async def _conversation_page(request: Request, conn: Conn, conversation_id: int,
     if last_question and not suggestions:
         suggestions = (await helpdesk.canned(conn, index_for(request.app.state), last_question)).matches
     agents = await console.transfer_targets(conn, request.user)
+    # the user's consultation record: what they asked before, to answer in context
+    earlier = [h for h in await history.conversations(conn, detail.user_id, limit=10) if h.id != detail.id]
     return page(template, request, active="helpdesk", c=detail, suggestions=suggestions[:3], agents=agents,
-                note=note)
+                earlier=earlier, note=note)
 
 
 @websocket("/helpdesk/live", guards=[requires_helpdesk], name="console_helpdesk_live")

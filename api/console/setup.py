@@ -107,6 +107,7 @@ def router(settings: Settings) -> Router:
     from api.console.routes import AuthPages, HomePage
     from api.console.routes_admin import RatingPages, SlotPages, StatsPages
     from api.console.routes_approver import ApproverPages
+    from api.console.routes_callbacks import CallbackPages, ConversationTools
     from api.console.routes_complaints import ComplaintPages
     from api.console.routes_faq import FaqPages
     from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamPages
@@ -118,7 +119,7 @@ def router(settings: Settings) -> Router:
     return Router(
         session.PREFIX,
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
-                        helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
+                        CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
