@@ -179,11 +179,26 @@ def dev_banner(settings: Settings, *, ready: bool, seconds: float, staff: Any,
         lines.append('  Applicant  POST /api/v1/auth/wechat {"code": "dev-<any name>"}')
         if applicants:
             lines.append("  Demo applicants (WeChat login code):")
-            lines += [f"    {name:<10} {code}  ({what})" for code, name, what in applicants]
+            lines += [f"    {name:<8} {code:<16} {what}" for code, name, what in applicants]
     lines.append("  Staff logins (phone / password):")
     lines += [f"    {name:<10} {phone} / {password}  ({','.join(roles)})" for phone, password, name, roles, _ in staff]
     lines.append("Ctrl-C stops everything.")
     return "\n" + "\n".join(lines) + "\n"
+
+
+def _live_demo(settings: Settings) -> Any:
+    """The living demo (api/demo/live.py) in sandbox WeChat; its applicants for the banner."""
+    from api.demo.live import DEMO_APPLICANTS, DemoFailed, seed_live
+
+    if settings.env != "dev" or settings.wechat_mode != "sandbox":
+        return ()
+    try:
+        made = asyncio.run(seed_live(settings))
+    except DemoFailed as exc:  # the product still runs; the demo says what it could not do
+        print(f"zsb dev: the living demo stopped: {exc}", file=sys.stderr)
+        return ()
+    print("zsb dev: living demo " + (", ".join(f"{k} {v}" for k, v in sorted(made.items())) or "already there"))
+    return DEMO_APPLICANTS
 
 
 def cmd_dev(args: argparse.Namespace) -> None:
@@ -230,12 +245,14 @@ def cmd_dev(args: argparse.Namespace) -> None:
     try:
         asyncio.run(migrate(settings.database_url or ""))
         asyncio.run(_with_conn(settings, lambda conn: seed(conn, settings)))
+        applicants = _live_demo(settings)
         exe = [sys.executable, "-m", "api.cli"]
         children.append(subprocess.Popen([*exe, "serve", "--port", str(settings.port)]))
         children.append(subprocess.Popen([*exe, "worker"]))
         url = settings.base_url
         ready = _wait_ready(f"{url}/readyz", time.monotonic() + 60)
-        print(dev_banner(settings, ready=ready, seconds=time.monotonic() - started, staff=DEMO_STAFF), flush=True)
+        print(dev_banner(settings, ready=ready, seconds=time.monotonic() - started, staff=DEMO_STAFF,
+                         applicants=applicants), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("zsb dev: a process exited", file=sys.stderr)

@@ -14,6 +14,9 @@ def register(sub: Any) -> None:
     p.add_argument("--cases", type=int, default=2000, help="how many cases (default 2000; the benchmark uses 200000)")
     p.add_argument("--end", type=date.fromisoformat, default=None, help="last day of the simulated year (default today)")
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--live", action="store_true",
+                   help="instead: a small bureau in motion (demo applicants, a case at every status, queues, chats; "
+                        "idempotent; api/demo/live.py)")
     p.set_defaults(fn=cmd_demo_data)
     p = sub.add_parser("stats-rebuild", help="recompute the reform figures' rollups from the cases and ratings "
                                              "(a repair: triggers keep them exact)")
@@ -30,6 +33,10 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
         raise SystemExit("zsb: --cases must be at least 1")
     settings = _settings()
     _require_urls(settings)
+    if args.live:
+        from api.demo.live import cmd_live
+
+        return cmd_live(settings)
     started = time.monotonic()
     with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
         counts = asyncio.run(_with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),

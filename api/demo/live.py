@@ -1,0 +1,297 @@
+"""A bureau in motion for ``zsb dev`` and ``zsb demo-data --live``.
+
+The demo uses the product the way its users do: demo applicants log in through the sandbox WeChat
+login and apply, the demo staff (api.seed.DEMO_STAFF) sign in with their passwords and decide,
+book, ship — all through the HTTP API of an app built in-process, so every row (timeline, tasks,
+notifications, deadlines, figures) is the one the real path writes. The two WeChat chats enter
+where the push job hands a message to the help desk (api.helpdesk.service_inbox.receive), since a
+signed push needs the live WeChat token.
+
+Idempotent: each scenario belongs to its own demo applicant and is skipped when that applicant
+already has what it makes, so running it again changes nothing. Sandbox WeChat only (the demo
+applicants log in with ``dev-`` codes), never in production.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import structlog
+
+log = structlog.get_logger("zsb.demo")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+API = "/api/v1"
+
+# (WeChat login code, name, what their case shows) — printed by `zsb dev` beside the staff logins.
+DEMO_APPLICANTS = [
+    ("dev-demo-zhao", "赵一", "草稿：出租车驾驶员证；一条投诉"),
+    ("dev-demo-qian", "钱二", "危险货物运输许可待受理（受理员待办）"),
+    ("dev-demo-sun", "孙三", "待补正（审核退回）；微信咨询等待人工"),
+    ("dev-demo-li", "李四", "补正后重新审核中（审核员待办）"),
+    ("dev-demo-zhou", "周五", "待决定（决定人待办）；今天的窗口预约"),
+    ("dev-demo-wu", "吴六", "出租车驾驶员证待考试，已约考试"),
+    ("dev-demo-zheng", "郑七", "已办结，证件已寄出；差评待回访；微信咨询等待人工"),
+]
+
+DG = "dangerous-goods-permit"
+TAXI = "taxi-driver-cert"
+DG_ANSWERS = {"action": "new", "vehicles": "owned", "scope": "general"}
+DG_FORM = {"companyName": "温州安达危险品运输有限公司", "creditCode": "91330300MA2ABCDE14", "legalPerson": "钱二",
+           "mobile": "13700000002", "vehicleCount": 5, "parkingAddress": "温州市龙湾区永强大道1号",
+           "deliveryMethod": "快递送达", "deliveryAddress": "温州市龙湾区永强大道1号"}
+
+
+def _taxi_form(name: str, id_number: str, mobile: str) -> dict[str, Any]:
+    return {"applicantName": name, "idNumber": id_number, "mobile": mobile, "firstLicenceDate": "2015-05-01",
+            "deliveryAddress": "温州市鹿城区人民路100号"}
+
+
+class DemoFailed(RuntimeError):
+    """A demo step was refused: the product changed under the script (the message says where)."""
+
+
+def _jpg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 220, 240)).save(out, "JPEG")
+    return out.getvalue()
+
+
+class Demo:
+    def __init__(self, client: httpx.AsyncClient, today: date) -> None:
+        self.client = client
+        self.today = today
+        self.jpg = _jpg()
+        self.headers: dict[str, dict[str, str]] = {}
+        self.user_ids: dict[str, int] = {}
+        self.made: dict[str, int] = {}
+
+    async def call(self, method: str, path: str, who: str | None, *expect: int, **kw: Any) -> Any:
+        res = await self.client.request(method, API + path, headers=self.headers.get(who or "", {}), **kw)
+        if res.status_code not in (expect or (200, 201)):
+            raise DemoFailed(f"{method} {path} as {who}: {res.status_code} {res.text[:300]}")
+        return res.json() if res.content and "json" in res.headers.get("content-type", "") else None
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.made[what] = self.made.get(what, 0) + n
+
+    async def login_applicant(self, code: str) -> None:
+        body = await self.call("POST", "/auth/wechat", None, 200, json={"code": code})
+        self.headers[code] = {"Authorization": f"Bearer {body['accessToken']}"}
+        self.user_ids[code] = body["user"]["id"]
+
+    async def login_staff(self, phone: str, password: str) -> None:
+        body = await self.call("POST", "/auth/staff-login", None, 200, json={"phone": phone, "password": password})
+        self.headers[phone] = {"Authorization": f"Bearer {body['accessToken']}"}
+
+    async def cases(self, who: str) -> list[Any]:
+        body = await self.call("GET", "/applications", who, 200)
+        return body["items"] if isinstance(body, dict) else body
+
+    async def apply(self, who: str, service: str, answers: dict[str, str], form: dict[str, Any], *,
+                    submit: bool = True) -> int:
+        """Create a case, upload every material the checklist asks for (a photo), submit it."""
+        created = await self.call("POST", "/applications", who, 201,
+                                  json={"serviceCode": service, "answers": answers, "form": form})
+        case_id = created["id"]
+        checklist = await self.call("POST", f"/services/{service}/checklist", who, 200, json={"answers": answers})
+        for m in checklist["materials"]:
+            if m["required"] and not m["exempt"]:
+                await self.call("PUT", f"/applications/{case_id}/materials/{m['code']}", who, 200,
+                                files={"file": (f"{m['code']}.jpg", self.jpg, "image/jpeg")})
+        if submit:
+            await self.call("POST", f"/applications/{case_id}/submit", who, 200)
+        self.count("cases")
+        return case_id
+
+    async def task(self, staff: str, case_id: int) -> Any:
+        page = await self.call("GET", "/tasks", staff, 200, params={"limit": 50})
+        items = page["items"] if isinstance(page, dict) else page
+        for t in items:
+            if t["applicationId"] == case_id:
+                return t
+        raise DemoFailed(f"case {case_id} is not in the queue of {staff}")
+
+    async def decide(self, staff: str, case_id: int, decision: str = "approve", **body: Any) -> Any:
+        t = await self.task(staff, case_id)
+        return await self.call("POST", f"/tasks/{t['id']}/decision", staff, 200, json={"decision": decision, **body})
+
+    async def slot(self, staff: str, service: str, site: str, day: date) -> Any:
+        """The first bookable slot of ``service`` at ``site`` on ``day`` or the next working days,
+        opened by the admin when the schedule has not been generated yet."""
+        sites = await self.call("GET", "/sites", staff, 200)
+        site_id = next(s["id"] for s in sites if s["code"] == site)
+        for offset in range(0, 10):
+            d = day + timedelta(days=offset)
+            await self.call("POST", "/admin/slots/generate", staff, 200,
+                            json={"siteId": site_id, "serviceCode": service, "dateFrom": d.isoformat(),
+                                  "dateTo": d.isoformat()})
+            slots = await self.call("GET", "/slots", staff, 200, params={"serviceCode": service, "date": d.isoformat()})
+            free = [s for s in slots if s.get("bookable", True) and s["seatsLeft"] > 0 and s["siteId"] == site_id]
+            if free:
+                return free[0]
+        raise DemoFailed(f"no bookable slot of {service} at {site} from {day}")
+
+
+Scenario = Callable[[Demo, Any], Awaitable[None]]
+
+
+async def _draft(d: Demo, staff: Any) -> None:
+    me = "dev-demo-zhao"
+    if await d.cases(me):
+        return
+    await d.apply(me, TAXI, {"household": "local"}, _taxi_form("赵一", "110101199003074514", "13700000001"),
+                  submit=False)
+    await d.call("POST", "/complaints", me, 201, json={
+        "category": "complaint", "targetType": "window",
+        "text": "市民中心3号窗口中午提前半小时停止取号，白跑一趟，希望按公布时间办理。"})
+    d.count("complaints")
+
+
+async def _awaiting_acceptance(d: Demo, staff: Any) -> None:
+    me = "dev-demo-qian"
+    if await d.cases(me):
+        return
+    await d.apply(me, DG, DG_ANSWERS, DG_FORM)
+
+
+async def _returned(d: Demo, staff: Any, me: str, company: str, credit_code: str, *, supplement: bool) -> None:
+    form = {**DG_FORM, "companyName": company, "creditCode": credit_code, "legalPerson": DEMO_NAMES[me]}
+    case_id = await d.apply(me, DG, DG_ANSWERS, form)
+    await d.decide(staff["accept"], case_id)
+    await d.decide(staff["review"], case_id, "return", reason="停车场地证明不清晰",
+                   missing=[{"code": "parkingAddress", "message": "停车场地址请写到门牌号"}])
+    if supplement:
+        await d.call("PATCH", f"/applications/{case_id}", me, 200,
+                     json={"form": {"parkingAddress": "温州市龙湾区永强大道1号物流园B区12号"}})
+        await d.call("POST", f"/applications/{case_id}/submit", me, 200)
+
+
+async def _supplementing(d: Demo, staff: Any) -> None:
+    me = "dev-demo-sun"
+    if await d.cases(me):
+        return
+    await _returned(d, staff, me, "温州顺达化工物流有限公司", "91330381MA2DEM0016", supplement=False)
+
+
+async def _back_in_review(d: Demo, staff: Any) -> None:
+    me = "dev-demo-li"
+    if await d.cases(me):
+        return
+    await _returned(d, staff, me, "瑞安平安危运有限公司", "91330381MA2DEM0029", supplement=True)
+
+
+async def _at_decision(d: Demo, staff: Any) -> None:
+    me = "dev-demo-zhou"
+    if await d.cases(me):
+        return
+    form = {**DG_FORM, "companyName": "乐清安途危险品运输有限公司", "creditCode": "91330382MA2DEM003T", "legalPerson": "周五"}
+    case_id = await d.apply(me, DG, DG_ANSWERS, form)
+    await d.decide(staff["accept"], case_id)
+    await d.decide(staff["review"], case_id)
+    slot = await d.slot(staff["admin"], "freight-operating-permit", "city-service-centre", d.today)
+    await d.call("POST", "/appointments", me, 201, json={"slotId": slot["id"]})
+    d.count("bookings")
+
+
+async def _exam_booked(d: Demo, staff: Any) -> None:
+    me = "dev-demo-wu"
+    if await d.cases(me):
+        return
+    case_id = await d.apply(me, TAXI, {"household": "local"}, _taxi_form("吴六", "330302199001011235", "13700000006"))
+    await d.decide(staff["accept"], case_id)
+    await d.decide(staff["review"], case_id)  # the decide task now waits for the exam
+    slot = await d.slot(staff["admin"], TAXI, "transport-school-exam-centre", d.today + timedelta(days=1))
+    await d.call("POST", "/appointments", me, 201, json={"slotId": slot["id"], "applicationId": case_id})
+    d.count("bookings")
+
+
+async def _decided_and_shipped(d: Demo, staff: Any) -> None:
+    me = "dev-demo-zheng"
+    if await d.cases(me):
+        return
+    case_id = await d.apply(me, TAXI, {"household": "local"}, _taxi_form("郑七", "330302198805051238", "13700000007"))
+    await d.decide(staff["accept"], case_id)
+    await d.decide(staff["review"], case_id)
+    t = await d.task(staff["decide"], case_id)
+    done = await d.call("POST", f"/tasks/{t['id']}/exam-result", staff["decide"], 200,
+                        json={"takenOn": d.today.isoformat(), "national": 92, "regional": 93})
+    if done["status"] != "passed":
+        raise DemoFailed(f"exam of case {case_id}: {done}")
+    deliveries = await d.call("GET", "/deliveries", staff["admin"], 200)
+    delivery = next(x for x in deliveries["items"] if x["applicationId"] == case_id)
+    await d.call("POST", f"/deliveries/{delivery['id']}/shipment", staff["admin"], 200,
+                 json={"trackingNo": "SF1234567890123"})
+    await d.call("POST", "/ratings", me, 201, json={
+        "targetType": "application", "targetId": case_id, "level": 2, "tags": ["等待时间长"],
+        "comment": "考试等了很久才通知，电话也打不通。"})
+    d.count("ratings")
+
+
+DEMO_NAMES = {code: name for code, name, _ in DEMO_APPLICANTS}
+SCENARIOS: list[Scenario] = [_draft, _awaiting_acceptance, _supplementing, _back_in_review, _at_decision,
+                             _exam_booked, _decided_and_shipped]
+CHATS = [("dev-demo-sun", "转人工"), ("dev-demo-zheng", "我要人工客服")]
+
+
+async def _chats(d: Demo, pool: Any, redis: Any) -> None:
+    """Two WeChat conversations waiting for the help desk, entered as the push job enters them."""
+    from api.db import transaction
+    from api.helpdesk.service_inbox import receive
+
+    for code, text in CHATS:
+        mine = await d.call("GET", "/chat/conversations", code, 200)
+        if any(c["channel"] == "wechat" for c in mine):
+            continue
+        async with transaction(pool) as conn:
+            # a request for a person is handed over before the FAQ is asked: no index needed
+            await receive(conn, None, user_id=d.user_ids[code], channel="wechat", text=text, redis=redis)
+        d.count("chats")
+
+
+async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = None) -> dict[str, int]:
+    """Make the demo bureau (idempotent); returns what was made this time by kind."""
+    from api.app import create_app
+    from api.seed import DEMO_STAFF
+
+    if settings.env == "production" or settings.wechat_mode != "sandbox":
+        raise DemoFailed("the living demo needs ZSB_WECHAT_MODE=sandbox outside production")
+    app = create_app(settings)
+    now = clock or (lambda: datetime.now(SHANGHAI))
+    # Bookings are made as if at opening time today, so "today" still has slots to book.
+    opening = now().astimezone(SHANGHAI).replace(hour=8, minute=0, second=0, microsecond=0)
+    app.state.appointment_clock = lambda: opening
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo",
+                                                 timeout=60) as client:
+        d = Demo(client, opening.date())
+        staff: dict[str, str] = {}
+        for phone, password, _, roles, steps in DEMO_STAFF:
+            await d.login_staff(phone, password)
+            for key in [*steps, *(r for r in roles if r in ("admin", "helpdesk"))]:
+                staff.setdefault(key, phone)
+        for code, _, _ in DEMO_APPLICANTS:
+            await d.login_applicant(code)
+        for scenario in SCENARIOS:
+            await scenario(d, staff)
+        await _chats(d, app.state.pool, app.state.redis)
+    log.info("demo_live_seeded", **d.made)
+    return d.made
+
+
+def cmd_live(settings: Any) -> None:
+    """``zsb demo-data --live``: seed the living demo and say what was made."""
+    import asyncio
+
+    try:
+        made = asyncio.run(seed_live(settings))
+    except DemoFailed as exc:
+        raise SystemExit(f"zsb demo-data --live: {exc}") from None
+    print("demo-data --live: " + (", ".join(f"{k} {v}" for k, v in sorted(made.items())) or "already there"))
+    for code, name, what in DEMO_APPLICANTS:
+        print(f"  {name:<6} WeChat login code {code:<16} {what}")
