@@ -56,6 +56,10 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleFaqProposeSimilar": ("admin", None), "consoleFaqPublish": ("admin", "adminFaqPublish"),
     "consoleFaqDiscardProposals": ("admin", "adminFaqDiscardProposals"),
     "consoleFaqRetire": ("admin", "adminFaqRetire"), "consoleFaqRestore": ("admin", "adminFaqRestore"),
+    "consoleCatalogue": ("admin", None), "consoleCatalogueService": ("admin", None),
+    "consoleCatalogueSave": ("admin", "adminSaveService"),
+    "consoleWorkdays": ("admin", None), "consoleWorkdaySet": ("admin", "adminSetWorkday"),
+    "consoleSmsChannel": ("admin", "adminSmsChannel"), "consoleSmsChannelResume": ("admin", "adminSmsChannelResume"),
     "consoleStaff": ("admin", None), "consoleStaffCreate": ("admin", None), "consoleStaffMember": ("admin", None),
     "consoleStaffRoles": ("admin", None), "consoleStaffDisable": ("admin", None), "consoleStaffEnable": ("admin", None),
 }

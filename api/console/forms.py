@@ -43,3 +43,10 @@ def positive_int(form: Any, name: str, label: str) -> int:
     if not raw.isdigit() or int(raw) <= 0:
         raise FormInvalid(f"请选择{label}")
     return int(raw)
+
+
+def whole_number(form: Any, name: str, label: str) -> int:
+    raw = (form.get(name) or "").strip()
+    if not raw.isdigit() or int(raw) > 3650:
+        raise FormInvalid(f"请填写{label}（天数）")
+    return int(raw)

@@ -108,6 +108,7 @@ def router(settings: Settings) -> Router:
     from api.console.routes_admin import RatingPages, SlotPages, StatsPages
     from api.console.routes_approver import ApproverPages
     from api.console.routes_callbacks import CallbackPages, ConversationTools
+    from api.console.routes_catalogue import CalendarPages, CataloguePages, SmsChannelPages
     from api.console.routes_complaints import ComplaintPages
     from api.console.routes_faq import FaqPages
     from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamPages
@@ -120,7 +121,7 @@ def router(settings: Settings) -> Router:
         session.PREFIX,
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
-                        static],
+                        CataloguePages, CalendarPages, SmsChannelPages, static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
         include_in_schema=False,
