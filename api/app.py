@@ -28,6 +28,7 @@ from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
+from api.files.routes import DownloadController
 from api.notifications.routes import (
     NotificationsController,
     OfficialAccountPushController,
@@ -42,6 +43,7 @@ from api.faq import index as faq_index
 from api.faq.routes import FaqAdminController, FaqController
 from api.helpdesk.live import channels_plugin
 from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
+from api.openapi import declare_errors
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
 from api.stats.routes import StatsController
@@ -79,6 +81,7 @@ API_CONTROLLERS: list = [
     LicenceQrController,
     NotificationsController,
     SubscribeKitController,
+    DownloadController,
     SmsChannelController,
     RatingController,
     RatingAdminController,
@@ -132,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     prometheus = PrometheusConfig(app_name="zsb", group_path=True, excluded_http_methods=[])
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[Router("/api/v1", route_handlers=API_CONTROLLERS), *ROOT_HANDLERS, MetricsController,
                         console.router(settings)],
         lifespan=[lifespan],
@@ -161,4 +164,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    declare_errors(app)  # every route's error responses and their problem codes, in the OpenAPI
+    return app
 

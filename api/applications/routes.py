@@ -9,7 +9,7 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
-from api import ratelimit
+from api import clock, ratelimit
 from api.applications import service_journey as service, service_materials, service_supplement, service_withdraw
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
@@ -20,6 +20,9 @@ from api.catalogue.schemas import MAX_UPLOAD_BYTES
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis, WeChat
 from api.disclosure import mobile, page as disclosure_page
 from api.errors import DomainError, problem
+from api.files import service as files
+from api.files.openapi import FileUploadOperation
+from api.files.schemas import DownloadLinkOut
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
 
@@ -46,7 +49,8 @@ def upload_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
 
 
 UPLOAD_LIMITS: dict = {"request_max_body_size": UPLOAD_BODY_LIMIT,
-                       "exception_handlers": {RequestEntityTooLarge: upload_too_large}}
+                       "exception_handlers": {RequestEntityTooLarge: upload_too_large},
+                       "operation_class": FileUploadOperation}  # names the multipart field in the OpenAPI
 
 # Anyone may look a case up by its public number: per account when signed in, else per address
 # (many phones share a carrier's address), with its own counter in Redis (api/ratelimit.py).
@@ -86,6 +90,29 @@ class ApplicationController(Controller):
                      user: CurrentUser, settings: AppSettings) -> MaterialOut:
         return await service.upload(conn, user, application_id, material_code,
                                     request.headers.get("content-type", ""), request.stream(), storage_for(settings))
+
+    # wx.uploadFile can only POST: the same upload, by POST.
+    @post("/{application_id:int}/materials/{material_code:str}", operation_id="uploadMaterialByPost",
+          summary="上传材料（POST，供 wx.uploadFile；multipart，字段名 file；这一个文件即整项材料）", status_code=200,
+          **UPLOAD_LIMITS)
+    async def upload_by_post(self, request: Request, application_id: FromPath[int], material_code: FromPath[str],
+                             conn: Conn, user: CurrentUser, settings: AppSettings) -> MaterialOut:
+        return await service.upload(conn, user, application_id, material_code,
+                                    request.headers.get("content-type", ""), request.stream(), storage_for(settings))
+
+    @get("/{application_id:int}/materials/{material_code:str}/download-link", operation_id="getMaterialDownloadLink",
+         summary="材料文件的短时下载链接（供 wx.downloadFile，5分钟内有效）")
+    async def material_link(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
+                            user: CurrentUser, settings: AppSettings, state: State) -> DownloadLinkOut:
+        return await files.link(settings, service.material_file(conn, user, application_id, material_code),
+                                now=clock.now(state))
+
+    @get("/{application_id:int}/materials/{material_code:str}/pages/{page_no:int}/download-link",
+         operation_id="getMaterialPageDownloadLink", summary="材料某一页的短时下载链接（供 wx.downloadFile，5分钟内有效）")
+    async def page_link(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
+                        conn: Conn, user: CurrentUser, settings: AppSettings, state: State) -> DownloadLinkOut:
+        return await files.link(settings, service_materials.page_file(conn, user, application_id, material_code,
+                                                                      page_no), now=clock.now(state))
 
     @get("/{application_id:int}/materials/{material_code:str}", operation_id="getMaterialFile",
          summary="下载材料文件（本人或工作人员）")

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, JSONBody, MultipartBody, PathParameter, QueryParameter
 from litestar.response import Stream
@@ -17,13 +17,15 @@ from api.complaints.schemas import (
     RatingIn, Status,
 )
 from api.deps import AppSettings, Conn, CurrentUser
+from api.files.openapi import FileUploadOperation
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
 
 requires_complaint_handler = requires_role("admin", "lead")
 # A dict rather than one UploadFile: Litestar fails with a 500 on a multipart body without any file
 # part (StopIteration in its extractor); with a dict the service answers 400 naming the field.
-Upload = MultipartBody[dict[str, UploadFile]]
+# Text values too: wx.uploadFile sends its formData fields beside the file.
+Upload = MultipartBody[dict[str, Any]]  # UploadFile | str: msgspec takes no such union
 # bigint ids: a larger number is a 400, not a database error
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
@@ -53,7 +55,7 @@ class ComplaintController(Controller):
 
     # a 10 MB file in its multipart envelope: above the app's JSON body limit (api/app.py)
     @post("/attachments", operation_id="uploadComplaintAttachment", summary="上传投诉附件（multipart，字段名 file）",
-          request_max_body_size=service.MAX_FILE_BYTES + 64 * 1024)
+          request_max_body_size=service.MAX_FILE_BYTES + 64 * 1024, operation_class=FileUploadOperation)
     async def upload(self, data: Upload, conn: Conn, user: CurrentUser, settings: AppSettings) -> AttachmentOut:
         return await service.upload_attachment(conn, user, data.get("file"), storage_for(settings))
 

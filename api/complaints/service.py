@@ -160,7 +160,7 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
 
 async def upload_attachment(conn: Any, user: AuthUser, upload: Any, storage: Any) -> AttachmentOut:
     """Store one picture or PDF for a complaint about to be filed (owner only until attached)."""
-    if upload is None:
+    if not hasattr(upload, "read"):  # no part, or a text field named file
         raise AttachmentMissing(field="file")
     head = await upload.read(8)
     content_type = next((t for magic, t in MAGIC.items() if head.startswith(magic)), None)

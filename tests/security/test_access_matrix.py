@@ -92,6 +92,9 @@ ACCESS: dict[str, str] = {
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
     "adminSmsChannel": "admin", "adminSmsChannelResume": "admin",
+    # issue 25: wx.uploadFile's POST twin, signed links for wx.downloadFile (the signature is the permission)
+    "uploadMaterialByPost": "owner", "getMaterialDownloadLink": "owner", "getMaterialPageDownloadLink": "owner",
+    "downloadSignedFile": "public", "getSubscribeTemplates": "login",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
@@ -105,12 +108,15 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "getApplication": {"admin": IN},
     "getMaterialFile": {"admin": IN},
     "getMaterialPage": {"admin": IN},
+    "getMaterialDownloadLink": {"admin": IN},
+    "getMaterialPageDownloadLink": {"admin": IN},
 }
 
 # Valid bodies for the owner routes: a body error must not answer before the ownership check would.
 BODIES: dict[str, dict[str, Any]] = {
     "updateApplication": {"json": {"form": {"mobile": "13900001111"}}},
     "uploadMaterial": {"files": {"file": ("me.jpg", JPG, "image/jpeg")}},
+    "uploadMaterialByPost": {"files": {"file": ("me.jpg", JPG, "image/jpeg")}},
     "addMaterialPage": {"files": {"file": ("page.jpg", JPG, "image/jpeg")}},
     "reorderMaterialPages": {"json": {"order": [1]}},  # A's photo has one page when A gets here
     "withdrawApplication": {"json": {"reason": "不办了"}},
