@@ -60,6 +60,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleCatalogueSave": ("admin", "adminSaveService"),
     "consoleWorkdays": ("admin", None), "consoleWorkdaySet": ("admin", "adminSetWorkday"),
     "consoleSmsChannel": ("admin", "adminSmsChannel"), "consoleSmsChannelResume": ("admin", "adminSmsChannelResume"),
+    "consoleCaseViews": ("admin", "adminListCaseViews"),
     "consoleStaff": ("admin", None), "consoleStaffCreate": ("admin", None), "consoleStaffMember": ("admin", None),
     "consoleStaffRoles": ("admin", None), "consoleStaffDisable": ("admin", None), "consoleStaffEnable": ("admin", None),
 }

@@ -4,11 +4,14 @@ is refused (its token version moved, migration 0062)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Template
 
+from api.approvals import service_access as access
 from api.auth import service_staff as staff
 from api.auth.guards import requires_admin
 from api.auth.schemas import StaffIn
@@ -67,3 +70,24 @@ async def _page(request: Request, conn: Conn, staff_id: int, template: str, note
     return page(template, request, active="staff", s=await staff.get_staff(conn, staff_id),
                 history=await staff.history(conn, staff_id), steps=await staff.step_choices(conn), note=note,
                 **LABELS)
+
+
+class CaseViewPages(Controller):
+    """The case view log (F145): every recorded look of staff at a case, for an admin's audit of one
+    staff member or one case. The same function and guard as ``GET /api/v1/tasks/case-views``."""
+
+    path = "/admin/case-views"
+    include_in_schema = False
+    guards = [requires_admin]
+
+    @get("/", operation_id="consoleCaseViews", summary="工作台：办件查看记录")
+    async def index(self, request: Request, conn: Conn,
+                    viewer: Annotated[str, QueryParameter(name="staff", pattern=r"^\d{0,18}$")] = "",
+                    case: Annotated[str, QueryParameter(name="case", pattern=r"^\d{0,18}$")] = "",
+                    cursor: Annotated[str | None, QueryParameter(name="cursor", pattern=r"^\d{1,18}$")] = None) -> Template:
+        # the filter form sends empty fields for "all"
+        staff_id, application_id = int(viewer or 0) or None, int(case or 0) or None
+        found = await access.views_for_audit(conn, viewer_id=staff_id, application_id=application_id, cursor=cursor,
+                                             limit=50)
+        return page("case_views.html", request, active="case-views", views=found, staff_id=staff_id,
+                    application_id=application_id, who=await staff.list_staff(conn))

@@ -66,3 +66,26 @@ async def test_a_disabled_member_is_refused_by_the_api_and_the_console_at_once_a
     actions = [r["action"] for r in await db.fetch(
         "SELECT action FROM staff_account_events WHERE user_id = $1 ORDER BY id", member)]
     assert actions == ["disabled", "enabled"]
+
+
+async def test_an_admin_reads_the_case_view_log_of_one_staff_member(client, db):
+    from tests.approvals.helpers import people, submitted, task_of
+
+    who = await people(client, db)
+    app_id = await submitted(db, who["applicant_id"])
+    await client.get("/api/v1/tasks", headers=who["accept"]["headers"])  # the queue opens the task
+    task = await task_of(db, app_id)
+    accept_id = who["accept"]["user"]["id"]
+    await db.execute("UPDATE users SET name = '受理员 周敏' WHERE id = $1", accept_id)
+    await sign_in(client, "13900001001")
+    assert (await client.get(f"/console/tasks/{task['id']}")).status_code == 200  # a look, logged
+    client.cookies.clear()
+    await account(db, phone="13900008421", roles=["admin"], name="管理员")
+    await sign_in(client, "13900008421")
+    public_no = await db.fetchval("SELECT public_no FROM applications WHERE id = $1", app_id)
+    mine = await client.get("/console/admin/case-views", params={"staff": str(accept_id), "case": ""})
+    assert mine.status_code == 200 and "受理员 周敏" in mine.text and public_no in mine.text and "查看详情" in mine.text
+    other = await client.get("/console/admin/case-views", params={"staff": str(who["review"]["user"]["id"])})
+    assert public_no not in other.text and "没有记录" in other.text
+    bad = await client.get("/console/admin/case-views", params={"staff": "x"})
+    assert bad.status_code == 400
