@@ -47,6 +47,8 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleRatingFollowUp": ("admin_lead", "recordRatingFollowUp"),
     "consoleReformFigures": ("admin_lead", "reformFigures"),
     "consoleSlots": ("admin", "generateSlots"), "consoleSlotsGenerate": ("admin", "generateSlots"),
+    "consoleSite": ("admin", None), "consoleSiteSave": ("admin", None), "consoleScheduleAdd": ("admin", None),
+    "consoleScheduleSave": ("admin", None), "consoleScheduleDelete": ("admin", None),
     "consoleComplaints": ("admin_lead", "adminListComplaints"), "consoleComplaint": ("admin_lead", "adminGetComplaint"),
     "consoleComplaintAssign": ("admin_lead", "assignComplaint"),
     "consoleComplaintAnswer": ("admin_lead", "answerComplaint"),
