@@ -21,8 +21,18 @@ async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
         # ctx["helpdesk_clock"]: the tests' controllable clock for the F140 hours.
         hours_clock = ctx.get("helpdesk_clock")
         written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
-                                                  now=hours_clock() if hours_clock else None)
+                                                  now=hours_clock() if hours_clock else None, wechat=ctx["wechat"])
     return f"{len(written)} messages"
+
+
+async def check_chat_message(ctx: dict[str, Any], message_id: int) -> str:
+    """WeChat's content check of one user text (api/helpdesk/checks.py); WeChat down -> retried."""
+    from api.helpdesk import checks
+
+    checked = await checks.check_message(ctx["pool"], ctx["wechat"], message_id, redis=ctx["redis"])
+    if checked.outcome == "retry":
+        raise Retry(defer=min(300, 15 * ctx.get("job_try", 1)))
+    return checked.outcome
 
 
 async def deliver_chat_message(ctx: dict[str, Any], message_id: int) -> str:

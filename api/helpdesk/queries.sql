@@ -34,6 +34,30 @@ INSERT INTO chat_messages (conversation_id, sender, agent_id, text, faq_entry_id
 VALUES (:conversation_id, :sender, :agent_id, :text, :faq_entry_id, :delivery)
 RETURNING *;
 
+-- name: add_user_message(conversation_id, text, content_check, content_check_result)^
+INSERT INTO chat_messages (conversation_id, sender, text, delivery, content_check, content_check_result)
+VALUES (:conversation_id, 'user', :text, 'none', :content_check, :content_check_result)
+RETURNING *;
+
+-- name: message_to_check(id)^
+SELECT m.*, c.user_id, c.channel, c.status AS conversation_status, c.agent_id, u.openid
+FROM chat_messages m
+JOIN conversations c ON c.id = m.conversation_id
+JOIN users u ON u.id = c.user_id
+WHERE m.id = :id AND m.content_check = 'pending';
+
+-- name: set_content_check(id, content_check, content_check_result)^
+-- Only a pending message: a second run of the job (arq retry) changes nothing.
+UPDATE chat_messages SET content_check = :content_check, content_check_result = :content_check_result
+WHERE id = :id AND content_check = 'pending'
+RETURNING *;
+
+-- name: messages_for_staff(conversation_id)
+-- What agents see: a user's text only once WeChat's content check passed it (issue 25).
+SELECT * FROM chat_messages
+WHERE conversation_id = :conversation_id AND content_check NOT IN ('pending', 'held')
+ORDER BY id;
+
 -- name: use_reply_slot(id)^
 -- One of WeChat's 5 replies within 48 hours of the user's last message (app chats: no limit).
 UPDATE conversations
@@ -71,6 +95,7 @@ SELECT * FROM chat_messages WHERE conversation_id = :conversation_id ORDER BY id
 -- last_text is what the user said last (not a machine notice such as F140's hours after it).
 SELECT c.*, u.name AS user_name, u.phone AS user_phone, a.name AS agent_name, ap.public_no,
        (SELECT text FROM chat_messages WHERE conversation_id = c.id AND sender = 'user'
+          AND content_check NOT IN ('pending', 'held')
         ORDER BY id DESC LIMIT 1) AS last_text
 FROM conversations c
 JOIN users u ON u.id = c.user_id
@@ -83,7 +108,8 @@ WHERE CASE :status::text
         ELSE true
       END
   AND (:q::text IS NULL OR EXISTS (
-        SELECT 1 FROM chat_messages m WHERE m.conversation_id = c.id AND m.text ILIKE '%' || :q || '%'))
+        SELECT 1 FROM chat_messages m WHERE m.conversation_id = c.id AND m.text ILIKE '%' || :q || '%'
+          AND m.content_check NOT IN ('pending', 'held')))
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT :limit OFFSET :offset;
 

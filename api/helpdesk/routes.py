@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api import clock
 from api.auth.guards import requires_helpdesk, requires_login, requires_role
-from api.deps import AppSettings, Conn, CurrentUser, Redis
+from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
 from api.helpdesk import hours, live, service, service_callbacks, service_history, service_inbox
@@ -59,11 +59,11 @@ class ChatController(Controller):
 
     @post("/messages", operation_id="chatSend", summary="在线咨询：发送消息")
     async def send(self, data: JSONBody[ChatIn], conn: Conn, user: CurrentUser, state: State, redis: Redis,
-                   idempotency_key: IdempotencyKey = None) -> list[ChatMessageOut]:
+                   wechat: WeChat, idempotency_key: IdempotencyKey = None) -> list[ChatMessageOut]:
         return await run_once(
             conn, user_id=user.id, scope="chat.send", key=idempotency_key, payload=data,
             action=lambda: service_inbox.receive(conn, index_for(state), user_id=user.id, channel="app",
-                                                 text=data.text, redis=redis, now=_clock(state)()),
+                                                 text=data.text, redis=redis, now=_clock(state)(), wechat=wechat),
             result_type=list[ChatMessageOut])
 
     @get("/messages", operation_id="chatMessages", summary="在线咨询：我的消息（全部咨询，可向前翻页）")

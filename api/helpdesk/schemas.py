@@ -26,6 +26,8 @@ class ChatMessageOut(Schema):
     faq_entry_id: str | None
     delivery: str  # none (in-app) | pending | sent | failed (WeChat)
     created_at: datetime
+    # the author's own view only (agents never get such a text): WeChat's content check holds it
+    held: bool = False
 
 
 class ConversationOut(Schema):

@@ -91,7 +91,7 @@ async def list_conversations(conn: Any, agent: AuthUser, *, status: Literal["wai
 
 async def get_conversation(conn: Any, conversation_id: int) -> ConversationDetail:
     row = await _get(conn, conversation_id)
-    messages = [_message_out(m) async for m in q.messages_of(conn, conversation_id=conversation_id)]
+    messages = [_message_out(m) async for m in q.messages_for_staff(conn, conversation_id=conversation_id)]
     return _conversation_out(row, ConversationDetail, messages=messages)
 
 

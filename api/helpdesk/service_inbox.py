@@ -72,24 +72,33 @@ async def _queue(function: str, arg: int, job_id: str) -> None:
 def _message_out(row: Any) -> ChatMessageOut:
     return ChatMessageOut(id=row["id"], conversation_id=row["conversation_id"], sender=row["sender"],
                           text=row["text"], machine=row["sender"] == "bot", faq_entry_id=row["faq_entry_id"],
-                          delivery=row["delivery"], created_at=row["created_at"])
+                          delivery=row["delivery"], created_at=row["created_at"],
+                          held=row.get("content_check") == "held")
 
 
 async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],
-                  text: str, redis: Any, now: datetime | None = None) -> list[ChatMessageOut]:
+                  text: str, redis: Any, now: datetime | None = None, wechat: Any = None) -> list[ChatMessageOut]:
     """A user's message: stored, then answered by the machine or queued for a person.
 
-    Returns the messages written (the user's, the machine's answer if any, or the notice of when
-    agents are next online when a person is needed outside the F140 hours)."""
+    Agents see the text only once WeChat's content check passed it (``checks.first_look``: the
+    sandbox's rule at once, msgSecCheck in the ``check_chat_message`` job); a held text reaches
+    nobody but its author, who is told. Returns the messages written (the user's, the machine's
+    answer if any, or the notice of when agents are next online when a person is needed outside
+    the F140 hours)."""
+    from api.helpdesk import checks
+
     conv = await q.join_conversation(conn, user_id=user_id, channel=channel)
-    mine = await q.add_message(conn, conversation_id=conv["id"], sender="user", agent_id=None, text=text,
-                               faq_entry_id=None, delivery="none")
+    state, verdict = await checks.first_look(wechat, text)
+    mine = await q.add_user_message(conn, conversation_id=conv["id"], text=text, content_check=state,
+                                    content_check_result=verdict)
     written = [_message_out(mine)]
+    if state == "held":
+        return written + await checks.tell_author(conn, conv, redis)
+    if state == "pending":
+        after_commit(conn, lambda: _queue("check_chat_message", mine["id"], f"chatcheck:{mine['id']}"))
     if ASK_FOR_PERSON.match(_PUNCT.sub("", text)):
         waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=[])
-        after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
-                                           conversation_id=conv["id"], status=waiting["status"],
-                                           agent_id=waiting["agent_id"], text=text[:200]))
+        _announce(conn, redis, waiting, text, state)
         return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
     asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
                           conversation_id=conv["id"])
@@ -106,10 +115,17 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
             after_commit(conn, lambda: publish(redis, "message", conversation_id=conv["id"], sender="bot"))
             return written
     waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=msgspec.to_builtins(asked.matches))
-    after_commit(conn, lambda: publish(redis, "waiting" if waiting["status"] == "waiting" else "message",
-                                       conversation_id=conv["id"], status=waiting["status"],
-                                       agent_id=waiting["agent_id"], text=text[:200]))
+    _announce(conn, redis, waiting, text, state)
     return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
+
+
+def _announce(conn: Any, redis: Any, conv: Any, text: str, state: str) -> None:
+    """Agents' live view hears of the user's text after commit; a text still being checked is
+    announced by the check's job once it passed (api/helpdesk/checks.py), a held one never."""
+    if state == "pass":
+        after_commit(conn, lambda: publish(redis, "waiting" if conv["status"] == "waiting" else "message",
+                                           conversation_id=conv["id"], status=conv["status"],
+                                           agent_id=conv["agent_id"], text=text[:200]))
 
 
 async def _offline_notice(conn: Any, before: Any, after: Any, channel: str, redis: Any,
@@ -133,7 +149,7 @@ async def _offline_notice(conn: Any, before: Any, after: Any, channel: str, redi
 
 
 async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
-                      now: datetime | None = None) -> list[ChatMessageOut]:
+                      now: datetime | None = None, wechat: Any = None) -> list[ChatMessageOut]:
     """The job's share of a push, in one transaction: a retried job finds it done."""
     row = await q.claim_push(conn, id=push_id)
     if row is None:
@@ -152,7 +168,8 @@ async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
     if not text:
         return []
     user_id = await q.user_for_openid(conn, openid=msg.openid)
-    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis, now=now)
+    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis, now=now,
+                         wechat=wechat if msg.msg_type == "text" else None)
 
 
 async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:

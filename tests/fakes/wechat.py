@@ -37,6 +37,11 @@ class FakeWeChat(FakeServer):
         self.route("POST", "/cgi-bin/message/template/send")(self.template_send)
         self.route("GET", "/cgi-bin/user/info")(self.user_info)
         self.route("POST", "/wxa/generate_urllink")(self.generate_urllink)
+        self.route("POST", "/wxa/msg_sec_check")(self.msg_sec_check)
+        # msgSecCheck 2.0: a text containing one of these words is risky (label 20001 时政) / for review
+        self.risky_words: set[str] = {"【违规测试】", "办假证"}
+        self.review_words: set[str] = {"【待复核测试】"}
+        self.sec_checks: list[dict[str, Any]] = []
         # the released mini-program's pages (its app.json); a URL Link to any other is 40165
         self.miniprogram_pages: set[str] = set(PAGES)
         self.urllinks: list[dict[str, Any]] = []
@@ -64,6 +69,9 @@ class FakeWeChat(FakeServer):
         self.template_errcode = 0
         self.miniprogram_pages = set(PAGES)
         self.urllinks = []
+        self.risky_words = {"【违规测试】", "办假证"}
+        self.review_words = {"【待复核测试】"}
+        self.sec_checks = []
 
     def _token(self, appid: str = "") -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
@@ -214,3 +222,29 @@ class FakeWeChat(FakeServer):
             self.urllinks.append(body)
             n = len(self.urllinks)
         return 200, {"errcode": 0, "errmsg": "ok", "url_link": f"https://wxaurl.cn/fake{n:06d}"}
+
+    def msg_sec_check(self, request: FakeRequest) -> tuple[int, Any]:
+        """msgSecCheck 2.0 as published: version 2, a scene 1-4 and the author's openid (one this
+        mini-program knows: ``o-<name>`` from a login code) are required; the answer carries
+        ``result.suggest`` (pass / review / risky), ``result.label`` and ``detail``."""
+        self._hangs_up(request)
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        body = request.json()
+        if body.get("version") != 2 or body.get("scene") not in (1, 2, 3, 4) or not body.get("content"):
+            return 200, {"errcode": 47001, "errmsg": "data format error"}
+        if not str(body.get("openid", "")).startswith("o-"):
+            return 200, {"errcode": 40003, "errmsg": "invalid openid"}
+        with self.lock:
+            self.sec_checks.append(body)
+        text = body["content"]
+        if any(w in text for w in self.risky_words):
+            suggest, label = "risky", 20001
+        elif any(w in text for w in self.review_words):
+            suggest, label = "review", 20006
+        else:
+            suggest, label = "pass", 100
+        return 200, {"errcode": 0, "errmsg": "ok", "trace_id": f"trace-{len(self.sec_checks)}",
+                     "result": {"suggest": suggest, "label": label},
+                     "detail": [{"strategy": "content_model", "errcode": 0, "suggest": suggest, "label": label,
+                                 "prob": 90 if suggest != "pass" else 0}]}

@@ -1,0 +1,83 @@
+"""WeChat's content check (msgSecCheck 2.0) of what users write to the help desk (issue 25).
+
+A user's text reaches an agent only once it passed: in the sandbox (dev, demo, most tests) the
+sandbox's rule answers at once (wechat/gateway.py SANDBOX_RISKY); live, the text waits as
+'pending' while the ``check_chat_message`` job asks WeChat, with the author's openid and the
+comment scene, and no database connection is held across the call. A risky text, or one WeChat
+sends for review, is held: kept for its author (who is told in the chat) and never shown to an
+agent or anyone else. Machine and agent texts are not checked.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+import structlog
+
+from api.db import after_commit, load_queries, transaction
+from api.helpdesk.live import publish
+from api.helpdesk.schemas import ChatMessageOut
+from wechat.errors import WechatUnavailable
+from wechat.gateway import SCENE_COMMENT, SandboxWeChat
+
+q = load_queries(__file__)
+log = structlog.get_logger("zsb.helpdesk")
+
+HELD_NOTICE = ("您刚才发送的消息未通过微信内容安全检查，已暂存待人工复核，不会展示给其他人。"
+               "请文明用语；如需帮助，可换一种说法重新描述您的问题。")
+SANDBOX = SandboxWeChat()
+
+
+class Checked(msgspec.Struct, frozen=True):
+    outcome: Literal["pass", "held", "skipped", "retry"]
+
+
+async def first_look(wechat: Any, text: str) -> tuple[str, dict[str, Any] | None]:
+    """The check state a new user text starts in, and the verdict when it is already known."""
+    gateway = wechat or SANDBOX
+    if isinstance(gateway, SandboxWeChat):  # a local rule: no network, decided now
+        verdict = await gateway.msg_sec_check("", text, scene=SCENE_COMMENT)
+        return ("held" if verdict.held else "pass"), msgspec.to_builtins(verdict)
+    return "pending", None
+
+
+async def tell_author(conn: Any, conv: Any, redis: Any) -> list[ChatMessageOut]:
+    """The author hears that their text is held, in their own chat (on WeChat: one of the 5 replies)."""
+    from api.helpdesk.service_inbox import _message_out, _queue
+
+    wechat = conv["channel"] == "wechat"
+    if wechat and await q.use_reply_slot(conn, id=conv["id"]) is None:
+        return []  # WeChat's window is used up: the author sees it in the mini-program's chat history
+    notice = await q.add_message(conn, conversation_id=conv["id"], sender="bot", agent_id=None, text=HELD_NOTICE,
+                                 faq_entry_id=None, delivery="pending" if wechat else "none")
+    if wechat:
+        after_commit(conn, lambda: _queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
+    return [_message_out(notice)]
+
+
+async def check_message(pool: Any, wechat: Any, message_id: int, *, redis: Any) -> Checked:
+    """The job's share: ask WeChat about one pending text, then show it to agents or hold it."""
+    async with transaction(pool) as conn:
+        row = await q.message_to_check(conn, id=message_id)
+    if row is None:
+        return Checked("skipped")  # checked already (a retried job) or never pending
+    try:
+        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE_COMMENT)
+    except WechatUnavailable:
+        return Checked("retry")
+    state = "held" if verdict.held else "pass"
+    async with transaction(pool) as conn:
+        if await q.set_content_check(conn, id=message_id, content_check=state,
+                                     content_check_result=msgspec.to_builtins(verdict)) is None:
+            return Checked("skipped")
+        if state == "held":
+            await tell_author(conn, await q.get_conversation(conn, id=row["conversation_id"]), redis)
+    if state == "pass":
+        kind = "waiting" if row["conversation_status"] == "waiting" else "message"
+        await publish(redis, kind, conversation_id=row["conversation_id"], status=row["conversation_status"],
+                      agent_id=row["agent_id"], text=row["text"][:200])
+    else:
+        log.warning("chat_message_held", message_id=message_id, suggest=verdict.suggest, label=verdict.label,
+                    trace_id=verdict.trace_id)
+    return Checked(state)
