@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dev test install system-packages lint clean
+.PHONY: dev test install system-packages lint clean openapi
 
 # Debian packages some tests drive for real: nginx and pgbouncer (tests/deploy scale-out),
 # systemd-analyze (the units in deploy/systemd), chromium with a CJK font (the console's browser
@@ -36,11 +36,25 @@ system-packages: $(SYSTEM_STAMP)
 dev: $(STAMP)
 	$(BIN)/zsb dev
 
+# The TypeScript client's tools (openapi-typescript, typescript), pinned by clients/ts/package-lock.json;
+# tests/test_contract.py generates the client from the running code's OpenAPI and type-checks it.
+TS_DIR   := clients/ts
+TS_STAMP := $(TS_DIR)/node_modules/.installed
+
+$(TS_STAMP): $(TS_DIR)/package.json $(TS_DIR)/package-lock.json
+	cd $(TS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# After a deliberate API change: the committed contract (openapi.json) and the TypeScript types.
+openapi: $(STAMP) $(TS_STAMP)
+	$(BIN)/zsb openapi
+	cd $(TS_DIR) && npm run --silent generate
+
 # Two parts: every test but the timing-sensitive ones on two pytest-xdist workers, then those
 # (marked serial: signals, grace periods, the scale-out stack) alone, so no other test's load
 # bends their clocks. Both parts always run; either failing fails. pytest exits 5 when it
 # collected no tests: that must fail, not pass silently.
-test: $(STAMP) $(SYSTEM_STAMP)
+test: $(STAMP) $(SYSTEM_STAMP) $(TS_STAMP)
 	@$(BIN)/python -m pytest -n 2 -m "not serial"; rc1=$$?; \
 	$(BIN)/python -m pytest -m serial; rc2=$$?; \
 	if [ $$rc1 -eq 5 ] || [ $$rc2 -eq 5 ]; then echo "make test: a part collected no tests" >&2; exit 1; fi; \

@@ -262,6 +262,25 @@ def cmd_dev(args: argparse.Namespace) -> None:
         stop()
 
 
+def cmd_openapi(args: argparse.Namespace) -> None:
+    """Write the OpenAPI document (the committed contract, openapi.json) or check the code against it."""
+    from api import contract
+    from api.app import create_app
+
+    app = create_app(Settings(env="test"))  # the document does not depend on the environment's services
+    if args.check:
+        broken = contract.check(app)
+        for line in broken:
+            print(f"breaking: {line}", file=sys.stderr)
+        sys.exit(1 if broken else 0)
+    text = contract.render(contract.document(app))
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"openapi: wrote {args.output}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zsb", description="掌上办 backend")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -287,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True)
     p.add_argument("--steps", help="approval steps for approvers: accept,review,decide")
     p.set_defaults(fn=cmd_create_staff)
+    p = sub.add_parser("openapi", help="write the OpenAPI document (make openapi), or --check it against openapi.json")
+    p.add_argument("--output", default=str(Path(__file__).resolve().parents[1] / "openapi.json"),
+                   help="file to write, - for stdout (default: the committed openapi.json)")
+    p.add_argument("--check", action="store_true", help="exit 1 if the code breaks the committed contract")
+    p.set_defaults(fn=cmd_openapi)
     for register in _extensions():
         register(sub)
     return parser

@@ -79,7 +79,10 @@ def test_dev_generates_a_jwt_secret_but_production_does_not():
 async def test_health_readiness_metrics_and_schema(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {"ready": True, "postgres": True, "redis": True}
+    body = ready.json()
+    assert ready.status_code == 200 and {k: body[k] for k in ("ready", "postgres", "redis")} == {
+        "ready": True, "postgres": True, "redis": True}
+    assert body["workdayCalendar"]["horizonDays"] == 60  # a detail, never a readiness condition
     metrics = await client.get("/metrics")
     assert metrics.status_code == 200 and "request_duration_seconds" in metrics.text
     schema = await client.get("/schema/openapi.json")
