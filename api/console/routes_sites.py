@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from api.appointments import service as appointments
 from api.appointments import service_sites as sites
 from api.auth.guards import requires_admin
 from api.console import forms
@@ -73,4 +74,5 @@ class SitePages(Controller):
 
 
 async def _page(request: Request, conn: Conn, site_id: int, template: str, note: str | None = None) -> Template:
-    return page(template, request, active="slots", s=await sites.site(conn, site_id), kinds=KIND_LABELS, note=note)
+    return page(template, request, active="slots", s=await sites.site(conn, site_id), kinds=KIND_LABELS, note=note,
+                service_name=appointments.service_name)

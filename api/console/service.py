@@ -6,9 +6,9 @@ JSON API (approvals, applications, helpdesk, ratings, stats, appointments).
 
 from __future__ import annotations
 
-from typing import Any
-
+import re
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -35,13 +35,35 @@ class FormInvalid(Unprocessable):
     code = "console_form_invalid"
 
 
+# The API's field names as the form's labels read, so a refusal names the field in Chinese.
+FIELD_LABELS = {
+    "takenOn": "考试日期", "national": "全国公共科目成绩", "regional": "区域科目成绩", "trackingNo": "EMS 快递单号",
+    "proxyName": "代领人姓名", "proxyIdNumber": "代领人身份证号", "code": "预约码", "text": "内容",
+    "question": "问题", "answer": "答案", "phone": "手机号", "password": "密码", "name": "姓名", "roles": "角色",
+    "steps": "审批环节", "outcome": "回访结果", "publicNo": "办件编号", "note": "备注", "assigneeId": "承办人",
+    "siteId": "服务点", "dateFrom": "开始日期", "dateTo": "结束日期", "capacity": "容量", "serviceCode": "事项编码",
+    "opens_at": "开始时间", "closes_at": "结束时间", "reason": "原因", "address": "地址", "decision": "审批决定",
+    "missing": "补正材料", "followUp": "未解决时的处理", "handoverTo": "转交对象", "items": "待办",
+}
+_AT = re.compile(r"at `\$\.(\w+)")
+_CODES = re.compile(r"\s*\([A-Za-z0-9_, /.]+\)$")
+
+
+def _readable(exc: msgspec.ValidationError) -> str:
+    text = str(exc)
+    if re.search(r"[\u4e00-\u9fff]", text):  # a rule's own Chinese message: without the API's field codes
+        return _CODES.sub("", text.split(" - at `")[0])
+    at = _AT.search(text)
+    return f"请检查“{FIELD_LABELS.get(at.group(1), '填写的内容')}”" if at else "请检查填写的内容"
+
+
 def convert(value: dict[str, Any], type_: type[Any]) -> Any:
     """Build an API input Struct from form values with all of its checks (constraints and
     ``__post_init__`` rules), so a form obeys exactly what the JSON route would."""
     try:
         return msgspec.convert(value, type_, strict=False)  # forms carry strings: "3" -> 3
     except msgspec.ValidationError as exc:
-        raise FormInvalid(str(exc)) from None
+        raise FormInvalid(_readable(exc)) from None
 
 
 def _account(row: Any) -> StaffAccount:
