@@ -283,6 +283,11 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_REPLY,
         wechat_data=(("thing1", "thing", "text"), ("time2", "time", "=now")),
         wechat_page=pages.CHAT),
+    # An agent's answer by SMS once WeChat's 48-hour window has closed (api/helpdesk/service_sms.py).
+    "helpdesk_sms_reply": EventSpec(
+        ("sms",), "客服短信回复",
+        inapp_text="客服回复：{text}",
+        sms_template="SMS_480010031", sms_params=("text",)),
     "complaint_received": EventSpec(
         ("wechat", "sms"), "投诉已受理",
         inapp_text="您的投诉建议（{publicNo}）已受理，我们将在规定时限内答复。",

@@ -165,3 +165,13 @@ ORDER BY id LIMIT 500;
 -- name: set_push_error(id, error)!
 -- A stored push the job cannot read (kept before pushes were typed at the edge): processed, with why.
 UPDATE wechat_pushes SET error = :error WHERE id = :id;
+
+-- name: add_sms_reply(conversation_id, agent_id, text, per_day)^
+-- At most :per_day SMS replies in one consultation within 24 hours (SMS costs money and lands on a
+-- phone): the limit holds in the insert itself, so two agents' clicks cannot both pass it.
+INSERT INTO chat_messages (conversation_id, sender, agent_id, text, delivery, via)
+SELECT :conversation_id, 'agent', :agent_id, :text, 'none', 'sms'
+WHERE (SELECT count(*) FROM chat_messages
+       WHERE conversation_id = :conversation_id AND via = 'sms'
+         AND created_at > now() - interval '24 hours') < :per_day
+RETURNING *;

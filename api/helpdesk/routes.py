@@ -14,7 +14,7 @@ from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import hours, live, service, service_callbacks, service_history, service_inbox
+from api.helpdesk import hours, live, service, service_callbacks, service_history, service_inbox, service_sms
 from api.helpdesk.schemas import (
     AgentExtensionIn,
     CallbackOut,
@@ -28,6 +28,7 @@ from api.helpdesk.schemas import (
     MyConversationOut,
     ReplyIn,
     ResolveIn,
+    SmsReplyIn,
     TransferIn,
 )
 from api.idempotency import IdempotencyKey, run_once
@@ -108,6 +109,12 @@ class HelpdeskController(Controller):
     async def reply(self, conversation_id: FromPath[int], data: JSONBody[ReplyIn], conn: Conn, user: CurrentUser,
                     redis: Redis) -> ChatMessageOut:
         return await service.reply(conn, user, conversation_id, data.text, redis=redis)
+
+    @post("/conversations/{conversation_id:int}/sms-reply", operation_id="helpdeskSmsReply",
+          summary="以短信回复（微信48小时回复窗口已关闭时；每个咨询24小时内最多3条）")
+    async def sms_reply(self, conversation_id: FromPath[int], data: JSONBody[SmsReplyIn], conn: Conn,
+                        user: CurrentUser, redis: Redis, state: State) -> ChatMessageOut:
+        return await service_sms.sms_reply(conn, user, conversation_id, data.text, redis=redis, now=clock.now(state))
 
     @post("/conversations/{conversation_id:int}/transfer", operation_id="helpdeskTransfer", summary="转交其他导航员",
           status_code=200)

@@ -28,6 +28,7 @@ class ChatMessageOut(Schema):
     created_at: datetime
     # the author's own view only (agents never get such a text): WeChat's content check holds it
     held: bool = False
+    via: str | None = None  # "sms": an agent's answer sent by SMS after WeChat's window closed
 
 
 class ConversationOut(Schema):
@@ -58,6 +59,11 @@ class ConversationDetail(ConversationOut):
 
 class ReplyIn(Input):
     text: ChatText
+
+
+class SmsReplyIn(Input):
+    # one SMS (70 characters) with the signature; longer answers belong in a call-back
+    text: Annotated[str, Meta(min_length=1, max_length=60)]
 
 
 class TransferIn(Input):

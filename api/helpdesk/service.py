@@ -120,6 +120,13 @@ async def reply(conn: Any, agent: AuthUser, conversation_id: int, text: str, *, 
                               text=text, faq_entry_id=None, delivery="pending" if wechat else "none")
     if wechat:
         after_commit(conn, lambda: _queue("deliver_chat_message", msg["id"], f"chatmsg:{msg['id']}"))
+    else:
+        # In the app the user may have closed the chat: the reply reaches them as a notification too
+        # (the inbox, and a subscribe message when they allowed one).
+        import notify
+
+        await notify.enqueue(conn, user_id=row["user_id"], event="helpdesk_reply", params={"text": text},
+                             dedupe_key=f"helpdesk_reply:{msg['id']}", subject=("conversation", conversation_id))
     after_commit(conn, lambda: publish(redis, "message", conversation_id=conversation_id, sender="agent"))
     return _message_out(msg)
 

@@ -73,7 +73,7 @@ def _message_out(row: Any) -> ChatMessageOut:
     return ChatMessageOut(id=row["id"], conversation_id=row["conversation_id"], sender=row["sender"],
                           text=row["text"], machine=row["sender"] == "bot", faq_entry_id=row["faq_entry_id"],
                           delivery=row["delivery"], created_at=row["created_at"],
-                          held=row.get("content_check") == "held")
+                          held=row.get("content_check") == "held", via=row.get("via"))
 
 
 async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],

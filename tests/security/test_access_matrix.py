@@ -49,7 +49,7 @@ ACCESS: dict[str, str] = {
     "helpdeskCallback": "helpdesk", "helpdeskCallbackClaim": "helpdesk", "helpdeskCallbackOutcome": "helpdesk",
     "helpdeskOverdueCallbacks": "helpdesk",  # and leads: tests/helpdesk/test_callbacks.py
     # catalogue
-    "serviceChecklist": "login", "getService": "public", "listServices": "public",
+    "serviceChecklist": "login", "getService": "public", "listServices": "public", "getServiceFormSchema": "public",
     "adminSaveService": "admin", "adminSetWorkday": "admin", "adminLoadWorkdayNotice": "admin",
     # applications
     "listApplications": "login", "createApplication": "login", "getApplication": "owner",
@@ -94,7 +94,7 @@ ACCESS: dict[str, str] = {
     "adminSmsChannel": "admin", "adminSmsChannelResume": "admin",
     # issue 25: wx.uploadFile's POST twin, signed links for wx.downloadFile (the signature is the permission)
     "uploadMaterialByPost": "owner", "getMaterialDownloadLink": "owner", "getMaterialPageDownloadLink": "owner",
-    "downloadSignedFile": "public", "getSubscribeTemplates": "login",
+    "downloadSignedFile": "public", "getSubscribeTemplates": "login", "helpdeskSmsReply": "helpdesk",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
