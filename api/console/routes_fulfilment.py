@@ -38,7 +38,7 @@ async def exam_slots(conn: Any, detail: TaskDetail, *, now: datetime, policy: An
         return []
     found = await slots.list_slots(conn, now=now, service_code=detail.task.service_code, site_id=None, day=None,
                                    policy=policy)
-    return [s for s in found if s.kind == "exam" and s.seats_left > 0][:30]
+    return [s for s in found if s.kind == "exam" and s.bookable and s.seats_left > 0][:30]
 
 
 class ExamPages(Controller):
