@@ -35,4 +35,5 @@ WHERE e.user_id = :user_id ORDER BY e.id DESC LIMIT 50;
 
 -- name: step_choices()
 -- The approval steps an approver can be given: every step code the catalogue's services use.
-SELECT step, min(name) AS name FROM service_steps GROUP BY step ORDER BY min(position), step;
+SELECT step, min(name) AS name FROM service_steps GROUP BY step
+ORDER BY array_position(ARRAY['accept', 'review', 'decide']::text[], step) NULLS LAST, step;
