@@ -10,6 +10,7 @@ from typing import Any
 
 from stdnum.cn import uscc
 
+from api.catalogue import form_schema
 from api.catalogue.schemas import Field, Material, Rule
 from api.catalogue.service import applies
 from api.types import is_mobile, is_resident_id
@@ -94,12 +95,17 @@ def field_problem(field: Field, value: Any) -> str | None:
 
 def form_problems(fields: list[Field], form: dict[str, Any]) -> list[dict[str, str]]:
     """Values that can never be right (wrong type, bad checksum, unknown field): refused at once
-    when a draft is written. Missing values are not problems here; pre-review reports them."""
+    when a draft is written. Missing values are not problems here; pre-review reports them.
+
+    The verdict is the service's published JSON Schema (``GET /services/{code}/form-schema``,
+    api.catalogue.form_schema), so the mini-program and the API refuse the same forms; the
+    message says why in the applicant's words."""
     known = {f.code: f for f in fields}
+    invalid = form_schema.invalid_fields(fields, form)
     problems = [{"field": f"form.{k}", "message": "该事项没有这个表单项"} for k in form if k not in known]
-    for code, value in form.items():
-        if code in known and (msg := field_problem(known[code], value)):
-            problems.append({"field": f"form.{code}", "message": msg})
+    for code in form:
+        if code in known and code in invalid:
+            problems.append({"field": f"form.{code}", "message": field_problem(known[code], form[code]) or "格式不正确"})
     return problems
 
 

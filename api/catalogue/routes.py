@@ -35,6 +35,11 @@ class CatalogueController(Controller):
     async def detail(self, code: FromPath[str], read_conn: ReadConn) -> ServiceDetail:
         return await service.detail(read_conn, code)
 
+    @get("/{code:str}/form-schema", opt=PUBLIC, operation_id="getServiceFormSchema",
+         summary="办事表单的 JSON Schema（与服务端校验同一份）", media_type="application/schema+json")
+    async def form_schema(self, code: FromPath[str], read_conn: ReadConn) -> dict[str, Any]:
+        return await service.form_schema(read_conn, code)
+
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
     async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser) -> Checklist:

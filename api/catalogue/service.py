@@ -273,6 +273,14 @@ async def set_workday_override(conn: Any, day: date, is_workday: bool, note: str
     return {"day": row["day"].isoformat(), "isWorkday": row["is_workday"], "note": row["note"]}
 
 
+async def form_schema(conn: Any, code: str) -> dict[str, Any]:
+    """The service's form (a bundle's one merged form) as the JSON Schema the API checks forms with."""
+    from api.catalogue.form_schema import form_schema as schema_of
+
+    spec, _ = await merged_spec(conn, code)
+    return schema_of(list(spec.fields), code=code, name=spec.name)
+
+
 async def detail(conn: Any, code: str) -> Any:
     """The guide of a service; a bundle shows its one merged form and material list."""
     from api.catalogue.schemas import ServiceDetail
