@@ -25,6 +25,16 @@ async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
     return f"{len(written)} messages"
 
 
+async def fetch_chat_media(ctx: dict[str, Any], message_id: int) -> str:
+    """A user's image or voice fetched from WeChat's media API and stored (api/helpdesk/media.py)."""
+    from api.helpdesk import media
+
+    fetched = await media.fetch(ctx["pool"], ctx["wechat"], ctx["settings"], message_id, redis=ctx["redis"])
+    if fetched.outcome == "retry":
+        raise Retry(defer=min(300, 15 * ctx.get("job_try", 1)))
+    return fetched.outcome
+
+
 async def check_chat_message(ctx: dict[str, Any], message_id: int) -> str:
     """WeChat's content check of one user text (api/helpdesk/checks.py); WeChat down -> retried."""
     from api.helpdesk import checks

@@ -28,6 +28,7 @@ FUNCTIONS: list[Any] = [
     calendar_jobs.check_workday_calendar,
     helpdesk_jobs.process_wechat_push,
     func(helpdesk_jobs.check_chat_message, keep_result=0, max_tries=40),
+    func(helpdesk_jobs.fetch_chat_media, keep_result=0, max_tries=40),
     # keep_result=0: a finished send frees its job id for the sweeper; tries are counted on the row.
     func(helpdesk_jobs.deliver_chat_message, keep_result=0, max_tries=1000),
     func(helpdesk_jobs.sweep_chat_deliveries, keep_result=0),

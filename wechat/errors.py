@@ -3,7 +3,7 @@
 from litestar import Request, Response
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 
-from api.errors import BadRequest, problem, Conflict, Forbidden, PayloadTooLarge, TooManyRequests, Unavailable
+from api.errors import BadRequest, problem, Conflict, Forbidden, Gone, PayloadTooLarge, TooManyRequests, Unavailable
 
 
 class WechatCodeInvalid(BadRequest):
@@ -91,3 +91,9 @@ def push_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
     err = PushTooLarge()
     return problem(request, status=err.status, code=err.code, title=err.title,
                    detail=f"消息推送不能超过 {MAX_BODY // 1024} KB。")
+
+
+class WechatMediaGone(Gone):
+    """该图片或语音已在微信中失效（临时素材保存3天）。"""
+
+    code = "wechat_media_gone"

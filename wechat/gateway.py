@@ -18,6 +18,7 @@ from wechatpy.exceptions import WeChatClientException
 
 from wechat.client import SharedTokenClient, is_unavailable, make_client
 from wechat.errors import (
+    WechatMediaGone,
     WechatCodeInvalid,
     WechatPhoneCodeInvalid,
     WechatTooFrequent,
@@ -54,6 +55,7 @@ SCENE_PROFILE, SCENE_COMMENT, SCENE_FORUM, SCENE_SOCIAL = 1, 2, 3, 4
 # The sandbox's rule (dev and demo): a text with this marker is risky, one with 待复核 needs review.
 SANDBOX_RISKY = "【违规测试】"
 SANDBOX_REVIEW = "【待复核测试】"
+MAX_MEDIA_BYTES = 10 * 1024 * 1024  # WeChat's own limit for an image; voices are far smaller
 
 
 class WeChatGateway(Protocol):
@@ -64,6 +66,8 @@ class WeChatGateway(Protocol):
     async def url_link(self, path: str, query: str, *, days: int) -> str: ...
 
     async def msg_sec_check(self, openid: str, text: str, *, scene: int) -> ContentVerdict: ...
+
+    async def download_media(self, media_id: str) -> tuple[bytes, str]: ...
 
 
 class SandboxWeChat:
@@ -93,6 +97,9 @@ class SandboxWeChat:
         if SANDBOX_REVIEW in text:
             return ContentVerdict("review", 20006, "sandbox")
         return ContentVerdict("pass", 100, "sandbox")
+
+    async def download_media(self, media_id: str) -> tuple[bytes, str]:
+        raise WechatMediaGone()  # the sandbox receives no pushes, so holds no media
 
 
 def _raise_for(exc: Exception, invalid: type[Exception]) -> None:
@@ -167,6 +174,29 @@ class LiveWeChat:
         if not isinstance(result, dict) or result.get("suggest") not in ("pass", "review", "risky"):
             raise WechatUnavailable()
         return ContentVerdict(result["suggest"], int(result.get("label", 100)), data.get("trace_id"))
+
+    async def download_media(self, media_id: str) -> tuple[bytes, str]:
+        """A user's image or voice (temporary media, ``media/get``): its bytes and WeChat's content type.
+        WeChat answers JSON instead of a file for a media id it no longer keeps (40007, after 3 days)."""
+        def fetch() -> tuple[bytes, str]:
+            res = self.client.call(self.client.media.download, media_id)
+            if isinstance(res, dict):  # JSON without an errcode: not a file either
+                raise WechatMediaGone()
+            if len(res.content) > MAX_MEDIA_BYTES:
+                raise WechatMediaGone()
+            return res.content, res.headers.get("Content-Type", "application/octet-stream").split(";")[0].strip()
+
+        try:
+            return await anyio.to_thread.run_sync(fetch)
+        except WechatMediaGone:
+            raise
+        except WeChatClientException as exc:
+            if exc.errcode == 40007:  # invalid media_id: expired or never ours
+                raise WechatMediaGone() from None
+            _raise_for(exc, WechatUnavailable)
+        except Exception as exc:
+            _raise_for(exc, WechatUnavailable)
+        raise WechatUnavailable()
 
 
 def gateway_for(settings: Any) -> WeChatGateway:

@@ -71,6 +71,10 @@ class PushMessage(msgspec.Struct, rename="pascal", frozen=True, kw_only=True, om
     content: Annotated[str, Meta(max_length=MAX_BODY)] | None = None
     subscribe_msg_popup_event: SubscribeList | None = None
     subscribe_msg_change_event: SubscribeList | None = None
+    # image and voice messages: the temporary media to fetch (media/get, kept 3 days by WeChat)
+    media_id: Text | None = None
+    pic_url: Annotated[str, Meta(max_length=1024)] | None = None
+    format: Annotated[str, Meta(max_length=16)] | None = None
 
     @property
     def openid(self) -> str:

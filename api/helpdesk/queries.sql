@@ -175,3 +175,20 @@ WHERE (SELECT count(*) FROM chat_messages
        WHERE conversation_id = :conversation_id AND via = 'sms'
          AND created_at > now() - interval '24 hours') < :per_day
 RETURNING *;
+
+-- name: attach_media(id, media_kind, media_id)!
+UPDATE chat_messages SET media_kind = :media_kind, media_id = :media_id, media_status = 'pending'
+WHERE id = :id;
+
+-- name: media_to_fetch(id)^
+SELECT id, conversation_id, media_kind, media_id FROM chat_messages WHERE id = :id AND media_status = 'pending';
+
+-- name: set_media(id, media_status, media_key, media_content_type)^
+-- Only a pending one: a second run of the job (arq retry) changes nothing.
+UPDATE chat_messages SET media_status = :media_status, media_key = :media_key,
+                         media_content_type = :media_content_type
+WHERE id = :id AND media_status = 'pending'
+RETURNING conversation_id;
+
+-- name: stored_media(id)^
+SELECT media_key, media_content_type FROM chat_messages WHERE id = :id AND media_status = 'stored';

@@ -8,13 +8,14 @@ from litestar.datastructures import State
 from litestar.enums import MediaType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 
 from api import clock
 from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import hours, live, service, service_callbacks, service_history, service_inbox, service_sms
+from api.helpdesk import hours, live, media, service, service_callbacks, service_history, service_inbox, service_sms
 from api.helpdesk.schemas import (
     AgentExtensionIn,
     CallbackOut,
@@ -32,6 +33,7 @@ from api.helpdesk.schemas import (
     TransferIn,
 )
 from api.idempotency import IdempotencyKey, run_once
+from api.storage import FILE_HEADERS, storage_for
 from wechat import push as wxpush
 from wechat.errors import push_too_large
 
@@ -109,6 +111,12 @@ class HelpdeskController(Controller):
     async def reply(self, conversation_id: FromPath[int], data: JSONBody[ReplyIn], conn: Conn, user: CurrentUser,
                     redis: Redis) -> ChatMessageOut:
         return await service.reply(conn, user, conversation_id, data.text, redis=redis)
+
+    @get("/messages/{message_id:int}/media", operation_id="helpdeskMessageMedia",
+         summary="用户通过微信发来的图片或语音（文件）")
+    async def message_media(self, message_id: FromPath[int], conn: Conn, settings: AppSettings) -> Stream:
+        key, content_type = await media.stored(conn, message_id)
+        return Stream(storage_for(settings).read(key), media_type=content_type, headers=FILE_HEADERS)
 
     @post("/conversations/{conversation_id:int}/sms-reply", operation_id="helpdeskSmsReply",
           summary="以短信回复（微信48小时回复窗口已关闭时；每个咨询24小时内最多3条）")

@@ -29,6 +29,10 @@ class ChatMessageOut(Schema):
     # the author's own view only (agents never get such a text): WeChat's content check holds it
     held: bool = False
     via: str | None = None  # "sms": an agent's answer sent by SMS after WeChat's window closed
+    # an image or voice the user sent through WeChat: fetched by a job, then opened at media_url (agents)
+    media_kind: str | None = None  # image | voice
+    media_status: str | None = None  # pending | stored | failed (WeChat no longer had it)
+    media_url: str | None = None
 
 
 class ConversationOut(Schema):

@@ -73,7 +73,10 @@ def _message_out(row: Any) -> ChatMessageOut:
     return ChatMessageOut(id=row["id"], conversation_id=row["conversation_id"], sender=row["sender"],
                           text=row["text"], machine=row["sender"] == "bot", faq_entry_id=row["faq_entry_id"],
                           delivery=row["delivery"], created_at=row["created_at"],
-                          held=row.get("content_check") == "held", via=row.get("via"))
+                          held=row.get("content_check") == "held", via=row.get("via"),
+                          media_kind=row.get("media_kind"), media_status=row.get("media_status"),
+                          media_url=f"/api/v1/helpdesk/messages/{row['id']}/media"
+                          if row.get("media_status") == "stored" else None)
 
 
 async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],
@@ -168,8 +171,14 @@ async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
     if not text:
         return []
     user_id = await q.user_for_openid(conn, openid=msg.openid)
-    return await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis, now=now,
-                         wechat=wechat if msg.msg_type == "text" else None)
+    written = await receive(conn, index, user_id=user_id, channel="wechat", text=text[:2000], redis=redis, now=now,
+                            wechat=wechat if msg.msg_type == "text" else None)
+    if msg.msg_type in ("image", "voice") and msg.media_id:
+        # the file itself is fetched from WeChat's media API by its own job (api/helpdesk/media.py)
+        mine = written[0]
+        await q.attach_media(conn, id=mine.id, media_kind=msg.msg_type, media_id=msg.media_id)
+        after_commit(conn, lambda: _queue("fetch_chat_media", mine.id, f"chatmedia:{mine.id}"))
+    return written
 
 
 async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:

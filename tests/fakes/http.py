@@ -59,7 +59,7 @@ class FakeServer:
     delay: float = 0.0
     transport: str = "threads"  # or "asyncio"
 
-    def answer(self, request: FakeRequest) -> tuple[int, bytes]:
+    def answer(self, request: FakeRequest) -> tuple[int, bytes] | tuple[int, bytes, str]:
         with self.lock:
             self.requests.append(request)
         if self.delay:
@@ -68,7 +68,10 @@ class FakeServer:
             status, body = self.fail_status, {"error": "fault injected"}
         else:
             handler = self.routes.get((request.method, request.path))
-            status, body = handler(request) if handler else (404, {"errcode": 404, "errmsg": "no route"})
+            answer = handler(request) if handler else (404, {"errcode": 404, "errmsg": "no route"})
+            if len(answer) == 3:  # (status, bytes, content type): a file, as WeChat's media API sends one
+                return answer
+            status, body = answer
         return status, body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
 
     def __post_init__(self) -> None:
@@ -95,13 +98,13 @@ class FakeServer:
                     raw_query=parts.query,
                 )
                 try:
-                    status, raw = fake.answer(request)
+                    status, raw, *ctype = fake.answer(request)
                 except HangUp as hang_up:
                     time.sleep(hang_up.hold)
                     self.close_connection = True
                     return
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", ctype[0] if ctype else "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
                 self.wfile.write(raw)
@@ -122,7 +125,9 @@ class FakeServer:
                                   query={k: v for k, v in incoming.query.items()},
                                   headers={k.lower(): v for k, v in incoming.headers.items()},
                                   body=await incoming.read(), raw_query=incoming.query_string)
-            status, raw = self.answer(request)
+            status, raw, *ctype = self.answer(request)
+            if ctype:
+                return web.Response(status=status, body=raw, headers={"Content-Type": ctype[0]})
             return web.Response(status=status, body=raw, content_type="application/json", charset="utf-8")
 
         app = web.Application()

@@ -38,6 +38,9 @@ class FakeWeChat(FakeServer):
         self.route("GET", "/cgi-bin/user/info")(self.user_info)
         self.route("POST", "/wxa/generate_urllink")(self.generate_urllink)
         self.route("POST", "/wxa/msg_sec_check")(self.msg_sec_check)
+        self.route("GET", "/cgi-bin/media/get")(self.media_get)
+        # temporary media users sent (media_id -> bytes, content type); others are 40007 (expired)
+        self.media: dict[str, tuple[bytes, str]] = {}
         # msgSecCheck 2.0: a text containing one of these words is risky (label 20001 时政) / for review
         self.risky_words: set[str] = {"【违规测试】", "办假证"}
         self.review_words: set[str] = {"【待复核测试】"}
@@ -72,6 +75,7 @@ class FakeWeChat(FakeServer):
         self.risky_words = {"【违规测试】", "办假证"}
         self.review_words = {"【待复核测试】"}
         self.sec_checks = []
+        self.media = {}
 
     def _token(self, appid: str = "") -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
@@ -248,3 +252,12 @@ class FakeWeChat(FakeServer):
                      "result": {"suggest": suggest, "label": label},
                      "detail": [{"strategy": "content_model", "errcode": 0, "suggest": suggest, "label": label,
                                  "prob": 90 if suggest != "pass" else 0}]}
+
+    def media_get(self, request: FakeRequest) -> tuple[int, Any] | tuple[int, bytes, str]:
+        """media/get: the file with its content type, or JSON 40007 for a media id WeChat does not keep."""
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        found = self.media.get(request.query.get("media_id", ""))
+        if found is None:
+            return 200, {"errcode": 40007, "errmsg": "invalid media_id"}
+        return 200, found[0], found[1]

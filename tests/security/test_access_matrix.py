@@ -95,6 +95,7 @@ ACCESS: dict[str, str] = {
     # issue 25: wx.uploadFile's POST twin, signed links for wx.downloadFile (the signature is the permission)
     "uploadMaterialByPost": "owner", "getMaterialDownloadLink": "owner", "getMaterialPageDownloadLink": "owner",
     "downloadSignedFile": "public", "getSubscribeTemplates": "login", "helpdeskSmsReply": "helpdesk",
+    "helpdeskMessageMedia": "helpdesk",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
