@@ -1,5 +1,5 @@
 -- name: inbox(user_id, before_id, max_rows)
-SELECT id, event, content, read_at, created_at FROM notifications
+SELECT id, event, content, read_at, created_at, subject_type, params->>'publicNo' AS public_no FROM notifications
 WHERE user_id = :user_id AND channel = 'inapp' AND (:before_id::bigint IS NULL OR id < :before_id::bigint)
 ORDER BY id DESC
 LIMIT :max_rows;

@@ -30,6 +30,10 @@ class NotificationOut(Schema):
     text: str
     created_at: datetime
     read: bool
+    # a notice about a case (the acceptance notice among them) carries its progress QR (F108): the
+    # link a phone camera or WeChat opens, and the QR image to show
+    progress_url: str | None = None
+    progress_qr_url: str | None = None
 
 
 class Inbox(Schema):

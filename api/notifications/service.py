@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 
@@ -49,9 +50,16 @@ async def inbox(conn: Any, user_id: int, *, before_id: int | None, limit: int) -
     rows = [r async for r in q.inbox(conn, user_id=user_id, before_id=before_id, max_rows=limit)]
     items = [NotificationOut(id=r["id"], event=r["event"], title=EVENTS[r["event"]].inapp_title if r["event"] in EVENTS
                              else r["event"], text=r["content"] or "", created_at=r["created_at"],
-                             read=r["read_at"] is not None) for r in rows]
+                             read=r["read_at"] is not None, **_progress_links(r)) for r in rows]
     return Inbox(items=items, unread=await q.unread_count(conn, user_id=user_id),
                  next_before_id=items[-1].id if len(items) == limit else None)
+
+
+def _progress_links(row: Any) -> dict[str, str]:
+    if row["subject_type"] != "application" or not row["public_no"]:
+        return {}
+    number = quote(row["public_no"], safe="")
+    return {"progress_url": f"/api/v1/progress/{number}", "progress_qr_url": f"/api/v1/progress/{number}/qr.png"}
 
 
 async def mark_read(conn: Any, user_id: int, notification_id: int) -> ReadResult:

@@ -95,3 +95,19 @@ async def test_the_licence_qr_opens_the_miniprogram_verification_page_in_wechat(
     altered = token[:-1] + ("A" if token[-1] != "A" else "B")
     refused = await scanner.get(f"/verify/{altered}", headers=IN_WECHAT, follow_redirects=False)
     assert refused.status_code == 400 and len(wechat.urllinks) == 1
+
+
+async def test_the_acceptance_notice_carries_the_progress_qr(client, db):
+    from api.applications import service as applications
+
+    me = await applicant(client, "accepted")
+    case = await _submitted(client, me)
+    staff_id = await db.fetchval("SELECT id FROM users WHERE phone = '13900000002'")
+    await applications.transition(db, case["id"], "accepted", actor_id=staff_id, note="受理")
+    inbox = (await client.get(f"{API}/me/notifications", headers=me["headers"])).json()["items"]
+    [notice] = [n for n in inbox if n["event"] == "application_accepted"]
+    assert notice["progressUrl"] == f"{API}/progress/{case['publicNo']}"
+    qr = await client.get(notice["progressQrUrl"])
+    assert qr.status_code == 200 and qr.content.startswith(b"\x89PNG")
+    page = await client.get(notice["progressUrl"], headers=BROWSER)
+    assert page.status_code == 200 and case["publicNo"] in page.text
