@@ -4,7 +4,8 @@ does not break clients built on the committed one (``openapi.json`` at the repos
 Breaking, for a client generated from the old document:
 - an operation, a response status or a parameter removed; a parameter or request field made required;
 - in a response: a field removed, a field no longer always present, a type widened (a new type or
-  null where it was not), an enum with a new value the client cannot handle;
+  null where it was not), an enum with a new value the client cannot handle (except a problem's
+  ``code``: an error response may gain codes, and clients show the ``title`` of one they do not know);
 - in a request: a field removed (unknown fields are refused), a type narrowed (a type or null it
   accepted no longer accepted), an enum value dropped.
 Adding operations, optional request fields, response fields and enum values in requests is not.
@@ -187,8 +188,13 @@ def breaking_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[s
                 if status not in op_b.get("responses", {}):
                     out.append(f"{where}: response {status} removed")
                     continue
+                found: list[str] = []
                 _compare(old, new, _json_content(res), _json_content(op_b["responses"][status]),
-                         f"{where} {status}", True, out)
+                         f"{where} {status}", True, found)
+                if status[:1] in ("4", "5"):
+                    # a problem's code list may grow: clients show the title for a code they do not know
+                    found = [f for f in found if "new enum values" not in f]
+                out += found
     return out
 
 

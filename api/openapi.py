@@ -63,8 +63,15 @@ def _errors_in(value: Any) -> set[type[DomainError]]:
 def _methods() -> dict[str, list[Any]]:
     """Method name -> our classes' functions of that name: a call on an injected object
     (``wechat.code_to_session(...)``) is followed into every class that could be behind it."""
+    import pkgutil
     import sys
 
+    # every module of ours first, so the index (and so the document) does not depend on what the
+    # process happened to import before
+    for package in PACKAGES:
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            importlib.import_module(info.name)
     index: dict[str, list[Any]] = {}
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] not in PACKAGES or module is None:

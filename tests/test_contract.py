@@ -147,6 +147,15 @@ def test_a_breaking_change_to_a_response_or_request_schema_fails_the_contract_ch
     grown["components"]["schemas"]["Licence"]["properties"]["issuer"] = {"type": "string"}
     grown["paths"]["/new"] = {"get": {"operationId": "new", "responses": {}}}
     assert contract.breaking_changes(old, grown) == []
+    # an error response may gain a problem code; losing the response is breaking
+    committed = json.loads(contract.COMMITTED.read_text(encoding="utf-8"))
+    more = copy.deepcopy(committed)
+    more["components"]["schemas"]["AdminLoadWorkdayNoticeProblem422"]["properties"]["code"] = {
+        "type": "string", "enum": ["workday_notice_invalid", "workday_notice_late"]}
+    assert contract.breaking_changes(committed, more) == []
+    del more["paths"]["/api/v1/admin/workday-notices/{year}"]["put"]["responses"]["422"]
+    assert contract.breaking_changes(committed, more) == [
+        "PUT /api/v1/admin/workday-notices/{year}: response 422 removed"]
 
 
 def test_the_committed_contract_with_a_field_removed_fails_the_check(doc):
