@@ -1443,6 +1443,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/helpdesk/messages/{message_id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用户通过微信发来的图片或语音（文件） */
+        get: operations["helpdeskMessageMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licences": {
         parameters: {
             query?: never;
@@ -3189,6 +3206,9 @@ export interface components {
             held: boolean;
             id: number;
             machine: boolean;
+            mediaKind?: string | null;
+            mediaStatus?: string | null;
+            mediaUrl?: string | null;
             sender: string;
             text: string;
             via?: string | null;
@@ -3202,6 +3222,17 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 404;
+            title: string;
+        };
+        /** ChatSendProblem403 */
+        ChatSendProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "wechat_user_risky";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
             title: string;
         };
         /** ChatSendProblem404 */
@@ -3224,6 +3255,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** ChatSendProblem429 */
+        ChatSendProblem429: {
+            /** @enum {string} */
+            code: "too_many_requests" | "wechat_too_frequent";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** ChatSendProblem503 */
+        ChatSendProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
             title: string;
         };
         /** CheckInAppointmentProblem404 */
@@ -4554,6 +4607,17 @@ export interface components {
             status: 409;
             title: string;
         };
+        /** HelpdeskMessageMediaProblem404 */
+        HelpdeskMessageMediaProblem404: {
+            /** @enum {string} */
+            code: "chat_media_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
         /** HelpdeskReplyProblem404 */
         HelpdeskReplyProblem404: {
             /** @enum {string} */
@@ -4883,6 +4947,8 @@ export interface components {
             createdAt: string;
             event: string;
             id: number;
+            progressQrUrl?: string | null;
+            progressUrl?: string | null;
             read: boolean;
             text: string;
             title: string;
@@ -12455,13 +12521,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["ChatSendProblem403"];
                 };
             };
             /** @description 没有找到（code: not_found, service_not_found） */
@@ -12500,22 +12566,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 操作太频繁（code: too_many_requests） */
+            /** @description 操作太频繁（code: too_many_requests, wechat_too_frequent） */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["ChatSendProblem429"];
                 };
             };
-            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["ChatSendProblem503"];
                 };
             };
         };
@@ -15131,6 +15197,82 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    helpdeskMessageMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: chat_media_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HelpdeskMessageMediaProblem404"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
