@@ -20,7 +20,7 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
                                      WaitlistController)
-from api.auth.routes import AuthController, MeController
+from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import DeliveryController, PickupLetterController, TaskController
@@ -42,7 +42,9 @@ from api.deps import DEPENDENCIES
 from api.faq import index as faq_index
 from api.faq.routes import FaqAdminController, FaqController
 from api.helpdesk.live import channels_plugin
-from api.helpdesk.routes import ChatController, HelpdeskController, WechatPushController, helpdesk_live
+from api.helpdesk.routes import (
+    ChatController, HeldMessagesController, HelpdeskController, WechatPushController, helpdesk_live,
+)
 from api.openapi import declare_errors
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
@@ -58,10 +60,12 @@ JSON_BODY_LIMIT = 256 * 1024
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    AdminStaffController,
     FaqController,
     FaqAdminController,
     ChatController,
     HelpdeskController,
+    HeldMessagesController,
     helpdesk_live,
     SitesController,
     AppointmentController,

@@ -16,8 +16,9 @@ import msgspec
 import structlog
 
 from api.db import after_commit, load_queries, transaction
+from api.errors import NotFound
 from api.helpdesk.live import publish
-from api.helpdesk.schemas import ChatMessageOut
+from api.helpdesk.schemas import ChatMessageOut, HeldMessageOut
 from wechat.errors import WechatUnavailable
 from wechat.gateway import SCENE_COMMENT, SandboxWeChat
 
@@ -27,6 +28,12 @@ log = structlog.get_logger("zsb.helpdesk")
 HELD_NOTICE = ("您刚才发送的消息未通过微信内容安全检查，已暂存待人工复核，不会展示给其他人。"
                "请文明用语；如需帮助，可换一种说法重新描述您的问题。")
 SANDBOX = SandboxWeChat()
+
+
+class HeldMessageNotFound(NotFound):
+    """没有找到该暂存消息，或它已被放行。"""
+
+    code = "held_message_not_found"
 
 
 class Checked(msgspec.Struct, frozen=True):
@@ -81,3 +88,26 @@ async def check_message(pool: Any, wechat: Any, message_id: int, *, redis: Any) 
         log.warning("chat_message_held", message_id=message_id, suggest=verdict.suggest, label=verdict.label,
                     trace_id=verdict.trace_id)
     return Checked(state)
+
+
+async def held(conn: Any, *, limit: int = 100) -> list[HeldMessageOut]:
+    """Texts the check held, newest first, for a lead or an admin to review."""
+    return [HeldMessageOut(id=r["id"], conversation_id=r["conversation_id"], text=r["text"],
+                           suggest=(r["content_check_result"] or {}).get("suggest"),
+                           label=(r["content_check_result"] or {}).get("label"), created_at=r["created_at"])
+            async for r in q.held_messages(conn, max_rows=limit)]
+
+
+async def release(conn: Any, reviewer_id: int, message_id: int, *, redis: Any) -> ChatMessageOut:
+    """A reviewer lets a held text through: agents see it from now on (the release is recorded)."""
+    row = await q.release_held(conn, id=message_id, reviewer_id=reviewer_id)
+    if row is None:
+        raise HeldMessageNotFound()
+    log.info("chat_message_released", message_id=message_id, reviewer_id=reviewer_id)
+    kind = "waiting" if row["conversation_status"] == "waiting" else "message"
+    after_commit(conn, lambda: publish(redis, kind, conversation_id=row["conversation_id"],
+                                       status=row["conversation_status"], agent_id=row["agent_id"],
+                                       text=row["text"][:200]))
+    from api.helpdesk.service_inbox import _message_out
+
+    return _message_out(await q.chat_message(conn, id=message_id))

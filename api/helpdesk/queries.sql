@@ -192,3 +192,20 @@ RETURNING conversation_id;
 
 -- name: stored_media(id)^
 SELECT media_key, media_content_type FROM chat_messages WHERE id = :id AND media_status = 'stored';
+
+-- name: held_messages(max_rows)
+SELECT id, conversation_id, text, content_check_result, created_at FROM chat_messages
+WHERE content_check = 'held' ORDER BY id DESC LIMIT :max_rows;
+
+-- name: release_held(id, reviewer_id)^
+-- A reviewer found a held text harmless (WeChat's "review" verdicts are often so): agents see it now.
+UPDATE chat_messages m
+SET content_check = 'pass',
+    content_check_result = coalesce(content_check_result, '{}'::jsonb)
+        || jsonb_build_object('releasedBy', :reviewer_id::bigint, 'releasedAt', now())
+FROM conversations c
+WHERE m.id = :id AND m.content_check = 'held' AND c.id = m.conversation_id
+RETURNING m.id, m.conversation_id, m.text, c.status AS conversation_status, c.agent_id;
+
+-- name: chat_message(id)^
+SELECT * FROM chat_messages WHERE id = :id;

@@ -15,7 +15,7 @@ from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import hours, live, media, service, service_callbacks, service_history, service_inbox, service_sms
+from api.helpdesk import checks, hours, live, media, service, service_callbacks, service_history, service_inbox, service_sms
 from api.helpdesk.schemas import (
     AgentExtensionIn,
     CallbackOut,
@@ -25,6 +25,7 @@ from api.helpdesk.schemas import (
     ChatMessageOut,
     ConversationDetail,
     ConversationOut,
+    HeldMessageOut,
     MyConversationDetail,
     MyConversationOut,
     ReplyIn,
@@ -83,6 +84,23 @@ class ChatController(Controller):
     @get("/conversations/{conversation_id:int}", operation_id="chatMyConversation", summary="我的—咨询记录：历史对话")
     async def my_conversation(self, conversation_id: FromPath[int], conn: Conn, user: CurrentUser) -> MyConversationDetail:
         return await service_history.conversation(conn, user.id, conversation_id)
+
+
+class HeldMessagesController(Controller):
+    """Texts WeChat's content check held: never for agents; a lead or an admin reviews them."""
+
+    path = "/helpdesk/held-messages"
+    tags = ["helpdesk"]
+    guards = [requires_role("admin", "lead")]
+
+    @get("/", operation_id="helpdeskHeldMessages", summary="内容安全检查暂存的用户消息（组长、管理员复核）")
+    async def held(self, conn: Conn, limit: Limit = 100) -> list[HeldMessageOut]:
+        return await checks.held(conn, limit=limit)
+
+    @post("/{message_id:int}/release", operation_id="helpdeskReleaseHeldMessage", status_code=200,
+          summary="复核后放行暂存消息（导航员即可看到）")
+    async def release(self, message_id: FromPath[int], conn: Conn, user: CurrentUser, redis: Redis) -> ChatMessageOut:
+        return await checks.release(conn, user.id, message_id, redis=redis)
 
 
 class HelpdeskController(Controller):

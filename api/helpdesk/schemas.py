@@ -65,6 +65,17 @@ class ReplyIn(Input):
     text: ChatText
 
 
+class HeldMessageOut(Schema):
+    """A user's text WeChat's content check held (risky, or for review): for leads and admins only."""
+
+    id: int
+    conversation_id: int
+    text: str
+    suggest: str | None  # risky | review
+    label: int | None  # WeChat's label (20001 时政, 20002 色情, 20006 违法犯罪, ...)
+    created_at: datetime
+
+
 class SmsReplyIn(Input):
     # one SMS (70 characters) with the signature; longer answers belong in a call-back
     text: Annotated[str, Meta(min_length=1, max_length=60)]
