@@ -66,6 +66,22 @@ async def sweep_chat_deliveries(ctx: dict[str, Any]) -> int:
     return len(ids)
 
 
+async def sweep_chat_checks(ctx: dict[str, Any]) -> int:
+    """Content checks and media fetches still pending a minute on (the queue lost their job): queued
+    again under the same job ids, so a queued retry is not doubled; the rows' conditional updates
+    keep a second run from acting twice."""
+    from api.helpdesk import checks, media
+
+    async with transaction(ctx["pool"]) as conn:
+        texts = await checks.due(conn, now=clock.now(ctx))
+        files = await media.due(conn, now=clock.now(ctx))
+    for message_id in texts:
+        await ctx["redis"].enqueue_job("check_chat_message", message_id, _job_id=f"chatcheck:{message_id}")
+    for message_id in files:
+        await ctx["redis"].enqueue_job("fetch_chat_media", message_id, _job_id=f"chatmedia:{message_id}")
+    return len(texts) + len(files)
+
+
 async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:
     """Pushes stored but never processed (the queue lost the job): process them now."""
     async with transaction(ctx["pool"]) as conn:

@@ -29,6 +29,7 @@ FUNCTIONS: list[Any] = [
     helpdesk_jobs.process_wechat_push,
     func(helpdesk_jobs.check_chat_message, keep_result=0, max_tries=40),
     func(helpdesk_jobs.fetch_chat_media, keep_result=0, max_tries=40),
+    func(helpdesk_jobs.sweep_chat_checks, keep_result=0),
     # keep_result=0: a finished send frees its job id for the sweeper; tries are counted on the row.
     func(helpdesk_jobs.deliver_chat_message, keep_result=0, max_tries=1000),
     func(helpdesk_jobs.sweep_chat_deliveries, keep_result=0),
@@ -61,6 +62,7 @@ CRON_JOBS: list[Any] = [
     cron(calendar_jobs.check_workday_calendar, hour={9}, minute={5}, unique=True),
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_chat_deliveries, second={55}, run_at_startup=False, unique=True),
+    cron(helpdesk_jobs.sweep_chat_checks, second={25}, run_at_startup=False, unique=True),
     # hourly: each callback past its due date (Asia/Shanghai) is escalated once
     cron(helpdesk_jobs.escalate_overdue_callbacks, minute={30}, second={35}, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),

@@ -111,3 +111,7 @@ async def release(conn: Any, reviewer_id: int, message_id: int, *, redis: Any) -
     from api.helpdesk.service_inbox import _message_out
 
     return _message_out(await q.chat_message(conn, id=message_id))
+
+
+async def due(conn: Any, *, now: Any) -> list[int]:
+    return [r["id"] async for r in q.checks_due(conn, now=now)]

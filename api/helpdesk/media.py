@@ -79,3 +79,7 @@ async def stored(conn: Any, message_id: int) -> tuple[str, str]:
     if row is None:
         raise ChatMediaNotFound()
     return row["media_key"], row["media_content_type"]
+
+
+async def due(conn: Any, *, now: Any) -> list[int]:
+    return [r["id"] async for r in q.media_due(conn, now=now)]

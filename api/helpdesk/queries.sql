@@ -209,3 +209,14 @@ RETURNING m.id, m.conversation_id, m.text, c.status AS conversation_status, c.ag
 
 -- name: chat_message(id)^
 SELECT * FROM chat_messages WHERE id = :id;
+
+-- name: checks_due(now)
+-- Texts still waiting for their content check a minute on (the queue lost the job): for the sweeper.
+SELECT id FROM chat_messages
+WHERE content_check = 'pending' AND created_at < :now::timestamptz - interval '1 minute'
+ORDER BY id LIMIT 500;
+
+-- name: media_due(now)
+SELECT id FROM chat_messages
+WHERE media_status = 'pending' AND created_at < :now::timestamptz - interval '1 minute'
+ORDER BY id LIMIT 500;

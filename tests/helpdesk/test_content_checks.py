@@ -4,9 +4,14 @@ one else, and its author is told. The sandbox's rule decides at once in dev."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+import redis as redis_sync
+from arq import create_pool
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
+from jobs import redis_settings
 from tests.factories import applicant, bearer, run_jobs, staff
 from tests.helpdesk.test_helpdesk import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
@@ -121,3 +126,20 @@ async def test_a_lead_reviews_held_texts_and_a_released_one_reaches_the_agents(c
     assert (await client.get(f"{API}/helpdesk/held-messages", headers=lead["headers"])).json() == []
     again = await client.post(f"{API}/helpdesk/held-messages/{held['id']}/release", headers=lead["headers"])
     assert again.status_code == 404 and again.json()["code"] == "held_message_not_found"
+
+
+async def test_a_check_whose_job_was_lost_is_found_by_the_sweeper(settings, wechat, db):
+    live = push_settings(settings, wechat)
+    async with AsyncTestClient(app=create_app(live)) as client:
+        me = await _login(client, "lost")
+        assert (await client.post(f"{API}/chat/messages", json={"text": UNSURE}, headers=me["headers"])).status_code == 201
+    redis_sync.Redis.from_url(live.redis_url).flushdb()  # the queued check is gone (a restarted Redis, say)
+    await run_jobs(live)
+    assert await db.fetchval("SELECT content_check FROM chat_messages WHERE text = $1", UNSURE) == "pending"
+    arq = await create_pool(redis_settings(live.redis_url or ""))
+    await arq.enqueue_job("sweep_chat_checks")
+    await arq.aclose()
+    later = datetime.now(timezone.utc) + timedelta(minutes=2)
+    await run_jobs(live, clock=lambda: later)
+    assert await db.fetchval("SELECT content_check FROM chat_messages WHERE text = $1", UNSURE) == "pass"
+    assert len(wechat.sec_checks) == 1
