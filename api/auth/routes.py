@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from api import ratelimit
-from api.auth import devices, service, service_address, sms
-from api.auth.guards import requires_login
-from api.auth.schemas import AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, TokenPair, UserOut, WechatLogin
+from api.auth import devices, service, service_address, service_staff, sms
+from api.auth.guards import requires_admin, requires_login
+from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, StaffPasswordChange,
+                              StaffPasswordReset, TokenPair, UserOut, WechatLogin)
 from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, Redis, WeChat
 from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
@@ -66,6 +67,15 @@ class AuthController(Controller):
                                          refresh_days=settings.refresh_token_days,
                                          device_secret=settings.jwt_secret, now=now(state))
 
+    # After an admin's reset the login answers password_change_required: the new password is set
+    # here with the temporary one, under the same address limit and per-account lock as the login.
+    @post("/staff-password", opt=PUBLIC, operation_id="authStaffPassword", summary="工作人员设置新密码（重置后首次登录）",
+          status_code=200, middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
+    async def staff_password(self, data: JSONBody[StaffPasswordChange], conn: Conn, jwt: Jwt, settings: AppSettings,
+                             state: State) -> TokenPair:
+        return await service_staff.change_password_and_login(conn, jwt, data, refresh_days=settings.refresh_token_days,
+                                                             device_secret=settings.jwt_secret, now=now(state))
+
     @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200,
           middleware=[token_rate_limit.middleware])
     async def refresh(self, data: JSONBody[RefreshRequest], conn: Conn, jwt: Jwt, settings: AppSettings) -> TokenPair:
@@ -97,3 +107,15 @@ class MeController(Controller):
     @put("/address", operation_id="setMyAddress", summary="设置默认收件地址（逾期未领的证件寄到这里）")
     async def set_address(self, conn: Conn, user: CurrentUser, data: JSONBody[AddressIn]) -> AddressOut:
         return await service_address.put_address(conn, user, data.address)
+
+
+class AdminStaffController(Controller):
+    path = "/admin/staff"
+    tags = ["admin"]
+    guards = [requires_admin]
+
+    @post("/{staff_id:int}/password-reset", operation_id="adminResetStaffPassword",
+          summary="重置工作人员密码（本人下次登录须设置新密码）", status_code=200)
+    async def reset_password(self, staff_id: FromPath[int], data: JSONBody[StaffPasswordReset], conn: Conn,
+                             user: CurrentUser) -> service_staff.StaffRow:
+        return await service_staff.reset_password(conn, user, staff_id, data.password)

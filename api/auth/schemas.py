@@ -38,6 +38,22 @@ class StaffLogin(Input):
     device_token: Annotated[str, Meta(max_length=64)] | None = None
 
 
+class StaffPasswordChange(Input):
+    """The staff member's own new password, after an admin's reset (or any time): the current
+    (temporary) password proves who asks; the per-account lock applies as to the login."""
+
+    phone: Mobile
+    password: Annotated[str, Meta(min_length=1, max_length=128)]
+    new_password: Password
+    device_token: Annotated[str, Meta(max_length=64)] | None = None
+
+
+class StaffPasswordReset(Input):
+    """A temporary password the admin hands over in person; the member replaces it at next login."""
+
+    password: Password
+
+
 class RefreshRequest(Input):
     refresh_token: Annotated[str, Meta(min_length=10, max_length=200)]
 

@@ -43,6 +43,13 @@ class AccountDisabled(Forbidden):
     code = "account_disabled"
 
 
+class PasswordChangeRequired(Forbidden):
+    """密码已由管理员重置，请先设置新密码（POST /api/v1/auth/staff-password）。"""
+
+    code = "password_change_required"
+    keep_changes = True  # the right password cleared the failed tries; that stands
+
+
 class RefreshTokenInvalid(Unauthorized):
     """登录已失效，请重新登录。"""
 
@@ -118,6 +125,8 @@ async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, re
 
     now = now or datetime.now(timezone.utc)
     row = await service_lockout.check_password(conn, phone, password, now=now)
+    if row["must_change_password"]:  # after an admin's reset: no session before the new password
+        raise PasswordChangeRequired()
     tokens = await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)
     return msgspec.structs.replace(tokens, device_token=devices.issue(device_secret, phone, now))
 

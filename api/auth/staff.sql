@@ -1,12 +1,12 @@
 -- Staff accounts as admins manage them (api/auth/service_staff.py).
 
 -- name: list_staff()
-SELECT id, phone, name, roles, steps, disabled, created_at FROM users
+SELECT id, phone, name, roles, steps, disabled, must_change_password, created_at FROM users
 WHERE roles && ARRAY['approver', 'helpdesk', 'admin', 'lead']::text[]
 ORDER BY disabled, name NULLS LAST, id;
 
 -- name: get_staff(id)^
-SELECT id, phone, name, roles, steps, disabled, created_at FROM users
+SELECT id, phone, name, roles, steps, disabled, must_change_password, created_at FROM users
 WHERE id = :id AND roles && ARRAY['approver', 'helpdesk', 'admin', 'lead']::text[];
 
 -- name: lock_staff(id)^
@@ -37,3 +37,10 @@ WHERE e.user_id = :user_id ORDER BY e.id DESC LIMIT 50;
 -- The approval steps an approver can be given: every step code the catalogue's services use.
 SELECT step, min(name) AS name FROM service_steps GROUP BY step
 ORDER BY array_position(ARRAY['accept', 'review', 'decide']::text[], step) NULLS LAST, step;
+
+-- name: reset_password(id, password_hash)!
+-- The triggers of migration 0080 end the account's sessions when the flag is raised.
+UPDATE users SET password_hash = :password_hash, must_change_password = true, updated_at = now() WHERE id = :id;
+
+-- name: set_own_password(id, password_hash)!
+UPDATE users SET password_hash = :password_hash, must_change_password = false, updated_at = now() WHERE id = :id;

@@ -20,12 +20,14 @@ POLICIES: dict[str, frozenset[str]] = {
 ACCESS: dict[str, tuple[str, str | None]] = {
     # sign-in and home
     "consoleLoginPage": ("public", None), "consoleLogin": ("public", "authStaffLogin"),
-    "consoleLogout": ("public", "authLogout"), "consoleHome": ("staff", None),
+    "consoleLogout": ("public", "authLogout"),
+    "consoleStaffPassword": ("public", "authStaffPassword"), "consoleHome": ("staff", None),
     # approvals
     "consoleTasks": ("approver", "listTasks"), "consoleTask": ("approver", "getTask"),
     "consoleTaskMaterial": ("approver", "getTaskMaterial"), "consoleTaskMaterialPage": ("approver", "getTaskMaterialPage"),
     "consoleTaskClaim": ("approver", "claimTask"), "consoleTaskDecision": ("approver", "decideTask"),
     "consoleTasksBatch": ("approver", "decideTasksInBatch"),
+    "consoleExamInvitations": ("approver", "listTasks"),
     "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
     # delivery and the window
     "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),
@@ -65,4 +67,5 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleCaseViews": ("admin", "adminListCaseViews"),
     "consoleStaff": ("admin", None), "consoleStaffCreate": ("admin", None), "consoleStaffMember": ("admin", None),
     "consoleStaffRoles": ("admin", None), "consoleStaffDisable": ("admin", None), "consoleStaffEnable": ("admin", None),
+    "consoleStaffPasswordReset": ("admin", "adminResetStaffPassword"),
 }

@@ -5,3 +5,15 @@
 SELECT id, name FROM users
 WHERE NOT disabled AND roles && ARRAY['helpdesk', 'admin']::text[] AND id <> :exclude_id
 ORDER BY name NULLS LAST, id;
+
+-- name: exam_invitations(application_ids)
+-- The exam invitations of cases waiting for their exam (the approver's queue decides which cases):
+-- since when invited, and the exam session booked, if any.
+SELECT x.id AS application_id,
+       (SELECT min(i.created_at) FROM appt_exam_invitations i WHERE i.application_id = x.id) AS invited_at,
+       b.starts_at AS booked_for, b.code AS booking_code, s.name AS site_name
+FROM unnest(:application_ids::bigint[]) AS x(id)
+LEFT JOIN LATERAL (SELECT p.starts_at, p.code, p.site_id FROM appointments p
+                   WHERE p.application_id = x.id AND p.kind = 'exam' AND p.status = 'booked'
+                   ORDER BY p.id DESC LIMIT 1) b ON true
+LEFT JOIN appt_sites s ON s.id = b.site_id;

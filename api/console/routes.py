@@ -17,7 +17,7 @@ from api.auth.guards import requires_staff
 from api.auth.routes import login_rate_limit
 from api.auth.routes import now as auth_now
 from api.console import service, session
-from api.console.schemas import LoginForm
+from api.console.schemas import LoginForm, PasswordChangeForm
 from api.deps import AppSettings, Conn
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -44,18 +44,40 @@ class AuthPages(Controller):
                     settings: AppSettings) -> Response:
         now = auth_now(state)
         account = await service.verify_staff(conn, data.phone, data.password, now=now)
-        session.rotate_session(request)
-        request.set_session({"uid": account.id, "ver": account.token_version})
-        home = f"{session.PREFIX}/"
-        # htmx follows HX-Redirect; a plain form post (no script) follows a 303.
-        response = ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)
-        response.set_cookie(session.device_cookie(settings, devices.issue(settings.jwt_secret, data.phone, now)))
-        return response
+        if account.must_change_password:  # after an admin's reset: no session before the new password
+            return _password_form(request, data.phone)
+        return _signed_in(request, settings, account, data.phone, now)
+
+    @post("/password", operation_id="consoleStaffPassword", summary="工作台：重置后设置新密码", status_code=200,
+          middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
+    async def set_password(self, request: Request, conn: Conn, data: Annotated[PasswordChangeForm, Form], state: State,
+                           settings: AppSettings) -> Response:
+        now = auth_now(state)
+        account = await service.change_password(conn, data, now=now)
+        return _signed_in(request, settings, account, data.phone, now)
 
     @post("/logout", operation_id="consoleLogout", summary="工作台：退出登录", status_code=303)
     async def logout(self, request: Request) -> Redirect:
         request.clear_session()
         return Redirect(f"{session.PREFIX}/login", status_code=303)
+
+
+def _password_form(request: Request, phone: str) -> Template:
+    """The set-new-password form in place of the sign-in form (htmx), or as a page of its own."""
+    if request.headers.get("hx-request"):
+        return Template("_password_change.html", context={"phone": phone},
+                        headers={"HX-Retarget": "#login", "HX-Reswap": "outerHTML"})
+    return page("password_change.html", request, phone=phone)
+
+
+def _signed_in(request: Request, settings: Any, account: service.StaffAccount, phone: str, now: Any) -> Response:
+    session.rotate_session(request)
+    request.set_session({"uid": account.id, "ver": account.token_version})
+    home = f"{session.PREFIX}/"
+    # htmx follows HX-Redirect; a plain form post (no script) follows a 303.
+    response = ClientRedirect(home) if request.headers.get("hx-request") else Redirect(home, status_code=303)
+    response.set_cookie(session.device_cookie(settings, devices.issue(settings.jwt_secret, phone, now)))
+    return response
 
 
 class HomePage(Controller):

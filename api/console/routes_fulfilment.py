@@ -41,6 +41,16 @@ async def exam_slots(conn: Any, detail: TaskDetail, *, now: datetime, policy: An
     return [s for s in found if s.kind == "exam" and s.bookable and s.seats_left > 0][:30]
 
 
+class ExamInvitationPages(Controller):
+    path = "/exams"
+    include_in_schema = False
+    guards = [requires_approver]
+
+    @get("/", operation_id="consoleExamInvitations", summary="工作台：考试邀请")
+    async def index(self, request: Request, conn: Conn) -> Template:
+        return page("exams.html", request, active="exams", items=await console.exam_invitations(conn, request.user))
+
+
 class ExamPages(Controller):
     path = "/tasks"
     include_in_schema = False

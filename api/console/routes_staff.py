@@ -14,7 +14,7 @@ from litestar.response import Template
 from api.approvals import service_access as access
 from api.auth import service_staff as staff
 from api.auth.guards import requires_admin
-from api.auth.schemas import StaffIn
+from api.auth.schemas import StaffIn, StaffPasswordReset
 from api.console import forms
 from api.console import service as console
 from api.console.routes import page
@@ -58,6 +58,15 @@ class StaffPages(Controller):
     async def disable(self, request: Request, conn: Conn, staff_id: FromPath[int]) -> Template:
         await staff.set_disabled(conn, request.user, staff_id, True)
         return await _page(request, conn, staff_id, "_staff_member.html", note="已停用，立即生效")
+
+    @post("/{staff_id:int}/password-reset", operation_id="consoleStaffPasswordReset",
+          summary="工作台：重置工作人员密码", status_code=200)
+    async def reset_password(self, request: Request, conn: Conn, staff_id: FromPath[int]) -> Template:
+        form = await request.form()
+        data = console.convert(forms.given(form, "password"), StaffPasswordReset)
+        await staff.reset_password(conn, request.user, staff_id, data.password)
+        return await _page(request, conn, staff_id, "_staff_member.html",
+                           note="密码已重置，其登录已失效；请将临时密码当面告知本人，下次登录时须设置新密码")
 
     @post("/{staff_id:int}/enable", operation_id="consoleStaffEnable", summary="工作台：恢复启用工作人员账号",
           status_code=200)

@@ -7,13 +7,24 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from api.types import Mobile
+from api.types import Mobile, Password
 
 
 class LoginForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     # Unknown fields are tolerated here: forms carry the CSRF token (_csrf_token) alongside.
     phone: Mobile
     password: Annotated[str, Meta(min_length=1, max_length=128)]
+
+
+class PasswordChangeForm(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    phone: Mobile
+    password: Annotated[str, Meta(min_length=1, max_length=128)]
+    new_password: Password
+    confirm: Annotated[str, Meta(max_length=128)]
+
+    def __post_init__(self) -> None:
+        if self.confirm != self.new_password:
+            raise ValueError("两次输入的新密码不一致")
 
 
 class ReplyForm(msgspec.Struct, kw_only=True):

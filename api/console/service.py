@@ -14,8 +14,8 @@ import asyncpg
 import msgspec
 
 from api.auth import service as auth
-from api.auth import service_lockout
-from api.auth.schemas import AuthUser
+from api.auth import service_lockout, service_staff
+from api.auth.schemas import AuthUser, StaffPasswordChange
 from api.db import load_queries
 from api.errors import Unprocessable
 
@@ -27,6 +27,7 @@ class StaffAccount(AuthUser, frozen=True):
 
     name: str | None = None
     token_version: int = 0
+    must_change_password: bool = False  # after an admin's reset: the new-password form comes first
 
 
 class FormInvalid(Unprocessable):
@@ -44,6 +45,7 @@ FIELD_LABELS = {
     "siteId": "服务点", "dateFrom": "开始日期", "dateTo": "结束日期", "capacity": "容量", "serviceCode": "事项编码",
     "opens_at": "开始时间", "closes_at": "结束时间", "reason": "原因", "address": "地址", "decision": "审批决定",
     "missing": "补正材料", "followUp": "未解决时的处理", "handoverTo": "转交对象", "items": "待办",
+    "new_password": "新密码", "confirm": "确认新密码",
 }
 _AT = re.compile(r"at `\$\.(\w+)")
 _CODES = re.compile(r"\s*\([A-Za-z0-9_, /.]+\)$")
@@ -68,7 +70,7 @@ def convert(value: dict[str, Any], type_: type[Any]) -> Any:
 
 def _account(row: Any) -> StaffAccount:
     return StaffAccount(id=row["id"], roles=tuple(row["roles"]), steps=tuple(row["steps"]), name=row["name"],
-                        token_version=row["token_version"])
+                        token_version=row["token_version"], must_change_password=row["must_change_password"])
 
 
 async def verify_staff(conn: Any, phone: str, password: str, *, now: datetime) -> StaffAccount:
@@ -78,14 +80,52 @@ async def verify_staff(conn: Any, phone: str, password: str, *, now: datetime) -
     return _account(await service_lockout.check_password(conn, phone, password, now=now))
 
 
+async def change_password(conn: Any, data: Any, *, now: datetime) -> StaffAccount:
+    """The member's own new password after a reset (the same function as ``POST /auth/staff-password``)."""
+    change = StaffPasswordChange(phone=data.phone, password=data.password, new_password=data.new_password)
+    return _account(await service_staff.change_password(conn, change, now=now))
+
+
 async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> StaffAccount | None:
     """The account behind a console session, or None once it is gone or disabled, or its token
     version moved on (a new password, a role or step change) since the sign-in."""
     async with pool.acquire() as conn:
         row = await auth.q.get_user(conn, id=user_id)
-    if row is None or row["disabled"] or row["token_version"] != token_version:
+    if row is None or row["disabled"] or row["must_change_password"] or row["token_version"] != token_version:
         return None
     return _account(row)
+
+
+class ExamInvitation(msgspec.Struct, frozen=True):
+    task: Any  # the approver's task (api.approvals.schemas.TaskOut)
+    invited_at: datetime | None
+    booked_for: datetime | None
+    booking_code: str | None
+    site_name: str | None
+
+
+async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> list[ExamInvitation]:
+    """Cases of the approver's steps waiting for their exam, with their invitation: the same queue,
+    step rules included, as ``GET /api/v1/tasks?status=waiting_exam``; oldest first."""
+    from api.approvals import service as approvals
+
+    tasks: list[Any] = []
+    cursor = None
+    while len(tasks) < limit:
+        found = await approvals.list_tasks(conn, user, step=None, service_code=None, status="waiting_exam",
+                                           mine=False, overdue=None, cursor=cursor, limit=100)
+        tasks += found.items
+        cursor = found.next_cursor
+        if cursor is None:
+            break
+    tasks = tasks[:limit]
+    extra = {r["application_id"]: r async for r in q.exam_invitations(conn, application_ids=[t.application_id
+                                                                                              for t in tasks])}
+    out = [ExamInvitation(task=t, invited_at=extra[t.application_id]["invited_at"],
+                          booked_for=extra[t.application_id]["booked_for"],
+                          booking_code=extra[t.application_id]["booking_code"],
+                          site_name=extra[t.application_id]["site_name"]) for t in tasks]
+    return sorted(out, key=lambda i: (i.invited_at is None, i.invited_at or datetime.min, i.task.id))
 
 
 async def transfer_targets(conn: Any, me: AuthUser) -> list[dict[str, Any]]:

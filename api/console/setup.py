@@ -111,7 +111,7 @@ def router(settings: Settings) -> Router:
     from api.console.routes_catalogue import CalendarPages, CataloguePages, SmsChannelPages
     from api.console.routes_complaints import ComplaintPages
     from api.console.routes_faq import FaqPages
-    from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamPages
+    from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
     from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
     from api.console.routes_sites import SitePages
     from api.console.routes_staff import CaseViewPages, StaffPages
@@ -120,7 +120,7 @@ def router(settings: Settings) -> Router:
                                         include_in_schema=False, cache_control=None)
     return Router(
         session.PREFIX,
-        route_handlers=[AuthPages, HomePage, ApproverPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
+        route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
                         SitePages, static],

@@ -15,7 +15,7 @@ _APP = create_app(Settings(env="test", jwt_secret="x" * 40, database_url="postgr
 PAGES = sorted(
     (method, re.sub(r"\{[^}]+\}", "1", route.path))
     for route in _APP.routes if route.path.startswith("/console") and not route.path.startswith("/console/static")
-    and route.path not in ("/console/login", "/console/logout", "/console/helpdesk/live")
+    and route.path not in ("/console/login", "/console/password", "/console/logout", "/console/helpdesk/live")
     for method in getattr(route, "methods", ()) if method in ("GET", "POST")
 )
 
