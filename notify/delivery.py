@@ -26,6 +26,7 @@ from notify import service
 from notify.render import SHANGHAI, inapp_text, sms_params, wechat_data
 from notify.sms import SendResult
 from notify.templates import EVENTS, EventSpec
+from wechat import pages
 from wechat.messages import OfficialAccountMissing
 
 log = structlog.get_logger("zsb.notify")
@@ -305,7 +306,7 @@ async def _send_wechat(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSpec
     data = wechat_data(spec, row["params"], now)
     result = await in_thread(
         lambda: sender.send_subscribe(openid=openid, template_id=row["template_id"] or spec.wechat_template,
-                                      data=data, page=spec.wechat_page))
+                                      data=data, page=pages.link(spec.wechat_page, row["params"])))
     if result.verdict == "sent":
         SENT.labels("wechat", sender.name).inc()
         return await _finish(pool, row, status="sent", provider_ref=result.msgid, provider_status="0",
@@ -334,7 +335,7 @@ async def _send_official(ctx: dict[str, Any], pool: Any, row: Any, spec: EventSp
     try:
         result = await in_thread(
             lambda: sender.send_template(openid=openid, template_id=row["template_id"], data=data,
-                                         page=spec.wechat_page))
+                                         page=pages.link(spec.wechat_page, row["params"])))
     except OfficialAccountMissing:
         log.error("official_account_not_configured", id=row["id"], alert=True)
         return await _fall_back(pool, row, reason="official account not configured", code="config")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 HOME = "pages/index/index"
 APPLICATION_DETAIL = "pages/applications/detail"
@@ -31,6 +32,16 @@ PAGES: frozenset[str] = frozenset({
 })
 
 
+# What each page reads from its query, and the notification param that fills it: a message about a
+# case opens that case, not the page's empty state.
+QUERIES: dict[str, tuple[tuple[str, str], ...]] = {
+    APPLICATION_DETAIL: (("no", "publicNo"),),
+    PROGRESS: (("no", "publicNo"),),
+    COMPLAINTS: (("no", "publicNo"),),
+    STAFF_COMPLAINTS: (("no", "publicNo"),),
+}
+
+
 class UnknownPage(Exception):
     """An event or link names a mini-program page that is not in the list; the message names it."""
 
@@ -49,3 +60,9 @@ def check_events(events: Mapping[str, Any]) -> None:
     if wrong:
         listed = ", ".join(f"{name} -> {page}" for name, page in sorted(wrong.items()))
         raise UnknownPage(f"events point at mini-program pages not in wechat/pages.py: {listed}")
+
+
+def link(page: str, params: Mapping[str, Any]) -> str:
+    """The page path a message opens: the listed page with the query it reads, from the params."""
+    query = {name: str(params[param]) for name, param in QUERIES.get(checked(page), ()) if params.get(param)}
+    return f"{page}?{urlencode(query)}" if query else page

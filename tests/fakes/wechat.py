@@ -145,6 +145,8 @@ class FakeWeChat(FakeServer):
         refused = self._bad_data(body)
         if refused:
             return refused
+        if body.get("page") and body["page"].split("?")[0] not in self.miniprogram_pages:
+            return 200, {"errcode": 41030, "errmsg": "invalid page"}
         with self.lock:
             self.subscribe_sent.append(body)
         return 200, {"errcode": 0, "errmsg": "ok", "msgid": 1000 + len(self.subscribe_sent)}

@@ -80,7 +80,7 @@ async def test_a_follower_is_linked_by_unionid_and_gets_template_messages_instea
     await run_jobs(_live(settings, wechat, fake_aliyun))
     [sent] = wechat.template_sent  # the fake takes only the official account's own token (48001 otherwise)
     assert sent["touser"] == "oa-oa1" and sent["template_id"] == "oa-tmpl-progress"
-    assert sent["miniprogram"] == {"appid": "wx-test-app", "pagepath": "pages/applications/detail"}
+    assert sent["miniprogram"] == {"appid": "wx-test-app", "pagepath": "pages/applications/detail?no=WZ-20261202-000007"}
     assert sent["data"]["thing1"]["value"] == "道路普通货物运输经营许可"
     assert sent["data"]["phrase3"]["value"] == "已提交"
     assert fake_aliyun.messages() == [] and wechat.subscribe_sent == []

@@ -36,6 +36,7 @@ async def test_an_authorised_user_gets_a_subscribe_message_and_the_authorisation
     await run_jobs(_live(settings, wechat, fake_aliyun))
     [sent] = wechat.subscribe_sent
     assert sent["touser"] == "sandbox-sub1" and sent["template_id"] == "tmpl-progress"
+    assert sent["page"] == "pages/applications/detail?no=WZ-20261122-000001"  # the case, from wechat/pages.py
     assert sent["data"]["thing1"]["value"] == "道路普通货物运输经营许可"
     assert sent["data"]["phrase3"]["value"] == "已提交"
     assert fake_aliyun.messages() == []  # WeChat reached them: no SMS for a progress message

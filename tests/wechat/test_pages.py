@@ -37,3 +37,10 @@ def test_a_link_to_an_unlisted_page_is_refused_before_asking_wechat():
     with pytest.raises(pages.UnknownPage):
         pages.checked("pages/nowhere/index")
     assert pages.checked(pages.PROGRESS) == "pages/progress/index"
+
+
+def test_a_message_about_a_case_opens_that_case():
+    assert pages.link(pages.APPLICATION_DETAIL, {"publicNo": "WZ-20261206-9VW4DQD5F", "serviceName": "x"}) == \
+        "pages/applications/detail?no=WZ-20261206-9VW4DQD5F"
+    assert pages.link(pages.APPLICATION_DETAIL, {}) == "pages/applications/detail"  # nothing to name: the page
+    assert pages.link(pages.CHAT, {"publicNo": "WZ-1"}) == "pages/chat/index"  # the chat reads no query
