@@ -37,6 +37,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleHelpdesk": ("helpdesk", "helpdeskConversations"), "consoleHelpdeskQueue": ("helpdesk", "helpdeskConversations"),
     "consoleConversation": ("helpdesk", "helpdeskConversation"), "consoleConversationClaim": ("helpdesk", "helpdeskClaim"),
     "consoleConversationReply": ("helpdesk", "helpdeskReply"),
+    "consoleConversationSmsReply": ("helpdesk", "helpdeskSmsReply"),
     "consoleConversationTransfer": ("helpdesk", "helpdeskTransfer"),
     "consoleConversationResolve": ("helpdesk", "helpdeskResolve"),
     "consoleConversationLinkCase": ("helpdesk", "helpdeskLinkCase"), "consoleCanned": ("helpdesk", "helpdeskCanned"),

@@ -16,12 +16,14 @@ from litestar.response import Template
 from api.auth.guards import requires_helpdesk
 from api.console import service as console
 from api.console.routes import Form, page
-from api.console.schemas import ReplyForm, ResolveForm, TransferForm
+from api.console.schemas import ReplyForm, ResolveForm, SmsReplyForm, TransferForm
+from api import clock
 from api.deps import Conn, Redis
 from api.faq.index import index_for
 from api.helpdesk import live
 from api.helpdesk import service as helpdesk
 from api.helpdesk import service_history as history
+from api.helpdesk import service_sms
 from api.helpdesk.schemas import ResolveIn
 
 
@@ -64,6 +66,14 @@ class HelpdeskPages(Controller):
         await helpdesk.reply(conn, request.user, conversation_id, data.text, redis=redis)
         return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已回复")
 
+    @post("/{conversation_id:int}/sms-reply", operation_id="consoleConversationSmsReply",
+          summary="工作台：以短信回复（微信回复窗口已关闭）", status_code=200)
+    async def sms_reply(self, request: Request, conn: Conn, redis: Redis, conversation_id: FromPath[int],
+                        data: Annotated[SmsReplyForm, Form]) -> Template:
+        await service_sms.sms_reply(conn, request.user, conversation_id, data.text, redis=redis,
+                                    now=clock.now(request.app.state))
+        return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已发送短信回复")
+
     @post("/{conversation_id:int}/transfer", operation_id="consoleConversationTransfer",
           summary="工作台：转交其他导航员", status_code=200)
     async def transfer(self, request: Request, conn: Conn, redis: Redis, conversation_id: FromPath[int],
@@ -93,8 +103,12 @@ async def conversation_page(request: Request, conn: Conn, conversation_id: int, 
     agents = await console.transfer_targets(conn, request.user)
     # the user's consultation record: what they asked before, to answer in context
     earlier = [h for h in await history.conversations(conn, detail.user_id, limit=10) if h.id != detail.id]
+    # WeChat's 48-hour window (or its 5 replies) used up: the SMS reply form instead of the reply box
+    now = clock.now(request.app.state)
+    sms_only = detail.channel == "wechat" and (
+        detail.replies_left == 0 or detail.reply_window_ends_at is None or detail.reply_window_ends_at <= now)
     return page(template, request, active="helpdesk", c=detail, suggestions=suggestions[:3], agents=agents,
-                earlier=earlier, note=note)
+                earlier=earlier, note=note, sms_only=sms_only)
 
 
 @websocket("/helpdesk/live", guards=[requires_helpdesk], name="console_helpdesk_live")

@@ -31,6 +31,11 @@ class ReplyForm(msgspec.Struct, kw_only=True):
     text: Annotated[str, Meta(min_length=1, max_length=2000)]
 
 
+class SmsReplyForm(msgspec.Struct, kw_only=True):
+    # one SMS with the signature, as POST /helpdesk/conversations/{id}/sms-reply takes
+    text: Annotated[str, Meta(min_length=1, max_length=60)]
+
+
 class TransferForm(msgspec.Struct, kw_only=True):
     agent_id: Annotated[int, Meta(gt=0)]
 
