@@ -1,5 +1,6 @@
 """Sites and opening schedules as admins edit them. A schedule change shapes the slots generated
-from then on; slots already generated (and their bookings) stay as they are."""
+from then on; slots already generated (and their bookings) stay as they are. Every change is
+recorded with its actor, before and after (settings_audit, migration 0081)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.auth.schemas import AuthUser
+from api.auth.service_staff import act_as
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
 
@@ -64,7 +67,8 @@ async def site(conn: Any, site_id: int) -> dict[str, Any]:
             "schedules": [dict(r) async for r in q.schedules(conn, site_id=site_id)]}
 
 
-async def update_site(conn: Any, site_id: int, data: SiteIn) -> None:
+async def update_site(conn: Any, actor: AuthUser, site_id: int, data: SiteIn) -> None:
+    await act_as(conn, actor)
     name = data.name.strip()
     if not 2 <= len(name) <= 100 or len(data.address) > 200 or len(data.phone) > 30:
         raise ScheduleInvalid("服务点名称2至100字，地址不超过200字，电话不超过30字")
@@ -72,8 +76,9 @@ async def update_site(conn: Any, site_id: int, data: SiteIn) -> None:
         raise SiteNotFound()
 
 
-async def add_schedule(conn: Any, site_id: int, service_code: str, data: ScheduleIn) -> None:
+async def add_schedule(conn: Any, actor: AuthUser, site_id: int, service_code: str, data: ScheduleIn) -> None:
     data.check()
+    await act_as(conn, actor)
     await site(conn, site_id)
     try:
         added = await q.add_schedule(conn, site_id=site_id, service_code=service_code, opens_at=data.opens_at,
@@ -86,8 +91,9 @@ async def add_schedule(conn: Any, site_id: int, service_code: str, data: Schedul
         raise ScheduleTaken()
 
 
-async def update_schedule(conn: Any, site_id: int, schedule_id: int, data: ScheduleIn) -> None:
+async def update_schedule(conn: Any, actor: AuthUser, site_id: int, schedule_id: int, data: ScheduleIn) -> None:
     data.check()
+    await act_as(conn, actor)
     try:
         done = await q.update_schedule(conn, id=schedule_id, site_id=site_id, opens_at=data.opens_at,
                                        closes_at=data.closes_at, slot_minutes=data.slot_minutes, capacity=data.capacity)
@@ -97,6 +103,7 @@ async def update_schedule(conn: Any, site_id: int, schedule_id: int, data: Sched
         raise ScheduleNotFound()
 
 
-async def delete_schedule(conn: Any, site_id: int, schedule_id: int) -> None:
+async def delete_schedule(conn: Any, actor: AuthUser, site_id: int, schedule_id: int) -> None:
+    await act_as(conn, actor)
     if await q.delete_schedule(conn, id=schedule_id, site_id=site_id) is None:
         raise ScheduleNotFound()

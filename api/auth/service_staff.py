@@ -171,3 +171,9 @@ async def change_password_and_login(conn: Any, jwt: JWTAuth, data: StaffPassword
     row = await change_password(conn, data, now=now)
     tokens = await auth.issue_tokens(conn, jwt, row, refresh_days=refresh_days, staff=True)
     return msgspec.structs.replace(tokens, device_token=devices.issue(device_secret, data.phone, now))
+
+
+async def act_as(conn: Any, actor: AuthUser) -> None:
+    """Names the staff member behind the changes of the current transaction: the audit triggers of
+    migration 0081 (sites, schedules, working-day overrides) record them as its actor."""
+    await q.act_as(conn, actor_id=str(actor.id))

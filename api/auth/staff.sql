@@ -44,3 +44,7 @@ UPDATE users SET password_hash = :password_hash, must_change_password = true, up
 
 -- name: set_own_password(id, password_hash)!
 UPDATE users SET password_hash = :password_hash, must_change_password = false, updated_at = now() WHERE id = :id;
+
+-- name: act_as(actor_id)$
+-- Who makes the changes of this transaction, for the audit triggers (migration 0081).
+SELECT set_config('zsb.actor_id', :actor_id, true);

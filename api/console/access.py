@@ -52,6 +52,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleSlots": ("admin", "generateSlots"), "consoleSlotsGenerate": ("admin", "generateSlots"),
     "consoleSite": ("admin", None), "consoleSiteSave": ("admin", None), "consoleScheduleAdd": ("admin", None),
     "consoleScheduleSave": ("admin", None), "consoleScheduleDelete": ("admin", None),
+    "consoleSettingsAudit": ("admin", None),
     "consoleComplaints": ("admin_lead", "adminListComplaints"), "consoleComplaint": ("admin_lead", "adminGetComplaint"),
     "consoleComplaintAssign": ("admin_lead", "assignComplaint"),
     "consoleComplaintAnswer": ("admin_lead", "answerComplaint"),

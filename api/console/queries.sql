@@ -17,3 +17,14 @@ LEFT JOIN LATERAL (SELECT p.starts_at, p.code, p.site_id FROM appointments p
                    WHERE p.application_id = x.id AND p.kind = 'exam' AND p.status = 'booked'
                    ORDER BY p.id DESC LIMIT 1) b ON true
 LEFT JOIN appt_sites s ON s.id = b.site_id;
+
+-- name: settings_audit(kind, before_id, lim)
+-- Recorded changes to sites, schedules and working-day overrides (migration 0081), newest first.
+SELECT a.id, a.kind, a.object_key, a.action, a.before, a.after, a.created_at, u.name AS actor_name,
+       s.name AS site_name
+FROM settings_audit a
+LEFT JOIN users u ON u.id = a.actor_id
+LEFT JOIN appt_sites s ON a.kind = 'schedule' AND s.id = (coalesce(a.after, a.before) ->> 'site_id')::bigint
+WHERE (:kind::text IS NULL OR a.kind = :kind) AND a.id < :before_id
+ORDER BY a.id DESC
+LIMIT :lim;

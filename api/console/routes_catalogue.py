@@ -71,7 +71,7 @@ class CalendarPages(Controller):
             raise console.FormInvalid("请选择日期") from None
         data = console.convert({"isWorkday": form.get("is_workday") == "true", **forms.given(form, "note")},
                                WorkdayOverrideIn)
-        await catalogue.set_workday_override(conn, day, data.is_workday, data.note)
+        await console.set_workday(conn, request.user, day, data.is_workday, data.note)
         return page("_workdays.html", request, overrides=await service_admin.overrides_from(conn, catalogue.today()),
                     note=f"{day:%Y-%m-%d} 已设为{'工作日' if data.is_workday else '休息日'}")
 

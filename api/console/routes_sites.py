@@ -1,12 +1,13 @@
 """Admin pages for sites (name, address, phone) and their opening schedules, from which slots are
-generated (the slot generation page). Admins only, as ``POST /api/v1/admin/slots/generate``."""
+generated (the slot generation page). Admins only, as ``POST /api/v1/admin/slots/generate``.
+Every change is recorded (settings_audit) and shown on the change log page with working-day changes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from api.appointments import service as appointments
@@ -46,31 +47,47 @@ class SitePages(Controller):
     @post("/{site_id:int}", operation_id="consoleSiteSave", summary="工作台：修改服务点信息", status_code=200)
     async def save(self, request: Request, conn: Conn, site_id: FromPath[int]) -> Template:
         form = await request.form()
-        await sites.update_site(conn, site_id, sites.SiteIn(name=form.get("name") or "",
-                                                            address=form.get("address") or "",
-                                                            phone=form.get("phone") or ""))
+        await sites.update_site(conn, request.user, site_id, sites.SiteIn(name=form.get("name") or "",
+                                                                          address=form.get("address") or "",
+                                                                          phone=form.get("phone") or ""))
         return await _page(request, conn, site_id, "_site.html", note="服务点信息已保存")
 
     @post("/{site_id:int}/schedules", operation_id="consoleScheduleAdd", summary="工作台：新增排班",
           status_code=200)
     async def add(self, request: Request, conn: Conn, site_id: FromPath[int]) -> Template:
         form = await request.form()
-        await sites.add_schedule(conn, site_id, form.get("service_code") or "", _schedule(form))
+        await sites.add_schedule(conn, request.user, site_id, form.get("service_code") or "", _schedule(form))
         return await _page(request, conn, site_id, "_site.html", note="排班已新增，此后生成的号源按新排班")
 
     @post("/{site_id:int}/schedules/{schedule_id:int}", operation_id="consoleScheduleSave",
           summary="工作台：修改排班", status_code=200)
     async def update(self, request: Request, conn: Conn, site_id: FromPath[int],
                      schedule_id: FromPath[int]) -> Template:
-        await sites.update_schedule(conn, site_id, schedule_id, _schedule(await request.form()))
+        await sites.update_schedule(conn, request.user, site_id, schedule_id, _schedule(await request.form()))
         return await _page(request, conn, site_id, "_site.html", note="排班已修改，已生成的号源不变")
 
     @post("/{site_id:int}/schedules/{schedule_id:int}/delete", operation_id="consoleScheduleDelete",
           summary="工作台：删除排班", status_code=200)
     async def delete(self, request: Request, conn: Conn, site_id: FromPath[int],
                      schedule_id: FromPath[int]) -> Template:
-        await sites.delete_schedule(conn, site_id, schedule_id)
+        await sites.delete_schedule(conn, request.user, site_id, schedule_id)
         return await _page(request, conn, site_id, "_site.html", note="排班已删除，已生成的号源不变")
+
+
+class SettingsAuditPages(Controller):
+    """Who changed which site, schedule or working day, when, and the values before and after."""
+
+    path = "/admin/settings-log"
+    include_in_schema = False
+    guards = [requires_admin]
+
+    @get("/", operation_id="consoleSettingsAudit", summary="工作台：服务点、排班和节假日变更记录")
+    async def index(self, request: Request, conn: Conn,
+                    kind: Annotated[str, QueryParameter(pattern=r"^(site|schedule|workday)?$")] = "",
+                    cursor: Annotated[int | None, QueryParameter(ge=1)] = None) -> Template:
+        items, next_cursor = await console.settings_changes(conn, kind=kind or None, cursor=cursor)
+        return page("settings_audit.html", request, active="settings-log", items=items, kind=kind,
+                    next_cursor=next_cursor, kinds=console.AUDIT_KINDS, actions=console.AUDIT_ACTIONS)
 
 
 async def _page(request: Request, conn: Conn, site_id: int, template: str, note: str | None = None) -> Template:

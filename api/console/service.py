@@ -128,6 +128,79 @@ async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> li
     return sorted(out, key=lambda i: (i.invited_at is None, i.invited_at or datetime.min, i.task.id))
 
 
+async def set_workday(conn: Any, actor: AuthUser, day: Any, is_workday: bool, note: str) -> dict[str, Any]:
+    """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0081)."""
+    from api.catalogue import service as catalogue
+
+    await service_staff.act_as(conn, actor)
+    return await catalogue.set_workday_override(conn, day, is_workday, note)
+
+
+# The audited columns as people read them; ids and codes the page names otherwise stay out.
+AUDIT_FIELDS = {
+    "site": {"name": "名称", "address": "地址", "phone": "电话", "active": "启用"},
+    "schedule": {"service_code": "事项", "opens_at": "开始时间", "closes_at": "结束时间", "slot_minutes": "每时段分钟数",
+                 "capacity": "每时段容量"},
+    "workday": {"is_workday": "类型", "note": "说明"},
+}
+AUDIT_KINDS = {"site": "服务点", "schedule": "排班", "workday": "节假日调整"}
+AUDIT_ACTIONS = {"created": "新增", "changed": "修改", "deleted": "删除"}
+
+
+def _shown(field: str, value: Any) -> str:
+    from api.appointments.service import service_name
+
+    if value is None or value == "":
+        return "（空）"
+    if field == "is_workday":
+        return "工作日" if value else "休息日"
+    if field == "active":
+        return "是" if value else "否"
+    if field == "service_code":
+        return service_name(value)
+    if field in ("opens_at", "closes_at"):
+        return str(value)[:5]
+    return str(value)
+
+
+class SettingsChange(msgspec.Struct, frozen=True):
+    id: int
+    kind: str
+    subject: str  # what changed, in words: the site's name, "site · service 08:30", the day
+    action: str
+    changes: list[tuple[str, str, str]]  # (field label, before, after)
+    actor_name: str | None
+    created_at: datetime
+
+
+def _change(r: Any) -> SettingsChange:
+    from api.appointments.service import service_name
+
+    before, after = r["before"] or {}, r["after"] or {}
+    row = after or before
+    labels = AUDIT_FIELDS[r["kind"]]
+    changes = [(label, _shown(f, before.get(f)) if before else "", _shown(f, after.get(f)) if after else "")
+               for f, label in labels.items()
+               if f in row and (r["action"] != "changed" or before.get(f) != after.get(f))]
+    if r["kind"] == "site":
+        subject = str(row.get("name") or r["object_key"])
+    elif r["kind"] == "schedule":
+        subject = f"{r['site_name'] or ''} · {service_name(row.get('service_code') or '')} {str(row.get('opens_at'))[:5]}"
+    else:
+        subject = r["object_key"]
+    return SettingsChange(id=r["id"], kind=r["kind"], subject=subject, action=r["action"], changes=changes,
+                          actor_name=r["actor_name"], created_at=r["created_at"])
+
+
+async def settings_changes(conn: Any, *, kind: str | None, cursor: int | None,
+                           limit: int = 50) -> tuple[list[SettingsChange], int | None]:
+    """A page of recorded changes to sites, schedules and working-day overrides, newest first, and
+    the cursor of the next page."""
+    found = [r async for r in q.settings_audit(conn, kind=kind, before_id=cursor or 2**62, lim=limit + 1)]
+    items = [_change(r) for r in found[:limit]]
+    return items, (items[-1].id if len(found) > limit else None)
+
+
 async def transfer_targets(conn: Any, me: AuthUser) -> list[dict[str, Any]]:
     """Colleagues a help-desk conversation can be transferred to (not oneself)."""
     return [dict(r) async for r in q.helpdesk_agents(conn, exclude_id=me.id)]

@@ -113,7 +113,7 @@ def router(settings: Settings) -> Router:
     from api.console.routes_faq import FaqPages
     from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
     from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
-    from api.console.routes_sites import SitePages
+    from api.console.routes_sites import SettingsAuditPages, SitePages
     from api.console.routes_staff import CaseViewPages, StaffPages
 
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
@@ -123,7 +123,7 @@ def router(settings: Settings) -> Router:
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
-                        SitePages, static],
+                        SitePages, SettingsAuditPages, static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
         include_in_schema=False,
