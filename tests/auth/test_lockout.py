@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import msgspec
 import redis as redis_sync
 from litestar.testing import AsyncTestClient
-from structlog.testing import capture_logs
+from tests.logs import captured_events
 
 from api.app import create_app
 from api.auth import sms
@@ -93,7 +93,7 @@ async def test_sms_codes_stop_at_the_hourly_budget_over_all_phones_with_one_aler
     budget = 3
     config = msgspec.structs.replace(settings, sms_login_hourly_budget=budget)
     async with AsyncTestClient(app=create_app(config)) as client:
-        with capture_logs() as logs:
+        with captured_events() as logs:
             answers = [await client.post("/api/v1/auth/sms-code", json={"phone": f"1370017300{i}"},
                                          headers=_spoofed(i)) for i in range(5)]
     assert [a.status_code for a in answers] == [200] * budget + [429] * 2

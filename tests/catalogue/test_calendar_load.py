@@ -9,7 +9,7 @@ import sys
 from datetime import date, datetime, timezone
 
 import pytest
-from structlog.testing import capture_logs
+from tests.logs import captured_events
 
 from api import workdays
 from api.catalogue import service as catalogue
@@ -111,13 +111,13 @@ async def test_readyz_and_the_daily_alert_say_when_the_next_60_days_are_not_cove
     pool = await create_pool(dsn, min_size=1, max_size=1)
     try:
         ctx = {"pool": pool, "clock": lambda: datetime(2026, 12, 6, 1, 5, tzinfo=timezone.utc)}
-        with capture_logs() as logs:
+        with captured_events() as logs:
             assert await check_workday_calendar(ctx) is False
         assert [e for e in logs if e["event"] == "workday_calendar_not_loaded" and e["alert"]][0]["years"] == [2027]
         admin = await _admin(client, db)
         res = await client.put("/api/v1/admin/workday-notices/2027", json=NOTICE_2027, headers=admin["headers"])
         assert res.status_code == 200
-        with capture_logs() as logs:
+        with captured_events() as logs:
             assert await check_workday_calendar(ctx) is True
         assert not [e for e in logs if e["event"] == "workday_calendar_not_loaded"]
     finally:
