@@ -15,6 +15,7 @@ from jobs import helpdesk as helpdesk_jobs
 from jobs import applications as application_jobs
 from jobs import approvals as approval_jobs
 from jobs import complaints as complaint_jobs
+from jobs import content_checks as content_check_jobs
 from jobs import notify as notify_jobs
 from jobs import ratings as rating_jobs
 from notify import queue as notify_queue
@@ -30,6 +31,10 @@ FUNCTIONS: list[Any] = [
     func(helpdesk_jobs.check_chat_message, keep_result=0, max_tries=40),
     func(helpdesk_jobs.fetch_chat_media, keep_result=0, max_tries=40),
     func(helpdesk_jobs.sweep_chat_checks, keep_result=0),
+    # keep_result=0: a finished check frees its job id for the sweeper (issue 25: complaints, ratings)
+    func(content_check_jobs.check_complaint_text, keep_result=0, max_tries=40),
+    func(content_check_jobs.check_rating_text, keep_result=0, max_tries=40),
+    func(content_check_jobs.sweep_text_checks, keep_result=0),
     # keep_result=0: a finished send frees its job id for the sweeper; tries are counted on the row.
     func(helpdesk_jobs.deliver_chat_message, keep_result=0, max_tries=1000),
     func(helpdesk_jobs.sweep_chat_deliveries, keep_result=0),
@@ -63,6 +68,7 @@ CRON_JOBS: list[Any] = [
     cron(helpdesk_jobs.sweep_wechat_pushes, second={15}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_chat_deliveries, second={55}, run_at_startup=False, unique=True),
     cron(helpdesk_jobs.sweep_chat_checks, second={25}, run_at_startup=False, unique=True),
+    cron(content_check_jobs.sweep_text_checks, second={27}, run_at_startup=False, unique=True),
     # hourly: each callback past its due date (Asia/Shanghai) is escalated once
     cron(helpdesk_jobs.escalate_overdue_callbacks, minute={30}, second={35}, unique=True),
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),

@@ -296,6 +296,11 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("character_string1", "character_string", "publicNo"), ("phrase2", "phrase", "=已受理"),
                      ("thing3", "thing", "=将在规定时限内答复")),
         wechat_page=pages.COMPLAINTS),
+    # Issue 25: a complaint text or rating comment WeChat's content check held (in-app: it names no one).
+    "content_held": EventSpec(
+        (), "内容未通过安全检查",
+        inapp_text="您提交的{what}未通过微信内容安全检查，已暂存待人工复核，复核前不会展示给工作人员或其他人。"
+                   "请文明用语，如有需要可修改措辞后重新提交。"),
     "complaint_answered": EventSpec(
         ("wechat", "sms"), "投诉已答复", sms_always=True,
         inapp_text="您的投诉建议（{publicNo}）已答复：{text}",

@@ -127,3 +127,41 @@ ORDER BY id;
 
 -- name: admins()
 SELECT id FROM users WHERE NOT disabled AND roles @> ARRAY['admin']::text[] ORDER BY id;
+
+-- ---------------------------------------------------------------- content checks (issue 25)
+
+-- name: set_text_check(id, content_check, content_check_result)^
+-- Written when the complaint is filed: the sandbox's verdict at once, or 'pending' for the job.
+UPDATE complaints SET content_check = :content_check, content_check_result = :content_check_result
+WHERE id = :id
+RETURNING *;
+
+-- name: complaint_to_check(id)^
+SELECT c.id, c.complainant_id, c.text, u.openid
+FROM complaints c JOIN users u ON u.id = c.complainant_id
+WHERE c.id = :id AND c.content_check = 'pending';
+
+-- name: settle_check(id, content_check, content_check_result)^
+-- Only a pending text: a second run of the job (arq retry) changes nothing.
+UPDATE complaints SET content_check = :content_check, content_check_result = :content_check_result,
+                      updated_at = now()
+WHERE id = :id AND content_check = 'pending'
+RETURNING *;
+
+-- name: held_texts(max_rows)
+SELECT id, public_no, text, content_check_result, received_at FROM complaints
+WHERE content_check = 'held' ORDER BY id DESC LIMIT :max_rows;
+
+-- name: release_text(id, reviewer_id)^
+UPDATE complaints SET content_check = 'pass',
+       content_check_result = coalesce(content_check_result, '{}'::jsonb)
+                              || jsonb_build_object('releasedBy', :reviewer_id::bigint, 'releasedAt', now()),
+       updated_at = now()
+WHERE id = :id AND content_check = 'held'
+RETURNING *;
+
+-- name: checks_due(now)
+-- Texts still waiting for their check a minute on (the queue lost the job): for the sweeper.
+SELECT id FROM complaints
+WHERE content_check = 'pending' AND received_at < :now::timestamptz - interval '1 minute'
+ORDER BY id LIMIT 500;

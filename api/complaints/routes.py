@@ -11,12 +11,12 @@ from litestar.params import FromQuery, JSONBody, MultipartBody, PathParameter, Q
 from litestar.response import Stream
 
 from api.auth.guards import requires_login, requires_role
-from api.complaints import service
+from api.complaints import checks, service
 from api.complaints.schemas import (
     AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, CloseIn, ComplaintIn, ComplaintOut, ComplaintSummary,
-    RatingIn, Status,
+    HeldComplaintOut, RatingIn, Status,
 )
-from api.deps import AppSettings, Conn, CurrentUser
+from api.deps import AppSettings, Conn, CurrentUser, WeChat
 from api.files.openapi import FileUploadOperation
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
@@ -47,10 +47,10 @@ class ComplaintController(Controller):
     dependencies = CLOCK
 
     @post("/", operation_id="fileComplaint", summary="提交投诉建议")
-    async def file(self, data: JSONBody[ComplaintIn], conn: Conn, user: CurrentUser, clock: Clock,
+    async def file(self, data: JSONBody[ComplaintIn], conn: Conn, user: CurrentUser, clock: Clock, wechat: WeChat,
                    idempotency_key: IdempotencyKey = None) -> ComplaintOut:
         return await run_once(conn, user_id=user.id, scope="complaint_create", key=idempotency_key, payload=data,
-                              action=lambda: service.file_complaint(conn, user, data, now=clock()),
+                              action=lambda: service.file_complaint(conn, user, data, now=clock(), wechat=wechat),
                               result_type=ComplaintOut)
 
     # a 10 MB file in its multipart envelope: above the app's JSON body limit (api/app.py)
@@ -93,6 +93,15 @@ class ComplaintAdminController(Controller):
                     offset: Annotated[int, QueryParameter(ge=0)] = 0) -> list[AdminComplaintOut]:
         return await service.admin_list(conn, status=status, overdue=overdue, assignee_id=assignee_id,
                                         limit=limit, offset=offset)
+
+    @get("/held-texts", operation_id="listHeldComplaintTexts", summary="未通过内容安全检查的投诉内容（待复核）")
+    async def held(self, conn: Conn) -> list[HeldComplaintOut]:
+        return await checks.held(conn)
+
+    @post("/{complaint_id:int}/release-text", operation_id="releaseComplaintText",
+          summary="复核放行暂存的投诉内容", status_code=204)
+    async def release(self, complaint_id: Id, conn: Conn, user: CurrentUser) -> None:
+        await checks.release(conn, user.id, complaint_id)
 
     @get("/{complaint_id:int}", operation_id="adminGetComplaint", summary="投诉建议详情与处理时间线")
     async def detail(self, complaint_id: Id, conn: Conn) -> AdminComplaintOut:

@@ -138,3 +138,14 @@ class AdminComplaintOut(Schema):
     # a staff complaint: whom its targetId names, or None when it names no staff member (taken as given)
     target_staff_name: str | None = None
 
+
+
+class HeldComplaintOut(Schema):
+    """A complaint text WeChat's content check held, for a lead or an admin to review (issue 25)."""
+
+    id: int
+    public_no: str
+    text: str
+    suggest: str | None
+    label: int | None
+    received_at: datetime

@@ -137,8 +137,12 @@ async def _check_target(conn: Any, user: AuthUser, data: ComplaintIn) -> None:
     # (``target_staff_name`` in the admin view) and answers the complaint either way.
 
 
-async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: datetime | None = None) -> ComplaintOut:
-    """File a complaint or suggestion: numbered, due in 5 working days, acknowledged at once."""
+async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: datetime | None = None,
+                         wechat: Any = None) -> ComplaintOut:
+    """File a complaint or suggestion: numbered, due in 5 working days, acknowledged at once.
+    Its text reaches staff only once WeChat's content check passed it (api/complaints/checks.py)."""
+    from api.complaints import checks
+
     now = now or now_shanghai()
     today = _today(now)
     await _check_target(conn, user, data)
@@ -147,6 +151,7 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
     row = await q.insert_complaint(conn, public_no=f"TS-{today:%Y%m%d}-{seq:06d}", complainant_id=user.id,
                                    category=data.category, target_type=data.target_type, target_id=data.target_id,
                                    text=data.text, due_on=add_workdays(today, ANSWER_WORKDAYS), received_at=now)
+    row = await checks.first_look(conn, wechat, row)
     if data.attachments:
         claimed = await rows(q.claim_attachments(conn, complaint_id=row["id"], owner_id=user.id, ids=data.attachments))
         if len(claimed) != len(data.attachments):
@@ -221,9 +226,12 @@ async def attachment_file(conn: Any, user: AuthUser, complaint_id: int, attachme
 
 
 def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffEventOut]) -> AdminComplaintOut:
+    from api.complaints.checks import shown_to_staff
+
     values = dict(row)
     return _conv({
         **values,
+        "text": shown_to_staff(row),  # unchecked or held: a placeholder, never the text
         "complainant": mask_name(values.pop("complainant_name")),
         "complainant_phone": mask_phone(values.pop("complainant_phone")),
         "overdue": values["overdue_at"] is not None,

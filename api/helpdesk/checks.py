@@ -40,13 +40,24 @@ class Checked(msgspec.Struct, frozen=True):
     outcome: Literal["pass", "held", "skipped", "retry"]
 
 
-async def first_look(wechat: Any, text: str) -> tuple[str, dict[str, Any] | None]:
-    """The check state a new user text starts in, and the verdict when it is already known."""
+async def first_look(wechat: Any, text: str, *, scene: int = SCENE_COMMENT) -> tuple[str, dict[str, Any] | None]:
+    """The check state a new user text starts in, and the verdict when it is already known
+    (shared with complaints and ratings, whose texts are checked the same way)."""
     gateway = wechat or SANDBOX
     if isinstance(gateway, SandboxWeChat):  # a local rule: no network, decided now
-        verdict = await gateway.msg_sec_check("", text, scene=SCENE_COMMENT)
+        verdict = await gateway.msg_sec_check("", text, scene=scene)
         return ("held" if verdict.held else "pass"), msgspec.to_builtins(verdict)
     return "pending", None
+
+
+async def queue_job(function: str, *args: Any, job_id: str) -> None:
+    """Queue a check's job (shared with complaints and ratings); with no queue (a CLI run) the
+    sweeper picks the row up."""
+    from notify import queue
+
+    pool = queue._pool  # the arq pool the API lifespan (or worker start-up) registered
+    if pool is not None:
+        await pool.enqueue_job(function, *args, _job_id=job_id)
 
 
 async def tell_author(conn: Any, conv: Any, redis: Any) -> list[ChatMessageOut]:

@@ -48,7 +48,7 @@ SELECT id, kind, actor_id, note, data, created_at
   FROM rating_follow_up_events WHERE rating_id = :rating_id ORDER BY id;
 
 -- name: comments_of(rating_ids)
-SELECT id, rating_id, text, created_at
+SELECT id, rating_id, text, created_at, content_check
   FROM rating_comments WHERE rating_id = ANY(:rating_ids) ORDER BY id;
 
 -- Appending a comment: only the rater, only within comment_days of the rating, at most 5.
@@ -180,3 +180,69 @@ RETURNING f.rating_id, f.rectify_due_on AS due_on;
 
 -- name: escalation_recipients()
 SELECT id FROM users WHERE roles && ARRAY['lead', 'admin']::text[] AND NOT disabled ORDER BY id;
+
+-- ---------------------------------------------------------------- content checks (issue 25)
+-- kind 'rating': the rating's own comment; 'comment': an appended one.
+
+-- name: set_rating_check(id, content_check, content_check_result)^
+UPDATE ratings SET content_check = :content_check, content_check_result = :content_check_result
+ WHERE id = :id
+RETURNING *;
+
+-- name: set_comment_check(id, content_check, content_check_result)^
+UPDATE rating_comments SET content_check = :content_check, content_check_result = :content_check_result
+ WHERE id = :id
+RETURNING *;
+
+-- name: rating_to_check(id)^
+SELECT r.id, r.id AS rating_id, r.user_id, r.comment AS text, u.openid
+  FROM ratings r JOIN users u ON u.id = r.user_id
+ WHERE r.id = :id AND r.content_check = 'pending';
+
+-- name: comment_to_check(id)^
+SELECT c.id, c.rating_id, c.user_id, c.text, u.openid
+  FROM rating_comments c JOIN users u ON u.id = c.user_id
+ WHERE c.id = :id AND c.content_check = 'pending';
+
+-- Only a pending text: a second run of the job (arq retry) changes nothing.
+-- name: settle_rating(id, content_check, content_check_result)^
+UPDATE ratings SET content_check = :content_check, content_check_result = :content_check_result
+ WHERE id = :id AND content_check = 'pending'
+RETURNING *;
+
+-- name: settle_comment(id, content_check, content_check_result)^
+UPDATE rating_comments SET content_check = :content_check, content_check_result = :content_check_result
+ WHERE id = :id AND content_check = 'pending'
+RETURNING *;
+
+-- name: held_texts(max_rows)
+SELECT 'rating' AS kind, id, id AS rating_id, comment AS text, content_check_result, created_at
+  FROM ratings WHERE content_check = 'held'
+UNION ALL
+SELECT 'comment', id, rating_id, text, content_check_result, created_at
+  FROM rating_comments WHERE content_check = 'held'
+ ORDER BY created_at DESC
+ LIMIT :max_rows;
+
+-- name: release_rating(id, reviewer_id)^
+UPDATE ratings SET content_check = 'pass',
+       content_check_result = coalesce(content_check_result, '{}'::jsonb)
+                              || jsonb_build_object('releasedBy', :reviewer_id::bigint, 'releasedAt', now())
+ WHERE id = :id AND content_check = 'held'
+RETURNING id, id AS rating_id, user_id, comment AS text;
+
+-- name: release_comment(id, reviewer_id)^
+UPDATE rating_comments SET content_check = 'pass',
+       content_check_result = coalesce(content_check_result, '{}'::jsonb)
+                              || jsonb_build_object('releasedBy', :reviewer_id::bigint, 'releasedAt', now())
+ WHERE id = :id AND content_check = 'held'
+RETURNING id, rating_id, user_id, text;
+
+-- Texts still waiting for their check a minute on (the queue lost the job): for the sweeper.
+-- name: checks_due(now)
+SELECT 'rating' AS kind, id FROM ratings
+ WHERE content_check = 'pending' AND created_at < :now::timestamptz - interval '1 minute'
+UNION ALL
+SELECT 'comment', id FROM rating_comments
+ WHERE content_check = 'pending' AND created_at < :now::timestamptz - interval '1 minute'
+ LIMIT 500;

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
@@ -9,15 +9,16 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.guards import requires_admin, requires_login, requires_role
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, WeChat
 from api.idempotency import IdempotencyKey, run_once
-from api.ratings import service, service_followup
+from api.ratings import checks, service, service_followup
 from api.ratings.schemas import (
     AdminRatingDetail,
     AdminRatingOut,
     CallBackIn,
     CommentIn,
     FollowUpIn,
+    HeldRatingTextOut,
     Policy,
     PolicyIn,
     RatingIn,
@@ -44,10 +45,10 @@ class RatingController(Controller):
     dependencies = DEPENDENCIES
 
     @post("/", operation_id="createRating", summary="评价已办结的服务（好差评）", status_code=201)
-    async def create(self, data: JSONBody[RatingIn], conn: Conn, user: CurrentUser, now: Now,
+    async def create(self, data: JSONBody[RatingIn], conn: Conn, user: CurrentUser, now: Now, wechat: WeChat,
                      idempotency_key: IdempotencyKey = None) -> RatingOut:
         return await run_once(conn, user_id=user.id, scope="ratings.create", key=idempotency_key, payload=data,
-                              action=lambda: service.rate(conn, user_id=user.id, data=data, now=now),
+                              action=lambda: service.rate(conn, user_id=user.id, data=data, now=now, wechat=wechat),
                               result_type=RatingOut)
 
     @get("/", operation_id="listMyRatings", summary="我的评价（含差评回访整改结果）")
@@ -57,8 +58,9 @@ class RatingController(Controller):
     @post("/{rating_id:int}/comments", operation_id="appendRatingComment", summary="追加评论（评价后7天内）",
           status_code=201)
     async def comment(self, rating_id: FromPath[int], data: JSONBody[CommentIn], conn: Conn, user: CurrentUser,
-                      now: Now) -> RatingOut:
-        return await service.append_comment(conn, user_id=user.id, rating_id=rating_id, text=data.text, now=now)
+                      now: Now, wechat: WeChat) -> RatingOut:
+        return await service.append_comment(conn, user_id=user.id, rating_id=rating_id, text=data.text, now=now,
+                                            wechat=wechat)
 
 
 class RatingAdminController(Controller):
@@ -75,6 +77,16 @@ class RatingAdminController(Controller):
                            limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50) -> list[AdminRatingOut]:
         return await service_followup.admin_list(conn, bad=bad, overdue=overdue, include_voided=include_voided,
                                                  before_id=before_id, limit=limit, now=now)
+
+    @get("/held-texts", operation_id="listHeldRatingTexts", summary="未通过内容安全检查的评价内容（待复核）")
+    async def held(self, conn: Conn) -> list[HeldRatingTextOut]:
+        return await checks.held(conn)
+
+    @post("/held-texts/{kind:str}/{text_id:int}/release", operation_id="releaseRatingText",
+          summary="复核放行暂存的评价内容（kind: rating 评价内容，comment 追加评论）", status_code=204)
+    async def release(self, kind: FromPath[Literal["rating", "comment"]], text_id: FromPath[int], conn: Conn,
+                      user: CurrentUser) -> None:
+        await checks.release(conn, user.id, kind, text_id)
 
     @get("/{rating_id:int}", operation_id="adminGetRating", summary="评价详情及回访整改记录")
     async def one(self, rating_id: FromPath[int], conn: Conn, now: Now) -> AdminRatingDetail:

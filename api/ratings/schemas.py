@@ -65,6 +65,8 @@ class CommentOut(Schema):
     id: int
     text: str
     created_at: datetime
+    # issue 25: WeChat's content check held it (its author still sees it; nobody else does)
+    held: bool = False
 
 
 class FollowUpOut(Schema):
@@ -95,6 +97,8 @@ class RatingOut(Schema):
     voided: bool = False
     comments: list[CommentOut] = []
     follow_up: FollowUpOut | None = None
+    # issue 25: WeChat's content check held the comment (its author still sees it; nobody else does)
+    comment_held: bool = False
 
 
 class FollowUpEventOut(Schema):
@@ -131,3 +135,15 @@ class AdminRatingDetail(AdminRatingOut):
     callback_note: str | None = None
     comments: list[CommentOut] = []
     events: list[FollowUpEventOut] = []
+
+
+class HeldRatingTextOut(Schema):
+    """A rating comment (kind rating) or appended comment (kind comment) the content check held."""
+
+    kind: Literal["rating", "comment"]
+    id: int
+    rating_id: int
+    text: str
+    suggest: str | None
+    label: int | None
+    created_at: datetime

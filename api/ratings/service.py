@@ -88,13 +88,20 @@ def _rating_out(row: Any, comments: list[CommentOut] | None = None) -> RatingOut
                      service_code=row["service_code"], level=row["level"], level_label=LEVEL_LABELS[row["level"]],
                      is_bad=row["is_bad"], tags=list(row["tags"]), comment=row["comment"],
                      created_at=row["created_at"], voided=row["voided_at"] is not None,
-                     comments=comments or [], follow_up=follow_up)
+                     comments=comments or [], follow_up=follow_up, comment_held=row["content_check"] == "held")
 
 
-async def comments_by_rating(conn: Any, rating_ids: list[int]) -> dict[int, list[CommentOut]]:
+async def comments_by_rating(conn: Any, rating_ids: list[int], *, for_staff: bool = False) -> dict[int, list[CommentOut]]:
+    """The comments appended to these ratings; for staff, one not (yet) passed by the content check
+    is a placeholder (api/ratings/checks.py), its author sees it marked held."""
+    from api.ratings.checks import shown_to_staff
+
     found: dict[int, list[CommentOut]] = {}
     for c in await rows(q.comments_of(conn, rating_ids=rating_ids)):
-        found.setdefault(c["rating_id"], []).append(from_row(c, CommentOut))
+        state = c["content_check"]
+        text = shown_to_staff(c["text"], state) if for_staff else c["text"]
+        found.setdefault(c["rating_id"], []).append(CommentOut(id=c["id"], text=text, created_at=c["created_at"],
+                                                               held=state == "held"))
     return found
 
 
@@ -108,9 +115,10 @@ async def target_of(conn: Any, target_type: str, target_id: int, user_id: int) -
     return target
 
 
-async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime) -> RatingOut:
-    """Record a rating; a bad one opens its follow-up in the same transaction."""
-    from api.ratings import service_followup
+async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime, wechat: Any = None) -> RatingOut:
+    """Record a rating; a bad one opens its follow-up in the same transaction. Its comment reaches
+    staff only once WeChat's content check passed it (api/ratings/checks.py)."""
+    from api.ratings import checks, service_followup
 
     target = await target_of(conn, data.target_type, data.target_id, user_id)
     tags = sorted({t.strip() for t in data.tags if t.strip()})
@@ -119,22 +127,24 @@ async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime) -> Rat
                                 comment=data.comment.strip(), now=now)
     if row is None:
         raise AlreadyRated(ratingTargetType=data.target_type, targetId=data.target_id)
+    await checks.first_look(conn, wechat, "rating", row["id"], user_id, row["comment"])
     if row["is_bad"]:
         await service_followup.open_follow_up(conn, row, now=now)
     return await mine_one(conn, user_id=user_id, rating_id=row["id"])
 
 
-async def append_comment(conn: Any, *, user_id: int, rating_id: int, text: str, now: datetime) -> RatingOut:
+async def append_comment(conn: Any, *, user_id: int, rating_id: int, text: str, now: datetime,
+                         wechat: Any = None) -> RatingOut:
+    """Append a comment; the people following up a bad review see it once the content check passed it."""
+    from api.ratings import checks
+
     row = await q.append_comment(conn, rating_id=rating_id, user_id=user_id, text=text.strip(), now=now)
     if row is None:
         rating = await q.lock_rating(conn, id=rating_id)
         if rating is None or rating["user_id"] != user_id:
             raise RatingNotFound()
         raise CommentWindowClosed()
-    if (await q.get_follow_up(conn, rating_id=rating_id)) is not None:
-        # the people following up a bad review see what the citizen added
-        await q.insert_event(conn, rating_id=rating_id, kind="comment", actor_id=user_id, note=text.strip(),
-                             data={})
+    await checks.first_look(conn, wechat, "comment", row["id"], user_id, row["text"])
     return await mine_one(conn, user_id=user_id, rating_id=rating_id)
 
 

@@ -28,6 +28,7 @@ from api.ratings.schemas import (
     Policy,
     PolicyIn,
 )
+from api.ratings.checks import shown_to_staff
 from api.ratings.service import RatingNotFound, comments_by_rating, follow_up_out, from_row
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
@@ -97,7 +98,9 @@ async def open_follow_up(conn: Any, rating: Any, *, now: datetime) -> Any:
 def _admin_out(row: Any, cls: type = AdminRatingOut, **more: Any) -> Any:
     return cls(id=row["id"], target_type=row["target_type"], target_id=row["target_id"],
                service_code=row["service_code"], level=row["level"], level_label=LEVEL_LABELS[row["level"]],
-               is_bad=row["is_bad"], tags=list(row["tags"]), comment=row["comment"], created_at=row["created_at"],
+               is_bad=row["is_bad"], tags=list(row["tags"]), created_at=row["created_at"],
+               # unchecked or held by WeChat's content check: a placeholder, never the text (issue 25)
+               comment=shown_to_staff(row["comment"], row["content_check"]),
                # staff handling a review see who, but not the whole name and number (call back via the desk)
                rater_name=mask_name(row["rater_name"]), rater_phone=mask_phone(row["rater_phone"]),
                voided_at=row["voided_at"], void_reason=row["void_reason"], follow_up=follow_up_out(row),
@@ -116,7 +119,7 @@ async def admin_get(conn: Any, rating_id: int, *, now: datetime) -> AdminRatingD
     row = await q.admin_get(conn, id=rating_id, today=local_day(now))
     if row is None:
         raise RatingNotFound()
-    comments = await comments_by_rating(conn, [rating_id])
+    comments = await comments_by_rating(conn, [rating_id], for_staff=True)
     events = [from_row(e, FollowUpEventOut) for e in await rows(q.events_of(conn, rating_id=rating_id))]
     return _admin_out(row, AdminRatingDetail, callback_note=row["callback_note"],
                       comments=comments.get(rating_id, []), events=events)

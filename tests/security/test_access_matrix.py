@@ -73,6 +73,7 @@ ACCESS: dict[str, str] = {
     "fileComplaint": "login", "rateComplaintAnswer": "owner", "uploadComplaintAttachment": "login",
     "answerComplaint": "admin", "assignComplaint": "admin", "closeComplaint": "admin",
     "adminGetComplaint": "admin", "adminListComplaints": "admin",
+    "listHeldComplaintTexts": "admin", "releaseComplaintText": "admin",  # issue 25: leads too
     "listPublicDecisions": "public", "getLicenceVerificationLink": "owner", "getLicenceQr": "owner",
     "verifyLicence": "public",
     # notifications
@@ -88,6 +89,7 @@ ACCESS: dict[str, str] = {
     "appendRatingComment": "owner", "listMyRatings": "login", "createRating": "login",
     "recordRatingCallBack": "admin", "recordRatingFollowUp": "admin", "getRatingPolicy": "admin",
     "setRatingPolicy": "admin", "adminListRatings": "admin", "adminGetRating": "admin", "voidRating": "admin",
+    "listHeldRatingTexts": "admin", "releaseRatingText": "admin",  # issue 25: leads too
     "reformFigures": "admin",
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
