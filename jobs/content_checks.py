@@ -18,10 +18,11 @@ def _outcome(outcome: str, ctx: dict[str, Any]) -> str:
     return outcome
 
 
-async def check_complaint_text(ctx: dict[str, Any], complaint_id: int) -> str:
+async def check_complaint_text(ctx: dict[str, Any], complaint_id: int, part: str = "text") -> str:
+    """part 'text': the complaint itself; 'rating': the comment given with the rating of the answer."""
     from api.complaints import checks
 
-    return _outcome(await checks.check(ctx["pool"], ctx["wechat"], complaint_id), ctx)
+    return _outcome(await checks.check(ctx["pool"], ctx["wechat"], complaint_id, part), ctx)  # type: ignore[arg-type]
 
 
 async def check_rating_text(ctx: dict[str, Any], kind: str, row_id: int) -> str:
@@ -40,8 +41,9 @@ async def sweep_text_checks(ctx: dict[str, Any]) -> int:
     async with transaction(ctx["pool"]) as conn:
         complaints = await complaint_checks.due(conn, now=clock.now(ctx))
         ratings = await rating_checks.due(conn, now=clock.now(ctx))
-    for complaint_id in complaints:
-        await ctx["redis"].enqueue_job("check_complaint_text", complaint_id, _job_id=f"complaintcheck:{complaint_id}")
+    for part, complaint_id in complaints:
+        await ctx["redis"].enqueue_job("check_complaint_text", complaint_id, part,
+                                       _job_id=f"complaintcheck:{part}:{complaint_id}")
     for kind, row_id in ratings:
         await ctx["redis"].enqueue_job("check_rating_text", kind, row_id, _job_id=f"ratingcheck:{kind}:{row_id}")
     return len(complaints) + len(ratings)

@@ -149,8 +149,12 @@ WHERE id = :id AND content_check = 'pending'
 RETURNING *;
 
 -- name: held_texts(max_rows)
-SELECT id, public_no, text, content_check_result, received_at FROM complaints
-WHERE content_check = 'held' ORDER BY id DESC LIMIT :max_rows;
+SELECT 'text' AS part, id, public_no, text, content_check_result, received_at AS created_at FROM complaints
+WHERE content_check = 'held'
+UNION ALL
+SELECT 'rating', id, public_no, rating_comment, rating_comment_check_result, rated_at FROM complaints
+WHERE rating_comment_check = 'held'
+ORDER BY created_at DESC LIMIT :max_rows;
 
 -- name: release_text(id, reviewer_id)^
 UPDATE complaints SET content_check = 'pass',
@@ -162,6 +166,34 @@ RETURNING *;
 
 -- name: checks_due(now)
 -- Texts still waiting for their check a minute on (the queue lost the job): for the sweeper.
-SELECT id FROM complaints
+SELECT 'text' AS part, id FROM complaints
 WHERE content_check = 'pending' AND received_at < :now::timestamptz - interval '1 minute'
-ORDER BY id LIMIT 500;
+UNION ALL
+SELECT 'rating', id FROM complaints
+WHERE rating_comment_check = 'pending' AND rated_at < :now::timestamptz - interval '1 minute'
+LIMIT 500;
+
+-- The rating's comment (migration 0082), the same steps as the text's above.
+-- name: set_rating_comment_check(id, content_check, content_check_result)^
+UPDATE complaints SET rating_comment_check = :content_check, rating_comment_check_result = :content_check_result
+WHERE id = :id
+RETURNING *;
+
+-- name: rating_comment_to_check(id)^
+SELECT c.id, c.complainant_id, c.rating_comment AS text, u.openid
+FROM complaints c JOIN users u ON u.id = c.complainant_id
+WHERE c.id = :id AND c.rating_comment_check = 'pending';
+
+-- name: settle_rating_comment_check(id, content_check, content_check_result)^
+UPDATE complaints SET rating_comment_check = :content_check, rating_comment_check_result = :content_check_result,
+                      updated_at = now()
+WHERE id = :id AND rating_comment_check = 'pending'
+RETURNING *;
+
+-- name: release_rating_comment(id, reviewer_id)^
+UPDATE complaints SET rating_comment_check = 'pass',
+       rating_comment_check_result = coalesce(rating_comment_check_result, '{}'::jsonb)
+                                     || jsonb_build_object('releasedBy', :reviewer_id::bigint, 'releasedAt', now()),
+       updated_at = now()
+WHERE id = :id AND rating_comment_check = 'held'
+RETURNING *;

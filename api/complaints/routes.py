@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -69,8 +69,8 @@ class ComplaintController(Controller):
 
     @post("/{complaint_id:int}/rating", operation_id="rateComplaintAnswer", summary="评价答复", status_code=200)
     async def rate(self, complaint_id: Id, data: JSONBody[RatingIn], conn: Conn,
-                   user: CurrentUser, clock: Clock) -> ComplaintOut:
-        return await service.rate(conn, user, complaint_id, data, now=clock())
+                   user: CurrentUser, clock: Clock, wechat: WeChat) -> ComplaintOut:
+        return await service.rate(conn, user, complaint_id, data, now=clock(), wechat=wechat)
 
     @get("/{complaint_id:int}/attachments/{attachment_id:int}", operation_id="getComplaintAttachment",
          summary="下载投诉附件（本人或处理人员）")
@@ -99,9 +99,10 @@ class ComplaintAdminController(Controller):
         return await checks.held(conn)
 
     @post("/{complaint_id:int}/release-text", operation_id="releaseComplaintText",
-          summary="复核放行暂存的投诉内容", status_code=204)
-    async def release(self, complaint_id: Id, conn: Conn, user: CurrentUser) -> None:
-        await checks.release(conn, user.id, complaint_id)
+          summary="复核放行暂存的投诉内容（part: text 投诉内容，rating 评价内容）", status_code=204)
+    async def release(self, complaint_id: Id, conn: Conn, user: CurrentUser,
+                      part: FromQuery[Literal["text", "rating"]] = "text") -> None:
+        await checks.release(conn, user.id, complaint_id, part)
 
     @get("/{complaint_id:int}", operation_id="adminGetComplaint", summary="投诉建议详情与处理时间线")
     async def detail(self, complaint_id: Id, conn: Conn) -> AdminComplaintOut:

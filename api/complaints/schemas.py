@@ -141,11 +141,13 @@ class AdminComplaintOut(Schema):
 
 
 class HeldComplaintOut(Schema):
-    """A complaint text WeChat's content check held, for a lead or an admin to review (issue 25)."""
+    """A complaint's text (part text) or its rating comment (part rating) WeChat's content check
+    held, for a lead or an admin to review (issue 25)."""
 
+    part: Literal["text", "rating"]
     id: int
     public_no: str
     text: str
     suggest: str | None
     label: int | None
-    received_at: datetime
+    created_at: datetime

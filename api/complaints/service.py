@@ -151,7 +151,7 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
     row = await q.insert_complaint(conn, public_no=f"TS-{today:%Y%m%d}-{seq:06d}", complainant_id=user.id,
                                    category=data.category, target_type=data.target_type, target_id=data.target_id,
                                    text=data.text, due_on=add_workdays(today, ANSWER_WORKDAYS), received_at=now)
-    row = await checks.first_look(conn, wechat, row)
+    row = await checks.first_look(conn, wechat, "text", row)
     if data.attachments:
         claimed = await rows(q.claim_attachments(conn, complaint_id=row["id"], owner_id=user.id, ids=data.attachments))
         if len(claimed) != len(data.attachments):
@@ -202,13 +202,17 @@ async def view_own(conn: Any, user: AuthUser, complaint_id: int) -> ComplaintOut
 
 
 async def rate(conn: Any, user: AuthUser, complaint_id: int, data: RatingIn, *,
-               now: datetime | None = None) -> ComplaintOut:
+               now: datetime | None = None, wechat: Any = None) -> ComplaintOut:
+    """The complainant rates the answer; a comment reaches staff once the content check passed it."""
+    from api.complaints import checks
+
     row = await q.rate(conn, id=complaint_id, complainant_id=user.id, rating=data.level, comment=data.comment,
                        rated_at=now or now_shanghai())
     if row is None:
         await view_own(conn, user, complaint_id)  # 404 when not theirs
         raise ComplaintAlreadyRated()
     await _event(conn, complaint_id, "rated", user.id, f"评价：{data.level}星", level=data.level)
+    row = await checks.first_look(conn, wechat, "rating", row)
     return await _view(conn, row)
 
 
@@ -231,7 +235,9 @@ def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffE
     values = dict(row)
     return _conv({
         **values,
-        "text": shown_to_staff(row),  # unchecked or held: a placeholder, never the text
+        # unchecked or held by the content check: a placeholder, never the text
+        "text": shown_to_staff(row["text"], row["content_check"]),
+        "rating_comment": shown_to_staff(row["rating_comment"], row["rating_comment_check"]),
         "complainant": mask_name(values.pop("complainant_name")),
         "complainant_phone": mask_phone(values.pop("complainant_phone")),
         "overdue": values["overdue_at"] is not None,

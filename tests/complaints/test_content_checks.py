@@ -117,3 +117,36 @@ async def test_a_complaint_check_whose_job_was_lost_is_found_by_the_sweeper(sett
     await run_jobs(live, clock=lambda: later)
     assert await db.fetchval("SELECT content_check FROM complaints WHERE id = $1", filed["id"]) == "pass"
     assert len(wechat.sec_checks) == 1
+
+
+async def test_a_risky_comment_on_the_answer_is_held_from_the_handlers_and_checked_in_the_job(settings, wechat, db):
+    live = live_settings(settings, wechat)
+    async with AsyncTestClient(app=create_app(live)) as client:
+        me = await _login(client, "rates")
+        admin = await handler(client, db)
+        lead = await staff(client, db, phone="13900001010", roles=["lead"], name="组长 周")
+        filed = await file(client, me, text=CLEAN)
+        await run_jobs(live)
+        answered = await client.post(f"{API}/admin/complaints/{filed['id']}/answer", headers=admin["headers"],
+                                     json={"text": "经核实，已增加自助取号机一台。"})
+        assert answered.status_code == 200, answered.text
+        rated = await client.post(f"{API}/complaints/{filed['id']}/rating", json={"level": 1, "comment": RISKY},
+                                  headers=me["headers"])
+        assert rated.status_code == 200, rated.text
+        detail = (await client.get(f"{API}/admin/complaints/{filed['id']}", headers=admin["headers"])).json()
+        assert detail["ratingComment"] == PENDING_TEXT and detail["rating"] == 1  # not before the check
+        await run_jobs(live)
+        assert wechat.sec_checks[-1] == {"content": RISKY, "version": 2, "scene": 2, "openid": "o-rates"}
+        listed = (await client.get(f"{API}/admin/complaints", headers=admin["headers"])).json()
+        detail = (await client.get(f"{API}/admin/complaints/{filed['id']}", headers=admin["headers"])).json()
+        assert "假证" not in repr([listed, detail]) and detail["ratingComment"] == HELD_TEXT
+        [notice] = await _held_notices(client, me)
+        assert "投诉评价内容未通过微信内容安全检查" in notice
+        [held] = (await client.get(f"{API}/admin/complaints/held-texts", headers=lead["headers"])).json()
+        assert (held["part"], held["text"]) == ("rating", RISKY)
+        released = await client.post(f"{API}/admin/complaints/{filed['id']}/release-text", params={"part": "rating"},
+                                     headers=lead["headers"])
+        assert released.status_code == 204
+        detail = (await client.get(f"{API}/admin/complaints/{filed['id']}", headers=admin["headers"])).json()
+        assert detail["ratingComment"] == RISKY and detail["text"] == CLEAN
+    assert len(wechat.sec_checks) == 2
