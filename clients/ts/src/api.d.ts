@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/complaints/held-texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未通过内容安全检查的投诉内容（待复核） */
+        get: operations["listHeldComplaintTexts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/complaints/{complaint_id}": {
         parameters: {
             query?: never;
@@ -83,6 +100,23 @@ export interface paths {
         put?: never;
         /** 办结投诉建议 */
         post: operations["closeComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/complaints/{complaint_id}/release-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核放行暂存的投诉内容（part: text 投诉内容，rating 评价内容） */
+        post: operations["releaseComplaintText"];
         delete?: never;
         options?: never;
         head?: never;
@@ -294,6 +328,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/ratings/held-texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未通过内容安全检查的评价内容（待复核） */
+        get: operations["listHeldRatingTexts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/ratings/held-texts/{kind}/{text_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核放行暂存的评价内容（kind: rating 评价内容，comment 追加评论） */
+        post: operations["releaseRatingText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/ratings/policy": {
         parameters: {
             query?: never;
@@ -408,6 +476,23 @@ export interface paths {
         put?: never;
         /** 按排班生成预约时段 */
         post: operations["generateSlots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/staff/{staff_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重置工作人员密码（本人下次登录须设置新密码） */
+        post: operations["adminResetStaffPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -891,6 +976,23 @@ export interface paths {
         put?: never;
         /** 工作人员密码登录 */
         post: operations["authStaffLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/staff-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 工作人员设置新密码（重置后首次登录） */
+        post: operations["authStaffPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1437,6 +1539,40 @@ export interface paths {
         put?: never;
         /** 转交其他导航员 */
         post: operations["helpdeskTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/helpdesk/held-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 内容安全检查暂存的用户消息（组长、管理员复核） */
+        get: operations["helpdeskHeldMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/helpdesk/held-messages/{message_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核后放行暂存消息（导航员即可看到） */
+        post: operations["helpdeskReleaseHeldMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2412,6 +2548,28 @@ export interface components {
             voidReason?: string | null;
             voidedAt?: string | null;
         };
+        /** AdminResetStaffPasswordProblem404 */
+        AdminResetStaffPasswordProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "staff_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AdminResetStaffPasswordProblem409 */
+        AdminResetStaffPasswordProblem409: {
+            /** @constant */
+            code: "staff_self_change";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** AdminSaveServiceProblem404 */
         AdminSaveServiceProblem404: {
             /** @enum {string} */
@@ -2464,6 +2622,17 @@ export interface components {
         AnswerIn: {
             text: string;
         };
+        /** AppendRatingCommentProblem403 */
+        AppendRatingCommentProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "wechat_user_risky";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** AppendRatingCommentProblem404 */
         AppendRatingCommentProblem404: {
             /** @enum {string} */
@@ -2484,6 +2653,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** AppendRatingCommentProblem429 */
+        AppendRatingCommentProblem429: {
+            /** @enum {string} */
+            code: "too_many_requests" | "wechat_too_frequent";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** AppendRatingCommentProblem503 */
+        AppendRatingCommentProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
             title: string;
         };
         /** ApplicationIn */
@@ -2811,8 +3002,52 @@ export interface components {
             status: 401;
             title: string;
         };
+        /** AuthStaffLoginProblem403 */
+        AuthStaffLoginProblem403: {
+            /** @constant */
+            code: "password_change_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** AuthStaffLoginProblem429 */
         AuthStaffLoginProblem429: {
+            /** @enum {string} */
+            code: "account_locked" | "too_many_requests";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** AuthStaffPasswordProblem401 */
+        AuthStaffPasswordProblem401: {
+            /** @enum {string} */
+            code: "bad_credentials" | "refresh_token_invalid";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 401;
+            title: string;
+        };
+        /** AuthStaffPasswordProblem422 */
+        AuthStaffPasswordProblem422: {
+            /** @constant */
+            code: "password_unchanged";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** AuthStaffPasswordProblem429 */
+        AuthStaffPasswordProblem429: {
             /** @enum {string} */
             code: "account_locked" | "too_many_requests";
             detail?: string | null;
@@ -3441,6 +3676,8 @@ export interface components {
         CommentOut: {
             /** Format: date-time */
             createdAt: string;
+            /** @default false */
+            held: boolean;
             id: number;
             text: string;
         };
@@ -3595,6 +3832,17 @@ export interface components {
             status: 422;
             title: string;
         };
+        /** CreateRatingProblem403 */
+        CreateRatingProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "wechat_user_risky";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** CreateRatingProblem404 */
         CreateRatingProblem404: {
             /** @enum {string} */
@@ -3615,6 +3863,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** CreateRatingProblem429 */
+        CreateRatingProblem429: {
+            /** @enum {string} */
+            code: "too_many_requests" | "wechat_too_frequent";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** CreateRatingProblem503 */
+        CreateRatingProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
             title: string;
         };
         /** DecideTaskProblem403 */
@@ -3985,6 +4255,17 @@ export interface components {
             zeroTripCases: number;
             zeroTripShare?: number | null;
         };
+        /** FileComplaintProblem403 */
+        FileComplaintProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "wechat_user_risky";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** FileComplaintProblem409 */
         FileComplaintProblem409: {
             /** @constant */
@@ -4005,6 +4286,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 422;
+            title: string;
+        };
+        /** FileComplaintProblem429 */
+        FileComplaintProblem429: {
+            /** @enum {string} */
+            code: "too_many_requests" | "wechat_too_frequent";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** FileComplaintProblem503 */
+        FileComplaintProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
             title: string;
         };
         /** FollowUpEventOut */
@@ -4486,6 +4789,40 @@ export interface components {
             /** @default 1 */
             times: number;
         };
+        /** HeldComplaintOut */
+        HeldComplaintOut: {
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            label: number | null;
+            /** @enum {string} */
+            part: "text" | "rating";
+            publicNo: string;
+            suggest: string | null;
+            text: string;
+        };
+        /** HeldMessageOut */
+        HeldMessageOut: {
+            conversationId: number;
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            label: number | null;
+            suggest: string | null;
+            text: string;
+        };
+        /** HeldRatingTextOut */
+        HeldRatingTextOut: {
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            /** @enum {string} */
+            kind: "rating" | "comment";
+            label: number | null;
+            ratingId: number;
+            suggest: string | null;
+            text: string;
+        };
         /** HelpdeskCallbackClaimProblem404 */
         HelpdeskCallbackClaimProblem404: {
             /** @enum {string} */
@@ -4611,6 +4948,17 @@ export interface components {
         HelpdeskMessageMediaProblem404: {
             /** @enum {string} */
             code: "chat_media_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** HelpdeskReleaseHeldMessageProblem404 */
+        HelpdeskReleaseHeldMessageProblem404: {
+            /** @enum {string} */
+            code: "held_message_not_found" | "not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -5090,6 +5438,17 @@ export interface components {
             label: string;
             status: string;
         };
+        /** RateComplaintAnswerProblem403 */
+        RateComplaintAnswerProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "wechat_user_risky";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** RateComplaintAnswerProblem404 */
         RateComplaintAnswerProblem404: {
             /** @enum {string} */
@@ -5110,6 +5469,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** RateComplaintAnswerProblem429 */
+        RateComplaintAnswerProblem429: {
+            /** @enum {string} */
+            code: "too_many_requests" | "wechat_too_frequent";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** RateComplaintAnswerProblem503 */
+        RateComplaintAnswerProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
             title: string;
         };
         /**
@@ -5137,6 +5518,8 @@ export interface components {
         /** RatingOut */
         RatingOut: {
             comment: string;
+            /** @default false */
+            commentHeld: boolean;
             comments?: components["schemas"]["CommentOut"][];
             /** Format: date-time */
             createdAt: string;
@@ -5289,6 +5672,28 @@ export interface components {
         /** RefreshRequest */
         RefreshRequest: {
             refreshToken: string;
+        };
+        /** ReleaseComplaintTextProblem404 */
+        ReleaseComplaintTextProblem404: {
+            /** @enum {string} */
+            code: "held_complaint_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ReleaseRatingTextProblem404 */
+        ReleaseRatingTextProblem404: {
+            /** @enum {string} */
+            code: "held_rating_text_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
         };
         /** ReleaseTaskProblem404 */
         ReleaseTaskProblem404: {
@@ -5751,6 +6156,32 @@ export interface components {
              * @example 13800138000
              */
             phone: string;
+        };
+        /** StaffPasswordChange */
+        StaffPasswordChange: {
+            deviceToken?: string | null;
+            newPassword: string;
+            password: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            phone: string;
+        };
+        /** StaffPasswordReset */
+        StaffPasswordReset: {
+            password: string;
+        };
+        /** StaffRow */
+        StaffRow: {
+            disabled: boolean;
+            id: number;
+            /** @default false */
+            mustChangePassword: boolean;
+            name: string | null;
+            phone: string | null;
+            roles: string[];
+            steps: string[];
         };
         /** Step */
         Step: {
@@ -6513,6 +6944,71 @@ export interface operations {
             };
         };
     };
+    listHeldComplaintTexts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldComplaintOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     adminGetComplaint: {
         parameters: {
             query?: never;
@@ -6879,6 +7375,100 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["CloseComplaintProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    releaseComplaintText: {
+        parameters: {
+            query?: {
+                part?: "text" | "rating";
+            };
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: held_complaint_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ReleaseComplaintTextProblem404"];
                 };
             };
             /** @description 内容过大（code: payload_too_large） */
@@ -8065,6 +8655,164 @@ export interface operations {
             };
         };
     };
+    listHeldRatingTexts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldRatingTextOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    releaseRatingText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "rating" | "comment";
+                text_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: held_rating_text_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ReleaseRatingTextProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     getRatingPolicy: {
         parameters: {
             query?: never;
@@ -8786,6 +9534,113 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["GenerateSlotsProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    adminResetStaffPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                staff_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffPasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRow"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, staff_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AdminResetStaffPasswordProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: staff_self_change） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AdminResetStaffPasswordProblem409"];
                 };
             };
             /** @description 内容过大（code: payload_too_large） */
@@ -12122,6 +12977,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["AuthStaffLoginProblem401"];
                 };
             };
+            /** @description 没有权限（code: password_change_required） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AuthStaffLoginProblem403"];
+                };
+            };
             /** @description 没有找到（code: not_found） */
             404: {
                 headers: {
@@ -12156,6 +13020,102 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["AuthStaffLoginProblem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    authStaffPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffPasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: bad_credentials, refresh_token_invalid） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AuthStaffPasswordProblem401"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: password_unchanged） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AuthStaffPasswordProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: account_locked, too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AuthStaffPasswordProblem429"];
                 };
             };
             /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
@@ -12694,13 +13654,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["FileComplaintProblem403"];
                 };
             };
             /** @description 没有找到（code: not_found） */
@@ -12748,22 +13708,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["FileComplaintProblem422"];
                 };
             };
-            /** @description 操作太频繁（code: too_many_requests） */
+            /** @description 操作太频繁（code: too_many_requests, wechat_too_frequent） */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["FileComplaintProblem429"];
                 };
             };
-            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["FileComplaintProblem503"];
                 };
             };
         };
@@ -13075,13 +14035,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["RateComplaintAnswerProblem403"];
                 };
             };
             /** @description 没有找到（code: complaint_not_found, not_found） */
@@ -13120,22 +14080,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 操作太频繁（code: too_many_requests） */
+            /** @description 操作太频繁（code: too_many_requests, wechat_too_frequent） */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["RateComplaintAnswerProblem429"];
                 };
             };
-            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["RateComplaintAnswerProblem503"];
                 };
             };
         };
@@ -15219,6 +16179,167 @@ export interface operations {
             };
         };
     };
+    helpdeskHeldMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldMessageOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    helpdeskReleaseHeldMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessageOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: held_message_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HelpdeskReleaseHeldMessageProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     helpdeskMessageMedia: {
         parameters: {
             query?: never;
@@ -16506,13 +17627,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["CreateRatingProblem403"];
                 };
             };
             /** @description 没有找到（code: not_found, rating_not_found, rating_target_not_found） */
@@ -16551,22 +17672,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 操作太频繁（code: too_many_requests） */
+            /** @description 操作太频繁（code: too_many_requests, wechat_too_frequent） */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["CreateRatingProblem429"];
                 };
             };
-            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["CreateRatingProblem503"];
                 };
             };
         };
@@ -16613,13 +17734,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["AppendRatingCommentProblem403"];
                 };
             };
             /** @description 没有找到（code: not_found, rating_not_found） */
@@ -16658,22 +17779,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 操作太频繁（code: too_many_requests） */
+            /** @description 操作太频繁（code: too_many_requests, wechat_too_frequent） */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem429"];
+                    "application/problem+json": components["schemas"]["AppendRatingCommentProblem429"];
                 };
             };
-            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem503"];
+                    "application/problem+json": components["schemas"]["AppendRatingCommentProblem503"];
                 };
             };
         };
