@@ -23,6 +23,13 @@ def use_pool(pool: ArqRedis | None) -> None:
     _pool = pool
 
 
+async def enqueue_job(function: str, *args: Any, job_id: str) -> None:
+    """Queue any job on the registered pool under its id (arq deduplicates by it). Without a pool
+    (a CLI run) nothing is queued: the job's sweeper finds the row."""
+    if _pool is not None:
+        await _pool.enqueue_job(function, *args, _job_id=job_id)
+
+
 def job_id(notification_id: int) -> str:
     return f"notify:{notification_id}"
 

@@ -121,11 +121,12 @@ class BookingNarrowed(Input):
 
 def _app(response: type, request: type) -> Litestar:
     """The same two routes written against two versions of their types."""
+    # Never called: only the OpenAPI document built from their signatures is read.
     def one(n: int) -> None:
-        raise NotImplementedError
+        return None
 
     def book(data: None) -> None:
-        raise NotImplementedError
+        return None
 
     one.__annotations__ = {"n": FromPath[int], "return": response}  # real types, not the strings of this module
     book.__annotations__ = {"data": JSONBody[request], "return": None}

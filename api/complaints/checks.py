@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 import structlog
 
 import notify
-from api.db import after_commit, load_queries, rows, transaction
+from api.db import after_commit, load_queries, rows
 from api.errors import NotFound
 from api.complaints.schemas import HeldComplaintOut
-from wechat.errors import WechatUnavailable
 from wechat.gateway import SCENE_COMMENT
 
 q = load_queries(__file__)
@@ -78,23 +76,18 @@ async def first_look(conn: Any, wechat: Any, part: Part, row: Any) -> Any:
 
 async def check(pool: Any, wechat: Any, complaint_id: int, part: Part = "text") -> str:
     """The job's share: ask WeChat about one pending text (no connection held across the call)."""
-    async with transaction(pool) as conn:
-        row = await _TO_CHECK[part](conn, id=complaint_id)
-    if row is None:
-        return "skipped"  # checked already (a retried job) or never pending
-    try:
-        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE)
-    except WechatUnavailable:
-        return "retry"
-    state = "held" if verdict.held else "pass"
-    async with transaction(pool) as conn:
-        if await _SETTLE[part](conn, id=complaint_id, content_check=state,
-                               content_check_result=msgspec.to_builtins(verdict)) is None:
-            return "skipped"
+    from api.helpdesk.checks import ask
+
+    async def settled(conn: Any, state: str, row: Any, verdict: Any) -> None:
         if state == "held":
             await tell_author(conn, part, row["complainant_id"], complaint_id)
             log.warning("complaint_text_held", complaint_id=complaint_id, part=part, suggest=verdict.suggest,
                         label=verdict.label, trace_id=verdict.trace_id)
+
+    state, _ = await ask(pool, wechat, lambda conn: _TO_CHECK[part](conn, id=complaint_id),
+                         lambda conn, state, result: _SETTLE[part](conn, id=complaint_id, content_check=state,
+                                                                   content_check_result=result),
+                         settled)
     return state
 
 

@@ -10,6 +10,7 @@ agent or anyone else. Machine and agent texts are not checked.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import msgspec
@@ -18,6 +19,7 @@ import structlog
 from api.db import after_commit, load_queries, transaction
 from api.errors import NotFound
 from api.helpdesk.live import publish
+from notify import queue as notify_queue
 from api.helpdesk.schemas import ChatMessageOut, HeldMessageOut
 from wechat.errors import WechatUnavailable
 from wechat.gateway import SCENE_COMMENT, SandboxWeChat
@@ -53,11 +55,32 @@ async def first_look(wechat: Any, text: str, *, scene: int = SCENE_COMMENT) -> t
 async def queue_job(function: str, *args: Any, job_id: str) -> None:
     """Queue a check's job (shared with complaints and ratings); with no queue (a CLI run) the
     sweeper picks the row up."""
-    from notify import queue
+    await notify_queue.enqueue_job(function, *args, job_id=job_id)
 
-    pool = queue._pool  # the arq pool the API lifespan (or worker start-up) registered
-    if pool is not None:
-        await pool.enqueue_job(function, *args, _job_id=job_id)
+
+Settled = Callable[[Any, str, Any, Any], Awaitable[None]]
+
+
+async def ask(pool: Any, wechat: Any, read: Callable[[Any], Awaitable[Any]],
+              settle: Callable[[Any, str, Any], Awaitable[Any]], on_settled: Settled) -> tuple[str, Any]:
+    """One pending text's check, the same for chat, complaints and ratings: read the row, ask WeChat
+    with no connection held, then record the verdict only if the text is still pending and run
+    ``on_settled(conn, state, row, verdict)`` in that same transaction. Returns the outcome
+    (pass, held, skipped: checked already or never pending, retry: WeChat unreachable) and the row."""
+    async with transaction(pool) as conn:
+        row = await read(conn)
+    if row is None:
+        return "skipped", None
+    try:
+        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE_COMMENT)
+    except WechatUnavailable:
+        return "retry", row
+    state = "held" if verdict.held else "pass"
+    async with transaction(pool) as conn:
+        if await settle(conn, state, msgspec.to_builtins(verdict)) is None:
+            return "skipped", row
+        await on_settled(conn, state, row, verdict)
+    return state, row
 
 
 async def tell_author(conn: Any, conv: Any, redis: Any) -> list[ChatMessageOut]:
@@ -76,28 +99,20 @@ async def tell_author(conn: Any, conv: Any, redis: Any) -> list[ChatMessageOut]:
 
 async def check_message(pool: Any, wechat: Any, message_id: int, *, redis: Any) -> Checked:
     """The job's share: ask WeChat about one pending text, then show it to agents or hold it."""
-    async with transaction(pool) as conn:
-        row = await q.message_to_check(conn, id=message_id)
-    if row is None:
-        return Checked("skipped")  # checked already (a retried job) or never pending
-    try:
-        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE_COMMENT)
-    except WechatUnavailable:
-        return Checked("retry")
-    state = "held" if verdict.held else "pass"
-    async with transaction(pool) as conn:
-        if await q.set_content_check(conn, id=message_id, content_check=state,
-                                     content_check_result=msgspec.to_builtins(verdict)) is None:
-            return Checked("skipped")
+    async def settled(conn: Any, state: str, row: Any, verdict: Any) -> None:
         if state == "held":
             await tell_author(conn, await q.get_conversation(conn, id=row["conversation_id"]), redis)
+            log.warning("chat_message_held", message_id=message_id, suggest=verdict.suggest, label=verdict.label,
+                        trace_id=verdict.trace_id)
+
+    state, row = await ask(pool, wechat, lambda conn: q.message_to_check(conn, id=message_id),
+                           lambda conn, state, result: q.set_content_check(conn, id=message_id, content_check=state,
+                                                                           content_check_result=result),
+                           settled)
     if state == "pass":
         kind = "waiting" if row["conversation_status"] == "waiting" else "message"
         await publish(redis, kind, conversation_id=row["conversation_id"], status=row["conversation_status"],
                       agent_id=row["agent_id"], text=row["text"][:200])
-    else:
-        log.warning("chat_message_held", message_id=message_id, suggest=verdict.suggest, label=verdict.label,
-                    trace_id=verdict.trace_id)
     return Checked(state)
 
 

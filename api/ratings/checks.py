@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
 import structlog
 
 import notify
-from api.db import after_commit, load_queries, rows, transaction
+from api.db import after_commit, load_queries, rows
 from api.errors import NotFound
 from api.ratings.schemas import HeldRatingTextOut
-from wechat.errors import WechatUnavailable
 from wechat.gateway import SCENE_COMMENT
 
 q = load_queries(__file__)
@@ -78,25 +76,20 @@ async def first_look(conn: Any, wechat: Any, kind: Kind, row_id: int, user_id: i
 
 async def check(pool: Any, wechat: Any, kind: Kind, row_id: int) -> str:
     """The job's share: ask WeChat about one pending text (no connection held across the call)."""
-    async with transaction(pool) as conn:
-        row = await _TO_CHECK[kind](conn, id=row_id)
-    if row is None:
-        return "skipped"  # checked already (a retried job) or never pending
-    try:
-        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE_COMMENT)
-    except WechatUnavailable:
-        return "retry"
-    state = "held" if verdict.held else "pass"
-    async with transaction(pool) as conn:
-        if await _SETTLE[kind](conn, id=row_id, content_check=state,
-                               content_check_result=msgspec.to_builtins(verdict)) is None:
-            return "skipped"
+    from api.helpdesk.checks import ask
+
+    async def settled(conn: Any, state: str, row: Any, verdict: Any) -> None:
         if state == "held":
             await _tell_author(conn, kind, row["user_id"], row_id)
             log.warning("rating_text_held", kind=kind, id=row_id, suggest=verdict.suggest, label=verdict.label,
                         trace_id=verdict.trace_id)
         else:
             await _passed(conn, kind, row)
+
+    state, _ = await ask(pool, wechat, lambda conn: _TO_CHECK[kind](conn, id=row_id),
+                         lambda conn, state, result: _SETTLE[kind](conn, id=row_id, content_check=state,
+                                                                   content_check_result=result),
+                         settled)
     return state
 
 

@@ -63,11 +63,14 @@ async def test_the_progress_qr_opens_a_page_in_a_browser_and_the_miniprogram_in_
     assert len(wechat.urllinks) == 1
 
 
+MISTYPED = "WZ-20260101-XXXXXXXXX"  # the right shape, but X is no Crockford character: no case has it
+
+
 async def test_a_mistyped_number_gets_a_page_in_a_browser_and_a_problem_for_programs(client):
-    page = await client.get(f"{API}/progress/WZ-20260101-XXXXXXXXX", headers=BROWSER)
+    page = await client.get(f"{API}/progress/{MISTYPED}", headers=BROWSER)
     assert page.status_code in (400, 404) and page.headers["content-type"].startswith("text/html")
     assert "没有查到该办件" in page.text
-    problem = await client.get(f"{API}/progress/WZ-20260101-XXXXXXXXX")
+    problem = await client.get(f"{API}/progress/{MISTYPED}")
     assert problem.status_code == page.status_code and problem.json()["code"]
 
 
