@@ -11,3 +11,11 @@ ON CONFLICT (year) DO UPDATE SET title = EXCLUDED.title, holidays = EXCLUDED.hol
 
 -- name: notice_years()
 SELECT year FROM workday_notices ORDER BY year;
+
+-- name: workday_overrides()
+SELECT day, is_workday FROM workday_overrides;
+
+-- name: set_workday_override(day, is_workday, note)^
+INSERT INTO workday_overrides (day, is_workday, note) VALUES (:day, :is_workday, :note)
+ON CONFLICT (day) DO UPDATE SET is_workday = EXCLUDED.is_workday, note = EXCLUDED.note, updated_at = now()
+RETURNING day, is_workday, note;

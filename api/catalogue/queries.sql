@@ -61,11 +61,3 @@ FROM users u LEFT JOIN user_addresses a ON a.user_id = u.id WHERE u.id = :id;
 -- name: recent_forms(applicant_id)
 SELECT form FROM applications WHERE applicant_id = :applicant_id AND form <> '{}'::jsonb
 ORDER BY id DESC LIMIT 20;
-
--- name: workday_overrides()
-SELECT day, is_workday FROM workday_overrides;
-
--- name: set_workday_override(day, is_workday, note)^
-INSERT INTO workday_overrides (day, is_workday, note) VALUES (:day, :is_workday, :note)
-ON CONFLICT (day) DO UPDATE SET is_workday = EXCLUDED.is_workday, note = EXCLUDED.note, updated_at = now()
-RETURNING day, is_workday, note;

@@ -112,6 +112,25 @@ class Step(Schema, forbid_unknown_fields=True):
     name: str
 
 
+class ExamSubject(Schema, forbid_unknown_fields=True):
+    code: Code
+    name: str
+    # not taken under these situation answers (F013: a cruising-taxi driver takes only the regional one)
+    skip_when: When = {}
+
+
+class ExamSpec(Schema, forbid_unknown_fields=True):
+    """The qualification exam of a service (its ``exam`` visit): the subjects a case must pass."""
+
+    subjects: Annotated[list[ExamSubject], Meta(min_length=1)]
+
+    def required(self, answers: dict[str, Any] | None) -> list[str]:
+        """The codes of the subjects a case with these situation answers takes."""
+        given = answers or {}
+        return [s.code for s in self.subjects
+                if not (s.skip_when and all(given.get(k) in v for k, v in s.skip_when.items()))]
+
+
 class LicenceSpec(Schema, forbid_unknown_fields=True):
     type: Code
     name: str
@@ -140,6 +159,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     is_bundle: bool = False
     members: list[ServiceCode] = []
     licence: LicenceSpec | None = None
+    exam: ExamSpec | None = None  # a qualification exam (its visit is ``exam``)
     guide: str = ""
     situations: list[Situation] = []
     materials: list[Material] = []
@@ -158,6 +178,8 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
             raise ValueError("promisedDays must not exceed legalDays")
         if self.zero_trip and self.visit_steps:
             raise ValueError("a zero-trip service has no visit steps")
+        if self.exam is not None and "exam" not in self.visit_steps:
+            raise ValueError("an exam needs the exam visit step")
         if self.auto_decide and self.kind != "instant":
             raise ValueError("only instant services are decided automatically")
         if self.is_bundle != bool(self.members):

@@ -4,7 +4,6 @@ with exemptions by licences already in the library (证照免交) and pre-filled
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,20 +11,23 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from api import workdays
 from api.catalogue import bundles
 from api.catalogue.bundles import applies, members_applying  # noqa: F401  (used by applications)
+from api.catalogue.form_schema import form_schema as schema_of
 from api.catalogue.schemas import (
     Catalogue,
     Checklist,
     ChecklistField,
     ChecklistMaterial,
+    ExamSpec,
     Field,
     Material,
+    ServiceDetail,
     ServiceSpec,
     ServiceSummary,
     Step,
 )
+from api.catalogue.service_calendar import load_workday_overrides, set_workday_override  # noqa: F401  (public)
 from api.db import load_queries, rows
 from api.errors import NotFound, Unprocessable
 from api.settings import Settings
@@ -252,39 +254,29 @@ async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: i
                      materials_exempt=len(exempt))
 
 
-# ---------------------------------------------------------------- working-day overrides
+# ---------------------------------------------------------------- per-service facts
 
-_loaded_at = 0.0
-
-
-async def load_workday_overrides(conn: Any, *, max_age: float = 60.0) -> None:
-    """Refresh api.workdays' admin overrides when older than ``max_age`` seconds (every process
-    re-reads them, so an admin's edit reaches all API processes and workers within a minute)."""
-    global _loaded_at
-    if time.monotonic() - _loaded_at < max_age:
-        return
-    workdays.set_overrides({r["day"]: r["is_workday"] for r in await rows(q.workday_overrides(conn))})
-    _loaded_at = time.monotonic()
+async def exam_of(conn: Any, code: str) -> ExamSpec | None:
+    """The qualification exam of a service (its subjects), or None (inactive services included:
+    their cases still take the exam)."""
+    row = await q.get_service(conn, code=code)
+    exam = row["spec"].get("exam") if row is not None else None
+    return msgspec.convert(exam, ExamSpec) if exam else None
 
 
-async def set_workday_override(conn: Any, day: date, is_workday: bool, note: str) -> dict[str, Any]:
-    row = await q.set_workday_override(conn, day=day, is_workday=is_workday, note=note)
-    await load_workday_overrides(conn, max_age=0)
-    return {"day": row["day"].isoformat(), "isWorkday": row["is_workday"], "note": row["note"]}
+async def has_exam(conn: Any, code: str) -> bool:
+    """Whether the service's cases take a qualification exam (巡游出租车, 网约车 drivers)."""
+    return await exam_of(conn, code) is not None
 
 
 async def form_schema(conn: Any, code: str) -> dict[str, Any]:
     """The service's form (a bundle's one merged form) as the JSON Schema the API checks forms with."""
-    from api.catalogue.form_schema import form_schema as schema_of
-
     spec, _ = await merged_spec(conn, code)
     return schema_of(list(spec.fields), code=code, name=spec.name)
 
 
 async def detail(conn: Any, code: str) -> Any:
     """The guide of a service; a bundle shows its one merged form and material list."""
-    from api.catalogue.schemas import ServiceDetail
-
     spec, _ = await merged_spec(conn, code)
     return msgspec.convert(msgspec.to_builtins(spec), ServiceDetail)
 

@@ -10,6 +10,7 @@ the figures' SQL calendar follows through the overrides' triggers. Loading again
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -100,8 +101,6 @@ async def load_notice(conn: Any, year: int, notice: WorkdayNoticeIn, *, loaded_b
     await q.upsert_notice_days(conn, days=days, workdays=is_work, notes=notes)
     await q.save_notice(conn, year=year, title=notice.title, holidays=msgspec.to_builtins(notice.holidays),
                         workdays=[d.isoformat() for d in sorted(make_up)], loaded_by=loaded_by)
-    from api.catalogue.service import load_workday_overrides
-
     await load_workday_overrides(conn, max_age=0)
     log.info("workday_notice_loaded", year=year, title=notice.title, days_off=len(off), make_up=len(make_up))
     in_year = [w for d, w in zip(days, is_work, strict=True) if d.year == year]
@@ -118,3 +117,22 @@ async def coverage(conn: Any, today: date, horizon_days: int = HORIZON_DAYS) -> 
     first = max(today, date(missing[0], 1, 1)) if missing else None
     return CalendarCoverage(covered=not missing, horizon_days=horizon_days, uncovered_years=missing,
                             first_uncovered_day=first)
+
+
+_loaded_at = 0.0
+
+
+async def load_workday_overrides(conn: Any, *, max_age: float = 60.0) -> None:
+    """Refresh api.workdays' admin overrides when older than ``max_age`` seconds (every process
+    re-reads them, so an admin's edit reaches all API processes and workers within a minute)."""
+    global _loaded_at
+    if time.monotonic() - _loaded_at < max_age:
+        return
+    workdays.set_overrides({r["day"]: r["is_workday"] for r in await rows(q.workday_overrides(conn))})
+    _loaded_at = time.monotonic()
+
+
+async def set_workday_override(conn: Any, day: date, is_workday: bool, note: str) -> dict[str, Any]:
+    row = await q.set_workday_override(conn, day=day, is_workday=is_workday, note=note)
+    await load_workday_overrides(conn, max_age=0)
+    return {"day": row["day"].isoformat(), "isWorkday": row["is_workday"], "note": row["note"]}
