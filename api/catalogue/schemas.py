@@ -106,8 +106,16 @@ class ReviewCheck(Schema, forbid_unknown_fields=True):
     when: When = {}  # applies only under these situation answers (otherwise passed as not applicable)
 
 
+# An approval step's code (accept, review, decide in the shipped services; any code a service
+# names: a service has any number of steps, migration 0083 checks the same pattern)
+StepCode = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{1,31}$")]
+
+
 class Step(Schema, forbid_unknown_fields=True):
-    step: Literal["accept", "review", "decide"]
+    """One approval step: its code (what approvers hold in ``users.steps``), the role acting on it
+    and its Chinese name (受理, 审核, 决定, ...)."""
+
+    step: StepCode
     role: Literal["approver", "lead", "admin"]
     name: str
 
