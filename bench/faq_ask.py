@@ -38,7 +38,8 @@ from api.db import _init_connection  # noqa: E402
 from api.faq import service  # noqa: E402
 from api.faq.evaluate import grow  # noqa: E402
 from api.faq.index import preload  # noqa: E402
-from api.faq.matcher import DATA, load_entries  # noqa: E402
+from api.faq.entries import load_entries  # noqa: E402
+from api.faq.text import DATA  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.seed import seed  # noqa: E402
 from api.settings import Settings  # noqa: E402

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.faq.matcher import Entry, Intents
+from api.catalogue import service as catalogue
+from api.catalogue.service import ServiceNotFound
+from api.faq.entries import Entry
+from api.faq.text import Intents
 
 FEE, DAYS, TRIPS = "收费", "时限", "跑动"  # intents of data/intents.txt
 STEPS = {"window_checkin": "到窗口办理", "inspection": "现场检测或核查", "exam": "本人参加考试", "pickup": "到窗口领证"}
@@ -39,9 +42,6 @@ def compose(spec: Any, facts: set[str]) -> str:
 
 async def current_rule(conn: Any, intents: Intents, question: str, entry: Entry) -> str | None:
     """The catalogue's answer when the entry is about what is asked, or None to keep its own."""
-    from api.catalogue import service as catalogue
-    from api.catalogue.service import ServiceNotFound
-
     if entry.service_code is None:
         return None
     facts = asked(intents, question) & asked(intents, " ".join((entry.question, *entry.alternates)))

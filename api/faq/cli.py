@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
 
 
 def _read_entries(path: Path) -> list[Any]:
-    from api.faq.matcher import Entry, _camel_to_snake
+    from api.faq.entries import Entry, snake_case_keys
 
     decoder = msgspec.json.Decoder(Entry)
     entries, errors = [], []
@@ -36,7 +36,7 @@ def _read_entries(path: Path) -> list[Any]:
         if not line.strip():
             continue
         try:
-            entries.append(decoder.decode(_camel_to_snake(line)))
+            entries.append(decoder.decode(snake_case_keys(line)))
         except msgspec.DecodeError as exc:
             errors.append(f"{path}:{n}: {exc}")
     if errors:
@@ -73,9 +73,10 @@ def cmd_import_faq(args: argparse.Namespace) -> None:
 
 def cmd_faq_eval(args: argparse.Namespace) -> None:
     from api.faq import rerank
+    from api.faq.entries import load_entries
     from api.faq.evaluate import calibrate, evaluate, grow, halves, load_dev
     from api.faq.index import build_matcher
-    from api.faq.matcher import DATA, load_entries
+    from api.faq.text import DATA
 
     if not args.file.exists():
         sys.exit(f"zsb faq-eval: {args.file}: no such file")

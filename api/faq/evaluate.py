@@ -17,7 +17,8 @@ from pathlib import Path
 import msgspec
 import numpy as np
 
-from api.faq.matcher import Entry, Matcher, Thresholds
+from api.faq.entries import Entry
+from api.faq.matcher import Matcher, Thresholds
 
 
 class DevQuery(msgspec.Struct, frozen=True):

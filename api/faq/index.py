@@ -16,6 +16,7 @@ import functools
 import gc
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -24,7 +25,9 @@ import numpy as np
 import structlog
 
 from api.faq import rerank
-from api.faq.matcher import DATA, Analyzer, Entry, Intents, Matcher, Thresholds, load_synonyms
+from api.faq.entries import Entry
+from api.faq.matcher import Matcher, Thresholds
+from api.faq.text import DATA, Analyzer, Intents, load_synonyms
 
 log = structlog.get_logger("zsb.faq")
 
@@ -122,19 +125,19 @@ class FaqIndex:
         self.checked_at = 0.0
         self.lock = anyio.Lock()
 
-    async def current(self, conn: Any) -> Matcher:
-        """The matcher for the newest version (at most ``poll_seconds`` old)."""
+    async def current(self, read_version: Callable[[], Awaitable[int]],
+                      read_entries: Callable[[], Awaitable[list[Entry]]]) -> Matcher:
+        """The matcher for the newest version (at most ``poll_seconds`` old); the service passes
+        the readers of the version number and of the active entries (the queries live there)."""
         if self.matcher is not None and time.monotonic() - self.checked_at < self.poll_seconds:
             return self.matcher
-        from api.faq import service  # the queries live with the service
-
-        version = await service.faq_version(conn)
+        version = await read_version()
         self.checked_at = time.monotonic()
         if self.matcher is not None and version == self.version:
             return self.matcher
         async with self.lock:
             if self.matcher is None or version != self.version:
-                entries = await service.active_entries(conn)
+                entries = await read_entries()
                 started = time.perf_counter()
                 self.matcher = await anyio.to_thread.run_sync(
                     lambda: build_matcher(entries, semantic=self.semantic))

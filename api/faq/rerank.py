@@ -106,8 +106,6 @@ def training_rows(matcher: Any, questions: Sequence[tuple[str, str]]) -> tuple[l
 def train(entries: Sequence[Any], build: Any, *, folds: int = 5) -> Reranker:
     """Hold out every ``folds``-th similar question of each entry in turn, ask it of an index
     without it, and fit the model on which candidate was the entry it came from."""
-    import msgspec.structs
-
     rows: list[np.ndarray] = []
     labels: list[np.ndarray] = []
     for k in range(folds):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.faq import service
-from api.faq.matcher import DATA, load_entries, load_similar
+from api.faq.entries import load_entries, load_similar
+from api.faq.text import DATA
 
 
 async def seed_faq(conn: Any, settings: Any) -> None:

@@ -10,7 +10,8 @@ from api.db import load_queries
 from api.errors import NotFound
 from api.faq import catalogue_answer
 from api.faq.index import FaqIndex
-from api.faq.matcher import Entry, Result
+from api.faq.entries import Entry
+from api.faq.matcher import Result
 from api.faq.schemas import AskOut, EntryIn, EntryOut, EntryPatch, FeedbackOut, HandoffOut, MatchOut
 
 q = load_queries(__file__)
@@ -48,7 +49,7 @@ def _ask_out(result: Result) -> AskOut:
 async def match(conn: Any, index: FaqIndex, question: str) -> AskOut:
     """The top 3 entries for a question, without recording anything. A confident answer about a
     named service's fee, time limit or trips is the catalogue's current rule (``catalogue_answer``)."""
-    matcher = await index.current(conn)
+    matcher = await index.current(lambda: faq_version(conn), lambda: active_entries(conn))
     result = matcher.ask(question, k=3)
     if result.confident:
         top = result.matches[0]

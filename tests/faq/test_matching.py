@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from api.faq.entries import load_entries
 from api.faq.index import analyzer
-from api.faq.matcher import DATA, Matcher, Thresholds, load_entries
+from api.faq.matcher import Matcher, Thresholds
+from api.faq.text import DATA
 
 # Shares words with entries (带什么 is the materials intent, 哪里 the place intent) but names
 # nothing this bureau does.

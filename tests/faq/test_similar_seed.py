@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.faq.matcher import load_similar
+from api.faq.entries import load_similar
 from api.faq.seed import seed_faq
 
 
