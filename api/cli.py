@@ -43,11 +43,14 @@ async def _with_conn(settings: Settings, fn: Any) -> Any:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from api.migrate import migrate
+    from api.migrate import OutOfOrder, migrate
 
     settings = _settings()
     _require_urls(settings)
-    applied = asyncio.run(migrate(settings.database_url or ""))
+    try:
+        applied = asyncio.run(migrate(settings.database_url or ""))
+    except OutOfOrder as exc:
+        sys.exit(f"zsb migrate: {exc}")
     print(f"migrations applied: {len(applied)}" + (f" ({', '.join(applied)})" if applied else ""))
 
 
