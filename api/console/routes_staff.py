@@ -1,6 +1,6 @@
 """Staff accounts for admins: the list, a new account, roles and approval steps, disable and enable.
 Each change is audited by ``api.auth.service_staff``; a disabled account's next page or API request
-is refused (its token version moved, migration 0062)."""
+is refused (its token version moved, migration 0035)."""
 
 from __future__ import annotations
 
