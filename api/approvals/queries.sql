@@ -1,6 +1,8 @@
 -- name: applications_without_task()
 -- Applications waiting at a step with no active task (new submissions, supplemented cases).
-SELECT a.id, a.status, a.service_code, a.submitted_at, a.due_on, a.is_instant, a.clock_starts_on
+SELECT a.id, a.status, a.service_code, a.submitted_at, a.due_on, a.is_instant, a.clock_starts_on,
+       (SELECT max(t.position) FROM approval_tasks t
+        WHERE t.application_id = a.id AND t.status = 'done' AND t.decision = 'approve') AS last_approved
 FROM applications a
 WHERE a.status IN ('submitted', 'accepted', 'in_review')
   AND NOT EXISTS (SELECT 1 FROM approval_tasks t
@@ -17,6 +19,15 @@ WHERE a.id = t.application_id AND t.status IN ('open', 'claimed', 'waiting_exam'
 
 -- name: steps_of_service(service_code)
 SELECT position, step, role, name FROM service_steps WHERE service_code = :service_code ORDER BY position;
+
+-- name: last_approved_position(application_id)$
+-- The last step approved for the case: it waits at the one after.
+SELECT max(position) FROM approval_tasks
+WHERE application_id = :application_id AND status = 'done' AND decision = 'approve';
+
+-- name: active_task_id(application_id)$
+SELECT id FROM approval_tasks
+WHERE application_id = :application_id AND status IN ('open', 'claimed', 'waiting_exam');
 
 -- name: insert_task(application_id, service_code, position, step, role, stage, status, due_on)^
 INSERT INTO approval_tasks (application_id, service_code, position, step, role, stage, status, due_on)

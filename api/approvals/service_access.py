@@ -7,8 +7,8 @@ Help-desk agents read only the public progress page (no materials, no ID numbers
 
 Every look a staff member takes at a case's personal data is recorded (F145 "每次查看都留有记录",
 table ``case_views``, append-only): the task detail and its files record themselves in the same
-statement that reads them (``service.get_task``, ``service.material_stream``), and so does the
-delivery list (``service_fulfilment.list_deliveries``: names and postal addresses); the whole-case read
+statement that reads them (``service_detail.get_task``, ``service_detail.material_stream``), and so does the
+delivery list (the licences area's ``list_deliveries``: names and postal addresses); the whole-case read
 through the applicant routes records through ``read_case``. The applicant reads the record of their
 own case (``access_log``), an admin every record (``views_for_audit``).
 
@@ -24,8 +24,8 @@ import re
 from typing import Any
 
 from api.applications.service import ApplicationNotFound
-from api.approvals.schemas import CaseAccessLog, CaseViewAuditOut, CaseViewAuditPage, CaseViewOut
-from api.approvals.service import STAGES
+from api.approvals.schemas_access import CaseAccessLog, CaseViewAuditOut, CaseViewAuditPage, CaseViewOut
+from api.approvals.service_tasks import current_step
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.types import mask_name
@@ -35,23 +35,12 @@ q = load_queries(__file__)
 READ_ALL_ROLES = ("admin", "lead")
 
 
-async def current_step(conn: Any, app: Any) -> str | None:
-    """The step a case waits at now, from its status (tasks are opened lazily, so a case just
-    submitted may not have its task row yet)."""
-    if app["status"] not in STAGES:
-        return None
-    steps = [r async for r in q.steps_of_service(conn, service_code=app["service_code"])]
-    if not steps:
-        return None
-    return steps[min(STAGES.index(app["status"]) + 1, len(steps)) - 1]["step"]
-
-
 async def may_read_case(conn: Any, user: AuthUser, app: Any) -> bool:
     if user.has(*READ_ALL_ROLES):
         return True
     if not user.has("approver"):
         return False
-    if user.steps and await current_step(conn, app) in user.steps:
+    if user.steps and await current_step(conn, app["id"], app["service_code"], app["status"]) in user.steps:
         return True
     return bool(await q.case_reached_by(conn, application_id=app["id"], user_id=user.id, steps=list(user.steps)))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.approvals.schemas import AuditProblem, AuditReport
+from api.approvals.schemas_access import AuditProblem, AuditReport
 from api.db import load_queries
 
 q = load_queries(__file__)

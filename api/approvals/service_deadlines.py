@@ -8,6 +8,7 @@ from typing import Any
 
 import notify
 from api.approvals import service as tasks
+from api.approvals.rules import acting_roles
 from api.catalogue import service as catalogue
 from api.db import load_queries
 from api.workdays import add_workdays, workdays_between
@@ -42,7 +43,7 @@ async def run_deadlines(conn: Any, today: date | None = None) -> dict[str, int]:
                 escalated += 1
         elif workdays_between(today, task["due_on"]) <= 1 and task["reminded_at"] is None:
             if await q.mark_reminded(conn, id=task["id"]) is not None:
-                roles = list(tasks.ACTING_ROLES.get(task["role"], (task["role"],)))
+                roles = acting_roles(task["role"])
                 who = [task["assignee_id"]] if task["assignee_id"] else \
                     [r["id"] async for r in q.recipients(conn, step=task["step"], roles=roles)]
                 await _tell(conn, who, "task_due_soon", task)

@@ -1,6 +1,6 @@
 """Approver pages: the queue, one task (form, materials, timeline), claim, decide, batch approve.
 
-Every action calls the same ``api.approvals.service`` functions as ``/api/v1/tasks``.
+Every action calls the same ``api.approvals`` service functions as ``/api/v1/tasks``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from litestar.response import Stream, Template
 from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
-from api.approvals import service as approvals
+from api.approvals import service as approvals, service_detail as task_details
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
 from api.auth.guards import requires_approver
 from api.console import service as console
@@ -41,7 +41,7 @@ class ApproverPages(Controller):
          dependencies=BOOKING_DEPENDENCIES)
     async def task(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
                    policy: BookingPolicy) -> Template:
-        detail = await approvals.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id)
         return page("task.html", request, active="tasks", t=detail,
                     exam_slots=await exam_slots(conn, detail, now=now, policy=policy))
 
@@ -49,7 +49,7 @@ class ApproverPages(Controller):
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
                        code: MaterialCode) -> Stream:
         # Authorised like the API's material route: only approvers of the task's step (or admins).
-        body, content_type, name = await approvals.material_stream(conn, request.user, settings, task_id, code)
+        body, content_type, name = await task_details.material_stream(conn, request.user, settings, task_id, code)
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
@@ -57,7 +57,7 @@ class ApproverPages(Controller):
          summary="工作台：查看材料的某一页")
     async def material_page(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
                             code: MaterialCode, page_no: FromPath[int]) -> Stream:
-        body, content_type, name = await approvals.material_stream(conn, request.user, settings, task_id, code,
+        body, content_type, name = await task_details.material_stream(conn, request.user, settings, task_id, code,
                                                                    page_no)
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
@@ -65,7 +65,7 @@ class ApproverPages(Controller):
     @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
     async def claim(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
         await approvals.claim(conn, request.user, task_id)
-        detail = await approvals.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
 
     @post("/{task_id:int}/decision", operation_id="consoleTaskDecision", summary="工作台：审批决定",

@@ -13,6 +13,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.approvals import service as approvals
+from api.approvals.schemas import TaskOut
 from api.auth import service as auth
 from api.auth import service_lockout, service_staff
 from api.auth.schemas import AuthUser, StaffPasswordChange
@@ -97,7 +99,7 @@ async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> 
 
 
 class ExamInvitation(msgspec.Struct, frozen=True):
-    task: Any  # the approver's task (api.approvals.schemas.TaskOut)
+    task: TaskOut  # the approver's task
     invited_at: datetime | None
     booked_for: datetime | None
     booking_code: str | None
@@ -107,9 +109,7 @@ class ExamInvitation(msgspec.Struct, frozen=True):
 async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> list[ExamInvitation]:
     """Cases of the approver's steps waiting for their exam, with their invitation: the same queue,
     step rules included, as ``GET /api/v1/tasks?status=waiting_exam``; oldest first."""
-    from api.approvals import service as approvals
-
-    tasks: list[Any] = []
+    tasks: list[TaskOut] = []
     cursor = None
     while len(tasks) < limit:
         found = await approvals.list_tasks(conn, user, step=None, service_code=None, status="waiting_exam",

@@ -1,0 +1,26 @@
+"""The last step approves: licences into the library, the case approved, the paper licence's
+delivery prepared. A decision calls it, and so does an exam passed in every subject (the exams
+area), so it imports nothing that imports approvals' decisions.
+
+Public: ``await approve_final(conn, app_id, actor_id=..., note=..., data=...) -> [licence ids]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.applications import service as applications
+from api.licences import service as licences, service_delivery as delivery
+
+
+async def approve_final(conn: Any, app_id: int, *, actor_id: int, note: str, data: dict[str, Any]) -> list[int]:
+    """Licences into the library, approved (approval_result by SMS and WeChat, sent by the
+    applications area), and the paper licence's delivery prepared."""
+    app = await applications.lock_case(conn, app_id)
+    if app.status == "submitted":  # a one-step service: acceptance and decision at once
+        await applications.transition(conn, app_id, "accepted", actor_id=actor_id, note="受理",
+                                      data=data, notify_applicant=False)
+    issued = await licences.issue_licences(conn, app_id, actor_id=actor_id)
+    await applications.transition(conn, app_id, "approved", actor_id=actor_id, note=note, data=data)
+    await delivery.prepare_delivery(conn, app_id)
+    return [lic["id"] for lic in issued]
