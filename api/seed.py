@@ -42,9 +42,9 @@ async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
     seed_faq,
-    seed_appointment_sites,
     seed_faq,
     seed_catalogue,
+    seed_appointment_sites,  # after the catalogue: its services' visits and schedules
     seed_disclosure,  # after the catalogue: it marks the services it has loaded
     seed_workday_calendar,
 ]

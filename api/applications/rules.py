@@ -11,25 +11,25 @@ from typing import Any
 from stdnum.cn import uscc
 
 from api.catalogue import form_schema
-from api.catalogue.schemas import Field, Material, Rule
+from api.catalogue.schemas import Field, Material, Rule, ServiceSpec
 from api.catalogue.service import applies
 from api.types import is_mobile, is_resident_id
 
 _PLATE = re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]$")
 
 
-# FAQ F072: "只有企业法人可以申请，个人和个体工商户不能申请" (dangerous goods). The applicant shows
-# it with the unified social credit code in the form: its first two characters say who registered
-# what — "91" an enterprise registered with market regulation, "92" an individual business (个体
-# 工商户), "93" a farmers' cooperative, others public bodies. The code cannot tell an enterprise
-# legal person from a non-legal-person enterprise (a branch); the review step checks the licence.
-ENTERPRISE_ONLY: frozenset[str] = frozenset({"dangerous-goods-permit"})
+# FAQ F072: "只有企业法人可以申请，个人和个体工商户不能申请" (dangerous goods: the catalogue's
+# ``holder: enterprise``). The applicant shows it with the unified social credit code in the form:
+# its first two characters say who registered what — "91" an enterprise registered with market
+# regulation, "92" an individual business (个体工商户), "93" a farmers' cooperative, others public
+# bodies. The code cannot tell an enterprise legal person from a non-legal-person enterprise (a
+# branch); the review step checks the licence.
 ENTERPRISE_PREFIX = "91"
 
 
-def applicant_kind_problem(service_code: str, form: dict[str, Any]) -> str | None:
-    """Why this form's applicant may not apply for ``service_code`` (None when they may)."""
-    if service_code not in ENTERPRISE_ONLY:
+def applicant_kind_problem(spec: ServiceSpec, form: dict[str, Any]) -> str | None:
+    """Why this form's applicant may not apply for the service (None when they may)."""
+    if spec.holder != "enterprise":
         return None
     code = form.get("creditCode")
     if not isinstance(code, str) or not code:

@@ -142,8 +142,8 @@ async def _readable(conn: Any, user: AuthUser, application_id: int, *, what: str
     return app
 
 
-def _check_applicant(service_code: str, form: dict[str, Any]) -> None:
-    if problem := rules.applicant_kind_problem(service_code, form):
+def _check_applicant(spec: Any, form: dict[str, Any]) -> None:
+    if problem := rules.applicant_kind_problem(spec, form):
         raise CompanyOnly(problem, field="form.creditCode", faq="F072")
 
 
@@ -172,7 +172,7 @@ def _check_form(spec: Any, answers: dict[str, str], form: dict[str, Any]) -> tup
 async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage) -> ApplicationOut:
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
     materials, _ = _check_form(spec, data.answers, data.form)
-    _check_applicant(spec.code, data.form)
+    _check_applicant(spec, data.form)
     instant, promised, _ = catalogue.path_of(spec, data.answers)
     app = await q.insert_application(conn, applicant_id=user.id, service_code=spec.code, answers=data.answers,
                                      form=data.form, is_instant=instant, promised_days=promised)
@@ -197,7 +197,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
     materials, _ = _check_form(spec, answers, form)
-    _check_applicant(spec.code, form)
+    _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
     await q.update_draft(conn, id=app["id"], answers=answers, form=form, is_instant=instant, promised_days=promised)
     for key in await _sync_materials(conn, app, materials):
@@ -214,7 +214,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     if app["status"] not in EDITABLE:
         raise NotEditable()
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
-    _check_applicant(spec.code, app["form"])
+    _check_applicant(spec, app["form"])
     materials, fields = catalogue.applicable(spec, app["answers"])
     today = business_day(now) if now else catalogue.today()
     await _sync_materials(conn, app, materials, today)  # the library as of the day the review looks

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import structlog
+
 from api.appointments import service as svc
-from api.appointments.calendar import at, business_date, change_deadline, horizon_end, horizon_opens, is_workday
+from api.appointments.calendar import (
+    at,
+    business_date,
+    change_deadline,
+    horizon_end,
+    horizon_opens,
+    is_workday,
+    system_clock,
+)
 from api.appointments.schemas import GenerateIn, GenerateOut, SiteOut, SlotOut
+from api.catalogue import service as catalogue
 from api.db import rows
 from api.errors import BadRequest, NotFound
 
 q = svc.q
+log = structlog.get_logger("zsb.appointments")
 
 
 class SiteNotFound(NotFound):
@@ -97,50 +109,42 @@ async def _generate_day(conn: Any, sc: Any, day: date, data: GenerateIn) -> int:
     return created
 
 
-# The demo sites and their schedules (seeded; admins edit them later). Change rules follow the
-# FAQ: windows F114/F115 (1 hour before, 2 changes), on-site checks F075 (17:00 the working day
-# before), exams F120 (17:00 the working day before, 1 change, opened in batches).
+# The demo sites (seeded; admins edit them later). What each service books there, its change
+# rules and opening hours, is the catalogue's (``visits`` and ``schedules`` of services.json).
 SITES: list[dict[str, Any]] = [
     {"code": "city-service-centre", "name": "市行政服务中心交通运输窗口", "kind": "window",
-     "address": "市民中心B区2楼交通运输综合窗口", "phone": "0577-88960000",
-     "services": [
-         ("freight-operating-permit", "window", "one_hour", 2, True, [("09:00", "12:00", 30, 6), ("13:30", "17:00", 30, 6)]),
-         ("oversize-transport-permit", "window", "one_hour", 2, True, [("09:00", "12:00", 30, 4), ("13:30", "17:00", 30, 4)]),
-         ("dangerous-goods-permit", "inspection", "prev_workday_17", 2, True, [("09:00", "11:00", 120, 2), ("14:00", "16:00", 120, 2)]),
-     ]},
+     "address": "市民中心B区2楼交通运输综合窗口", "phone": "0577-88960000"},
     {"code": "vehicle-inspection-station", "name": "市机动车综合性能检测站运管窗口", "kind": "inspection_station",
-     "address": "经济开发区滨海大道1088号", "phone": "0577-88960100",
-     "services": [
-         ("ride-hailing-vehicle-permit", "inspection", "one_hour", 2, True, [("08:30", "11:30", 60, 8), ("13:30", "16:30", 60, 8)]),
-         ("freight-vehicle-cert", "inspection", "one_hour", 2, True, [("08:30", "11:30", 60, 8), ("13:30", "16:30", 60, 8)]),
-     ]},
+     "address": "经济开发区滨海大道1088号", "phone": "0577-88960100"},
     {"code": "transport-school-exam-centre", "name": "市交通技校考试中心", "kind": "exam_centre",
-     "address": "市交通技工学校实训楼3楼", "phone": "0577-88960200",
-     "services": [
-         ("taxi-driver-cert", "exam", "prev_workday_17", 1, False, [("09:00", "11:00", 120, 40), ("14:00", "16:00", 120, 40)]),
-         ("ride-hailing-driver-cert", "exam", "prev_workday_17", 1, False, [("09:00", "11:00", 120, 40), ("14:00", "16:00", 120, 40)]),
-     ]},
+     "address": "市交通技工学校实训楼3楼", "phone": "0577-88960200"},
 ]
 
 
 async def seed_sites(conn: Any, settings: Any, *, today: date | None = None) -> None:
-    """Idempotent: sites, their services and schedules; in dev also the slots of the next 10 days
-    so the demo can be booked at once (tests and production generate their own)."""
-    from datetime import time as clock_time
-
-    from api.appointments.calendar import business_date, system_clock
-
+    """Idempotent: the sites, then each service's bookable visits and schedules as the catalogue
+    says (after the catalogue's seeder); in dev also the slots of the next 10 days so the demo can
+    be booked at once (tests and production generate their own)."""
+    site_ids = {}
     for site in SITES:
-        site_id = await q.upsert_site(conn, code=site["code"], name=site["name"], kind=site["kind"],
-                                      address=site["address"], phone=site["phone"])
-        for code, kind, cutoff, changes, horizon, schedule in site["services"]:
-            await q.upsert_site_service(conn, site_id=site_id, service_code=code, kind=kind, change_cutoff=cutoff,
-                                        max_reschedules=changes, horizon_limited=horizon)
-            for opens, closes, minutes, capacity in schedule:
-                await q.upsert_schedule(conn, site_id=site_id, service_code=code,
-                                        opens_at=clock_time.fromisoformat(opens),
-                                        closes_at=clock_time.fromisoformat(closes), slot_minutes=minutes,
-                                        capacity=capacity)
+        site_ids[site["code"]] = await q.upsert_site(conn, code=site["code"], name=site["name"], kind=site["kind"],
+                                                     address=site["address"], phone=site["phone"])
+    for spec in await catalogue.all_specs(conn):
+        visits = {v.kind: v for v in spec.visits}
+        for schedule in spec.schedules:
+            site_id, visit = site_ids.get(schedule.site), visits[schedule.visit]
+            if site_id is None:
+                log.warning("schedule_site_unknown", service_code=spec.code, site=schedule.site)
+                continue
+            await q.upsert_site_service(conn, site_id=site_id, service_code=spec.code, kind=visit.kind,
+                                        change_cutoff=visit.change_cutoff, max_reschedules=visit.max_reschedules,
+                                        horizon_limited=visit.horizon_limited)
+            for hours in schedule.hours:
+                await q.upsert_schedule(conn, site_id=site_id, service_code=spec.code,
+                                        opens_at=time.fromisoformat(hours.opens),
+                                        closes_at=time.fromisoformat(hours.closes), slot_minutes=hours.slot_minutes,
+                                        capacity=hours.capacity)
+    for site_id in site_ids.values():
         if settings.env == "dev":
             start = today or business_date(system_clock())
             await generate(conn, GenerateIn(site_id=site_id, date_from=start, date_to=start + timedelta(days=10)))

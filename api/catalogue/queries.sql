@@ -61,3 +61,13 @@ FROM users u LEFT JOIN user_addresses a ON a.user_id = u.id WHERE u.id = :id;
 -- name: recent_forms(applicant_id)
 SELECT form FROM applications WHERE applicant_id = :applicant_id AND form <> '{}'::jsonb
 ORDER BY id DESC LIMIT 20;
+
+-- name: all_specs()
+SELECT spec FROM services ORDER BY code;
+
+-- name: visit_names(code)
+-- the names of a service's visits (``visits`` of its spec), in the order the spec lists them
+SELECT v.value->>'kind' AS kind, v.value->>'name' AS name
+FROM services s CROSS JOIN LATERAL jsonb_array_elements(coalesce(s.spec->'visits', '[]'::jsonb)) WITH ORDINALITY v
+WHERE s.code = :code
+ORDER BY v.ordinality;

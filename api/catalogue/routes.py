@@ -7,7 +7,7 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth.guards import requires_admin, requires_login
-from api.catalogue import service, service_calendar
+from api.catalogue import service, service_calendar, service_checklist
 from api.catalogue.schemas import (
     Checklist,
     ChecklistIn,
@@ -43,7 +43,7 @@ class CatalogueController(Controller):
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
     async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser) -> Checklist:
-        return await service.checklist(conn, code, data.answers, user_id=user.id)
+        return await service_checklist.checklist(conn, code, data.answers, user_id=user.id)
 
 
 class CatalogueAdminController(Controller):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
+from api.catalogue.schemas_calendar import (  # noqa: F401  (the calendar's shapes, named here as before)
+    CalendarCoverage,
+    NoticeHoliday,
+    WorkdayNotice,
+    WorkdayNoticeIn,
+    WorkdayOverrideIn,
+)
+from api.catalogue.schemas_visits import Schedule, Visit, check_visits
 from api.types import Answers, Input, Schema, ServiceCode
 
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
@@ -168,6 +175,12 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     members: list[ServiceCode] = []
     licence: LicenceSpec | None = None
     exam: ExamSpec | None = None  # a qualification exam (its visit is ``exam``)
+    # Who holds the licence: a person (published as counts only), an enterprise (only enterprises
+    # apply: the form's credit code must say so, F072), or either.
+    holder: Literal["person", "enterprise", "either"] = "either"
+    disclose: bool = False  # 许可结果公示: the shipped choice, filled where nobody has decided
+    visits: list[Visit] = []  # booked at a site (appointments); ``schedules`` say where and when
+    schedules: list[Schedule] = []
     guide: str = ""
     situations: list[Situation] = []
     materials: list[Material] = []
@@ -188,6 +201,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
             raise ValueError("a zero-trip service has no visit steps")
         if self.exam is not None and "exam" not in self.visit_steps:
             raise ValueError("an exam needs the exam visit step")
+        check_visits(self.visits, self.schedules)
         if self.auto_decide and self.kind != "instant":
             raise ValueError("only instant services are decided automatically")
         if self.is_bundle != bool(self.members):
@@ -256,44 +270,3 @@ class Checklist(Schema):
     fields: list[ChecklistField]
     materials_required: int
     materials_exempt: int
-
-
-class WorkdayOverrideIn(Input):
-    is_workday: bool
-    note: Annotated[str, Meta(max_length=200)] = ""
-
-
-# The festivals of 全国年节及纪念日放假办法 (2024 revision); a notice may join 国庆节 and 中秋节 in one
-# line when they fall together (2023, 2025).
-Festival = Literal["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节", "国庆节、中秋节"]
-
-
-class NoticeHoliday(Input):
-    name: Festival
-    start: date = msgspec.field(name="from")
-    end: date = msgspec.field(name="to")
-
-
-class WorkdayNoticeIn(Input):
-    """One year's State Council holiday notice, as printed: each festival's days off, and the
-    weekend days that are working days (调休上班)."""
-
-    title: Annotated[str, Meta(min_length=1, max_length=200,
-                               examples=["国务院办公厅关于2027年部分节假日安排的通知"])]
-    holidays: Annotated[list[NoticeHoliday], Meta(min_length=1, max_length=8)]
-    workdays: Annotated[list[date], Meta(max_length=20)] = []
-
-
-class WorkdayNotice(Schema):
-    year: int
-    title: str
-    days_off: int
-    make_up_workdays: int
-    working_days: int
-
-
-class CalendarCoverage(Schema):
-    covered: bool
-    horizon_days: int
-    uncovered_years: list[int]
-    first_uncovered_day: date | None = None

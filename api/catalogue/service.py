@@ -1,6 +1,7 @@
-"""The catalogue: loading the shipped data, admin edits, the guide, and the checklist that turns a
-service and the applicant's situation answers into exactly the materials and fields that apply,
-with exemptions by licences already in the library (证照免交) and pre-filled values (信息预填)."""
+"""The catalogue: loading the shipped data, admin edits, the guide, what a service asks under the
+applicant's situation answers, with exemptions by licences already in the library (证照免交; the
+checklist itself is ``service_checklist``), and the per-service facts other areas read (exam,
+visits and their names, holder, disclosure)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,6 @@ from api.catalogue.bundles import applies, members_applying  # noqa: F401  (used
 from api.catalogue.form_schema import form_schema as schema_of
 from api.catalogue.schemas import (
     Catalogue,
-    Checklist,
-    ChecklistField,
-    ChecklistMaterial,
     ExamSpec,
     Field,
     Material,
@@ -196,64 +194,6 @@ def exemptions(materials: list[Material], licences: list[Any]) -> dict[str, Any]
     return {m.code: by_type[m.exempt_by] for m in materials if m.exempt_by and m.exempt_by in by_type}
 
 
-async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[Any]) -> dict[str, tuple[Any, str]]:
-    """field code -> (value, source): the profile and licences first, then earlier applications."""
-    profile = await q.get_profile(conn, id=user_id)
-    attrs = {"name": "name", "phone": "phone", "idNumber": "id_number", "companyName": "company_name",
-             "creditCode": "credit_code", "address": "address"}  # address: the account's default (F129)
-    by_type = {}
-    for lic in licences:
-        by_type.setdefault(lic["type"], lic)
-    values: dict[str, tuple[Any, str]] = {}
-    for field in fields:
-        source = field.prefill or ""
-        value = None
-        if source.startswith("profile.") and profile is not None:
-            attr = attrs.get(source.split(".", 1)[1])
-            value = profile[attr] if attr else None
-        elif source.startswith("licence."):
-            _, lic_type, attr = (source.split(".") + ["", ""])[:3]
-            lic = by_type.get(lic_type)
-            if lic is not None:
-                value = lic["number"] if attr == "number" else lic["valid_until"]
-                value = value.isoformat() if isinstance(value, date) else value
-        if value not in (None, ""):
-            values[field.code] = (value, source)
-    earlier = [r["form"] for r in await rows(q.recent_forms(conn, applicant_id=user_id))]
-    for field in fields:
-        if field.code in values:
-            continue
-        for form in earlier:
-            if form.get(field.code) not in (None, ""):
-                values[field.code] = (form[field.code], "application")
-                break
-    return values
-
-
-async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int) -> Checklist:
-    spec, _ = await merged_spec(conn, code)
-    check_answers(spec, answers)
-    instant, promised, _ = path_of(spec, answers)
-    materials, fields = applicable(spec, answers)
-    licences = await holder_licences(conn, user_id)
-    exempt = exemptions(materials, licences)
-    filled = await prefill(conn, user_id, fields, licences)
-    out_materials = [
-        ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
-                          exempt=m.code in exempt, exempt_licence_id=exempt[m.code]["id"] if m.code in exempt else None,
-                          exempt_licence_name=exempt[m.code]["name"] if m.code in exempt else None, note=m.note)
-        for m in materials
-    ]
-    out_fields = [
-        ChecklistField(code=f.code, label=f.label, type=f.type, required=f.required, options=list(f.options),
-                       value=filled.get(f.code, (None, None))[0], prefilled_from=filled.get(f.code, (None, None))[1])
-        for f in fields
-    ]
-    return Checklist(service_code=code, instant=instant, promised_days=promised, materials=out_materials,
-                     fields=out_fields, materials_required=sum(1 for m in materials if m.required),
-                     materials_exempt=len(exempt))
-
-
 # ---------------------------------------------------------------- per-service facts
 
 async def exam_of(conn: Any, code: str) -> ExamSpec | None:
@@ -267,6 +207,19 @@ async def exam_of(conn: Any, code: str) -> ExamSpec | None:
 async def has_exam(conn: Any, code: str) -> bool:
     """Whether the service's cases take a qualification exam (巡游出租车, 网约车 drivers)."""
     return await exam_of(conn, code) is not None
+
+
+async def all_specs(conn: Any) -> list[ServiceSpec]:
+    """Every service and bundle as the catalogue holds it now (the seeders of other areas read
+    their per-service facts here: visits and schedules, disclosure, holder)."""
+    return [msgspec.convert(r["spec"], ServiceSpec) for r in await rows(q.all_specs(conn))]
+
+
+async def visit_name(conn: Any, code: str, kind: str | None = None) -> str:
+    """What messages call a visit of the service: its visit of ``kind`` (or its first visit) as
+    the catalogue names it (巡游出租汽车驾驶员从业资格考试), else the service code."""
+    names = {r["kind"]: r["name"] for r in await rows(q.visit_names(conn, code=code))}
+    return names.get(kind) or next(iter(names.values()), code)
 
 
 async def form_schema(conn: Any, code: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import msgspec
 import segno
 
 from api.auth.schemas import AuthUser
+from api.catalogue import service as catalogue
 from api.db import rows
 from api.db import load_queries
 from api.disclosure import signing
@@ -30,20 +31,6 @@ q = load_queries(__file__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 30
-
-# The shipped catalogue's choice (the seeder fills it where nobody has decided): administrative
-# permits are published; filings, registrations and checks are not.
-DISCLOSED_SERVICES = [
-    "freight-operating-permit", "dangerous-goods-permit", "oversize-transport-permit", "ship-operating-cert",
-    "city-road-special-vehicle", "temporary-plate", "ride-hailing-vehicle-permit", "taxi-driver-cert",
-    "ride-hailing-driver-cert",
-]
-# Services whose licences are held by people: published as counts only.
-INDIVIDUAL_SERVICES = [
-    "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration",
-    "ride-hailing-vehicle-permit",
-]
-
 
 class DisclosureRangeInvalid(BadRequest):
     """查询时段无效：开始日期不能晚于结束日期，且跨度不超过366天。"""
@@ -146,5 +133,10 @@ async def verify(conn: Any, settings: Settings, token: str, *, now: datetime | N
 
 
 async def seed_disclosure(conn: Any, settings: Settings) -> None:
-    """Idempotent: marks the shipped services for disclosure where nobody has decided yet."""
-    await q.set_disclosure_defaults(conn, disclosed=DISCLOSED_SERVICES, individual=INDIVIDUAL_SERVICES)
+    """Idempotent: marks the services for disclosure as the catalogue says (``disclose``; a
+    ``person`` holder's licences are published as counts only) where nobody has decided yet.
+    The shipped choice: administrative permits are published; filings, registrations and checks
+    are not."""
+    specs = await catalogue.all_specs(conn)
+    await q.set_disclosure_defaults(conn, disclosed=[s.code for s in specs if s.disclose],
+                                    individual=[s.code for s in specs if s.holder == "person"])
