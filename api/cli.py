@@ -4,49 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import secrets
-import signal
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, SettingsError
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except SettingsError as exc:
-        sys.exit(f"zsb: {exc}")
-
-
-def _require_urls(settings: Settings) -> None:
-    if not settings.database_url or not settings.redis_url:
-        sys.exit("zsb: ZSB_DATABASE_URL and ZSB_REDIS_URL must be set (or use `zsb dev`)")
-
-
-async def _with_conn(settings: Settings, fn: Any) -> Any:
-    from api.db import create_pool, transaction
-
-    pool = await create_pool(settings.database_url or "", min_size=1, max_size=2,
-                             statement_cache_size=settings.db_statement_cache_size)
-    try:
-        async with transaction(pool) as conn:
-            return await fn(conn)
-    finally:
-        await pool.close()
+from api.cli_dev import cmd_dev
+from api.cli_support import load_settings, require_urls, with_conn
+from api.settings import Settings
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     from api.migrate import OutOfOrder, migrate
 
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     try:
         applied = asyncio.run(migrate(settings.database_url or ""))
     except OutOfOrder as exc:
@@ -57,9 +29,9 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 def cmd_seed(args: argparse.Namespace) -> None:
     from api.seed import seed
 
-    settings = _settings()
-    _require_urls(settings)
-    asyncio.run(_with_conn(settings, lambda conn: seed(conn, settings)))
+    settings = load_settings()
+    require_urls(settings)
+    asyncio.run(with_conn(settings, lambda conn: seed(conn, settings)))
     print("seed: done")
 
 
@@ -68,15 +40,15 @@ def cmd_create_staff(args: argparse.Namespace) -> None:
 
     from api.auth import service as auth
 
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     try:
         staff = auth.staff_from_args(phone=args.phone, password=args.password, name=args.name,
                                      roles=[r.strip() for r in args.role.split(",") if r.strip()],
                                      steps=[s.strip() for s in (args.steps or "").split(",") if s.strip()])
     except msgspec.ValidationError as exc:
         sys.exit(f"zsb create-staff: {exc}")
-    user = asyncio.run(_with_conn(settings, lambda conn: auth.create_staff(conn, staff)))
+    user = asyncio.run(with_conn(settings, lambda conn: auth.create_staff(conn, staff)))
     print(f"staff {user.id}: {user.name} {','.join(user.roles)}")
 
 
@@ -92,7 +64,7 @@ def granian_app() -> Any:
 
     from api.app import create_app
 
-    settings = _settings()
+    settings = load_settings()
     trusted = [h.strip() for h in settings.trusted_proxies.split(",") if h.strip()]
     return wrap_asgi_with_proxy_headers(create_app(settings), trusted_hosts=trusted)
 
@@ -100,8 +72,8 @@ def granian_app() -> Any:
 def cmd_serve(args: argparse.Namespace) -> None:
     """N API processes on one port. SIGTERM: stop accepting, finish in-flight requests (up to
     GRACEFUL_SECONDS), then run the lifespan shutdown, which closes the database and Redis pools."""
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     host, port = args.host or settings.host, args.port or settings.port
     if args.server == "granian":
         from granian import Granian
@@ -134,135 +106,15 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from jobs import redis_settings
     from jobs.worker import worker_settings
 
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     if args.check:
-        sys.exit(asyncio.run(async_check_health(redis_settings(settings.redis_url or ""), _worker_health_key())))
+        sys.exit(asyncio.run(async_check_health(redisload_settings(settings.redis_url or ""), _worker_health_key())))
     logging.configure(settings.log_level, settings.log_json)
     # The key lives health_check_interval + 1 s: refreshed every 30 s, a hung worker shows within a minute.
-    worker = Worker(**worker_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),
+    worker = Worker(**workerload_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),
                                       health_check_interval=30))
     worker.run()
-
-
-def _wait_ready(url: str, deadline: float) -> bool:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as res:
-                if res.status == 200:
-                    return True
-        except Exception:  # not up yet
-            pass
-        time.sleep(0.3)
-    return False
-
-
-def dev_banner(settings: Settings, *, ready: bool, seconds: float, staff: Any,
-               applicants: Any = ()) -> str:
-    """What ``zsb dev`` prints: where things are, which providers are live and which sandbox, and
-    the hints that only hold in sandbox (login codes, the outbox) only there."""
-    url = settings.base_url
-    wechat_sandbox = settings.wechat_mode == "sandbox"
-    sms_sandbox = settings.sms_provider == "sandbox"
-    providers = [
-        f"WeChat     {'sandbox (nothing sent; login codes dev-<name>)' if wechat_sandbox else 'LIVE, appid ' + settings.wechat_appid}",
-        f"Official   {'account ' + settings.wechat_oa_appid if settings.wechat_oa_appid else 'no official account configured'}",
-        f"SMS        {'sandbox (recorded, nothing sent)' if sms_sandbox else 'LIVE, Aliyun ' + settings.aliyun_sms_endpoint}",
-        f"Storage    {'S3 bucket ' + settings.s3_bucket if settings.s3_bucket else 'directory ' + settings.storage_path}",
-    ]
-    lines = [f"掌上办 is {'ready' if ready else 'NOT ready (see the log above)'} in {seconds:.1f} s",
-             f"  API        {url}/api/v1",
-             f"  API docs   {url}/schema  (Swagger: {url}/schema/swagger)",
-             f"  Console    {url}/console"]
-    if settings.env == "dev" and sms_sandbox:
-        lines.append(f"  Outbox     {url}/dev/outbox   (sandbox SMS and WeChat messages, login codes)")
-    lines.append(f"  Health     {url}/readyz")
-    lines += ["  Providers:"] + [f"    {p}" for p in providers]
-    if wechat_sandbox:
-        lines.append('  Applicant  POST /api/v1/auth/wechat {"code": "dev-<any name>"}')
-        if applicants:
-            lines.append("  Demo applicants (WeChat login code):")
-            lines += [f"    {name:<8} {code:<16} {what}" for code, name, what in applicants]
-    lines.append("  Staff logins (phone / password):")
-    lines += [f"    {name:<10} {phone} / {password}  ({','.join(roles)})" for phone, password, name, roles, _ in staff]
-    lines.append("Ctrl-C stops everything.")
-    return "\n" + "\n".join(lines) + "\n"
-
-
-def _live_demo(settings: Settings) -> Any:
-    """The living demo (api/demo/live.py) in sandbox WeChat; its applicants for the banner."""
-    from api.demo.live import DEMO_APPLICANTS, DemoFailed, seed_live
-
-    if settings.env != "dev" or settings.wechat_mode != "sandbox":
-        return ()
-    try:
-        made = asyncio.run(seed_live(settings))
-    except DemoFailed as exc:  # the product still runs; the demo says what it could not do
-        print(f"zsb dev: the living demo stopped: {exc}", file=sys.stderr)
-        return ()
-    print("zsb dev: living demo " + (", ".join(f"{k} {v}" for k, v in sorted(made.items())) or "already there"))
-    return DEMO_APPLICANTS
-
-
-def cmd_dev(args: argparse.Namespace) -> None:
-    """Embedded services, migrations, demo data, API and worker; Ctrl-C stops everything."""
-    from api import devservices
-    from api.migrate import migrate
-    from api.seed import DEMO_STAFF, seed
-
-    started = time.monotonic()
-    base = _settings(env=os.environ.get("ZSB_ENV", "dev"))
-    var = Path(base.var_dir)
-    var.mkdir(parents=True, exist_ok=True)
-    secret_file = var / "jwt_secret"
-    if not os.environ.get("ZSB_JWT_SECRET"):
-        if not secret_file.exists():
-            secret_file.write_text(secrets.token_urlsafe(48))
-        os.environ["ZSB_JWT_SECRET"] = secret_file.read_text().strip()
-    embedded = devservices.start(var, database_url=base.database_url, redis_url=base.redis_url)
-    os.environ["ZSB_DATABASE_URL"] = embedded.database_url
-    os.environ["ZSB_REDIS_URL"] = embedded.redis_url
-    os.environ.setdefault("ZSB_LOG_JSON", "false")
-    settings = _settings()
-    children: list[subprocess.Popen[bytes]] = []
-    stopping = False
-
-    def stop(*_: Any) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        print("\nzsb dev: stopping ...", flush=True)
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        embedded.stop()
-        print("zsb dev: stopped", flush=True)
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        asyncio.run(migrate(settings.database_url or ""))
-        asyncio.run(_with_conn(settings, lambda conn: seed(conn, settings)))
-        applicants = _live_demo(settings)
-        exe = [sys.executable, "-m", "api.cli"]
-        children.append(subprocess.Popen([*exe, "serve", "--port", str(settings.port)]))
-        children.append(subprocess.Popen([*exe, "worker"]))
-        url = settings.base_url
-        ready = _wait_ready(f"{url}/readyz", time.monotonic() + 60)
-        print(dev_banner(settings, ready=ready, seconds=time.monotonic() - started, staff=DEMO_STAFF,
-                         applicants=applicants), flush=True)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        print("zsb dev: a process exited", file=sys.stderr)
-    except (KeyboardInterrupt, SystemExit):
-        pass
-    finally:
-        stop()
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:
@@ -324,9 +176,9 @@ def _extensions() -> list[Any]:
     from api.approvals import cli as approvals_cli
     from api.catalogue import cli as catalogue_cli
     from api.faq import cli as faq_cli
-    from api.stats import demo as stats_demo
+    from api.stats import cli as stats_cli
 
-    return [faq_cli.register, approvals_cli.register, stats_demo.register, catalogue_cli.register]
+    return [faq_cli.register, approvals_cli.register, stats_cli.register, catalogue_cli.register]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,7 @@ sandbox-only hints (login codes, the outbox) only in sandbox."""
 
 from __future__ import annotations
 
-from api.cli import dev_banner
+from api.cli_dev import dev_banner
 from api.seed import DEMO_STAFF
 from api.settings import Settings
 

@@ -10,11 +10,11 @@ from typing import Any
 
 def cmd_verify_audit(args: argparse.Namespace) -> None:
     from api.approvals.service_audit import verify_audit
-    from api.cli import _require_urls, _settings, _with_conn
+    from api.cli_support import load_settings, require_urls, with_conn
 
-    settings = _settings()
-    _require_urls(settings)
-    report = asyncio.run(_with_conn(settings, verify_audit))
+    settings = load_settings()
+    require_urls(settings)
+    report = asyncio.run(with_conn(settings, verify_audit))
     if report.ok:
         print(f"verify-audit: OK — {report.chains} chains, {report.links} events checked")
         return

@@ -23,17 +23,17 @@ def register(sub: Any) -> None:
 def cmd_load_workdays(args: argparse.Namespace) -> None:
     from api.catalogue.schemas import WorkdayNoticeIn
     from api.catalogue.service_calendar import load_notice
-    from api.cli import _require_urls, _settings, _with_conn
+    from api.cli_support import load_settings, require_urls, with_conn
     from api.errors import DomainError
 
     try:
         notice = msgspec.json.decode(args.file.read_bytes(), type=WorkdayNoticeIn)
     except (OSError, msgspec.ValidationError, msgspec.DecodeError) as exc:
         sys.exit(f"zsb load-workdays: {args.file}: {exc}")
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     try:
-        result = asyncio.run(_with_conn(settings, lambda conn: load_notice(conn, args.year, notice, loaded_by=None)))
+        result = asyncio.run(with_conn(settings, lambda conn: load_notice(conn, args.year, notice, loaded_by=None)))
     except DomainError as exc:
         sys.exit(f"zsb load-workdays: {exc.title} {exc.detail or ''} {exc.extra or ''}".rstrip())
     print(f"load-workdays: {result.year} {result.title}: {result.days_off} days off, "

@@ -47,14 +47,14 @@ def _read_entries(path: Path) -> list[Any]:
 def cmd_import_faq(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from api.cli import _require_urls, _settings, _with_conn
+    from api.cli_support import load_settings, require_urls, with_conn
     from api.faq import service
 
     if not args.file.exists():
         sys.exit(f"zsb import-faq: {args.file}: no such file")
     entries = _read_entries(args.file)
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
 
     async def run(conn: Any) -> tuple[int, int]:
         inserted = updated = 0
@@ -66,7 +66,7 @@ def cmd_import_faq(args: argparse.Namespace) -> None:
                 bar.update(len(batch))
         return inserted, updated
 
-    inserted, updated = asyncio.run(_with_conn(settings, run))
+    inserted, updated = asyncio.run(with_conn(settings, run))
     print(f"import-faq: {len(entries)} entries read, {inserted} added, {updated} updated, "
           f"{len(entries) - inserted - updated} unchanged")
 

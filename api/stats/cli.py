@@ -8,6 +8,8 @@ import time
 from datetime import date
 from typing import Any
 
+from api.cli_support import load_settings, require_urls, with_conn
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("demo-data", help="load a year of simulated activity (cases, visits, ratings) for the figures")
@@ -26,20 +28,19 @@ def register(sub: Any) -> None:
 def cmd_demo_data(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from api.cli import _require_urls, _settings, _with_conn
     from api.stats.service_demo import load
 
     if args.cases < 1:
         raise SystemExit("zsb: --cases must be at least 1")
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     if args.live:
         from api.demo.live import cmd_live
 
         return cmd_live(settings)
     started = time.monotonic()
     with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
-        counts = asyncio.run(_with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),
+        counts = asyncio.run(with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),
                                                                      seed=args.seed, progress=bar.update)))
     asyncio.run(_vacuum(settings))
     print(f"demo-data: {', '.join(f'{k} {v}' for k, v in sorted(counts.items()))} "
@@ -59,11 +60,10 @@ async def _vacuum(settings: Any) -> None:
 
 
 def cmd_stats_rebuild(args: argparse.Namespace) -> None:
-    from api.cli import _require_urls, _settings, _with_conn
     from api.stats.service import rebuild_rollups
 
-    settings = _settings()
-    _require_urls(settings)
+    settings = load_settings()
+    require_urls(settings)
     started = time.monotonic()
-    asyncio.run(_with_conn(settings, rebuild_rollups))
+    asyncio.run(with_conn(settings, rebuild_rollups))
     print(f"stats-rebuild: done in {time.monotonic() - started:.1f} s")
