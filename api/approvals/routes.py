@@ -8,12 +8,14 @@ from litestar import Controller, MediaType, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api.approvals import service, service_access as access, service_fulfilment as fulfilment, service_pickup as pickup
+from api.approvals import (
+    service,
+    service_access as access,
+    service_detail as detail,
+)
 from api.approvals.schemas import (
     BatchDecisionIn,
     BatchDecisionOut,
-    CaseAccessLog,
-    CaseViewAuditPage,
     DecisionIn,
     DecisionOut,
     DeliveryChangeIn,
@@ -25,16 +27,19 @@ from api.approvals.schemas import (
     MyDeliveryOut,
     ReshipmentIn,
     ShipmentIn,
-    TaskDetail,
     TaskOut,
     TaskPage,
 )
+from api.approvals.schemas_access import CaseAccessLog, CaseViewAuditPage
+from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_admin, requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
+from api.exams import service as exams
 from api.idempotency import IdempotencyKey, run_once
+from api.licences import service_delivery as delivery, service_my_delivery as my_delivery, service_pickup as pickup
 from api.storage import FILE_HEADERS
 
-StepQuery = Annotated[Literal["accept", "review", "decide"] | None, QueryParameter(name="step")]
+StepQuery = Annotated[str | None, QueryParameter(name="step", pattern=r"^[a-z][a-z0-9_]{1,31}$")]
 ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", pattern=r"^[a-z][a-z0-9-]{1,63}$")]
 StatusQuery = Annotated[Literal["open", "claimed", "waiting_exam"] | None, QueryParameter(name="status")]
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
@@ -57,11 +62,11 @@ class TaskController(Controller):
 
     @get("/{task_id:int}", operation_id="getTask", summary="待办详情（表单、材料、办理过程）")
     async def get_task(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskDetail:
-        return await service.get_task(conn, user, task_id)
+        return await detail.get_task(conn, user, task_id)
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="getTaskMaterial", summary="查看申请材料文件")
     async def material(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int], code: FromPath[str]) -> Stream:
-        body, content_type, name = await service.material_stream(conn, user, settings, task_id, code)
+        body, content_type, name = await detail.material_stream(conn, user, settings, task_id, code)
         return Stream(body, media_type=content_type,
                       headers={**FILE_HEADERS, "Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
@@ -69,7 +74,7 @@ class TaskController(Controller):
          summary="查看申请材料的某一页")
     async def material_page(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int],
                             code: FromPath[str], page_no: FromPath[int]) -> Stream:
-        body, content_type, name = await service.material_stream(conn, user, settings, task_id, code, page_no)
+        body, content_type, name = await detail.material_stream(conn, user, settings, task_id, code, page_no)
         return Stream(body, media_type=content_type,
                       headers={**FILE_HEADERS, "Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
@@ -112,11 +117,11 @@ class TaskController(Controller):
                         idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
         return await run_once(conn, user_id=user.id, scope=f"approvals.exam_slot.{task_id}", key=idempotency_key,
                               payload=data, result_type=dict,
-                              action=lambda: fulfilment.assign_exam_slot(conn, user, task_id, data.slot_id))
+                              action=lambda: exams.assign_exam_slot(conn, user, task_id, data.slot_id))
 
     @post("/{task_id:int}/exam-result", operation_id="recordExamResult", summary="录入考试成绩", status_code=200)
     async def exam_result(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[ExamResultIn]) -> ExamOut:
-        return await fulfilment.record_exam_result(conn, user, task_id, data)
+        return await exams.record_exam_result(conn, user, task_id, data)
 
 
 class DeliveryController(Controller):
@@ -130,14 +135,14 @@ class DeliveryController(Controller):
                                                 QueryParameter(name="status")] = "pending",
                               method: Annotated[Literal["express", "pickup"] | None, QueryParameter(name="method")] = None,
                               cursor: CursorQuery = None, limit: LimitQuery = 20) -> dict[str, Any]:
-        items, next_cursor = await fulfilment.list_deliveries(conn, user, status=status, method=method,
-                                                              cursor=cursor, limit=limit)
+        items, next_cursor = await delivery.list_deliveries(conn, user, status=status, method=method,
+                                                            cursor=cursor, limit=limit)
         return {"items": items, "nextCursor": next_cursor}
 
     @post("/{delivery_id:int}/shipment", operation_id="shipLicence", summary="登记快递单号（证件寄出）",
           status_code=200)
     async def ship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ShipmentIn]) -> DeliveryOut:
-        return await fulfilment.ship(conn, user, delivery_id, data.tracking_no)
+        return await delivery.ship(conn, user, delivery_id, data.tracking_no)
 
     @post("/{delivery_id:int}/reshipment", operation_id="reshipLicence",
           summary="证件寄丢或退回：免费补发，登记新的快递单号", status_code=200)
@@ -145,13 +150,13 @@ class DeliveryController(Controller):
                      idempotency_key: IdempotencyKey = None) -> DeliveryOut:
         return await run_once(conn, user_id=user.id, scope=f"approvals.reshipment.{delivery_id}", key=idempotency_key,
                               payload=data, result_type=DeliveryOut,
-                              action=lambda: fulfilment.reship(conn, user, delivery_id, data))
+                              action=lambda: delivery.reship(conn, user, delivery_id, data))
 
     @post("/{delivery_id:int}/pickup", operation_id="handOverLicence",
           summary="窗口领取登记（本人领取，或代领人凭授权委托书领取）", status_code=200)
     async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int],
                      data: JSONBody[HandOverIn | None] = None) -> DeliveryOut:
-        return await fulfilment.hand_over(conn, user, delivery_id, data)
+        return await delivery.hand_over(conn, user, delivery_id, data)
 
 
 class PickupLetterController(Controller):
@@ -165,13 +170,13 @@ class PickupLetterController(Controller):
     @get("/{application_id:int}/delivery", operation_id="getMyDelivery",
          summary="证件领取方式、快递单号和寄送状态")
     async def delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> MyDeliveryOut:
-        return await fulfilment.my_delivery(conn, user, application_id)
+        return await my_delivery.my_delivery(conn, user, application_id)
 
     @put("/{application_id:int}/delivery", operation_id="changeMyDelivery",
          summary="修改收件地址或改为窗口自取（证件寄出前）")
     async def change_delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int],
                               data: JSONBody[DeliveryChangeIn]) -> MyDeliveryOut:
-        return await fulfilment.change_delivery(conn, user, application_id, data)
+        return await my_delivery.change_delivery(conn, user, application_id, data)
 
     @get("/{application_id:int}/pickup-authorisation", operation_id="getPickupAuthorisationLetter",
          summary="下载代领证件授权委托书模板", media_type=MediaType.HTML)

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from api.applications.schemas import ReviewOut
 from api.auth.schemas import PostalAddress
 from api.types import Input, Name, ResidentId, Schema, is_resident_id
 
@@ -111,66 +110,6 @@ class TaskOut(Schema):
 class TaskPage(Schema):
     items: list[TaskOut]
     next_cursor: str | None = None
-
-
-class TaskPageOut(Schema):
-    page_no: int
-    content_type: str
-    size_bytes: int
-    sha256: str
-    uploaded_at: datetime
-    url: str
-    original_name: str | None = None
-
-
-class MaterialOut(Schema):
-    code: str
-    name: str
-    required: bool
-    state: Literal["uploaded", "exempt", "missing"]
-    content_type: str | None = None
-    size_bytes: int | None = None
-    sha256: str | None = None
-    original_name: str | None = None
-    uploaded_at: datetime | None = None
-    exempt_by: str | None = None
-    url: str | None = None  # the first page (or the one file)
-    pages: list[TaskPageOut] = []
-
-
-class TimelineEntry(Schema):
-    id: int
-    kind: str
-    actor_id: int | None
-    from_status: str | None
-    to_status: str
-    note: str | None
-    created_at: datetime
-    seq: int | None
-    hash: str | None
-
-
-class SituationAnswer(Schema):
-    """One situation question of the service and the applicant's answer, as the guide words them."""
-
-    code: str
-    question: str
-    answer: str
-
-
-class TaskDetail(Schema):
-    task: TaskOut
-    application_status: str
-    applicant_phone: str | None
-    form: dict[str, Any]
-    answers: dict[str, Any]
-    materials: list[MaterialOut]
-    timeline: list[TimelineEntry]
-    is_last_step: bool
-    exam: ExamOut | None = None
-    form_labels: dict[str, str] = {}  # form field code -> its label in the service guide (企业名称, ...)
-    situation: list[SituationAnswer] = []
-    review: ReviewOut | None = None  # the automatic review's checks and results (bulky cargo)
 
 
 class DecisionOut(Schema):

@@ -10,10 +10,9 @@ from litestar.params import FromPath, JSONBody
 from api import ratelimit
 from api.auth import devices, service, service_address, service_staff, sms
 from api.auth.guards import requires_admin, requires_login
-from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, StaffLogin, StaffPasswordChange,
-                              StaffPasswordReset, TokenPair, UserOut, WechatLogin)
+from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, SmsCodeRequest, SmsCodeSent, SmsLogin,
+                              StaffLogin, StaffPasswordChange, StaffPasswordReset, TokenPair, UserOut, WechatLogin)
 from api.deps import AppSettings, ClientIp, Conn, CurrentUser, Jwt, Pool, Redis, WeChat
-from api.notifications.schemas import SmsCodeRequest, SmsCodeSent, SmsLogin
 
 # Per client address (nobody is signed in yet), each in its own Redis key space (api/ratelimit.py).
 # Password logins, the console's form too: staff sit in offices, 30 tries a minute per address.

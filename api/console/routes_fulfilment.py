@@ -20,14 +20,16 @@ from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
 from api.appointments.schemas import CheckInIn, SlotOut
-from api.approvals import service as approvals
-from api.approvals import service_fulfilment as fulfilment
-from api.approvals.schemas import ExamResultIn, HandOverIn, ReshipmentIn, ShipmentIn, TaskDetail
+from api.approvals import service_detail as task_details
+from api.approvals.schemas import ExamResultIn, HandOverIn, ReshipmentIn, ShipmentIn
+from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_approver, requires_staff
 from api.console import forms
 from api.console import service as console
 from api.console.routes import page
 from api.deps import Conn
+from api.exams import service as exams
+from api.licences import service_delivery as delivery
 
 DeliveryStatus = Literal["pending", "shipped", "picked_up"]
 
@@ -62,9 +64,9 @@ class ExamPages(Controller):
     async def exam_slot(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
                         policy: BookingPolicy) -> Template:
         form = await request.form()
-        done = await fulfilment.assign_exam_slot(conn, request.user, task_id,
+        done = await exams.assign_exam_slot(conn, request.user, task_id,
                                                  forms.positive_int(form, "slot_id", "考试场次"))
-        detail = await approvals.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
                     note=f"已安排考试：{done['siteName']}，预约码 {done['code']}")
 
@@ -73,8 +75,8 @@ class ExamPages(Controller):
     async def exam_result(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
                           policy: BookingPolicy) -> Template:
         data = forms.exam_result(await request.form(), ExamResultIn)
-        exam = await fulfilment.record_exam_result(conn, request.user, task_id, data)
-        detail = await approvals.get_task(conn, request.user, task_id)
+        exam = await exams.record_exam_result(conn, request.user, task_id, data)
+        detail = await task_details.get_task(conn, request.user, task_id)
         note = ("考试合格，已准予许可并发证" if exam.status == "passed"
                 else "成绩已录入：有科目未合格，已通知申请人预约补考")
         return page("_task.html", request, t=detail, exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
@@ -89,7 +91,7 @@ class DeliveryPages(Controller):
     @get("/", operation_id="consoleDeliveries", summary="工作台：证件寄送与窗口领取")
     async def index(self, request: Request, conn: Conn,
                     status: Annotated[DeliveryStatus, QueryParameter(name="status")] = "pending") -> Template:
-        items, _ = await fulfilment.list_deliveries(conn, request.user, status=status, method=None, cursor=None,
+        items, _ = await delivery.list_deliveries(conn, request.user, status=status, method=None, cursor=None,
                                                     limit=100)
         return page("deliveries.html", request, active="deliveries", items=items, status=status)
 
@@ -98,7 +100,7 @@ class DeliveryPages(Controller):
     async def ship(self, request: Request, conn: Conn, delivery_id: FromPath[int]) -> Template:
         data = console.convert(forms.given(await request.form(), "tracking_no", rename={"tracking_no": "trackingNo"}),
                                ShipmentIn)
-        d = await fulfilment.ship(conn, request.user, delivery_id, data.tracking_no)
+        d = await delivery.ship(conn, request.user, delivery_id, data.tracking_no)
         return page("_delivery.html", request, d=d, note=f"已寄出，EMS 单号 {d.tracking_no}")
 
     @post("/{delivery_id:int}/reshipment", operation_id="consoleReshipLicence", summary="工作台：补发证件",
@@ -106,14 +108,14 @@ class DeliveryPages(Controller):
     async def reship(self, request: Request, conn: Conn, delivery_id: FromPath[int]) -> Template:
         data = console.convert(forms.given(await request.form(), "tracking_no", "reason", "address",
                                            rename={"tracking_no": "trackingNo"}), ReshipmentIn)
-        d = await fulfilment.reship(conn, request.user, delivery_id, data)
+        d = await delivery.reship(conn, request.user, delivery_id, data)
         return page("_delivery.html", request, d=d, note=f"已补发，新 EMS 单号 {d.tracking_no}")
 
     @post("/{delivery_id:int}/pickup", operation_id="consoleHandOverLicence", summary="工作台：窗口领取登记",
           status_code=200)
     async def hand_over(self, request: Request, conn: Conn, delivery_id: FromPath[int]) -> Template:
         data = forms.hand_over(await request.form(), HandOverIn)
-        d = await fulfilment.hand_over(conn, request.user, delivery_id, data)
+        d = await delivery.hand_over(conn, request.user, delivery_id, data)
         who = "代领人" if d.collected_by == "proxy" else "本人"
         return page("_delivery.html", request, d=d, note=f"已由{who}领取")
 

@@ -36,7 +36,7 @@ from api.helpdesk.schemas import (
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
 from wechat import push as wxpush
-from wechat.errors import push_too_large
+from wechat.push import push_too_large
 
 PUBLIC = {"exclude_from_auth": True}
 LEADS_TOO = {"leads": True}  # a help-desk route leads may also read (F141: overdue callbacks)
