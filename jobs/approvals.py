@@ -8,6 +8,8 @@ import structlog
 
 from api.approvals.service_deadlines import run_deadlines
 from api.db import transaction
+from api.exams.service_lapse import lapse_overdue_exams as lapse
+from api.licences.service_pickup import lapse_uncollected
 
 log = structlog.get_logger("zsb.jobs.approvals")
 
@@ -28,7 +30,6 @@ async def lapse_uncollected_pickups(ctx: dict[str, Any]) -> dict[str, int]:
     account's default address (without one it stays and the applicant is asked once to add one).
     Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests) replaces the
     business date."""
-    from api.approvals.service_pickup import lapse_uncollected
     from api.catalogue.service import today
 
     counts = await lapse_uncollected(ctx["pool"], ctx.get("today") or today())
@@ -43,7 +44,6 @@ async def lapse_overdue_exams(ctx: dict[str, Any]) -> dict[str, int]:
     is told once. Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests)
     replaces the business date, ``ctx["appointment_clock"]`` the moment of the cancellations."""
     from api.appointments.calendar import system_clock
-    from api.approvals.service_exam_lapse import lapse_overdue_exams as lapse
     from api.catalogue.service import today
 
     counts = await lapse(ctx["pool"], ctx.get("today") or today(), ctx.get("appointment_clock", system_clock)(),

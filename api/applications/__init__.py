@@ -1,2 +1,2 @@
 """Applications: drafts, materials, pre-review and gap notices, supplements, instant decisions,
-progress, trips and the licence library."""
+progress and trips; the public case API (``service``) other areas build on."""

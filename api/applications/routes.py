@@ -10,7 +10,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from api import clock, ratelimit
-from api.applications import service_journey as service, service_materials, service_supplement, service_withdraw
+from api.applications import service_journey as service, service_materials, service_supplement, service_upload
+from api.applications import service_withdraw
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
     PageOrderIn, ProgressOut, WithdrawIn,
@@ -42,7 +43,7 @@ UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
 
 def upload_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
     """Litestar refuses an oversize upload body while reading it; say so as the F101 problem."""
-    err = service.FileTooLarge()
+    err = service_upload.FileTooLarge()
     return problem(request, status=err.status, code=err.code, title=err.title,
                    detail=f"文件超过{MAX_UPLOAD_BYTES // (1024 * 1024)}MB",
                    extra={"field": "file", "limit": MAX_UPLOAD_BYTES})
@@ -88,7 +89,7 @@ class ApplicationController(Controller):
          summary="上传材料（multipart，字段名 file；这一个文件即整项材料）", **UPLOAD_LIMITS)
     async def upload(self, request: Request, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
                      user: CurrentUser, settings: AppSettings) -> MaterialOut:
-        return await service.upload(conn, user, application_id, material_code,
+        return await service_upload.upload(conn, user, application_id, material_code,
                                     request.headers.get("content-type", ""), request.stream(), storage_for(settings))
 
     # wx.uploadFile can only POST: the same upload, by POST.
@@ -97,14 +98,14 @@ class ApplicationController(Controller):
           **UPLOAD_LIMITS)
     async def upload_by_post(self, request: Request, application_id: FromPath[int], material_code: FromPath[str],
                              conn: Conn, user: CurrentUser, settings: AppSettings) -> MaterialOut:
-        return await service.upload(conn, user, application_id, material_code,
+        return await service_upload.upload(conn, user, application_id, material_code,
                                     request.headers.get("content-type", ""), request.stream(), storage_for(settings))
 
     @get("/{application_id:int}/materials/{material_code:str}/download-link", operation_id="getMaterialDownloadLink",
          summary="材料文件的短时下载链接（供 wx.downloadFile，5分钟内有效）")
     async def material_link(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
                             user: CurrentUser, settings: AppSettings, state: State) -> DownloadLinkOut:
-        return await files.link(settings, service.material_file(conn, user, application_id, material_code),
+        return await files.link(settings, service_upload.material_file(conn, user, application_id, material_code),
                                 now=clock.now(state))
 
     @get("/{application_id:int}/materials/{material_code:str}/pages/{page_no:int}/download-link",
@@ -118,7 +119,7 @@ class ApplicationController(Controller):
          summary="下载材料文件（本人或工作人员）")
     async def material_file(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn, user: CurrentUser,
                             settings: AppSettings) -> Stream:
-        key, content_type = await service.material_file(conn, user, application_id, material_code)
+        key, content_type = await service_upload.material_file(conn, user, application_id, material_code)
         return Stream(storage_for(settings).read(key), media_type=content_type,
                       headers=FILE_HEADERS)
 

@@ -1,13 +1,16 @@
-"""Applications: the state machine's one door, gap notices, licences and trips.
+"""Applications: the state machine's one door, gap notices and trips — the public case API.
 
-For the approvals area — what to call when a task is decided (all take the request's ``conn``
-and run inside its transaction; each appends to the timeline and notifies the applicant):
+What other areas call (all take the request's ``conn`` and run inside its transaction; each
+change appends to the timeline and notifies the applicant):
 
-- ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
+- read a case: ``await get_case(conn, app_id) -> Case`` (a Struct), or ``lock_case`` to lock it
+  for the transaction too; a service's name for a message: ``await service_name(conn, code)``.
+- a timeline entry: ``await append_event(conn, case, kind=..., actor_id=..., note=..., data=...)``;
+  ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
   the promised clock: ``due_on`` = promised working days after today, or after the row's
   ``clock_starts_on`` when that is later — F138: a case submitted outside office hours starts its
   clock on the next working day, see ``clock_starts_on(moment)``). Then ``"in_review"``.
-- approve: ``await issue_licences(conn, app_id, actor_id=...)`` then
+- approve: ``await api.licences.service.issue_licences(conn, app_id, actor_id=...)`` then
   ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject:
   ``await transition(conn, app_id, "rejected", actor_id=..., note=reason)``. Both send
   ``approval_result``; do not enqueue it again.
@@ -17,9 +20,7 @@ and run inside its transaction; each appends to the timeline and notifies the ap
   ``service_supplement.extend``); the applicant's resubmission puts the case back in the
   status it was returned from.
 - visits: ``await record_trip(conn, user_id=..., application_id=..., kind="inspection",
-  source_type="inspection", source_id=...)``.
-- which steps a service has and which role acts on each:
-  ``api.catalogue.service.steps_of(conn, service_code)``.
+  source_type="inspection", source_id=...)``. A service's steps: ``api.catalogue.service.steps_of``.
 
 A transition not allowed by ``api.applications.states.TRANSITIONS`` raises ``TransitionRefused``
 (409); the database refuses it as well. ``application_events`` is append-only, ordered by id.
@@ -27,7 +28,7 @@ A transition not allowed by ``api.applications.states.TRANSITIONS`` raises ``Tra
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 import asyncpg
@@ -37,7 +38,6 @@ import notify
 from api.applications import public_no as public_numbers
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
-from api.catalogue.schemas import LicenceSpec
 from api.db import rows
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
@@ -81,6 +81,18 @@ class GapsInvalid(Unprocessable):
     """一次性告知书至少要列出一项需补正的内容。"""
 
     code = "gaps_invalid"
+
+
+class Case(msgspec.Struct, frozen=True):
+    """What other areas read of an application (licences, exams, approvals)."""
+
+    id: int
+    applicant_id: int
+    service_code: str
+    status: str
+    public_no: str | None
+    answers: dict[str, Any] | None
+    form: dict[str, Any] | None
 
 
 class Gap(msgspec.Struct):
@@ -129,23 +141,24 @@ async def _set_status(conn: Any, *, number_day: date | None, **fields: Any) -> A
     raise RuntimeError(f"no free public number after {PUBLIC_NO_TRIES} tries")
 
 
-async def append_event(conn: Any, app: Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
+async def append_event(conn: Any, app: Case | Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
                        from_status: str | None = None, note: str | None = None,
                        data: dict[str, Any] | None = None) -> Any:
-    return await q.insert_event(conn, application_id=app["id"], kind=kind, actor_id=actor_id,
-                                from_status=from_status, to_status=to_status or app["status"], note=note,
+    """One timeline entry of ``app`` (a ``Case`` or an ``applications`` row), at its status."""
+    app_id, status = (app.id, app.status) if isinstance(app, Case) else (app["id"], app["status"])
+    return await q.insert_event(conn, application_id=app_id, kind=kind, actor_id=actor_id,
+                                from_status=from_status, to_status=to_status or status, note=note,
                                 data=data or {})
 
 
 async def _notify(conn: Any, app: Any, event: str, key: str, **params: Any) -> None:
-    service = await q.service_of(conn, code=app["service_code"])
     await notify.enqueue(conn, user_id=app["applicant_id"], event=event, dedupe_key=key,
                          subject=("application", app["id"]),
-                         params={"publicNo": app["public_no"], "serviceName": service["name"],
+                         params={"publicNo": app["public_no"], "serviceName": await service_name(conn, app["service_code"]),
                                  "status": app["status"], "statusLabel": STATUS_LABELS[app["status"]], **params})
 
 
-async def _move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, note: str | None,
+async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, note: str | None,
                 data: dict[str, Any] | None, notify_applicant: bool, supplement_due_on: date | None = None,
                 now: datetime | None = None) -> Any:
     """The one place a status changes (``app`` is the row locked FOR UPDATE). ``now``: the moment
@@ -202,6 +215,21 @@ async def lock(conn: Any, application_id: int) -> Any:
     return app
 
 
+async def lock_case(conn: Any, application_id: int) -> Case:
+    """The case, locked FOR UPDATE until the transaction ends."""
+    return msgspec.convert(dict(await lock(conn, application_id)), Case)
+
+
+async def get_case(conn: Any, application_id: int) -> Case:
+    if (app := await q.get_application(conn, id=application_id)) is None:
+        raise ApplicationNotFound()
+    return msgspec.convert(dict(app), Case)
+
+
+async def service_name(conn: Any, code: str) -> str:
+    return (await q.service_of(conn, code=code))["name"]
+
+
 async def transition(conn: Any, application_id: int, to_status: str, *, actor_id: int | None,
                      note: str | None = None, data: dict[str, Any] | None = None,
                      notify_applicant: bool = True) -> Any:
@@ -212,7 +240,7 @@ async def transition(conn: Any, application_id: int, to_status: str, *, actor_id
     supplements goes through ``create_gap_notice`` instead."""
     if to_status == "needs_supplement":
         raise GapNoticeRequired()
-    return await _move(conn, await lock(conn, application_id), to_status, actor_id=actor_id, note=note,
+    return await move(conn, await lock(conn, application_id), to_status, actor_id=actor_id, note=note,
                        data=data, notify_applicant=notify_applicant)
 
 
@@ -235,132 +263,13 @@ async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str,
         raise TransitionRefused(status=app["status"], target="needs_supplement")
     notice = await q.insert_gap_notice(conn, application_id=app["id"], gaps=msgspec.to_builtins(items),
                                        raised_by=actor_id, from_status=app["status"], due_on=due_on)
-    moved = await _move(conn, app, "needs_supplement", actor_id=actor_id, note=f"一次性告知：{len(items)}项需补正",
+    moved = await move(conn, app, "needs_supplement", actor_id=actor_id, note=f"一次性告知：{len(items)}项需补正",
                         data={"gapNoticeId": notice["id"], "gaps": len(items)}, notify_applicant=False,
                         supplement_due_on=due_on, now=now)
     gaps = "、".join(i.name for i in items)
     await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items), gaps=gaps,
                   dueOn=due_on.isoformat(), reason=f"{gaps}（请于{due_on.year}年{due_on.month}月{due_on.day}日前补齐）")
     return notice
-
-
-def _licence_period(spec: LicenceSpec, form: dict[str, Any], today: date) -> tuple[date, date | None]:
-    start = today
-    if spec.starts_after_field and isinstance(form.get(spec.starts_after_field), str):
-        start = max(today, date.fromisoformat(form[spec.starts_after_field]) + timedelta(days=1))
-    if spec.valid_until_field and isinstance(form.get(spec.valid_until_field), str):
-        return start, max(start, date.fromisoformat(form[spec.valid_until_field]))
-    if spec.valid_years:
-        base = start  # F029: from the car's registration, not the day of issue (yearsFromField)
-        if spec.years_from_field and isinstance(form.get(spec.years_from_field), str):
-            base = date.fromisoformat(form[spec.years_from_field])
-        try:
-            return start, max(start, base.replace(year=base.year + spec.valid_years) - timedelta(days=1))
-        except ValueError:  # from 29 February
-            return start, max(start, base.replace(year=base.year + spec.valid_years, day=28))
-    return start, None
-
-
-# What a licence is about, read from the application's form (its field names in services.json):
-# a new licence of the same holder and type about the same subject replaces the one in the
-# library (F028 the car's plate, F039 the vehicle's plate, F062 the ship, F021 the driver whose
-# service card a company holds). Types not listed have no subject and replace nothing.
-SUBJECT_FIELD = {
-    "ridehail_vehicle_permit": "plateNo",
-    "road_transport_certificate": "plateNo",
-    "ship_operating_certificate": "shipName",
-    "taxi_service_card": "driverIdNumber",
-}
-# Answers whose path issues no licence but cancels the one about the subject (F020: 注销注册).
-CANCELLING = {"taxi_service_card": ("action", "deregister", "从业资格注册已注销")}
-
-
-def _subject_value(value: Any) -> str | None:
-    return value.strip().upper() if isinstance(value, str) and value.strip() else None
-
-
-def _replaced(lic_type: str, answers: dict[str, Any], form: dict[str, Any]) -> tuple[list[str], list[str], str]:
-    """(subjects, licence numbers, reason) of what a new licence of ``lic_type`` replaces."""
-    subjects = [_subject_value(form.get(SUBJECT_FIELD[lic_type]))]
-    numbers: list[str | None] = []
-    action = answers.get("action")
-    reason = "同一对象已发放新证，原证作废"
-    if lic_type == "ridehail_vehicle_permit" and action == "replace":
-        # F028 车辆更新: "原车的电子运输证在新证发放时自动注销"
-        subjects.append(_subject_value(form.get("oldPlateNo")))
-        reason = "车辆更新，原车运输证随新车运输证发放注销"
-    elif lic_type == "road_transport_certificate":  # F039: the reissued or replaced one takes its place
-        reason = {"reissue": "已补发新证，原证作废", "replace": "已换发新证，原证作废"}.get(action, reason)
-    elif lic_type == "ship_operating_certificate":
-        # F062 "新证发放后旧证自动作废"; the form names the old certificate by its number too
-        numbers.append(form.get("certNo").strip() if isinstance(form.get("certNo"), str) else None)
-        reason = "已换发新证，旧证自动作废"
-    elif lic_type == "taxi_service_card":
-        reason = "已重新注册或延续注册，原服务监督卡作废"
-    return [s for s in subjects if s], [n for n in numbers if n], reason
-
-
-async def _revoke(conn: Any, app: Any, lic_type: str, subjects: list[str], numbers: list[str], reason: str,
-                  today: date, *, actor_id: int | None) -> list[Any]:
-    """Revoke the holder's valid licences of ``lic_type`` about ``subjects`` (or numbered ``numbers``),
-    each noted on this application's timeline. Returns the rows changed (revoked or found expired)."""
-    if not subjects and not numbers:
-        return []
-    for key in subjects:
-        await q.lock_licence_subject(conn, key=f"{app['applicant_id']}:{lic_type}:{key}")
-    changed = list(await rows(q.revoke_licences(conn, holder_id=app["applicant_id"], type=lic_type, subjects=subjects,
-                                                numbers=numbers, application_id=app["id"], reason=reason,
-                                                today=today)))
-    for old in changed:
-        if old["status"] == "revoked":
-            await append_event(conn, app, kind="licence", actor_id=actor_id,
-                               note=f"原证照作废：{old['name']}（{old['number']}）：{reason}",
-                               data={"revokedLicenceId": old["id"], "type": lic_type})
-    return changed
-
-
-async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[Any]:
-    """Issue the electronic licence(s) of an application into the library (a bundle issues one
-    per member service), revoking in the same transaction the licence each one replaces (same
-    holder, type and subject, ``SUBJECT_FIELD``). Idempotent: a second call returns the licences
-    already issued and revokes nothing more. Returns ``licences`` rows; empty when the answers'
-    path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
-    app = await lock(conn, application_id)
-    spec, members = await catalogue.merged_spec(conn, app["service_code"])
-    # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
-    applying = catalogue.members_applying(spec, members, app["answers"]) if members else []
-    specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
-    today = catalogue.today()
-    answers, form = app["answers"] or {}, app["form"] or {}
-    if not catalogue.path_of(spec, answers)[2]:
-        for lic in specs:
-            cancel = CANCELLING.get(lic.type)
-            if cancel and answers.get(cancel[0]) == cancel[1] and lic.type in SUBJECT_FIELD:
-                subject = _subject_value(form.get(SUBJECT_FIELD[lic.type]))
-                await _revoke(conn, app, lic.type, [subject] if subject else [], [], cancel[2], today,
-                              actor_id=actor_id)
-        return []
-    for lic in specs:
-        valid_from, valid_until = _licence_period(lic, form, today)
-        replaced: list[Any] = []
-        subject = _subject_value(form.get(SUBJECT_FIELD[lic.type])) if lic.type in SUBJECT_FIELD else None
-        if lic.type in SUBJECT_FIELD:
-            subjects, numbers, reason = _replaced(lic.type, answers, form)
-            replaced = await _revoke(conn, app, lic.type, subjects, numbers, reason, today, actor_id=actor_id)
-        if any(r["status"] == "revoked" and r["valid_from"] <= today for r in replaced):
-            # The old one was in force and is void now (F062): the new one is in force at once —
-            # its end date still counts from the old one's (F061 "不会损失剩余天数").
-            valid_from = min(valid_from, today)
-        row = await q.insert_licence(conn, holder_id=app["applicant_id"], type=lic.type, name=lic.name,
-                                     number=f"{app['public_no'] or app['id']}-{lic.type[:12].upper()}",
-                                     valid_from=valid_from, valid_until=valid_until, application_id=app["id"],
-                                     data={"serviceCode": app["service_code"]}, subject=subject)
-        if row is not None:
-            await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
-            await append_event(conn, app, kind="licence", actor_id=actor_id, note=f"发放电子证照：{lic.name}",
-                               data={"licenceId": row["id"], "type": lic.type,
-                                     "replaces": [r["id"] for r in replaced if r["status"] == "revoked"]})
-    return list(await rows(q.licences_of_application(conn, application_id=app["id"])))
 
 
 async def record_trip(conn: Any, *, user_id: int, application_id: int | None, kind: str, source_type: str,
@@ -385,7 +294,7 @@ async def close_unsupplemented(conn: Any, on: date | None = None) -> list[int]:
         app = await q.lock_application(conn, id=row["id"])
         if app is None or app["status"] != "needs_supplement" or app["supplement_due_on"] >= (on or catalogue.today()):
             continue  # supplemented meanwhile
-        await _move(conn, app, "closed", actor_id=None, note="逾期未补正，视为撤回申请", data=None,
+        await move(conn, app, "closed", actor_id=None, note="逾期未补正，视为撤回申请", data=None,
                     notify_applicant=True)
         closed.append(app["id"])
     return closed

@@ -22,9 +22,8 @@ from api import uploads
 from api.applications import service_pages as pages
 from api.applications.schemas import MAX_PAGES, MaterialOut
 from api.applications.service import append_event, lock, q
-from api.applications.service_journey import (
-    FileEmpty, FileTypeRefused, MaterialNotRequested, _changeable, _file_part, _owned, _readable, sniff,
-)
+from api.applications.service_journey import owned, readable
+from api.applications.service_upload import FileEmpty, FileTypeRefused, MaterialNotRequested, changeable, file_part, sniff
 from api.auth.schemas import AuthUser
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
@@ -66,12 +65,12 @@ async def add_page(conn: Any, user: AuthUser, application_id: int, material_code
     """Append one page. Everything that can refuse it without the file is checked before a byte is
     read; the file streams into storage without holding the case's row lock, which is taken (and
     the checks repeated) only to number and record the page; a refusal then deletes the file."""
-    app = await _owned(conn, user, application_id)
-    _, material = await _changeable(conn, app, material_code)
+    app = await owned(conn, user, application_id)
+    _, material = await changeable(conn, app, material_code)
     await _room_for_one(conn, app, material_code)
     writer = storage.writer()
     try:
-        name = await _file_part(body, content_type, writer, material.max_bytes)
+        name = await file_part(body, content_type, writer, material.max_bytes)
         if writer.size == 0:
             raise FileEmpty(field="file")
         sniffed = sniff(writer.head)
@@ -87,7 +86,7 @@ async def add_page(conn: Any, user: AuthUser, application_id: int, material_code
         raise
     try:
         app = await lock(conn, app["id"])
-        await _changeable(conn, app, material_code)  # the case may have moved on while the file came in
+        await changeable(conn, app, material_code)  # the case may have moved on while the file came in
         await _room_for_one(conn, app, material_code)
         page_no = await pages.append(conn, app["id"], material_code, storage_key=key, content_type=sniffed[1],
                                      size_bytes=writer.size, sha256=writer.sha256, original_name=name)
@@ -103,8 +102,8 @@ async def add_page(conn: Any, user: AuthUser, application_id: int, material_code
 
 async def remove_page(conn: Any, user: AuthUser, application_id: int, material_code: str, page_no: int,
                       storage: LocalStorage) -> MaterialOut:
-    app = await lock(conn, (await _owned(conn, user, application_id))["id"])
-    _, material = await _changeable(conn, app, material_code)
+    app = await lock(conn, (await owned(conn, user, application_id))["id"])
+    _, material = await changeable(conn, app, material_code)
     gone = await pages.remove(conn, app["id"], material_code, page_no)
     if gone is None:
         raise PageNotFound(field=material_code, page=page_no)
@@ -118,8 +117,8 @@ async def remove_page(conn: Any, user: AuthUser, application_id: int, material_c
 
 async def reorder_pages(conn: Any, user: AuthUser, application_id: int, material_code: str,
                         order: list[int]) -> MaterialOut:
-    app = await lock(conn, (await _owned(conn, user, application_id))["id"])
-    _, material = await _changeable(conn, app, material_code)
+    app = await lock(conn, (await owned(conn, user, application_id))["id"])
+    _, material = await changeable(conn, app, material_code)
     count = await pages.page_count(conn, app["id"], material_code)
     if sorted(order) != list(range(1, count + 1)):
         raise PageOrderInvalid(field="order", pages=count)
@@ -133,7 +132,7 @@ async def reorder_pages(conn: Any, user: AuthUser, application_id: int, material
 async def page_file(conn: Any, user: AuthUser, application_id: int, material_code: str,
                     page_no: int) -> tuple[str, str]:
     """(storage key, content type) of one page, for its owner and the staff who may read the case."""
-    app = await _readable(conn, user, application_id, what="page", material_code=material_code, page_no=page_no)
+    app = await readable(conn, user, application_id, what="page", material_code=material_code, page_no=page_no)
     page = await pages.get_page(conn, app["id"], material_code, page_no)
     if page is None:
         raise PageNotFound(field=material_code, page=page_no)

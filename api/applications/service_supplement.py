@@ -13,7 +13,7 @@ from typing import Any
 
 from api.applications.schemas import ApplicationOut
 from api.applications.service import TransitionRefused, append_event, business_day, lock, q
-from api.applications.service_journey import _owned, view
+from api.applications.service_journey import owned, view
 from api.applications.states import SUPPLEMENT_EXTENSION_WORKDAYS
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
@@ -44,7 +44,7 @@ async def extend(conn: Any, user: AuthUser, application_id: int, reason: str, *,
     """Grant the one extension of the open gap notice's deadline; ``now``: the moment of asking.
     ``agent_id``: the help-desk agent who asked on the applicant's behalf (F098 "通过客服申请"),
     named on the timeline as the one who acted."""
-    app = await lock(conn, (await _owned(conn, user, application_id))["id"])
+    app = await lock(conn, (await owned(conn, user, application_id))["id"])
     if app["status"] != "needs_supplement":
         raise SupplementNotPending(currentStatus=app["status"])
     await catalogue.load_workday_overrides(conn)

@@ -17,8 +17,8 @@ import structlog
 
 from api.applications import service_pages as pages
 from api.applications.schemas import ApplicationOut
-from api.applications.service import _move, append_event, lock, q
-from api.applications.service_journey import _owned, _sync_materials, view
+from api.applications.service import append_event, lock, move, q
+from api.applications.service_journey import owned, sync_materials, view
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import rows
@@ -29,9 +29,9 @@ log = structlog.get_logger("zsb.applications")
 
 async def withdraw(conn: Any, user: AuthUser, application_id: int, reason: str,
                    storage: LocalStorage) -> ApplicationOut:
-    app = await lock(conn, (await _owned(conn, user, application_id))["id"])
+    app = await lock(conn, (await owned(conn, user, application_id))["id"])
     was = app["status"]
-    withdrawn = await _move(conn, app, "withdrawn", actor_id=user.id, note=reason, data=None,
+    withdrawn = await move(conn, app, "withdrawn", actor_id=user.id, note=reason, data=None,
                             notify_applicant=False)
     if was != "draft":
         await save_as_draft(conn, withdrawn, storage)
@@ -51,7 +51,7 @@ async def save_as_draft(conn: Any, source: Any, storage: LocalStorage) -> Any:
     if copy is None:
         return None
     materials, _ = catalogue.applicable(spec, copy["answers"])
-    await _sync_materials(conn, copy, materials)
+    await sync_materials(conn, copy, materials)
     slots = {s["material_code"]: s for s in await rows(q.materials(conn, application_id=copy["id"]))}
     copied: list[str] = []
     try:

@@ -1,7 +1,7 @@
 """FAQ F123 "1年内未通过全部科目的，需重新提交申请": the exam year is over.
 
 A qualification case waits at its decide step (``waiting_exam``) until every subject is passed
-(``service_fulfilment.record_exam_result``). From the day after the first exam's anniversary
+(``api.approvals.service_exams.record_exam_result``). From the day after the first exam's anniversary
 (Asia/Shanghai business dates) a case still waiting is ended by the daily job, once:
 
 - the exam case is ``lapsed``; the decide task is cancelled (nobody decided: no sign-off);
@@ -22,10 +22,13 @@ from typing import Any
 import structlog
 
 import notify
+from api.applications import service as applications
+from api.appointments import service as appointments
+from api.clock import at
 from api.db import load_queries, rows, transaction
 
-q = load_queries(__file__, "fulfilment.sql")
-log = structlog.get_logger("zsb.approvals.exam_lapse")
+q = load_queries(__file__)
+log = structlog.get_logger("zsb.exams.lapse")
 
 LAPSE_NOTE = "1年内未通过全部科目，需重新提交申请"
 RETAKE_CANCELLED = "1年内未通过全部科目，本次申请已终止，补考预约已取消，名额已释放。如需继续请重新提交申请。"
@@ -54,14 +57,18 @@ async def lapse_overdue_exams(pool: Any, today: date, now: datetime, policy: Any
 async def _lapse(conn: Any, application_id: int, today: date, now: datetime, policy: Any) -> int | None:
     """End one case; None when it is no longer due (a result recorded meanwhile). Returns the
     number of retakes cancelled."""
-    from api.applications import service as applications
-
     case = await q.lock_lapsing_exam(conn, application_id=application_id)
     if case is None or case["status"] != "waiting" or case["year_end"] is None or case["year_end"] >= today:
         return None
     await q.lapse_exam(conn, application_id=application_id)
     task = await q.cancel_exam_task(conn, application_id=application_id)
-    retakes = await _cancel_retakes(conn, case, now, policy)
+    # retakes booked for a day after the exam year, cancelled by the appointments area's own steps
+    # of a cancellation (the seat freed to the waitlist or cooling, the booking's pending reminders
+    # withdrawn, appointment_cancelled sent) — without the applicant's change deadline, which binds
+    # the applicant, not the bureau ending the case; no "exam sessions are open" message either
+    retakes = await appointments.cancel_exam_bookings(
+        conn, user_id=case["applicant_id"], service_code=case["service_code"], application_id=application_id,
+        from_ts=at(lapse_starts(case["year_end"]), time(0)), now=now, policy=policy, reason=RETAKE_CANCELLED)
     await applications.transition(
         conn, application_id, "closed", actor_id=None, note=LAPSE_NOTE, notify_applicant=False,
         data={"exam": "lapsed", "examYearEnd": case["year_end"].isoformat(), "attempts": case["attempts"],
@@ -73,30 +80,3 @@ async def _lapse(conn: Any, application_id: int, today: date, now: datetime, pol
                                  "retakeNote": "，已预约的补考场次已取消" if retakes else "，不再安排补考"})
     log.info("exam_lapsed", application_id=application_id, retakes_cancelled=len(retakes))
     return len(retakes)
-
-
-async def _cancel_retakes(conn: Any, case: Any, now: datetime, policy: Any) -> list[int]:
-    """Retakes booked for a day after the exam year, cancelled by the appointments area's own
-    steps of a cancellation (the seat freed to the waitlist or cooling, the booking's pending
-    reminders withdrawn, appointment_cancelled sent) — without the applicant's change deadline,
-    which binds the applicant, not the bureau ending the case."""
-    from api.appointments import service as appointments
-    from api.appointments.calendar import SHANGHAI
-
-    policy = policy or appointments.DEFAULT_POLICY
-    from_ts = datetime.combine(lapse_starts(case["year_end"]), time(0), SHANGHAI)
-    cancelled = []
-    for r in await rows(q.retakes_booked_from(conn, user_id=case["applicant_id"], service_code=case["service_code"],
-                                              application_id=case["application_id"], from_ts=from_ts)):
-        booking = await appointments.q.lock_appointment(conn, id=r["id"])
-        if booking is None or await appointments.q.cancel_appointment(conn, id=r["id"], now=now) is None:
-            continue  # checked in or cancelled meanwhile
-        await appointments.free_seat(conn, slot_id=booking["slot_id"], now=now, policy=policy)
-        await appointments._withdraw_messages(conn, r["id"])
-        out = appointments.appointment_out(await appointments.get_appointment_row(conn, r["id"]))
-        await appointments._confirm(conn, booking["user_id"], out, event="appointment_cancelled",
-                                    reason=RETAKE_CANCELLED)
-        cancelled.append(r["id"])
-    # no "exam sessions are open" message for a case that is over
-    await appointments.q.close_invitations(conn, user_id=case["applicant_id"], service_code=case["service_code"])
-    return cancelled

@@ -24,14 +24,16 @@ import jinja2
 import structlog
 
 import notify
+from api.applications import service as applications
 from api.approvals.schemas import HandOverIn
 from api.auth.schemas import AuthUser
-from api.db import load_queries, rows
+from api.auth.service_address import default_address
+from api.db import load_queries, rows, transaction
 from api.errors import Conflict, Unprocessable
 from api.types import mask_id_number, mask_name
 
 q = load_queries(__file__, "pickup.sql")
-log = structlog.get_logger("zsb.approvals.pickup")
+log = structlog.get_logger("zsb.licences.pickup")
 
 HOLD_DAYS = 30  # F131: 证件在窗口保留30天
 PICKUP_CHOICE = "窗口自取"  # the form's deliveryMethod option (the other is 快递送达)
@@ -56,17 +58,15 @@ def chose_pickup(form: dict[str, Any] | None, visit_steps: list[str]) -> bool:
     return "pickup" in visit_steps or (form or {}).get("deliveryMethod") == PICKUP_CHOICE
 
 
-async def prepare(conn: Any, app: Any, visit_steps: list[str], today: date) -> Any:
+async def prepare(conn: Any, app: applications.Case, visit_steps: list[str], today: date) -> Any:
     """The approved licence waits at the window: record it with its last day and tell the
     applicant once. Returns the ``deliveries`` row (None when one was already recorded)."""
-    from api.applications import service as applications
-
-    chosen = (app["form"] or {}).get("pickupSite") if "pickup" not in visit_steps else None
+    chosen = (app.form or {}).get("pickupSite") if "pickup" not in visit_steps else None
     site = await q.site_by_code(conn, code=chosen) if isinstance(chosen, str) else None
     if site is None:
-        site = await q.site_of_service(conn, service_code=app["service_code"])
+        site = await q.site_of_service(conn, service_code=app.service_code)
     held_until = today + timedelta(days=HOLD_DAYS)
-    row = await q.insert_pickup(conn, application_id=app["id"], site_code=site["code"] if site else chosen,
+    row = await q.insert_pickup(conn, application_id=app.id, site_code=site["code"] if site else chosen,
                                 site_name=site["name"] if site else None,
                                 site_address=site["address"] if site else None, held_until=held_until)
     if row is None:
@@ -76,13 +76,17 @@ async def prepare(conn: Any, app: Any, visit_steps: list[str], today: date) -> A
                                     note=f"证件已到{site_name}，窗口保留至{held_until.isoformat()}",
                                     data={"deliveryId": row["id"], "siteCode": row["site_code"],
                                           "heldUntil": held_until.isoformat()})
-    service = await applications.q.service_of(conn, code=app["service_code"])
-    await notify.enqueue(conn, user_id=app["applicant_id"], event="licence_ready_for_pickup",
-                         dedupe_key=f"licence_ready_for_pickup:{row['id']}", subject=("application", app["id"]),
-                         params={"serviceName": service["name"], "publicNo": app["public_no"],
-                                 "siteName": site_name, "siteAddress": row["site_address"] or "",
-                                 "lastPickupDate": held_until.isoformat()})
+    await notify.enqueue(conn, user_id=app.applicant_id, event="licence_ready_for_pickup",
+                         dedupe_key=f"licence_ready_for_pickup:{row['id']}", subject=("application", app.id),
+                         params={"serviceName": await applications.service_name(conn, app.service_code),
+                                 "publicNo": app.public_no, "siteName": site_name,
+                                 "siteAddress": row["site_address"] or "", "lastPickupDate": held_until.isoformat()})
     return row
+
+
+async def site(conn: Any, code: str) -> Any:
+    """The active window (an appointments site) with this code, or None."""
+    return await q.site_by_code(conn, code=code)
 
 
 def collector_note(data: HandOverIn) -> str:
@@ -102,9 +106,6 @@ def check_collector(data: HandOverIn) -> None:
 async def lapse_uncollected(pool: Any, today: date) -> dict[str, int]:
     """The daily job: each pickup past its last day in its own short transaction. Running it again
     changes nothing (the statements only act on pickups still due)."""
-    from api.auth.service_address import default_address
-    from api.db import transaction
-
     async with transaction(pool) as conn:
         due = [r["id"] for r in await rows(q.lapsed_pickups(conn, today=today))]
     counts = {"switched": 0, "asked": 0}
@@ -135,9 +136,7 @@ async def lapse_uncollected(pool: Any, today: date) -> dict[str, int]:
 
 
 async def _timeline(conn: Any, row: Any, note: str, data: dict[str, Any]) -> None:
-    from api.applications import service as applications
-
-    app = await applications.q.get_application(conn, id=row["application_id"])
+    app = await applications.get_case(conn, row["application_id"])
     await applications.append_event(conn, app, kind="licence", actor_id=None, note=note, data=data)
 
 
@@ -145,11 +144,9 @@ async def _timeline(conn: Any, row: Any, note: str, data: dict[str, Any]) -> Non
 
 async def authorisation_letter(conn: Any, user: AuthUser, application_id: int) -> str:
     """授权委托书 for the applicant's own case whose licence is collected at a window."""
-    from api.applications.service import ApplicationNotFound
-
     case = await q.letter_case(conn, id=application_id)
     if case is None or case["applicant_id"] != user.id:
-        raise ApplicationNotFound()
+        raise applications.ApplicationNotFound()
     method = case["delivery_method"]
     if method != "pickup" and (method is not None or not chose_pickup(case["form"], list(case["visit_steps"]))):
         raise PickupNotChosen()

@@ -195,10 +195,10 @@ async def test_a_company_without_a_vehicle_is_asked_no_plate_and_no_inspection_r
     assert done["status"] == "submitted", done
     assert await db.fetchval("SELECT count(*) FROM gap_notices WHERE application_id = $1", app_id) == 0
     # decided: the permit is issued, and no 道路运输证 for a vehicle that does not exist yet
-    from api.applications import service as applications
+    from api.licences import service as licences
 
     async with db.transaction():
-        issued = await applications.issue_licences(db, app_id, actor_id=None)
+        issued = await licences.issue_licences(db, app_id, actor_id=None)
     assert [lic["type"] for lic in issued] == ["road_transport_permit"]
 
 

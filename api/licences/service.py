@@ -1,0 +1,157 @@
+"""The licence library: issuing a decided case's electronic licences and revoking what they replace.
+
+- ``await issue_licences(conn, app_id, actor_id=...)`` on approval (approvals' last step, or an
+  instant matter decided at submission): one licence per licence spec of the service (a bundle:
+  per member service its answers apply for), in force from today or from the date the form
+  names; the valid licence of the same holder, type and subject it replaces is revoked in the
+  same transaction (``SUBJECT_FIELD``), both noted on the case's timeline.
+- ``of_application`` / ``of_holder``: the licences as the applicant sees them (我的证照).
+
+Delivering the paper licence is ``service_delivery`` (EMS, re-shipping, the applicant's changes)
+and ``service_pickup`` (窗口自取, F131).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from api.applications import service as applications
+from api.applications.schemas import LicenceOut
+from api.catalogue import service as catalogue
+from api.catalogue.schemas import LicenceSpec
+from api.db import load_queries, rows
+
+q = load_queries(__file__)
+
+
+def licence_period(spec: LicenceSpec, form: dict[str, Any], today: date) -> tuple[date, date | None]:
+    start = today
+    if spec.starts_after_field and isinstance(form.get(spec.starts_after_field), str):
+        start = max(today, date.fromisoformat(form[spec.starts_after_field]) + timedelta(days=1))
+    if spec.valid_until_field and isinstance(form.get(spec.valid_until_field), str):
+        return start, max(start, date.fromisoformat(form[spec.valid_until_field]))
+    if spec.valid_years:
+        base = start  # F029: from the car's registration, not the day of issue (yearsFromField)
+        if spec.years_from_field and isinstance(form.get(spec.years_from_field), str):
+            base = date.fromisoformat(form[spec.years_from_field])
+        try:
+            return start, max(start, base.replace(year=base.year + spec.valid_years) - timedelta(days=1))
+        except ValueError:  # from 29 February
+            return start, max(start, base.replace(year=base.year + spec.valid_years, day=28))
+    return start, None
+
+
+# What a licence is about, read from the application's form (its field names in services.json):
+# a new licence of the same holder and type about the same subject replaces the one in the
+# library (F028 the car's plate, F039 the vehicle's plate, F062 the ship, F021 the driver whose
+# service card a company holds). Types not listed have no subject and replace nothing.
+SUBJECT_FIELD = {
+    "ridehail_vehicle_permit": "plateNo",
+    "road_transport_certificate": "plateNo",
+    "ship_operating_certificate": "shipName",
+    "taxi_service_card": "driverIdNumber",
+}
+# Answers whose path issues no licence but cancels the one about the subject (F020: 注销注册).
+CANCELLING = {"taxi_service_card": ("action", "deregister", "从业资格注册已注销")}
+
+
+def _subject_value(value: Any) -> str | None:
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
+
+
+def _replaced(lic_type: str, answers: dict[str, Any], form: dict[str, Any]) -> tuple[list[str], list[str], str]:
+    """(subjects, licence numbers, reason) of what a new licence of ``lic_type`` replaces."""
+    subjects = [_subject_value(form.get(SUBJECT_FIELD[lic_type]))]
+    numbers: list[str | None] = []
+    action = answers.get("action")
+    reason = "同一对象已发放新证，原证作废"
+    if lic_type == "ridehail_vehicle_permit" and action == "replace":
+        # F028 车辆更新: "原车的电子运输证在新证发放时自动注销"
+        subjects.append(_subject_value(form.get("oldPlateNo")))
+        reason = "车辆更新，原车运输证随新车运输证发放注销"
+    elif lic_type == "road_transport_certificate":  # F039: the reissued or replaced one takes its place
+        reason = {"reissue": "已补发新证，原证作废", "replace": "已换发新证，原证作废"}.get(action, reason)
+    elif lic_type == "ship_operating_certificate":
+        # F062 "新证发放后旧证自动作废"; the form names the old certificate by its number too
+        numbers.append(form.get("certNo").strip() if isinstance(form.get("certNo"), str) else None)
+        reason = "已换发新证，旧证自动作废"
+    elif lic_type == "taxi_service_card":
+        reason = "已重新注册或延续注册，原服务监督卡作废"
+    return [s for s in subjects if s], [n for n in numbers if n], reason
+
+
+async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: list[str], numbers: list[str], reason: str,
+                  today: date, *, actor_id: int | None) -> list[Any]:
+    """Revoke the holder's valid licences of ``lic_type`` about ``subjects`` (or numbered ``numbers``),
+    each noted on this application's timeline. Returns the rows changed (revoked or found expired)."""
+    if not subjects and not numbers:
+        return []
+    for key in subjects:
+        await q.lock_licence_subject(conn, key=f"{app.applicant_id}:{lic_type}:{key}")
+    changed = list(await rows(q.revoke_licences(conn, holder_id=app.applicant_id, type=lic_type, subjects=subjects,
+                                                numbers=numbers, application_id=app.id, reason=reason,
+                                                today=today)))
+    for old in changed:
+        if old["status"] == "revoked":
+            await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
+                                            note=f"原证照作废：{old['name']}（{old['number']}）：{reason}",
+                                            data={"revokedLicenceId": old["id"], "type": lic_type})
+    return changed
+
+
+async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[Any]:
+    """Issue the electronic licence(s) of an application into the library (a bundle issues one
+    per member service), revoking in the same transaction the licence each one replaces (same
+    holder, type and subject, ``SUBJECT_FIELD``). Idempotent: a second call returns the licences
+    already issued and revokes nothing more. Returns ``licences`` rows; empty when the answers'
+    path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
+    app = await applications.lock_case(conn, application_id)
+    spec, members = await catalogue.merged_spec(conn, app.service_code)
+    # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
+    applying = catalogue.members_applying(spec, members, app.answers) if members else []
+    specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
+    today = catalogue.today()
+    answers, form = app.answers or {}, app.form or {}
+    if not catalogue.path_of(spec, answers)[2]:
+        for lic in specs:
+            cancel = CANCELLING.get(lic.type)
+            if cancel and answers.get(cancel[0]) == cancel[1] and lic.type in SUBJECT_FIELD:
+                subject = _subject_value(form.get(SUBJECT_FIELD[lic.type]))
+                await _revoke(conn, app, lic.type, [subject] if subject else [], [], cancel[2], today,
+                              actor_id=actor_id)
+        return []
+    for lic in specs:
+        valid_from, valid_until = licence_period(lic, form, today)
+        replaced: list[Any] = []
+        subject = _subject_value(form.get(SUBJECT_FIELD[lic.type])) if lic.type in SUBJECT_FIELD else None
+        if lic.type in SUBJECT_FIELD:
+            subjects, numbers, reason = _replaced(lic.type, answers, form)
+            replaced = await _revoke(conn, app, lic.type, subjects, numbers, reason, today, actor_id=actor_id)
+        if any(r["status"] == "revoked" and r["valid_from"] <= today for r in replaced):
+            # The old one was in force and is void now (F062): the new one is in force at once —
+            # its end date still counts from the old one's (F061 "不会损失剩余天数").
+            valid_from = min(valid_from, today)
+        row = await q.insert_licence(conn, holder_id=app.applicant_id, type=lic.type, name=lic.name,
+                                     number=f"{app.public_no or app.id}-{lic.type[:12].upper()}",
+                                     valid_from=valid_from, valid_until=valid_until, application_id=app.id,
+                                     data={"serviceCode": app.service_code}, subject=subject)
+        if row is not None:
+            await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
+            await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
+                                            note=f"发放电子证照：{lic.name}",
+                                            data={"licenceId": row["id"], "type": lic.type,
+                                                  "replaces": [r["id"] for r in replaced if r["status"] == "revoked"]})
+    return list(await rows(q.licences_of_application(conn, application_id=app.id)))
+
+
+def _licence_out(row: Any) -> LicenceOut:
+    return LicenceOut(**{f: row[f] for f in LicenceOut.__struct_fields__})
+
+
+async def of_application(conn: Any, application_id: int) -> list[LicenceOut]:
+    return [_licence_out(r) for r in await rows(q.licences_of_application(conn, application_id=application_id))]
+
+
+async def of_holder(conn: Any, holder_id: int) -> list[LicenceOut]:
+    return [_licence_out(r) for r in await rows(q.licences_of_holder(conn, holder_id=holder_id))]
