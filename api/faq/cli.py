@@ -94,17 +94,18 @@ def cmd_faq_eval(args: argparse.Namespace) -> None:
           f"built in {time.perf_counter() - started:.1f} s")
     if args.calibrate:
         thresholds = calibrate(matcher, halves(dev)[0])
-        print(f"calibrated on the tuning half: min_score={thresholds.min_score} min_margin={thresholds.min_margin} "
-              f"(in use: {matcher.thresholds.min_score} / {matcher.thresholds.min_margin})")
+        print(f"calibrated on the tuning half: {thresholds} (in use: {matcher.thresholds})")
     big = build_matcher(grow(entries, args.entries), semantic=semantic, reranker=reranker) if args.entries > len(entries) else matcher
     report = evaluate(matcher, dev, timing=big)
     print(f"queries: {report.in_domain} in-domain, {report.off_topic} off-topic")
     print(f"latency at {report.entries} entries:  p50 {report.p50_ms:.2f} ms, p99 {report.p99_ms:.2f} ms")
+    # "offered top 3": neither confident nor handed off, the matches shown as "您是不是想问".
     print(f"{'set':<26} {'top-1':>6} {'top-3':>6} {'confident wrong':>16} {'in-domain handed off':>21} "
-          f"{'off-topic handed off':>21}")
+          f"{'offered top 3 (right)':>22} {'off-topic handed off':>21}")
     # Thresholds are calibrated on the even lines: the odd half is the honest figure.
     for name, part in (("whole set", dev), ("tuning half (even lines)", halves(dev)[0]),
                        ("held-out half (odd lines)", halves(dev)[1])):
         r = report if part is dev else evaluate(matcher, part, rounds=0)
+        offered = f"{r.suggested:.1%} ({r.suggested_right:.1%})"
         print(f"{name:<26} {r.top1:>6.1%} {r.top3:>6.1%} {r.confident_wrong:>16.1%} {r.in_domain_handed_off:>21.1%} "
-              f"{r.off_topic_handed_off:>21.1%}")
+              f"{offered:>22} {r.off_topic_handed_off:>21.1%}")

@@ -34,6 +34,8 @@ class Report(msgspec.Struct, kw_only=True):
     off_topic_handed_off: float
     in_domain_handed_off: float
     confident_wrong: float
+    suggested: float  # in-domain questions offered the top 3 ("您是不是想问")
+    suggested_right: float  # ... with the right entry among them
     p50_ms: float
     p99_ms: float
     entries: int
@@ -70,7 +72,7 @@ def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | Non
              rounds: int = 3) -> Report:
     inside = [d for d in dev if d.expect]
     outside = [d for d in dev if not d.expect]
-    right = right3 = handed = wrong_confident = 0
+    right = right3 = handed = wrong_confident = offered = offered_right = 0
     for d in inside:
         result = matcher.ask(d.q)
         top = result.matches[0].id if result.matches else None
@@ -78,6 +80,9 @@ def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | Non
         right3 += d.expect in [m.id for m in result.matches[:3]]
         handed += result.handoff
         wrong_confident += result.confident and top != d.expect
+        unsure = not (result.confident or result.handoff)
+        offered += unsure
+        offered_right += unsure and d.expect in [m.id for m in result.matches[:3]]
     off_handed = sum(matcher.ask(d.q).handoff for d in outside)
     timer = timing or matcher
     latencies = []
@@ -90,6 +95,7 @@ def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | Non
         in_domain=len(inside), off_topic=len(outside),
         top1=right / max(1, len(inside)), top3=right3 / max(1, len(inside)), off_topic_handed_off=off_handed / max(1, len(outside)),
         in_domain_handed_off=handed / max(1, len(inside)), confident_wrong=wrong_confident / max(1, len(inside)),
+        suggested=offered / max(1, len(inside)), suggested_right=offered_right / max(1, len(inside)),
         p50_ms=float(np.percentile(latencies, 50)) if latencies else 0.0,
         p99_ms=float(np.percentile(latencies, 99)) if latencies else 0.0,
         entries=len(timer.entries),
@@ -102,29 +108,41 @@ def halves(dev: Sequence[DevQuery]) -> tuple[list[DevQuery], list[DevQuery]]:
     return list(dev[0::2]), list(dev[1::2])
 
 
-def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9) -> Thresholds:
+def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9,
+              wrong_cost: float = 6.0, offer_margin: float = 0.05) -> Thresholds:
     """The thresholds that hand off at least ``off_topic_target`` of the off-topic questions while
-    handing off as few in-domain questions as possible (a wrong confident answer costs three
-    hand-offs: a citizen told the wrong rule about a fee or a deadline is worse off than one passed
-    to a person)."""
+    handing off as few in-domain questions as possible. A wrong confident answer costs
+    ``wrong_cost`` hand-offs (a citizen told the wrong rule about a fee or a deadline is far worse
+    off than one passed to a person), so ``confident`` is kept for the sure. Below it, the top 3 are
+    offered ("您是不是想问") when the first matches well enough (its fused score): the level is
+    set by the off-topic questions, which must still be handed off."""
     rows = []
     for d in dev:
         decided = matcher.decide(d.q)
         if decided is None:
-            rows.append((d.expect, None, -1.0, -1.0))
+            rows.append((d.expect, None, -1.0, -1.0, (), -1.0))
             continue
-        ranked, conf, margin, on_topic = decided
         # Off the domain: handed off whatever the thresholds, as ``ask`` does.
-        rows.append((d.expect, matcher.entries[ranked[0]].id, conf[0] if on_topic else -1.0, margin))
+        on = decided.on_topic
+        rows.append((d.expect, matcher.entries[decided.ranked[0]].id, decided.conf[0] if on else -1.0,
+                     decided.margin, tuple(matcher.entries[i].id for i in decided.ranked[:3]),
+                     decided.strength if on else -1.0))
     outside = [r for r in rows if r[0] is None]
     inside = [r for r in rows if r[0] is not None]
-    best: tuple[float, Thresholds] | None = None
+    best: tuple[float, float, float] | None = None
     for score in np.arange(0.2, 0.95, 0.01):
         for margin in np.arange(0.0, 0.9, 0.02):
             ok = lambda r: r[2] >= score and r[3] >= margin  # noqa: E731
             if sum(not ok(r) for r in outside) < off_topic_target * len(outside):
                 continue
-            cost = sum((not ok(r)) + 3 * (ok(r) and r[1] != r[0]) for r in inside)
+            cost = sum((not ok(r)) + wrong_cost * (ok(r) and r[1] != r[0]) for r in inside)
             if best is None or cost < best[0]:
-                best = (cost, Thresholds(min_score=round(float(score), 2), min_margin=round(float(margin), 2)))
-    return best[1] if best else matcher.thresholds
+                best = (cost, round(float(score), 2), round(float(margin), 2))
+    if best is None:
+        return matcher.thresholds
+    _, score, margin = best
+    # Offers: above every off-topic question the tuning half did not answer, by ``offer_margin``
+    # (an off-topic question offered three entries is a miss the off-topic figure must not pay).
+    unsure = [r for r in outside if not (r[2] >= score and r[3] >= margin)]
+    suggest = round(max([r[5] for r in unsure] + [0.0]) + offer_margin, 2)
+    return Thresholds(min_score=score, min_margin=margin, suggest_score=suggest)

@@ -25,6 +25,7 @@ import msgspec
 import numpy as np
 
 from api.faq import rerank
+from api.faq.about import Services
 from api.faq.bm25 import Field
 from api.faq.entries import Entry
 from api.faq.text import Analyzer, Intents, normalise
@@ -39,6 +40,10 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Result(msgspec.Struct, frozen=True, kw_only=True):
+    """Three outcomes: ``confident`` (the first match is the answer); unsure but on the domain
+    with a likely first match (neither flag: the matches are offered as "您是不是想问"); or
+    ``handoff`` (a person answers, the matches are only the editors' suggestions)."""
+
     matches: list[Match]
     confident: bool
     handoff: bool
@@ -49,6 +54,15 @@ class Thresholds(msgspec.Struct, frozen=True, kw_only=True):
 
     min_score: float = 0.5  # confidence of the top entry
     min_margin: float = 0.0  # fused-score lead of the top entry over the runner-up
+    suggest_score: float = 1.1  # not confident: the fused score (0..1) to offer the top 3 (>1: never)
+
+
+class Decision(msgspec.Struct, frozen=True, kw_only=True):
+    ranked: list[int]  # entry positions, best first
+    conf: list[float]  # their confidences
+    margin: float  # the first's lead over the second
+    on_topic: bool
+    strength: float  # the first's fused score (0..1): how well it matches at all
 
 
 class Weights(msgspec.Struct, frozen=True, kw_only=True):
@@ -113,12 +127,19 @@ class Matcher:
                 holders.setdefault(t, []).append(i)
         self.holders = {t: np.array(v, dtype=np.int32) for t, v in holders.items()}
         self.topic = Topic(self.entries, analyzer)
+        self.services = Services(self.entries, analyzer)
         self.domain_terms = self.topic.domain_terms
         self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
         # entries x intents, so the shared intents of every entry are one matrix-vector product.
         self.intent_names = [name for name, _ in self.intents.groups]
         self.intent_matrix = np.array([[n in e for n in self.intent_names] for e in self.entry_intents],
                                       dtype=np.float32).reshape(len(self.entries), len(self.intent_names))
+        # entries x intents: the share of the entry's questions and similar questions asking it, so
+        # an entry about the fee (most of its ways of asking say 多少钱) outranks one that once does.
+        self.intent_share = np.array(
+            [[sum(n in self.intents.of(t) for t in (e.question, *e.alternates)) / (1 + len(e.alternates))
+              for n in self.intent_names] for e in self.entries], dtype=np.float32,
+        ).reshape(len(self.entries), len(self.intent_names))
         self.vectors = self.answer_vectors = None
         if encoder is not None and texts:
             self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
@@ -142,8 +163,10 @@ class Matcher:
             "question_grams": self._by_entry(self.q_grams.scores(grams)),
             "entry": self.e_words.scores(words) + 0.5 * self.e_grams.scores(grams),
             "answer": self.a_words.scores(words),
-            "intent": self.intent_matrix @ np.array([n in asked for n in self.intent_names], dtype=np.float32),
+            "intent": self.intent_matrix @ (asked_vector := np.array([n in asked for n in self.intent_names], np.float32)),
+            "intent_share": self.intent_share @ asked_vector / max(1, len(asked)),
             "coverage": self._coverages(words),
+            "service": self.services.share(words, grams),
         }
         # An entry about another intent of the same matter (its fee when the time limit is asked).
         f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)
@@ -235,7 +258,7 @@ class Matcher:
     def on_topic(self, info: dict[str, Any]) -> bool:
         return self.topic.on_topic(info["words"])
 
-    def decide(self, question: str) -> tuple[list[int], list[float], float, bool] | None:
+    def decide(self, question: str) -> Decision | None:
         """The ranked entries (best first), their confidences, the margin of the first over the
         second and whether the question is on topic; None when nothing can be said.
 
@@ -260,15 +283,17 @@ class Matcher:
             ranked = [int(i) for i in np.argsort(-fused, kind="stable")[:3]]
             conf = [self.confidence(info, i) for i in ranked]
             margin = float(fused[ranked[0]] - fused[ranked[1]]) if len(ranked) > 1 else float(fused[ranked[0]])
-        return ranked, conf, margin, self.on_topic(info)
+        return Decision(ranked=ranked, conf=conf, margin=margin, on_topic=self.on_topic(info),
+                        strength=float(info["fused"][ranked[0]]))
 
     def ask(self, question: str, k: int = 3) -> Result:
         decided = self.decide(question)
         if decided is None:
             return Result(matches=[], confident=False, handoff=True)
-        ranked, conf, margin, on_topic = decided
         matches = [Match(id=self.entries[i].id, question=self.entries[i].question,
-                         answer=self.entries[i].answer, score=round(conf[j], 4))
-                   for j, i in enumerate(ranked[:k])]
-        confident = on_topic and conf[0] >= self.thresholds.min_score and margin >= self.thresholds.min_margin
-        return Result(matches=matches, confident=confident, handoff=not confident)
+                         answer=self.entries[i].answer, score=round(decided.conf[j], 4))
+                   for j, i in enumerate(decided.ranked[:k])]
+        t = self.thresholds
+        confident = decided.on_topic and decided.conf[0] >= t.min_score and decided.margin >= t.min_margin
+        suggest = decided.on_topic and not confident and decided.strength >= t.suggest_score
+        return Result(matches=matches, confident=confident, handoff=not (confident or suggest))

@@ -27,6 +27,8 @@ FEATURES = (
     "intent", "intent_miss", "coverage",
     "semantic", "semantic_answer",  # cosines of the best question/similar question, and of the answer
     "fused", "first",  # the fused score's share of the best, and being the fused ranking's first
+    "intent_share",  # the share of the candidate's ways of asking that ask the question's intents
+    "service",  # how strongly the question names the candidate's service (about.py), 0..1
 )
 
 
@@ -36,7 +38,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.7482, -0.3165, 3.4633, 1.2027, 0.941, -0.0783, 2.8049, 3.8714, 1.3584, 3.3597, 0.5941))
+WEIGHTS = Reranker(weights=(-0.6928, -0.2965, 2.7638, 1.2275, 0.8003, 0.1203, 2.7932, 3.7719, 1.3455, 3.2797, 0.5922,
+                             1.1732, 1.6373))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -60,6 +63,8 @@ def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndar
     first = np.zeros(len(candidates), np.float32)
     first[0] = 1.0
     cols.append(first)
+    cols.append(f["intent_share"][candidates])
+    cols.append(f["service"][candidates])
     return np.stack(cols, axis=1).astype(np.float32)
 
 

@@ -2,7 +2,8 @@
 
 A question without a single domain term (a synonym group's word or an entry's tag) is not,
 however well it happens to score; nor is one naming another department's matter (车管所, 交警,
-violations, points, transfers: ``data/elsewhere.txt``) without one of our licences or vehicles.
+violations, points, transfers: ``data/elsewhere.txt``) without one of our licences or vehicles,
+nor a rider's matter (fares, tickets, invoices) whatever vehicle it names.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ class Topic:
         analyzer.add_words(w for ws in groups.values() for w in ws)
         self.elsewhere = frozenset(t for w in groups.get("elsewhere", ()) for t in analyzer.words(w))
         self.ours = frozenset(t for w in groups.get("ours", ()) for t in analyzer.words(w))
+        self.passenger = frozenset(t for w in groups.get("passenger", ()) for t in analyzer.words(w))
 
     def on_topic(self, words: Iterable[str]) -> bool:
         words = set(words)
-        if self.domain_terms.isdisjoint(words):
+        if self.domain_terms.isdisjoint(words) or not self.passenger.isdisjoint(words):
             return False
         # Another department's matter (a violation, the 车管所) is not ours unless it names ours too.
         return self.elsewhere.isdisjoint(words) or not self.ours.isdisjoint(words)
