@@ -8,18 +8,18 @@ from typing import Any
 
 import asyncpg
 
-from api.appointments import service as svc
-from api.appointments.calendar import SHANGHAI, at, business_date, system_clock
+import notify
+from api.appointments.booking import DEFAULT_POLICY, Policy, q
+from api.catalogue import service as catalogue
+from api.clock import ZONE, at, local_day, system_now
 from api.db import rows, transaction
-
-q = svc.q
 
 # F119: "预约日前一天下午" — reminders go out between these hours of the day before.
 REMINDER_FROM = time(14, 0)
 REMINDER_UNTIL = time(18, 0)
 
 
-async def mark_no_shows(pool: asyncpg.Pool, *, now: datetime, policy: svc.Policy = svc.DEFAULT_POLICY) -> int:
+async def mark_no_shows(pool: asyncpg.Pool, *, now: datetime, policy: Policy = DEFAULT_POLICY) -> int:
     """F116: a booking neither cancelled nor checked in 15 minutes after its start is a no-show;
     3 in 90 days suspend online booking for 30 days."""
     async with transaction(pool) as conn:
@@ -34,17 +34,18 @@ async def send_reminders(pool: asyncpg.Pool, *, now: datetime) -> int:
     """F119: the afternoon before, a reminder for every booking of tomorrow that is still active.
     Runs hourly; outside the afternoon it does nothing, and each booking is reminded once per
     start time (a rescheduled booking is reminded again for its new time)."""
-    local = now.astimezone(SHANGHAI)
+    local = now.astimezone(ZONE)
     if not (REMINDER_FROM <= local.time() < REMINDER_UNTIL):
         return 0
-    tomorrow = business_date(now) + timedelta(days=1)
+    tomorrow = local_day(now) + timedelta(days=1)
     async with transaction(pool) as conn:
         due = await rows(q.due_reminders(conn, from_ts=at(tomorrow, time(0)),
                                          to_ts=at(tomorrow + timedelta(days=1), time(0))))
         for r in due:
-            await svc.notify.enqueue(
+            await notify.enqueue(
                 conn, user_id=r["user_id"], event="appointment_reminder",
-                params={"serviceName": svc.service_name(r["service_code"]), "siteName": r["site_name"],
+                params={"serviceName": await catalogue.visit_name(conn, r["service_code"], r["kind"]),
+                        "siteName": r["site_name"],
                         "slotTime": r["starts_at"].isoformat(), "address": r["site_address"], "code": r["code"]},
                 dedupe_key=f"appointment_reminder:{r['id']}:{int(r['starts_at'].timestamp())}",
                 subject=("appointment", r["id"]),
@@ -58,11 +59,11 @@ async def announce_exam_batches(pool: asyncpg.Pool, *, now: datetime) -> int:
     sent = 0
     async with transaction(pool) as conn:
         for batch in await rows(q.due_exam_batches(conn, now=now)):
+            name = await catalogue.visit_name(conn, batch["service_code"], "exam")
             for inv in await rows(q.open_invitations(conn, service_code=batch["service_code"])):
-                await svc.notify.enqueue(
+                await notify.enqueue(
                     conn, user_id=inv["user_id"], event="exam_booking_open",
-                    params={"serviceName": svc.service_name(batch["service_code"]),
-                            "openTime": batch["release_at"].isoformat()},
+                    params={"serviceName": name, "openTime": batch["release_at"].isoformat()},
                     dedupe_key=f"exam_booking_open:{inv['id']}:batch:{batch['id']}", subject=None,
                 )
                 sent += 1
@@ -73,12 +74,12 @@ async def invite_to_exam(conn: Any, *, user_id: int, service_code: str, applicat
                          now: datetime | None = None) -> int:
     """The applicant's background checks passed: they may book an exam session of this service.
     If sessions are open now they are told at once; otherwise when the next batch opens."""
-    now = now or system_clock()
+    now = now or system_now()
     invitation_id = await q.invite(conn, user_id=user_id, service_code=service_code, application_id=application_id)
     if await q.exam_seats_open(conn, service_code=service_code, now=now):
-        await svc.notify.enqueue(
+        await notify.enqueue(
             conn, user_id=user_id, event="exam_booking_open",
-            params={"serviceName": svc.service_name(service_code), "openTime": now.isoformat()},
+            params={"serviceName": await catalogue.visit_name(conn, service_code, "exam"), "openTime": now.isoformat()},
             dedupe_key=f"exam_booking_open:{invitation_id}:open", subject=None,
         )
     return invitation_id

@@ -254,7 +254,7 @@ WHERE c.n >= :threshold::int
 RETURNING *;
 
 -- name: due_reminders(from_ts, to_ts)
-SELECT a.id, a.user_id, a.starts_at, a.code, a.service_code, st.name AS site_name, st.address AS site_address
+SELECT a.id, a.user_id, a.starts_at, a.code, a.service_code, a.kind, st.name AS site_name, st.address AS site_address
 FROM appointments a JOIN appt_sites st ON st.id = a.site_id
 WHERE a.status = 'booked' AND a.starts_at >= :from_ts AND a.starts_at < :to_ts
 ORDER BY a.id;
@@ -380,3 +380,10 @@ SELECT (SELECT application_id FROM invited) AS invited_id, a.id,
                    WHERE b.bundle_code = a.service_code AND b.member_code = :service_code)) AS service_ok
 FROM (SELECT 1) AS one
 LEFT JOIN applications a ON a.id = coalesce(:application_id::bigint, (SELECT application_id FROM invited));
+
+-- name: exam_bookings_from(user_id, service_code, application_id, from_ts)
+-- Exam bookings of an ended case still to come (F123). An online booking names no application.
+SELECT id FROM appointments
+WHERE user_id = :user_id AND service_code = :service_code AND kind = 'exam' AND status = 'booked'
+  AND starts_at >= :from_ts AND (application_id IS NULL OR application_id = :application_id)
+ORDER BY id;

@@ -7,22 +7,16 @@ from typing import Any
 
 import structlog
 
-from api.appointments import service as svc
-from api.appointments.calendar import (
-    at,
-    business_date,
-    change_deadline,
-    horizon_end,
-    horizon_opens,
-    is_workday,
-    system_clock,
-)
+from api.appointments import booking
+from api.appointments.booking import DEFAULT_POLICY, Policy
+from api.appointments.calendar import change_deadline, horizon_end, horizon_opens, is_workday
 from api.appointments.schemas import GenerateIn, GenerateOut, SiteOut, SlotOut
 from api.catalogue import service as catalogue
+from api.clock import at, local_day, system_now
 from api.db import rows
 from api.errors import BadRequest, NotFound
 
-q = svc.q
+q = booking.q
 log = structlog.get_logger("zsb.appointments")
 
 
@@ -50,14 +44,14 @@ async def list_sites(conn: Any) -> list[SiteOut]:
 
 
 async def list_slots(conn: Any, *, now: datetime, service_code: str | None, site_id: int | None,
-                     day: date | None, policy: svc.Policy = svc.DEFAULT_POLICY) -> list[SlotOut]:
+                     day: date | None, policy: Policy = DEFAULT_POLICY) -> list[SlotOut]:
     """Released slots not yet closed. One beyond the online booking horizon (F113) is listed with
     ``bookable: false`` and the day it opens — the same rule ``book_seat`` applies, so a caller
     who books only bookable slots never meets ``booking_closed`` for the horizon."""
     if service_code is None and site_id is None:
         raise SlotQueryTooBroad()
     found = await rows(q.list_slots(conn, service_code=service_code, site_id=site_id, day=day, now=now))
-    last = horizon_end(business_date(now), policy.horizon_workdays)
+    last = horizon_end(local_day(now), policy.horizon_workdays)
     out = []
     for r in found:
         fields = {k: v for k, v in dict(r).items() if k != "horizon_limited"}
@@ -146,5 +140,5 @@ async def seed_sites(conn: Any, settings: Any, *, today: date | None = None) -> 
                                         capacity=hours.capacity)
     for site_id in site_ids.values():
         if settings.env == "dev":
-            start = today or business_date(system_clock())
+            start = today or local_day(system_now())
             await generate(conn, GenerateIn(site_id=site_id, date_from=start, date_to=start + timedelta(days=10)))

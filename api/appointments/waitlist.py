@@ -10,13 +10,17 @@ from typing import Any
 import asyncpg
 import structlog
 
-from api.appointments import service as svc
-from api.appointments.calendar import business_date, horizon_end
+import notify
+from api.appointments import booking
+from api.appointments.booking import DEFAULT_POLICY, Policy
+from api.appointments.calendar import horizon_end
+from api.appointments.errors import AlreadyBooked, BookingClosed, SlotFull
 from api.appointments.schemas import WaitlistIn, WaitlistOut
+from api.clock import local_day
 from api.db import rows, transaction
 from api.errors import Conflict
 
-q = svc.q
+q = booking.q
 log = structlog.get_logger("zsb.appointments")
 
 
@@ -38,8 +42,8 @@ def _out(row: Any, position: int) -> WaitlistOut:
 
 
 async def _tell(conn: Any, user_id: int, appointment_id: int, waitlist_id: int) -> None:
-    appt = svc.appointment_out(await svc.get_appointment_row(conn, appointment_id))
-    await svc.notify.enqueue(conn, user_id=user_id, event="waitlist_booked", params=svc._params(appt),
+    appt = booking.appointment_out(await booking.get_appointment_row(conn, appointment_id))
+    await notify.enqueue(conn, user_id=user_id, event="waitlist_booked", params=await booking.params(conn, appt),
                              dedupe_key=f"waitlist_booked:{waitlist_id}", subject=("appointment", appointment_id))
 
 
@@ -53,7 +57,7 @@ async def hand_over(conn: Any, *, slot_id: int, now: datetime) -> int | None:
                                      site_id=slot["site_id"], now=now)
         if entry is None:
             return None
-        new_id = await q.hand_over_seat(conn, slot_id=slot_id, user_id=entry["user_id"], code=svc.new_code(),
+        new_id = await q.hand_over_seat(conn, slot_id=slot_id, user_id=entry["user_id"], code=booking.new_code(),
                                         waitlist_id=entry["id"], now=now)
         if new_id is None:  # booked that service meanwhile: their registration has served its purpose
             await q.set_waitlist_status(conn, id=entry["id"], status="superseded", appointment_id=None, now=now)
@@ -64,11 +68,11 @@ async def hand_over(conn: Any, *, slot_id: int, now: datetime) -> int | None:
 
 
 async def join(conn: Any, *, user_id: int, data: WaitlistIn, now: datetime,
-               policy: svc.Policy = svc.DEFAULT_POLICY) -> WaitlistOut:
+               policy: Policy = DEFAULT_POLICY) -> WaitlistOut:
     """Register for a full day. Registering twice returns the same place in the queue."""
     if await q.active_suspension(conn, user_id=user_id, now=now) is not None:
-        raise await svc._suspended(conn, user_id, now)
-    today = business_date(now)
+        raise await booking.suspended(conn, user_id, now)
+    today = local_day(now)
     avail = await q.day_availability(conn, service_code=data.service_code, day=data.date, site_id=data.site_id,
                                      now=now, horizon_end=horizon_end(today, policy.horizon_workdays))
     if avail["slots"] == 0:
@@ -76,7 +80,7 @@ async def join(conn: Any, *, user_id: int, data: WaitlistIn, now: datetime,
     if avail["free"] > 0:
         raise SeatsAvailable()
     if await q.has_active_booking(conn, user_id=user_id, service_code=data.service_code):
-        raise svc.AlreadyBooked()
+        raise AlreadyBooked()
     row = await q.join_waitlist(conn, user_id=user_id, service_code=data.service_code, day=data.date,
                                 site_id=data.site_id)
     if row is None:
@@ -85,11 +89,11 @@ async def join(conn: Any, *, user_id: int, data: WaitlistIn, now: datetime,
 
 
 async def fill_free_seats(pool: asyncpg.Pool, *, now: datetime,
-                          policy: svc.Policy = svc.DEFAULT_POLICY) -> int:
+                          policy: Policy = DEFAULT_POLICY) -> int:
     """Seats that became free without a hand-over (cooling over, slots added) go to the people
     waiting for that day before anyone else sees them in the next minutes. Returns bookings made."""
     async with transaction(pool) as conn:
-        await q.expire_waitlist(conn, today=business_date(now), now=now)
+        await q.expire_waitlist(conn, today=local_day(now), now=now)
         candidates = await rows(q.waitlist_candidates(conn, now=now))
     made = 0
     for cand in candidates:
@@ -102,11 +106,11 @@ async def fill_free_seats(pool: asyncpg.Pool, *, now: datetime,
                     await q.set_waitlist_status(conn, id=entry["id"], status="superseded", appointment_id=None,
                                                 now=now)
                     continue
-                appt = await svc._book_seat(conn, user_id=entry["user_id"], slot_id=cand["slot_id"], now=now,
-                                            policy=policy, online=False, waitlist_id=entry["id"])
+                appt = await booking.book_seat(conn, user_id=entry["user_id"], slot_id=cand["slot_id"], now=now,
+                                               policy=policy, online=False, waitlist_id=entry["id"])
                 await q.set_waitlist_status(conn, id=entry["id"], status="booked", appointment_id=appt.id, now=now)
                 await _tell(conn, entry["user_id"], appt.id, entry["id"])
                 made += 1
-        except (svc.SlotFull, svc.AlreadyBooked, svc.BookingClosed, asyncpg.exceptions.DeadlockDetectedError):
+        except (SlotFull, AlreadyBooked, BookingClosed, asyncpg.exceptions.DeadlockDetectedError):
             log.info("waitlist_seat_gone", waitlist_id=cand["waitlist_id"], slot_id=cand["slot_id"])
     return made

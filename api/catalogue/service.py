@@ -5,13 +5,14 @@ visits and their names, holder, disclosure)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
+from api import clock
 from api.catalogue import bundles
 from api.catalogue.bundles import applies, members_applying  # noqa: F401  (used by applications)
 from api.catalogue.form_schema import form_schema as schema_of
@@ -32,7 +33,6 @@ from api.settings import Settings
 
 q = load_queries(__file__)
 DATA_FILE = Path(__file__).with_name("data") / "services.json"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class ServiceNotFound(NotFound):
@@ -52,11 +52,6 @@ class CatalogueInvalid(Unprocessable):
 
     code = "catalogue_invalid"
 
-
-
-def today() -> date:
-    """Business dates are Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
 
 
 # ---------------------------------------------------------------- loading and editing
@@ -183,7 +178,7 @@ def applicable(spec: ServiceSpec, answers: dict[str, str]) -> tuple[list[Materia
 
 
 async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> list[Any]:
-    return list(await rows(q.valid_licences(conn, holder_id=user_id, today=on or today())))
+    return list(await rows(q.valid_licences(conn, holder_id=user_id, today=on or clock.today())))
 
 
 def exemptions(materials: list[Material], licences: list[Any]) -> dict[str, Any]:
@@ -213,6 +208,12 @@ async def all_specs(conn: Any) -> list[ServiceSpec]:
     """Every service and bundle as the catalogue holds it now (the seeders of other areas read
     their per-service facts here: visits and schedules, disclosure, holder)."""
     return [msgspec.convert(r["spec"], ServiceSpec) for r in await rows(q.all_specs(conn))]
+
+
+@functools.cache
+def shipped_visit_names() -> dict[str, str]:
+    """service code -> the name of its first visit, as the data file ships them."""
+    return {spec.code: spec.visits[0].name for spec in load_data_file() if spec.visits}
 
 
 async def visit_name(conn: Any, code: str, kind: str | None = None) -> str:
