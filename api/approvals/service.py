@@ -19,18 +19,11 @@ import uuid
 from datetime import date
 from typing import Any
 
+from api import clock
 from api.applications import service as applications
-from api.approvals.rules import (  # noqa: F401  (ACTING_ROLES, may_act, OwnCase: public names kept here too)
-    ACTING_ROLES,
-    MissingItemUnknown,
-    OwnCase,
-    TaskClaimed,
-    TaskClosed,
-    TaskWaitingExam,
-    may_act,
-)
+from api.approvals.rules import MissingItemUnknown, TaskClaimed, TaskClosed, TaskWaitingExam
 from api.approvals.schemas import BatchDecisionIn, BatchDecisionOut, DecisionIn, DecisionOut, Task, TaskOut, TaskPage
-from api.approvals.service_outcome import approve_final  # noqa: F401  (kept public here)
+from api.approvals.service_outcome import approve_final
 from api.approvals.service_tasks import (
     active_task_id,
     check_step,
@@ -49,10 +42,6 @@ from api.exams import service as exams
 
 q = load_queries(__file__)
 
-# Until the exams move out of service_fulfilment (issue 18): the names it reaches for.
-_task = task_row
-_check_step = check_step
-
 
 async def _open_task(conn: Any, app: Any, steps: list[Any], today: date) -> Any:
     position = next_position(len(steps), app["status"], app["last_approved"])
@@ -69,7 +58,7 @@ async def sync_tasks(conn: Any, today: date | None = None) -> int:
     """Cancel tasks whose application moved on without them and open the missing ones.
     Safe to run concurrently: the one-active-task index lets only one insert win."""
     await catalogue.load_workday_overrides(conn)
-    today = today or catalogue.today()
+    today = today or clock.today()
     await q.cancel_stale_tasks(conn)
     steps: dict[str, list[Any]] = {}
     opened = 0
@@ -85,7 +74,7 @@ async def sync_tasks(conn: Any, today: date | None = None) -> int:
 async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_code: str | None,
                      status: str | None, mine: bool, overdue: bool | None, cursor: str | None,
                      limit: int) -> TaskPage:
-    today = catalogue.today()
+    today = clock.today()
     await sync_tasks(conn, today)
     steps = [step] if step else list(user.steps)
     if step and step not in user.steps and not user.has("admin"):
@@ -114,14 +103,14 @@ async def _take(conn: Any, user: AuthUser, task_id: int) -> Task:
 
 async def claim(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
     await _take(conn, user, task_id)
-    return task_out(await task_row(conn, task_id), user, catalogue.today())
+    return task_out(await task_row(conn, task_id), user, clock.today())
 
 
 async def release(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
     found = await task(conn, task_id)
     if await q.release(conn, id=task_id, user_id=user.id) is None:
         raise TaskClaimed() if found.status == "claimed" else TaskClosed(currentStatus=found.status)
-    return task_out(await task_row(conn, task_id), user, catalogue.today())
+    return task_out(await task_row(conn, task_id), user, clock.today())
 
 
 async def _gaps(conn: Any, app_id: int, service_code: str, data: DecisionIn) -> list[dict[str, str]]:

@@ -33,17 +33,12 @@ async def task_row(conn: Any, task_id: int) -> Any:
     return row
 
 
-def as_task(row: Any) -> Task:
-    return msgspec.convert(dict(row), Task)
-
-
 async def task(conn: Any, task_id: int) -> Task:
-    return as_task(await task_row(conn, task_id))
+    return msgspec.convert(dict(await task_row(conn, task_id)), Task)
 
 
-def check_step(user: AuthUser, task: Task | Any) -> None:
-    """Refuse a task of a step ``user`` does not hold (``task``: a Task or its row)."""
-    task = task if isinstance(task, Task) else as_task(task)
+def check_step(user: AuthUser, task: Task) -> None:
+    """Refuse a task of a step ``user`` does not hold."""
     if not may_act(user, task.step, task.role):
         raise StepNotYours(step=task.step)
 
@@ -71,11 +66,10 @@ async def finish_exam_task(conn: Any, task_id: int, user_id: int) -> bool:
     return await q.finish_exam_task(conn, id=task_id, user_id=user_id) is not None
 
 
-async def sign(conn: Any, task: Task | Any, *, approver_id: int, decision: str, reason: str | None,
+async def sign(conn: Any, task: Task, *, approver_id: int, decision: str, reason: str | None,
                missing: list[Any] | None = None, batch_id: str | None = None) -> Any:
     """The sign-off: approver, time, and the head of the application's audit chain after the
-    decision's timeline events (checked by ``zsb verify-audit``). ``task``: a Task or its row."""
-    task = task if isinstance(task, Task) else as_task(task)
+    decision's timeline events (checked by ``zsb verify-audit``)."""
     head = await q.chain_head(conn, application_id=task.application_id)
     return await q.insert_decision(conn, task_id=task.id, application_id=task.application_id,
                                    step=task.step, decision=decision, reason=reason,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from api.applications import service as applications
+from api.db import discard_after_commit
 from tests.approvals.helpers import submitted, task_of
 from tests.factories import applicant, staff
 
@@ -79,3 +81,31 @@ async def test_a_one_step_service_accepts_and_decides_at_its_only_step(client, d
     timeline = await db.fetch("SELECT to_status FROM application_events "
                               "WHERE application_id = $1 AND kind = 'status' ORDER BY id", app_id)
     assert [e["to_status"] for e in timeline] == ["submitted", "accepted", "approved"]
+
+
+async def test_a_case_returned_at_the_fourth_step_comes_back_to_the_fourth_step_once_supplemented(client, db):
+    await _define_steps(client, db, [
+        {"step": "accept", "role": "approver", "name": "受理"},
+        {"step": "review", "role": "approver", "name": "审核"},
+        {"step": "recheck", "role": "approver", "name": "复核"},
+        {"step": "decide", "role": "approver", "name": "决定"},
+    ])
+    citizen = await applicant(client, "four-steps-returned")
+    app_id = await submitted(db, citizen["user"]["id"], SERVICE)
+    approver = await staff(client, db, phone="13900008331", roles=["approver"],
+                           steps=["accept", "review", "recheck", "decide"])
+    for _ in range(3):
+        await _approve(client, db, app_id, approver)
+    await client.get(f"{API}/tasks", headers=approver["headers"])
+    task = await task_of(db, app_id)
+    assert task["step"] == "decide"
+    res = await client.post(f"{API}/tasks/{task['id']}/decision", headers=approver["headers"], json={
+        "decision": "return", "missing": [{"code": "vehicleCount", "kind": "field", "name": "车辆数量",
+                                           "message": "车辆数与行驶证不符"}]})
+    assert res.status_code == 200 and res.json()["applicationStatus"] == "needs_supplement", res.text
+    async with db.transaction():
+        await applications.transition(db, app_id, "in_review", actor_id=citizen["user"]["id"])
+    discard_after_commit(db)
+    # back in review: the step after the last approved (复核), not the first one acting on the status
+    done = await _approve(client, db, app_id, approver)
+    assert done["task"]["step"] == "decide" and done["decision"]["applicationStatus"] == "approved"
