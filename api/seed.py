@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from api.appointments.slots import seed_sites
 from api.auth import service as auth
 from api.catalogue.service import seed_catalogue
 from api.disclosure.service import seed_disclosure
@@ -33,18 +34,12 @@ async def seed_demo_staff(conn: Any, settings: Settings) -> None:
                                                            roles=roles, steps=steps))
 
 
-async def seed_appointment_sites(conn: Any, settings: Settings) -> None:
-    from api.appointments.slots import seed_sites
-
-    await seed_sites(conn, settings)
-
-
 SEEDERS: list[Seeder] = [
     seed_demo_staff,
     seed_faq,
     seed_faq,
     seed_catalogue,
-    seed_appointment_sites,  # after the catalogue: its services' visits and schedules
+    seed_sites,  # after the catalogue: its services' visits and schedules
     seed_disclosure,  # after the catalogue: it marks the services it has loaded
     seed_workday_calendar,
 ]
