@@ -18,15 +18,6 @@ from api.approvals.schemas import (
     BatchDecisionOut,
     DecisionIn,
     DecisionOut,
-    DeliveryChangeIn,
-    DeliveryOut,
-    ExamOut,
-    ExamResultIn,
-    ExamSlotIn,
-    HandOverIn,
-    MyDeliveryOut,
-    ReshipmentIn,
-    ShipmentIn,
     TaskOut,
     TaskPage,
 )
@@ -35,8 +26,10 @@ from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_admin, requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.exams import service as exams
+from api.exams.schemas import ExamOut, ExamResultIn, ExamSlotIn
 from api.idempotency import IdempotencyKey, run_once
 from api.licences import service_delivery as delivery, service_my_delivery as my_delivery, service_pickup as pickup
+from api.licences.schemas import DeliveryChangeIn, DeliveryOut, HandOverIn, MyDeliveryOut, ReshipmentIn, ShipmentIn
 from api.storage import FILE_HEADERS
 
 StepQuery = Annotated[str | None, QueryParameter(name="step", pattern=r"^[a-z][a-z0-9_]{1,31}$")]

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from api.applications.schemas import ReviewOut
-from api.approvals.schemas import ExamOut, TaskOut
+from api.approvals.schemas import TaskOut
+from api.exams.schemas import ExamOut
 from api.types import Schema
 
 

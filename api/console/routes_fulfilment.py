@@ -21,7 +21,6 @@ from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
 from api.appointments.schemas import CheckInIn, SlotOut
 from api.approvals import service_detail as task_details
-from api.approvals.schemas import ExamResultIn, HandOverIn, ReshipmentIn, ShipmentIn
 from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_approver, requires_staff
 from api.console import forms
@@ -29,7 +28,9 @@ from api.console import service as console
 from api.console.routes import page
 from api.deps import Conn
 from api.exams import service as exams
+from api.exams.schemas import ExamResultIn
 from api.licences import service_delivery as delivery
+from api.licences.schemas import HandOverIn, ReshipmentIn, ShipmentIn
 
 DeliveryStatus = Literal["pending", "shipped", "picked_up"]
 

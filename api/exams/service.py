@@ -22,15 +22,17 @@ from datetime import date, timedelta
 from typing import Any
 
 import notify
+from api import clock
 from api.applications import service as applications
 from api.appointments import service as appointments
 from api.appointments.duties import invite_to_exam
 from api.approvals import service_outcome as outcome, service_tasks as tasks
-from api.approvals.schemas import ExamOut, ExamResultIn, SubjectOut, Task
+from api.approvals.schemas import Task
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
+from api.exams.schemas import ExamOut, ExamResultIn, SubjectOut
 
 q = load_queries(__file__)
 
@@ -131,7 +133,7 @@ async def _record(conn: Any, task: Task, data: ExamResultIn, *, recorded_by: int
     exam = await q.lock_exam(conn, application_id=app_id)
     if exam is None or exam["status"] != "waiting":  # lapsed by the daily job meanwhile
         raise NoExamPending()
-    if data.taken_on > (today or catalogue.today()):
+    if data.taken_on > (today or clock.today()):
         raise NoExamPending("考试日期不能晚于今天")
     year_end = await q.exam_year_end(conn, application_id=app_id)
     if year_end is not None and data.taken_on > year_end:  # F123: the daily job ends the case

@@ -18,15 +18,15 @@ from datetime import date
 from typing import Any
 
 import notify
+from api import clock
 from api.applications import service as applications
 from api.approvals.rules import ACTING_ROLES, may_act
-from api.approvals.schemas import DeliveryOut, HandOverIn, ReshipmentIn
 from api.approvals.service_tasks import refuse_own_case
 from api.auth.schemas import AuthUser
-from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.errors import Conflict, NotFound
 from api.licences import service_pickup as pickup
+from api.licences.schemas import DeliveryOut, HandOverIn, ReshipmentIn
 from api.types import mask_id_number, mask_name
 
 q = load_queries(__file__, "delivery.sql")
@@ -66,7 +66,7 @@ async def prepare_delivery(conn: Any, application_id: int, today: date | None = 
     visits = list((await q.service_visits(conn, code=case.service_code))["visit_steps"])
     address = (case.form or {}).get("deliveryAddress")
     if pickup.chose_pickup(case.form, visits):
-        return await pickup.prepare(conn, case, visits, today or catalogue.today())
+        return await pickup.prepare(conn, case, visits, today or clock.today())
     if isinstance(address, str) and address.strip():
         return await q.insert_delivery(conn, application_id=case.id, method="express", address=address.strip())
     return None

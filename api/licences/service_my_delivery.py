@@ -7,14 +7,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import notify
+from api import clock
 from api.applications import service as applications
 from api.applications.states import FINAL
-from api.approvals.schemas import DeliveryChangeIn, MyDeliveryOut, ShipmentOut
 from api.auth.schemas import AuthUser
-from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
 from api.licences import service_pickup as pickup
+from api.licences.schemas import DeliveryChangeIn, MyDeliveryOut, ShipmentOut
 
 q = load_queries(__file__, "delivery.sql")
 
@@ -131,7 +131,7 @@ async def change_delivery(conn: Any, user: AuthUser, application_id: int, data: 
         assert site is not None
         # A new window keeps the hold already running; a switch from express starts F131's 30 days.
         held_until = case["held_until"] if case["method"] == "pickup" and case["held_until"] else \
-            (today or catalogue.today()) + timedelta(days=pickup.HOLD_DAYS)
+            (today or clock.today()) + timedelta(days=pickup.HOLD_DAYS)
         changed = await q.change_to_pickup(conn, id=case["id"], site_code=site["code"], site_name=site["name"],
                                            site_address=site["address"], held_until=held_until)
     if changed is None:  # shipped or collected by staff in the meantime

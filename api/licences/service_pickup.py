@@ -25,11 +25,11 @@ import structlog
 
 import notify
 from api.applications import service as applications
-from api.approvals.schemas import HandOverIn
 from api.auth.schemas import AuthUser
 from api.auth.service_address import default_address
 from api.db import load_queries, rows, transaction
 from api.errors import Conflict, Unprocessable
+from api.licences.schemas import HandOverIn
 from api.types import mask_id_number, mask_name
 
 q = load_queries(__file__, "pickup.sql")
