@@ -9,6 +9,8 @@ from typing import Literal
 
 import msgspec
 
+from notify.wechat_templates import registered_template_ids
+
 PREFIX = "ZSB_"
 
 
@@ -134,8 +136,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             # uvicorn and granian then take the left-most X-Forwarded-For entry, which the client writes
             raise SettingsError("ZSB_TRUSTED_PROXIES: list the proxies' addresses or networks; "
                                 "\"*\" lets any client choose its own address")
-        from notify.templates import registered_template_ids  # here: api.settings loads before notify
-
         try:
             registered_template_ids(self.wechat_template_ids)
         except ValueError as exc:

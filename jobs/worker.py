@@ -16,9 +16,8 @@ from jobs import applications as application_jobs
 from jobs import approvals as approval_jobs
 from jobs import complaints as complaint_jobs
 from jobs import content_checks as content_check_jobs
-from jobs import notify as notify_jobs
 from jobs import ratings as rating_jobs
-from notify import queue as notify_queue
+from notify import delivery as notify_delivery, followers as notify_followers, queue as notify_queue
 from notify.sms import sms_provider_for
 from notify.templates import EVENTS
 from wechat import gateway_for, pages as wechat_pages
@@ -47,12 +46,12 @@ FUNCTIONS: list[Any] = [
     complaint_jobs.watch_complaint_deadlines,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
-    func(notify_jobs.send_notification, keep_result=0, max_tries=1000),
-    func(notify_jobs.send_notification_batch, keep_result=0, max_tries=1000),
-    func(notify_jobs.sweep_outbox, keep_result=0),
-    func(notify_jobs.poll_sms_receipts, keep_result=0),
-    func(notify_jobs.link_wechat_follower, keep_result=0),
-    func(notify_jobs.link_wechat_followers, keep_result=0),
+    func(notify_delivery.send_notification, keep_result=0, max_tries=1000),
+    func(notify_delivery.send_notification_batch, keep_result=0, max_tries=1000),
+    func(notify_delivery.sweep_outbox, keep_result=0),
+    func(notify_delivery.poll_sms_receipts, keep_result=0),
+    func(notify_followers.link_wechat_follower, keep_result=0),
+    func(notify_followers.link_wechat_followers, keep_result=0),
     appointments.mark_appointment_no_shows,
     appointments.send_appointment_reminders,
     appointments.fill_waitlist,
@@ -80,9 +79,9 @@ CRON_JOBS: list[Any] = [
     cron(approval_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
     cron(complaint_jobs.watch_complaint_deadlines, minute={2, 17, 32, 47}, unique=True),
-    cron(notify_jobs.sweep_outbox, second={0}, run_at_startup=True, unique=True),
-    cron(notify_jobs.poll_sms_receipts, second={30}, run_at_startup=False, unique=True),
-    cron(notify_jobs.link_wechat_followers, second={45}, run_at_startup=False, unique=True),
+    cron(notify_delivery.sweep_outbox, second={0}, run_at_startup=True, unique=True),
+    cron(notify_delivery.poll_sms_receipts, second={30}, run_at_startup=False, unique=True),
+    cron(notify_followers.link_wechat_followers, second={45}, run_at_startup=False, unique=True),
     cron(appointments.mark_appointment_no_shows, minute=set(range(0, 60, 5)), second={10}, unique=True),
     cron(appointments.send_appointment_reminders, minute={5}, second={20}, unique=True),
     cron(appointments.fill_waitlist, second={40}, unique=True),

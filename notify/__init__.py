@@ -5,8 +5,12 @@ subject=("application", 42))`` writes one row per channel inside the caller's tr
 repeated call with the same dedupe key does nothing. After commit only the row ids go to arq.
 ``cancel_pending(conn, subject=("appointment", 7))`` stops what has not been sent yet;
 ``record_subscriptions(conn, user_id=..., accepted=[...])`` records WeChat authorisations.
+
+Inside: ``outbox`` (this API), ``store`` (the worker's claim and finish), ``delivery`` (the send
+jobs), ``channels`` (one Sender per channel, ``sender``: what they share), ``pause`` (the SMS
+channel's pause and its admin), ``followers`` (the official account's), ``queue`` (arq).
 """
 
-from notify.service import cancel_pending, enqueue, record_subscriptions
+from notify.outbox import cancel_pending, enqueue, record_subscriptions
 
 __all__ = ["cancel_pending", "enqueue", "record_subscriptions"]

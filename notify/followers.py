@@ -14,13 +14,14 @@ from typing import Any
 import structlog
 from wechatpy.exceptions import WeChatClientException
 
-from api.db import after_commit, transaction
-from notify import service
-from notify.delivery import in_thread
+from api.db import after_commit, load_queries, transaction
+from notify.queue import enqueue_job
+from notify.threads import in_thread
 from wechat.client import is_unavailable
 from wechat.messages import Follower, OfficialAccountMissing
 from wechat.push import PushMessage
 
+q = load_queries(__file__, "followers.sql")
 log = structlog.get_logger("zsb.notify")
 
 LINK_JOB = "link_wechat_follower"
@@ -36,25 +37,33 @@ async def record_push(conn: Any, msg: PushMessage, *, received_at: datetime) -> 
     if following is None:
         return False
     at = msg.happened_at(received_at)
-    changed = await service.record_follow(conn, oa_openid=msg.openid, following=following, at=at)
+    changed = bool(await q.record_follow(conn, oa_openid=msg.openid, following=following, at=at))
     if changed:
         after_commit(conn, lambda: _queue_link(msg.openid, msg.dedupe_key))
     return changed
 
 
 async def _queue_link(oa_openid: str, key: str) -> None:
-    from notify import queue
-
-    if queue._pool is not None:  # no queue (a CLI run): the cron job links it within a minute
-        await queue._pool.enqueue_job(LINK_JOB, oa_openid, _job_id=f"wxfollow:{key}")
+    # without a queue (a CLI run) nothing is queued: the cron job links it within a minute
+    await enqueue_job(LINK_JOB, oa_openid, job_id=f"wxfollow:{key}")
 
 
-async def link(ctx: dict[str, Any], oa_openids: list[str] | None = None) -> int:
-    """Ask user/info about each follower (or every unlinked one) and record the answer."""
+async def link_wechat_follower(ctx: dict[str, Any], oa_openid: str) -> int:
+    """A new follower of the official account: its unionid from user/info joins it to a user."""
+    return await _link(ctx, [oa_openid])
+
+
+async def link_wechat_followers(ctx: dict[str, Any]) -> int:
+    """Followers a lost or failed job left unlinked (not asked about in the last day)."""
+    async with transaction(ctx["pool"]) as conn:
+        oa_openids = [r["oa_openid"] async for r in q.unlinked_followers(conn, max_rows=100)]
+    return await _link(ctx, oa_openids)
+
+
+async def _link(ctx: dict[str, Any], oa_openids: list[str]) -> int:
+    """Ask user/info about each follower and record the answer: its unionid (which joins it to a
+    user; an older openid holding the same unionid lets it go), or that it left."""
     pool = ctx["pool"]
-    if oa_openids is None:
-        async with transaction(pool) as conn:
-            oa_openids = await service.unlinked_followers(conn)
     sender = ctx["wechat_messages"]
     linked = 0
     for openid in oa_openids:
@@ -72,7 +81,8 @@ async def link(ctx: dict[str, Any], oa_openids: list[str] | None = None) -> int:
             log.warning("wechat_unavailable", error=type(exc).__name__)
             return linked  # WeChat is down: the cron job asks again
         async with transaction(pool) as conn:
-            await service.link_follower(conn, oa_openid=openid, unionid=follower.unionid,
-                                        following=follower.following)
+            if follower.unionid:
+                await q.release_unionid(conn, oa_openid=openid, unionid=follower.unionid)
+            await q.link_follower(conn, oa_openid=openid, unionid=follower.unionid, following=follower.following)
         linked += 1
     return linked

@@ -17,11 +17,10 @@ import re
 import unicodedata
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from api.clock import ZONE
 from notify.templates import EventSpec
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MISSING = "-"
 LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "number": 32, "name": 10, "letter": 32,
           "symbol": 5, "amount": 10, "phone_number": 17, "car_number": 8}
@@ -59,7 +58,7 @@ def _as_datetime(value: Any) -> datetime | date | None:
 def wx_time(value: Any, now: datetime | None = None) -> str:
     moment = now if value == "now" else _as_datetime(value)
     if isinstance(moment, datetime):
-        local = moment.astimezone(SHANGHAI) if moment.tzinfo else moment
+        local = moment.astimezone(ZONE) if moment.tzinfo else moment
         return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
     if isinstance(moment, date):
         return f"{moment.year}年{moment.month}月{moment.day}日"
@@ -69,7 +68,7 @@ def wx_time(value: Any, now: datetime | None = None) -> str:
 def wx_date(value: Any, now: datetime | None = None) -> str:
     moment = now if value == "now" else _as_datetime(value)
     if isinstance(moment, datetime):
-        moment = (moment.astimezone(SHANGHAI) if moment.tzinfo else moment).date()
+        moment = (moment.astimezone(ZONE) if moment.tzinfo else moment).date()
     if isinstance(moment, date):
         return f"{moment.year}年{moment.month}月{moment.day}日"
     return _text(value)

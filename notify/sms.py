@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
@@ -17,7 +17,7 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkdysmsapi.request.v20170525.QuerySendDetailsRequest import QuerySendDetailsRequest
 from aliyunsdkdysmsapi.request.v20170525.SendSmsRequest import SendSmsRequest
 
-Verdict = Literal["accepted", "failed", "retry", "retry_later", "pause"]
+from notify.sender import SendResult
 
 # Bad number or bad template parameters: this message can never go out as it is.
 PERMANENT = {
@@ -40,15 +40,6 @@ LATER = {"isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL"}
 # Throttling and provider trouble: back off and retry.
 RETRY = {"Throttling", "Throttling.User", "Throttling.Api", "ServiceUnavailable", "InternalError",
          "isp.SYSTEM_ERROR", "isv.SYSTEM_ERROR", "SDK.HttpError", "SDK.ServerUnreachable"}
-
-
-class SendResult(msgspec.Struct, frozen=True):
-    verdict: Verdict
-    code: str
-    message: str = ""
-    biz_id: str | None = None
-    # True when the request may have reached Aliyun although we have no answer (a timeout).
-    uncertain: bool = False
 
 
 class Detail(msgspec.Struct, frozen=True):
@@ -80,7 +71,7 @@ class SandboxSms:
     name = "sandbox"
 
     def send(self, *, phone: str, template: str, params: dict[str, str], out_id: str) -> SendResult:
-        return SendResult("accepted", "OK", "sandbox", biz_id=f"sandbox-{out_id}")
+        return SendResult("accepted", "OK", "sandbox", ref=f"sandbox-{out_id}")
 
     def find(self, *, phone: str, out_id: str, dates: list[date], biz_id: str | None = None) -> Detail | None:
         return Detail(out_id=out_id, send_status=3, err_code="DELIVERED")
@@ -130,7 +121,7 @@ class AliyunSms:
         if error is not None:
             return error
         result = classify(str(data.get("Code", "")), str(data.get("Message", "")))
-        return msgspec.structs.replace(result, biz_id=data.get("BizId")) if result.verdict == "accepted" else result
+        return msgspec.structs.replace(result, ref=data.get("BizId")) if result.verdict == "accepted" else result
 
     def find(self, *, phone: str, out_id: str, dates: list[date], biz_id: str | None = None) -> Detail | None:
         """Look for our OutId among the messages sent to ``phone`` on ``dates``. Raises

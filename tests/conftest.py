@@ -35,10 +35,10 @@ for _var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROX
     os.environ.pop(_var, None)
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
-# A notification missing a param its templates show fails the test that sent it (notify/service.py).
-import notify.service  # noqa: E402
+# A notification missing a param its templates show fails the test that sent it (notify/outbox.py).
+import notify.outbox  # noqa: E402
 
-notify.service.STRICT_PARAMS = True
+notify.outbox.STRICT_PARAMS = True
 
 # one template per pytest-xdist worker (each worker also starts its own embedded servers)
 TEMPLATE = f"zsb_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"

@@ -1,9 +1,6 @@
 """WeChat failures as domain errors (their statuses come from the families in api.errors)."""
 
-from litestar import Request, Response
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-
-from api.errors import BadRequest, problem, Conflict, Forbidden, Gone, PayloadTooLarge, TooManyRequests, Unavailable
+from api.errors import BadRequest, Conflict, Forbidden, Gone, PayloadTooLarge, TooManyRequests, Unavailable
 
 
 class WechatCodeInvalid(BadRequest):
@@ -82,15 +79,6 @@ class PushTooLarge(PayloadTooLarge):
     """消息推送内容过大。"""
 
     code = "wechat_push_too_large"
-
-
-def push_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
-    """Litestar refuses an oversize push body while reading it; say so as our problem detail."""
-    from wechat.push import MAX_BODY
-
-    err = PushTooLarge()
-    return problem(request, status=err.status, code=err.code, title=err.title,
-                   detail=f"消息推送不能超过 {MAX_BODY // 1024} KB。")
 
 
 class WechatMediaGone(Gone):

@@ -10,15 +10,14 @@ official account's API and the other way round.
 from __future__ import annotations
 
 import functools
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 from wechatpy.exceptions import WeChatClientException
 
-from notify.templates import registered_template_ids
+from notify.sender import SendResult, Verdict
+from notify.wechat_templates import registered_template_ids
 from wechat.client import SharedTokenClient, is_unavailable, make_client
-
-Verdict = Literal["sent", "failed", "retry", "no_authorisation", "bad_data", "not_following"]
 
 NO_AUTHORISATION = 43101  # the user's authorisation for this template is used up (or was never given)
 # A value WeChat will not take for its field (a control character, too long, a bad time): ours
@@ -29,13 +28,6 @@ PERMANENT = {40003, 40037, 41030, 43107, 48001}  # bad openid, template, page; a
 # not one of this account's (40003). Whoever it was, template messages no longer reach them.
 NOT_FOLLOWING = {43004, 43019, 40003}
 SANDBOX_OA_PREFIX = "sandbox-oa-"
-
-
-class WxSendResult(msgspec.Struct, frozen=True):
-    verdict: Verdict
-    errcode: int = 0
-    errmsg: str = ""
-    msgid: str | None = None
 
 
 class Follower(msgspec.Struct, frozen=True):
@@ -51,11 +43,11 @@ class SandboxMessages:
 
     name = "sandbox"
 
-    def send_subscribe(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> WxSendResult:
-        return WxSendResult("sent", 0, "sandbox")
+    def send_subscribe(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> SendResult:
+        return SendResult("accepted", "0", "sandbox")
 
-    def send_template(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> WxSendResult:
-        return WxSendResult("sent", 0, "sandbox")
+    def send_template(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> SendResult:
+        return SendResult("accepted", "0", "sandbox")
 
     def follower(self, oa_openid: str) -> Follower:
         if oa_openid.startswith(SANDBOX_OA_PREFIX):
@@ -63,24 +55,28 @@ class SandboxMessages:
         return Follower(False)
 
 
-def _verdict(exc: Exception) -> WxSendResult:
+def _failed(verdict: Verdict, errcode: int, errmsg: str) -> SendResult:
+    return SendResult(verdict, str(errcode), errmsg)
+
+
+def _verdict(exc: Exception) -> SendResult:
     """A failed send: WeChat's errcode decides between giving up, falling back and trying later."""
     if isinstance(exc, WeChatClientException):
         if exc.errcode == NO_AUTHORISATION:
-            return WxSendResult("no_authorisation", exc.errcode, exc.errmsg or "")
+            return _failed("no_authorisation", exc.errcode, exc.errmsg or "")
         if exc.errcode == BAD_DATA:
-            return WxSendResult("bad_data", exc.errcode, exc.errmsg or "")
+            return _failed("bad_data", exc.errcode, exc.errmsg or "")
         if exc.errcode in PERMANENT:
-            return WxSendResult("failed", exc.errcode, exc.errmsg or "")
-        return WxSendResult("retry", exc.errcode or -1, exc.errmsg or "")
+            return _failed("failed", exc.errcode, exc.errmsg or "")
+        return _failed("retry", exc.errcode or -1, exc.errmsg or "")
     if is_unavailable(exc):  # network, HTTP 5xx, timeouts: WeChat is down, try again later
-        return WxSendResult("retry", -1, type(exc).__name__)
+        return _failed("retry", -1, type(exc).__name__)
     raise exc
 
 
-def _sent(res: Any) -> WxSendResult:
+def _sent(res: Any) -> SendResult:
     msgid = res.get("msgid") if isinstance(res, dict) else None
-    return WxSendResult("sent", 0, "ok", msgid=str(msgid) if msgid is not None else None)
+    return SendResult("accepted", "0", "ok", ref=str(msgid) if msgid is not None else None)
 
 
 class OfficialAccountMissing(Exception):
@@ -97,7 +93,7 @@ class LiveMessages:
         # our subscribe template -> the id WeChat registered (ZSB_WECHAT_TEMPLATE_IDS)
         self.template_ids = template_ids or {}
 
-    def send_subscribe(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> WxSendResult:
+    def send_subscribe(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> SendResult:
         # wechatpy's send_subscribe_message has no miniprogram_state / lang (its issue #817): post the body.
         body = {"touser": openid, "template_id": self.template_ids.get(template_id, template_id), "page": page,
                 "data": data,
@@ -113,7 +109,7 @@ class LiveMessages:
             raise OfficialAccountMissing()
         return self.oa_client
 
-    def send_template(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> WxSendResult:
+    def send_template(self, *, openid: str, template_id: str, data: dict[str, Any], page: str) -> SendResult:
         """An official-account template message that opens ``page`` of our mini-program."""
         oa = self._oa()
         send = functools.partial(oa.message.send_template, openid, template_id, data,
@@ -122,7 +118,7 @@ class LiveMessages:
             return _sent(oa.call(send))
         except WeChatClientException as exc:
             if exc.errcode in NOT_FOLLOWING:
-                return WxSendResult("not_following", exc.errcode, exc.errmsg or "")
+                return _failed("not_following", exc.errcode, exc.errmsg or "")
             return _verdict(exc)
         except Exception as exc:
             return _verdict(exc)

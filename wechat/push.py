@@ -29,10 +29,15 @@ from typing import Annotated, Any
 import msgspec
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
+from litestar import Request, Response
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from msgspec import Meta
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
+
+from api.errors import problem
+from wechat import errors
 
 MAX_BODY = 64 * 1024
 SEEN_KEY = "zsb:wechat:push-seen:{account}:{signature}:{timestamp}:{nonce}"
@@ -172,8 +177,6 @@ def message(data: Any) -> PushMessage:
 def read_push(body: bytes, query: dict[str, str], *, token: str, aes_key: str, appid: str) -> PushMessage:
     """The body of a push whose query is signed; raises PushRejected / PushMalformed, or the
     domain error PushNotEncrypted for a plaintext push when an AES key is configured."""
-    from wechat.errors import PushNotEncrypted
-
     verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
     if len(body) > MAX_BODY:
         raise PushMalformed("too large")
@@ -184,7 +187,7 @@ def read_push(body: bytes, query: dict[str, str], *, token: str, aes_key: str, a
                                nonce=query["nonce"]))
     msg = message(data)  # unreadable is a 400 whatever the mode
     if aes_key:
-        raise PushNotEncrypted()
+        raise errors.PushNotEncrypted()
     return msg
 
 
@@ -201,15 +204,13 @@ async def _fresh_and_first(redis: Any, account: str, query: dict[str, str], carr
                            window: int) -> None:
     """The signed timestamp is within ``window`` seconds of ``now``, and this signed query has not
     carried anything else before. Call only once the signature is checked."""
-    from wechat.errors import PushReplayed, PushStale
-
     try:
         timestamp = int(query["timestamp"])
     except (KeyError, ValueError):
-        raise PushStale() from None
+        raise errors.PushStale() from None
     age = now.timestamp() - timestamp
     if abs(age) > window:
-        raise PushStale()
+        raise errors.PushStale()
     key = SEEN_KEY.format(account=account, signature=query["signature"], timestamp=timestamp,
                           nonce=hashlib.sha256(query["nonce"].encode()).hexdigest()[:32])
     digest = hashlib.sha256(carried).hexdigest()
@@ -219,7 +220,7 @@ async def _fresh_and_first(redis: Any, account: str, query: dict[str, str], carr
         return
     seen = await redis.get(key)
     if (seen.decode() if isinstance(seen, bytes) else seen) != digest:
-        raise PushReplayed()
+        raise errors.PushReplayed()
 
 
 async def read_trusted(redis: Any, body: bytes, query: dict[str, str], *, account: str, token: str, aes_key: str,
@@ -227,36 +228,38 @@ async def read_trusted(redis: Any, body: bytes, query: dict[str, str], *, accoun
     """Everything between the HTTP request and a trusted message, as 4xx domain errors: too
     large 413; unsigned 403; stale or replayed 403; plaintext while an AES key is set 403;
     unreadable 400; an event time beyond the window ahead 400."""
-    from wechat.errors import PushEventFromTheFuture, PushSignatureInvalid, PushTooLarge
-    from wechat.errors import PushMalformed as Unreadable
-
     if len(body) > MAX_BODY:
-        raise PushTooLarge()
+        raise errors.PushTooLarge()
     try:
         verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
     except PushRejected:
-        raise PushSignatureInvalid() from None
+        raise errors.PushSignatureInvalid() from None
     await _fresh_and_first(redis, account, query, b"POST\n" + body, now=now, window=window)
     try:
         msg = read_push(body, query, token=token, aes_key=aes_key, appid=appid)
     except PushRejected:
-        raise PushSignatureInvalid() from None
+        raise errors.PushSignatureInvalid() from None
     except PushMalformed as exc:
-        raise Unreadable(str(exc)) from None
+        raise errors.PushMalformed(str(exc)) from None
     if msg.create_time > now.timestamp() + window:
-        raise PushEventFromTheFuture()
+        raise errors.PushEventFromTheFuture()
     return msg
 
 
 async def verify_url(redis: Any, query: dict[str, str], *, account: str, token: str, now: datetime,
                      window: int) -> str:
     """The URL check WeChat makes when a push address is configured (GET with echostr)."""
-    from wechat.errors import PushSignatureInvalid
-
     try:
         verify(token, query.get("signature"), query.get("timestamp"), query.get("nonce"))
     except PushRejected:
-        raise PushSignatureInvalid() from None
+        raise errors.PushSignatureInvalid() from None
     echostr = query.get("echostr", "")
     await _fresh_and_first(redis, account, query, b"GET\n" + echostr.encode(), now=now, window=window)
     return echostr
+
+
+def push_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
+    """Litestar refuses an oversize push body while reading it; say so as our problem detail."""
+    err = errors.PushTooLarge()
+    return problem(request, status=err.status, code=err.code, title=err.title,
+                   detail=f"消息推送不能超过 {MAX_BODY // 1024} KB。")

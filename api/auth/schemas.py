@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from api.types import Input, Mobile, Name, Password, Schema
+from api.types import Input, Mobile, Name, Password, Schema, SmsCode
 
 Role = Literal["applicant", "approver", "helpdesk", "admin", "lead"]
 WxCode = Annotated[str, Meta(min_length=1, max_length=128)]
@@ -106,3 +106,16 @@ class AddressIn(Input):
 class AddressOut(Schema):
     address: str | None
     updated_at: datetime | None = None
+
+
+class SmsCodeRequest(Input):
+    phone: Mobile
+
+
+class SmsCodeSent(Schema):
+    resend_after: int  # seconds until another code may be asked for
+
+
+class SmsLogin(Input):
+    phone: Mobile
+    code: SmsCode

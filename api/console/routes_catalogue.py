@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from api import clock
 from api.auth.guards import requires_admin
 from api.catalogue import service as catalogue
 from api.catalogue import service_admin
@@ -18,7 +19,7 @@ from api.console import forms
 from api.console import service as console
 from api.console.routes import page
 from api.deps import Conn, Redis
-from api.notifications import service as notifications
+from api.messages import service as notifications
 
 ServiceCodePath = FromPath[str]
 
@@ -60,7 +61,7 @@ class CalendarPages(Controller):
     @get("/", operation_id="consoleWorkdays", summary="工作台：节假日调整")
     async def index(self, request: Request, conn: Conn) -> Template:
         return page("workdays.html", request, active="workdays",
-                    overrides=await service_admin.overrides_from(conn, catalogue.today()))
+                    overrides=await service_admin.overrides_from(conn, clock.today()))
 
     @post("/", operation_id="consoleWorkdaySet", summary="工作台：设置工作日或休息日", status_code=200)
     async def set_day(self, request: Request, conn: Conn) -> Template:
@@ -72,7 +73,7 @@ class CalendarPages(Controller):
         data = console.convert({"isWorkday": form.get("is_workday") == "true", **forms.given(form, "note")},
                                WorkdayOverrideIn)
         await console.set_workday(conn, request.user, day, data.is_workday, data.note)
-        return page("_workdays.html", request, overrides=await service_admin.overrides_from(conn, catalogue.today()),
+        return page("_workdays.html", request, overrides=await service_admin.overrides_from(conn, clock.today()),
                     note=f"{day:%Y-%m-%d} 已设为{'工作日' if data.is_workday else '休息日'}")
 
 

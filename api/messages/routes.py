@@ -3,21 +3,16 @@ from __future__ import annotations
 from html import escape
 from typing import Annotated
 
-from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import State
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar import Controller, MediaType, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api import clock
 from api.auth.guards import requires_admin, requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Redis
 from api.errors import NotFound
-from api.notifications import service
-from api.notifications.schemas import (
+from api.messages import service
+from api.messages.schemas import (
     Inbox, Outbox, ReadResult, SmsChannelOut, SubscribeKitOut, SubscribeScene, Subscriptions, SubscriptionsIn,
 )
-from wechat.errors import push_too_large
-from wechat.push import MAX_BODY
 
 
 class NotificationsController(Controller):
@@ -74,27 +69,6 @@ class SmsChannelController(Controller):
     @post("/resume", operation_id="adminSmsChannelResume", summary="恢复短信通道", status_code=200)
     async def resume(self, conn: Conn, redis: Redis, user: CurrentUser) -> SmsChannelOut:
         return await service.resume_sms_channel(conn, redis, user)
-
-
-class OfficialAccountPushController(Controller):
-    """The official account's (公众号) message push: follow and unfollow events."""
-
-    path = "/wechat/oa-push"
-    tags = ["wechat"]
-
-    @get("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPushVerify",
-         summary="公众号消息推送：服务器地址校验", media_type=MediaType.TEXT)
-    async def verify(self, request: Request, settings: AppSettings, redis: Redis, state: State) -> str:
-        return await service.verify_oa_push_url(redis, dict(request.query_params), settings, now=clock.now(state))
-
-    @post("/", opt={"exclude_from_auth": True}, operation_id="wechatOfficialAccountPush",
-          summary="公众号消息推送：关注与取消关注", media_type=MediaType.TEXT, status_code=200,
-          request_max_body_size=MAX_BODY, exception_handlers={RequestEntityTooLarge: push_too_large})
-    async def receive(self, request: Request, conn: Conn, settings: AppSettings, redis: Redis,
-                      state: State) -> Response[str]:
-        await service.receive_oa_push(conn, redis, await request.body(), dict(request.query_params), settings,
-                                      now=clock.now(state))
-        return Response("success", media_type=MediaType.TEXT)
 
 
 class DevOutboxNotAvailable(NotFound):

@@ -1,3 +1,5 @@
+"""A person's in-app messages and WeChat subscriptions, the SMS channel's state, the dev outbox."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -5,22 +7,9 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from api.types import Input, Mobile, Schema, SmsCode
+from api.types import Input, Schema
 
 TemplateId = Annotated[str, Meta(min_length=1, max_length=128)]
-
-
-class SmsCodeRequest(Input):
-    phone: Mobile
-
-
-class SmsCodeSent(Schema):
-    resend_after: int  # seconds until another code may be asked for
-
-
-class SmsLogin(Input):
-    phone: Mobile
-    code: SmsCode
 
 
 class NotificationOut(Schema):
@@ -89,7 +78,7 @@ class SmsChannelOut(Schema):
 
 
 # When the mini-program asks for authorisations (wx.requestSubscribeMessage): the moment decides
-# which messages may follow (api/notifications/service.py SUBSCRIBE_SCENES).
+# which messages may follow (api/messages/service.py SUBSCRIBE_SCENES).
 SubscribeScene = Literal["submit", "supplement", "booking", "exam", "licence", "chat", "complaint", "rating",
                          "staff"]
 

@@ -1,8 +1,8 @@
-"""The in-app inbox, read marks, WeChat subscribe authorisations, official-account pushes and the dev outbox."""
+"""The HTTP face of notify: the in-app inbox and read marks, WeChat subscribe authorisations, the SMS
+channel's state and resumption (admin), and the dev outbox."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +11,7 @@ import structlog
 import notify
 from api.db import load_queries
 from api.errors import NotFound, Unprocessable
-from api.notifications.schemas import (
+from api.messages.schemas import (
     Inbox,
     NotificationOut,
     Outbox,
@@ -24,11 +24,9 @@ from api.notifications.schemas import (
     Subscriptions,
 )
 from api.types import mask_phone
-from notify import followers
-from notify import service as outbox
-from notify import templates as tpl
+from notify import outbox, pause
+from notify import wechat_templates as tpl
 from notify.templates import EVENTS
-from wechat import push as wxpush
 
 q = load_queries(__file__)
 log = structlog.get_logger("zsb.notifications")
@@ -117,31 +115,15 @@ async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: l
 
 
 async def sms_channel(conn: Any, redis: Any) -> SmsChannelOut:
-    return SmsChannelOut(**await outbox.sms_pause(conn, redis))
+    return SmsChannelOut(**await pause.sms_pause(conn, redis))
 
 
 async def resume_sms_channel(conn: Any, redis: Any, user: Any) -> SmsChannelOut:
     """An admin lifts the pause by hand once the account or configuration is put right."""
-    before = await outbox.sms_pause(conn, redis)
-    released = await outbox.resume_sms(conn, redis)
+    before = await pause.sms_pause(conn, redis)
+    released = await pause.resume_sms(conn, redis)
     log.warning("sms_channel_resumed_by_hand", by=user.id, provider_code=before["code"], released=len(released))
-    return SmsChannelOut(**{**await outbox.sms_pause(conn, redis), "released": len(released)})
-
-
-async def verify_oa_push_url(redis: Any, query: dict[str, str], settings: Any, *, now: datetime) -> str:
-    """The official account's check of its push address: the echostr to answer."""
-    return await wxpush.verify_url(redis, query, account="oa", token=settings.wechat_oa_token, now=now,
-                                   window=settings.wechat_push_window_seconds)
-
-
-async def receive_oa_push(conn: Any, redis: Any, body: bytes, query: dict[str, str], settings: Any, *,
-                          now: datetime) -> None:
-    """A signed, fresh, first-seen push of the official account. With no official account
-    configured (no token) every push is refused as unsigned, so no follower is ever recorded."""
-    msg = await wxpush.read_trusted(redis, body, query, account="oa", token=settings.wechat_oa_token,
-                                    aes_key=settings.wechat_oa_aes_key, appid=settings.wechat_oa_appid, now=now,
-                                    window=settings.wechat_push_window_seconds)
-    await followers.record_push(conn, msg, received_at=now)
+    return SmsChannelOut(**{**await pause.sms_pause(conn, redis), "released": len(released)})
 
 
 async def recent_outbox(conn: Any, *, limit: int = 100) -> Outbox:

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from notify.delivery import ProviderThreads
+from notify.threads import ProviderThreads
 
 
 def test_chunks_deliver_each_result_and_error_to_its_own_caller_on_any_loop():

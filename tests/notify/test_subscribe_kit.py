@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.notifications.service import SUBSCRIBE_SCENES
+from api.messages.service import SUBSCRIBE_SCENES
 from api.settings import Settings, SettingsError
 from tests.conftest import live_settings, live_sms_settings
 from tests.factories import applicant, run_jobs
