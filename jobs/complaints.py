@@ -1,6 +1,6 @@
 """Deadlines of complaints (FAQ F144: answered within 5 working days).
 
-The clock comes from ``ctx["complaint_clock"]`` when a test puts one there. Each run re-reads
+The clock is the job's (``api.clock``: ``ctx["clock"]`` when a test puts one there). Each run re-reads
 the rows and acts through conditional updates, so the reminder and the escalation happen once
 per complaint however often the cron fires."""
 
@@ -10,14 +10,15 @@ from typing import Any
 
 import structlog
 
-from api.complaints.service import escalate_overdue, now_shanghai, remind_due
+from api.clock import local_now
+from api.complaints.service_deadlines import escalate_overdue, remind_due
 from api.db import transaction
 
 log = structlog.get_logger("zsb.jobs.complaints")
 
 
 async def watch_complaint_deadlines(ctx: dict[str, Any]) -> dict[str, int]:
-    now = ctx.get("complaint_clock", now_shanghai)()
+    now = local_now(ctx)
     async with transaction(ctx["pool"]) as conn:
         reminded = await remind_due(conn, now)
         escalated = await escalate_overdue(conn, now)

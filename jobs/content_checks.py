@@ -9,7 +9,9 @@ from typing import Any
 from arq import Retry
 
 from api import clock
+from api.complaints import checks as complaint_checks
 from api.db import transaction
+from api.ratings import checks as rating_checks
 
 
 def _outcome(outcome: str, ctx: dict[str, Any]) -> str:
@@ -20,24 +22,17 @@ def _outcome(outcome: str, ctx: dict[str, Any]) -> str:
 
 async def check_complaint_text(ctx: dict[str, Any], complaint_id: int, part: str = "text") -> str:
     """part 'text': the complaint itself; 'rating': the comment given with the rating of the answer."""
-    from api.complaints import checks
-
-    return _outcome(await checks.check(ctx["pool"], ctx["wechat"], complaint_id, part), ctx)  # type: ignore[arg-type]
+    return _outcome(await complaint_checks.check(ctx["pool"], ctx["wechat"], complaint_id, part), ctx)  # type: ignore[arg-type]
 
 
 async def check_rating_text(ctx: dict[str, Any], kind: str, row_id: int) -> str:
     """kind 'rating': a rating's comment; 'comment': an appended comment."""
-    from api.ratings import checks
-
-    return _outcome(await checks.check(ctx["pool"], ctx["wechat"], kind, row_id), ctx)  # type: ignore[arg-type]
+    return _outcome(await rating_checks.check(ctx["pool"], ctx["wechat"], kind, row_id), ctx)  # type: ignore[arg-type]
 
 
 async def sweep_text_checks(ctx: dict[str, Any]) -> int:
     """Complaint and rating texts still pending a minute on (the queue lost their job): queued again
     under the same job ids, so a queued retry is not doubled."""
-    from api.complaints import checks as complaint_checks
-    from api.ratings import checks as rating_checks
-
     async with transaction(ctx["pool"]) as conn:
         complaints = await complaint_checks.due(conn, now=clock.now(ctx))
         ratings = await rating_checks.due(conn, now=clock.now(ctx))

@@ -9,7 +9,7 @@ from arq import Retry
 from api import clock
 from api.db import transaction
 from api.faq.index import index_for
-from api.helpdesk import service_inbox
+from api.helpdesk import checks, media, service_callbacks, service_inbox
 
 
 async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
@@ -18,17 +18,13 @@ async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
     for the user (the FAQ's answer, the F140 notice) is sent by its own ``deliver_chat_message``
     job, queued after commit, so a send that fails is retried on its own."""
     async with transaction(ctx["pool"]) as conn:
-        # ctx["helpdesk_clock"]: the tests' controllable clock for the F140 hours.
-        hours_clock = ctx.get("helpdesk_clock")
         written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
-                                                  now=hours_clock() if hours_clock else None, wechat=ctx["wechat"])
+                                                  now=clock.local_now(ctx), wechat=ctx["wechat"])
     return f"{len(written)} messages"
 
 
 async def fetch_chat_media(ctx: dict[str, Any], message_id: int) -> str:
     """A user's image or voice fetched from WeChat's media API and stored (api/helpdesk/media.py)."""
-    from api.helpdesk import media
-
     fetched = await media.fetch(ctx["pool"], ctx["wechat"], ctx["settings"], message_id, redis=ctx["redis"])
     if fetched.outcome == "retry":
         raise Retry(defer=min(300, 15 * ctx.get("job_try", 1)))
@@ -37,8 +33,6 @@ async def fetch_chat_media(ctx: dict[str, Any], message_id: int) -> str:
 
 async def check_chat_message(ctx: dict[str, Any], message_id: int) -> str:
     """WeChat's content check of one user text (api/helpdesk/checks.py); WeChat down -> retried."""
-    from api.helpdesk import checks
-
     checked = await checks.check_message(ctx["pool"], ctx["wechat"], message_id, redis=ctx["redis"])
     if checked.outcome == "retry":
         raise Retry(defer=min(300, 15 * ctx.get("job_try", 1)))
@@ -70,8 +64,6 @@ async def sweep_chat_checks(ctx: dict[str, Any]) -> int:
     """Content checks and media fetches still pending a minute on (the queue lost their job): queued
     again under the same job ids, so a queued retry is not doubled; the rows' conditional updates
     keep a second run from acting twice."""
-    from api.helpdesk import checks, media
-
     async with transaction(ctx["pool"]) as conn:
         texts = await checks.due(conn, now=clock.now(ctx))
         files = await media.due(conn, now=clock.now(ctx))
@@ -93,11 +85,6 @@ async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:
 
 async def escalate_overdue_callbacks(ctx: dict[str, Any]) -> int:
     """F141 callbacks past their due date reach the agent holding them and the leads, once."""
-    from datetime import datetime, timezone
-
-    from api.helpdesk.service_callbacks import escalate_overdue_callbacks as escalate
-
-    clock = ctx.get("helpdesk_clock")
     async with transaction(ctx["pool"]) as conn:
-        escalated = await escalate(conn, now=clock() if clock else datetime.now(timezone.utc))
+        escalated = await service_callbacks.escalate_overdue_callbacks(conn, now=clock.now(ctx))
     return len(escalated)

@@ -1,7 +1,7 @@
 """WeChat's content check (msgSecCheck 2.0) of complaint texts (issue 25).
 
 A complaint's text reaches the bureau's queue only once it passed: in the sandbox the rule decides
-at once (api/helpdesk/checks.first_look); live, the text waits as 'pending' while the
+at once (api/content_checks.first_look); live, the text waits as 'pending' while the
 ``check_complaint_text`` job asks WeChat with the author's openid (scene 2, 评论: a citizen's
 remark on a service). The comment given with the rating of the answer goes the same way. Until then, and while held, staff lists and detail show a placeholder; the
 complainant sees their own text and is told when it is held; a lead or admin reviews held texts.
@@ -14,6 +14,7 @@ from typing import Any, Literal
 import structlog
 
 import notify
+from api.content_checks import ask, first_look as look, queue_job
 from api.db import after_commit, load_queries, rows
 from api.errors import NotFound
 from api.complaints.schemas import HeldComplaintOut
@@ -59,8 +60,6 @@ async def tell_author(conn: Any, part: Part, complainant_id: int, complaint_id: 
 
 async def first_look(conn: Any, wechat: Any, part: Part, row: Any) -> Any:
     """Just after writing: the sandbox's verdict now, or the job queued after commit."""
-    from api.helpdesk.checks import first_look as look, queue_job
-
     text = row["text"] if part == "text" else row["rating_comment"]
     if not text:
         return row
@@ -76,8 +75,6 @@ async def first_look(conn: Any, wechat: Any, part: Part, row: Any) -> Any:
 
 async def check(pool: Any, wechat: Any, complaint_id: int, part: Part = "text") -> str:
     """The job's share: ask WeChat about one pending text (no connection held across the call)."""
-    from api.helpdesk.checks import ask
-
     async def settled(conn: Any, state: str, row: Any, verdict: Any) -> None:
         if state == "held":
             await tell_author(conn, part, row["complainant_id"], complaint_id)

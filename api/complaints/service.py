@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import uuid
 from types import SimpleNamespace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -19,18 +18,21 @@ import notify
 from api import uploads
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
-from api.db import rows
+from api.clock import local_day, local_now
+from api.complaints import checks
+from api.complaints.errors import (
+    AssigneeInvalid, AttachmentInvalid, AttachmentMissing, AttachmentTooLarge, AttachmentTypeRefused,
+    ComplaintAlreadyRated, ComplaintClosedForChange, ComplaintNotAnswered, ComplaintNotFound, ComplaintTargetNotFound,
+)
 from api.complaints.schemas import (
     AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, ComplaintIn, ComplaintOut, ComplaintSummary, EventOut,
     RatingIn, StaffEventOut,
 )
-from api.db import load_queries
-from api.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from api.db import load_queries, rows
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
 q = load_queries(__file__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ANSWER_WORKDAYS = 5  # FAQ F144: 投诉受理后5个工作日内答复
 MAX_FILE_BYTES = 10 * 1024 * 1024  # FAQ F101: 单个文件不超过10MB
 # The first bytes of the formats F101 allows; the declared content type is not trusted.
@@ -38,77 +40,9 @@ MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png", b"%PD
 _KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
-class ComplaintNotFound(NotFound):
-    """没有找到该投诉建议。"""
-
-    code = "complaint_not_found"
-
-
-class ComplaintTargetNotFound(Unprocessable):
-    """投诉对象不存在，请重新选择。"""
-
-    code = "complaint_target_not_found"
-
-
-class AttachmentInvalid(Unprocessable):
-    """附件无效：请上传本人尚未使用过的图片或PDF。"""
-
-    code = "complaint_attachment_invalid"
-
-
-class AttachmentMissing(BadRequest):
-    """请选择要上传的文件（字段名 file）。"""
-
-    code = "complaint_attachment_missing"
-
-
-class AttachmentTypeRefused(Unprocessable):
-    """仅支持JPG、PNG图片和PDF文件。"""
-
-    code = "complaint_attachment_type"
-
-
-class AttachmentTooLarge(PayloadTooLarge):
-    """单个文件不能超过10MB。"""
-
-    code = "complaint_attachment_too_large"
-
-
-class ComplaintClosedForChange(Conflict):
-    """该投诉建议已答复或已办结，不能再执行此操作。"""
-
-    code = "complaint_not_open"
-
-
-class ComplaintNotAnswered(Conflict):
-    """该投诉建议尚未答复，不能办结。"""
-
-    code = "complaint_not_answered"
-
-
-class ComplaintAlreadyRated(Conflict):
-    """答复尚未作出或已经评价过。"""
-
-    code = "complaint_rating_refused"
-
-
-class AssigneeInvalid(Unprocessable):
-    """只能交给在岗的工作人员处理，且不能交给被投诉人本人。"""
-
-    code = "complaint_assignee_invalid"
-
-
 def _conv(values: dict[str, Any], typ: type[Any]) -> Any:
     """A row (snake_case keys) as a camelCase Struct: matched by field name, extra keys ignored."""
     return msgspec.convert(SimpleNamespace(**values), typ, from_attributes=True)
-
-
-def now_shanghai() -> datetime:
-    return datetime.now(SHANGHAI)
-
-
-def _today(now: datetime) -> date:
-    return now.astimezone(SHANGHAI).date()
 
 
 async def _event(conn: Any, complaint_id: int, kind: str, actor_id: int | None, note: str | None = None,
@@ -141,10 +75,8 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
                          wechat: Any = None) -> ComplaintOut:
     """File a complaint or suggestion: numbered, due in 5 working days, acknowledged at once.
     Its text reaches staff only once WeChat's content check passed it (api/complaints/checks.py)."""
-    from api.complaints import checks
-
-    now = now or now_shanghai()
-    today = _today(now)
+    now = now or local_now()
+    today = local_day(now)
     await _check_target(conn, user, data)
     await catalogue.load_workday_overrides(conn)
     seq = await q.next_public_no(conn, day=today)
@@ -204,10 +136,8 @@ async def view_own(conn: Any, user: AuthUser, complaint_id: int) -> ComplaintOut
 async def rate(conn: Any, user: AuthUser, complaint_id: int, data: RatingIn, *,
                now: datetime | None = None, wechat: Any = None) -> ComplaintOut:
     """The complainant rates the answer; a comment reaches staff once the content check passed it."""
-    from api.complaints import checks
-
     row = await q.rate(conn, id=complaint_id, complainant_id=user.id, rating=data.level, comment=data.comment,
-                       rated_at=now or now_shanghai())
+                       rated_at=now or local_now())
     if row is None:
         await view_own(conn, user, complaint_id)  # 404 when not theirs
         raise ComplaintAlreadyRated()
@@ -230,14 +160,12 @@ async def attachment_file(conn: Any, user: AuthUser, complaint_id: int, attachme
 
 
 def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffEventOut]) -> AdminComplaintOut:
-    from api.complaints.checks import shown_to_staff
-
     values = dict(row)
     return _conv({
         **values,
         # unchecked or held by the content check: a placeholder, never the text
-        "text": shown_to_staff(row["text"], row["content_check"]),
-        "rating_comment": shown_to_staff(row["rating_comment"], row["rating_comment_check"]),
+        "text": checks.shown_to_staff(row["text"], row["content_check"]),
+        "rating_comment": checks.shown_to_staff(row["rating_comment"], row["rating_comment_check"]),
         "complainant": mask_name(values.pop("complainant_name")),
         "complainant_phone": mask_phone(values.pop("complainant_phone")),
         "overdue": values["overdue_at"] is not None,
@@ -284,7 +212,7 @@ async def answer(conn: Any, staff: AuthUser, complaint_id: int, data: AnswerIn, 
                  now: datetime | None = None) -> AdminComplaintOut:
     current = await _existing(conn, complaint_id)
     row = await q.answer(conn, id=complaint_id, answer=data.text.strip(), answered_by=staff.id,
-                         answered_at=now or now_shanghai())
+                         answered_at=now or local_now())
     if row is None:
         raise ComplaintClosedForChange(currentStatus=current["status"])
     await _event(conn, complaint_id, "answered", staff.id, "已答复", late=row["answered_late"])
@@ -297,53 +225,9 @@ async def answer(conn: Any, staff: AuthUser, complaint_id: int, data: AnswerIn, 
 async def close(conn: Any, staff: AuthUser, complaint_id: int, note: str | None, *,
                 now: datetime | None = None) -> AdminComplaintOut:
     current = await _existing(conn, complaint_id)
-    row = await q.close(conn, id=complaint_id, closed_at=now or now_shanghai())
+    row = await q.close(conn, id=complaint_id, closed_at=now or local_now())
     if row is None:
         raise (ComplaintNotAnswered if current["status"] in ("received", "assigned") else ComplaintClosedForChange)(
             currentStatus=current["status"])
     await _event(conn, complaint_id, "closed", staff.id, note or "已办结")
     return await admin_view(conn, complaint_id)
-
-
-# ---------------------------------------------------------------- deadlines (jobs/complaints.py)
-
-
-async def remind_due(conn: Any, now: datetime) -> list[int]:
-    """On the last day to answer, remind the handler (the admin queue when nobody has it yet).
-    Once per complaint: the conditional update lets only the first run through."""
-    today, done = _today(now), []
-    for candidate in await rows(q.due_for_reminder(conn, today=today)):
-        row = await q.mark_reminded(conn, id=candidate["id"], today=today, at=now)
-        if row is None:
-            continue  # answered or reminded meanwhile
-        recipients = [row["assignee_id"]] if row["assignee_id"] else [r["id"] for r in await rows(q.admins(conn))]
-        for staff_id in recipients:
-            await notify.enqueue(conn, user_id=staff_id, event="task_due_soon",
-                                 params={"taskTitle": f"投诉建议{row['public_no']}", "dueDate": row["due_on"].isoformat()},
-                                 dedupe_key=f"complaint_reminder:{row['id']}:{staff_id}",
-                                 subject=("complaint", row["id"]))
-        await _event(conn, row["id"], "reminded", None, f"今日到期，已提醒{len(recipients)}人",
-                     recipients=recipients)
-        done.append(row["id"])
-    return done
-
-
-async def escalate_overdue(conn: Any, now: datetime) -> list[int]:
-    """Past the 5th working day and still unanswered: flag it and tell the handler and the leads.
-    Once per complaint, as above."""
-    today, done = _today(now), []
-    for candidate in await rows(q.due_for_escalation(conn, today=today)):
-        row = await q.mark_overdue(conn, id=candidate["id"], today=today, at=now)
-        if row is None:
-            continue
-        recipients = list(dict.fromkeys(
-            ([row["assignee_id"]] if row["assignee_id"] else []) + [r["id"] for r in await rows(q.leads(conn))]))
-        for staff_id in recipients:
-            await notify.enqueue(conn, user_id=staff_id, event="complaint_overdue",
-                                 params={"publicNo": row["public_no"], "dueDate": row["due_on"].isoformat()},
-                                 dedupe_key=f"complaint_overdue:{row['id']}:{staff_id}",
-                                 subject=("complaint", row["id"]))
-        await _event(conn, row["id"], "overdue", None, f"已超过答复时限（{row['due_on']:%Y-%m-%d}）")
-        await _event(conn, row["id"], "escalated", None, f"已上报{len(recipients)}人督办", recipients=recipients)
-        done.append(row["id"])
-    return done

@@ -10,26 +10,23 @@ agent or anyone else. Machine and agent texts are not checked.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import msgspec
 import structlog
 
-from api.db import after_commit, load_queries, transaction
+from api.content_checks import ask
+from api.db import after_commit, load_queries
 from api.errors import NotFound
 from api.helpdesk.live import publish
-from notify import queue as notify_queue
+from api.helpdesk.messages import message_out, queue
 from api.helpdesk.schemas import ChatMessageOut, HeldMessageOut
-from wechat.errors import WechatUnavailable
-from wechat.gateway import SCENE_COMMENT, SandboxWeChat
 
 q = load_queries(__file__)
 log = structlog.get_logger("zsb.helpdesk")
 
 HELD_NOTICE = ("您刚才发送的消息未通过微信内容安全检查，已暂存待人工复核，不会展示给其他人。"
                "请文明用语；如需帮助，可换一种说法重新描述您的问题。")
-SANDBOX = SandboxWeChat()
 
 
 class HeldMessageNotFound(NotFound):
@@ -42,59 +39,16 @@ class Checked(msgspec.Struct, frozen=True):
     outcome: Literal["pass", "held", "skipped", "retry"]
 
 
-async def first_look(wechat: Any, text: str, *, scene: int = SCENE_COMMENT) -> tuple[str, dict[str, Any] | None]:
-    """The check state a new user text starts in, and the verdict when it is already known
-    (shared with complaints and ratings, whose texts are checked the same way)."""
-    gateway = wechat or SANDBOX
-    if isinstance(gateway, SandboxWeChat):  # a local rule: no network, decided now
-        verdict = await gateway.msg_sec_check("", text, scene=scene)
-        return ("held" if verdict.held else "pass"), msgspec.to_builtins(verdict)
-    return "pending", None
-
-
-async def queue_job(function: str, *args: Any, job_id: str) -> None:
-    """Queue a check's job (shared with complaints and ratings); with no queue (a CLI run) the
-    sweeper picks the row up."""
-    await notify_queue.enqueue_job(function, *args, job_id=job_id)
-
-
-Settled = Callable[[Any, str, Any, Any], Awaitable[None]]
-
-
-async def ask(pool: Any, wechat: Any, read: Callable[[Any], Awaitable[Any]],
-              settle: Callable[[Any, str, Any], Awaitable[Any]], on_settled: Settled) -> tuple[str, Any]:
-    """One pending text's check, the same for chat, complaints and ratings: read the row, ask WeChat
-    with no connection held, then record the verdict only if the text is still pending and run
-    ``on_settled(conn, state, row, verdict)`` in that same transaction. Returns the outcome
-    (pass, held, skipped: checked already or never pending, retry: WeChat unreachable) and the row."""
-    async with transaction(pool) as conn:
-        row = await read(conn)
-    if row is None:
-        return "skipped", None
-    try:
-        verdict = await wechat.msg_sec_check(row["openid"] or "", row["text"], scene=SCENE_COMMENT)
-    except WechatUnavailable:
-        return "retry", row
-    state = "held" if verdict.held else "pass"
-    async with transaction(pool) as conn:
-        if await settle(conn, state, msgspec.to_builtins(verdict)) is None:
-            return "skipped", row
-        await on_settled(conn, state, row, verdict)
-    return state, row
-
-
 async def tell_author(conn: Any, conv: Any, redis: Any) -> list[ChatMessageOut]:
     """The author hears that their text is held, in their own chat (on WeChat: one of the 5 replies)."""
-    from api.helpdesk.service_inbox import _message_out, _queue
-
     wechat = conv["channel"] == "wechat"
     if wechat and await q.use_reply_slot(conn, id=conv["id"]) is None:
         return []  # WeChat's window is used up: the author sees it in the mini-program's chat history
     notice = await q.add_message(conn, conversation_id=conv["id"], sender="bot", agent_id=None, text=HELD_NOTICE,
                                  faq_entry_id=None, delivery="pending" if wechat else "none")
     if wechat:
-        after_commit(conn, lambda: _queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
-    return [_message_out(notice)]
+        after_commit(conn, lambda: queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
+    return [message_out(notice)]
 
 
 async def check_message(pool: Any, wechat: Any, message_id: int, *, redis: Any) -> Checked:
@@ -134,9 +88,7 @@ async def release(conn: Any, reviewer_id: int, message_id: int, *, redis: Any) -
     after_commit(conn, lambda: publish(redis, kind, conversation_id=row["conversation_id"],
                                        status=row["conversation_status"], agent_id=row["agent_id"],
                                        text=row["text"][:200]))
-    from api.helpdesk.service_inbox import _message_out
-
-    return _message_out(await q.chat_message(conn, id=message_id))
+    return message_out(await q.chat_message(conn, id=message_id))
 
 
 async def due(conn: Any, *, now: Any) -> list[int]:

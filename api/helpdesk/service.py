@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import notify
 from api.auth.schemas import AuthUser
+from api.clock import local_day, system_now
 from api.catalogue.service import load_workday_overrides
 from api.db import after_commit, load_queries
 from api.errors import Conflict, NotFound
 from api.faq import service as faq
 from api.faq.index import FaqIndex
 from api.faq.schemas import AskOut, EntryIn, MatchOut
-from api.helpdesk import hours
 from api.helpdesk.live import publish
+from api.helpdesk.messages import message_out, queue
 from api.helpdesk.schemas import ChatMessageOut, ConversationDetail, ConversationOut, ResolveIn
-from api.helpdesk.service_inbox import _message_out, _queue
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 from wechat.errors import WechatReplyWindowClosed
@@ -91,7 +92,7 @@ async def list_conversations(conn: Any, agent: AuthUser, *, status: Literal["wai
 
 async def get_conversation(conn: Any, conversation_id: int) -> ConversationDetail:
     row = await _get(conn, conversation_id)
-    messages = [_message_out(m) async for m in q.messages_for_staff(conn, conversation_id=conversation_id)]
+    messages = [message_out(m) async for m in q.messages_for_staff(conn, conversation_id=conversation_id)]
     return _conversation_out(row, ConversationDetail, messages=messages)
 
 
@@ -119,16 +120,14 @@ async def reply(conn: Any, agent: AuthUser, conversation_id: int, text: str, *, 
     msg = await q.add_message(conn, conversation_id=conversation_id, sender="agent", agent_id=agent.id,
                               text=text, faq_entry_id=None, delivery="pending" if wechat else "none")
     if wechat:
-        after_commit(conn, lambda: _queue("deliver_chat_message", msg["id"], f"chatmsg:{msg['id']}"))
+        after_commit(conn, lambda: queue("deliver_chat_message", msg["id"], f"chatmsg:{msg['id']}"))
     else:
         # In the app the user may have closed the chat: the reply reaches them as a notification too
         # (the inbox, and a subscribe message when they allowed one).
-        import notify
-
         await notify.enqueue(conn, user_id=row["user_id"], event="helpdesk_reply", params={"text": text},
                              dedupe_key=f"helpdesk_reply:{msg['id']}", subject=("conversation", conversation_id))
     after_commit(conn, lambda: publish(redis, "message", conversation_id=conversation_id, sender="agent"))
-    return _message_out(msg)
+    return message_out(msg)
 
 
 async def transfer(conn: Any, agent: AuthUser, conversation_id: int, to_agent_id: int, *, redis: Any) -> ConversationOut:
@@ -150,7 +149,7 @@ async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: Resolv
         raise ConversationResolved() if row["status"] == "resolved" else NotYourConversation()
     if done["important"] and done["application_id"] is not None:
         await load_workday_overrides(conn)
-        today = (now or hours.now()).astimezone(hours.SHANGHAI).date()
+        today = local_day(now or system_now())
         await cbq.create_callback(conn, conversation_id=conversation_id, user_id=done["user_id"],
                                   application_id=done["application_id"],
                                   due_on=add_workdays(today, CALLBACK_WORKDAYS))

@@ -23,9 +23,9 @@ import structlog
 import notify
 from api.applications import service_supplement
 from api.auth.schemas import AuthUser
+from api.clock import local_day
 from api.db import after_commit, rows
 from api.errors import Conflict, NotFound
-from api.helpdesk import hours
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import (
     CallbackLogOut,
@@ -36,7 +36,7 @@ from api.helpdesk.schemas import (
     ConversationOut,
 )
 from api.helpdesk.service import ConversationResolved, NotYourConversation, _conversation_out, _get, cbq, q
-from api.helpdesk.service_inbox import _message_out, _queue
+from api.helpdesk.messages import message_out, queue
 from api.types import mask_name, mask_phone
 
 log = structlog.get_logger("zsb.helpdesk")
@@ -92,10 +92,6 @@ class HandoverRefused(Conflict):
     code = "callback_handover_refused"
 
 
-def _today(now: datetime) -> Any:
-    return now.astimezone(hours.SHANGHAI).date()
-
-
 def _callback_out(row: Any, today: Any, *, reveal: bool = False, log_rows: list[Any] | None = None) -> CallbackOut:
     return CallbackOut(
         id=row["id"], conversation_id=row["conversation_id"], application_id=row["application_id"],
@@ -126,7 +122,7 @@ async def link_case(conn: Any, agent: AuthUser, conversation_id: int, data: Case
 async def list_callbacks(conn: Any, agent: AuthUser, *, status: Literal["due", "overdue", "mine", "closed", "all"],
                          now: datetime, limit: int = 50, offset: int = 0) -> list[CallbackOut]:
     """Lists mask the phone for everyone, the holder included: it is shown in the detail only."""
-    today = _today(now)
+    today = local_day(now)
     found = await rows(cbq.list_callbacks(conn, status=status, agent_id=agent.id, today=today,
                                           limit=limit, offset=offset))
     return [_callback_out(r, today) for r in found]
@@ -147,7 +143,7 @@ async def _detail(conn: Any, agent: AuthUser, callback_id: int, now: datetime, *
         await cbq.log_callback(conn, callback_id=callback_id, agent_id=agent.id, kind="phone_shown",
                                outcome=None, follow_up=None, handed_to=None, note=None)
     log_rows = await rows(cbq.callback_log(conn, callback_id=callback_id))
-    return _callback_out(row, _today(now), reveal=reveal, log_rows=log_rows)
+    return _callback_out(row, local_day(now), reveal=reveal, log_rows=log_rows)
 
 
 async def get_callback(conn: Any, agent: AuthUser, callback_id: int, *, now: datetime) -> CallbackOut:
@@ -222,18 +218,18 @@ async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reas
     msg = await q.add_message(conn, conversation_id=conversation_id, sender="agent", agent_id=agent.id, text=text,
                               faq_entry_id=None, delivery="pending" if wechat and slot else "none")
     if wechat and slot:
-        after_commit(conn, lambda: _queue("deliver_chat_message", msg["id"], f"chatmsg:{msg['id']}"))
+        after_commit(conn, lambda: queue("deliver_chat_message", msg["id"], f"chatmsg:{msg['id']}"))
     elif wechat:
         await notify.enqueue(conn, user_id=row["user_id"], event="helpdesk_reply", params={"text": text},
                              dedupe_key=f"helpdesk_extension:{granted['id']}")
     after_commit(conn, lambda: publish(redis, "message", conversation_id=conversation_id, sender="agent"))
-    return _message_out(msg)
+    return message_out(msg)
 
 
 async def escalate_overdue_callbacks(conn: Any, *, now: datetime) -> list[int]:
     """Callbacks still open after their due date: the agent holding one (if any) and every lead
     are told once (F141's promise is a call after the matter is handled, not whenever)."""
-    overdue = await rows(cbq.escalate_overdue(conn, today=_today(now)))
+    overdue = await rows(cbq.escalate_overdue(conn, today=local_day(now)))
     if not overdue:
         return []
     leads = [r["id"] for r in await rows(cbq.leads(conn))]

@@ -9,7 +9,7 @@ from api.db import rows
 from api.errors import NotFound
 from api.helpdesk.schemas import ChatMessageOut, MyConversationDetail, MyConversationOut
 from api.helpdesk.service import cbq, q
-from api.helpdesk.service_inbox import _message_out
+from api.helpdesk.messages import message_out
 
 
 class MyConversationNotFound(NotFound):
@@ -28,7 +28,7 @@ async def messages(conn: Any, user_id: int, *, limit: int = 50, before: int | No
     """The newest ``limit`` messages older than message ``before``, oldest first: page back with
     ``before`` = the first id of the previous page."""
     found = await rows(cbq.messages_of_user_before(conn, user_id=user_id, before=before, limit=limit))
-    return [_message_out(r) for r in reversed(found)]
+    return [message_out(r) for r in reversed(found)]
 
 
 async def conversations(conn: Any, user_id: int, *, limit: int = 20, offset: int = 0) -> list[MyConversationOut]:
@@ -40,5 +40,5 @@ async def conversation(conn: Any, user_id: int, conversation_id: int) -> MyConve
     row = await cbq.user_conversation(conn, id=conversation_id, user_id=user_id)
     if row is None:
         raise MyConversationNotFound()
-    msgs = [_message_out(m) for m in await rows(q.messages_of(conn, conversation_id=conversation_id))]
+    msgs = [message_out(m) for m in await rows(q.messages_of(conn, conversation_id=conversation_id))]
     return _mine(row, MyConversationDetail, messages=msgs)

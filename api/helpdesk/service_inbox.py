@@ -16,13 +16,18 @@ from typing import Any, Literal
 import msgspec
 import structlog
 
+import notify
+from api.clock import local_now
+from api.content_checks import first_look
 from api.db import after_commit, load_queries, transaction
 from api.faq import service as faq
 from api.faq.index import FaqIndex
-from api.helpdesk import hours
+from api.helpdesk import checks, hours
 from api.helpdesk.live import publish
+from api.helpdesk.messages import message_out, queue
 from api.helpdesk.schemas import ChatMessageOut
-from wechat import push as wxpush
+from notify.delivery import MAX_ATTEMPTS, backoff
+from wechat import customer_service, push as wxpush
 from wechat.errors import WechatReplyWindowClosed, WechatUnavailable
 
 q = load_queries(__file__)
@@ -57,52 +62,32 @@ async def store_push(conn: Any, msg: wxpush.PushMessage) -> int | None:
     push_id = await q.store_push(conn, dedupe_key=msg.dedupe_key, openid=msg.openid, msg_type=msg.msg_type,
                                  event=msg.event, payload=msgspec.to_builtins(msg))
     if push_id is not None:
-        after_commit(conn, lambda: _queue("process_wechat_push", push_id, f"wxpush:{push_id}"))
+        after_commit(conn, lambda: queue("process_wechat_push", push_id, f"wxpush:{push_id}"))
     return push_id
-
-
-async def _queue(function: str, arg: int, job_id: str) -> None:
-    from notify import queue
-
-    pool = queue._pool  # the arq pool the API lifespan (or worker start-up) registered
-    if pool is not None:  # no queue (a CLI run): the sweeper job picks the row up
-        await pool.enqueue_job(function, arg, _job_id=job_id)
-
-
-def _message_out(row: Any) -> ChatMessageOut:
-    return ChatMessageOut(id=row["id"], conversation_id=row["conversation_id"], sender=row["sender"],
-                          text=row["text"], machine=row["sender"] == "bot", faq_entry_id=row["faq_entry_id"],
-                          delivery=row["delivery"], created_at=row["created_at"],
-                          held=row.get("content_check") == "held", via=row.get("via"),
-                          media_kind=row.get("media_kind"), media_status=row.get("media_status"),
-                          media_url=f"/api/v1/helpdesk/messages/{row['id']}/media"
-                          if row.get("media_status") == "stored" else None)
 
 
 async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal["wechat", "app"],
                   text: str, redis: Any, now: datetime | None = None, wechat: Any = None) -> list[ChatMessageOut]:
     """A user's message: stored, then answered by the machine or queued for a person.
 
-    Agents see the text only once WeChat's content check passed it (``checks.first_look``: the
+    Agents see the text only once WeChat's content check passed it (``api.content_checks.first_look``: the
     sandbox's rule at once, msgSecCheck in the ``check_chat_message`` job); a held text reaches
     nobody but its author, who is told. Returns the messages written (the user's, the machine's
     answer if any, or the notice of when agents are next online when a person is needed outside
     the F140 hours)."""
-    from api.helpdesk import checks
-
     conv = await q.join_conversation(conn, user_id=user_id, channel=channel)
-    state, verdict = await checks.first_look(wechat, text)
+    state, verdict = await first_look(wechat, text)
     mine = await q.add_user_message(conn, conversation_id=conv["id"], text=text, content_check=state,
                                     content_check_result=verdict)
-    written = [_message_out(mine)]
+    written = [message_out(mine)]
     if state == "held":
         return written + await checks.tell_author(conn, conv, redis)
     if state == "pending":
-        after_commit(conn, lambda: _queue("check_chat_message", mine["id"], f"chatcheck:{mine['id']}"))
+        after_commit(conn, lambda: queue("check_chat_message", mine["id"], f"chatcheck:{mine['id']}"))
     if ASK_FOR_PERSON.match(_PUNCT.sub("", text)):
         waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=[])
         _announce(conn, redis, waiting, text, state)
-        return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
+        return written + await _offline_notice(conn, conv, waiting, channel, redis, now or local_now())
     asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
                           conversation_id=conv["id"])
     if asked.confident and conv["status"] == "bot":
@@ -112,14 +97,14 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
             answer = await q.add_message(conn, conversation_id=conv["id"], sender="bot", agent_id=None,
                                          text=top.answer[:2000], faq_entry_id=top.id,
                                          delivery="pending" if channel == "wechat" else "none")
-            written.append(_message_out(answer))
+            written.append(message_out(answer))
             if channel == "wechat":
-                after_commit(conn, lambda: _queue("deliver_chat_message", answer["id"], f"chatmsg:{answer['id']}"))
+                after_commit(conn, lambda: queue("deliver_chat_message", answer["id"], f"chatmsg:{answer['id']}"))
             after_commit(conn, lambda: publish(redis, "message", conversation_id=conv["id"], sender="bot"))
             return written
     waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=msgspec.to_builtins(asked.matches))
     _announce(conn, redis, waiting, text, state)
-    return written + await _offline_notice(conn, conv, waiting, channel, redis, now or hours.now())
+    return written + await _offline_notice(conn, conv, waiting, channel, redis, now or local_now())
 
 
 def _announce(conn: Any, redis: Any, conv: Any, text: str, state: str) -> None:
@@ -146,9 +131,9 @@ async def _offline_notice(conn: Any, before: Any, after: Any, channel: str, redi
                                  text=hours.offline_notice(now), faq_entry_id=None,
                                  delivery="pending" if channel == "wechat" else "none")
     if channel == "wechat":
-        after_commit(conn, lambda: _queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
+        after_commit(conn, lambda: queue("deliver_chat_message", notice["id"], f"chatmsg:{notice['id']}"))
     after_commit(conn, lambda: publish(redis, "message", conversation_id=after["id"], sender="bot"))
-    return [_message_out(notice)]
+    return [message_out(notice)]
 
 
 async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
@@ -177,13 +162,11 @@ async def handle_push(conn: Any, index: FaqIndex, push_id: int, *, redis: Any,
         # the file itself is fetched from WeChat's media API by its own job (api/helpdesk/media.py)
         mine = written[0]
         await q.attach_media(conn, id=mine.id, media_kind=msg.msg_type, media_id=msg.media_id)
-        after_commit(conn, lambda: _queue("fetch_chat_media", mine.id, f"chatmedia:{mine.id}"))
+        after_commit(conn, lambda: queue("fetch_chat_media", mine.id, f"chatmedia:{mine.id}"))
     return written
 
 
 async def _record_subscriptions(conn: Any, msg: wxpush.PushMessage) -> None:
-    import notify
-
     accepted, rejected = wxpush.subscriptions(msg)
     if accepted or rejected:
         user_id = await q.user_for_openid(conn, openid=msg.openid)
@@ -203,9 +186,6 @@ async def deliver(pool: Any, settings: Any, message_id: int, *, redis: Any, now:
     The claim makes one job the sender; a claim left by a worker that died is taken over after two
     minutes. WeChat down or a send that timed out (the connection held, then closed unanswered):
     back to pending for a later try, as outbox rows are, failed for good after MAX_ATTEMPTS."""
-    from notify.delivery import MAX_ATTEMPTS, backoff
-    from wechat import customer_service
-
     async with transaction(pool) as conn:
         row = await q.claim_delivery(conn, id=message_id)
     if row is None:

@@ -17,7 +17,7 @@ from api.errors import Conflict, TooManyRequests
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import ChatMessageOut
 from api.helpdesk.service import REPLIES_PER_WINDOW, REPLY_WINDOW, ConversationResolved, NotYourConversation, _get
-from api.helpdesk.service_inbox import _message_out
+from api.helpdesk.messages import message_out
 from api.types import mask_phone
 
 q = load_queries(__file__)
@@ -65,4 +65,4 @@ async def sms_reply(conn: Any, agent: AuthUser, conversation_id: int, text: str,
     log.info("helpdesk_sms_reply", conversation_id=conversation_id, agent_id=agent.id, message_id=msg["id"],
              phone=mask_phone(row["user_phone"]))
     after_commit(conn, lambda: publish(redis, "message", conversation_id=conversation_id, sender="agent"))
-    return _message_out(msg)
+    return message_out(msg)

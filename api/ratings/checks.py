@@ -1,7 +1,7 @@
 """WeChat's content check (msgSecCheck 2.0) of rating comments (issue 25).
 
 A rating's comment and each appended comment are shown to staff (the ratings list, the follow-up
-pages) only once they passed: the sandbox's rule decides at once (api/helpdesk/checks.first_look);
+pages) only once they passed: the sandbox's rule decides at once (api/content_checks.first_look);
 live, the text waits as 'pending' while the ``check_rating_text`` job asks WeChat with the author's
 openid and scene 2 (评论). A held text stays visible to its author, marked held; the author is told;
 a lead or admin reviews and may release it. A bad review's follow-up hears of an appended comment
@@ -15,6 +15,7 @@ from typing import Any, Literal
 import structlog
 
 import notify
+from api.content_checks import ask, first_look as look, queue_job
 from api.db import after_commit, load_queries, rows
 from api.errors import NotFound
 from api.ratings.schemas import HeldRatingTextOut
@@ -59,8 +60,6 @@ async def _tell_author(conn: Any, kind: Kind, user_id: int, row_id: int) -> None
 
 async def first_look(conn: Any, wechat: Any, kind: Kind, row_id: int, user_id: int, text: str) -> str:
     """Just after writing: the sandbox's verdict now, or the job queued after commit."""
-    from api.helpdesk.checks import first_look as look, queue_job
-
     if not text:
         return "none"
     state, verdict = await look(wechat, text, scene=SCENE_COMMENT)
@@ -76,8 +75,6 @@ async def first_look(conn: Any, wechat: Any, kind: Kind, row_id: int, user_id: i
 
 async def check(pool: Any, wechat: Any, kind: Kind, row_id: int) -> str:
     """The job's share: ask WeChat about one pending text (no connection held across the call)."""
-    from api.helpdesk.checks import ask
-
     async def settled(conn: Any, state: str, row: Any, verdict: Any) -> None:
         if state == "held":
             await _tell_author(conn, kind, row["user_id"], row_id)

@@ -14,72 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from api.db import rows
-from api.db import load_queries
-from api.errors import Conflict, NotFound
-from api.ratings.schemas import (
-    LEVEL_LABELS,
-    OUTCOME_LABELS,
-    CommentOut,
-    FollowUpOut,
-    RatingIn,
-    RatingOut,
-)
+from api.db import load_queries, rows
+from api.ratings import checks, service_followup
+from api.ratings.errors import (AlreadyRated, CommentWindowClosed, RatingNotFound, RatingTargetNotFound,
+                                TargetNotFinished)
+from api.ratings.schemas import LEVEL_LABELS, CommentOut, RatingIn, RatingOut
+from api.ratings.views import comments_by_rating, follow_up_out, target_row
 
 q = load_queries(__file__)
-
-_TARGET_QUERIES = {
-    "application": q.application_target,
-    "appointment": q.appointment_target,
-    "conversation": q.conversation_target,
-}
-
-
-class RatingTargetNotFound(NotFound):
-    """没有找到要评价的办件或服务。"""
-
-    code = "rating_target_not_found"
-
-
-class TargetNotFinished(Conflict):
-    """服务办结后才能评价。"""
-
-    code = "target_not_finished"
-
-
-class AlreadyRated(Conflict):
-    """您已评价过该服务，评价提交后不能修改，可在7天内追加评论。"""
-
-    code = "already_rated"
-
-
-class RatingNotFound(NotFound):
-    """没有找到该评价。"""
-
-    code = "rating_not_found"
-
-
-class CommentWindowClosed(Conflict):
-    """只能在评价后7天内追加评论，且最多追加5条。"""
-
-    code = "comment_window_closed"
-
-
-def from_row(row: Any, struct: Any) -> Any:
-    """A row as a response Struct (rows carry snake_case names, the Structs' JSON is camelCase)."""
-    return struct(**{f: row[f] for f in struct.__struct_fields__})
-
-
-def follow_up_out(row: Any, *, today: Any = None) -> FollowUpOut | None:
-    if row["follow_up_status"] is None:
-        return None
-    overdue = row["overdue"] if "overdue" in row.keys() else False
-    return FollowUpOut(status=row["follow_up_status"], callback_due_on=row["callback_due_on"],
-                       rectify_due_on=row["rectify_due_on"], called_back_at=row["called_back_at"],
-                       closed_at=row["closed_at"], outcome=row["outcome"],
-                       outcome_label=OUTCOME_LABELS.get(row["outcome"] or ""),
-                       rectification_note=row["rectification_note"] if "rectification_note" in row.keys() else None,
-                       overdue=bool(overdue))
 
 
 def _rating_out(row: Any, comments: list[CommentOut] | None = None) -> RatingOut:
@@ -91,23 +33,9 @@ def _rating_out(row: Any, comments: list[CommentOut] | None = None) -> RatingOut
                      comments=comments or [], follow_up=follow_up, comment_held=row["content_check"] == "held")
 
 
-async def comments_by_rating(conn: Any, rating_ids: list[int], *, for_staff: bool = False) -> dict[int, list[CommentOut]]:
-    """The comments appended to these ratings; for staff, one not (yet) passed by the content check
-    is a placeholder (api/ratings/checks.py), its author sees it marked held."""
-    from api.ratings.checks import shown_to_staff
-
-    found: dict[int, list[CommentOut]] = {}
-    for c in await rows(q.comments_of(conn, rating_ids=rating_ids)):
-        state = c["content_check"]
-        text = shown_to_staff(c["text"], state) if for_staff else c["text"]
-        found.setdefault(c["rating_id"], []).append(CommentOut(id=c["id"], text=text, created_at=c["created_at"],
-                                                               held=state == "held"))
-    return found
-
-
 async def target_of(conn: Any, target_type: str, target_id: int, user_id: int) -> Any:
     """The finished target ``user_id`` may rate, or a domain error saying why not."""
-    target = await _TARGET_QUERIES[target_type](conn, id=target_id)
+    target = await target_row(conn, target_type, target_id)
     if target is None or target["owner_id"] != user_id:
         raise RatingTargetNotFound()  # someone else's case looks the same as no case
     if not target["finished"]:
@@ -118,8 +46,6 @@ async def target_of(conn: Any, target_type: str, target_id: int, user_id: int) -
 async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime, wechat: Any = None) -> RatingOut:
     """Record a rating; a bad one opens its follow-up in the same transaction. Its comment reaches
     staff only once WeChat's content check passed it (api/ratings/checks.py)."""
-    from api.ratings import checks, service_followup
-
     target = await target_of(conn, data.target_type, data.target_id, user_id)
     tags = sorted({t.strip() for t in data.tags if t.strip()})
     row = await q.insert_rating(conn, user_id=user_id, target_type=data.target_type, target_id=data.target_id,
@@ -136,8 +62,6 @@ async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime, wechat
 async def append_comment(conn: Any, *, user_id: int, rating_id: int, text: str, now: datetime,
                          wechat: Any = None) -> RatingOut:
     """Append a comment; the people following up a bad review see it once the content check passed it."""
-    from api.ratings import checks
-
     row = await q.append_comment(conn, rating_id=rating_id, user_id=user_id, text=text.strip(), now=now)
     if row is None:
         rating = await q.lock_rating(conn, id=rating_id)

@@ -10,12 +10,12 @@ a mistaken or malicious rating with a reason; it then counts nowhere and its fol
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import notify
 from api.catalogue.service import load_workday_overrides
+from api.clock import local_day
 from api.db import rows
 from api.db import load_queries
 from api.errors import Conflict
@@ -29,12 +29,12 @@ from api.ratings.schemas import (
     PolicyIn,
 )
 from api.ratings.checks import shown_to_staff
-from api.ratings.service import RatingNotFound, comments_by_rating, follow_up_out, from_row
+from api.ratings.errors import RatingNotFound
+from api.ratings.views import comments_by_rating, follow_up_out, from_row, target_row
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
 q = load_queries(__file__, "queries.sql")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class NotABadReview(Conflict):
@@ -65,10 +65,6 @@ class AlreadyVoided(Conflict):
     """该评价已作废。"""
 
     code = "rating_already_voided"
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 async def policy(conn: Any) -> Policy:
@@ -163,9 +159,7 @@ async def close(conn: Any, rating_id: int, *, actor_id: int, note: str, outcome:
 
 
 async def _service_name(conn: Any, rating: Any) -> str:
-    from api.ratings.service import _TARGET_QUERIES
-
-    target = await _TARGET_QUERIES[rating["target_type"]](conn, id=rating["target_id"])
+    target = await target_row(conn, rating["target_type"], rating["target_id"])
     return target["service_name"] if target else "办事服务"
 
 
