@@ -6,7 +6,8 @@ from typing import Any
 
 import structlog
 
-from api.applications.service import business_day, close_unsupplemented
+from api import clock
+from api.applications.service import close_unsupplemented
 from api.db import transaction
 
 log = structlog.get_logger("zsb.jobs.applications")
@@ -15,12 +16,10 @@ log = structlog.get_logger("zsb.jobs.applications")
 async def close_unsupplemented_applications(ctx: dict[str, Any]) -> int:
     """FAQ F098: a gap notice not answered within 20 working days (or by the date its one
     extension moved it to) closes the case, with notice. Idempotent: a case supplemented or
-    extended meanwhile is skipped, a closed one is not due any more. The clock comes from
-    ``ctx["application_clock"]`` when a test puts one there."""
-    clock = ctx.get("application_clock")
-    on = business_day(clock()) if clock else None
+    extended meanwhile is skipped, a closed one is not due any more. Today is the job clock's
+    (``ctx["clock"]`` when a test puts one there)."""
     async with transaction(ctx["pool"]) as conn:
-        closed = await close_unsupplemented(conn, on=on)
+        closed = await close_unsupplemented(conn, on=clock.today(ctx))
     if closed:
         log.info("applications_closed_unsupplemented", count=len(closed), ids=closed)
     return len(closed)

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import structlog
 
+from api import clock
 from api.catalogue.service_calendar import coverage
-from api.clock import now
 from api.db import transaction
 
 log = structlog.get_logger("zsb.workdays")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def check_workday_calendar(ctx: dict[str, Any]) -> bool:
     """Alert (once a day, from cron) while the next 60 days run into a year neither chinese-calendar
     nor a loaded State Council notice covers: deadlines there are provisional until an admin loads it."""
-    today = now(ctx).astimezone(SHANGHAI).date()
+    today = clock.today(ctx)
     async with transaction(ctx["pool"]) as conn:
         result = await coverage(conn, today)
     if not result.covered:

@@ -158,6 +158,19 @@ def test_product_modules_stay_under_300_lines():
     assert not offenders, "modules past 300 lines (split them):" + _by_area(offenders)
 
 
+def test_the_time_zone_and_the_clock_come_from_api_clock():
+    """One zone (``api.clock.ZONE``) and one injectable clock (``app.state.clock`` / ``ctx["clock"]``)."""
+    offenders = []
+    for path in _python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            zone = rel != "api/clock.py" and "ZoneInfo(" in line
+            area_clock = re.search(r"\b[a-z]+_clock\b", line) and re.search(r"state\.|ctx\b|\.get\(", line)
+            if zone or area_clock:
+                offenders.append(f"{rel}:{lineno}")
+    assert not offenders, "a time zone or a per-area clock outside api/clock.py:" + _by_area(offenders)
+
+
 def test_sql_runs_only_in_services():
     offenders = []
     for path in _python_files():

@@ -9,7 +9,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.appointments import service, slots, waitlist
-from api.appointments.calendar import system_clock
 from api.appointments.schemas import (
     AppointmentOut,
     AssignExamIn,
@@ -24,21 +23,17 @@ from api.appointments.schemas import (
     WaitlistIn,
     WaitlistOut,
 )
+from api import clock
 from api.auth.guards import requires_admin, requires_approver, requires_login, requires_staff
 from api.deps import Conn, CurrentUser, Pool
 from api.idempotency import IdempotencyKey, run_once
-
-
-def _now(state: State) -> Any:
-    """The booking clock: tests put a controllable one in ``app.state.appointment_clock``."""
-    return state.get("appointment_clock", system_clock)()
 
 
 def _policy(state: State) -> Any:
     return state.get("appointment_policy") or service.DEFAULT_POLICY
 
 
-DEPENDENCIES = {"now": Provide(_now, sync_to_thread=False), "policy": Provide(_policy, sync_to_thread=False)}
+DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False), "policy": Provide(_policy, sync_to_thread=False)}
 Now = NamedDependency[Any]  # a timezone-aware datetime
 BookingPolicy = NamedDependency[Any]  # service.Policy
 ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", pattern=r"^[a-z][a-z0-9-]{1,63}$")]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post
@@ -11,6 +12,7 @@ from litestar.params import FromQuery, JSONBody, MultipartBody, PathParameter, Q
 from litestar.response import Stream
 
 from api.auth.guards import requires_login, requires_role
+from api.clock import local_now
 from api.complaints import checks, service
 from api.complaints.schemas import (
     AdminComplaintOut, AnswerIn, AssignIn, AttachmentOut, CloseIn, ComplaintIn, ComplaintOut, ComplaintSummary,
@@ -32,8 +34,8 @@ FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": 
 
 
 def _clock(state: State) -> Callable[[], datetime]:
-    """The time deadlines are counted from; tests set ``app.state.complaint_clock``."""
-    return state.get("complaint_clock") or service.now_shanghai
+    """The time deadlines are counted from: the app's clock, in Beijing time."""
+    return partial(local_now, state)
 
 
 Clock = NamedDependency[Any]

@@ -12,10 +12,10 @@ from litestar.params import Body
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
+from api import clock
 from api.auth import devices
 from api.auth.guards import requires_staff
 from api.auth.routes import login_rate_limit
-from api.auth.routes import now as auth_now
 from api.console import service, session
 from api.console.schemas import LoginForm, PasswordChangeForm
 from api.deps import AppSettings, Conn
@@ -42,7 +42,7 @@ class AuthPages(Controller):
           middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
     async def login(self, request: Request, conn: Conn, data: Annotated[LoginForm, Form], state: State,
                     settings: AppSettings) -> Response:
-        now = auth_now(state)
+        now = clock.now(state)
         account = await service.verify_staff(conn, data.phone, data.password, now=now)
         if account.must_change_password:  # after an admin's reset: no session before the new password
             return _password_form(request, data.phone)
@@ -52,7 +52,7 @@ class AuthPages(Controller):
           middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
     async def set_password(self, request: Request, conn: Conn, data: Annotated[PasswordChangeForm, Form], state: State,
                            settings: AppSettings) -> Response:
-        now = auth_now(state)
+        now = clock.now(state)
         account = await service.change_password(conn, data, now=now)
         return _signed_in(request, settings, account, data.phone, now)
 

@@ -13,13 +13,13 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from api.auth.guards import requires_helpdesk
+from api.clock import local_now
 from api.console import forms
 from api.console import service as console
 from api.console.routes import page
 from api.console.routes_helpdesk import conversation_page
 from api.deps import Conn, Redis
 from api.faq.index import index_for
-from api.helpdesk import hours
 from api.helpdesk import service as helpdesk
 from api.helpdesk import service_callbacks as callbacks
 from api.helpdesk.schemas import CallbackOutcomeIn, CaseLinkIn
@@ -31,8 +31,8 @@ OUTCOME_LABELS = {"solved": "已解决", "not_solved": "未解决", "not_reached
 
 
 def _now(state: State) -> Any:
-    # the API's help-desk clock: tests set app.state.helpdesk_clock (api/helpdesk/routes.py)
-    return (state.get("helpdesk_clock") or hours.now)()
+    # the API's clock in Beijing time, as api/helpdesk/routes.py judges the hours by
+    return local_now(state)
 
 
 NOW = {"now": Provide(_now, sync_to_thread=False)}

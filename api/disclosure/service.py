@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 import segno
 
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
+from api.clock import ZONE, local_day, local_now, today
 from api.db import rows
 from api.db import load_queries
 from api.disclosure import signing
@@ -28,7 +28,6 @@ from api.settings import Settings
 from api.types import mask_name
 
 q = load_queries(__file__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 30
 
@@ -54,10 +53,6 @@ class LicenceNotFound(NotFound):
     """没有找到该电子证照。"""
 
     code = "licence_not_found"
-
-
-def today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 def _row(values: Any, typ: type[Any]) -> Any:
@@ -88,7 +83,7 @@ async def verification_link(conn: Any, user: AuthUser, licence_id: int, settings
     lic = await q.licence_for_check(conn, id=licence_id)
     if lic is None or lic["holder_id"] != user.id:
         raise LicenceNotFound()  # someone else's licence looks like none
-    now = now or datetime.now(SHANGHAI)
+    now = now or local_now()
     token = signing.make_token(settings, licence_id, now)
     return VerificationLinkOut(licence_id=licence_id, token=token, url=f"{settings.base_url}/verify/{token}",
                                issued_at=now.replace(microsecond=0))
@@ -118,8 +113,8 @@ async def verify(conn: Any, settings: Settings, token: str, *, now: datetime | N
     lic = await q.licence_for_check(conn, id=licence_id)
     if lic is None:
         raise LicenceNotFound()
-    now = now or datetime.now(SHANGHAI)
-    on = now.astimezone(SHANGHAI).date()
+    now = now or local_now()
+    on = local_day(now)
     if lic["status"] == "revoked":
         status = "revoked"
     elif lic["status"] == "expired" or (lic["valid_until"] is not None and lic["valid_until"] < on):
@@ -129,7 +124,7 @@ async def verify(conn: Any, settings: Settings, token: str, *, now: datetime | N
     return VerificationOut(genuine=True, valid=status == "valid" and lic["valid_from"] <= on, status=status,
                            type=lic["type"], name=lic["name"], number=lic["number"], holder=_holder(lic),
                            valid_from=lic["valid_from"], valid_until=lic["valid_until"],
-                           code_issued_at=made.astimezone(SHANGHAI), checked_at=now)
+                           code_issued_at=made.astimezone(ZONE), checked_at=now)
 
 
 async def seed_disclosure(conn: Any, settings: Settings) -> None:

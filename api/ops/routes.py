@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from litestar import Response, get
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
@@ -9,13 +7,12 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.handlers import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
 
-from api.clock import now
+from api.clock import today
 from api.deps import Pool, Redis
 from api.ops import service
 from api.ops.service import Readiness
 
 PUBLIC = {"exclude_from_auth": True}
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @get("/healthz", opt=PUBLIC, operation_id="healthz", summary="存活检查", tags=["ops"])
@@ -25,7 +22,7 @@ async def healthz() -> dict[str, str]:
 
 @get("/readyz", opt=PUBLIC, operation_id="readyz", summary="就绪检查（PostgreSQL 与 Redis）", tags=["ops"])
 async def readyz(pool: Pool, redis: Redis, state: State) -> Response[Readiness]:
-    result = await service.readiness(pool, redis, now(state).astimezone(SHANGHAI).date())
+    result = await service.readiness(pool, redis, today(state))
     return Response(result, status_code=200 if result.ready else 503)
 
 

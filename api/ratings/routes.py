@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post, put
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from api import clock
 from api.auth.guards import requires_admin, requires_login, requires_role
 from api.deps import Conn, CurrentUser, WeChat
 from api.idempotency import IdempotencyKey, run_once
@@ -27,13 +26,7 @@ from api.ratings.schemas import (
 )
 
 
-def _now(state: State) -> Any:
-    """The ratings clock: tests put a controllable one in ``app.state.ratings_clock``."""
-    clock = state.get("ratings_clock")
-    return clock() if clock else datetime.now(timezone.utc)
-
-
-DEPENDENCIES = {"now": Provide(_now, sync_to_thread=False)}
+DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 Now = NamedDependency[Any]  # a timezone-aware datetime
 requires_follow_up_staff = requires_role("admin", "lead")
 

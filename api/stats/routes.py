@@ -1,23 +1,17 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
+from api import clock
 from api.auth.guards import requires_role
 from api.deps import ReadConn
 from api.stats import service
 from api.stats.schemas import Period, ReformFigures
-
-
-def _now(state: State) -> Any:
-    """Overdue follow-ups are judged against this clock (tests: ``app.state.ratings_clock``)."""
-    clock = state.get("ratings_clock")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 Now = NamedDependency[Any]
@@ -27,7 +21,7 @@ class StatsController(Controller):
     path = "/stats"
     tags = ["stats"]
     guards = [requires_role("admin", "lead")]
-    dependencies = {"now": Provide(_now, sync_to_thread=False)}
+    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @get("/reform", operation_id="reformFigures", summary="改革成效统计（按期间、按事项）")
     async def reform(self, read_conn: ReadConn, now: Now,

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from api.clock import local_day
 from api.db import rows
 from api.db import load_queries
 from api.errors import BadRequest
@@ -24,7 +24,6 @@ from api.stats.schemas import Figures, RatingLevels, ReformFigures
 from api.workdays import FIXED_HOLIDAYS
 
 q = load_queries(__file__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR_FIRST = date(2004, 1, 1)
 CALENDAR_LAST = date(2035, 12, 31)
 MAX_RANGE_DAYS = 3 * 366
@@ -103,7 +102,7 @@ async def reform(conn: Any, *, from_date: date, to_date: date, service_code: str
     cases = await rows(q.case_figures(conn, period=period, from_day=from_date, to_day=to_date,
                                       service_code=service_code))
     ratings = await rows(q.rating_figures(conn, period=period, from_day=from_date, to_day=to_date,
-                                          service_code=service_code, today=now.astimezone(SHANGHAI).date()))
+                                          service_code=service_code, today=local_day(now)))
     names = {r["code"]: r["name"] for r in await rows(q.service_names(conn))}
     by_case = {_key(r): r for r in cases}
     by_rating = {_key(r): r for r in ratings}

@@ -14,14 +14,13 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from api.clock import ZONE, local_day
 from api.db import rows
 from api.db import load_queries
 from api.workdays import add_workdays, is_workday
 
 q = load_queries(__file__, "demo.sql")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK = 20_000
 # share of ratings per level 5..1 (Ningbo reports ~51 % four stars or better; 好差评 skews positive)
 LEVEL_WEIGHTS = [38, 22, 28, 8, 4]
@@ -63,7 +62,7 @@ async def vacuum_after_load(conn: Any) -> None:
 
 
 def _at(day: date, rnd: random.Random, start: int = 9, end: int = 17) -> datetime:
-    return datetime.combine(day, time(rnd.randint(start, end - 1), rnd.randint(0, 59)), SHANGHAI)
+    return datetime.combine(day, time(rnd.randint(start, end - 1), rnd.randint(0, 59)), ZONE)
 
 
 async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[Any], workdays: list[date],
@@ -144,7 +143,7 @@ async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[Any], wor
 
 
 def _follow_up(rnd: random.Random, r: Any, staff_id: int | None) -> tuple:
-    day = r["created_at"].astimezone(SHANGHAI).date()
+    day = local_day(r["created_at"])
     callback_due, rectify_due = add_workdays(day, 1), add_workdays(day, 5)
     late = rnd.random() < 0.08
     called = _at(callback_due + timedelta(days=2 if late else 0), rnd)

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from tests.applications.helpers import licence, person
-from tests.appointments.helpers import Clock, sh
 from tests.factories import applicant
 from tests.samples import JPG
 
@@ -30,13 +29,6 @@ FORM = {
     "deliveryAddress": "温州市鹿城区车站大道1号",
 }
 UPLOADS = ("cargo_photos", "authorization", "city_route_plan")
-
-
-def use_clock(client: Any, start: str = NOW) -> Clock:
-    """The applicant's clock (the review's today); the machine's date plays no part."""
-    clock = Clock(sh(start))
-    client.app.state.application_clock = clock
-    return clock
 
 
 async def carrier(client: Any, db: Any, name: str, *, skip: tuple[str, ...] = (),

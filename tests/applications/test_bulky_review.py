@@ -10,10 +10,9 @@ from typing import get_args
 from api.applications import review
 from api.catalogue.schemas import NamedCheck
 from api.catalogue.service import load_data_file
-from tests.applications.bulky import (
-    API, OTHER_CREDIT_CODE, bulky_case, by_code, carrier, upload, use_clock,
-)
+from tests.applications.bulky import API, NOW, OTHER_CREDIT_CODE, bulky_case, by_code, carrier, upload
 from tests.factories import applicant, staff
+from tests.clock import use_clock
 
 GROUPS = {"people": 4, "company": 3, "vehicle": 5, "route": 5, "cargo": 4}
 
@@ -41,7 +40,7 @@ async def test_the_guide_declares_21_checks_in_5_groups_each_backed_by_the_form_
 
 
 async def test_a_complete_case_passes_all_21_checks_and_is_flagged_in_the_approvers_queue(client, db):
-    use_clock(client)
+    use_clock(client, NOW)
     me = await carrier(client, db, "bulky-ok")
     app_id = await bulky_case(client, me["headers"])
 
@@ -79,7 +78,7 @@ async def test_a_complete_case_passes_all_21_checks_and_is_flagged_in_the_approv
 
 
 async def test_failures_across_groups_all_arrive_in_one_gap_notice(client, db):
-    use_clock(client)
+    use_clock(client, NOW)
     me = await carrier(client, db, "bulky-bad", skip=("road_transport_certificate",),
                        numbers={"business_licence": OTHER_CREDIT_CODE},
                        valid_until={"road_transport_permit": date(2026, 6, 15)}, driver_until=date(2026, 6, 1))
@@ -129,7 +128,7 @@ async def test_failures_across_groups_all_arrive_in_one_gap_notice(client, db):
 
 
 async def test_an_escorted_unplated_load_is_asked_for_escort_staff_plan_and_vehicle_papers_at_once(client, db):
-    use_clock(client)
+    use_clock(client, NOW)
     me = await carrier(client, db, "bulky-escort")
     app_id = await bulky_case(client, me["headers"], answers={"escort": "yes", "unplated": "yes"})
 

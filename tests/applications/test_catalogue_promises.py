@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from stdnum.cn import uscc
 
-from api.catalogue.service import today
+from api.clock import today
 from tests.applications.helpers import licence
 from tests.approvals.helpers import DG_FORM, people, task_of
 from tests.factories import applicant

@@ -1,43 +1,15 @@
-"""Plain async helpers for the appointment tests: a controllable clock, people, slots."""
+"""Plain async helpers for the appointment tests: people, slots (the clock: tests/clock.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from api.auth.service import q as auth_q
+from tests.clock import sh
 from tests.factories import bearer, staff
 
-SH = ZoneInfo("Asia/Shanghai")
 API = "/api/v1"
-
-
-class Clock:
-    """Set on ``app.state.appointment_clock`` (and a job's ctx): time moves only when told."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def sh(text: str) -> datetime:
-    """'2026-06-08 09:00' in Asia/Shanghai."""
-    return datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-def use_clock(client: Any, start: str) -> Clock:
-    clock = Clock(sh(start))
-    client.app.state.appointment_clock = clock
-    return clock
 
 
 async def people(client: Any, db: Any, n: int, prefix: str) -> list[dict[str, Any]]:

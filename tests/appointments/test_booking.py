@@ -3,7 +3,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from tests.appointments.helpers import API, admin, book, generate, people, slot_at, use_clock
+from tests.appointments.helpers import API, admin, book, generate, people, slot_at
+from tests.clock import use_clock
 
 FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.appointments.helpers import API, admin, book, generate, people, sh, slot_at, use_clock
+from tests.appointments.helpers import API, admin, book, generate, people, slot_at
 from tests.factories import staff
+from tests.clock import sh, use_clock
 
 FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"

@@ -6,9 +6,10 @@ from arq import create_pool
 
 from api.appointments import duties
 from jobs import redis_settings
-from tests.appointments.helpers import API, admin, book, generate, people, sh, slot_at, slots, use_clock
+from tests.appointments.helpers import API, admin, book, generate, people, slot_at, slots
 from tests.factories import run_jobs, staff
 from tests.ratings.helpers import finished_application
+from tests.clock import sh, use_clock
 
 FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"
@@ -21,7 +22,7 @@ async def run_job(settings, name, clock):
     arq = await create_pool(redis_settings(settings.redis_url))
     await arq.enqueue_job(name)
     await arq.aclose()
-    await run_jobs(settings, appointment_clock=clock)
+    await run_jobs(settings, clock=clock)
 
 
 async def _full_slot(client, db, capacity=1):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.appointments.helpers import API, admin, book, generate, people, sh, use_clock
+from tests.appointments.helpers import API, admin, book, generate, people
+from tests.clock import sh, use_clock
 
 FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from api.appointments import duties
-from tests.appointments.helpers import API, admin, book, generate, open_slot, people, slot_at, use_clock
+from tests.appointments.helpers import API, admin, book, generate, open_slot, people, slot_at
 from tests.factories import staff
 from tests.ratings.helpers import finished_application
+from tests.clock import use_clock
 
 FREIGHT = "freight-operating-permit"
 OVERSIZE = "oversize-transport-permit"

@@ -4,13 +4,14 @@ page, and the queue does not mark the case as all passed."""
 
 from __future__ import annotations
 
-from tests.applications.bulky import API, bulky_case, by_code, carrier, use_clock
+from tests.applications.bulky import API, NOW, bulky_case, by_code, carrier
 from tests.console.helpers import account, sign_in
 from tests.factories import staff
+from tests.clock import use_clock
 
 
 async def test_a_route_needing_a_bridge_assessment_goes_to_a_person_and_the_approver_sees_why(client, db):
-    use_clock(client)
+    use_clock(client, NOW)
     me = await carrier(client, db, "bulky-bridge")
     app_id = await bulky_case(client, me["headers"], answers={"needsAssessment": "yes"})
 

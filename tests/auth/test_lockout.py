@@ -13,19 +13,12 @@ from tests.logs import captured_events
 from api.app import create_app
 from api.auth import sms
 from api.console.session import CSRF_COOKIE
+from tests.clock import use_clock
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD
 
 PHONE = "13700172001"
 START = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def _spoofed(i: int) -> dict[str, str]:
@@ -46,7 +39,7 @@ async def _console_sign_in(client, phone: str, password: str):
 
 async def test_guesses_from_rotating_addresses_lock_the_account_for_api_and_console_alike(client, db):
     uid = await account(db, phone=PHONE, roles=["admin"])
-    clock = client.app.state.auth_clock = Clock()
+    clock = use_clock(client, START)
     answers = [await _guess(client, f"guess-{i}", i) for i in range(6)]
     assert [a.status_code for a in answers] == [401, 401, 401, 401, 429, 429]
     assert [a.json().get("triesLeft") for a in answers[:4]] == [4, 3, 2, 1]
@@ -76,14 +69,14 @@ async def test_guesses_from_rotating_addresses_lock_the_account_for_api_and_cons
 
 async def test_the_console_counts_towards_the_same_lock(client, db):
     await account(db, phone=PHONE, roles=["approver"], steps=["accept"])
-    client.app.state.auth_clock = Clock()
+    use_clock(client, START)
     for i in range(3):
         assert (await _console_sign_in(client, PHONE, f"guess-{i}")).status_code == 401
     assert [(await _guess(client, f"api-{i}", i)).status_code for i in range(2)] == [401, 429]
 
 
 async def test_a_phone_without_an_account_locks_alike_and_no_one_is_texted(client, db):
-    client.app.state.auth_clock = Clock()
+    use_clock(client, START)
     answers = [await _guess(client, "guess", i, phone="13700172999") for i in range(6)]
     assert [a.status_code for a in answers] == [401] * 4 + [429] * 2  # the same as for a real account
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'staff_login_locked'") == 0

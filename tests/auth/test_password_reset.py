@@ -3,7 +3,8 @@ staff session opens before they set a new one with the temporary password (under
 
 from __future__ import annotations
 
-from tests.auth.test_lockout import Clock
+from tests.auth.test_lockout import START
+from tests.clock import use_clock
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD
 
@@ -63,7 +64,7 @@ async def test_a_reset_ends_the_sessions_and_the_member_sets_a_new_password_befo
 async def test_the_new_password_route_counts_towards_the_account_lock(client, db):
     admin = await account(db, phone=ADMIN, roles=["admin"], name="管理员")
     member = await account(db, phone=MEMBER, roles=["approver"], steps=["accept"])
-    client.app.state.auth_clock = Clock()
+    use_clock(client, START)
     from api.auth import service_staff
     from api.auth.schemas import AuthUser
 

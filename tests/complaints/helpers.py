@@ -1,20 +1,12 @@
-"""Helpers for the complaints tests: a controllable clock, people and a filed complaint."""
+"""Helpers for the complaints tests: people and a filed complaint (the clock: tests/clock.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.appointments.helpers import Clock, sh
 from tests.factories import applicant, staff
 
-__all__ = ["Clock", "sh"]  # the same controllable clock as the appointments tests
 API = "/api/v1"
-
-
-def use_clock(client: Any, start: str) -> Clock:
-    clock = Clock(sh(start))
-    client.app.state.complaint_clock = clock
-    return clock
 
 
 async def handler(client: Any, db: Any, phone: str = "13900001001", roles: list[str] | None = None,

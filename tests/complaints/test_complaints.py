@@ -6,8 +6,9 @@ import re
 from datetime import date
 
 from api.workdays import add_workdays
-from tests.complaints.helpers import API, citizen, file, handler, use_clock
+from tests.complaints.helpers import API, citizen, file, handler
 from tests.samples import PNG
+from tests.clock import use_clock
 
 
 async def test_a_complaint_gets_a_public_number_an_acknowledgement_and_a_five_working_day_deadline(client, db):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from arq import create_pool
 
 from jobs import redis_settings
-from tests.complaints.helpers import API, Clock, citizen, file, handler, sh, use_clock
+from tests.complaints.helpers import API, citizen, file, handler
 from tests.factories import run_jobs
+from tests.clock import Clock, sh, use_clock
 
 
 async def _watch(settings, clock: Clock) -> None:
@@ -15,7 +16,7 @@ async def _watch(settings, clock: Clock) -> None:
         await arq.enqueue_job("watch_complaint_deadlines")
     finally:
         await arq.aclose()
-    await run_jobs(settings, complaint_clock=clock)
+    await run_jobs(settings, clock=clock)
 
 
 async def _sent(db, event: str) -> list[tuple[int, str]]:

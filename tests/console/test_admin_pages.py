@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.console.helpers import account, post, sign_in
 from tests.factories import applicant
-from tests.ratings.helpers import finished_application, use_clock
+from tests.ratings.helpers import finished_application
+from tests.clock import use_clock
 
 
 async def test_a_bad_review_is_called_back_and_closed_from_the_console(client, db):

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from api.catalogue.service import today
-from tests.appointments.helpers import admin, book, generate, slot_at, use_clock
+from api.clock import today
+from tests.appointments.helpers import admin, book, generate, slot_at
 from tests.appointments.helpers import people as applicants
 from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
 from tests.console.conftest import live_server, phone_page, sign_in_page
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD
+from tests.clock import use_clock
 
 LEAD = "13900001004"  # the decide-step lead of tests.approvals.helpers.people
 PROXY_ID = "110101199003074514"
@@ -108,7 +109,7 @@ async def test_a_booking_is_checked_in_at_the_window_by_its_code(client, setting
     await account(db, phone="13900008201", roles=["approver"], steps=["accept"], name="窗口 陈静")
     clock.set(clock.now.replace(day=8, hour=8, minute=50))
     with live_server(settings) as server:
-        server.app.state.appointment_clock = clock
+        server.app.state.clock = clock
         page = await phone_page(browser, server.url)
         await sign_in_page(page, "13900008201", STAFF_PASSWORD)
         await page.goto("/console/check-in")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from api.catalogue.service import today
+from api.clock import today
 from tests.appointments.helpers import admin, generate
 from tests.approvals.helpers import EXAM_FORM, people, submitted, through_to_exam
 from tests.console.helpers import post, sign_in

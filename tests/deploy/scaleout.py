@@ -25,6 +25,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ import asyncpg
 import httpx
 from arq import create_pool as create_arq
 
-from api import devservices
+from api import clock, devservices
 from api.db import create_pool, transaction
 from api.migrate import migrate
 from api.seed import seed
@@ -226,13 +227,10 @@ async def _admin_headers(cluster: Cluster, http: httpx.AsyncClient) -> dict[str,
 
 async def _rush_slot(cluster: Cluster, http: httpx.AsyncClient, scale: Scale, index: int) -> dict[str, Any]:
     """Slot ``index`` of the next working day, generated with the rush's capacity."""
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
     import chinese_calendar
 
     headers = await _admin_headers(cluster, http)
-    day = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     while not chinese_calendar.is_workday(day):
         day += timedelta(days=1)
     sites = (await http.get("/api/v1/sites", headers=headers)).json()

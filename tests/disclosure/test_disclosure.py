@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from api.disclosure.service import today
+from api.clock import today
 from tests.factories import applicant
 
 API = "/api/v1"

@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from api.disclosure.service import today
+from api.clock import today
 from tests.applications.test_public_numbers import _submitted
 from tests.conftest import live_settings
 from tests.disclosure.test_disclosure import _holders, _licence, _link

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from api.disclosure.service import today
+from api.clock import today
 from tests.disclosure.test_disclosure import PERSON_ID, _holders, _licence, _link
 
 # What a phone browser sends when it opens a scanned link.

@@ -8,10 +8,11 @@ from datetime import date
 from arq import create_pool
 
 from jobs import redis_settings
-from tests.appointments.helpers import admin, book, generate, open_slot, people as bookers, slot_at, use_clock
+from tests.appointments.helpers import admin, book, generate, open_slot, people as bookers, slot_at
 from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
 from tests.factories import applicant, run_jobs
 from tests.samples import JPG
+from tests.clock import use_clock
 
 API = "/api/v1"
 TASKS = f"{API}/tasks"
@@ -31,7 +32,7 @@ async def _lapse_job(settings, on: date, clock=None) -> dict[str, int]:
     arq = await create_pool(redis_settings(settings.redis_url or ""))
     try:
         job = await arq.enqueue_job("lapse_overdue_exams")
-        await run_jobs(settings, today=on, **({"appointment_clock": clock} if clock else {}))
+        await run_jobs(settings, today=on, **({"clock": clock} if clock else {}))
         return await job.result(timeout=5)
     finally:
         await arq.aclose()

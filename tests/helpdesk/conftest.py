@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
 import pytest
 
 from api.helpdesk import hours
+from tests.clock import sh
 
-# A Wednesday morning, when agents are online (F140): tests about other rules must not change
-# with the hour they happen to run at. Tests of the hours set their own clock.
-WORKING_HOURS = datetime(2026, 6, 10, 10, 0, tzinfo=hours.SHANGHAI)
+# Agents are online (F140): tests about other rules must not change with the hour they happen to
+# run at. The tests of the hours (test_office_hours.py) turn this off and set their own clock.
+# A Wednesday morning, when agents are online: the day the help desk takes up a case in test_callbacks.
+WORKING_HOURS = sh("2026-06-10 10:00")
 
 
 def pin_to_working_hours(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hours, "now", lambda: WORKING_HOURS)
+    monkeypatch.setattr(hours, "agents_online", lambda at: True)
 
 
 @pytest.fixture(autouse=True)

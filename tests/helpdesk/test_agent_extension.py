@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.workdays import add_workdays
-from tests.appointments.helpers import Clock, sh
+from tests.clock import Clock, sh
 from tests.factories import applicant, bearer, run_jobs, staff
 from tests.helpdesk.test_callbacks import HD, _agent, case_in_supplement, claimed_consultation
 from tests.helpdesk.test_helpdesk import UNSURE
@@ -76,7 +76,7 @@ async def test_past_the_deadline_the_agent_cannot_extend_either(client, db):
     agent = await _agent(client, db, "13900004003")
     conv = await claimed_consultation(client, db, me, agent)
     await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
-    client.app.state.helpdesk_clock = Clock(sh("2026-07-07 09:00"))  # the day after the deadline
+    client.app.state.clock = Clock(sh("2026-07-07 09:00"))  # the day after the deadline
     res = await grant(client, agent, conv)
     assert res.status_code == 409 and res.json()["code"] == "supplement_deadline_passed", res.text
     assert await db.fetchval("SELECT supplement_due_on FROM applications WHERE id = $1", app_id) == FIRST_DUE
@@ -89,7 +89,8 @@ async def _wechat_case_conversation(client, db, live, name: str, msg_id: int, ag
     login = await client.post(f"{API}/auth/wechat", json={"code": f"wx-{name}"})
     me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
     app_id, public_no = await case_in_supplement(client, me)
-    query, body = encrypted(text_xml(f"o-{name}", UNSURE, msg_id))
+    sent_at = int(client.app.state.clock().timestamp())  # pushed at the app's time, as WeChat would
+    query, body = encrypted(text_xml(f"o-{name}", UNSURE, msg_id, create_time=sent_at), timestamp=sent_at)
     assert (await push(client, query, body)).text == "success"
     await run_jobs(live)
     agent = await staff(client, db, phone=agent_phone, roles=["helpdesk"], name="导航员 陈静")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.appointments.helpers import Clock, sh
-from tests.applications.test_faq_rules import taxi_case, use_clock
+from tests.applications.test_faq_rules import taxi_case
+from tests.clock import Clock, sh, use_clock
 from tests.factories import applicant, staff
+from tests.helpdesk.conftest import WORKING_HOURS
 from tests.helpdesk.test_helpdesk import UNSURE
 
 API = "/api/v1"
@@ -20,10 +21,11 @@ async def _agent(client, db, phone, name="导航员 陈静"):
 
 async def case_in_supplement(client, me) -> tuple[int, str]:
     """A taxi-driver case submitted with materials missing: it waits for a supplement (F098)."""
-    use_clock(client, "2026-06-05 10:00")  # a Friday: the supplement is due 6 July
+    clock = use_clock(client, "2026-06-05 10:00")  # a Friday: the supplement is due 6 July
     app_id = await taxi_case(client, me["headers"], complete=False)
     res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
     assert res.status_code == 200 and res.json()["status"] == "needs_supplement", res.text
+    clock.set(WORKING_HOURS)  # the help desk takes it up on Wednesday 10 June
     return app_id, res.json()["publicNo"]
 
 
@@ -192,7 +194,7 @@ async def test_overdue_callbacks_reach_the_lead_with_the_phone_masked(client, db
     before = await client.get(f"{HD}/callbacks/overdue", headers=lead["headers"])
     assert before.status_code == 200 and before.json() == []
 
-    client.app.state.helpdesk_clock = Clock(sh("2026-06-15 09:00"))  # Monday: due Friday 12 June
+    client.app.state.clock = Clock(sh("2026-06-15 09:00"))  # Monday: due Friday 12 June
     late = await client.get(f"{HD}/callbacks/overdue", headers=lead["headers"])
     assert late.status_code == 200 and [c["id"] for c in late.json()] == [callback]
     assert late.json()[0]["overdue"] is True and late.json()[0]["userPhone"] == "138****5678"
@@ -245,4 +247,4 @@ async def _escalate(settings, day: str) -> None:
     arq = await create_pool(redis_settings(settings.redis_url or ""))
     await arq.enqueue_job("escalate_overdue_callbacks", _job_id=f"escalate:{day}")
     await arq.close()
-    await run_jobs(settings, helpdesk_clock=Clock(sh(day)))
+    await run_jobs(settings, clock=Clock(sh(day)))

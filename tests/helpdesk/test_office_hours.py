@@ -4,15 +4,21 @@ next online, counted on the working-day calendar (weekends, holidays, make-up wo
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from tests.appointments.helpers import Clock, sh
+from tests.clock import Clock, sh
 from tests.factories import applicant, run_jobs, staff
 from tests.helpdesk.test_helpdesk import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
 
 API = "/api/v1"
+
+
+@pytest.fixture(autouse=True)
+def during_working_hours() -> None:
+    """Here the hours are the subject: each test sets its own clock, and agents are not pinned online."""
 
 
 async def _say(client, person, text: str) -> list[dict]:
@@ -28,7 +34,7 @@ async def _queue(client, db) -> list[int]:
 
 
 async def test_asking_for_a_person_on_saturday_queues_and_says_monday_830(client, db):
-    client.app.state.helpdesk_clock = Clock(sh("2026-06-06 10:00"))  # a Saturday
+    client.app.state.clock = Clock(sh("2026-06-06 10:00"))  # a Saturday
     me = await applicant(client, "weekend")
     mine, notice = await _say(client, me, "人工")
     assert mine["sender"] == "user"
@@ -46,7 +52,7 @@ async def test_asking_for_a_person_on_saturday_queues_and_says_monday_830(client
 
 
 async def test_an_unsure_question_at_lunchtime_says_agents_return_at_1330_today(client, db):
-    client.app.state.helpdesk_clock = Clock(sh("2026-06-05 12:10"))  # a Friday's lunch break
+    client.app.state.clock = Clock(sh("2026-06-05 12:10"))  # a Friday's lunch break
     me = await applicant(client, "lunch")
     mine, notice = await _say(client, me, UNSURE)
     assert "今天6月5日（周五）13:30" in notice["text"]
@@ -55,7 +61,7 @@ async def test_an_unsure_question_at_lunchtime_says_agents_return_at_1330_today(
 
 
 async def test_after_17_before_a_holiday_the_next_working_day_is_named(client, db):
-    client.app.state.helpdesk_clock = Clock(sh("2026-06-18 17:00"))  # 17:00 is closed; 6-19 is 端午
+    client.app.state.clock = Clock(sh("2026-06-18 17:00"))  # 17:00 is closed; 6-19 is 端午
     me = await applicant(client, "holiday")
     _, notice = await _say(client, me, "我要转人工客服")
     assert "6月22日（周一）8:30" in notice["text"]
@@ -63,14 +69,14 @@ async def test_after_17_before_a_holiday_the_next_working_day_is_named(client, d
 
 async def test_a_make_up_working_sunday_counts_as_a_working_day(client, db):
     # 2026: Sunday 20 September is worked in exchange for the Mid-Autumn holiday (调休).
-    client.app.state.helpdesk_clock = Clock(sh("2026-09-19 09:00"))  # the Saturday before
+    client.app.state.clock = Clock(sh("2026-09-19 09:00"))  # the Saturday before
     me = await applicant(client, "makeup")
     _, notice = await _say(client, me, "人工")
     assert "明天9月20日（周日）8:30" in notice["text"]
 
 
 async def test_during_working_hours_the_queue_gets_no_notice(client, db):
-    client.app.state.helpdesk_clock = Clock(sh("2026-06-05 16:59"))
+    client.app.state.clock = Clock(sh("2026-06-05 16:59"))
     me = await applicant(client, "open")
     assert [m["sender"] for m in await _say(client, me, "人工")] == ["user"]
     assert len(await _queue(client, db)) == 1
@@ -82,7 +88,7 @@ async def test_a_wechat_user_gets_the_notice_as_a_customer_service_message(setti
     async with AsyncTestClient(app=create_app(live)) as client:
         query, body = encrypted(text_xml("o-night", "转人工", 7301))
         assert (await push(client, query, body)).text == "success"
-        await run_jobs(live, helpdesk_clock=night)
+        await run_jobs(live, clock=night)
         waiting = await _queue(client, db)
     assert len(waiting) == 1
     assert len(wechat.messages) == 1 and wechat.messages[0]["touser"] == "o-night"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from arq import create_pool
 
-from api.catalogue.service import today
+from api.clock import today
 from jobs import redis_settings
 from tests.approvals.helpers import people, task_of
 from tests.conftest import live_sms_settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from api.applications import service as applications
-from api.catalogue.service import today
+from api.clock import today
 from api.db import discard_after_commit
 from tests.applications.helpers import draft, licence
 from tests.approvals.helpers import people, task_of

@@ -1,38 +1,13 @@
-"""Plain async helpers for the ratings and stats tests: a controllable clock and finished cases."""
+"""Plain async helpers for the ratings and stats tests: finished cases (the clock: tests/clock.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tests.clock import sh
+
 _public_nos = count(1)
-
-
-def sh(text: str) -> datetime:
-    """'2026-03-02 10:00' in Asia/Shanghai."""
-    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-class Clock:
-    """Set on ``app.state.ratings_clock``: time moves only when told."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def use_clock(client: Any, start: str) -> Clock:
-    clock = Clock(sh(start))
-    client.app.state.ratings_clock = clock
-    return clock
 
 
 async def finished_application(db: Any, user_id: int, *, service_code: str = "freight-operating-permit",

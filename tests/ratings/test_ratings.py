@@ -8,7 +8,8 @@ from arq import create_pool
 
 from jobs import redis_settings
 from tests.factories import applicant, run_jobs, staff
-from tests.ratings.helpers import finished_application, sh, use_clock
+from tests.ratings.helpers import finished_application
+from tests.clock import sh, use_clock
 
 API = "/api/v1"
 
@@ -173,7 +174,7 @@ async def test_a_follow_up_past_its_deadline_shows_as_overdue_and_is_escalated_o
 
     for _ in range(2):
         await _queue(settings, "escalate_overdue_follow_ups")
-        await run_jobs(settings, ratings_clock=clock)
+        await run_jobs(settings, clock=clock)
     escalations = await db.fetch("SELECT note FROM rating_follow_up_events WHERE rating_id = $1 AND kind = 'escalated'",
                                  rating["id"])
     assert [e["note"] for e in escalations] == ["差评回访已超期"]
@@ -216,7 +217,7 @@ async def test_an_invitation_to_rate_goes_out_once_when_a_service_finishes(clien
 
     for _ in range(2):
         await _queue(settings, "send_rating_invitations")
-        await run_jobs(settings, ratings_clock=clock)
+        await run_jobs(settings, clock=clock)
     sent = await db.fetch("SELECT subject_type, subject_id, params FROM notifications "
                           "WHERE event = 'rating_invitation' AND channel = 'inapp'")
     assert [(r["subject_type"], r["subject_id"]) for r in sent] == [("application", done)]

@@ -12,9 +12,10 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from tests.appointments.helpers import admin, book, generate, slot_at, use_clock
+from tests.appointments.helpers import admin, book, generate, slot_at
 from tests.factories import applicant, run_jobs
 from tests.security.proxy import Proxy
+from tests.clock import use_clock
 
 API = "/api/v1"
 

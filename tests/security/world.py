@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.appointments.helpers import admin as appointment_admin
-from tests.appointments.helpers import book, generate, slot_at, use_clock
+from tests.appointments.helpers import book, generate, slot_at
 from tests.factories import applicant, staff
 from tests.ratings.helpers import finished_application
 from tests.samples import JPG
+from tests.clock import use_clock
 
 API = "/api/v1"
 # A real resident ID and phone (checksums valid), so leaks of them can be searched for.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import applicant, staff
-from tests.ratings.helpers import finished_application, sh, use_clock
+from tests.ratings.helpers import finished_application
+from tests.clock import sh, use_clock
 
 API = "/api/v1"
 FREIGHT = "freight-operating-permit"

@@ -6,21 +6,20 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from api import clock
 from api.stats.service import rebuild_rollups
 from tests.approvals.helpers import people, submitted, task_of
 from tests.conftest import JWT_SECRET
+from tests.clock import use_clock
 from tests.factories import staff
-from tests.ratings.helpers import use_clock
 from tests.stats.test_reform import _data_set, _trip
 
 API = "/api/v1"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROLLUPS = ("stats_case_facts", "stats_case_daily", "stats_case_workdays", "stats_rating_facts", "stats_rating_daily")
 
 
@@ -83,7 +82,7 @@ async def test_rollups_equal_a_rebuild_after_every_kind_of_change(client, db):
 async def test_an_application_decided_through_the_api_counts_at_once(client, db):
     who = await people(client, db)
     app_id = await submitted(db, who["applicant_id"], instant=True)
-    today = datetime.now(SHANGHAI).date()
+    today = clock.today()
     admin = await staff(client, db, phone="13900009301", roles=["admin"])
     params = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
 
@@ -96,7 +95,7 @@ async def test_an_application_decided_through_the_api_counts_at_once(client, db)
         res = await client.post(f"{API}/tasks/{task['id']}/decision", json={"decision": "approve"},
                                 headers=who[step]["headers"])
         assert res.status_code == 200, res.text
-    use_clock(client, f"{datetime.now(SHANGHAI) + timedelta(minutes=1):%Y-%m-%d %H:%M:%S}")
+    use_clock(client, f"{clock.local_now() + timedelta(minutes=1):%Y-%m-%d %H:%M:%S}")
     res = await client.post(f"{API}/ratings", json={"targetType": "application", "targetId": app_id, "level": 1},
                             headers=who["applicant"]["headers"])
     assert res.status_code == 201, res.text

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from api.appointments import duties
-from tests.appointments.helpers import API, book, open_slot, people, use_clock
+from tests.appointments.helpers import API, book, open_slot, people
 from tests.factories import staff
 from tests.ratings.helpers import finished_application
+from tests.clock import use_clock
 
 CENTRE = "city-service-centre"
 EXAM = "taxi-driver-cert"
