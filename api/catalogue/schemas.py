@@ -14,7 +14,7 @@ from api.catalogue.schemas_calendar import (  # noqa: F401  (the calendar's shap
     WorkdayNoticeIn,
     WorkdayOverrideIn,
 )
-from api.catalogue.schemas_visits import Schedule, Visit, check_visits
+from api.catalogue.schemas_visits import ScheduleSpec, VisitSpec, check_visits
 from api.types import Answers, Input, Schema, ServiceCode
 
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
@@ -179,8 +179,8 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     # apply: the form's credit code must say so, F072), or either.
     holder: Literal["person", "enterprise", "either"] = "either"
     disclose: bool = False  # 许可结果公示: the shipped choice, filled where nobody has decided
-    visits: list[Visit] = []  # booked at a site (appointments); ``schedules`` say where and when
-    schedules: list[Schedule] = []
+    visits: list[VisitSpec] = []  # booked at a site (appointments); ``schedules`` say where and when
+    schedules: list[ScheduleSpec] = []
     guide: str = ""
     situations: list[Situation] = []
     materials: list[Material] = []

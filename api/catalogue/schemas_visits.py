@@ -19,7 +19,7 @@ SiteCode = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{1,63}$")]
 ClockTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
-class Visit(Schema, forbid_unknown_fields=True):
+class VisitSpec(Schema, forbid_unknown_fields=True):
     kind: VisitKind
     # the visit's name in messages (预约成功, reminders, exam invitations): 巡游出租汽车驾驶员从业资格考试
     name: Annotated[str, Meta(min_length=2, max_length=100)]
@@ -29,7 +29,7 @@ class Visit(Schema, forbid_unknown_fields=True):
     horizon_limited: bool = True
 
 
-class Hours(Schema, forbid_unknown_fields=True):
+class OpeningHours(Schema, forbid_unknown_fields=True):
     """On every working day, slots of ``slot_minutes`` from ``opens`` to ``closes``."""
 
     opens: ClockTime
@@ -42,15 +42,15 @@ class Hours(Schema, forbid_unknown_fields=True):
             raise ValueError("a schedule closes after it opens")
 
 
-class Schedule(Schema, forbid_unknown_fields=True):
+class ScheduleSpec(Schema, forbid_unknown_fields=True):
     """Where and when a visit of the service is booked (a site code of ``appt_sites``)."""
 
     visit: VisitKind
     site: SiteCode
-    hours: Annotated[list[Hours], Meta(min_length=1)]
+    hours: Annotated[list[OpeningHours], Meta(min_length=1)]
 
 
-def check_visits(visits: list[Visit], schedules: list[Schedule]) -> None:
+def check_visits(visits: list[VisitSpec], schedules: list[ScheduleSpec]) -> None:
     """One visit of a kind; every schedule for a visit the service has, one per site."""
     kinds = [v.kind for v in visits]
     if len(kinds) != len(set(kinds)):

@@ -37,3 +37,33 @@ def test_the_catalogue_uses_the_faq_figures():
     for spec in specs.values():
         for material in spec.materials:
             assert set(material.types) <= {"jpg", "png", "pdf"} and material.max_bytes == 10 * 1024 * 1024  # F101
+
+
+def test_the_shipped_entries_hold_the_per_service_facts_once_kept_in_code():
+    specs = {s.code: s for s in load_data_file()}
+    assert {c for c, s in specs.items() if s.disclose} == {
+        "freight-operating-permit", "dangerous-goods-permit", "oversize-transport-permit", "ship-operating-cert",
+        "city-road-special-vehicle", "temporary-plate", "ride-hailing-vehicle-permit", "taxi-driver-cert",
+        "ride-hailing-driver-cert"}
+    assert {c for c, s in specs.items() if s.holder == "person"} == {
+        "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration", "ride-hailing-vehicle-permit"}
+    assert {c for c, s in specs.items() if s.holder == "enterprise"} == {"dangerous-goods-permit"}  # F072
+    assert {c: [(v.kind, v.name) for v in s.visits] for c, s in specs.items() if s.visits} == {
+        "freight-operating-permit": [("window", "道路普通货物运输经营许可")],
+        "oversize-transport-permit": [("window", "超限运输车辆行驶公路许可")],
+        "dangerous-goods-permit": [("inspection", "危险货物道路运输许可现场核查")],
+        "ride-hailing-vehicle-permit": [("inspection", "网络预约出租汽车运输证")],
+        "freight-vehicle-cert": [("inspection", "道路运输证配发")],
+        "taxi-driver-cert": [("exam", "巡游出租汽车驾驶员从业资格考试")],
+        "ride-hailing-driver-cert": [("exam", "网约车驾驶员从业资格考试")],
+    }
+    exams = {c: s.exam for c, s in specs.items() if s.exam}
+    assert set(exams) == {"taxi-driver-cert", "ride-hailing-driver-cert"}
+    assert exams["taxi-driver-cert"].required({"taxiQualified": "yes"}) == ["national", "regional"]  # F005
+    assert exams["ride-hailing-driver-cert"].required({"taxiQualified": "yes"}) == ["regional"]  # F013
+    assert exams["ride-hailing-driver-cert"].required(None) == ["national", "regional"]
+    exam = specs["taxi-driver-cert"]
+    assert [(v.change_cutoff, v.max_reschedules, v.horizon_limited) for v in exam.visits] == [
+        ("prev_workday_17", 1, False)]  # F120: 17:00 the working day before, one change, opened in batches
+    assert [(s.site, [(h.opens, h.closes, h.slot_minutes, h.capacity) for h in s.hours]) for s in exam.schedules] \
+        == [("transport-school-exam-centre", [("09:00", "11:00", 120, 40), ("14:00", "16:00", 120, 40)])]
