@@ -5,10 +5,12 @@ promises (F113–F121), on the booking core of ``api.appointments.booking``; che
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+import segno
 
 from api.appointments import waitlist
 from api.appointments.booking import (  # noqa: F401  (Policy, DEFAULT_POLICY and q: the area's names, as before)
@@ -113,10 +115,6 @@ async def get_for_user(conn: Any, *, user_id: int, appointment_id: int) -> Appoi
 
 async def qr_png(conn: Any, *, user_id: int, appointment_id: int) -> bytes:
     """The booking code as a QR for the phone screen; staff scan it to check the person in."""
-    import io
-
-    import segno
-
     appt = await get_for_user(conn, user_id=user_id, appointment_id=appointment_id)
     out = io.BytesIO()
     segno.make(appt.code, error="m").save(out, kind="png", scale=8, border=2)
