@@ -169,6 +169,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     fee: str
     zero_trip: bool
     steps: Annotated[list[Step], Meta(min_length=1)]
+    # the trips a case of the service needs (跑动次数); ``visits`` below: what can be booked at a site
     visit_steps: list[Literal["window_checkin", "inspection", "exam", "pickup"]] = []
     auto_decide: bool = False
     is_bundle: bool = False
