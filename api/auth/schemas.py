@@ -27,6 +27,18 @@ class AuthUser(msgspec.Struct, frozen=True):
         return self.has("approver", "helpdesk", "admin", "lead")
 
 
+class Account(msgspec.Struct, frozen=True):
+    """A user's account as other domains read it (``auth.service.account``)."""
+
+    id: int
+    roles: list[str]
+    steps: list[str]
+    name: str | None
+    token_version: int
+    disabled: bool
+    must_change_password: bool
+
+
 class WechatLogin(Input):
     code: WxCode
 

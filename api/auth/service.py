@@ -19,54 +19,16 @@ import asyncpg
 import msgspec
 from litestar.security.jwt import JWTAuth
 
-from api.auth import passwords
-from api.auth.schemas import AuthUser, StaffIn, TokenPair, UserOut
+from api.auth import devices, passwords, service_lockout
+from api.auth.errors import (AccountDisabled, PasswordChangeRequired, PhoneTaken, RefreshTokenInvalid,
+                             UserNotFound)
+from api.auth.schemas import Account, AuthUser, StaffIn, TokenPair, UserOut
 from api.db import load_queries, transaction
-from api.errors import Conflict, Forbidden, NotFound, Unauthorized
 from wechat import WeChatGateway
 
 q = load_queries(__file__)
 # What a citizen session (SMS or WeChat login) may do, whatever roles the account holds.
 CITIZEN_ROLES = ("applicant",)
-
-
-class BadCredentials(Unauthorized):
-    """手机号或密码不正确。"""
-
-    code = "bad_credentials"
-    keep_changes = True  # the failed try counts towards the account's lock (service_lockout.py)
-
-
-class AccountDisabled(Forbidden):
-    """该账号已停用，如有疑问请联系管理部门。"""
-
-    code = "account_disabled"
-
-
-class PasswordChangeRequired(Forbidden):
-    """密码已由管理员重置，请先设置新密码（POST /api/v1/auth/staff-password）。"""
-
-    code = "password_change_required"
-    keep_changes = True  # the right password cleared the failed tries; that stands
-
-
-class RefreshTokenInvalid(Unauthorized):
-    """登录已失效，请重新登录。"""
-
-    code = "refresh_token_invalid"
-    keep_changes = True  # a reused token revokes its whole family, and that must stick
-
-
-class PhoneTaken(Conflict):
-    """该手机号已绑定其他账号。"""
-
-    code = "phone_taken"
-
-
-class UserNotFound(NotFound):
-    """没有找到该用户。"""
-
-    code = "user_not_found"
 
 
 def _user_out(row: Any, roles: Any, steps: Any) -> UserOut:
@@ -121,14 +83,18 @@ async def phone_login(conn: Any, auth: JWTAuth, phone: str, *, refresh_days: int
 async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, refresh_days: int,
                       device_secret: str, now: datetime | None = None) -> TokenPair:
     """A staff session, and a device token that spares this device the address limit next time."""
-    from api.auth import devices, service_lockout
-
     now = now or datetime.now(timezone.utc)
     row = await service_lockout.check_password(conn, phone, password, now=now)
     if row["must_change_password"]:  # after an admin's reset: no session before the new password
         raise PasswordChangeRequired()
     tokens = await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)
     return msgspec.structs.replace(tokens, device_token=devices.issue(device_secret, phone, now))
+
+
+async def account(conn: Any, user_id: int) -> Account | None:
+    """A user's account as other domains read it (the console's session check), or None."""
+    row = await q.get_user(conn, id=user_id)
+    return None if row is None else msgspec.convert(dict(row), Account)
 
 
 async def staff_session_live(pool: asyncpg.Pool, user_id: int, token_version: int, session_id: str) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 
 import notify
 from api.auth import passwords
-from api.auth import service as auth
+from api.auth.errors import BadCredentials
 from api.db import load_queries
 from api.errors import TooManyRequests
 
 q = load_queries(__file__, "lockout.sql")
+users = load_queries(__file__)  # the accounts (queries.sql)
 
 MAX_TRIES = 5
 FIRST_LOCK = timedelta(minutes=15)
@@ -51,15 +52,15 @@ async def check_password(conn: Any, phone: str, password: str, *, now: datetime)
     guard = await q.count_password_try(conn, phone=phone, now=now, forget_before=now - TRIES_FORGOTTEN_AFTER)
     if guard["locked_until"] is not None and guard["locked_until"] > now:
         raise _locked(guard["locked_until"], now)  # refused before any password work
-    row = await auth.q.get_user_by_phone(conn, phone=phone)
+    row = await users.get_user_by_phone(conn, phone=phone)
     stored = row["password_hash"] if row and row["password_hash"] and not row["disabled"] else None
     if await passwords.verify(stored, password):
         await q.clear_phone(conn, phone=phone)
         if passwords.needs_rehash(stored):
-            await auth.q.set_password_hash(conn, id=row["id"], password_hash=await passwords.hash_password(password))
+            await users.set_password_hash(conn, id=row["id"], password_hash=await passwords.hash_password(password))
         return row
     if guard["tries"] < MAX_TRIES:
-        raise auth.BadCredentials(triesLeft=MAX_TRIES - guard["tries"])
+        raise BadCredentials(triesLeft=MAX_TRIES - guard["tries"])
     previous = guard["locked_until"]
     locks = guard["locks"] + 1 if previous is not None and previous > now - LOCKS_FORGOTTEN_AFTER else 1
     until = now + lock_length(locks)

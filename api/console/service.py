@@ -13,11 +13,13 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from api.appointments.service import service_name
 from api.approvals import service as approvals
 from api.approvals.schemas import TaskOut
 from api.auth import service as auth
 from api.auth import service_lockout, service_staff
 from api.auth.schemas import AuthUser, StaffPasswordChange
+from api.catalogue import service as catalogue
 from api.db import load_queries
 from api.errors import Unprocessable
 
@@ -92,10 +94,11 @@ async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> 
     """The account behind a console session, or None once it is gone or disabled, or its token
     version moved on (a new password, a role or step change) since the sign-in."""
     async with pool.acquire() as conn:
-        row = await auth.q.get_user(conn, id=user_id)
-    if row is None or row["disabled"] or row["must_change_password"] or row["token_version"] != token_version:
+        found = await auth.account(conn, user_id)
+    if found is None or found.disabled or found.must_change_password or found.token_version != token_version:
         return None
-    return _account(row)
+    return StaffAccount(id=found.id, roles=tuple(found.roles), steps=tuple(found.steps), name=found.name,
+                        token_version=found.token_version, must_change_password=found.must_change_password)
 
 
 class ExamInvitation(msgspec.Struct, frozen=True):
@@ -129,9 +132,7 @@ async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> li
 
 
 async def set_workday(conn: Any, actor: AuthUser, day: Any, is_workday: bool, note: str) -> dict[str, Any]:
-    """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0081)."""
-    from api.catalogue import service as catalogue
-
+    """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0045)."""
     await service_staff.act_as(conn, actor)
     return await catalogue.set_workday_override(conn, day, is_workday, note)
 
@@ -148,8 +149,6 @@ AUDIT_ACTIONS = {"created": "新增", "changed": "修改", "deleted": "删除"}
 
 
 def _shown(field: str, value: Any) -> str:
-    from api.appointments.service import service_name
-
     if value is None or value == "":
         return "（空）"
     if field == "is_workday":
@@ -174,8 +173,6 @@ class SettingsChange(msgspec.Struct, frozen=True):
 
 
 def _change(r: Any) -> SettingsChange:
-    from api.appointments.service import service_name
-
     before, after = r["before"] or {}, r["after"] or {}
     row = after or before
     labels = AUDIT_FIELDS[r["kind"]]

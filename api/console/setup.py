@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, Router
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -16,12 +15,24 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from api.applications.states import STATUS_LABELS
+from api.clock import ZONE
 from api.console import session
+from api.console.routes import AuthPages, HomePage
+from api.console.routes_admin import RatingPages, SlotPages, StatsPages
+from api.console.routes_approver import ApproverPages
+from api.console.routes_callbacks import CallbackPages, ConversationTools
+from api.console.routes_catalogue import CalendarPages, CataloguePages, SmsChannelPages
+from api.console.routes_complaints import ComplaintPages
+from api.console.routes_faq import FaqPages
+from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
+from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
+from api.console.routes_sites import SettingsAuditPages, SitePages
+from api.console.routes_staff import CaseViewPages, StaffPages
 from api.errors import DomainError
 from api.settings import Settings
 
 HERE = Path(__file__).parent
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _local(value: Any, fmt: str = "%m-%d %H:%M") -> str:
@@ -31,7 +42,7 @@ def _local(value: Any, fmt: str = "%m-%d %H:%M") -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        return value.astimezone(SHANGHAI).strftime(fmt)
+        return value.astimezone(ZONE).strftime(fmt)
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     return str(value)
@@ -42,8 +53,6 @@ def _percent(value: Any) -> str:
 
 
 def _engine_callback(engine: JinjaTemplateEngine) -> None:
-    from api.applications.states import STATUS_LABELS
-
     engine.engine.filters.update(local=_local, percent=_percent)
     # one wording of a case's status everywhere (the timeline, the queue): the state machine's own
     engine.engine.globals["status_labels"] = STATUS_LABELS
@@ -104,18 +113,6 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def router(settings: Settings) -> Router:
-    from api.console.routes import AuthPages, HomePage
-    from api.console.routes_admin import RatingPages, SlotPages, StatsPages
-    from api.console.routes_approver import ApproverPages
-    from api.console.routes_callbacks import CallbackPages, ConversationTools
-    from api.console.routes_catalogue import CalendarPages, CataloguePages, SmsChannelPages
-    from api.console.routes_complaints import ComplaintPages
-    from api.console.routes_faq import FaqPages
-    from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
-    from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
-    from api.console.routes_sites import SettingsAuditPages, SitePages
-    from api.console.routes_staff import CaseViewPages, StaffPages
-
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
                                         include_in_schema=False, cache_control=None)
     return Router(

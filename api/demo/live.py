@@ -18,13 +18,17 @@ import io
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
 
+from api.app import create_app
+from api.clock import ZONE, local_now
+from api.db import transaction
+from api.helpdesk.service_inbox import receive
+from api.seed import DEMO_STAFF
+
 log = structlog.get_logger("zsb.demo")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 API = "/api/v1"
 
 # (WeChat login code, name, what their case shows) — printed by `zsb dev` beside the staff logins.
@@ -242,9 +246,6 @@ CHATS = [("dev-demo-sun", "转人工"), ("dev-demo-zheng", "我要人工客服")
 
 async def _chats(d: Demo, pool: Any, redis: Any) -> None:
     """Two WeChat conversations waiting for the help desk, entered as the push job enters them."""
-    from api.db import transaction
-    from api.helpdesk.service_inbox import receive
-
     for code, text in CHATS:
         mine = await d.call("GET", "/chat/conversations", code, 200)
         if any(c["channel"] == "wechat" for c in mine):
@@ -257,16 +258,13 @@ async def _chats(d: Demo, pool: Any, redis: Any) -> None:
 
 async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = None) -> dict[str, int]:
     """Make the demo bureau (idempotent); returns what was made this time by kind."""
-    from api.app import create_app
-    from api.seed import DEMO_STAFF
-
     if settings.env == "production" or settings.wechat_mode != "sandbox":
         raise DemoFailed("the living demo needs ZSB_WECHAT_MODE=sandbox outside production")
     app = create_app(settings)
-    now = clock or (lambda: datetime.now(SHANGHAI))
-    # Bookings are made as if at opening time today, so "today" still has slots to book.
-    opening = now().astimezone(SHANGHAI).replace(hour=8, minute=0, second=0, microsecond=0)
-    app.state.appointment_clock = lambda: opening
+    now = clock or local_now
+    # The demo runs as if at opening time today (the app's clock), so "today" still has slots to book.
+    opening = now().astimezone(ZONE).replace(hour=8, minute=0, second=0, microsecond=0)
+    app.state.clock = lambda: opening
     async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo",
                                                  timeout=60) as client:
         d = Demo(client, opening.date())
@@ -282,16 +280,3 @@ async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = Non
         await _chats(d, app.state.pool, app.state.redis)
     log.info("demo_live_seeded", **d.made)
     return d.made
-
-
-def cmd_live(settings: Any) -> None:
-    """``zsb demo-data --live``: seed the living demo and say what was made."""
-    import asyncio
-
-    try:
-        made = asyncio.run(seed_live(settings))
-    except DemoFailed as exc:
-        raise SystemExit(f"zsb demo-data --live: {exc}") from None
-    print("demo-data --live: " + (", ".join(f"{k} {v}" for k, v in sorted(made.items())) or "already there"))
-    for code, name, what in DEMO_APPLICANTS:
-        print(f"  {name:<6} WeChat login code {code:<16} {what}")

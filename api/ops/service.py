@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from api.catalogue.schemas import CalendarCoverage
+from api.catalogue.service_calendar import coverage
 from api.types import Schema
 
 
@@ -32,8 +33,6 @@ async def _ping_postgres(pool: Any) -> None:
 
 
 async def _calendar(pool: Any, today: date) -> CalendarCoverage | None:
-    from api.catalogue.service_calendar import coverage
-
     try:
         async with pool.acquire(timeout=2) as conn:
             return await asyncio.wait_for(coverage(conn, today), timeout=2)

@@ -35,8 +35,6 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
     settings = load_settings()
     require_urls(settings)
     if args.live:
-        from api.demo.live import cmd_live
-
         return cmd_live(settings)
     started = time.monotonic()
     with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
@@ -67,3 +65,16 @@ def cmd_stats_rebuild(args: argparse.Namespace) -> None:
     started = time.monotonic()
     asyncio.run(with_conn(settings, rebuild_rollups))
     print(f"stats-rebuild: done in {time.monotonic() - started:.1f} s")
+
+
+def cmd_live(settings: Any) -> None:
+    """``zsb demo-data --live``: seed the living demo and say what was made."""
+    from api.demo.live import DEMO_APPLICANTS, DemoFailed, seed_live  # the whole app: only for this command
+
+    try:
+        made = asyncio.run(seed_live(settings))
+    except DemoFailed as exc:
+        raise SystemExit(f"zsb demo-data --live: {exc}") from None
+    print("demo-data --live: " + (", ".join(f"{k} {v}" for k, v in sorted(made.items())) or "already there"))
+    for code, name, what in DEMO_APPLICANTS:
+        print(f"  {name:<6} WeChat login code {code:<16} {what}")
