@@ -6,6 +6,7 @@ from typing import Any
 
 import structlog
 
+from api import clock
 from api.approvals.service_deadlines import run_deadlines
 from api.db import transaction
 from api.exams.service_lapse import lapse_overdue_exams as lapse
@@ -30,9 +31,7 @@ async def lapse_uncollected_pickups(ctx: dict[str, Any]) -> dict[str, int]:
     account's default address (without one it stays and the applicant is asked once to add one).
     Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests) replaces the
     business date."""
-    from api.catalogue.service import today
-
-    counts = await lapse_uncollected(ctx["pool"], ctx.get("today") or today())
+    counts = await lapse_uncollected(ctx["pool"], ctx.get("today") or clock.today(ctx))
     if any(counts.values()):
         log.info("pickups_lapsed", **counts)
     return counts
@@ -42,11 +41,8 @@ async def lapse_overdue_exams(ctx: dict[str, Any]) -> dict[str, int]:
     """F123: a qualification case that has not passed every subject within a year of its first exam
     ends (closed, 需重新提交申请), its retakes booked after that year are cancelled and the applicant
     is told once. Idempotent: a second run finds nothing more to do. ``ctx["today"]`` (tests)
-    replaces the business date, ``ctx["appointment_clock"]`` the moment of the cancellations."""
-    from api.appointments.calendar import system_clock
-    from api.catalogue.service import today
-
-    counts = await lapse(ctx["pool"], ctx.get("today") or today(), ctx.get("appointment_clock", system_clock)(),
+    replaces the business date, the job's clock (``ctx["clock"]``) the moment of the cancellations."""
+    counts = await lapse(ctx["pool"], ctx.get("today") or clock.today(ctx), clock.now(ctx),
                          ctx.get("appointment_policy"))
     if any(counts.values()):
         log.info("exams_lapsed", **counts)

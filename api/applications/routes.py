@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
@@ -26,13 +26,6 @@ from api.files.openapi import FileUploadOperation
 from api.files.schemas import DownloadLinkOut
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
-
-def _now(state: State) -> datetime:
-    """The applicant's clock (F138 office hours, F098 deadlines): tests put a controllable one in
-    ``app.state.application_clock``."""
-    clock = state.get("application_clock")
-    return clock() if clock else datetime.now(timezone.utc)
-
 
 Now = NamedDependency[datetime]
 
@@ -63,7 +56,7 @@ class ApplicationController(Controller):
     path = "/applications"
     tags = ["applications"]
     guards = [requires_login]
-    dependencies = {"now": Provide(_now, sync_to_thread=False)}
+    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @post("/", operation_id="createApplication", summary="新建申请（草稿）")
     async def create(self, data: JSONBody[ApplicationIn], conn: Conn, user: CurrentUser, settings: AppSettings,

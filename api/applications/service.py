@@ -35,6 +35,7 @@ import asyncpg
 import msgspec
 
 import notify
+from api import clock
 from api.applications import public_no as public_numbers
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
@@ -106,16 +107,12 @@ class Gap(msgspec.Struct):
 OFFICE_CLOSES = time(17, 0)
 
 
-def business_day(moment: datetime) -> date:
-    return moment.astimezone(catalogue.SHANGHAI).date()
-
-
 def clock_starts_on(moment: datetime) -> date:
     """FAQ F138 "非工作时间提交的，从下一个工作日开始受理并计算时限": the working day on which a case
     submitted at ``moment`` starts its processing clock. A working day whose office hours have not
     ended yet (early morning, the lunch break) is that day itself — its office time is still to
     come; after 17:00 or on a rest day it is the next working day."""
-    local = moment.astimezone(catalogue.SHANGHAI)
+    local = moment.astimezone(clock.ZONE)
     day = local.date()
     if is_workday(day) and local.time() < OFFICE_CLOSES:
         return day
@@ -171,10 +168,10 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
             and to_status != app["resume_status"]:
         raise TransitionRefused("补正后的办件回到退回时的环节", status=frm, target=to_status)
     await catalogue.load_workday_overrides(conn)
-    today = business_day(now) if now else catalogue.today()
+    today = clock.local_day(now) if now else clock.today()
     due_on, paused_on, resume = app["due_on"], app["paused_on"], None
     number_day = today if to_status == "submitted" and app["public_no"] is None else None
-    clock_start = clock_starts_on(now or datetime.now(catalogue.SHANGHAI)) if to_status == "submitted" else None
+    clock_start = clock_starts_on(now or clock.local_now()) if to_status == "submitted" else None
     if to_status == "accepted" and due_on is None:
         # Counted from the day after acceptance (F106), and never before the processing clock
         # started (F138): a case sent on Saturday and accepted that night is due as if accepted
@@ -258,7 +255,7 @@ async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str,
         raise GapsInvalid(field="gaps")
     app = await lock(conn, application_id)
     await catalogue.load_workday_overrides(conn)
-    due_on = add_workdays(business_day(now) if now else catalogue.today(), SUPPLEMENT_WORKDAYS)
+    due_on = add_workdays(clock.local_day(now) if now else clock.today(), SUPPLEMENT_WORKDAYS)
     if "needs_supplement" not in TRANSITIONS[app["status"]]:
         raise TransitionRefused(status=app["status"], target="needs_supplement")
     notice = await q.insert_gap_notice(conn, application_id=app["id"], gaps=msgspec.to_builtins(items),
@@ -290,9 +287,9 @@ async def close_unsupplemented(conn: Any, on: date | None = None) -> list[int]:
     """Close (with notice) every application whose supplement deadline has passed (FAQ F098:
     not supplemented within 20 working days counts as withdrawn). Returns the closed ids."""
     closed = []
-    for row in await rows(q.due_for_closing(conn, today=on or catalogue.today())):
+    for row in await rows(q.due_for_closing(conn, today=on or clock.today())):
         app = await q.lock_application(conn, id=row["id"])
-        if app is None or app["status"] != "needs_supplement" or app["supplement_due_on"] >= (on or catalogue.today()):
+        if app is None or app["status"] != "needs_supplement" or app["supplement_due_on"] >= (on or clock.today()):
             continue  # supplemented meanwhile
         await move(conn, app, "closed", actor_id=None, note="逾期未补正，视为撤回申请", data=None,
                     notify_applicant=True)

@@ -8,12 +8,13 @@ from typing import Any
 
 import segno
 
+from api import clock
 from api.applications import public_no as public_numbers, review, rules, service_pages, service_review
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
 )
-from api.applications.service import ApplicationNotFound, business_day, create_gap_notice, lock, move, q
+from api.applications.service import ApplicationNotFound, create_gap_notice, lock, move, q
 from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals import service_access as access
 from api.auth.schemas import AuthUser
@@ -157,7 +158,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
     _check_applicant(spec, app["form"])
     materials, fields = catalogue.applicable(spec, app["answers"])
-    today = business_day(now) if now else catalogue.today()
+    today = clock.local_day(now) if now else clock.today()
     await sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))
     uploaded = {s["material_code"] for s in slots if s["storage_key"]}

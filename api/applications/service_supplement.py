@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from api import clock
 from api.applications.schemas import ApplicationOut
-from api.applications.service import TransitionRefused, append_event, business_day, lock, q
+from api.applications.service import TransitionRefused, append_event, lock, q
 from api.applications.service_journey import owned, view
 from api.applications.states import SUPPLEMENT_EXTENSION_WORKDAYS
 from api.auth.schemas import AuthUser
@@ -48,7 +49,7 @@ async def extend(conn: Any, user: AuthUser, application_id: int, reason: str, *,
     if app["status"] != "needs_supplement":
         raise SupplementNotPending(currentStatus=app["status"])
     await catalogue.load_workday_overrides(conn)
-    today = business_day(now) if now else catalogue.today()
+    today = clock.local_day(now) if now else clock.today()
     previous = app["supplement_due_on"]
     if previous < today:  # the deadline's own last day still counts, as for closing
         raise SupplementDeadlinePassed(dueOn=previous.isoformat())

@@ -1,4 +1,4 @@
-"""Working days and the booking clock.
+"""Working days of the booking calendar.
 
 Working days come from ``api.workdays`` (the State Council schedule with make-up working
 weekends, plus the admins' overrides); this module adds the booking-specific counts.
@@ -6,28 +6,14 @@ weekends, plus the admins' overrides); this module adds the booking-specific cou
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 import time as time_module
-from zoneinfo import ZoneInfo
 
+from api.clock import ZONE, local_day
 from api.workdays import is_workday
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-__all__ = ["SHANGHAI", "at", "business_date", "change_deadline", "horizon_end", "horizon_opens", "is_workday",
-           "previous_workday", "system_clock"]
-
-
-def business_date(moment: datetime) -> date:
-    return moment.astimezone(SHANGHAI).date()
+__all__ = ["change_deadline", "horizon_end", "horizon_opens", "is_workday", "previous_workday"]
 
 
 @lru_cache(maxsize=64)
@@ -73,10 +59,6 @@ def change_deadline(starts_at: datetime, cutoff: str) -> datetime:
     """Last moment to cancel or reschedule a booking starting at ``starts_at``."""
     if cutoff == "prev_workday_17":
         # F075 / F120: 17:00 of the working day before the appointment day
-        before = previous_workday(business_date(starts_at))
-        return datetime.combine(before, time(17, 0), SHANGHAI)
+        before = previous_workday(local_day(starts_at))
+        return datetime.combine(before, time(17, 0), ZONE)
     return starts_at - timedelta(hours=1)  # F114 / F115
-
-
-def at(day: date, clock_time: time) -> datetime:
-    return datetime.combine(day, clock_time, SHANGHAI)

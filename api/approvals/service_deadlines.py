@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import notify
+from api import clock
 from api.approvals import service as tasks
 from api.approvals.rules import acting_roles
 from api.catalogue import service as catalogue
@@ -32,7 +33,7 @@ async def _tell(conn: Any, user_ids: list[int], event: str, task: Any) -> int:
 async def run_deadlines(conn: Any, today: date | None = None) -> dict[str, int]:
     """Returns how many tasks were reminded and escalated today."""
     await catalogue.load_workday_overrides(conn)
-    today = today or catalogue.today()
+    today = today or clock.today()
     await tasks.sync_tasks(conn, today)
     reminded = escalated = 0
     for task in [r async for r in q.due_tasks(conn, until=add_workdays(today, 1))]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from api import clock
 from api.applications import service_review
 from api.approvals.rules import StepNotYours, TaskNotFound, may_act
 from api.approvals.schemas_detail import MaterialOut, SituationAnswer, TaskDetail, TaskPageOut, TimelineEntry
@@ -30,7 +31,7 @@ async def _readable(conn: Any, user: AuthUser, task_id: int) -> Any:
 async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
     """The task with what the approver needs to decide: the form, the materials and the timeline."""
     task = await _readable(conn, user, task_id)
-    today = catalogue.today()
+    today = clock.today()
     pages: dict[str, list[TaskPageOut]] = {}
     # the pages' read carries the record of this look at the case (F145), in the one round trip
     seen = q.material_pages_seen(conn, application_id=task["application_id"], task_id=task_id, viewer_id=user.id,

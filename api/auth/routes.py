@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
 
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
-from api import ratelimit
+from api import clock, ratelimit
 from api.auth import devices, service, service_address, service_staff, sms
 from api.auth.guards import requires_admin, requires_login
 from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, SmsCodeRequest, SmsCodeSent, SmsLogin,
@@ -26,12 +25,6 @@ citizen_login_rate_limit = ratelimit.limit("citizen-login", ("minute", 300))
 # Refresh and logout carry a 256-bit token: a flood guard as well.
 token_rate_limit = ratelimit.limit("token", ("minute", 300))
 PUBLIC = {"exclude_from_auth": True}
-
-
-def now(state: State) -> datetime:
-    """The time account locks are judged by; tests set ``app.state.auth_clock``."""
-    clock = state.get("auth_clock")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 class AuthController(Controller):
@@ -64,7 +57,7 @@ class AuthController(Controller):
                           state: State) -> TokenPair:
         return await service.staff_login(conn, jwt, data.phone, data.password,
                                          refresh_days=settings.refresh_token_days,
-                                         device_secret=settings.jwt_secret, now=now(state))
+                                         device_secret=settings.jwt_secret, now=clock.now(state))
 
     # After an admin's reset the login answers password_change_required: the new password is set
     # here with the temporary one, under the same address limit and per-account lock as the login.
@@ -73,7 +66,7 @@ class AuthController(Controller):
     async def staff_password(self, data: JSONBody[StaffPasswordChange], conn: Conn, jwt: Jwt, settings: AppSettings,
                              state: State) -> TokenPair:
         return await service_staff.change_password_and_login(conn, jwt, data, refresh_days=settings.refresh_token_days,
-                                                             device_secret=settings.jwt_secret, now=now(state))
+                                                             device_secret=settings.jwt_secret, now=clock.now(state))
 
     @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200,
           middleware=[token_rate_limit.middleware])

@@ -15,7 +15,7 @@ from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import checks, hours, live, media, service, service_callbacks, service_history, service_inbox, service_sms
+from api.helpdesk import checks, live, media, service, service_callbacks, service_history, service_inbox, service_sms
 from api.helpdesk.schemas import (
     AgentExtensionIn,
     CallbackOut,
@@ -51,9 +51,9 @@ async def requires_helpdesk_or_marked_for_leads(connection: ASGIConnection, hand
     await (_leads_too if handler.opt.get("leads") else requires_helpdesk)(connection, handler)
 
 
-def _clock(state: State) -> Any:
-    """The time the F140 hours are judged by; tests set ``app.state.helpdesk_clock``."""
-    return state.get("helpdesk_clock") or hours.now
+def _now(state: State) -> Any:
+    """The time the F140 hours are judged by: the app's clock, in Beijing time."""
+    return clock.local_now(state)
 
 
 class ChatController(Controller):
@@ -67,7 +67,7 @@ class ChatController(Controller):
         return await run_once(
             conn, user_id=user.id, scope="chat.send", key=idempotency_key, payload=data,
             action=lambda: service_inbox.receive(conn, index_for(state), user_id=user.id, channel="app",
-                                                 text=data.text, redis=redis, now=_clock(state)(), wechat=wechat),
+                                                 text=data.text, redis=redis, now=_now(state), wechat=wechat),
             result_type=list[ChatMessageOut])
 
     @get("/messages", operation_id="chatMessages", summary="在线咨询：我的消息（全部咨询，可向前翻页）")
@@ -153,7 +153,7 @@ class HelpdeskController(Controller):
     async def resolve(self, conversation_id: FromPath[int], conn: Conn, user: CurrentUser, redis: Redis,
                       state: State, data: JSONBody[ResolveIn | None] = None) -> ConversationOut:
         return await service.resolve(conn, user, conversation_id, data or ResolveIn(), redis=redis,
-                                     now=_clock(state)())
+                                     now=_now(state))
 
     @put("/conversations/{conversation_id:int}/case", operation_id="helpdeskLinkCase",
          summary="关联咨询涉及的办件（按办件编号），标记为重要咨询")
@@ -169,7 +169,7 @@ class HelpdeskController(Controller):
         return await run_once(
             conn, user_id=user.id, scope=f"helpdesk_extension:{conversation_id}", key=idempotency_key, payload=data,
             action=lambda: service_callbacks.grant_extension(conn, user, conversation_id, data.reason,
-                                                             now=_clock(state)(), redis=redis),
+                                                             now=_now(state), redis=redis),
             result_type=ChatMessageOut)
 
     @get("/callbacks", operation_id="helpdeskCallbacks", summary="电话回访任务（待回访、已逾期、我的、已完成）")
@@ -177,25 +177,25 @@ class HelpdeskController(Controller):
                         status: Annotated[Literal["due", "overdue", "mine", "closed", "all"],
                                           QueryParameter(description="due | overdue | mine | closed | all")] = "due",
                         limit: Limit = 50, offset: Offset = 0) -> list[CallbackOut]:
-        return await service_callbacks.list_callbacks(conn, user, status=status, now=_clock(state)(),
+        return await service_callbacks.list_callbacks(conn, user, status=status, now=_now(state),
                                                       limit=limit, offset=offset)
 
     @get("/callbacks/overdue", operation_id="helpdeskOverdueCallbacks", opt=LEADS_TOO,
          summary="逾期未回访的任务（导航员、负责人可见，电话隐去）")
     async def overdue_callbacks(self, conn: Conn, user: CurrentUser, state: State, limit: Limit = 50,
                                 offset: Offset = 0) -> list[CallbackOut]:
-        return await service_callbacks.list_callbacks(conn, user, status="overdue", now=_clock(state)(),
+        return await service_callbacks.list_callbacks(conn, user, status="overdue", now=_now(state),
                                                       limit=limit, offset=offset)
 
     @get("/callbacks/{callback_id:int}", operation_id="helpdeskCallback", summary="电话回访详情（领取人可见完整电话）")
     async def callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser, state: State) -> CallbackOut:
-        return await service_callbacks.get_callback(conn, user, callback_id, now=_clock(state)())
+        return await service_callbacks.get_callback(conn, user, callback_id, now=_now(state))
 
     @post("/callbacks/{callback_id:int}/claim", operation_id="helpdeskCallbackClaim", summary="领取电话回访",
           status_code=200)
     async def claim_callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser,
                              state: State) -> CallbackOut:
-        return await service_callbacks.claim_callback(conn, user, callback_id, now=_clock(state)())
+        return await service_callbacks.claim_callback(conn, user, callback_id, now=_now(state))
 
     @post("/callbacks/{callback_id:int}/outcome", operation_id="helpdeskCallbackOutcome", summary="记录回访结果",
           status_code=200)
@@ -204,7 +204,7 @@ class HelpdeskController(Controller):
                                idempotency_key: IdempotencyKey = None) -> CallbackOut:
         return await run_once(
             conn, user_id=user.id, scope=f"helpdesk_callback:{callback_id}", key=idempotency_key, payload=data,
-            action=lambda: service_callbacks.record_outcome(conn, user, callback_id, data, now=_clock(state)(),
+            action=lambda: service_callbacks.record_outcome(conn, user, callback_id, data, now=_now(state),
                                                             redis=redis),
             result_type=CallbackOut)
 

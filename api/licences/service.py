@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from api import clock
 from api.applications import service as applications
 from api.applications.schemas import LicenceOut
 from api.catalogue import service as catalogue
@@ -111,7 +112,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
     applying = catalogue.members_applying(spec, members, app.answers) if members else []
     specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
-    today = catalogue.today()
+    today = clock.today()
     answers, form = app.answers or {}, app.form or {}
     if not catalogue.path_of(spec, answers)[2]:
         for lic in specs:
