@@ -61,7 +61,7 @@ class ConversationResolved(Conflict):
     code = "conversation_resolved"
 
 
-def _conversation_out(row: Any, cls: type = ConversationOut, **more: Any) -> Any:
+def conversation_out(row: Any, cls: type = ConversationOut, **more: Any) -> Any:
     wechat = row["channel"] == "wechat"
     ends = row["last_user_message_at"] + REPLY_WINDOW if wechat else None
     return cls(
@@ -76,7 +76,7 @@ def _conversation_out(row: Any, cls: type = ConversationOut, **more: Any) -> Any
         important=bool(row.get("important")), **more)
 
 
-async def _get(conn: Any, conversation_id: int) -> Any:
+async def conversation_row(conn: Any, conversation_id: int) -> Any:
     row = await q.get_conversation(conn, id=conversation_id)
     if row is None:
         raise ConversationNotFound()
@@ -87,27 +87,27 @@ async def list_conversations(conn: Any, agent: AuthUser, *, status: Literal["wai
                              text: str | None = None, limit: int = 50, offset: int = 0) -> list[ConversationOut]:
     rows = [dict(r) async for r in q.list_conversations(conn, status=status, agent_id=agent.id, q=text or None,
                                                         limit=limit, offset=offset)]
-    return [_conversation_out(r) for r in rows]
+    return [conversation_out(r) for r in rows]
 
 
 async def get_conversation(conn: Any, conversation_id: int) -> ConversationDetail:
-    row = await _get(conn, conversation_id)
+    row = await conversation_row(conn, conversation_id)
     messages = [message_out(m) async for m in q.messages_for_staff(conn, conversation_id=conversation_id)]
-    return _conversation_out(row, ConversationDetail, messages=messages)
+    return conversation_out(row, ConversationDetail, messages=messages)
 
 
 async def claim(conn: Any, agent: AuthUser, conversation_id: int, *, redis: Any) -> ConversationOut:
     if await q.claim(conn, id=conversation_id, agent_id=agent.id) is None:
-        await _get(conn, conversation_id)  # 404 when it does not exist at all
+        await conversation_row(conn, conversation_id)  # 404 when it does not exist at all
         raise ConversationTaken()
     after_commit(conn, lambda: publish(redis, "claimed", conversation_id=conversation_id, agent_id=agent.id))
-    return _conversation_out(await _get(conn, conversation_id))
+    return conversation_out(await conversation_row(conn, conversation_id))
 
 
 async def reply(conn: Any, agent: AuthUser, conversation_id: int, text: str, *, redis: Any) -> ChatMessageOut:
     """A person's answer. On WeChat it uses one of the 5 replies allowed within 48 hours of the
     user's last message; past that, 409 and a suggestion to send an SMS instead."""
-    row = await _get(conn, conversation_id)
+    row = await conversation_row(conn, conversation_id)
     if row["status"] == "resolved":
         raise ConversationResolved()
     if row["status"] != "claimed" or row["agent_id"] != agent.id:
@@ -132,10 +132,10 @@ async def reply(conn: Any, agent: AuthUser, conversation_id: int, text: str, *, 
 
 async def transfer(conn: Any, agent: AuthUser, conversation_id: int, to_agent_id: int, *, redis: Any) -> ConversationOut:
     if await q.transfer(conn, id=conversation_id, from_agent_id=agent.id, to_agent_id=to_agent_id) is None:
-        await _get(conn, conversation_id)
+        await conversation_row(conn, conversation_id)
         raise TransferRefused()
     after_commit(conn, lambda: publish(redis, "transferred", conversation_id=conversation_id, agent_id=to_agent_id))
-    return _conversation_out(await _get(conn, conversation_id))
+    return conversation_out(await conversation_row(conn, conversation_id))
 
 
 async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: ResolveIn, *, redis: Any,
@@ -145,7 +145,7 @@ async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: Resolv
     An important conversation about a case gets its callback (F141) in the same transaction."""
     done = await q.resolve(conn, id=conversation_id, agent_id=agent.id, is_admin=agent.has("admin"))
     if done is None:
-        row = await _get(conn, conversation_id)
+        row = await conversation_row(conn, conversation_id)
         raise ConversationResolved() if row["status"] == "resolved" else NotYourConversation()
     if done["important"] and done["application_id"] is not None:
         await load_workday_overrides(conn)
@@ -161,7 +161,7 @@ async def resolve(conn: Any, agent: AuthUser, conversation_id: int, data: Resolv
     if data.similar is not None:
         await faq.propose_alternate(conn, data.similar.entry_id, data.similar.question)
     after_commit(conn, lambda: publish(redis, "resolved", conversation_id=conversation_id))
-    return _conversation_out(await _get(conn, conversation_id))
+    return conversation_out(await conversation_row(conn, conversation_id))
 
 
 async def canned(conn: Any, index: FaqIndex, text: str) -> AskOut:

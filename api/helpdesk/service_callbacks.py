@@ -35,7 +35,8 @@ from api.helpdesk.schemas import (
     ChatMessageOut,
     ConversationOut,
 )
-from api.helpdesk.service import ConversationResolved, NotYourConversation, _conversation_out, _get, cbq, q
+from api.helpdesk.service import (ConversationResolved, NotYourConversation, cbq, conversation_out, conversation_row,
+                                  q)
 from api.helpdesk.messages import message_out, queue
 from api.types import mask_name, mask_phone
 
@@ -109,14 +110,14 @@ def _callback_out(row: Any, today: Any, *, reveal: bool = False, log_rows: list[
 async def link_case(conn: Any, agent: AuthUser, conversation_id: int, data: CaseLinkIn) -> ConversationOut:
     """The case a conversation is about: one of the conversation's user's own (a stranger's case
     is "not found", as everywhere)."""
-    row = await _get(conn, conversation_id)
+    row = await conversation_row(conn, conversation_id)
     case = await cbq.case_by_public_no(conn, public_no=data.public_no.strip().upper())
     if case is None or case["applicant_id"] != row["user_id"]:
         raise CaseNotFound(publicNo=data.public_no)
     if await cbq.link_case(conn, id=conversation_id, application_id=case["id"], important=data.important,
                            agent_id=agent.id, is_admin=agent.has("admin")) is None:
         raise ConversationResolved() if row["status"] == "resolved" else NotYourConversation()
-    return _conversation_out(await _get(conn, conversation_id))
+    return conversation_out(await conversation_row(conn, conversation_id))
 
 
 async def list_callbacks(conn: Any, agent: AuthUser, *, status: Literal["due", "overdue", "mine", "closed", "all"],
@@ -194,7 +195,7 @@ async def record_outcome(conn: Any, agent: AuthUser, callback_id: int, data: Cal
 async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reason: str, *, now: datetime,
                           redis: Any) -> ChatMessageOut:
     """F098 on the user's behalf; returns the message that tells the user."""
-    row = await _get(conn, conversation_id)
+    row = await conversation_row(conn, conversation_id)
     if row["status"] == "resolved":
         raise ConversationResolved()
     if row["status"] != "claimed" or row["agent_id"] != agent.id:

@@ -16,7 +16,8 @@ from api.db import after_commit, load_queries
 from api.errors import Conflict, TooManyRequests
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import ChatMessageOut
-from api.helpdesk.service import REPLIES_PER_WINDOW, REPLY_WINDOW, ConversationResolved, NotYourConversation, _get
+from api.helpdesk.service import (REPLIES_PER_WINDOW, REPLY_WINDOW, ConversationResolved, NotYourConversation,
+                                  conversation_row)
 from api.helpdesk.messages import message_out
 from api.types import mask_phone
 
@@ -45,7 +46,7 @@ class SmsReplyLimit(TooManyRequests):
 
 async def sms_reply(conn: Any, agent: AuthUser, conversation_id: int, text: str, *, redis: Any,
                     now: datetime) -> ChatMessageOut:
-    row = await _get(conn, conversation_id)
+    row = await conversation_row(conn, conversation_id)
     if row["status"] == "resolved":
         raise ConversationResolved()
     if row["status"] != "claimed" or row["agent_id"] != agent.id:
