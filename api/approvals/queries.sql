@@ -92,6 +92,12 @@ UPDATE approval_tasks SET status = 'done', decision = :decision, assignee_id = :
 WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
 RETURNING *;
 
+-- name: cancel_exam_task(application_id)^
+-- The decide task waited for a result that will not come: over, without an approver or a decision.
+UPDATE approval_tasks SET status = 'cancelled', assignee_id = NULL, closed_at = now()
+WHERE application_id = :application_id AND status = 'waiting_exam'
+RETURNING *;
+
 -- name: finish_exam_task(id, user_id)^
 UPDATE approval_tasks SET status = 'done', decision = 'approve', assignee_id = :user_id,
                           claimed_at = now(), closed_at = now()

@@ -4,7 +4,7 @@ console ask ``refuse_own_case``); this module imports no other area's services.
 
 Public: ``task(conn, id) -> Task``; ``acting_task(conn, user, id) -> Task`` (the task, checked for
 the caller's step and own case); ``check_step(user, task)``; ``refuse_own_case(conn, user, app_id)``;
-``finish_exam_task(conn, task_id, user_id) -> bool``; ``sign(conn, task, ...)``;
+``finish_exam_task(conn, task_id, user_id) -> bool``; ``cancel_exam_task(conn, app_id)``; ``sign(conn, task, ...)``;
 ``active_task_id(conn, app_id)``; ``current_step(conn, app_id, service_code, status)``.
 """
 
@@ -64,6 +64,13 @@ async def acting_task(conn: Any, user: AuthUser, task_id: int) -> Task:
 async def finish_exam_task(conn: Any, task_id: int, user_id: int) -> bool:
     """The task waiting for an exam is done (approved) once every subject passed."""
     return await q.finish_exam_task(conn, id=task_id, user_id=user_id) is not None
+
+
+async def cancel_exam_task(conn: Any, application_id: int) -> int | None:
+    """The case's exam year is over (F123): the task that waited for a result is cancelled, without
+    an approver or a decision. Returns its id (None: there was none)."""
+    row = await q.cancel_exam_task(conn, application_id=application_id)
+    return row["id"] if row else None
 
 
 async def sign(conn: Any, task: Task, *, approver_id: int, decision: str, reason: str | None,

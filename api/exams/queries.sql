@@ -61,9 +61,3 @@ FOR UPDATE OF c;
 UPDATE exam_cases SET status = 'lapsed', lapsed_at = now()
 WHERE application_id = :application_id AND status = 'waiting'
 RETURNING *;
-
--- name: cancel_exam_task(application_id)^
--- The decide task waited for a result that will not come: over, without an approver or a decision.
-UPDATE approval_tasks SET status = 'cancelled', assignee_id = NULL, closed_at = now()
-WHERE application_id = :application_id AND status = 'waiting_exam'
-RETURNING *;

@@ -24,6 +24,7 @@ import structlog
 import notify
 from api.applications import service as applications
 from api.appointments import service as appointments
+from api.approvals import service_tasks as tasks
 from api.clock import at
 from api.db import load_queries, rows, transaction
 
@@ -61,7 +62,7 @@ async def _lapse(conn: Any, application_id: int, today: date, now: datetime, pol
     if case is None or case["status"] != "waiting" or case["year_end"] is None or case["year_end"] >= today:
         return None
     await q.lapse_exam(conn, application_id=application_id)
-    task = await q.cancel_exam_task(conn, application_id=application_id)
+    task_id = await tasks.cancel_exam_task(conn, application_id)
     # retakes booked for a day after the exam year, cancelled by the appointments area's own steps
     # of a cancellation (the seat freed to the waitlist or cooling, the booking's pending reminders
     # withdrawn, appointment_cancelled sent) — without the applicant's change deadline, which binds
@@ -72,7 +73,7 @@ async def _lapse(conn: Any, application_id: int, today: date, now: datetime, pol
     await applications.transition(
         conn, application_id, "closed", actor_id=None, note=LAPSE_NOTE, notify_applicant=False,
         data={"exam": "lapsed", "examYearEnd": case["year_end"].isoformat(), "attempts": case["attempts"],
-              "taskId": task["id"] if task else None, "cancelledAppointments": retakes})
+              "taskId": task_id, "cancelledAppointments": retakes})
     await notify.enqueue(conn, user_id=case["applicant_id"], event="exam_lapsed",
                          dedupe_key=f"exam_lapsed:{application_id}", subject=("application", application_id),
                          params={"serviceName": case["service_name"], "publicNo": case["public_no"],
