@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from string import Formatter
 from typing import Any
 
 from api.clock import ZONE
@@ -118,8 +119,6 @@ def _summary(template: str | None, params: dict[str, Any]) -> str | None:
     """The overflow text of a field, when the params hold everything it reads."""
     if not template:
         return None
-    from string import Formatter
-
     if any(name and params.get(name) in (None, "") for _, name, _, _ in Formatter().parse(template)):
         return None
     return template.format_map(_Params({k: _text(v) for k, v in params.items()}))
