@@ -138,3 +138,8 @@ RETURNING *;
 
 -- name: draft_copy_of(source_id)$
 SELECT id FROM applications WHERE copied_from = :source_id;
+
+-- name: patch_form(application_id, patch, drop_key)!
+-- Before the decision the delivery choice lives in the form, which prepare_delivery reads on approval.
+UPDATE applications SET form = (form || :patch::jsonb) - :drop_key::text, updated_at = now()
+WHERE id = :application_id;

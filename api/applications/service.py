@@ -4,21 +4,20 @@ What other areas call (all take the request's ``conn`` and run inside its transa
 change appends to the timeline and notifies the applicant):
 
 - read a case: ``await get_case(conn, app_id) -> Case`` (a Struct), or ``lock_case`` to lock it
-  for the transaction too; a service's name for a message: ``await service_name(conn, code)``.
+  for the transaction too; a service's name for a message: ``await service_name(conn, code)``;
+  the delivery choice in the form before the decision (F129): ``patch_form``.
 - a timeline entry: ``await append_event(conn, case, kind=..., actor_id=..., note=..., data=...)``;
   ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
   the promised clock: ``due_on`` = promised working days after today, or after the row's
   ``clock_starts_on`` when that is later — F138: a case submitted outside office hours starts its
   clock on the next working day, see ``clock_starts_on(moment)``). Then ``"in_review"``.
 - approve: ``await api.licences.service.issue_licences(conn, app_id, actor_id=...)`` then
-  ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject:
-  ``await transition(conn, app_id, "rejected", actor_id=..., note=reason)``. Both send
-  ``approval_result``; do not enqueue it again.
+  ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject: the same to
+  ``"rejected"``. Both send ``approval_result``; do not enqueue it again.
 - return for missing materials (退回补正): ``await create_gap_notice(conn, app_id, [{"code": ...,
   "name": ..., "message": ...}, ...], actor_id=...)`` — ONE notice with every gap, the clock
-  paused, 20 working days to supplement (the applicant may extend it once, F098:
-  ``service_supplement.extend``); the applicant's resubmission puts the case back in the
-  status it was returned from.
+  paused, 20 working days to supplement (once extendable, F098: ``service_supplement.extend``);
+  the applicant's resubmission puts the case back in the status it was returned from.
 - visits: ``await record_trip(conn, user_id=..., application_id=..., kind="inspection",
   source_type="inspection", source_id=...)``. A service's steps: ``api.catalogue.service.steps_of``.
 
@@ -225,6 +224,10 @@ async def get_case(conn: Any, application_id: int) -> Case:
 
 async def service_name(conn: Any, code: str) -> str:
     return (await q.service_of(conn, code=code))["name"]
+
+
+async def patch_form(conn: Any, application_id: int, patch: dict[str, Any], drop_key: str) -> None:
+    await q.patch_form(conn, application_id=application_id, patch=patch, drop_key=drop_key)
 
 
 async def transition(conn: Any, application_id: int, to_status: str, *, actor_id: int | None,

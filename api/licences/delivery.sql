@@ -98,9 +98,3 @@ UPDATE deliveries SET method = 'pickup', address = NULL, site_code = :site_code,
        changed_at = now()
 WHERE id = :id AND status = 'pending'
 RETURNING *;
-
--- name: change_form_delivery(application_id, patch, drop_key)^
--- Before the decision the choice lives in the form, which prepare_delivery reads on approval.
-UPDATE applications SET form = (form || :patch::jsonb) - :drop_key::text, updated_at = now()
-WHERE id = :application_id
-RETURNING *;

@@ -117,7 +117,7 @@ async def change_delivery(conn: Any, user: AuthUser, application_id: int, data: 
         patch = ({"deliveryMethod": "快递送达", "deliveryAddress": data.address} if data.method == "express"
                  else {"deliveryMethod": pickup.PICKUP_CHOICE, "pickupSite": data.pickup_site})
         drop = "pickupSite" if data.method == "express" else "deliveryAddress"
-        await q.change_form_delivery(conn, application_id=application_id, patch=patch, drop_key=drop)
+        await applications.patch_form(conn, application_id, patch, drop)
         await applications.append_event(conn, app, kind="licence", actor_id=user.id,
                                         note=_change_note(data, site), data={"method": data.method, "planned": True})
         return await my_delivery(conn, user, application_id)
