@@ -42,8 +42,8 @@ import uvloop
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api import devservices  # noqa: E402
-from api.appointments.calendar import business_date, horizon_end, system_clock  # noqa: E402
+from api import clock, devservices  # noqa: E402
+from api.appointments.calendar import horizon_end  # noqa: E402
 from api.appointments.schemas import GenerateIn  # noqa: E402
 from api.appointments.slots import generate  # noqa: E402
 from api.auth.tokens import jwt_auth  # noqa: E402
@@ -82,7 +82,7 @@ async def prepare(dsn: str, *, users: int, seats: int, slots: int) -> tuple[list
     try:
         async with transaction(pool) as conn:
             await seed(conn, settings)
-            day = horizon_end(business_date(system_clock()), 2)  # the next working day but one
+            day = horizon_end(clock.today(), 2)  # the next working day but one
             site = await q.site_id(conn, code=SITE)
             await generate(conn, GenerateIn(site_id=site, service_code=SERVICE, date_from=day, date_to=day,
                                             capacity=max(1, seats // slots)))

@@ -27,7 +27,6 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -35,11 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api import devservices  # noqa: E402
+from api.clock import ZONE  # noqa: E402
 from api.db import load_queries  # noqa: E402
 from tests.deploy import stack  # noqa: E402
 
 direct = load_queries(__file__, "stats_reform.sql")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 END = date(2026, 6, 30)
 
 
@@ -92,8 +91,8 @@ async def _check_exact(dsn: str) -> tuple[int, float]:
     conn = await asyncpg.connect(dsn)
     try:
         from_date, to_date = END - timedelta(days=364), END
-        from_ts = datetime.combine(from_date, datetime.min.time(), SHANGHAI)
-        to_ts = datetime.combine(to_date + timedelta(days=1), datetime.min.time(), SHANGHAI)
+        from_ts = datetime.combine(from_date, datetime.min.time(), ZONE)
+        to_ts = datetime.combine(to_date + timedelta(days=1), datetime.min.time(), ZONE)
         today = date.today()
         compared = 0
         straight_ms = 0.0

@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 
-from api.clock import ZONE
+from api.clock import ZONE, local_day
 from notify import pause
 from notify.render import inapp_text, sms_params, wechat_data
 from notify.sender import PAUSED, SENT, Done, FallBack, Later, Outcome, Sender, backoff
@@ -45,8 +45,8 @@ def quiet_until(now: datetime, hours: tuple[int, int] | None = QUIET_HOURS) -> d
 
 def send_dates(row: Any, now: datetime) -> list[date]:
     """The Shanghai dates an earlier attempt of this row may have been sent on."""
-    first = (row["claimed_at"] or row["created_at"]).astimezone(ZONE).date()
-    days = sorted({first, row["created_at"].astimezone(ZONE).date(), now.astimezone(ZONE).date()})
+    first = local_day(row["claimed_at"] or row["created_at"])
+    days = sorted({first, local_day(row["created_at"]), local_day(now)})
     return days
 
 

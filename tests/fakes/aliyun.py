@@ -18,15 +18,15 @@ import json
 import re
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from api.clock import ZONE
 from tests.fakes.http import FakeRequest, FakeServer
 
 ACCESS_KEY_ID = "test-ak-id"
 ACCESS_KEY_SECRET = "test-ak-secret"
-SHANGHAI = timezone(timedelta(hours=8))
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -124,7 +124,7 @@ class FakeAliyun(FakeServer):
         biz_id = f"{next(self._biz)}^0"
         record = {"phone": phone, "out_id": params.get("OutId", ""), "template": params["TemplateCode"],
                   "sign": params["SignName"], "params": template_params, "biz_id": biz_id,
-                  "date": datetime.now(SHANGHAI).strftime("%Y%m%d")}
+                  "date": datetime.now(ZONE).strftime("%Y%m%d")}
         with self.lock:
             self.sent[record["out_id"]].append(record)
             slow = self.slow_after_record
