@@ -23,12 +23,13 @@ from api.appointments.routes import (AppointmentAdminController, AppointmentCont
 from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
-from api.approvals.routes import DeliveryController, PickupLetterController, TaskController
+from api.approvals.routes import CaseAccessLogController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.files.routes import DownloadController
+from api.licences.routes import DeliveryController, MyDeliveryController
 from api.notifications.routes import (
     NotificationsController,
     OfficialAccountPushController,
@@ -78,7 +79,8 @@ API_CONTROLLERS: list = [
     ProgressController,
     TaskController,
     DeliveryController,
-    PickupLetterController,
+    MyDeliveryController,
+    CaseAccessLogController,
     ComplaintController,
     ComplaintAdminController,
     PublicDecisionsController,

@@ -1,10 +1,10 @@
-"""Approvers on their phones: the task queue, claims, decisions, exams and delivery of licences."""
+"""Approvers on their phones: the task queue, claims, decisions and exams (deliveries: api.licences.routes)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, MediaType, Response, get, post, put
+from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
@@ -28,8 +28,6 @@ from api.deps import AppSettings, Conn, CurrentUser
 from api.exams import service as exams
 from api.exams.schemas import ExamOut, ExamResultIn, ExamSlotIn
 from api.idempotency import IdempotencyKey, run_once
-from api.licences import service_delivery as delivery, service_my_delivery as my_delivery, service_pickup as pickup
-from api.licences.schemas import DeliveryChangeIn, DeliveryOut, HandOverIn, MyDeliveryOut, ReshipmentIn, ShipmentIn
 from api.storage import FILE_HEADERS
 
 StepQuery = Annotated[str | None, QueryParameter(name="step", pattern=r"^[a-z][a-z0-9_]{1,31}$")]
@@ -117,66 +115,12 @@ class TaskController(Controller):
         return await exams.record_exam_result(conn, user, task_id, data)
 
 
-class DeliveryController(Controller):
-    path = "/deliveries"
-    tags = ["approvals"]
-    guards = [requires_approver]
-
-    @get("/", operation_id="listDeliveries", summary="本环节待寄送、待领取的证件（查看留痕）")
-    async def list_deliveries(self, conn: Conn, user: CurrentUser,
-                              status: Annotated[Literal["pending", "shipped", "picked_up"] | None,
-                                                QueryParameter(name="status")] = "pending",
-                              method: Annotated[Literal["express", "pickup"] | None, QueryParameter(name="method")] = None,
-                              cursor: CursorQuery = None, limit: LimitQuery = 20) -> dict[str, Any]:
-        items, next_cursor = await delivery.list_deliveries(conn, user, status=status, method=method,
-                                                            cursor=cursor, limit=limit)
-        return {"items": items, "nextCursor": next_cursor}
-
-    @post("/{delivery_id:int}/shipment", operation_id="shipLicence", summary="登记快递单号（证件寄出）",
-          status_code=200)
-    async def ship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ShipmentIn]) -> DeliveryOut:
-        return await delivery.ship(conn, user, delivery_id, data.tracking_no)
-
-    @post("/{delivery_id:int}/reshipment", operation_id="reshipLicence",
-          summary="证件寄丢或退回：免费补发，登记新的快递单号", status_code=200)
-    async def reship(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int], data: JSONBody[ReshipmentIn],
-                     idempotency_key: IdempotencyKey = None) -> DeliveryOut:
-        return await run_once(conn, user_id=user.id, scope=f"approvals.reshipment.{delivery_id}", key=idempotency_key,
-                              payload=data, result_type=DeliveryOut,
-                              action=lambda: delivery.reship(conn, user, delivery_id, data))
-
-    @post("/{delivery_id:int}/pickup", operation_id="handOverLicence",
-          summary="窗口领取登记（本人领取，或代领人凭授权委托书领取）", status_code=200)
-    async def pickup(self, conn: Conn, user: CurrentUser, delivery_id: FromPath[int],
-                     data: JSONBody[HandOverIn | None] = None) -> DeliveryOut:
-        return await delivery.hand_over(conn, user, delivery_id, data)
-
-
-class PickupLetterController(Controller):
-    """The applicant's own case: how the paper licence comes and the change of address before it is
-    shipped (F128/F129), the authorisation letter a proxy brings to the window (F131)."""
+class CaseAccessLogController(Controller):
+    """The applicant's own case: who at the bureau looked at it (F145)."""
 
     path = "/applications"
     tags = ["approvals"]
     guards = [requires_login]
-
-    @get("/{application_id:int}/delivery", operation_id="getMyDelivery",
-         summary="证件领取方式、快递单号和寄送状态")
-    async def delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> MyDeliveryOut:
-        return await my_delivery.my_delivery(conn, user, application_id)
-
-    @put("/{application_id:int}/delivery", operation_id="changeMyDelivery",
-         summary="修改收件地址或改为窗口自取（证件寄出前）")
-    async def change_delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int],
-                              data: JSONBody[DeliveryChangeIn]) -> MyDeliveryOut:
-        return await my_delivery.change_delivery(conn, user, application_id, data)
-
-    @get("/{application_id:int}/pickup-authorisation", operation_id="getPickupAuthorisationLetter",
-         summary="下载代领证件授权委托书模板", media_type=MediaType.HTML)
-    async def letter(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> Response[str]:
-        page = await pickup.authorisation_letter(conn, user, application_id)
-        return Response(page, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
-
 
     @get("/{application_id:int}/access-log", operation_id="getApplicationAccessLog",
          summary="查看记录：哪些工作人员何时查看了我的办件")
