@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from string import Formatter
 from typing import Any
 
+import msgspec
 import structlog
 
 from api.db import after_commit_batch, load_queries
@@ -104,6 +105,25 @@ async def record_subscriptions(conn: Any, *, user_id: int, accepted: list[str], 
         await q.reject_subscriptions(conn, user_id=user_id, template_ids=sorted(set(rejected)))
 
 
-async def recent_outbox(conn: Any, *, max_rows: int = 100) -> list[Any]:
+class OutboxRow(msgspec.Struct, frozen=True):
+    """A message as the dev outbox shows it, with every address it may go to."""
+
+    id: int
+    event: str
+    channel: str
+    status: str
+    content: str | None
+    error: str | None
+    attempts: int
+    provider_ref: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    phone: str | None
+    openid: str | None
+    template_id: str | None
+    oa_openid: str | None
+
+
+async def recent_outbox(conn: Any, *, max_rows: int = 100) -> list[OutboxRow]:
     """The latest rows of every channel but in-app (the dev outbox)."""
-    return [r async for r in q.recent_outbox(conn, max_rows=max_rows)]
+    return [msgspec.convert(dict(r), OutboxRow) async for r in q.recent_outbox(conn, max_rows=max_rows)]

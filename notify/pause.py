@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import msgspec
+
 from api.db import load_queries
 from notify.outbox import queue_after_commit
 
@@ -50,13 +52,21 @@ async def pause(redis: Any, code: str, *, seconds: float) -> bool:
     return bool(await redis.set(PAUSE_KEY, code, px=int(seconds * 1000), nx=True))
 
 
-async def sms_pause(conn: Any, redis: Any) -> dict[str, Any]:
-    """Whether the SMS channel is paused, by which Aliyun code, until when, holding how many."""
+class SmsPause(msgspec.Struct, frozen=True):
+    """Whether the SMS channel is paused, by which Aliyun code, until when, holding how many messages."""
+
+    paused: bool
+    code: str | None
+    resumes_at: datetime | None
+    waiting: int
+
+
+async def sms_pause(conn: Any, redis: Any) -> SmsPause:
     code, ttl_ms = await redis.get(PAUSE_KEY), await redis.pttl(PAUSE_KEY)
     paused = code is not None and ttl_ms is not None and ttl_ms > 0
-    return {"paused": paused, "code": code.decode() if paused else None,
-            "resumes_at": datetime.now(timezone.utc) + timedelta(milliseconds=ttl_ms) if paused else None,
-            "waiting": await q.held_by_pause(conn)}
+    return SmsPause(paused=paused, code=code.decode() if paused else None,
+                    resumes_at=datetime.now(timezone.utc) + timedelta(milliseconds=ttl_ms) if paused else None,
+                    waiting=await q.held_by_pause(conn))
 
 
 async def resume_sms(conn: Any, redis: Any) -> list[int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 import structlog
 
 import notify
@@ -115,21 +116,21 @@ async def subscribe(conn: Any, user_id: int, *, accepted: list[str], rejected: l
 
 
 async def sms_channel(conn: Any, redis: Any) -> SmsChannelOut:
-    return SmsChannelOut(**await pause.sms_pause(conn, redis))
+    return SmsChannelOut(**msgspec.structs.asdict(await pause.sms_pause(conn, redis)))
 
 
 async def resume_sms_channel(conn: Any, redis: Any, user: Any) -> SmsChannelOut:
     """An admin lifts the pause by hand once the account or configuration is put right."""
     before = await pause.sms_pause(conn, redis)
     released = await pause.resume_sms(conn, redis)
-    log.warning("sms_channel_resumed_by_hand", by=user.id, provider_code=before["code"], released=len(released))
-    return SmsChannelOut(**{**await pause.sms_pause(conn, redis), "released": len(released)})
+    log.warning("sms_channel_resumed_by_hand", by=user.id, provider_code=before.code, released=len(released))
+    return SmsChannelOut(**msgspec.structs.asdict(await pause.sms_pause(conn, redis)), released=len(released))
 
 
 async def recent_outbox(conn: Any, *, limit: int = 100) -> Outbox:
     rows = await outbox.recent_outbox(conn, max_rows=limit)
-    return Outbox(items=[OutboxEntry(id=r["id"], event=r["event"], channel=r["channel"], status=r["status"],
-                                     to=mask_phone(r["phone"]) if r["channel"] == "sms"
-                                     else r["oa_openid"] if r["channel"] == "wechat_oa" else r["openid"],
-                                     content=r["content"], error=r["error"], attempts=r["attempts"],
-                                     created_at=r["created_at"], sent_at=r["sent_at"]) for r in rows])
+    return Outbox(items=[OutboxEntry(id=r.id, event=r.event, channel=r.channel, status=r.status,
+                                     to=mask_phone(r.phone) if r.channel == "sms"
+                                     else r.oa_openid if r.channel == "wechat_oa" else r.openid,
+                                     content=r.content, error=r.error, attempts=r.attempts,
+                                     created_at=r.created_at, sent_at=r.sent_at) for r in rows])
