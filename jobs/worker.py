@@ -45,7 +45,7 @@ FUNCTIONS: list[Any] = [
     approval_jobs.lapse_overdue_exams,
     complaint_jobs.watch_complaint_deadlines,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
-    # retries are counted on the row (notify.delivery.MAX_ATTEMPTS), not by arq.
+    # retries are counted on the row (notify.sender.MAX_ATTEMPTS), not by arq.
     func(notify_delivery.send_notification, keep_result=0, max_tries=1000),
     func(notify_delivery.send_notification_batch, keep_result=0, max_tries=1000),
     func(notify_delivery.sweep_outbox, keep_result=0),
