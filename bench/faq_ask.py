@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from api import devservices  # noqa: E402
 from api.app import create_app  # noqa: E402
-from api.db import _init_connection  # noqa: E402
+from api.db import create_pool  # noqa: E402
 from api.faq import service  # noqa: E402
 from api.faq.evaluate import grow  # noqa: E402
 from api.faq.index import preload  # noqa: E402
@@ -67,14 +67,14 @@ async def main(args: argparse.Namespace) -> None:
                             log_level="WARNING")  # no access line per request in the figures
         await migrate(dsn)
         shipped = load_entries(DATA / "faq.jsonl")
-        setup = await asyncpg.connect(dsn)
-        await _init_connection(setup)
-        async with setup.transaction():
-            await seed(setup, settings)
-            await service.upsert_entries(setup, grow(shipped, args.entries)[len(shipped):])
-        active = await setup.fetchval("SELECT count(*) FROM faq_entries WHERE status = 'active'")
+        pool = await create_pool(dsn, min_size=1, max_size=1)  # the app's connection set-up (JSON codecs)
+        async with pool.acquire() as setup:
+            async with setup.transaction():
+                await seed(setup, settings)
+                await service.upsert_entries(setup, grow(shipped, args.entries)[len(shipped):])
+            active = await setup.fetchval("SELECT count(*) FROM faq_entries WHERE status = 'active'")
         print(f"knowledge base: {active} active entries")
-        await setup.close()
+        await pool.close()
 
         rng = random.Random(7)
         questions = [a for e in shipped for a in e.alternates] + OFF_TOPIC * 10

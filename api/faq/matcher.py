@@ -144,6 +144,9 @@ class Matcher:
         if encoder is not None and texts:
             self.vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
             self.answer_vectors = np.asarray(encoder.encode([e.answer for e in self.entries]), dtype=np.float32)
+            # Each entry's ways of asking averaged: what they share outweighs any one's wording.
+            sums = np.add.reduceat(self.vectors, self.starts, axis=0)
+            self.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[self.positions[entry_id]]
@@ -172,7 +175,13 @@ class Matcher:
         f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)
         if self.vectors is not None:
             vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
-            f["semantic"], f["semantic_answer"] = self._semantic(vector, self._shortlist(f))
+            shortlist = self._shortlist(f)
+            f["semantic"], f["semantic_answer"] = self._semantic(vector, shortlist)
+            if shortlist is None:
+                f["semantic_centroid"] = self.centroids @ vector
+            else:
+                f["semantic_centroid"] = np.zeros(len(self.entries), dtype=np.float32)
+                f["semantic_centroid"][shortlist] = self.centroids[shortlist] @ vector
         return f
 
     def _shortlist(self, f: dict[str, Any]) -> np.ndarray | None:

@@ -29,6 +29,7 @@ FEATURES = (
     "fused", "first",  # the fused score's share of the best, and being the fused ranking's first
     "intent_share",  # the share of the candidate's ways of asking that ask the question's intents
     "service",  # how strongly the question names the candidate's service (about.py), 0..1
+    "semantic_centroid",  # cosine to the mean of the candidate's questions and similar questions
 )
 
 
@@ -38,8 +39,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.6928, -0.2965, 2.7638, 1.2275, 0.8003, 0.1203, 2.7932, 3.7719, 1.3455, 3.2797, 0.5922,
-                             1.1732, 1.6373))
+WEIGHTS = Reranker(weights=(-0.5559, -0.1961, 2.4865, 1.2274, 0.8573, 0.0349, 2.8713, 2.8331, 1.0085, 2.5548, 0.4979,
+                             0.9694, 1.5359, 4.6041))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -65,6 +66,8 @@ def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndar
     cols.append(first)
     cols.append(f["intent_share"][candidates])
     cols.append(f["service"][candidates])
+    cols.append(f["semantic_centroid"][candidates] if "semantic_centroid" in f
+                else np.zeros(len(candidates), np.float32))
     return np.stack(cols, axis=1).astype(np.float32)
 
 

@@ -23,6 +23,8 @@ class MatchOut(Schema):
 
 
 class AskOut(Schema):
+    # Three outcomes: confident (the first match is the answer); neither flag (unsure: show the
+    # matches as "您是不是想问"); handoff (a person answers; the matches are the editors' hints).
     matches: list[MatchOut]
     confident: bool
     handoff: bool

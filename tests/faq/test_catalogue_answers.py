@@ -41,3 +41,23 @@ async def test_time_limit_and_trip_questions_are_answered_from_the_catalogue_and
     # Not a fee, time or trips question: the entry's own answer.
     intro = await _ask(client, "跑滴滴的司机要办什么证")
     assert intro["matches"][0]["id"] == "F009" and intro["matches"][0]["answer"].startswith("网约车驾驶员证全称")
+
+
+async def test_a_materials_question_is_answered_with_the_catalogues_current_list_after_it_changes(client, db):
+    question = "考网约车驾驶员证要带哪些资料"
+    before = (await _ask(client, question))["matches"][0]
+    assert before["id"] == "F011" and "申请材料：近6个月内白底免冠电子照片" in before["answer"]
+    assert "居民身份证（从电子证照库调取，一般不用上传）" in before["answer"]
+    assert "体检合格证明" not in before["answer"]
+
+    admin = await staff(client, db, phone="13900007102", roles=["admin"])
+    spec = json.loads(await db.fetchval("SELECT spec::text FROM services WHERE code = 'ride-hailing-driver-cert'"))
+    spec["materials"].append({"code": "health_check", "name": "体检合格证明", "required": True})
+    res = await client.put("/api/v1/admin/services/ride-hailing-driver-cert", headers=admin["headers"], json=spec)
+    assert res.status_code == 200, res.text
+
+    after = (await _ask(client, question))["matches"][0]
+    assert after["id"] == "F011" and "体检合格证明" in after["answer"]
+    # An entry that merely mentions a document (证明) is not a material list: its own answer stands.
+    own = (await _ask(client, "出租车资格证还要自己开无犯罪记录证明吗"))["matches"][0]
+    assert own["id"] == "F004" and "申请材料：" not in own["answer"]

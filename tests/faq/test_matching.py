@@ -64,3 +64,28 @@ def test_another_departments_matter_is_handed_off_unless_it_names_a_licence_of_o
     assert matcher.ask("私家车过户要带什么材料去车管所").handoff is True
     assert matcher.ask("违章了怎么处理").handoff is True
     assert matcher.ask("货车过户了，道路运输证怎么办").confident is True
+
+
+def test_an_unsure_question_on_the_domain_is_offered_the_top_three_and_an_off_topic_one_handed_off():
+    # Nothing is confident (min_score above 1), every on-topic match is strong enough to offer.
+    matcher = Matcher(load_entries(DATA / "faq.jsonl"), analyzer(),
+                      thresholds=Thresholds(min_score=1.1, min_margin=0.0, suggest_score=0.0))
+    offered = matcher.ask("网约车资格证去哪里考")
+    assert offered.confident is False and offered.handoff is False  # "您是不是想问" the three
+    assert len(offered.matches) == 3
+    assert matcher.ask(SIGHTSEEING).handoff is True
+
+
+def test_a_riders_matter_is_off_topic_even_when_it_names_a_vehicle_of_ours():
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0)
+    assert matcher.ask("坐网约车怎么开发票").handoff is True
+    assert matcher.ask("网约车运输证怎么办").confident is True
+
+
+def test_the_service_a_question_names_is_found_from_the_entries_own_texts():
+    matcher = lexical_matcher()
+    words = matcher.analyzer.words("船舶营运证换证要多久")
+    share = matcher.services.share(words, matcher.analyzer.bigrams("船舶营运证换证要多久"))
+    ship = [i for i, e in enumerate(matcher.entries) if e.service_code == "ship-operating-cert"]
+    general = [i for i, e in enumerate(matcher.entries) if e.service_code is None]
+    assert share[ship].min() == 1.0 and share[general].max() < 1.0
