@@ -167,7 +167,7 @@ async def test_a_night_acceptance_of_a_weekend_case_counts_from_the_next_working
     app = await draft(db, user, promised_days=10)
     far = date.today() + timedelta(days=400)  # a Saturday well after today
     saturday = far + timedelta(days=(5 - far.weekday()) % 7)
-    await service._move(db, await service.lock(db, app["id"]), "submitted", actor_id=user, note=None, data=None,
+    await service.move(db, await service.lock(db, app["id"]), "submitted", actor_id=user, note=None, data=None,
                         notify_applicant=False, now=sh(f"{saturday} 21:00"))
     accepted = await service.transition(db, app["id"], "accepted", actor_id=approver)
     start = accepted["clock_starts_on"]
