@@ -18,7 +18,8 @@ import msgspec
 import numpy as np
 
 from api.faq.entries import Entry
-from api.faq.matcher import Matcher, Thresholds
+from api.faq.matcher import Matcher
+from api.faq.outcome import Thresholds
 
 
 class DevQuery(msgspec.Struct, frozen=True):

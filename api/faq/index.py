@@ -26,7 +26,8 @@ import structlog
 
 from api.faq import rerank
 from api.faq.entries import Entry
-from api.faq.matcher import Matcher, Thresholds
+from api.faq.matcher import Matcher
+from api.faq.outcome import Thresholds
 from api.faq.text import DATA, Analyzer, Intents, load_synonyms
 
 log = structlog.get_logger("zsb.faq")

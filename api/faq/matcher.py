@@ -28,41 +28,9 @@ from api.faq import rerank
 from api.faq.about import Services
 from api.faq.bm25 import Field
 from api.faq.entries import Entry
+from api.faq.outcome import Decision, Match, Result, Thresholds
 from api.faq.text import Analyzer, Intents, normalise
 from api.faq.topic import Topic
-
-
-class Match(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    question: str
-    answer: str
-    score: float
-
-
-class Result(msgspec.Struct, frozen=True, kw_only=True):
-    """Three outcomes: ``confident`` (the first match is the answer); unsure but on the domain
-    with a likely first match (neither flag: the matches are offered as "您是不是想问"); or
-    ``handoff`` (a person answers, the matches are only the editors' suggestions)."""
-
-    matches: list[Match]
-    confident: bool
-    handoff: bool
-
-
-class Thresholds(msgspec.Struct, frozen=True, kw_only=True):
-    """Calibrated on the dev set; ``confident`` needs all of them."""
-
-    min_score: float = 0.5  # confidence of the top entry
-    min_margin: float = 0.0  # fused-score lead of the top entry over the runner-up
-    suggest_score: float = 1.1  # not confident: the fused score (0..1) to offer the top 3 (>1: never)
-
-
-class Decision(msgspec.Struct, frozen=True, kw_only=True):
-    ranked: list[int]  # entry positions, best first
-    conf: list[float]  # their confidences
-    margin: float  # the first's lead over the second
-    on_topic: bool
-    strength: float  # the first's fused score (0..1): how well it matches at all
 
 
 class Weights(msgspec.Struct, frozen=True, kw_only=True):

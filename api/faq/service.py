@@ -11,7 +11,7 @@ from api.errors import NotFound
 from api.faq import catalogue_answer
 from api.faq.index import FaqIndex
 from api.faq.entries import Entry
-from api.faq.matcher import Result
+from api.faq.outcome import Result
 from api.faq.schemas import AskOut, EntryIn, EntryOut, EntryPatch, FeedbackOut, HandoffOut, MatchOut
 
 q = load_queries(__file__)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from api.faq.entries import load_entries
 from api.faq.index import analyzer
-from api.faq.matcher import Matcher, Thresholds
+from api.faq.matcher import Matcher
+from api.faq.outcome import Thresholds
 from api.faq.text import DATA
 
 # Shares words with entries (带什么 is the materials intent, 哪里 the place intent) but names
