@@ -15,6 +15,8 @@ from jobs import helpdesk as helpdesk_jobs
 from jobs import applications as application_jobs
 from jobs import approvals as approval_jobs
 from jobs import complaints as complaint_jobs
+from jobs import exams as exam_jobs
+from jobs import licences as licence_jobs
 from jobs import content_checks as content_check_jobs
 from jobs import ratings as rating_jobs
 from notify import delivery as notify_delivery, followers as notify_followers, queue as notify_queue
@@ -41,8 +43,8 @@ FUNCTIONS: list[Any] = [
     helpdesk_jobs.escalate_overdue_callbacks,
     application_jobs.close_unsupplemented_applications,
     approval_jobs.remind_approval_deadlines,
-    approval_jobs.lapse_uncollected_pickups,
-    approval_jobs.lapse_overdue_exams,
+    licence_jobs.lapse_uncollected_pickups,
+    exam_jobs.lapse_overdue_exams,
     complaint_jobs.watch_complaint_deadlines,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.sender.MAX_ATTEMPTS), not by arq.
@@ -74,9 +76,9 @@ CRON_JOBS: list[Any] = [
     # hourly: a reminder is per working day and each is sent once
     cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),
     # daily, after midnight Asia/Shanghai: F131 pickups past their 30 days switch to express once
-    cron(approval_jobs.lapse_uncollected_pickups, hour={0}, minute={40}, unique=True),
+    cron(licence_jobs.lapse_uncollected_pickups, hour={0}, minute={40}, unique=True),
     # daily, after midnight Asia/Shanghai: F123 exam cases past their year end once
-    cron(approval_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
+    cron(exam_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
     cron(complaint_jobs.watch_complaint_deadlines, minute={2, 17, 32, 47}, unique=True),
     cron(notify_delivery.sweep_outbox, second={0}, run_at_startup=True, unique=True),
