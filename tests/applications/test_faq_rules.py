@@ -13,7 +13,7 @@ from api.applications import service
 from api.applications.service import clock_starts_on
 from api.workdays import add_workdays
 from jobs import redis_settings
-from tests.appointments.helpers import SH, Clock, sh
+from tests.clock import SH, Clock, sh, use_clock
 from tests.applications.helpers import draft, licence, person
 from tests.approvals.helpers import DG_FORM
 from tests.factories import applicant, run_jobs, staff
@@ -22,12 +22,6 @@ from tests.samples import JPG, PDF
 API = "/api/v1"
 TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
-
-
-def use_clock(client, start: str) -> Clock:
-    clock = Clock(sh(start))
-    client.app.state.application_clock = clock
-    return clock
 
 
 def upload(client, headers, app_id, code, content=JPG):
@@ -51,7 +45,7 @@ async def close_job(settings, clock: Clock) -> None:
         await arq.enqueue_job("close_unsupplemented_applications")
     finally:
         await arq.aclose()
-    await run_jobs(settings, application_clock=clock)
+    await run_jobs(settings, clock=clock)
 
 
 def extend(client, headers, app_id, reason="营业执照正在办理变更，原件暂时无法提供"):
