@@ -18,7 +18,7 @@ from api.approvals import service as approvals
 from api.approvals.schemas import TaskOut
 from api.auth import service as auth
 from api.auth import service_lockout, service_staff
-from api.auth.schemas import AuthUser, StaffPasswordChange
+from api.auth.schemas import Account, AuthUser, StaffPasswordChange
 from api.catalogue import service as catalogue
 from api.db import load_queries
 from api.errors import Unprocessable
@@ -72,22 +72,24 @@ def convert(value: dict[str, Any], type_: type[Any]) -> Any:
         raise FormInvalid(_readable(exc)) from None
 
 
-def _account(row: Any) -> StaffAccount:
-    return StaffAccount(id=row["id"], roles=tuple(row["roles"]), steps=tuple(row["steps"]), name=row["name"],
-                        token_version=row["token_version"], must_change_password=row["must_change_password"])
+def _account(found: Account) -> StaffAccount:
+    return StaffAccount(id=found.id, roles=tuple(found.roles), steps=tuple(found.steps), name=found.name,
+                        token_version=found.token_version, must_change_password=found.must_change_password)
 
 
 async def verify_staff(conn: Any, phone: str, password: str, *, now: datetime) -> StaffAccount:
     """The same password check as ``POST /auth/staff-login`` (argon2 in a worker thread, the
     per-account lock, disabled accounts refused), without issuing tokens: the console keeps the
     person in a server-side session instead."""
-    return _account(await service_lockout.check_password(conn, phone, password, now=now))
+    row = await service_lockout.check_password(conn, phone, password, now=now)
+    return _account(msgspec.convert(dict(row), Account))
 
 
 async def change_password(conn: Any, data: Any, *, now: datetime) -> StaffAccount:
     """The member's own new password after a reset (the same function as ``POST /auth/staff-password``)."""
     change = StaffPasswordChange(phone=data.phone, password=data.password, new_password=data.new_password)
-    return _account(await service_staff.change_password(conn, change, now=now))
+    row = await service_staff.change_password(conn, change, now=now)
+    return _account(msgspec.convert(dict(row), Account))
 
 
 async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> StaffAccount | None:
@@ -97,8 +99,7 @@ async def session_user(pool: asyncpg.Pool, user_id: int, token_version: Any) -> 
         found = await auth.account(conn, user_id)
     if found is None or found.disabled or found.must_change_password or found.token_version != token_version:
         return None
-    return StaffAccount(id=found.id, roles=tuple(found.roles), steps=tuple(found.steps), name=found.name,
-                        token_version=found.token_version, must_change_password=found.must_change_password)
+    return _account(found)
 
 
 class ExamInvitation(msgspec.Struct, frozen=True):
