@@ -30,14 +30,14 @@ from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.files.routes import DownloadController
 from api.licences.routes import DeliveryController, MyDeliveryController
-from api.notifications.routes import (
+from api.messages.routes import (
     NotificationsController,
-    OfficialAccountPushController,
     SmsChannelController,
     SubscribeKitController,
     dev_outbox_json,
     dev_outbox_page,
 )
+from api.official_account.routes import OfficialAccountPushController
 from api.db import create_pool
 from api.deps import DEPENDENCIES
 from api.faq import index as faq_index
