@@ -128,3 +128,28 @@ class DecisionOut(Schema):
 class BatchDecisionOut(Schema):
     batch_id: str
     decisions: list[DecisionOut]
+
+
+class TaskPageOut(Schema):
+    page_no: int
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: datetime
+    url: str
+    original_name: str | None = None
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    state: Literal["uploaded", "exempt", "missing"]
+    content_type: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None
+    original_name: str | None = None
+    uploaded_at: datetime | None = None
+    exempt_by: str | None = None
+    url: str | None = None  # the first page (or the one file)
+    pages: list[TaskPageOut] = []

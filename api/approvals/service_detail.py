@@ -9,7 +9,8 @@ from urllib.parse import quote
 from api import clock
 from api.applications import service_review
 from api.approvals.rules import StepNotYours, TaskNotFound, may_act
-from api.approvals.schemas_detail import MaterialOut, SituationAnswer, TaskDetail, TaskPageOut, TimelineEntry
+from api.approvals.schemas import MaterialOut, TaskPageOut
+from api.approvals.schemas_detail import SituationAnswer, TaskDetail, TimelineEntry
 from api.approvals.service_access import shows_id_number
 from api.approvals.service_tasks import task_out, task_row
 from api.auth.schemas import AuthUser

@@ -4147,6 +4147,18 @@ export interface components {
         ExamSlotIn: {
             slotId: number;
         };
+        /** ExamSpec */
+        ExamSpec: {
+            subjects: components["schemas"]["ExamSubject"][];
+        };
+        /** ExamSubject */
+        ExamSubject: {
+            code: string;
+            name: string;
+            skipWhen?: {
+                [key: string]: string[];
+            };
+        };
         /** ExtensionIn */
         ExtensionIn: {
             reason: string;
@@ -5301,6 +5313,13 @@ export interface components {
             text: string;
             title: string;
         };
+        /** OpeningHours */
+        OpeningHours: {
+            capacity: number;
+            closes: string;
+            opens: string;
+            slotMinutes: number;
+        };
         /** Option */
         Option: {
             instant?: boolean | null;
@@ -5900,6 +5919,13 @@ export interface components {
             };
             years?: number | null;
         };
+        /** ScheduleSpec */
+        ScheduleSpec: {
+            hours: components["schemas"]["OpeningHours"][];
+            site: string;
+            /** @enum {string} */
+            visit: "window" | "inspection" | "exam";
+        };
         /** ServiceChecklistProblem404 */
         ServiceChecklistProblem404: {
             /** @enum {string} */
@@ -5931,6 +5957,9 @@ export interface components {
             /** @description 事项编码 */
             code: string;
             department: string;
+            /** @default false */
+            disclose: boolean;
+            exam?: components["schemas"]["ExamSpec"] | null;
             fee: string;
             fields?: components["schemas"]["Field"][];
             fixedAnswers?: {
@@ -5938,6 +5967,11 @@ export interface components {
             };
             /** @default  */
             guide: string;
+            /**
+             * @default either
+             * @enum {string}
+             */
+            holder: "person" | "enterprise" | "either";
             /** @default false */
             isBundle: boolean;
             /** @enum {string} */
@@ -5955,9 +5989,11 @@ export interface components {
             promisedDays: number;
             review?: components["schemas"]["ReviewCheck"][];
             rules?: components["schemas"]["Rule"][];
+            schedules?: components["schemas"]["ScheduleSpec"][];
             situations?: components["schemas"]["Situation"][];
             steps: components["schemas"]["Step"][];
             visitSteps?: ("window_checkin" | "inspection" | "exam" | "pickup")[];
+            visits?: components["schemas"]["VisitSpec"][];
             zeroTrip: boolean;
         };
         /** ServiceSpec */
@@ -5969,6 +6005,9 @@ export interface components {
             /** @description 事项编码 */
             code: string;
             department: string;
+            /** @default false */
+            disclose: boolean;
+            exam?: components["schemas"]["ExamSpec"] | null;
             fee: string;
             fields?: components["schemas"]["Field"][];
             fixedAnswers?: {
@@ -5976,6 +6015,11 @@ export interface components {
             };
             /** @default  */
             guide: string;
+            /**
+             * @default either
+             * @enum {string}
+             */
+            holder: "person" | "enterprise" | "either";
             /** @default false */
             isBundle: boolean;
             /** @enum {string} */
@@ -5993,9 +6037,11 @@ export interface components {
             promisedDays: number;
             review?: components["schemas"]["ReviewCheck"][];
             rules?: components["schemas"]["Rule"][];
+            schedules?: components["schemas"]["ScheduleSpec"][];
             situations?: components["schemas"]["Situation"][];
             steps: components["schemas"]["Step"][];
             visitSteps?: ("window_checkin" | "inspection" | "exam" | "pickup")[];
+            visits?: components["schemas"]["VisitSpec"][];
             zeroTrip: boolean;
         };
         /** ServiceSummary */
@@ -6188,8 +6234,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "approver" | "lead" | "admin";
-            /** @enum {string} */
-            step: "accept" | "review" | "decide";
+            step: string;
         };
         /** SubjectOut */
         SubjectOut: {
@@ -6610,6 +6655,21 @@ export interface components {
             /** @constant */
             status: 503;
             title: string;
+        };
+        /** VisitSpec */
+        VisitSpec: {
+            /**
+             * @default one_hour
+             * @enum {string}
+             */
+            changeCutoff: "one_hour" | "prev_workday_17";
+            /** @default true */
+            horizonLimited: boolean;
+            /** @enum {string} */
+            kind: "window" | "inspection" | "exam";
+            /** @default 2 */
+            maxReschedules: number;
+            name: string;
         };
         /** VoidIn */
         VoidIn: {
@@ -18280,7 +18340,7 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
-                step?: "accept" | "review" | "decide" | null;
+                step?: string | null;
                 serviceCode?: string | null;
                 status?: "open" | "claimed" | "waiting_exam" | null;
                 mine?: boolean;
