@@ -132,7 +132,7 @@ class WechatChannel:
         if result.verdict == "bad_data":
             # WeChat refused a value of ours (render.wechat_value should have made it valid): fix the
             # template mapping; the person hears by SMS and keeps the authorisation WeChat did not use.
-            log.error("wechat_data_refused", id=row["id"], notify_event=row["event"], errcode=result.code,
+            log.error("wechat_data_refused", id=row["id"], notify_event=row["event"], errcode=int(result.code),
                       errmsg=result.message, alert=True)
             return FallBack(error, code=result.code, give_back=True)
         if result.verdict == "failed":
@@ -164,7 +164,7 @@ class OfficialAccountChannel:
         error = f"{result.code}: {result.message}"[:500]
         if result.verdict in ("failed", "bad_data"):
             # A template or data the account refuses is ours to fix; the person still hears by SMS.
-            log.error("official_account_template_refused", id=row["id"], errcode=result.code, alert=True)
+            log.error("official_account_template_refused", id=row["id"], errcode=int(result.code), alert=True)
             return FallBack(error, code=result.code)
         return Later(backoff(row["attempts"]), error)
 
