@@ -18,12 +18,11 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from api import uploads
 from api.applications import service_pages as pages
 from api.applications.schemas import MAX_PAGES, MaterialOut
 from api.applications.service import append_event, lock, q
 from api.applications.service_journey import owned, readable
-from api.applications.service_upload import FileEmpty, FileTypeRefused, MaterialNotRequested, changeable, file_part, sniff
+from api.applications.service_upload import MaterialNotRequested, changeable, receive_file
 from api.auth.schemas import AuthUser
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
@@ -68,27 +67,15 @@ async def add_page(conn: Any, user: AuthUser, application_id: int, material_code
     app = await owned(conn, user, application_id)
     _, material = await changeable(conn, app, material_code)
     await _room_for_one(conn, app, material_code)
-    writer = storage.writer()
-    try:
-        name = await file_part(body, content_type, writer, material.max_bytes)
-        if writer.size == 0:
-            raise FileEmpty(field="file")
-        sniffed = sniff(writer.head)
-        if sniffed is None or sniffed[0] not in material.types:
-            raise FileTypeRefused(f"{material.name}只接受：{'、'.join(t.upper() for t in material.types)}",
-                                  field="file", accepted=list(material.types))
-        await uploads.check(await writer.spooled(), sniffed[0])  # the whole file, not its first bytes
-        # a fresh key per page: the same photo sent twice is two pages, each with its own file
-        key = f"applications/{app['id']}/{material_code}/page-{uuid.uuid4().hex}"
-        await writer.commit(key)
-    except BaseException:
-        await writer.abort()
-        raise
+    # a fresh key per page: the same photo sent twice is two pages, each with its own file
+    writer, name, file_type, key = await receive_file(
+        body, content_type, storage, material,
+        lambda _: f"applications/{app['id']}/{material_code}/page-{uuid.uuid4().hex}")
     try:
         app = await lock(conn, app["id"])
         await changeable(conn, app, material_code)  # the case may have moved on while the file came in
         await _room_for_one(conn, app, material_code)
-        page_no = await pages.append(conn, app["id"], material_code, storage_key=key, content_type=sniffed[1],
+        page_no = await pages.append(conn, app["id"], material_code, storage_key=key, content_type=file_type,
                                      size_bytes=writer.size, sha256=writer.sha256, original_name=name)
     except BaseException:
         await storage.delete(key)

@@ -4,7 +4,7 @@ or staff who may read the case). Pages of a material: ``service_materials``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from python_multipart import MultipartParser
@@ -146,11 +146,11 @@ async def changeable(conn: Any, app: Any, material_code: str) -> tuple[Any, Any]
     return slot, next(m for m in spec.materials if m.code == material_code)
 
 
-async def upload(conn: Any, user: AuthUser, application_id: int, material_code: str, content_type: str,
-                 body: AsyncIterator[bytes], storage: LocalStorage) -> MaterialOut:
-    app = await owned(conn, user, application_id)
-    app = await lock(conn, app["id"])
-    _, material = await changeable(conn, app, material_code)
+async def receive_file(body: AsyncIterator[bytes], content_type: str, storage: LocalStorage, material: Any,
+                       key_of: Callable[[Any], str]) -> tuple[Any, str | None, str, str]:
+    """Stream one file into storage and check it (not empty, a type the material accepts by its first
+    bytes, the whole file parsed as that type), then keep it under ``key_of(writer)``; a refused
+    file leaves nothing behind. Returns (writer, original name, content type, storage key)."""
     writer = storage.writer()
     try:
         name = await file_part(body, content_type, writer, material.max_bytes)
@@ -161,14 +161,25 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
             raise FileTypeRefused(f"{material.name}只接受：{'、'.join(t.upper() for t in material.types)}",
                                   field="file", accepted=list(material.types))
         await uploads.check(await writer.spooled(), sniffed[0])  # the whole file, not its first bytes
-        key = f"applications/{app['id']}/{material_code}-{writer.sha256[:16]}-{id(writer):x}"
+        key = key_of(writer)
         await writer.commit(key)
     except BaseException:
         await writer.abort()
         raise
+    return writer, name, sniffed[1], key
+
+
+async def upload(conn: Any, user: AuthUser, application_id: int, material_code: str, content_type: str,
+                 body: AsyncIterator[bytes], storage: LocalStorage) -> MaterialOut:
+    app = await owned(conn, user, application_id)
+    app = await lock(conn, app["id"])
+    _, material = await changeable(conn, app, material_code)
+    writer, name, file_type, key = await receive_file(
+        body, content_type, storage, material,
+        lambda w: f"applications/{app['id']}/{material_code}-{w.sha256[:16]}-{id(w):x}")
     # "this one file is the whole material": it replaces every page (F101 allows several)
     replaced = await service_pages.replace_with_one(conn, app["id"], material_code, storage_key=key,
-                                                    content_type=sniffed[1], size_bytes=writer.size,
+                                                    content_type=file_type, size_bytes=writer.size,
                                                     sha256=writer.sha256, original_name=name)
     for old in replaced:
         after_commit(conn, lambda old=old: storage.delete(old))
