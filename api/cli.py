@@ -109,10 +109,10 @@ def cmd_worker(args: argparse.Namespace) -> None:
     settings = load_settings()
     require_urls(settings)
     if args.check:
-        sys.exit(asyncio.run(async_check_health(redisload_settings(settings.redis_url or ""), _worker_health_key())))
+        sys.exit(asyncio.run(async_check_health(redis_settings(settings.redis_url or ""), _worker_health_key())))
     logging.configure(settings.log_level, settings.log_json)
     # The key lives health_check_interval + 1 s: refreshed every 30 s, a hung worker shows within a minute.
-    worker = Worker(**workerload_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),
+    worker = Worker(**worker_settings(settings, burst=args.burst, health_check_key=_worker_health_key(),
                                       health_check_interval=30))
     worker.run()
 
