@@ -22,6 +22,7 @@ from api.appointments.routes import (AppointmentAdminController, AppointmentCont
                                      WaitlistController)
 from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.tokens import jwt_auth
+from api.identity import crypto as identity_crypto
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     wechat_pages.check_events(EVENTS)  # a message opening a page the mini-program lacks stops start-up
     logging.configure(settings.log_level, settings.log_json)
+    identity_crypto.configure(settings)  # ID numbers are encrypted with these settings' keys
     auth = jwt_auth(settings)
     redis = aioredis.Redis.from_url(settings.redis_url or "redis://localhost:6379", socket_timeout=2,
                                     socket_connect_timeout=2)

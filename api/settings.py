@@ -9,6 +9,7 @@ from typing import Literal
 
 import msgspec
 
+from api.identity.crypto import parse_keys as parse_identity_keys
 from notify.wechat_templates import registered_template_ids
 
 PREFIX = "ZSB_"
@@ -81,6 +82,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: str = "127.0.0.1"
     # The bearer token Prometheus sends to /metrics. Unset: open in dev and test, 404 in production.
     metrics_token: str = ""
+    # Real-name identity (api/identity/crypto.py): AES-256-GCM keys "kid:base64key,..." (the first
+    # encrypts, all decrypt) and the HMAC key of ID-number hashes. Unset: fixed published dev keys,
+    # refused in production.
+    identity_keys: str = ""
+    identity_hash_key: str = ""
 
     @property
     def base_url(self) -> str:
@@ -120,6 +126,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 raise SettingsError("ZSB_DATABASE_URL: production needs a database")
             if not self.redis_url:
                 raise SettingsError("ZSB_REDIS_URL: production needs a Redis")
+            if not self.identity_keys or len(self.identity_hash_key) < 32:
+                raise SettingsError("ZSB_IDENTITY_KEYS / ZSB_IDENTITY_HASH_KEY: production needs its own keys "
+                                    "(a hash key of at least 32 characters)")
+        if self.identity_keys:
+            try:
+                parse_identity_keys(self.identity_keys)
+            except ValueError as exc:
+                raise SettingsError(f"ZSB_IDENTITY_KEYS: {exc}") from None
         if self.wechat_mode == "live":
             for name in ("wechat_appid", "wechat_secret"):
                 if not getattr(self, name):

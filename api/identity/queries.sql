@@ -1,0 +1,21 @@
+-- name: verified_of(user_id)^
+SELECT id, user_id, status, method, name, id_type, id_masked, id_hash, verified_at, verified_by
+FROM identities WHERE user_id = :user_id AND status = 'verified';
+
+-- name: latest_of(user_id)^
+SELECT id, user_id, status, method, name, id_type, id_masked, id_hash, verified_at, verified_by
+FROM identities WHERE user_id = :user_id
+ORDER BY (status = 'verified') DESC, created_at DESC, id DESC LIMIT 1;
+
+-- name: insert_verified(user_id, method, name, id_type, id_cipher, id_key_id, id_hash, id_masked, evidence, verified_by, verified_at)^
+INSERT INTO identities (user_id, status, method, name, id_type, id_cipher, id_key_id, id_hash, id_masked,
+                        evidence, verified_by, verified_at, created_at, updated_at)
+VALUES (:user_id, 'verified', :method, :name, :id_type, :id_cipher, :id_key_id, :id_hash, :id_masked,
+        :evidence, :verified_by, :verified_at, :verified_at, :verified_at)
+RETURNING id, user_id, status, method, name, id_type, id_masked, id_hash, verified_at, verified_by;
+
+-- name: holder_of(id_hash)$
+SELECT user_id FROM identities WHERE id_hash = :id_hash AND status = 'verified';
+
+-- name: cipher_of(id)^
+SELECT id_cipher, id_key_id FROM identities WHERE id = :id;
