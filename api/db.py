@@ -23,9 +23,11 @@ log = structlog.get_logger("zsb.db")
 _after_commit: dict[int, list[Callable[[], Awaitable[Any]]]] = {}
 
 
-def load_queries(module_file: str, name: str = "queries.sql") -> Any:
-    """The named queries of the domain whose ``service.py`` is ``module_file``."""
-    return aiosql.from_path(Path(module_file).with_name(name), "asyncpg")
+def load_queries(module_file: str | Path, name: str = "queries.sql") -> Any:
+    """The named queries in ``name`` beside ``module_file`` (a module's ``__file__``), or in it when it is
+    a folder: a ``service/`` package's modules pass their domain folder, where the .sql files live."""
+    path = Path(module_file)
+    return aiosql.from_path((path if path.is_dir() else path.parent) / name, "asyncpg")
 
 
 async def rows(results: Any) -> list[Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 
-from api.approvals.service_deadlines import run_deadlines
+from api.approvals.service.deadlines import run_deadlines
 from api.db import transaction
 
 log = structlog.get_logger("zsb.jobs.approvals")

@@ -16,7 +16,7 @@ from api.applications.schemas import (
 )
 from api.applications.service import ApplicationNotFound, create_gap_notice, lock, move, q
 from api.applications.states import EDITABLE, STATUS_LABELS
-from api.approvals import service_access as access
+from api.approvals.service import access
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import rows
@@ -71,7 +71,7 @@ async def owned(conn: Any, user: AuthUser, application_id: int) -> Any:
 
 async def readable(conn: Any, user: AuthUser, application_id: int, *, what: str = "detail",
                     material_code: str | None = None, page_no: int | None = None) -> Any:
-    """The applicant's own case, or one a staff member may read (``approvals.service_access``:
+    """The applicant's own case, or one a staff member may read (``approvals.service.access``:
     approvers of a step it is or was at or who acted on it, leads, admins). Everyone else —
     help-desk agents included, who see the public progress page — gets 404, never 403.
     A staff member's read is recorded (F145): ``what`` they look at, the detail or a file."""

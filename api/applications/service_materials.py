@@ -9,7 +9,7 @@ page leaves no file and no row. A removed page's file is deleted after commit (t
 its SHA-256): removal happens only before submission or while supplementing, and the archive
 rule (F146) concerns finished cases.
 
-Pages are read by the owner and by the staff who may read the case (``service_access``).
+Pages are read by the owner and by the staff who may read the case (``approvals.service.access``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> None:
-    from api.approvals.service_audit import verify_audit
+    from api.approvals.service.audit import verify_audit
     from api.cli_support import load_settings, require_urls, with_conn
 
     settings = load_settings()

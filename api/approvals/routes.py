@@ -8,11 +8,8 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api.approvals import (
-    service,
-    service_access as access,
-    service_detail as detail,
-)
+from api.approvals import service
+from api.approvals.service import access, detail
 from api.approvals.schemas import (
     BatchDecisionIn,
     BatchDecisionOut,

@@ -2,7 +2,7 @@
 (tasks, decisions, exams, deliveries, the console), with no imports of the area's services.
 
 Public: ``ACTING_ROLES``, ``may_act(user, step, role)``, ``OwnCase`` and the task errors;
-``refuse_own_case`` itself (it asks the database) is in ``api.approvals.service_tasks``.
+``refuse_own_case`` itself (it asks the database) is in ``api.approvals.service.tasks``.
 """
 
 from __future__ import annotations

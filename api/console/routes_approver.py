@@ -14,7 +14,8 @@ from litestar.response import Stream, Template
 from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
-from api.approvals import service as approvals, service_detail as task_details
+from api.approvals import service as approvals
+from api.approvals.service import detail as task_details
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
 from api.auth.guards import requires_approver
 from api.console import service as console

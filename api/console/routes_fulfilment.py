@@ -20,7 +20,7 @@ from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
 from api.appointments.schemas import CheckInIn, SlotOut
-from api.approvals import service_detail as task_details
+from api.approvals.service import detail as task_details
 from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_approver, requires_staff
 from api.console import forms

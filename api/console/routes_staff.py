@@ -11,7 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Template
 
-from api.approvals import service_access as access
+from api.approvals.service import access
 from api.auth import service_staff as staff
 from api.auth.guards import requires_admin
 from api.auth.schemas import StaffIn, StaffPasswordReset

@@ -13,7 +13,7 @@ the first exam: the case lapses and the applicant applies again (``service_lapse
 
 Public (all take ``conn``): ``waits_for_exam``, ``start_exam``, ``exam_of`` for the approvals
 area's tasks; ``assign_exam_slot`` and ``record_exam_result`` for the staff acting on the task
-that waits (through the approvals area's ``service_tasks``: their step, never their own case).
+that waits (through the approvals area's ``service.tasks``: their step, never their own case).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from api import clock
 from api.applications import service as applications
 from api.appointments import service as appointments
 from api.appointments.duties import invite_to_exam
-from api.approvals import service_outcome as outcome, service_tasks as tasks
+from api.approvals.service import outcome, tasks
 from api.approvals.schemas import Task
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue

@@ -24,7 +24,7 @@ import structlog
 import notify
 from api.applications import service as applications
 from api.appointments import service as appointments
-from api.approvals import service_tasks as tasks
+from api.approvals.service import tasks
 from api.clock import at
 from api.db import load_queries, rows, transaction
 

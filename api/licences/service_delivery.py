@@ -21,7 +21,7 @@ import notify
 from api import clock
 from api.applications import service as applications
 from api.approvals.rules import ACTING_ROLES, may_act
-from api.approvals.service_tasks import refuse_own_case
+from api.approvals.service.tasks import refuse_own_case
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, NotFound

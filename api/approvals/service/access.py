@@ -7,7 +7,7 @@ Help-desk agents read only the public progress page (no materials, no ID numbers
 
 Every look a staff member takes at a case's personal data is recorded (F145 "每次查看都留有记录",
 table ``case_views``, append-only): the task detail and its files record themselves in the same
-statement that reads them (``service_detail.get_task``, ``service_detail.material_stream``), and so does the
+statement that reads them (``detail.get_task``, ``detail.material_stream``), and so does the
 delivery list (the licences area's ``list_deliveries``: names and postal addresses); the whole-case read
 through the applicant routes records through ``read_case``. The applicant reads the record of their
 own case (``access_log``), an admin every record (``views_for_audit``).
@@ -20,17 +20,18 @@ check, and the look recorded when it passes.
 
 from __future__ import annotations
 
+from pathlib import Path
 import re
 from typing import Any
 
 from api.applications.service import ApplicationNotFound
 from api.approvals.schemas_access import CaseAccessLog, CaseViewAuditOut, CaseViewAuditPage, CaseViewOut
-from api.approvals.service_tasks import current_step
+from api.approvals.service.tasks import current_step
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.types import mask_name
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 READ_ALL_ROLES = ("admin", "lead")
 

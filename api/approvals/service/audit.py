@@ -8,12 +8,13 @@ chain head no longer matches is named, with its application's public number.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from api.approvals.schemas_access import AuditProblem, AuditReport
 from api.db import load_queries
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def verify_audit(conn: Any) -> AuditReport:

@@ -3,18 +3,19 @@ when overdue; each sent once (a conditional update marks it, a dedupe key guards
 
 from __future__ import annotations
 
+from pathlib import Path
 from datetime import date
 from typing import Any
 
 import notify
 from api import clock
-from api.approvals import service as tasks
+from api.approvals.service import decisions as tasks
 from api.approvals.rules import acting_roles
 from api.catalogue import service as catalogue
 from api.db import load_queries
 from api.workdays import add_workdays, workdays_between
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 def _params(task: Any) -> dict[str, Any]:

@@ -3,18 +3,19 @@
 A service has any number of approval steps (``service_steps``); a case waits at one at a time, the
 one after the last approved (``api.approvals.steps``). Approving a step moves the case's status as
 ``steps.status_after`` says and opens the next task; approving the last step issues the licences
-and approves (``service_outcome.approve_final``). Tasks are created from the applications
+and approves (``outcome.approve_final``). Tasks are created from the applications
 themselves (``sync_tasks``, run before every queue read and by the deadline job), so a submission,
 a supplemented case or a withdrawal needs no hook in the applications area.
 
 Public functions other areas may call (each takes the request's ``conn``):
 ``sync_tasks(conn)``; ``list_tasks``; ``claim``; ``release``; ``decide(conn, user, task_id,
-DecisionIn(...))``; ``decide_batch``. The task detail and its files are in ``service_detail``;
-``refuse_own_case``, ``may_act`` and ``ACTING_ROLES`` in ``service_tasks`` and ``rules``.
+DecisionIn(...))``; ``decide_batch``. The task detail and its files are in ``detail``;
+``refuse_own_case``, ``may_act`` and ``ACTING_ROLES`` in ``tasks`` and ``rules``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 import uuid
 from datetime import date
 from typing import Any
@@ -23,8 +24,8 @@ from api import clock
 from api.applications import service as applications
 from api.approvals.rules import MissingItemUnknown, TaskClaimed, TaskClosed, TaskWaitingExam
 from api.approvals.schemas import BatchDecisionIn, BatchDecisionOut, DecisionIn, DecisionOut, Task, TaskOut, TaskPage
-from api.approvals.service_outcome import approve_final
-from api.approvals.service_tasks import (
+from api.approvals.service.outcome import approve_final
+from api.approvals.service.tasks import (
     active_task_id,
     check_step,
     refuse_own_case,
@@ -40,7 +41,7 @@ from api.db import load_queries, rows
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.exams import service as exams
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def _open_task(conn: Any, app: Any, steps: list[Any], today: date) -> Any:

@@ -3,6 +3,7 @@ automatic review, and the stored files of its materials. Every read records the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -11,15 +12,15 @@ from api.applications import service_review
 from api.approvals.rules import StepNotYours, TaskNotFound, may_act
 from api.approvals.schemas import MaterialOut, TaskPageOut
 from api.approvals.schemas_detail import SituationAnswer, TaskDetail, TimelineEntry
-from api.approvals.service_access import shows_id_number
-from api.approvals.service_tasks import task_out, task_row
+from api.approvals.service.access import shows_id_number
+from api.approvals.service.tasks import task_out, task_row
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.exams import service as exams
 from api.storage import storage_for
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def _readable(conn: Any, user: AuthUser, task_id: int) -> Any:

@@ -10,6 +10,7 @@ the caller's step and own case); ``check_step(user, task)``; ``refuse_own_case(c
 
 from __future__ import annotations
 
+from pathlib import Path
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.types import mask_name
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def task_row(conn: Any, task_id: int) -> Any:
