@@ -23,6 +23,7 @@ from api.appointments.routes import (AppointmentAdminController, AppointmentCont
 from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.identity import crypto as identity_crypto
+from api.identity.routes import MyIdentityController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
@@ -62,6 +63,7 @@ JSON_BODY_LIMIT = 256 * 1024
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    MyIdentityController,
     AdminStaffController,
     FaqController,
     FaqAdminController,

@@ -9,7 +9,7 @@ from msgspec import Meta
 
 from api.types import Input, Schema
 
-PersonName = Annotated[str, Meta(min_length=2, max_length=30, description="姓名（与身份证一致）")]
+PersonName = Annotated[str, Meta(min_length=1, max_length=30, description="姓名（与身份证一致）")]
 IdNumberText = Annotated[str, Meta(min_length=15, max_length=20, description="居民身份证号")]
 
 

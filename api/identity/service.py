@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-import msgspec
 
 from api import clock
 from api.db import load_queries
@@ -29,7 +28,7 @@ def to_identity(row: Any) -> Identity:
     data = dict(row)
     data["id_number_masked"] = data.pop("id_masked")
     data.pop("id_hash", None)
-    return msgspec.convert(data, Identity)
+    return Identity(**data)
 
 
 async def identity_of(conn: Any, user_id: int) -> Identity | None:
@@ -42,6 +41,11 @@ async def verified_identity(conn: Any, user_id: int) -> Identity | None:
     """The account's verified identity only."""
     row = await q.verified_of(conn, user_id=user_id)
     return to_identity(row) if row else None
+
+
+async def holder_of(conn: Any, id_type: str, id_number: str) -> int | None:
+    """The account holding this verified person, if any."""
+    return await q.holder_of(conn, id_hash=crypto.active().hash(id_type, id_number))
 
 
 async def record_verified(conn: Any, *, user_id: int, name: str, id_type: str, id_number: str, method: str,
@@ -61,8 +65,7 @@ async def record_verified(conn: Any, *, user_id: int, name: str, id_type: str, i
         if bytes(current["id_hash"]) == id_hash:
             return to_identity(current)
         raise IdentityAlreadyVerified()
-    holder = await q.holder_of(conn, id_hash=id_hash)
-    if holder is not None:
+    if await q.holder_of(conn, id_hash=id_hash) is not None:
         raise IdentityTaken()
     kid, blob = cipher.encrypt(number)
     try:

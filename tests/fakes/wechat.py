@@ -6,11 +6,23 @@ Access tokens come from ``/cgi-bin/stable_token``, each for the appid that asked
 unknown token get 40001. The official account (appid ``OA_APPID``) has its own followers
 (``followers``: its openid -> unionid) and template messages; its API refuses a token of the
 mini-program with 48001, as WeChat does.
+
+Face verification 2.0 (``cityservice/face/identify``): getverifyid gives a verify_id valid 3600 s (by
+``face_time``, which tests may replace) for an ``out_seq_no`` of 5-32 ``[0-9A-Za-z_-]`` unique per appid;
+queryverifyinfo needs the same out_seq_no and openid and the cert_hash of the certificate sent, and
+answers ``face_verify_ret`` (10000 verified; tests set 9000x). WeChat publishes no errcodes for these two
+beyond 0: the fake uses the first face API's 84001 (invalid verify_id) and 84002 (expired), WeChat's
+general 47001 (data format), 40003 (openid) and 40097 (invalid args: a reused out_seq_no, a wrong
+cert_hash).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import re
+import time
 import unicodedata
 from typing import Any
 
@@ -39,6 +51,9 @@ class FakeWeChat(FakeServer):
         self.route("POST", "/wxa/generate_urllink")(self.generate_urllink)
         self.route("POST", "/wxa/msg_sec_check")(self.msg_sec_check)
         self.route("GET", "/cgi-bin/media/get")(self.media_get)
+        self.route("POST", "/cityservice/face/identify/getverifyid")(self.face_getverifyid)
+        self.route("POST", "/cityservice/face/identify/queryverifyinfo")(self.face_queryverifyinfo)
+        self._face_reset()
         # temporary media users sent (media_id -> bytes, content type); others are 40007 (expired)
         self.media: dict[str, tuple[bytes, str]] = {}
         # msgSecCheck 2.0: a text containing one of these words is risky (label 20001 时政) / for review
@@ -76,6 +91,13 @@ class FakeWeChat(FakeServer):
         self.review_words = {"【待复核测试】"}
         self.sec_checks = []
         self.media = {}
+        self._face_reset()
+
+    def _face_reset(self) -> None:
+        self.face_sessions: dict[str, dict[str, Any]] = {}  # verify_id -> what getverifyid was given
+        self.face_seq_nos: set[tuple[str, str]] = set()  # (appid, out_seq_no) ever used
+        self.face_verify_ret = 10000  # what the person's scan comes to
+        self.face_time = time.time
 
     def _token(self, appid: str = "") -> tuple[int, Any]:
         token = f"TOKEN-{next(self._counter)}"
@@ -263,3 +285,49 @@ class FakeWeChat(FakeServer):
         if found is None:
             return 200, {"errcode": 40007, "errmsg": "invalid media_id"}
         return 200, found[0], found[1]
+
+    FACE_SEQ = re.compile(r"^[0-9A-Za-z_-]{5,32}$")
+    FACE_EXPIRES_IN = 3600
+
+    @staticmethod
+    def face_cert_hash(info: dict[str, Any]) -> str:
+        """The published rule: base64 each of cert_type, cert_name, cert_no; join; SHA-256; lower hex."""
+        parts = [f"{k}={base64.b64encode(str(info.get(k, '')).encode()).decode()}"
+                 for k in ("cert_type", "cert_name", "cert_no")]
+        return hashlib.sha256("&".join(parts).encode()).hexdigest()
+
+    def face_getverifyid(self, request: FakeRequest) -> tuple[int, Any]:
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        body = request.json()
+        info = body.get("cert_info") or {}
+        if (not self.FACE_SEQ.match(str(body.get("out_seq_no", ""))) or info.get("cert_type") != "IDENTITY_CARD"
+                or not info.get("cert_name") or not info.get("cert_no")):
+            return 200, {"errcode": 47001, "errmsg": "data format error"}
+        if not str(body.get("openid", "")).startswith("o-"):
+            return 200, {"errcode": 40003, "errmsg": "invalid openid"}
+        appid = self.token_app.get(request.query.get("access_token", ""), "")
+        with self.lock:
+            if (appid, body["out_seq_no"]) in self.face_seq_nos:
+                return 200, {"errcode": 40097, "errmsg": "invalid args: out_seq_no already used"}
+            self.face_seq_nos.add((appid, body["out_seq_no"]))
+            verify_id = f"fv-{next(self._counter):08d}"
+            self.face_sessions[verify_id] = {"appid": appid, "out_seq_no": body["out_seq_no"],
+                                             "openid": body["openid"], "cert_info": dict(info),
+                                             "expires_at": self.face_time() + self.FACE_EXPIRES_IN}
+        return 200, {"errcode": 0, "errmsg": "ok", "verify_id": verify_id, "expires_in": self.FACE_EXPIRES_IN}
+
+    def face_queryverifyinfo(self, request: FakeRequest) -> tuple[int, Any]:
+        if not self.token_ok(request):
+            return 200, {"errcode": 40001, "errmsg": "invalid credential"}
+        body = request.json()
+        session = self.face_sessions.get(str(body.get("verify_id", "")))
+        appid = self.token_app.get(request.query.get("access_token", ""), "")
+        if (session is None or session["appid"] != appid or session["out_seq_no"] != body.get("out_seq_no")
+                or session["openid"] != body.get("openid")):
+            return 200, {"errcode": 84001, "errmsg": "invalid verify_id"}
+        if self.face_time() > session["expires_at"]:
+            return 200, {"errcode": 84002, "errmsg": "verify_id expired"}
+        if body.get("cert_hash") != self.face_cert_hash(session["cert_info"]):
+            return 200, {"errcode": 40097, "errmsg": "invalid args: cert_hash"}
+        return 200, {"errcode": 0, "errmsg": "ok", "verify_ret": self.face_verify_ret}
