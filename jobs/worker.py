@@ -8,6 +8,7 @@ from arq import cron
 from arq.worker import func
 
 from api.db import create_pool
+from api.identity import crypto as identity_crypto
 from api.settings import Settings
 from jobs import appointments, maintenance, redis_settings
 from jobs import calendar as calendar_jobs
@@ -16,6 +17,7 @@ from jobs import applications as application_jobs
 from jobs import approvals as approval_jobs
 from jobs import complaints as complaint_jobs
 from jobs import exams as exam_jobs
+from jobs import identity as identity_jobs
 from jobs import licences as licence_jobs
 from jobs import content_checks as content_check_jobs
 from jobs import ratings as rating_jobs
@@ -46,6 +48,7 @@ FUNCTIONS: list[Any] = [
     licence_jobs.lapse_uncollected_pickups,
     exam_jobs.lapse_overdue_exams,
     complaint_jobs.watch_complaint_deadlines,
+    identity_jobs.watch_identity_documents,
     # keep_result=0: a finished send frees its job id, so the sweeper can queue the row again later;
     # retries are counted on the row (notify.sender.MAX_ATTEMPTS), not by arq.
     func(notify_delivery.send_notification, keep_result=0, max_tries=1000),
@@ -81,6 +84,8 @@ CRON_JOBS: list[Any] = [
     cron(exam_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
     cron(complaint_jobs.watch_complaint_deadlines, minute={2, 17, 32, 47}, unique=True),
+    # daily at 08:10 Asia/Shanghai: F090 document reviews due today reminded, overdue ones flagged, once each
+    cron(identity_jobs.watch_identity_documents, hour={8}, minute={10}, unique=True),
     cron(notify_delivery.sweep_outbox, second={0}, run_at_startup=True, unique=True),
     cron(notify_delivery.poll_sms_receipts, second={30}, run_at_startup=False, unique=True),
     cron(notify_followers.link_wechat_followers, second={45}, run_at_startup=False, unique=True),
@@ -97,6 +102,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings.from_env()
     ctx["settings"] = settings
     wechat_pages.check_events(EVENTS)
+    identity_crypto.configure(settings)  # jobs that read an identity decrypt with these keys
     ctx["pool"] = await create_pool(settings.database_url or "", min_size=1, max_size=10,
                                     statement_cache_size=settings.db_statement_cache_size)
     ctx["wechat"] = gateway_for(settings)
