@@ -24,6 +24,7 @@ from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.tokens import jwt_auth
 from api.identity import crypto as identity_crypto
 from api.identity.routes import MyIdentityController
+from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentityController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
@@ -64,6 +65,8 @@ API_CONTROLLERS: list = [
     AuthController,
     MeController,
     MyIdentityController,
+    MyIdentityDocumentController,
+    StaffIdentityController,
     AdminStaffController,
     FaqController,
     FaqAdminController,

@@ -199,6 +199,23 @@ EVENTS: dict[str, EventSpec] = {
         wechat_data=(("thing1", "thing", "serviceName"), ("thing2", "thing", "=请在我的预约中选择场次"),
                      ("time3", "time", "openTime")),
         wechat_page=pages.APPOINTMENTS),
+    # Issue 19, F090: the result of the staff review of an uploaded document, by WeChat and SMS.
+    "identity_document_approved": EventSpec(
+        ("wechat", "sms"), "实名认证已通过", sms_always=True,
+        inapp_text="您提交的{idTypeName}已由工作人员核验通过，实名认证已完成，现在可以提交办事申请了。",
+        sms_template="SMS_480010041", sms_params=("idTypeName",),
+        wechat_template=TPL_RESULT,
+        wechat_data=(("thing1", "thing", "=实名认证"), ("phrase2", "phrase", "=已通过"),
+                     ("thing3", "thing", "=现在可以提交办事申请了")),
+        wechat_page=pages.HOME),
+    "identity_document_refused": EventSpec(
+        ("wechat", "sms"), "实名认证未通过", sms_always=True,
+        inapp_text="您提交的{idTypeName}未通过工作人员核验：{reason}。请按提示重新上传清晰的证件照片，"
+                   "或携带证件原件到办事窗口认证。",
+        sms_template="SMS_480010042", sms_params=("idTypeName",),
+        wechat_template=TPL_RESULT,
+        wechat_data=(("thing1", "thing", "=实名认证"), ("phrase2", "phrase", "=未通过"), ("thing3", "thing", "reason")),
+        wechat_page=pages.HOME),
     "task_due_soon": EventSpec(
         ("wechat", "sms"), "待办即将到期",
         inapp_text="待办“{taskTitle}”将于{dueDate}到期，请及时处理。",
