@@ -45,7 +45,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Facts:
-    """Everything a check may look at; gathered by ``service_review`` before any check runs."""
+    """Everything a check may look at; gathered by ``service.review_runs`` before any check runs."""
 
     answers: dict[str, str]
     form: dict[str, Any]

@@ -10,8 +10,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from api import clock, ratelimit
-from api.applications import service_journey as service, service_materials, service_supplement, service_upload
-from api.applications import service_withdraw
+from api.applications.service import journey as service, materials, supplement, upload as material_upload, withdrawal
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
     PageOrderIn, ProgressOut, WithdrawIn,
@@ -36,7 +35,7 @@ UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 64 * 1024
 
 def upload_too_large(request: Request, _: RequestEntityTooLarge) -> Response:
     """Litestar refuses an oversize upload body while reading it; say so as the F101 problem."""
-    err = service_upload.FileTooLarge()
+    err = material_upload.FileTooLarge()
     return problem(request, status=err.status, code=err.code, title=err.title,
                    detail=f"文件超过{MAX_UPLOAD_BYTES // (1024 * 1024)}MB",
                    extra={"field": "file", "limit": MAX_UPLOAD_BYTES})
@@ -82,7 +81,7 @@ class ApplicationController(Controller):
          summary="上传材料（multipart，字段名 file；这一个文件即整项材料）", **UPLOAD_LIMITS)
     async def upload(self, request: Request, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
                      user: CurrentUser, settings: AppSettings) -> MaterialOut:
-        return await service_upload.upload(conn, user, application_id, material_code,
+        return await material_upload.upload(conn, user, application_id, material_code,
                                     request.headers.get("content-type", ""), request.stream(), storage_for(settings))
 
     # wx.uploadFile can only POST: the same upload, by POST.
@@ -91,28 +90,28 @@ class ApplicationController(Controller):
           **UPLOAD_LIMITS)
     async def upload_by_post(self, request: Request, application_id: FromPath[int], material_code: FromPath[str],
                              conn: Conn, user: CurrentUser, settings: AppSettings) -> MaterialOut:
-        return await service_upload.upload(conn, user, application_id, material_code,
+        return await material_upload.upload(conn, user, application_id, material_code,
                                     request.headers.get("content-type", ""), request.stream(), storage_for(settings))
 
     @get("/{application_id:int}/materials/{material_code:str}/download-link", operation_id="getMaterialDownloadLink",
          summary="材料文件的短时下载链接（供 wx.downloadFile，5分钟内有效）")
     async def material_link(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn,
                             user: CurrentUser, settings: AppSettings, state: State) -> DownloadLinkOut:
-        return await files.link(settings, service_upload.material_file(conn, user, application_id, material_code),
+        return await files.link(settings, material_upload.material_file(conn, user, application_id, material_code),
                                 now=clock.now(state))
 
     @get("/{application_id:int}/materials/{material_code:str}/pages/{page_no:int}/download-link",
          operation_id="getMaterialPageDownloadLink", summary="材料某一页的短时下载链接（供 wx.downloadFile，5分钟内有效）")
     async def page_link(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
                         conn: Conn, user: CurrentUser, settings: AppSettings, state: State) -> DownloadLinkOut:
-        return await files.link(settings, service_materials.page_file(conn, user, application_id, material_code,
+        return await files.link(settings, materials.page_file(conn, user, application_id, material_code,
                                                                       page_no), now=clock.now(state))
 
     @get("/{application_id:int}/materials/{material_code:str}", operation_id="getMaterialFile",
          summary="下载材料文件（本人或工作人员）")
     async def material_file(self, application_id: FromPath[int], material_code: FromPath[str], conn: Conn, user: CurrentUser,
                             settings: AppSettings) -> Stream:
-        key, content_type = await service_upload.material_file(conn, user, application_id, material_code)
+        key, content_type = await material_upload.material_file(conn, user, application_id, material_code)
         return Stream(storage_for(settings).read(key), media_type=content_type,
                       headers=FILE_HEADERS)
 
@@ -124,7 +123,7 @@ class ApplicationController(Controller):
         return await run_once(conn, user_id=user.id, scope=f"material_page:{application_id}:{material_code}",
                               key=idempotency_key, payload={"application": application_id, "material": material_code},
                               result_type=MaterialOut,
-                              action=lambda: service_materials.add_page(
+                              action=lambda: materials.add_page(
                                   conn, user, application_id, material_code, request.headers.get("content-type", ""),
                                   request.stream(), storage_for(settings)))
 
@@ -132,7 +131,7 @@ class ApplicationController(Controller):
          summary="下载材料的一页（本人或工作人员）")
     async def page_file(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
                         conn: Conn, user: CurrentUser, settings: AppSettings) -> Stream:
-        key, content_type = await service_materials.page_file(conn, user, application_id, material_code, page_no)
+        key, content_type = await materials.page_file(conn, user, application_id, material_code, page_no)
         return Stream(storage_for(settings).read(key), media_type=content_type,
                       headers=FILE_HEADERS)
 
@@ -140,14 +139,14 @@ class ApplicationController(Controller):
             operation_id="deleteMaterialPage", summary="删除材料的一页（后面的页前移）", status_code=200)
     async def delete_page(self, application_id: FromPath[int], material_code: FromPath[str], page_no: FromPath[int],
                           conn: Conn, user: CurrentUser, settings: AppSettings) -> MaterialOut:
-        return await service_materials.remove_page(conn, user, application_id, material_code, page_no,
+        return await materials.remove_page(conn, user, application_id, material_code, page_no,
                                                    storage_for(settings))
 
     @put("/{application_id:int}/materials/{material_code:str}/pages/order", operation_id="reorderMaterialPages",
          summary="调整材料页的顺序")
     async def reorder_pages(self, application_id: FromPath[int], material_code: FromPath[str],
                             data: JSONBody[PageOrderIn], conn: Conn, user: CurrentUser) -> MaterialOut:
-        return await service_materials.reorder_pages(conn, user, application_id, material_code, data.order)
+        return await materials.reorder_pages(conn, user, application_id, material_code, data.order)
 
     @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
           status_code=200)
@@ -164,7 +163,7 @@ class ApplicationController(Controller):
                                 user: CurrentUser, now: Now, idempotency_key: IdempotencyKey = None) -> ApplicationOut:
         return await run_once(conn, user_id=user.id, scope=f"application_extension:{application_id}",
                               key=idempotency_key, payload=data, result_type=ApplicationOut,
-                              action=lambda: service_supplement.extend(conn, user, application_id, data.reason,
+                              action=lambda: supplement.extend(conn, user, application_id, data.reason,
                                                                        now=now))
 
     @post("/{application_id:int}/withdraw", operation_id="withdrawApplication",
@@ -175,7 +174,7 @@ class ApplicationController(Controller):
         # it creates the draft copy: the same key returns the first answer instead of a 409
         return await run_once(conn, user_id=user.id, scope=f"application_withdraw:{application_id}",
                               key=idempotency_key, payload=data, result_type=ApplicationOut,
-                              action=lambda: service_withdraw.withdraw(conn, user, application_id, data.reason,
+                              action=lambda: withdrawal.withdraw(conn, user, application_id, data.reason,
                                                                        storage_for(settings)))
 
 

@@ -1,6 +1,6 @@
 """The request body of an upload route, as the OpenAPI document states it.
 
-Upload routes read the multipart body as a stream (api/applications/service_upload.py), so
+Upload routes read the multipart body as a stream (api/applications/service/upload.py), so
 Litestar sees no ``data`` parameter and would publish no request body at all. ``wx.uploadFile``
 sends one file under the name given in its ``name`` option, plus ``formData`` fields: the
 document names that field, so a mini-program developer knows to pass ``name: "file"``.

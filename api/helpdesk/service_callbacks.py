@@ -9,7 +9,7 @@ phone number is masked everywhere except for the agent holding an open callback,
 it and every call is logged.
 
 F098 "可在期限内通过客服申请延期一次": the agent holding a conversation about a case grants the
-extension on the user's behalf through ``service_supplement.extend``, where "once, within the
+extension on the user's behalf through ``supplement.extend``, where "once, within the
 deadline" is decided; the user is told in the conversation.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Literal
 import structlog
 
 import notify
-from api.applications import service_supplement
+from api.applications.service import supplement
 from api.auth.schemas import AuthUser
 from api.clock import local_day
 from api.db import after_commit, rows
@@ -204,7 +204,7 @@ async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reas
         raise CaseNotLinked()
     # The applicant asks, through the agent: extend() checks it is their case, pending, in time, once.
     applicant = AuthUser(id=row["user_id"], roles=("applicant",))
-    await service_supplement.extend(conn, applicant, row["application_id"], f"{reason.strip()}（通过在线客服申请）",
+    await supplement.extend(conn, applicant, row["application_id"], f"{reason.strip()}（通过在线客服申请）",
                                     now=now, agent_id=agent.id)
     granted = await cbq.extension_of_gap_notice(conn, application_id=row["application_id"])
     await cbq.record_extension_request(conn, extension_id=granted["id"], conversation_id=conversation_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from api.applications.service import q
+from api.applications.service.cases import q
 
 
 async def person(db: Any, openid: str, **fields: Any) -> int:

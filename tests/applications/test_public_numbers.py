@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from api.applications import public_no as public_numbers, service_journey
+from api.applications import public_no as public_numbers
+from api.applications.service import journey
 from tests.factories import applicant
 
 API = "/api/v1"
@@ -48,13 +49,13 @@ async def test_a_mistyped_number_is_refused_without_a_database_look_up(client, m
     assert (await client.get(f"{API}/progress/{typed}")).json()["publicNo"] == number
 
     looked_up = []
-    original = service_journey.q.get_by_public_no
+    original = journey.q.get_by_public_no
 
     async def counting(conn, *, public_no):
         looked_up.append(public_no)
         return await original(conn, public_no=public_no)
 
-    monkeypatch.setattr(service_journey.q, "get_by_public_no", counting)
+    monkeypatch.setattr(journey.q, "get_by_public_no", counting)
     wrong = public_numbers.ALPHABET[(public_numbers.ALPHABET.index(number[-3]) + 1) % 32]
     mistyped = number[:-3] + wrong + number[-2:]  # one character of the random part
     for path in (f"{API}/progress/{mistyped}", f"{API}/progress/{mistyped}/qr.png", f"{API}/progress/WZ-1"):

@@ -3,8 +3,8 @@ when overdue; each sent once (a conditional update marks it, a dedupe key guards
 
 from __future__ import annotations
 
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import notify

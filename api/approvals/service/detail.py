@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from api import clock
-from api.applications import service_review
+from api.applications.service import review_runs
 from api.approvals.rules import StepNotYours, TaskNotFound, may_act
 from api.approvals.schemas import MaterialOut, TaskPageOut
 from api.approvals.schemas_detail import SituationAnswer, TaskDetail, TimelineEntry
@@ -66,7 +66,7 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
                       materials=materials, timeline=timeline, is_last_step=task["position"] == task["step_count"],
                       exam=await exams.exam_of(conn, task["application_id"]),
                       form_labels={f.code: f.label for f in spec.fields}, situation=situation,
-                      review=await service_review.latest(conn, task["application_id"]))
+                      review=await review_runs.latest(conn, task["application_id"]))
 
 
 async def material_stream(conn: Any, user: AuthUser, settings: Any, task_id: int, code: str,

@@ -10,8 +10,8 @@ the caller's step and own case); ``check_step(user, task)``; ``refuse_own_case(c
 
 from __future__ import annotations
 
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import msgspec

@@ -1,16 +1,17 @@
 """The pages of a material as rows (FAQ F101 "一项材料可传多页"): listing them, the PUT's "this one
 file is the whole material", and keeping ``application_materials``' single-file columns equal to
-the first page. No rules about who may change what: ``service_materials`` holds those."""
+the first page. No rules about who may change what: ``materials`` holds those."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from api.applications.schemas import MaterialOut, MaterialPageOut
 from api.db import load_queries, rows
 
-q = load_queries(__file__, "pages.sql")
+q = load_queries(Path(__file__).parents[1], "pages.sql")
 
 
 def page_url(application_id: int, material_code: str, page_no: int) -> str:

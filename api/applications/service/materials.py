@@ -18,11 +18,11 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from api.applications import service_pages as pages
+from api.applications.service import pages
 from api.applications.schemas import MAX_PAGES, MaterialOut
-from api.applications.service import append_event, lock, q
-from api.applications.service_journey import owned, readable
-from api.applications.service_upload import MaterialNotRequested, changeable, receive_file
+from api.applications.service.cases import append_event, lock, q
+from api.applications.service.journey import owned, readable
+from api.applications.service.upload import MaterialNotRequested, changeable, receive_file
 from api.auth.schemas import AuthUser
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable

@@ -5,6 +5,7 @@ read the latest run back for the applicant's detail and the approver's task."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from api.applications import review
@@ -13,7 +14,7 @@ from api.catalogue import service as catalogue
 from api.catalogue.schemas import Field, Material, ServiceSpec
 from api.db import load_queries, rows
 
-q = load_queries(__file__, "review.sql")
+q = load_queries(Path(__file__).parents[1], "review.sql")
 
 # library look-ups a named check needs beyond the applicant's own licences: name -> (licence
 # type, the form field holding its number)

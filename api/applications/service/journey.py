@@ -1,4 +1,4 @@
-"""The applicant's side: drafts, submission with pre-review, views, progress. Files: ``service_upload``."""
+"""The applicant's side: drafts, submission with pre-review, views, progress. Files: ``upload``."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Any
 import segno
 
 from api import clock
-from api.applications import public_no as public_numbers, review, rules, service_pages, service_review
+from api.applications import public_no as public_numbers, review, rules
+from api.applications.service import pages, review_runs
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
 )
-from api.applications.service import ApplicationNotFound, create_gap_notice, lock, move, q
+from api.applications.service.cases import ApplicationNotFound, create_gap_notice, lock, move, q
 from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals.service import access
 from api.auth.schemas import AuthUser
@@ -166,7 +167,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     gaps = rules.pre_review(fields=fields, rules=spec.rules, materials=materials, answers=app["answers"],
                             form=app["form"], uploaded=uploaded, exempt=exempt, today=today)
     # the automatic review (bulky cargo: 21 checks): what the applicant can fix joins the same notice
-    checked = await service_review.run_and_store(conn, app, spec, fields=fields, materials=materials,
+    checked = await review_runs.run_and_store(conn, app, spec, fields=fields, materials=materials,
                                                  uploaded=uploaded, exempt=exempt, today=today)
     gaps = review.merge_gaps(gaps, checked)
     auto = app["is_instant"] and spec.auto_decide
@@ -196,14 +197,14 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
 async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut:
     app = await readable(conn, user, application_id)
     slots = await rows(q.materials(conn, application_id=app["id"]))
-    pages = await service_pages.pages_by_material(conn, app["id"])
+    by_material = await pages.pages_by_material(conn, app["id"])
     events = await rows(q.events(conn, application_id=app["id"]))
     notices = await rows(q.gap_notices(conn, application_id=app["id"]))
     return ApplicationOut(
         id=app["id"], public_no=app["public_no"], service_code=app["service_code"], service_name=app["service_name"],
         status=app["status"], status_label=STATUS_LABELS[app["status"]], instant=app["is_instant"],
         promised_days=app["promised_days"], answers=app["answers"], form=app["form"],
-        materials=[service_pages.material_out(app["id"], s, pages.get(s["material_code"], [])) for s in slots],
+        materials=[pages.material_out(app["id"], s, by_material.get(s["material_code"], [])) for s in slots],
         timeline=[EventOut(id=e["id"], kind=e["kind"], from_status=e["from_status"], to_status=e["to_status"],
                            note=e["note"], at=e["created_at"],
                            by_staff=e["actor_id"] is not None and e["actor_id"] != app["applicant_id"])
@@ -213,7 +214,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         decided_at=app["decided_at"], due_on=app["due_on"], supplement_due_on=app["supplement_due_on"],
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
-        clock_starts_on=app["clock_starts_on"], review=await service_review.latest(conn, app["id"]),
+        clock_starts_on=app["clock_starts_on"], review=await review_runs.latest(conn, app["id"]),
         copied_from=app["copied_from"],
         draft_id=await q.draft_copy_of(conn, source_id=app["id"]) if app["status"] == "withdrawn" else None,
     )

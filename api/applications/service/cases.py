@@ -16,7 +16,7 @@ change appends to the timeline and notifies the applicant):
   ``"rejected"``. Both send ``approval_result``; do not enqueue it again.
 - return for missing materials (退回补正): ``await create_gap_notice(conn, app_id, [{"code": ...,
   "name": ..., "message": ...}, ...], actor_id=...)`` — ONE notice with every gap, the clock
-  paused, 20 working days to supplement (once extendable, F098: ``service_supplement.extend``);
+  paused, 20 working days to supplement (once extendable, F098: ``supplement.extend``);
   the applicant's resubmission puts the case back in the status it was returned from.
 - visits: ``await record_trip(conn, user_id=..., application_id=..., kind="inspection",
   source_type="inspection", source_id=...)``. A service's steps: ``api.catalogue.service.steps_of``.
@@ -28,6 +28,7 @@ A transition not allowed by ``api.applications.states.TRANSITIONS`` raises ``Tra
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -38,12 +39,11 @@ from api import clock
 from api.applications import public_no as public_numbers
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
-from api.db import rows
-from api.db import load_queries
+from api.db import load_queries, rows
 from api.errors import Conflict, NotFound, Unprocessable
 from api.workdays import add_workdays, is_workday, workdays_between
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 # What the applicant's message says of the outcome ({result}) and why ({reason}, the decision's note)
 RESULT_FOR_STATUS = {"approved": "准予许可", "rejected": "不予许可"}

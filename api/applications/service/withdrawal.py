@@ -15,10 +15,10 @@ from typing import Any
 
 import structlog
 
-from api.applications import service_pages as pages
+from api.applications.service import pages
 from api.applications.schemas import ApplicationOut
-from api.applications.service import append_event, lock, move, q
-from api.applications.service_journey import owned, sync_materials, view
+from api.applications.service.cases import append_event, lock, move, q
+from api.applications.service.journey import owned, sync_materials, view
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import rows

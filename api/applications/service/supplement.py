@@ -13,8 +13,8 @@ from typing import Any
 
 from api import clock
 from api.applications.schemas import ApplicationOut
-from api.applications.service import TransitionRefused, append_event, lock, q
-from api.applications.service_journey import owned, view
+from api.applications.service.cases import TransitionRefused, append_event, lock, q
+from api.applications.service.journey import owned, view
 from api.applications.states import SUPPLEMENT_EXTENSION_WORKDAYS
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue

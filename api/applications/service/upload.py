@@ -1,6 +1,6 @@
 """The applicant's files: one file as a whole material, streamed and checked (type sniffed from its
 bytes, the whole file parsed as that type) before it is kept; and reading a file back (its owner,
-or staff who may read the case). Pages of a material: ``service_materials``."""
+or staff who may read the case). Pages of a material: ``materials``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
 from api import uploads
-from api.applications import service_pages
+from api.applications.service import pages
 from api.applications.schemas import MaterialOut
-from api.applications.service import append_event, lock, q
-from api.applications.service_journey import NotEditable, owned, readable
+from api.applications.service.cases import append_event, lock, q
+from api.applications.service.journey import NotEditable, owned, readable
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import after_commit
@@ -178,7 +178,7 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
         body, content_type, storage, material,
         lambda w: f"applications/{app['id']}/{material_code}-{w.sha256[:16]}-{id(w):x}")
     # "this one file is the whole material": it replaces every page (F101 allows several)
-    replaced = await service_pages.replace_with_one(conn, app["id"], material_code, storage_key=key,
+    replaced = await pages.replace_with_one(conn, app["id"], material_code, storage_key=key,
                                                     content_type=file_type, size_bytes=writer.size,
                                                     sha256=writer.sha256, original_name=name)
     for old in replaced:
@@ -186,7 +186,7 @@ async def upload(conn: Any, user: AuthUser, application_id: int, material_code: 
     await append_event(conn, app, kind="material", actor_id=user.id, note=f"上传材料：{material.name}",
                        data={"material": material_code, "sha256": writer.sha256, "size": writer.size})
     slot = await q.get_material(conn, application_id=app["id"], material_code=material_code)
-    return service_pages.material_out(app["id"], slot, await service_pages.pages_of(conn, app["id"], material_code))
+    return pages.material_out(app["id"], slot, await pages.pages_of(conn, app["id"], material_code))
 
 
 async def material_file(conn: Any, user: AuthUser, application_id: int, material_code: str) -> tuple[str, str]:
