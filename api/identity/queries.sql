@@ -19,3 +19,16 @@ SELECT user_id FROM identities WHERE id_hash = :id_hash AND status = 'verified';
 
 -- name: cipher_of(id)^
 SELECT id_cipher, id_key_id FROM identities WHERE id = :id;
+
+-- name: under_other_keys(current)
+SELECT id, id_cipher, id_key_id FROM identities WHERE id_key_id <> :current ORDER BY id FOR UPDATE;
+
+-- name: set_cipher(id, id_cipher, id_key_id)!
+UPDATE identities SET id_cipher = :id_cipher, id_key_id = :id_key_id WHERE id = :id;
+
+-- name: attempts_under_other_keys(current)
+SELECT id, cert_cipher, cert_key_id FROM identity_face_attempts
+ WHERE cert_cipher IS NOT NULL AND cert_key_id <> :current ORDER BY id FOR UPDATE;
+
+-- name: set_attempt_cipher(id, cert_cipher, cert_key_id)!
+UPDATE identity_face_attempts SET cert_cipher = :cert_cipher, cert_key_id = :cert_key_id WHERE id = :id;

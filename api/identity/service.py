@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from api import clock
-from api.db import load_queries
+from api.db import load_queries, rows
 from api.identity import crypto
 from api.identity.errors import IdentityAlreadyVerified, IdentityTaken
 from api.identity.schemas import Identity
@@ -85,3 +85,18 @@ async def id_number_of(conn: Any, identity_id: int) -> str:
     """The decrypted ID number of a record, for the person themself and staff who need it (callers log)."""
     row = await q.cipher_of(conn, id=identity_id)
     return crypto.active().decrypt(row["id_key_id"], row["id_cipher"])
+
+
+async def rekey(conn: Any) -> int:
+    """Re-encrypt every ID number held under a key other than the current one; how many were."""
+    cipher = crypto.active()
+    done = 0
+    for row in await rows(q.under_other_keys(conn, current=cipher.current)):
+        kid, blob = cipher.encrypt(cipher.decrypt(row["id_key_id"], row["id_cipher"]))
+        await q.set_cipher(conn, id=row["id"], id_cipher=blob, id_key_id=kid)
+        done += 1
+    for row in await rows(q.attempts_under_other_keys(conn, current=cipher.current)):
+        kid, blob = cipher.encrypt(cipher.decrypt(row["cert_key_id"], row["cert_cipher"]))
+        await q.set_attempt_cipher(conn, id=row["id"], cert_cipher=blob, cert_key_id=kid)
+        done += 1
+    return done

@@ -8,7 +8,7 @@ import pytest
 
 from api.identity import crypto
 from api.identity.errors import IdentityAlreadyVerified, IdentityTaken
-from api.identity.service import identity_of, id_number_of, record_verified
+from api.identity.service import identity_of, id_number_of, record_verified, rekey
 from api.settings import Settings, SettingsError
 
 NUMBER = "11010519491231002X"
@@ -65,3 +65,18 @@ async def test_record_verified_keeps_one_verified_person_per_account(client, db)
     assert (await identity_of(db, second)) is None
     row = await db.fetchrow("SELECT * FROM identities")
     assert NUMBER.encode() not in bytes(row["id_cipher"]) and NUMBER not in str(dict(row))
+
+
+async def test_rekey_moves_old_rows_to_the_new_first_key(client, db):
+    user = await _account(db, "o-rekey")
+    made = await record_verified(db, user_id=user, name="王五", id_type="resident_id", id_number=NUMBER,
+                                 method="face", evidence={}, verified_by=None)
+    assert await db.fetchval("SELECT id_key_id FROM identities") == "dev1"
+    try:
+        crypto.configure(Settings(env="test", identity_keys=f"{KEY_B},{crypto.DEV_KEYS}"))
+        assert await rekey(db) == 1
+        assert await db.fetchval("SELECT id_key_id FROM identities") == "b2"
+        assert await id_number_of(db, made.id) == NUMBER
+        assert await rekey(db) == 0
+    finally:
+        crypto.configure(Settings(env="test"))
