@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 
 from api import clock
-from api.catalogue.service_calendar import coverage
+from api.catalogue.service.calendar import coverage
 from api.db import transaction
 
 log = structlog.get_logger("zsb.workdays")

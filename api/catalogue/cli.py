@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
 
 def cmd_load_workdays(args: argparse.Namespace) -> None:
     from api.catalogue.schemas import WorkdayNoticeIn
-    from api.catalogue.service_calendar import load_notice
+    from api.catalogue.service.calendar import load_notice
     from api.cli_support import load_settings, require_urls, with_conn
     from api.errors import DomainError
 

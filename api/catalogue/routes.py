@@ -7,7 +7,8 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth.guards import requires_admin, requires_login
-from api.catalogue import service, service_calendar, service_checklist
+from api.catalogue import service
+from api.catalogue.service import calendar, checklist as checklists
 from api.catalogue.schemas import (
     Checklist,
     ChecklistIn,
@@ -43,7 +44,7 @@ class CatalogueController(Controller):
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
     async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser) -> Checklist:
-        return await service_checklist.checklist(conn, code, data.answers, user_id=user.id)
+        return await checklists.checklist(conn, code, data.answers, user_id=user.id)
 
 
 class CatalogueAdminController(Controller):
@@ -63,4 +64,4 @@ class CatalogueAdminController(Controller):
          summary="录入国务院办公厅节假日安排通知（整年工作日日历）")
     async def workday_notice(self, year: Annotated[int, PathParameter(ge=2004, le=2100)], data: JSONBody[WorkdayNoticeIn],
                              conn: Conn, user: CurrentUser) -> WorkdayNotice:
-        return await service_calendar.load_notice(conn, year, data, loaded_by=user.id)
+        return await calendar.load_notice(conn, year, data, loaded_by=user.id)

@@ -13,7 +13,7 @@ from litestar.response import Template
 from api import clock
 from api.auth.guards import requires_admin
 from api.catalogue import service as catalogue
-from api.catalogue import service_admin
+from api.catalogue.service import admin
 from api.catalogue.schemas import WorkdayOverrideIn
 from api.console import forms
 from api.console import service as console
@@ -36,20 +36,20 @@ class CataloguePages(Controller):
     @get("/{code:str}", operation_id="consoleCatalogueService", summary="工作台：编辑办事事项")
     async def service(self, request: Request, conn: Conn, code: ServiceCodePath) -> Template:
         return page("catalogue_service.html", request, active="catalogue", s=await catalogue.get_spec(conn, code),
-                    edits=await service_admin.edits(conn, code))
+                    edits=await admin.edits(conn, code))
 
     @post("/{code:str}", operation_id="consoleCatalogueSave", summary="工作台：保存办事事项", status_code=200)
     async def save(self, request: Request, conn: Conn, code: ServiceCodePath) -> Template:
         form = await request.form()
         spec = await catalogue.get_spec(conn, code)
-        edit = service_admin.ServiceEdit(
+        edit = admin.ServiceEdit(
             fee=form.get("fee") or "", promised_days=forms.whole_number(form, "promised_days", "承诺时限"),
             # a material the form did not carry keeps its text
             materials={m.code: (form.get(f"name_{m.code}") or m.name, form.get(f"note_{m.code}") or "")
                        for m in spec.materials if f"note_{m.code}" in form})
-        _, changed = await service_admin.edit_service(conn, request.user, code, edit)
+        _, changed = await admin.edit_service(conn, request.user, code, edit)
         return page("_catalogue_service.html", request, s=await catalogue.get_spec(conn, code),
-                    edits=await service_admin.edits(conn, code),
+                    edits=await admin.edits(conn, code),
                     note=f"已保存 {changed} 处修改" if changed else "没有修改")
 
 
@@ -61,7 +61,7 @@ class CalendarPages(Controller):
     @get("/", operation_id="consoleWorkdays", summary="工作台：节假日调整")
     async def index(self, request: Request, conn: Conn) -> Template:
         return page("workdays.html", request, active="workdays",
-                    overrides=await service_admin.overrides_from(conn, clock.today()))
+                    overrides=await admin.overrides_from(conn, clock.today()))
 
     @post("/", operation_id="consoleWorkdaySet", summary="工作台：设置工作日或休息日", status_code=200)
     async def set_day(self, request: Request, conn: Conn) -> Template:
@@ -73,7 +73,7 @@ class CalendarPages(Controller):
         data = console.convert({"isWorkday": form.get("is_workday") == "true", **forms.given(form, "note")},
                                WorkdayOverrideIn)
         await console.set_workday(conn, request.user, day, data.is_workday, data.note)
-        return page("_workdays.html", request, overrides=await service_admin.overrides_from(conn, clock.today()),
+        return page("_workdays.html", request, overrides=await admin.overrides_from(conn, clock.today()),
                     note=f"{day:%Y-%m-%d} 已设为{'工作日' if data.is_workday else '休息日'}")
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from api.catalogue.schemas import CalendarCoverage
-from api.catalogue.service_calendar import coverage
+from api.catalogue.service.calendar import coverage
 from api.types import Schema
 
 

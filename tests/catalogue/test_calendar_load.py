@@ -13,7 +13,7 @@ from tests.logs import captured_events
 
 from api import workdays
 from api.catalogue import service as catalogue
-from api.catalogue import service_calendar
+from api.catalogue.service import calendar
 from api.db import create_pool
 from jobs.calendar import check_workday_calendar
 from tests.factories import applicant, staff
@@ -37,10 +37,10 @@ NOTICE_2027 = {
 @pytest.fixture(autouse=True)
 def fresh_overrides():
     workdays.set_overrides({})
-    service_calendar._loaded_at = 0.0
+    calendar._loaded_at = 0.0
     yield
     workdays.set_overrides({})
-    service_calendar._loaded_at = 0.0
+    calendar._loaded_at = 0.0
 
 
 async def _admin(client, db):
@@ -57,7 +57,7 @@ async def test_a_loaded_2027_calendar_moves_a_deadline_across_the_spring_festiva
                           "workingDays": 261 - 18 + 6}  # 18 of the 28 days off are weekdays
     # a fresh process (another API worker, the job worker) reads the calendar from the database
     workdays.set_overrides({})
-    service_calendar._loaded_at = 0.0
+    calendar._loaded_at = 0.0
     await catalogue.load_workday_overrides(db, max_age=0)
     assert not workdays.is_provisional(start)
     # 2, 3, 4 Feb; 5–14 off; 15–19; Saturday 20 works (调休); 22–26; 1–5 Mar; 8 Mar is the 20th

@@ -1,6 +1,6 @@
 """The catalogue: loading the shipped data, admin edits, the guide, what a service asks under the
 applicant's situation answers, with exemptions by licences already in the library (证照免交; the
-checklist itself is ``service_checklist``), and the per-service facts other areas read (exam,
+checklist itself is ``checklist``), and the per-service facts other areas read (exam,
 visits and their names, holder, disclosure)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import msgspec
 
 from api import clock
 from api.catalogue import bundles
-from api.catalogue.bundles import applies, members_applying  # noqa: F401  (used by applications)
+from api.catalogue.bundles import applies
 from api.catalogue.form_schema import form_schema as schema_of
 from api.catalogue.schemas import (
     Catalogue,
@@ -26,13 +26,12 @@ from api.catalogue.schemas import (
     ServiceSummary,
     Step,
 )
-from api.catalogue.service_calendar import load_workday_overrides, set_workday_override  # noqa: F401  (public)
 from api.db import load_queries, rows
 from api.errors import NotFound, Unprocessable
 from api.settings import Settings
 
-q = load_queries(__file__)
-DATA_FILE = Path(__file__).with_name("data") / "services.json"
+q = load_queries(Path(__file__).parents[1])
+DATA_FILE = Path(__file__).parents[1] / "data" / "services.json"
 
 
 class ServiceNotFound(NotFound):

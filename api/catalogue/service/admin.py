@@ -5,17 +5,18 @@ a service (steps, rules, forms) changes through ``PUT /admin/services/{code}`` w
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from api.auth.schemas import AuthUser
-from api.catalogue import service as catalogue
+from api.catalogue.service import specs as catalogue
 from api.catalogue.schemas import ServiceSpec
 from api.db import load_queries
 from api.errors import Unprocessable
 
-q = load_queries(__file__, "admin.sql")
+q = load_queries(Path(__file__).parents[1], "admin.sql")
 
 
 class CatalogueEditInvalid(Unprocessable):

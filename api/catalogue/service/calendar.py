@@ -10,6 +10,7 @@ the figures' SQL calendar follows through the overrides' triggers. Loading again
 
 from __future__ import annotations
 
+from pathlib import Path
 import time
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from api.catalogue.schemas import CalendarCoverage, NoticeHoliday, WorkdayNotice
 from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
 
-q = load_queries(__file__, "calendar.sql")
+q = load_queries(Path(__file__).parents[1], "calendar.sql")
 log = structlog.get_logger("zsb.workdays")
 
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")

@@ -5,10 +5,11 @@ exactly the materials and fields that apply, with exemptions by licences already
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from api.catalogue.schemas import Checklist, ChecklistField, ChecklistMaterial, Field
-from api.catalogue.service import (
+from api.catalogue.service.specs import (
     applicable,
     check_answers,
     exemptions,
@@ -18,7 +19,7 @@ from api.catalogue.service import (
 )
 from api.db import load_queries, rows
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[Any]) -> dict[str, tuple[Any, str]]:
