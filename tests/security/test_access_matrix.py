@@ -100,6 +100,8 @@ ACCESS: dict[str, str] = {
     "downloadSignedFile": "public", "getSubscribeTemplates": "login", "helpdeskSmsReply": "helpdesk",
     "helpdeskMessageMedia": "helpdesk",
     "helpdeskHeldMessages": "admin", "helpdeskReleaseHeldMessage": "admin",  # and leads: test_content_checks.py
+    # issue 19: the person's own identity and face verification (another's attempt id is 404)
+    "getMyIdentity": "login", "startFaceVerification": "login", "checkFaceVerification": "login",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
