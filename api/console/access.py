@@ -33,6 +33,8 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),
     "consoleReshipLicence": ("approver", "reshipLicence"), "consoleHandOverLicence": ("approver", "handOverLicence"),
     "consoleCheckIn": ("staff", None), "consoleCheckInByCode": ("staff", "checkInByCode"),
+    # real-name identity at the window (issue 19)
+    "consoleIdentityWindow": ("approver", None), "consoleIdentityWindowVerify": ("approver", "windowVerifyIdentity"),
     # help desk
     "consoleHelpdesk": ("helpdesk", "helpdeskConversations"), "consoleHelpdeskQueue": ("helpdesk", "helpdeskConversations"),
     "consoleConversation": ("helpdesk", "helpdeskConversation"), "consoleConversationClaim": ("helpdesk", "helpdeskClaim"),

@@ -35,6 +35,10 @@ ACCESS: dict[str, str] = {
     "authLogout": "public", "authRefresh": "public", "authSmsCode": "public", "authSmsLogin": "public",
     "authStaffLogin": "public", "authStaffPassword": "public", "authWechat": "public", "bindPhone": "login",
     "getMe": "login", "getMyAddress": "login", "setMyAddress": "login",
+    # issue 19: window verification and document review (approvers, leads, admins), the person's upload
+    "uploadIdentityDocument": "login", "windowVerifyIdentity": "approver", "listIdentityDocuments": "approver",
+    "getIdentityDocument": "approver", "getIdentityDocumentPhoto": "approver", "approveIdentityDocument": "approver",
+    "refuseIdentityDocument": "approver",
     # FAQ and chat
     "faqAsk": "public", "faqFeedback": "login", "faqList": "public",
     "adminFaqList": "admin", "adminFaqCreate": "admin", "adminFaqHandoffs": "admin", "adminFaqRestore": "admin",
