@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 
 from api import clock
-from api.licences.service_pickup import lapse_uncollected
+from api.licences.service.pickup import lapse_uncollected
 
 log = structlog.get_logger("zsb.jobs.licences")
 

@@ -29,7 +29,7 @@ from api.console.routes import page
 from api.deps import Conn
 from api.exams import service as exams
 from api.exams.schemas import ExamResultIn
-from api.licences import service_delivery as delivery
+from api.licences.service import delivery
 from api.licences.schemas import HandOverIn, ReshipmentIn, ShipmentIn
 
 DeliveryStatus = Literal["pending", "shipped", "picked_up"]

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from api.auth.guards import requires_approver, requires_login
 from api.deps import Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
-from api.licences import service_delivery as delivery, service_my_delivery as my_delivery, service_pickup as pickup
+from api.licences.service import delivery, my_delivery, pickup
 from api.licences.schemas import DeliveryChangeIn, DeliveryOut, HandOverIn, MyDeliveryOut, ReshipmentIn, ShipmentIn
 
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]

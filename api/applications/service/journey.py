@@ -23,7 +23,8 @@ from api.catalogue import service as catalogue
 from api.db import rows
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
-from api.licences import service as licences, service_delivery as delivery
+from api.licences import service as licences
+from api.licences.service import delivery
 from api.storage import LocalStorage
 
 

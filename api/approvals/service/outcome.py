@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.applications import service as applications
-from api.licences import service as licences, service_delivery as delivery
+from api.licences import service as licences
+from api.licences.service import delivery
 
 
 async def approve_final(conn: Any, app_id: int, *, actor_id: int, note: str, data: dict[str, Any]) -> list[int]:

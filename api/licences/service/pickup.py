@@ -32,13 +32,13 @@ from api.errors import Conflict, Unprocessable
 from api.licences.schemas import HandOverIn
 from api.types import mask_id_number, mask_name
 
-q = load_queries(__file__, "pickup.sql")
+q = load_queries(Path(__file__).parents[1], "pickup.sql")
 log = structlog.get_logger("zsb.licences.pickup")
 
 HOLD_DAYS = 30  # F131: 证件在窗口保留30天
 PICKUP_CHOICE = "窗口自取"  # the form's deliveryMethod option (the other is 快递送达)
 
-_letters = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+_letters = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parents[1] / "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined)
 
 

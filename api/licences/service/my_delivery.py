@@ -4,6 +4,7 @@ address or switching between 快递送达 and 窗口自取 before it is shipped 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import notify
@@ -13,10 +14,10 @@ from api.applications.states import FINAL
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
-from api.licences import service_pickup as pickup
+from api.licences.service import pickup
 from api.licences.schemas import DeliveryChangeIn, MyDeliveryOut, ShipmentOut
 
-q = load_queries(__file__, "delivery.sql")
+q = load_queries(Path(__file__).parents[1], "delivery.sql")
 
 
 class LicenceAlreadyShipped(Conflict):

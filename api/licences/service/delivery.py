@@ -2,19 +2,20 @@
 
 Delivery follows the applicant's choice as the application records it: a service whose guide
 says the licence is collected at a window (``visit_steps`` holds ``pickup``), or whose applicant
-chose 窗口自取 in the form, waits there (F131, ``service_pickup``); a service whose form asks for
+chose 窗口自取 in the form, waits there (F131, ``pickup``); a service whose form asks for
 a delivery address (证件寄送地址) goes by EMS to it; any other issues only the electronic licence.
 Staff record the EMS tracking number (the applicant is told, ``licence_shipped``), a free
 re-shipment of a lost or returned parcel (F130), or the pick-up, which is a trip.
 
 Who ships: the staff of the service's last step (一窗出件: the step that decides hands the result
 out) with the role that step needs (``api.approvals.rules.may_act``), never on their own case;
-admins oversee every delivery. The applicant's side (F128/F129) is ``service_my_delivery``.
+admins oversee every delivery. The applicant's side (F128/F129) is ``my_delivery``.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import notify
@@ -25,11 +26,11 @@ from api.approvals.service.tasks import refuse_own_case
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, NotFound
-from api.licences import service_pickup as pickup
+from api.licences.service import pickup
 from api.licences.schemas import DeliveryOut, HandOverIn, ReshipmentIn
 from api.types import mask_id_number, mask_name
 
-q = load_queries(__file__, "delivery.sql")
+q = load_queries(Path(__file__).parents[1], "delivery.sql")
 
 RESHIP_NOTES = {"lost": "确认寄丢", "returned": "快递退回"}
 

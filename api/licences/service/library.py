@@ -7,13 +7,14 @@
   same transaction (``SUBJECT_FIELD``), both noted on the case's timeline.
 - ``of_application`` / ``of_holder``: the licences as the applicant sees them (我的证照).
 
-Delivering the paper licence is ``service_delivery`` (EMS, re-shipping, the applicant's changes)
-and ``service_pickup`` (窗口自取, F131).
+Delivering the paper licence is ``delivery`` (EMS, re-shipping, the applicant's changes)
+and ``pickup`` (窗口自取, F131).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from api import clock
@@ -23,7 +24,7 @@ from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec
 from api.db import load_queries, rows
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 def licence_period(spec: LicenceSpec, form: dict[str, Any], today: date) -> tuple[date, date | None]:
