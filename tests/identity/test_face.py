@@ -11,6 +11,7 @@ from api.app import create_app
 from tests.clock import use_clock
 from tests.conftest import live_settings
 from tests.factories import bearer
+from tests.security.test_secrets_and_keys import LogTap
 from wechat.face import cert_hash
 
 GET = "/cityservice/face/identify/getverifyid"
@@ -50,7 +51,8 @@ def test_cert_hash_matches_the_published_vector():
 
 async def test_a_full_face_verification_records_the_person_encrypted(live, wechat, db):
     headers = await login(live, "li")
-    started = await start(live, headers)
+    with LogTap() as logs:
+        started = await start(live, headers)
     assert started.status_code == 201, started.text
     body = started.json()
     assert body["expiresIn"] == 3600 and body["verifyId"] and body["triesLeft"] == 4
@@ -58,7 +60,8 @@ async def test_a_full_face_verification_records_the_person_encrypted(live, wecha
     assert sent["cert_info"] == {"cert_type": "IDENTITY_CARD", "cert_name": "张三", "cert_no": ZHANG[1]}
     assert sent["openid"] == "o-li"
 
-    done = await live.post(f"{START}/{body['id']}/result", headers=headers)
+    with LogTap() as more_logs:
+        done = await live.post(f"{START}/{body['id']}/result", headers=headers)
     assert done.status_code == 200, done.text
     identity = done.json()["identity"]
     assert done.json()["verified"] is True
@@ -80,6 +83,9 @@ async def test_a_full_face_verification_records_the_person_encrypted(live, wecha
                 assert ZHANG[1].encode() not in raw and ZHANG[1][6:14].encode() not in raw
     attempt = await db.fetchrow("SELECT outcome, verify_ret, cert_cipher FROM identity_face_attempts")
     assert (attempt["outcome"], attempt["verify_ret"], attempt["cert_cipher"]) == ("verified", 10000, None)
+    # nor do the logs (as the product's own handler writes them)
+    written = logs.getvalue() + more_logs.getvalue()
+    assert "/me/identity" in written and ZHANG[1] not in written and ZHANG[1][6:14] not in written
 
 
 async def test_a_wrong_cert_hash_is_refused_by_the_fake(live, wechat, db):
