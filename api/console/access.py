@@ -35,6 +35,11 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleCheckIn": ("staff", None), "consoleCheckInByCode": ("staff", "checkInByCode"),
     # real-name identity at the window (issue 19)
     "consoleIdentityWindow": ("approver", None), "consoleIdentityWindowVerify": ("approver", "windowVerifyIdentity"),
+    "consoleIdentityDocuments": ("approver", "listIdentityDocuments"),
+    "consoleIdentityDocument": ("approver", "getIdentityDocument"),
+    "consoleIdentityDocumentPhoto": ("approver", "getIdentityDocumentPhoto"),
+    "consoleIdentityDocumentApprove": ("approver", "approveIdentityDocument"),
+    "consoleIdentityDocumentRefuse": ("approver", "refuseIdentityDocument"),
     # help desk
     "consoleHelpdesk": ("helpdesk", "helpdeskConversations"), "consoleHelpdeskQueue": ("helpdesk", "helpdeskConversations"),
     "consoleConversation": ("helpdesk", "helpdeskConversation"), "consoleConversationClaim": ("helpdesk", "helpdeskClaim"),

@@ -27,7 +27,7 @@ from api.console.routes_complaints import ComplaintPages
 from api.console.routes_faq import FaqPages
 from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
 from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
-from api.console.routes_identity import IdentityWindowPages
+from api.console.routes_identity import IdentityDocumentPages, IdentityWindowPages
 from api.console.routes_sites import SettingsAuditPages, SitePages
 from api.console.routes_staff import CaseViewPages, StaffPages
 from api.errors import DomainError
@@ -121,7 +121,8 @@ def router(settings: Settings) -> Router:
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
-                        SitePages, SettingsAuditPages, IdentityWindowPages, static],
+                        SitePages, SettingsAuditPages, IdentityWindowPages, IdentityDocumentPages,
+                        static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,
         include_in_schema=False,
