@@ -12,7 +12,7 @@ class IdentityTaken(Conflict):
 
 
 class IdentityAlreadyVerified(Conflict):
-    """本账号已实名认证为另一人，不能再认证为其他人。"""
+    """本账号已完成实名认证，无需再次认证，也不能改为认证他人。"""
 
     code = "identity_already_verified"
 

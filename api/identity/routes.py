@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody, PathParameter
 
 from api import clock
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Pool
-from api.identity import service, service_face
+from api.identity import service_face
 from api.identity.schemas import IdentityOut, StartVerification, VerificationResult, VerificationStarted
+
+Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 
 
 class MyIdentityController(Controller):
@@ -31,7 +35,7 @@ class MyIdentityController(Controller):
 
     @post("/verifications/{verification_id:int}/result", operation_id="checkFaceVerification",
           summary="查询人脸核身结果并完成实名认证", status_code=200)
-    async def result(self, verification_id: FromPath[int], pool: Pool, user: CurrentUser, settings: AppSettings,
+    async def result(self, verification_id: Id, pool: Pool, user: CurrentUser, settings: AppSettings,
                      state: State) -> VerificationResult:
         return await service_face.result(pool, settings, user_id=user.id, attempt_id=verification_id,
                                          now=clock.now(state))
