@@ -9,7 +9,8 @@ from arq import Retry
 from api import clock
 from api.db import transaction
 from api.faq.index import index_for
-from api.helpdesk import checks, media, service_callbacks, service_inbox
+from api.helpdesk import checks, media
+from api.helpdesk.service import callbacks, inbox
 
 
 async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
@@ -18,7 +19,7 @@ async def process_wechat_push(ctx: dict[str, Any], push_id: int) -> str:
     for the user (the FAQ's answer, the F140 notice) is sent by its own ``deliver_chat_message``
     job, queued after commit, so a send that fails is retried on its own."""
     async with transaction(ctx["pool"]) as conn:
-        written = await service_inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
+        written = await inbox.handle_push(conn, index_for(ctx), push_id, redis=ctx["redis"],
                                                   now=clock.local_now(ctx), wechat=ctx["wechat"])
     return f"{len(written)} messages"
 
@@ -42,7 +43,7 @@ async def check_chat_message(ctx: dict[str, Any], message_id: int) -> str:
 async def deliver_chat_message(ctx: dict[str, Any], message_id: int) -> str:
     """Send one pending customer-service text; WeChat down or a timeout -> retried with backoff
     (the try is counted on the row, which gives up after the outbox's MAX_ATTEMPTS)."""
-    delivery = await service_inbox.deliver(ctx["pool"], ctx["settings"], message_id, redis=ctx["redis"],
+    delivery = await inbox.deliver(ctx["pool"], ctx["settings"], message_id, redis=ctx["redis"],
                                            now=clock.now(ctx))
     if delivery.outcome == "retry":
         raise Retry(defer=delivery.retry_in)
@@ -54,7 +55,7 @@ async def sweep_chat_deliveries(ctx: dict[str, Any]) -> int:
     that died: queued again. The job id keeps a queued retry from being doubled; the row's claim
     keeps two jobs from both sending."""
     async with transaction(ctx["pool"]) as conn:
-        ids = await service_inbox.deliveries_due(conn, now=clock.now(ctx))
+        ids = await inbox.deliveries_due(conn, now=clock.now(ctx))
     for message_id in ids:
         await ctx["redis"].enqueue_job("deliver_chat_message", message_id, _job_id=f"chatmsg:{message_id}")
     return len(ids)
@@ -77,7 +78,7 @@ async def sweep_chat_checks(ctx: dict[str, Any]) -> int:
 async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:
     """Pushes stored but never processed (the queue lost the job): process them now."""
     async with transaction(ctx["pool"]) as conn:
-        ids = await service_inbox.unprocessed_pushes(conn, older_than_seconds=60)
+        ids = await inbox.unprocessed_pushes(conn, older_than_seconds=60)
     for push_id in ids:
         await process_wechat_push(ctx, push_id)
     return len(ids)
@@ -86,5 +87,5 @@ async def sweep_wechat_pushes(ctx: dict[str, Any]) -> int:
 async def escalate_overdue_callbacks(ctx: dict[str, Any]) -> int:
     """F141 callbacks past their due date reach the agent holding them and the leads, once."""
     async with transaction(ctx["pool"]) as conn:
-        escalated = await service_callbacks.escalate_overdue_callbacks(conn, now=clock.now(ctx))
+        escalated = await callbacks.escalate_overdue_callbacks(conn, now=clock.now(ctx))
     return len(escalated)

@@ -249,7 +249,7 @@ EVENTS: dict[str, EventSpec] = {
         wechat_template=TPL_REPLY,
         wechat_data=(("thing1", "thing", "text"), ("time2", "time", "=now")),
         wechat_page=pages.CHAT),
-    # An agent's answer by SMS once WeChat's 48-hour window has closed (api/helpdesk/service_sms.py).
+    # An agent's answer by SMS once WeChat's 48-hour window has closed (api/helpdesk/service/sms.py).
     "helpdesk_sms_reply": EventSpec(
         ("sms",), "客服短信回复",
         inapp_text="客服回复：{text}",

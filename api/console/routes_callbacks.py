@@ -21,7 +21,7 @@ from api.console.routes_helpdesk import conversation_page
 from api.deps import Conn, Redis
 from api.faq.index import index_for
 from api.helpdesk import service as helpdesk
-from api.helpdesk import service_callbacks as callbacks
+from api.helpdesk.service import callbacks
 from api.helpdesk.schemas import CallbackOutcomeIn, CaseLinkIn
 
 CallbackStatus = Literal["due", "overdue", "mine", "closed", "all"]

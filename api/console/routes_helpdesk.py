@@ -22,8 +22,7 @@ from api.deps import Conn, Redis
 from api.faq.index import index_for
 from api.helpdesk import live
 from api.helpdesk import service as helpdesk
-from api.helpdesk import service_history as history
-from api.helpdesk import service_sms
+from api.helpdesk.service import history, sms
 from api.helpdesk.schemas import ResolveIn
 
 
@@ -70,7 +69,7 @@ class HelpdeskPages(Controller):
           summary="工作台：以短信回复（微信回复窗口已关闭）", status_code=200)
     async def sms_reply(self, request: Request, conn: Conn, redis: Redis, conversation_id: FromPath[int],
                         data: Annotated[SmsReplyForm, Form]) -> Template:
-        await service_sms.sms_reply(conn, request.user, conversation_id, data.text, redis=redis,
+        await sms.sms_reply(conn, request.user, conversation_id, data.text, redis=redis,
                                     now=clock.now(request.app.state))
         return await conversation_page(request, conn, conversation_id, "_conversation.html", note="已发送短信回复")
 

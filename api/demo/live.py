@@ -4,7 +4,7 @@ The demo uses the product the way its users do: demo applicants log in through t
 login and apply, the demo staff (api.seed.DEMO_STAFF) sign in with their passwords and decide,
 book, ship — all through the HTTP API of an app built in-process, so every row (timeline, tasks,
 notifications, deadlines, figures) is the one the real path writes. The two WeChat chats enter
-where the push job hands a message to the help desk (api.helpdesk.service_inbox.receive), since a
+where the push job hands a message to the help desk (api.helpdesk.service.inbox.receive), since a
 signed push needs the live WeChat token.
 
 Idempotent: each scenario belongs to its own demo applicant and is skipped when that applicant
@@ -25,7 +25,7 @@ import structlog
 from api.app import create_app
 from api.clock import ZONE, local_now
 from api.db import transaction
-from api.helpdesk.service_inbox import receive
+from api.helpdesk.service.inbox import receive
 from api.seed import DEMO_STAFF
 
 log = structlog.get_logger("zsb.demo")

@@ -15,7 +15,8 @@ from api.auth.guards import requires_helpdesk, requires_login, requires_role
 from api.deps import AppSettings, Conn, CurrentUser, Redis, WeChat
 from api.faq.index import index_for
 from api.faq.schemas import AskOut
-from api.helpdesk import checks, live, media, service, service_callbacks, service_history, service_inbox, service_sms
+from api.helpdesk import checks, live, media, service
+from api.helpdesk.service import callbacks as phone_callbacks, history, inbox, sms
 from api.helpdesk.schemas import (
     AgentExtensionIn,
     CallbackOut,
@@ -66,7 +67,7 @@ class ChatController(Controller):
                    wechat: WeChat, idempotency_key: IdempotencyKey = None) -> list[ChatMessageOut]:
         return await run_once(
             conn, user_id=user.id, scope="chat.send", key=idempotency_key, payload=data,
-            action=lambda: service_inbox.receive(conn, index_for(state), user_id=user.id, channel="app",
+            action=lambda: inbox.receive(conn, index_for(state), user_id=user.id, channel="app",
                                                  text=data.text, redis=redis, now=_now(state), wechat=wechat),
             result_type=list[ChatMessageOut])
 
@@ -74,16 +75,16 @@ class ChatController(Controller):
     async def messages(self, conn: Conn, user: CurrentUser, limit: Limit = 50,
                        before: Annotated[int | None, QueryParameter(ge=1, description="只返回此消息 id 之前的消息")] = None
                        ) -> list[ChatMessageOut]:
-        return await service_history.messages(conn, user.id, limit=limit, before=before)
+        return await history.messages(conn, user.id, limit=limit, before=before)
 
     @get("/conversations", operation_id="chatMyConversations", summary="我的—咨询记录")
     async def my_conversations(self, conn: Conn, user: CurrentUser, limit: Limit = 20,
                                offset: Offset = 0) -> list[MyConversationOut]:
-        return await service_history.conversations(conn, user.id, limit=limit, offset=offset)
+        return await history.conversations(conn, user.id, limit=limit, offset=offset)
 
     @get("/conversations/{conversation_id:int}", operation_id="chatMyConversation", summary="我的—咨询记录：历史对话")
     async def my_conversation(self, conversation_id: FromPath[int], conn: Conn, user: CurrentUser) -> MyConversationDetail:
-        return await service_history.conversation(conn, user.id, conversation_id)
+        return await history.conversation(conn, user.id, conversation_id)
 
 
 class HeldMessagesController(Controller):
@@ -140,7 +141,7 @@ class HelpdeskController(Controller):
           summary="以短信回复（微信48小时回复窗口已关闭时；每个咨询24小时内最多3条）")
     async def sms_reply(self, conversation_id: FromPath[int], data: JSONBody[SmsReplyIn], conn: Conn,
                         user: CurrentUser, redis: Redis, state: State) -> ChatMessageOut:
-        return await service_sms.sms_reply(conn, user, conversation_id, data.text, redis=redis, now=clock.now(state))
+        return await sms.sms_reply(conn, user, conversation_id, data.text, redis=redis, now=clock.now(state))
 
     @post("/conversations/{conversation_id:int}/transfer", operation_id="helpdeskTransfer", summary="转交其他导航员",
           status_code=200)
@@ -159,7 +160,7 @@ class HelpdeskController(Controller):
          summary="关联咨询涉及的办件（按办件编号），标记为重要咨询")
     async def link_case(self, conversation_id: FromPath[int], data: JSONBody[CaseLinkIn], conn: Conn,
                         user: CurrentUser) -> ConversationOut:
-        return await service_callbacks.link_case(conn, user, conversation_id, data)
+        return await phone_callbacks.link_case(conn, user, conversation_id, data)
 
     @post("/conversations/{conversation_id:int}/supplement-extension", operation_id="helpdeskSupplementExtension",
           summary="代用户申请补正期限延期（限一次）")
@@ -168,7 +169,7 @@ class HelpdeskController(Controller):
                                 idempotency_key: IdempotencyKey = None) -> ChatMessageOut:
         return await run_once(
             conn, user_id=user.id, scope=f"helpdesk_extension:{conversation_id}", key=idempotency_key, payload=data,
-            action=lambda: service_callbacks.grant_extension(conn, user, conversation_id, data.reason,
+            action=lambda: phone_callbacks.grant_extension(conn, user, conversation_id, data.reason,
                                                              now=_now(state), redis=redis),
             result_type=ChatMessageOut)
 
@@ -177,25 +178,25 @@ class HelpdeskController(Controller):
                         status: Annotated[Literal["due", "overdue", "mine", "closed", "all"],
                                           QueryParameter(description="due | overdue | mine | closed | all")] = "due",
                         limit: Limit = 50, offset: Offset = 0) -> list[CallbackOut]:
-        return await service_callbacks.list_callbacks(conn, user, status=status, now=_now(state),
+        return await phone_callbacks.list_callbacks(conn, user, status=status, now=_now(state),
                                                       limit=limit, offset=offset)
 
     @get("/callbacks/overdue", operation_id="helpdeskOverdueCallbacks", opt=LEADS_TOO,
          summary="逾期未回访的任务（导航员、负责人可见，电话隐去）")
     async def overdue_callbacks(self, conn: Conn, user: CurrentUser, state: State, limit: Limit = 50,
                                 offset: Offset = 0) -> list[CallbackOut]:
-        return await service_callbacks.list_callbacks(conn, user, status="overdue", now=_now(state),
+        return await phone_callbacks.list_callbacks(conn, user, status="overdue", now=_now(state),
                                                       limit=limit, offset=offset)
 
     @get("/callbacks/{callback_id:int}", operation_id="helpdeskCallback", summary="电话回访详情（领取人可见完整电话）")
     async def callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser, state: State) -> CallbackOut:
-        return await service_callbacks.get_callback(conn, user, callback_id, now=_now(state))
+        return await phone_callbacks.get_callback(conn, user, callback_id, now=_now(state))
 
     @post("/callbacks/{callback_id:int}/claim", operation_id="helpdeskCallbackClaim", summary="领取电话回访",
           status_code=200)
     async def claim_callback(self, callback_id: FromPath[int], conn: Conn, user: CurrentUser,
                              state: State) -> CallbackOut:
-        return await service_callbacks.claim_callback(conn, user, callback_id, now=_now(state))
+        return await phone_callbacks.claim_callback(conn, user, callback_id, now=_now(state))
 
     @post("/callbacks/{callback_id:int}/outcome", operation_id="helpdeskCallbackOutcome", summary="记录回访结果",
           status_code=200)
@@ -204,7 +205,7 @@ class HelpdeskController(Controller):
                                idempotency_key: IdempotencyKey = None) -> CallbackOut:
         return await run_once(
             conn, user_id=user.id, scope=f"helpdesk_callback:{callback_id}", key=idempotency_key, payload=data,
-            action=lambda: service_callbacks.record_outcome(conn, user, callback_id, data, now=_now(state),
+            action=lambda: phone_callbacks.record_outcome(conn, user, callback_id, data, now=_now(state),
                                                             redis=redis),
             result_type=CallbackOut)
 
@@ -226,7 +227,7 @@ class WechatPushController(Controller):
     @get("/", opt=PUBLIC, operation_id="wechatPushVerify", summary="微信消息推送：服务器地址校验",
          media_type=MediaType.TEXT)
     async def verify(self, request: Request, settings: AppSettings, redis: Redis, state: State) -> str:
-        return await service_inbox.verify_push_url(redis, dict(request.query_params), settings, now=clock.now(state))
+        return await inbox.verify_push_url(redis, dict(request.query_params), settings, now=clock.now(state))
 
     # Litestar enforces the limit while reading: an oversize Content-Length is refused before any
     # byte is read, and a chunked body is cut off as soon as it passes 64 KB.
@@ -235,6 +236,6 @@ class WechatPushController(Controller):
           exception_handlers={RequestEntityTooLarge: push_too_large})
     async def receive(self, request: Request, conn: Conn, settings: AppSettings, redis: Redis,
                       state: State) -> Response[str]:
-        await service_inbox.accept_push(conn, redis, await request.body(), dict(request.query_params), settings,
+        await inbox.accept_push(conn, redis, await request.body(), dict(request.query_params), settings,
                                         now=clock.now(state))
         return Response("success", media_type=MediaType.TEXT)

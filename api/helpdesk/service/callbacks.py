@@ -35,7 +35,7 @@ from api.helpdesk.schemas import (
     ChatMessageOut,
     ConversationOut,
 )
-from api.helpdesk.service import (ConversationResolved, NotYourConversation, cbq, conversation_out, conversation_row,
+from api.helpdesk.service.agents import (ConversationResolved, NotYourConversation, cbq, conversation_out, conversation_row,
                                   q)
 from api.helpdesk.messages import message_out, queue
 from api.types import mask_name, mask_phone

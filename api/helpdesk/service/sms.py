@@ -6,6 +6,7 @@ day, each kept in the consultation record and logged. It leaves through the noti
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -16,12 +17,12 @@ from api.db import after_commit, load_queries
 from api.errors import Conflict, TooManyRequests
 from api.helpdesk.live import publish
 from api.helpdesk.schemas import ChatMessageOut
-from api.helpdesk.service import (REPLIES_PER_WINDOW, REPLY_WINDOW, ConversationResolved, NotYourConversation,
+from api.helpdesk.service.agents import (REPLIES_PER_WINDOW, REPLY_WINDOW, ConversationResolved, NotYourConversation,
                                   conversation_row)
 from api.helpdesk.messages import message_out
 from api.types import mask_phone
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 log = structlog.get_logger("zsb.helpdesk")
 SMS_REPLIES_PER_DAY = 3
 

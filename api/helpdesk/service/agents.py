@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 import notify
@@ -21,8 +22,8 @@ from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 from wechat.errors import WechatReplyWindowClosed
 
-q = load_queries(__file__)
-cbq = load_queries(__file__, "callbacks.sql")
+q = load_queries(Path(__file__).parents[1])
+cbq = load_queries(Path(__file__).parents[1], "callbacks.sql")
 
 REPLY_WINDOW = timedelta(hours=48)
 REPLIES_PER_WINDOW = 5

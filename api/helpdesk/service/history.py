@@ -8,7 +8,7 @@ from typing import Any
 from api.db import rows
 from api.errors import NotFound
 from api.helpdesk.schemas import ChatMessageOut, MyConversationDetail, MyConversationOut
-from api.helpdesk.service import cbq, q
+from api.helpdesk.service.agents import cbq, q
 from api.helpdesk.messages import message_out
 
 

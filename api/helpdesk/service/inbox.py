@@ -9,6 +9,7 @@ after the transaction that wrote them has committed (no connection held across t
 
 from __future__ import annotations
 
+from pathlib import Path
 import re
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -30,7 +31,7 @@ from notify.delivery import MAX_ATTEMPTS, backoff
 from wechat import customer_service, push as wxpush
 from wechat.errors import WechatReplyWindowClosed, WechatUnavailable
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 log = structlog.get_logger("zsb.helpdesk")
 
 # F140 promises: type "人工" and a person takes over, whatever the FAQ thinks.
