@@ -18,7 +18,7 @@ IdType = Literal["resident_id", "hk_macau_permit", "taiwan_permit", "residence_p
                  "passport"]
 DocumentType = Literal["hk_macau_permit", "taiwan_permit", "residence_permit", "foreign_permanent", "passport"]
 # Names on permits and passports may be Latin letters with spaces ("SMITH JOHN"): any 1-100 characters.
-DocumentName = Annotated[str, Meta(min_length=1, max_length=100, description="证件上的姓名")]
+DocumentName = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S", description="证件上的姓名")]
 DocumentNumber = Annotated[str, Meta(min_length=5, max_length=30, description="证件号码")]
 Reason = Annotated[str, Meta(min_length=1, max_length=200, description="不通过的原因（告知本人）")]
 

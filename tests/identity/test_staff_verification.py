@@ -230,3 +230,22 @@ async def test_the_reminder_job_runs_twice_and_reminds_once_then_flags_the_overd
     assert len(await _staff_sent(db, "task_due_soon")) == len(reviewers)
     listed = (await client.get(f"{API}/staff/identity/documents", headers=clerk["headers"])).json()
     assert [d["overdue"] for d in listed] == [True]
+
+
+async def test_a_blank_name_or_a_missing_photo_is_a_clear_400(client, db):
+    clerk = await _approver(client, db)
+    zhang = await applicant(client, "zhang")
+    res = await client.post(f"{API}/staff/identity/window-verifications", headers=clerk["headers"],
+                            json={"userId": zhang["user"]["id"], "name": "   ", "idType": "passport",
+                                  "idNumber": PASSPORT})
+    assert res.status_code == 400 and res.json()["code"] == "validation_failed"
+    res = await client.post(f"{API}/staff/identity/window-verifications", headers=clerk["headers"],
+                            json={"userId": zhang["user"]["id"], "phone": "13800001111", "name": "张三",
+                                  "idType": "passport", "idNumber": PASSPORT})
+    assert res.status_code == 400  # one of phone and userId, not both
+    res = await _upload(client, zhang, name="  ")
+    assert res.status_code == 400 and res.json()["code"] == "validation_failed"
+    res = await client.post(f"{API}/me/identity/documents", headers=zhang["headers"],
+                            files={"photo": ("passport.jpg", JPG, "image/jpeg")},  # not under the name "file"
+                            data={"name": "SMITH JOHN", "idType": "passport", "idNumber": PASSPORT})
+    assert res.status_code == 400 and res.json()["code"] == "document_photo_missing"
