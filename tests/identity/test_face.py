@@ -183,3 +183,14 @@ async def test_the_sandbox_decides_by_the_sequence_digits(client):
     ok = (await start(client, headers)).json()
     res = await client.post(f"{START}/{ok['id']}/result", headers=headers)
     assert res.status_code == 200 and res.json()["verified"] is True
+
+
+async def test_wechat_refusing_an_expired_verify_id_is_a_try_that_failed(live, wechat, db):
+    headers = await login(live, "li")
+    started = (await start(live, headers)).json()
+    later = wechat.face_time() + 3601
+    wechat.face_time = lambda: later  # WeChat's clock ran past the hour although ours did not
+    res = await live.post(f"{START}/{started['id']}/result", headers=headers)
+    assert res.status_code == 400 and res.json()["code"] == "face_check_failed" and res.json()["errcode"] == 84002
+    assert await db.fetchval("SELECT outcome FROM identity_face_attempts") == "error"
+    assert await db.fetchval("SELECT count(*) FROM identities") == 0
