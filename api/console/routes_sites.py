@@ -11,7 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from api.appointments import service as appointments
-from api.appointments import service_sites as sites
+from api.appointments.service import sites
 from api.auth.guards import requires_admin
 from api.console import forms
 from api.console import service as console

@@ -5,6 +5,7 @@ recorded with its actor, before and after (settings_audit, migration 0045)."""
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -15,7 +16,7 @@ from api.auth.service_staff import act_as
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
 
-q = load_queries(__file__, "sites.sql")
+q = load_queries(Path(__file__).parents[1], "sites.sql")
 
 
 class SiteNotFound(NotFound):

@@ -13,7 +13,7 @@ import asyncpg
 import segno
 
 from api.appointments import waitlist
-from api.appointments.booking import (  # noqa: F401  (Policy, DEFAULT_POLICY and q: the area's names, as before)
+from api.appointments.booking import (
     DEFAULT_POLICY,
     Policy,
     appointment_out,
@@ -29,7 +29,6 @@ from api.appointments.booking import (  # noqa: F401  (Policy, DEFAULT_POLICY an
     withdraw_messages,
 )
 from api.appointments.calendar import horizon_end
-from api.appointments.checkin import check_in, check_in_desk  # noqa: F401  (the routes' and console's names)
 from api.appointments.errors import (
     AppointmentNotActive,
     AppointmentNotFound,
