@@ -30,7 +30,7 @@ from api.identity.errors_staff import (DocumentNotFound, DocumentPending, Docume
 from api.identity.schemas import Identity
 from api.identity.schemas_staff import (ID_TYPE_NAMES, DocumentDetail, DocumentSummary, MyDocumentOut, RefusalIn,
                                         document_in)
-from api.identity.service import to_identity
+from api.identity.service import holder_of, to_identity, verified_identity
 from api.identity.window import checked_number, refuse_own
 from api.types import mask_id_number, mask_name
 from api.workdays import add_workdays
@@ -70,21 +70,20 @@ async def submit(conn: Any, user: AuthUser, values: dict[str, Any], storage: Any
     """The person's document and its photo: a pending identity due in 1 working day."""
     data = document_in(values)
     number = checked_number(data.id_type, data.id_number)
-    cipher = crypto.active()
-    id_hash = cipher.hash(data.id_type, number)
-    if await q.verified_hash_of(conn, user_id=user.id) is not None:
+    if await verified_identity(conn, user.id) is not None:
         raise IdentityAlreadyVerified()
-    if await q.verified_holder(conn, id_hash=id_hash) is not None:
+    if await holder_of(conn, data.id_type, number) is not None:
         raise IdentityTaken()
     if await q.pending_of(conn, user_id=user.id) is not None:
         raise DocumentPending()
     key, content_type, writer = await _store_photo(values.get("file"), storage, user.id)
     await catalogue.load_workday_overrides(conn)
+    cipher = crypto.active()
     kid, blob = cipher.encrypt(number)
     try:
         async with conn.transaction():  # a savepoint: a second upload racing this one gets a clear 409
             row = await q.insert_pending(conn, user_id=user.id, name=data.name.strip(), id_type=data.id_type,
-                                         id_cipher=blob, id_key_id=kid, id_hash=id_hash,
+                                         id_cipher=blob, id_key_id=kid, id_hash=cipher.hash(data.id_type, number),
                                          id_masked=mask_id_number(number),
                                          due_on=add_workdays(local_day(now), REVIEW_WORKDAYS),
                                          evidence={"photoSha256": writer.sha256}, now=now)

@@ -12,9 +12,6 @@ SELECT phone FROM users WHERE id = :user_id;
 -- name: verified_hash_of(user_id)$
 SELECT id_hash FROM identities WHERE user_id = :user_id AND status = 'verified';
 
--- name: verified_holder(id_hash)$
-SELECT user_id FROM identities WHERE id_hash = :id_hash AND status = 'verified';
-
 -- name: pending_of(user_id)$
 SELECT id FROM identities WHERE user_id = :user_id AND status = 'pending';
 
