@@ -96,14 +96,24 @@ def cipher_for(settings: Any) -> IdentityCipher:
     return IdentityCipher(keys, hash_key)
 
 
-def configure(settings: Any) -> IdentityCipher:
-    """Make these settings' cipher the one services use (the API and the worker call it at start)."""
-    global _active
-    _active = cipher_for(settings)
+_unusable = "identity keys not configured: call api.identity.crypto.configure(settings)"
+
+
+def configure(settings: Any) -> IdentityCipher | None:
+    """Make these settings' cipher the one services use (the API and the worker call it at start).
+
+    Settings without usable keys leave none (every use then fails, naming why) rather than stopping
+    here: start-up refuses them already (``Settings.checked``), and tests build apps from
+    production-like settings that never touch an identity."""
+    global _active, _unusable
+    try:
+        _active = cipher_for(settings)
+    except ValueError as exc:
+        _active, _unusable = None, f"ZSB_IDENTITY_KEYS / ZSB_IDENTITY_HASH_KEY unusable: {exc}"
     return _active
 
 
 def active() -> IdentityCipher:
     if _active is None:
-        raise RuntimeError("identity keys not configured: call api.identity.crypto.configure(settings)")
+        raise RuntimeError(_unusable)
     return _active
