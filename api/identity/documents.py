@@ -28,8 +28,8 @@ from api.identity.errors import IdentityAlreadyVerified, IdentityTaken
 from api.identity.errors_staff import (DocumentNotFound, DocumentPending, DocumentPhotoMissing, DocumentPhotoRefused,
                                        DocumentPhotoTooLarge, DocumentReviewed)
 from api.identity.schemas import Identity
-from api.identity.schemas_staff import (ID_TYPE_NAMES, DocumentDetail, DocumentSummary, MyDocumentOut, RefusalIn,
-                                        document_in)
+from api.identity.schemas_staff import (ID_TYPE_NAMES, DocumentDetail, DocumentSummary, MyDocumentOut,
+                                        MyDocumentStatus, RefusalIn, document_in)
 from api.identity.service import holder_of, to_identity, verified_identity
 from api.identity.window import checked_number, refuse_own
 from api.types import mask_id_number, mask_name
@@ -96,6 +96,14 @@ async def submit(conn: Any, user: AuthUser, values: dict[str, Any], storage: Any
                          due_on=row["due_on"], submitted_at=row["created_at"])
 
 
+async def my_documents(conn: Any, user: AuthUser) -> list[MyDocumentStatus]:
+    """The caller's own uploads, newest first, with each outcome."""
+    return [MyDocumentStatus(id=r["id"], status=r["status"], id_type=r["id_type"], id_number_masked=r["id_masked"],
+                             due_on=r["due_on"], submitted_at=r["created_at"], reviewed_at=r["reviewed_at"],
+                             refusal_reason=r["refusal_reason"])
+            for r in await rows(q.documents_of(conn, user_id=user.id))]
+
+
 def _summary(row: Any) -> DocumentSummary:
     return DocumentSummary(id=row["id"], user_id=row["user_id"], status=row["status"],
                            name=mask_name(row["name"]) or "", id_type=row["id_type"],
@@ -130,7 +138,8 @@ async def document_detail(conn: Any, staff: AuthUser, identity_id: int) -> Docum
                           reviewed_at=row["reviewed_at"], refusal_reason=row["refusal_reason"])
 
 
-async def document_photo(conn: Any, staff: AuthUser, identity_id: int, storage: Any) -> tuple[AsyncIterator[bytes], str]:
+async def document_photo(conn: Any, staff: AuthUser, identity_id: int,
+                         storage: Any) -> tuple[AsyncIterator[bytes], str]:
     """The photo's bytes and content type; the look is logged."""
     row = await _document(conn, identity_id)
     await q.record_view(conn, identity_id=identity_id, viewer_id=staff.id, what="photo", id_number_shown=False)

@@ -15,7 +15,7 @@ from api.deps import AppSettings, Conn, CurrentUser
 from api.files.openapi import FileUploadOperation
 from api.identity import documents, window
 from api.identity.schemas import Identity
-from api.identity.schemas_staff import (DocumentDetail, DocumentSummary, MyDocumentOut, RefusalIn,
+from api.identity.schemas_staff import (DocumentDetail, DocumentSummary, MyDocumentOut, MyDocumentStatus, RefusalIn,
                                         WindowVerificationIn, WindowVerificationOut)
 from api.storage import FILE_HEADERS, storage_for
 
@@ -37,6 +37,10 @@ class MyIdentityDocumentController(Controller):
     async def upload(self, data: Upload, conn: Conn, user: CurrentUser, settings: AppSettings,
                      state: State) -> MyDocumentOut:
         return await documents.submit(conn, user, data, storage_for(settings), now=clock.now(state))
+
+    @get("/", operation_id="listMyIdentityDocuments", summary="我提交的证件核验及结果（不通过时含原因）")
+    async def mine(self, conn: Conn, user: CurrentUser) -> list[MyDocumentStatus]:
+        return await documents.my_documents(conn, user)
 
 
 class StaffIdentityController(Controller):

@@ -65,6 +65,13 @@ class MyDocumentOut(Schema):
     submitted_at: datetime
 
 
+class MyDocumentStatus(MyDocumentOut):
+    """One of the person's uploads and its outcome (a refusal says why)."""
+
+    reviewed_at: datetime | None = None
+    refusal_reason: str | None = None
+
+
 class DocumentSummary(Schema):
     """A document in the staff list: the number masked, the name masked."""
 

@@ -35,6 +35,15 @@ WHERE i.status = :status
 ORDER BY i.due_on, i.id
 LIMIT 200;
 
+-- name: documents_of(user_id)
+-- The person's own uploads, newest first: the number masked, a refusal's reason shown.
+SELECT i.id, i.user_id, i.status, i.name, i.id_type, i.id_masked, i.due_on, i.created_at,
+       d.reviewed_at, d.refusal_reason, d.overdue_at IS NOT NULL AS overdue
+FROM identities i JOIN identity_documents d ON d.identity_id = i.id
+WHERE i.user_id = :user_id
+ORDER BY i.id DESC
+LIMIT 20;
+
 -- name: document(id)^
 SELECT i.id, i.user_id, i.status, i.name, i.id_type, i.id_masked, i.id_hash, i.id_cipher, i.id_key_id, i.due_on,
        i.created_at, i.verified_by, i.verified_at, d.storage_key, d.content_type, d.reviewed_by, d.reviewed_at,

@@ -160,6 +160,9 @@ async def test_a_refused_document_tells_the_person_the_reason_and_they_may_uploa
         "您提交的港澳居民来往内地通行证未通过工作人员核验：照片模糊，看不清证件号码。请按提示重新上传清晰的证件照片，"
         "或携带证件原件到办事窗口认证。"]
     assert (await client.get(f"{API}/me/identity", headers=chan["headers"])).json()["verified"] is False
+    mine = (await client.get(f"{API}/me/identity/documents", headers=chan["headers"])).json()
+    assert [(d["status"], d["refusalReason"], d["idNumberMasked"]) for d in mine] == [
+        ("refused", "照片模糊，看不清证件号码", "H12**5678")]
     again = await _upload(client, chan, id_type="hk_macau_permit", number="H12345678", name="陈大文")
     assert again.status_code == 201, again.text
 

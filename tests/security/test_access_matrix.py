@@ -36,7 +36,8 @@ ACCESS: dict[str, str] = {
     "authStaffLogin": "public", "authStaffPassword": "public", "authWechat": "public", "bindPhone": "login",
     "getMe": "login", "getMyAddress": "login", "setMyAddress": "login",
     # issue 19: window verification and document review (approvers, leads, admins), the person's upload
-    "uploadIdentityDocument": "login", "windowVerifyIdentity": "approver", "listIdentityDocuments": "approver",
+    "uploadIdentityDocument": "login", "listMyIdentityDocuments": "login", "windowVerifyIdentity": "approver",
+    "listIdentityDocuments": "approver",
     "getIdentityDocument": "approver", "getIdentityDocumentPhoto": "approver", "approveIdentityDocument": "approver",
     "refuseIdentityDocument": "approver",
     # FAQ and chat
