@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from api.clock import local_now
-from api.complaints.service_deadlines import escalate_overdue, remind_due
+from api.complaints.service.deadlines import escalate_overdue, remind_due
 from api.db import transaction
 
 log = structlog.get_logger("zsb.jobs.complaints")

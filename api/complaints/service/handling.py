@@ -7,6 +7,7 @@ handlers acting at once cannot both answer; each writes one timeline row. Times 
 
 from __future__ import annotations
 
+from pathlib import Path
 import uuid
 from types import SimpleNamespace
 from datetime import datetime
@@ -32,7 +33,7 @@ from api.db import load_queries, rows
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 ANSWER_WORKDAYS = 5  # FAQ F144: 投诉受理后5个工作日内答复
 MAX_FILE_BYTES = 10 * 1024 * 1024  # FAQ F101: 单个文件不超过10MB
 # The first bytes of the formats F101 allows; the declared content type is not trusted.

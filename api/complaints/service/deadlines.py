@@ -7,13 +7,14 @@ escalation happen once per complaint however often the cron fires; each writes a
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import notify
 from api.clock import local_day
 from api.db import load_queries, rows
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 async def remind_due(conn: Any, now: datetime) -> list[int]:
