@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 
 from api import clock
-from api.exams.service_lapse import lapse_overdue_exams as lapse
+from api.exams.service.lapse import lapse_overdue_exams as lapse
 
 log = structlog.get_logger("zsb.jobs.exams")
 

@@ -9,7 +9,7 @@ year (F123), so a retake records only the failed subject. Which subjects a case 
 its answers (``ExamSpec.required``): both (F005), or only the regional one for a holder of the
 cruising-taxi qualification applying for the ride-hailing certificate (F013). A fail: told by
 SMS, invited to book a retake without applying again. Not every subject passed within a year of
-the first exam: the case lapses and the applicant applies again (``service_lapse``, a daily job).
+the first exam: the case lapses and the applicant applies again (``lapse``, a daily job).
 
 Public (all take ``conn``): ``waits_for_exam``, ``start_exam``, ``exam_of`` for the approvals
 area's tasks; ``assign_exam_slot`` and ``record_exam_result`` for the staff acting on the task
@@ -19,6 +19,7 @@ that waits (through the approvals area's ``service.tasks``: their step, never th
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import notify
@@ -34,7 +35,7 @@ from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
 from api.exams.schemas import ExamOut, ExamResultIn, SubjectOut
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 PASS_VALID_DAYS = 365  # F123: 已合格科目成绩1年内有效
 

@@ -17,6 +17,7 @@ Nothing blocks a new application: the next one starts its own exam case and its 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -28,7 +29,7 @@ from api.approvals.service import tasks
 from api.clock import at
 from api.db import load_queries, rows, transaction
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 log = structlog.get_logger("zsb.exams.lapse")
 
 LAPSE_NOTE = "1年内未通过全部科目，需重新提交申请"
