@@ -9,14 +9,14 @@ from typing import Any
 
 from api import clock
 from api.db import transaction
-from api.ratings import service_followup
+from api.ratings.service import followup
 
 
 async def send_rating_invitations(ctx: dict[str, Any]) -> int:
     async with transaction(ctx["pool"]) as conn:
-        return await service_followup.send_invitations(conn, now=clock.now(ctx))
+        return await followup.send_invitations(conn, now=clock.now(ctx))
 
 
 async def escalate_overdue_follow_ups(ctx: dict[str, Any]) -> int:
     async with transaction(ctx["pool"]) as conn:
-        return await service_followup.escalate_overdue(conn, now=clock.now(ctx))
+        return await followup.escalate_overdue(conn, now=clock.now(ctx))

@@ -21,7 +21,7 @@ from api.console.charts import reform_charts
 from api.console.routes import Form, page
 from api.console.schemas import FollowUpForm, SlotForm
 from api.deps import Conn, ReadConn
-from api.ratings import service_followup
+from api.ratings.service import followup
 from api.ratings.routes import DEPENDENCIES as RATING_DEPENDENCIES
 from api.ratings.routes import Now, requires_follow_up_staff
 from api.ratings.schemas import CallBackIn, FollowUpIn
@@ -37,20 +37,20 @@ class RatingPages(Controller):
 
     @get("/", operation_id="consoleBadRatings", summary="工作台：差评回访整改")
     async def bad_ratings(self, request: Request, conn: Conn, now: Now) -> Template:
-        items = await service_followup.admin_list(conn, bad=True, overdue=False, include_voided=False,
+        items = await followup.admin_list(conn, bad=True, overdue=False, include_voided=False,
                                                   before_id=None, limit=100, now=now)
         return page("ratings.html", request, active="ratings", items=items)
 
     @get("/{rating_id:int}", operation_id="consoleRating", summary="工作台：差评详情")
     async def rating(self, request: Request, conn: Conn, now: Now, rating_id: FromPath[int]) -> Template:
-        return page("rating.html", request, active="ratings", r=await service_followup.admin_get(conn, rating_id, now=now))
+        return page("rating.html", request, active="ratings", r=await followup.admin_get(conn, rating_id, now=now))
 
     @post("/{rating_id:int}/call-back", operation_id="consoleRatingCallBack", summary="工作台：登记电话回访",
           status_code=200)
     async def call_back(self, request: Request, conn: Conn, now: Now, rating_id: FromPath[int],
                         data: Annotated[FollowUpForm, Form]) -> Template:
         body = console.convert({"note": data.note}, CallBackIn)
-        r = await service_followup.call_back(conn, rating_id, actor_id=request.user.id, note=body.note, now=now)
+        r = await followup.call_back(conn, rating_id, actor_id=request.user.id, note=body.note, now=now)
         return page("_rating.html", request, r=r, note="已登记回访")
 
     @post("/{rating_id:int}/follow-up", operation_id="consoleRatingFollowUp", summary="工作台：登记整改结果",
@@ -58,7 +58,7 @@ class RatingPages(Controller):
     async def follow_up(self, request: Request, conn: Conn, now: Now, rating_id: FromPath[int],
                         data: Annotated[FollowUpForm, Form]) -> Template:
         body = console.convert({"note": data.note, "outcome": data.outcome}, FollowUpIn)
-        r = await service_followup.close(conn, rating_id, actor_id=request.user.id, note=body.note,
+        r = await followup.close(conn, rating_id, actor_id=request.user.id, note=body.note,
                                          outcome=body.outcome, now=now)
         return page("_rating.html", request, r=r, note="整改已办结")
 

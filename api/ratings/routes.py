@@ -10,7 +10,8 @@ from api import clock
 from api.auth.guards import requires_admin, requires_login, requires_role
 from api.deps import Conn, CurrentUser, WeChat
 from api.idempotency import IdempotencyKey, run_once
-from api.ratings import checks, service, service_followup
+from api.ratings import checks, service
+from api.ratings.service import followup
 from api.ratings.schemas import (
     AdminRatingDetail,
     AdminRatingOut,
@@ -68,7 +69,7 @@ class RatingAdminController(Controller):
                            include_voided: Annotated[bool, QueryParameter(name="includeVoided")] = False,
                            before_id: Annotated[int | None, QueryParameter(name="beforeId", gt=0)] = None,
                            limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50) -> list[AdminRatingOut]:
-        return await service_followup.admin_list(conn, bad=bad, overdue=overdue, include_voided=include_voided,
+        return await followup.admin_list(conn, bad=bad, overdue=overdue, include_voided=include_voided,
                                                  before_id=before_id, limit=limit, now=now)
 
     @get("/held-texts", operation_id="listHeldRatingTexts", summary="未通过内容安全检查的评价内容（待复核）")
@@ -83,32 +84,32 @@ class RatingAdminController(Controller):
 
     @get("/{rating_id:int}", operation_id="adminGetRating", summary="评价详情及回访整改记录")
     async def one(self, rating_id: FromPath[int], conn: Conn, now: Now) -> AdminRatingDetail:
-        return await service_followup.admin_get(conn, rating_id, now=now)
+        return await followup.admin_get(conn, rating_id, now=now)
 
     @post("/{rating_id:int}/call-back", operation_id="recordRatingCallBack", summary="登记差评电话回访",
           status_code=200)
     async def call_back(self, rating_id: FromPath[int], data: JSONBody[CallBackIn], conn: Conn, user: CurrentUser,
                         now: Now) -> AdminRatingDetail:
-        return await service_followup.call_back(conn, rating_id, actor_id=user.id, note=data.note, now=now)
+        return await followup.call_back(conn, rating_id, actor_id=user.id, note=data.note, now=now)
 
     @post("/{rating_id:int}/follow-up", operation_id="recordRatingFollowUp", summary="登记差评整改说明和处理结果",
           status_code=200)
     async def follow_up(self, rating_id: FromPath[int], data: JSONBody[FollowUpIn], conn: Conn, user: CurrentUser,
                         now: Now) -> AdminRatingDetail:
-        return await service_followup.close(conn, rating_id, actor_id=user.id, note=data.note,
+        return await followup.close(conn, rating_id, actor_id=user.id, note=data.note,
                                             outcome=data.outcome, now=now)
 
     @post("/{rating_id:int}/void", operation_id="voidRating", summary="作废误评或恶意评价（须说明理由）",
           status_code=200, guards=[requires_admin])
     async def void(self, rating_id: FromPath[int], data: JSONBody[VoidIn], conn: Conn, user: CurrentUser,
                    now: Now) -> AdminRatingDetail:
-        return await service_followup.void(conn, rating_id, actor_id=user.id, reason=data.reason, now=now)
+        return await followup.void(conn, rating_id, actor_id=user.id, reason=data.reason, now=now)
 
     @get("/policy", operation_id="getRatingPolicy", summary="差评回访整改时限")
     async def get_policy(self, conn: Conn) -> Policy:
-        return await service_followup.policy(conn)
+        return await followup.policy(conn)
 
     @put("/policy", operation_id="setRatingPolicy", summary="设置差评回访整改时限（工作日）",
          guards=[requires_admin])
     async def put_policy(self, data: JSONBody[PolicyIn], conn: Conn) -> Policy:
-        return await service_followup.set_policy(conn, data)
+        return await followup.set_policy(conn, data)

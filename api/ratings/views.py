@@ -1,5 +1,5 @@
 """Ratings as the API shows them and the targets they rate, shared by the rater's side
-(service.py) and the follow-up of bad reviews (service_followup.py)."""
+(service/reviews.py) and the follow-up of bad reviews (service/followup.py)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ a mistaken or malicious rating with a reason; it then counts nowhere and its fol
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import notify
@@ -34,7 +35,7 @@ from api.ratings.views import comments_by_rating, follow_up_out, from_row, targe
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
-q = load_queries(__file__, "queries.sql")
+q = load_queries(Path(__file__).parents[1], "queries.sql")
 
 
 class NotABadReview(Conflict):

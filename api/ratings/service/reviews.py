@@ -3,7 +3,7 @@
 What citizens are promised (FAQ F142): five levels; each finished matter rated once; a rating
 cannot be changed after it is submitted, but a comment can be appended within 7 days
 (``rating_policy.comment_days``). A bad review (不满意, 非常不满意) opens a follow-up
-(api/ratings/service_followup.py, FAQ F143).
+(api/ratings/service/followup.py, FAQ F143).
 
 Rateable targets: an application that is decided (approved or rejected), an appointment that was
 checked in, a help-desk conversation that is resolved — each only by the person it was for.
@@ -12,16 +12,18 @@ checked in, a help-desk conversation that is resolved — each only by the perso
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from api.db import load_queries, rows
-from api.ratings import checks, service_followup
+from api.ratings import checks
+from api.ratings.service import followup
 from api.ratings.errors import (AlreadyRated, CommentWindowClosed, RatingNotFound, RatingTargetNotFound,
                                 TargetNotFinished)
 from api.ratings.schemas import LEVEL_LABELS, CommentOut, RatingIn, RatingOut
 from api.ratings.views import comments_by_rating, follow_up_out, target_row
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 
 
 def _rating_out(row: Any, comments: list[CommentOut] | None = None) -> RatingOut:
@@ -55,7 +57,7 @@ async def rate(conn: Any, *, user_id: int, data: RatingIn, now: datetime, wechat
         raise AlreadyRated(ratingTargetType=data.target_type, targetId=data.target_id)
     await checks.first_look(conn, wechat, "rating", row["id"], user_id, row["comment"])
     if row["is_bad"]:
-        await service_followup.open_follow_up(conn, row, now=now)
+        await followup.open_follow_up(conn, row, now=now)
     return await mine_one(conn, user_id=user_id, rating_id=row["id"])
 
 
