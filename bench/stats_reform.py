@@ -86,7 +86,7 @@ async def _check_exact(dsn: str) -> tuple[int, float]:
     import asyncpg
 
     from api.db import rows
-    from api.stats.service import CALENDAR_LAST, q
+    from api.stats.service.figures import CALENDAR_LAST, q
 
     conn = await asyncpg.connect(dsn)
     try:

@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
 def cmd_demo_data(args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
-    from api.stats.service_demo import load
+    from api.stats.service.demo import load
 
     if args.cases < 1:
         raise SystemExit("zsb: --cases must be at least 1")
@@ -48,7 +48,7 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
 async def _vacuum(settings: Any) -> None:
     import asyncpg
 
-    from api.stats.service_demo import vacuum_after_load
+    from api.stats.service.demo import vacuum_after_load
 
     conn = await asyncpg.connect(settings.database_url)  # no transaction: VACUUM cannot run in one
     try:

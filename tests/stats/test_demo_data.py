@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date
 
-from api.stats.service_demo import load
+from api.stats.service.demo import load
 from tests.conftest import JWT_SECRET
 from tests.factories import staff
 

@@ -9,6 +9,7 @@ state changes are set-based UPDATEs. Deterministic for a given ``seed``.
 
 from __future__ import annotations
 
+from pathlib import Path
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from api.db import rows
 from api.db import load_queries
 from api.workdays import add_workdays, is_workday
 
-q = load_queries(__file__, "demo.sql")
+q = load_queries(Path(__file__).parents[1], "demo.sql")
 CHUNK = 20_000
 # share of ratings per level 5..1 (Ningbo reports ~51 % four stars or better; 好差评 skews positive)
 LEVEL_WEIGHTS = [38, 22, 28, 8, 4]

@@ -12,6 +12,7 @@ re-counts the cases whose span holds the changed day).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import chinese_calendar
@@ -23,7 +24,7 @@ from api.errors import BadRequest
 from api.stats.schemas import Figures, RatingLevels, ReformFigures
 from api.workdays import FIXED_HOLIDAYS
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 CALENDAR_FIRST = date(2004, 1, 1)
 CALENDAR_LAST = date(2035, 12, 31)
 MAX_RANGE_DAYS = 3 * 366
