@@ -7,7 +7,7 @@ budget up and keep the real person out. So a successful sign-in hands the device
 phone (the API's ``deviceToken``, the console's ``zsb_device`` cookie), and a sign-in presenting a
 valid token for the phone it names skips the address limit (the middleware below marks it,
 the limit's ``check_throttle_handler`` reads the mark). The per-account lock
-(service_lockout.py) still applies to every try: it is what protects the account.
+(service/lockout.py) still applies to every try: it is what protects the account.
 
 The token is a keyed hash of the phone and its time of issue (a key derived from the JWT secret):
 nothing to store, no phone in it, 90 days.

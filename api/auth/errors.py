@@ -9,7 +9,7 @@ class BadCredentials(Unauthorized):
     """手机号或密码不正确。"""
 
     code = "bad_credentials"
-    keep_changes = True  # the failed try counts towards the account's lock (service_lockout.py)
+    keep_changes = True  # the failed try counts towards the account's lock (service/lockout.py)
 
 
 class AccountDisabled(Forbidden):

@@ -7,7 +7,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
 from api import clock, ratelimit
-from api.auth import devices, service, service_address, service_staff, sms
+from api.auth import devices, service, sms
+from api.auth.service import address as account_address, staff
 from api.auth.guards import requires_admin, requires_login
 from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, SmsCodeRequest, SmsCodeSent, SmsLogin,
                               StaffLogin, StaffPasswordChange, StaffPasswordReset, TokenPair, UserOut, WechatLogin)
@@ -65,7 +66,7 @@ class AuthController(Controller):
           status_code=200, middleware=[devices.TrustedDeviceMiddleware, login_rate_limit.middleware])
     async def staff_password(self, data: JSONBody[StaffPasswordChange], conn: Conn, jwt: Jwt, settings: AppSettings,
                              state: State) -> TokenPair:
-        return await service_staff.change_password_and_login(conn, jwt, data, refresh_days=settings.refresh_token_days,
+        return await staff.change_password_and_login(conn, jwt, data, refresh_days=settings.refresh_token_days,
                                                              device_secret=settings.jwt_secret, now=clock.now(state))
 
     @post("/refresh", opt=PUBLIC, operation_id="authRefresh", summary="刷新登录令牌", status_code=200,
@@ -94,11 +95,11 @@ class MeController(Controller):
 
     @get("/address", operation_id="getMyAddress", summary="我的默认收件地址")
     async def address(self, conn: Conn, user: CurrentUser) -> AddressOut:
-        return await service_address.get_address(conn, user)
+        return await account_address.get_address(conn, user)
 
     @put("/address", operation_id="setMyAddress", summary="设置默认收件地址（逾期未领的证件寄到这里）")
     async def set_address(self, conn: Conn, user: CurrentUser, data: JSONBody[AddressIn]) -> AddressOut:
-        return await service_address.put_address(conn, user, data.address)
+        return await account_address.put_address(conn, user, data.address)
 
 
 class AdminStaffController(Controller):
@@ -109,5 +110,5 @@ class AdminStaffController(Controller):
     @post("/{staff_id:int}/password-reset", operation_id="adminResetStaffPassword",
           summary="重置工作人员密码（本人下次登录须设置新密码）", status_code=200)
     async def reset_password(self, staff_id: FromPath[int], data: JSONBody[StaffPasswordReset], conn: Conn,
-                             user: CurrentUser) -> service_staff.StaffRow:
-        return await service_staff.reset_password(conn, user, staff_id, data.password)
+                             user: CurrentUser) -> staff.StaffRow:
+        return await staff.reset_password(conn, user, staff_id, data.password)

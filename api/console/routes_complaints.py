@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from api.auth import service_staff
+from api.auth.service import staff as staff_accounts
 from api.complaints import service as complaints
 from api.complaints.routes import CLOCK, Clock, requires_complaint_handler
 from api.complaints.schemas import AnswerIn, AssignIn, CloseIn, Status
@@ -68,6 +68,6 @@ class ComplaintPages(Controller):
 async def _page(request: Request, conn: Conn, complaint_id: int, template: str, note: str | None = None) -> Template:
     c = await complaints.admin_view(conn, complaint_id)
     # whom it can go to: active staff, never the person it is about (the service refuses that too)
-    staff = [s for s in await service_staff.list_staff(conn)
+    staff = [s for s in await staff_accounts.list_staff(conn)
              if not s.disabled and not (c.target_type == "staff" and c.target_id == s.id)]
     return page(template, request, active="complaints", c=c, staff=staff, note=note, **LABELS)

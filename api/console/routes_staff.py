@@ -1,5 +1,5 @@
 """Staff accounts for admins: the list, a new account, roles and approval steps, disable and enable.
-Each change is audited by ``api.auth.service_staff``; a disabled account's next page or API request
+Each change is audited by ``api.auth.service.staff``; a disabled account's next page or API request
 is refused (its token version moved, migration 0035)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Template
 
 from api.approvals.service import access
-from api.auth import service_staff as staff
+from api.auth.service import staff
 from api.auth.guards import requires_admin
 from api.auth.schemas import StaffIn, StaffPasswordReset
 from api.console import forms

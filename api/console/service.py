@@ -17,7 +17,7 @@ from api.appointments.service import service_name
 from api.approvals import service as approvals
 from api.approvals.schemas import TaskOut
 from api.auth import service as auth
-from api.auth import service_lockout, service_staff
+from api.auth.service import lockout, staff
 from api.auth.schemas import Account, AuthUser, StaffPasswordChange
 from api.catalogue import service as catalogue
 from api.db import load_queries
@@ -81,14 +81,14 @@ async def verify_staff(conn: Any, phone: str, password: str, *, now: datetime) -
     """The same password check as ``POST /auth/staff-login`` (argon2 in a worker thread, the
     per-account lock, disabled accounts refused), without issuing tokens: the console keeps the
     person in a server-side session instead."""
-    row = await service_lockout.check_password(conn, phone, password, now=now)
+    row = await lockout.check_password(conn, phone, password, now=now)
     return _account(msgspec.convert(dict(row), Account))
 
 
 async def change_password(conn: Any, data: Any, *, now: datetime) -> StaffAccount:
     """The member's own new password after a reset (the same function as ``POST /auth/staff-password``)."""
     change = StaffPasswordChange(phone=data.phone, password=data.password, new_password=data.new_password)
-    row = await service_staff.change_password(conn, change, now=now)
+    row = await staff.change_password(conn, change, now=now)
     return _account(msgspec.convert(dict(row), Account))
 
 
@@ -134,7 +134,7 @@ async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> li
 
 async def set_workday(conn: Any, actor: AuthUser, day: Any, is_workday: bool, note: str) -> dict[str, Any]:
     """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0045)."""
-    await service_staff.act_as(conn, actor)
+    await staff.act_as(conn, actor)
     return await catalogue.set_workday_override(conn, day, is_workday, note)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from api.auth.service import q as auth_q
+from api.auth.service.accounts import q as auth_q
 from tests.clock import sh
 from tests.factories import bearer, staff
 

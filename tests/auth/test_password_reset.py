@@ -65,10 +65,10 @@ async def test_the_new_password_route_counts_towards_the_account_lock(client, db
     admin = await account(db, phone=ADMIN, roles=["admin"], name="管理员")
     member = await account(db, phone=MEMBER, roles=["approver"], steps=["accept"])
     use_clock(client, START)
-    from api.auth import service_staff
+    from api.auth.service import staff
     from api.auth.schemas import AuthUser
 
-    await service_staff.reset_password(db, AuthUser(id=admin, roles=("admin",), steps=()), member, TEMP)
+    await staff.reset_password(db, AuthUser(id=admin, roles=("admin",), steps=()), member, TEMP)
     answers = [await client.post("/api/v1/auth/staff-password",
                                  json={"phone": MEMBER, "password": f"guess-{i}", "newPassword": NEW},
                                  headers={"X-Forwarded-For": f"198.51.100.{i + 1}"}) for i in range(5)]

@@ -12,7 +12,7 @@ import asyncpg
 import msgspec
 
 from api.auth.schemas import AuthUser
-from api.auth.service_staff import act_as
+from api.auth.service.staff import act_as
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
 

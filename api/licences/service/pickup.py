@@ -26,7 +26,7 @@ import structlog
 import notify
 from api.applications import service as applications
 from api.auth.schemas import AuthUser
-from api.auth.service_address import default_address
+from api.auth.service.address import default_address
 from api.db import load_queries, rows, transaction
 from api.errors import Conflict, Unprocessable
 from api.licences.schemas import HandOverIn

@@ -7,19 +7,21 @@ account is refused — nothing here revokes anything by hand."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 from litestar.security.jwt import JWTAuth
 
-from api.auth import devices, passwords, service_lockout
-from api.auth import service as auth
+from api.auth import devices, passwords
+from api.auth.service import lockout
+from api.auth.service import accounts as auth
 from api.auth.schemas import AuthUser, StaffIn, StaffPasswordChange, TokenPair
 from api.db import load_queries
 from api.errors import Conflict, NotFound, Unprocessable
 from api.types import Schema, mask_phone
 
-q = load_queries(__file__, "staff.sql")
+q = load_queries(Path(__file__).parents[1], "staff.sql")
 STAFF_ROLES = ("approver", "helpdesk", "admin", "lead")
 ROLE_LABELS = {"approver": "审批人员", "helpdesk": "导航员（咨询）", "admin": "管理员", "lead": "分管领导"}
 ACTION_LABELS = {"created": "开通账号", "roles_changed": "调整角色或环节", "disabled": "停用", "enabled": "恢复启用",
@@ -144,7 +146,7 @@ async def set_disabled(conn: Any, actor: AuthUser, staff_id: int, disabled: bool
 async def reset_password(conn: Any, actor: AuthUser, staff_id: int, password: str) -> StaffRow:
     """A temporary password the admin hands over in person. The member's sessions end at once
     (triggers of migration 0044) and no new one opens before they set their own password; a lock
-    of their phone (service_lockout) stays as it is."""
+    of their phone (lockout) stays as it is."""
     row = await _locked(conn, actor, staff_id)
     await q.reset_password(conn, id=staff_id, password_hash=await passwords.hash_password(password))
     await q.record_event(conn, user_id=staff_id, actor_id=actor.id, action="password_reset",
@@ -156,7 +158,7 @@ async def change_password(conn: Any, data: StaffPasswordChange, *, now: datetime
     """The member's own new password, proven by the current (temporary) one through the login's
     check (argon2 in a worker thread, the per-account lock, disabled accounts refused). Returns
     the account row, ready for a session."""
-    row = await service_lockout.check_password(conn, data.phone, data.password, now=now)
+    row = await lockout.check_password(conn, data.phone, data.password, now=now)
     if data.new_password == data.password:
         raise PasswordUnchanged()
     await q.set_own_password(conn, id=row["id"], password_hash=await passwords.hash_password(data.new_password))

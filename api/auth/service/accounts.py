@@ -10,6 +10,7 @@ on every request, so logout, disabling and a role change take effect at once.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -19,14 +20,15 @@ import asyncpg
 import msgspec
 from litestar.security.jwt import JWTAuth
 
-from api.auth import devices, passwords, service_lockout
+from api.auth import devices, passwords
+from api.auth.service import lockout
 from api.auth.errors import (AccountDisabled, PasswordChangeRequired, PhoneTaken, RefreshTokenInvalid,
                              UserNotFound)
 from api.auth.schemas import Account, AuthUser, StaffIn, TokenPair, UserOut
 from api.db import load_queries, transaction
 from wechat import WeChatGateway
 
-q = load_queries(__file__)
+q = load_queries(Path(__file__).parents[1])
 # What a citizen session (SMS or WeChat login) may do, whatever roles the account holds.
 CITIZEN_ROLES = ("applicant",)
 
@@ -84,7 +86,7 @@ async def staff_login(conn: Any, auth: JWTAuth, phone: str, password: str, *, re
                       device_secret: str, now: datetime | None = None) -> TokenPair:
     """A staff session, and a device token that spares this device the address limit next time."""
     now = now or datetime.now(timezone.utc)
-    row = await service_lockout.check_password(conn, phone, password, now=now)
+    row = await lockout.check_password(conn, phone, password, now=now)
     if row["must_change_password"]:  # after an admin's reset: no session before the new password
         raise PasswordChangeRequired()
     tokens = await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=True)

@@ -11,6 +11,7 @@ are staff). The per-address request limit only slows an address; this is what pr
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import notify
@@ -19,8 +20,8 @@ from api.auth.errors import BadCredentials
 from api.db import load_queries
 from api.errors import TooManyRequests
 
-q = load_queries(__file__, "lockout.sql")
-users = load_queries(__file__)  # the accounts (queries.sql)
+q = load_queries(Path(__file__).parents[1], "lockout.sql")
+users = load_queries(Path(__file__).parents[1])  # the accounts (queries.sql)
 
 MAX_TRIES = 5
 FIRST_LOCK = timedelta(minutes=15)

@@ -3,12 +3,13 @@ past its 30 days goes there by express."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from api.auth.schemas import AddressOut, AuthUser
 from api.db import load_queries
 
-q = load_queries(__file__, "address.sql")
+q = load_queries(Path(__file__).parents[1], "address.sql")
 
 
 async def default_address(conn: Any, user_id: int) -> str | None:
