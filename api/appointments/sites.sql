@@ -1,4 +1,4 @@
--- Sites and their opening schedules as admins edit them (api/appointments/service_sites.py).
+-- Sites and their opening schedules as admins edit them (api/appointments/service/sites.py).
 
 -- name: get_site(id)^
 SELECT id, code, name, kind, address, phone FROM appt_sites WHERE id = :id AND active;

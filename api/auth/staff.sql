@@ -1,4 +1,4 @@
--- Staff accounts as admins manage them (api/auth/service_staff.py).
+-- Staff accounts as admins manage them (api/auth/service/staff.py).
 
 -- name: list_staff()
 SELECT id, phone, name, roles, steps, disabled, must_change_password, created_at FROM users

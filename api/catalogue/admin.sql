@@ -1,4 +1,4 @@
--- Console edits of the catalogue and the working-day calendar (api/catalogue/service_admin.py).
+-- Console edits of the catalogue and the working-day calendar (api/catalogue/service/admin.py).
 
 -- name: record_edit(service_code, actor_id, part, before, after)!
 INSERT INTO catalogue_edits (service_code, actor_id, part, before, after)
