@@ -1682,6 +1682,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/identity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的实名认证 */
+        get: operations["getMyIdentity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/identity/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我提交的证件核验及结果（不通过时含原因） */
+        get: operations["listMyIdentityDocuments"];
+        put?: never;
+        /** 港澳台居民和外国人上传证件照片申请人工核验（multipart：file、name、idType、idNumber；1个工作日内核验） */
+        post: operations["uploadIdentityDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/identity/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发起人脸核身（获取 verifyId） */
+        post: operations["startFaceVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/identity/verifications/{verification_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询人脸核身结果并完成实名认证 */
+        post: operations["checkFaceVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1949,6 +2018,108 @@ export interface paths {
         get: operations["listSlots"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待人工核验的证件（证件号脱敏） */
+        get: operations["listIdentityDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/documents/{identity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 证件核验详情（显示完整证件号，查看留痕） */
+        get: operations["getIdentityDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/documents/{identity_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 证件核验通过（完成实名认证并通知本人） */
+        post: operations["approveIdentityDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/documents/{identity_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看证件照片（查看留痕） */
+        get: operations["getIdentityDocumentPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/documents/{identity_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 证件核验不通过（告知本人原因） */
+        post: operations["refuseIdentityDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/identity/window-verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 窗口核验身份证件并确认本人实名 */
+        post: operations["windowVerifyIdentity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2765,6 +2936,39 @@ export interface components {
             startsAt: string;
             status: string;
         };
+        /** ApproveIdentityDocumentProblem403 */
+        ApproveIdentityDocumentProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_identity";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** ApproveIdentityDocumentProblem404 */
+        ApproveIdentityDocumentProblem404: {
+            /** @enum {string} */
+            code: "identity_document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ApproveIdentityDocumentProblem409 */
+        ApproveIdentityDocumentProblem409: {
+            /** @enum {string} */
+            code: "identity_already_verified" | "identity_document_reviewed" | "identity_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** AskOut */
         AskOut: {
             confident: boolean;
@@ -3514,6 +3718,61 @@ export interface components {
             status: 503;
             title: string;
         };
+        /** CheckFaceVerificationProblem400 */
+        CheckFaceVerificationProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "face_check_failed" | "face_not_verified" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** CheckFaceVerificationProblem404 */
+        CheckFaceVerificationProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "verification_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** CheckFaceVerificationProblem409 */
+        CheckFaceVerificationProblem409: {
+            /** @enum {string} */
+            code: "identity_already_verified" | "identity_taken" | "verification_finished";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** CheckFaceVerificationProblem410 */
+        CheckFaceVerificationProblem410: {
+            /** @constant */
+            code: "verification_expired";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 410;
+            title: string;
+        };
+        /** CheckFaceVerificationProblem503 */
+        CheckFaceVerificationProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
+            title: string;
+        };
         /** CheckInAppointmentProblem404 */
         CheckInAppointmentProblem404: {
             /** @enum {string} */
@@ -4063,6 +4322,43 @@ export interface components {
             status: string;
             trackingNo: string | null;
         };
+        /** DocumentDetail */
+        DocumentDetail: {
+            dueOn: string | null;
+            id: number;
+            idNumber: string;
+            idNumberMasked: string;
+            idType: string;
+            idTypeName: string;
+            name: string;
+            overdue: boolean;
+            phone: string | null;
+            photoUrl: string;
+            refusalReason?: string | null;
+            reviewedAt?: string | null;
+            status: string;
+            /** Format: date-time */
+            submittedAt: string;
+            userId: number;
+            verifiedAt?: string | null;
+            verifiedBy?: number | null;
+        };
+        /** DocumentSummary */
+        DocumentSummary: {
+            dueOn: string | null;
+            id: number;
+            idNumberMasked: string;
+            idType: string;
+            idTypeName: string;
+            name: string;
+            overdue: boolean;
+            refusalReason?: string | null;
+            reviewedAt?: string | null;
+            status: string;
+            /** Format: date-time */
+            submittedAt: string;
+            userId: number;
+        };
         /** DownloadLinkOut */
         DownloadLinkOut: {
             /** Format: date-time */
@@ -4459,6 +4755,28 @@ export interface components {
         GetComplaintAttachmentProblem404: {
             /** @enum {string} */
             code: "complaint_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetIdentityDocumentPhotoProblem404 */
+        GetIdentityDocumentPhotoProblem404: {
+            /** @enum {string} */
+            code: "identity_document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetIdentityDocumentProblem404 */
+        GetIdentityDocumentProblem404: {
+            /** @enum {string} */
+            code: "identity_document_not_found" | "not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -5099,6 +5417,25 @@ export interface components {
             status: 409;
             title: string;
         };
+        /** Identity */
+        Identity: {
+            id: number;
+            idNumberMasked: string;
+            idType: string;
+            method: string;
+            name: string;
+            status: string;
+            userId: number;
+            verifiedAt?: string | null;
+            verifiedBy?: number | null;
+        };
+        /** IdentityOut */
+        IdentityOut: {
+            /** @default 5 */
+            faceTriesLeft: number;
+            identity?: components["schemas"]["Identity"] | null;
+            verified: boolean;
+        };
         /** Inbox */
         Inbox: {
             items: components["schemas"]["NotificationOut"][];
@@ -5284,6 +5621,30 @@ export interface components {
             status: string;
             statusLabel: string;
             trackingNo?: string | null;
+        };
+        /** MyDocumentOut */
+        MyDocumentOut: {
+            /** Format: date */
+            dueOn: string;
+            id: number;
+            idNumberMasked: string;
+            idType: string;
+            status: string;
+            /** Format: date-time */
+            submittedAt: string;
+        };
+        /** MyDocumentStatus */
+        MyDocumentStatus: {
+            /** Format: date */
+            dueOn: string;
+            id: number;
+            idNumberMasked: string;
+            idType: string;
+            refusalReason?: string | null;
+            reviewedAt?: string | null;
+            status: string;
+            /** Format: date-time */
+            submittedAt: string;
         };
         /** NewFaqIn */
         NewFaqIn: {
@@ -5691,6 +6052,44 @@ export interface components {
         /** RefreshRequest */
         RefreshRequest: {
             refreshToken: string;
+        };
+        /** RefusalIn */
+        RefusalIn: {
+            /** @description 不通过的原因（告知本人） */
+            reason: string;
+        };
+        /** RefuseIdentityDocumentProblem403 */
+        RefuseIdentityDocumentProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_identity";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** RefuseIdentityDocumentProblem404 */
+        RefuseIdentityDocumentProblem404: {
+            /** @enum {string} */
+            code: "identity_document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RefuseIdentityDocumentProblem409 */
+        RefuseIdentityDocumentProblem409: {
+            /** @constant */
+            code: "identity_document_reviewed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** ReleaseComplaintTextProblem404 */
         ReleaseComplaintTextProblem404: {
@@ -6229,6 +6628,57 @@ export interface components {
             roles: string[];
             steps: string[];
         };
+        /** StartFaceVerificationProblem400 */
+        StartFaceVerificationProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "face_check_failed" | "invalid_person_name" | "invalid_resident_id" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** StartFaceVerificationProblem409 */
+        StartFaceVerificationProblem409: {
+            /** @enum {string} */
+            code: "face_needs_wechat" | "identity_already_verified" | "identity_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** StartFaceVerificationProblem429 */
+        StartFaceVerificationProblem429: {
+            /** @enum {string} */
+            code: "face_tries_used_up" | "too_many_requests";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** StartFaceVerificationProblem503 */
+        StartFaceVerificationProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
+            title: string;
+        };
+        /** StartVerification */
+        StartVerification: {
+            /** @description 居民身份证号 */
+            idNumber: string;
+            /** @description 姓名（与身份证一致） */
+            name: string;
+        };
         /** Step */
         Step: {
             name: string;
@@ -6454,6 +6904,39 @@ export interface components {
             status: 422;
             title: string;
         };
+        /** UploadIdentityDocumentProblem400 */
+        UploadIdentityDocumentProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "document_photo_missing" | "document_photo_too_large" | "document_photo_type" | "invalid_document_number" | "invalid_resident_id" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** UploadIdentityDocumentProblem409 */
+        UploadIdentityDocumentProblem409: {
+            /** @enum {string} */
+            code: "document_pending" | "identity_already_verified" | "identity_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** UploadIdentityDocumentProblem422 */
+        UploadIdentityDocumentProblem422: {
+            /** @enum {string} */
+            code: "file_damaged" | "image_too_many_pixels" | "pdf_password_protected";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
         /** UploadMaterialByPostProblem400 */
         UploadMaterialByPostProblem400: {
             /** @enum {string} */
@@ -6600,6 +7083,19 @@ export interface components {
             /** Format: date */
             validFrom: string;
             validUntil: string | null;
+        };
+        /** VerificationResult */
+        VerificationResult: {
+            id: number;
+            identity: components["schemas"]["Identity"];
+            verified: boolean;
+        };
+        /** VerificationStarted */
+        VerificationStarted: {
+            expiresIn: number;
+            id: number;
+            triesLeft: number;
+            verifyId: string;
         };
         /** VerifyLicenceProblem400 */
         VerifyLicenceProblem400: {
@@ -6805,6 +7301,72 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 403;
+            title: string;
+        };
+        /** WindowVerificationIn */
+        WindowVerificationIn: {
+            /** @description 证件号码 */
+            idNumber: string;
+            /** @enum {string} */
+            idType: "resident_id" | "hk_macau_permit" | "taiwan_permit" | "residence_permit" | "foreign_permanent" | "passport";
+            /** @description 证件上的姓名 */
+            name: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            phone?: string | null;
+            userId?: number | null;
+        };
+        /** WindowVerificationOut */
+        WindowVerificationOut: {
+            /** Format: date-time */
+            at: string;
+            identity: components["schemas"]["Identity"];
+            windowStaffId: number;
+        };
+        /** WindowVerifyIdentityProblem400 */
+        WindowVerifyIdentityProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "invalid_document_number" | "invalid_resident_id" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** WindowVerifyIdentityProblem403 */
+        WindowVerifyIdentityProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_identity";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** WindowVerifyIdentityProblem404 */
+        WindowVerifyIdentityProblem404: {
+            /** @enum {string} */
+            code: "account_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** WindowVerifyIdentityProblem409 */
+        WindowVerifyIdentityProblem409: {
+            /** @enum {string} */
+            code: "identity_already_verified" | "identity_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
             title: string;
         };
         /** WithdrawApplicationProblem404 */
@@ -16928,6 +17490,474 @@ export interface operations {
             };
         };
     };
+    getMyIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listMyIdentityDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDocumentStatus"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    uploadIdentityDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description multipart/form-data，文件字段名 file；wx.uploadFile 可直接调用（POST） */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容（wx.uploadFile 的 name 参数填 file）
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDocumentOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, document_photo_missing, document_photo_too_large, document_photo_type, invalid_document_number, invalid_resident_id, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadIdentityDocumentProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: document_pending, identity_already_verified, identity_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadIdentityDocumentProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: file_damaged, image_too_many_pixels, pdf_password_protected） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadIdentityDocumentProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    startFaceVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartVerification"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationStarted"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, face_check_failed, invalid_person_name, invalid_resident_id, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartFaceVerificationProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: face_needs_wechat, identity_already_verified, identity_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartFaceVerificationProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: face_tries_used_up, too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartFaceVerificationProblem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartFaceVerificationProblem503"];
+                };
+            };
+        };
+    };
+    checkFaceVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                verification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationResult"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, face_check_failed, face_not_verified, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, verification_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_already_verified, identity_taken, verification_finished） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem409"];
+                };
+            };
+            /** @description 已失效（code: verification_expired） */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem410"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem503"];
+                };
+            };
+        };
+    };
     listNotifications: {
         parameters: {
             query?: {
@@ -18245,6 +19275,540 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listIdentityDocuments: {
+        parameters: {
+            query?: {
+                status?: "pending" | "verified" | "refused";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSummary"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getIdentityDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: identity_document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetIdentityDocumentProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    approveIdentityDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_identity） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveIdentityDocumentProblem403"];
+                };
+            };
+            /** @description 没有找到（code: identity_document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveIdentityDocumentProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_already_verified, identity_document_reviewed, identity_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveIdentityDocumentProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getIdentityDocumentPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: identity_document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetIdentityDocumentPhotoProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    refuseIdentityDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefusalIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSummary"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_identity） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseIdentityDocumentProblem403"];
+                };
+            };
+            /** @description 没有找到（code: identity_document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseIdentityDocumentProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_document_reviewed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseIdentityDocumentProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    windowVerifyIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowVerificationIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowVerificationOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, invalid_document_number, invalid_resident_id, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WindowVerifyIdentityProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_identity） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WindowVerifyIdentityProblem403"];
+                };
+            };
+            /** @description 没有找到（code: account_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WindowVerifyIdentityProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_already_verified, identity_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["WindowVerifyIdentityProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
