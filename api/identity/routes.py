@@ -11,7 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from api import clock
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Pool
-from api.identity import service_face
+from api.identity import face
 from api.identity.schemas import IdentityOut, StartVerification, VerificationResult, VerificationStarted
 
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
@@ -24,18 +24,18 @@ class MyIdentityController(Controller):
 
     @get("", operation_id="getMyIdentity", summary="我的实名认证")
     async def mine(self, conn: Conn, user: CurrentUser, state: State) -> IdentityOut:
-        return await service_face.my_identity(conn, user.id, clock.now(state))
+        return await face.my_identity(conn, user.id, clock.now(state))
 
     @post("/verifications", operation_id="startFaceVerification", summary="发起人脸核身（获取 verifyId）",
           status_code=201)
     async def start(self, data: JSONBody[StartVerification], pool: Pool, user: CurrentUser, settings: AppSettings,
                     state: State) -> VerificationStarted:
-        return await service_face.start(pool, settings, user_id=user.id, name=data.name, id_number=data.id_number,
+        return await face.start(pool, settings, user_id=user.id, name=data.name, id_number=data.id_number,
                                         now=clock.now(state))
 
     @post("/verifications/{verification_id:int}/result", operation_id="checkFaceVerification",
           summary="查询人脸核身结果并完成实名认证", status_code=200)
     async def result(self, verification_id: Id, pool: Pool, user: CurrentUser, settings: AppSettings,
                      state: State) -> VerificationResult:
-        return await service_face.result(pool, settings, user_id=user.id, attempt_id=verification_id,
+        return await face.result(pool, settings, user_id=user.id, attempt_id=verification_id,
                                          now=clock.now(state))
