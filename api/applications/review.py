@@ -17,7 +17,7 @@ from typing import Any, Literal
 import msgspec
 
 from api.applications import rules
-from api.catalogue.schemas import Field, LicenceLookup, Material, ReviewCheck, Rule
+from api.catalogue.schemas import Field, HeldLicence, LicenceLookup, Material, ReviewCheck, Rule
 from api.catalogue.service import applies
 
 Outcome = Literal["passed", "failed", "needs_person"]
@@ -54,7 +54,7 @@ class Facts:
     rules: list[Rule]
     uploaded: set[str]
     exempt: set[str]
-    licences: dict[str, Any]  # licence type -> the applicant's valid licence of that type (library)
+    licences: dict[str, HeldLicence]  # licence type -> the applicant's valid licence of that type (library)
     profile: dict[str, Any]  # what the account holds about the applicant (company name, credit code)
     found: dict[str, Any] = dc_field(default_factory=dict)  # other library look-ups, by name
     today: date = dc_field(default_factory=date.today)
@@ -128,12 +128,12 @@ def _licence(check: ReviewCheck, facts: Facts) -> list[Finding]:
                             rules.gap("material", material.code, material.name, msg))]
         return [_fail(check, f"电子证照库中没有有效的{spec.name}，请先办理或更新后再申请")]
     out = []
-    until, needed = held["valid_until"], facts.date(spec.valid_through)
+    until, needed = held.valid_until, facts.date(spec.valid_through)
     if until is not None and needed is not None and until < needed:
         out.append(_fail(check, f"{spec.name}有效期至{until:%Y年%m月%d日}，早于通行结束日期，"
                                 f"请先换证或缩短通行期限"))
     wanted = facts.form.get(spec.number_field or "")
-    if spec.number_field and isinstance(wanted, str) and wanted and held["number"].upper() != wanted.upper():
+    if spec.number_field and isinstance(wanted, str) and wanted and held.number.upper() != wanted.upper():
         label = facts.fields[spec.number_field].label if spec.number_field in facts.fields else spec.number_field
         out.append(_fail(check, f"填写的{label}与电子证照库中的{spec.name}不一致"))
     if not out:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -219,6 +220,15 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
 
 class Catalogue(msgspec.Struct):
     services: list[ServiceSpec]
+
+
+class HeldLicence(msgspec.Struct, frozen=True):
+    """A valid licence of the library its holder already has (证照免交, prefill, the review's lookups)."""
+    id: int
+    type: str
+    name: str
+    number: str
+    valid_until: date | None
 
 
 class ServiceSummary(Schema):

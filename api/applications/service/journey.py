@@ -99,7 +99,7 @@ async def sync_materials(conn: Any, app: Any, materials: list[Any], on: date | N
     for m in materials:
         await q.upsert_material_slot(conn, application_id=app["id"], material_code=m.code, name=m.name,
                                      required=m.required,
-                                     exempt_licence_id=exempt[m.code]["id"] if m.code in exempt else None)
+                                     exempt_licence_id=exempt[m.code].id if m.code in exempt else None)
     dropped = await rows(q.drop_material_slots(conn, application_id=app["id"], keep=[m.code for m in materials]))
     return [r["storage_key"] for r in dropped if r["storage_key"]]
 

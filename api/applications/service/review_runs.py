@@ -11,7 +11,7 @@ from typing import Any
 from api.applications import review
 from api.applications.schemas import ReviewCheckOut, ReviewOut
 from api.catalogue import service as catalogue
-from api.catalogue.schemas import Field, Material, ServiceSpec
+from api.catalogue.schemas import Field, HeldLicence, Material, ServiceSpec
 from api.db import load_queries, rows
 
 q = load_queries(Path(__file__).parents[1], "review.sql")
@@ -23,9 +23,9 @@ LOOKUPS = {"driver_qualification": ("freight_driver_qualification", "driverQuali
 
 async def gather(conn: Any, app: Any, spec: ServiceSpec, *, fields: list[Field], materials: list[Material],
                  uploaded: set[str], exempt: set[str], today: date) -> review.Facts:
-    licences: dict[str, Any] = {}
+    licences: dict[str, HeldLicence] = {}
     for lic in await catalogue.holder_licences(conn, app["applicant_id"], today):
-        licences.setdefault(lic["type"], lic)  # newest first
+        licences.setdefault(lic.type, lic)  # newest first
     profile = await q.profile(conn, id=app["applicant_id"])
     found = {}
     for name, (lic_type, number_field) in LOOKUPS.items():

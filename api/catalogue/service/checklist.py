@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.catalogue.schemas import Checklist, ChecklistField, ChecklistMaterial, Field
+from api.catalogue.schemas import Checklist, ChecklistField, ChecklistMaterial, Field, HeldLicence
 from api.catalogue.service.specs import (
     applicable,
     check_answers,
@@ -22,14 +22,15 @@ from api.db import load_queries, rows
 q = load_queries(Path(__file__).parents[1])
 
 
-async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[Any]) -> dict[str, tuple[Any, str]]:
+async def prefill(conn: Any, user_id: int, fields: list[Field],
+                  licences: list[HeldLicence]) -> dict[str, tuple[Any, str]]:
     """field code -> (value, source): the profile and licences first, then earlier applications."""
     profile = await q.get_profile(conn, id=user_id)
     attrs = {"name": "name", "phone": "phone", "idNumber": "id_number", "companyName": "company_name",
              "creditCode": "credit_code", "address": "address"}  # address: the account's default (F129)
-    by_type = {}
+    by_type: dict[str, HeldLicence] = {}
     for lic in licences:
-        by_type.setdefault(lic["type"], lic)
+        by_type.setdefault(lic.type, lic)
     values: dict[str, tuple[Any, str]] = {}
     for field in fields:
         source = field.prefill or ""
@@ -41,7 +42,7 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[A
             _, lic_type, attr = (source.split(".") + ["", ""])[:3]
             lic = by_type.get(lic_type)
             if lic is not None:
-                value = lic["number"] if attr == "number" else lic["valid_until"]
+                value = lic.number if attr == "number" else lic.valid_until
                 value = value.isoformat() if isinstance(value, date) else value
         if value not in (None, ""):
             values[field.code] = (value, source)
@@ -66,8 +67,8 @@ async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: i
     filled = await prefill(conn, user_id, fields, licences)
     out_materials = [
         ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
-                          exempt=m.code in exempt, exempt_licence_id=exempt[m.code]["id"] if m.code in exempt else None,
-                          exempt_licence_name=exempt[m.code]["name"] if m.code in exempt else None, note=m.note)
+                          exempt=m.code in exempt, exempt_licence_id=exempt[m.code].id if m.code in exempt else None,
+                          exempt_licence_name=exempt[m.code].name if m.code in exempt else None, note=m.note)
         for m in materials
     ]
     out_fields = [

@@ -20,6 +20,7 @@ from api.catalogue.schemas import (
     Catalogue,
     ExamSpec,
     Field,
+    HeldLicence,
     Material,
     ServiceDetail,
     ServiceSpec,
@@ -176,15 +177,17 @@ def applicable(spec: ServiceSpec, answers: dict[str, str]) -> tuple[list[Materia
             [f for f in spec.fields if applies(f.when, answers)])
 
 
-async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> list[Any]:
-    return list(await rows(q.valid_licences(conn, holder_id=user_id, today=on or clock.today())))
+async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> list[HeldLicence]:
+    """The holder's licences valid ``on`` (default today), newest first."""
+    found = await rows(q.valid_licences(conn, holder_id=user_id, today=on or clock.today()))
+    return [msgspec.convert(dict(r), HeldLicence) for r in found]
 
 
-def exemptions(materials: list[Material], licences: list[Any]) -> dict[str, Any]:
+def exemptions(materials: list[Material], licences: list[HeldLicence]) -> dict[str, HeldLicence]:
     """material code -> the valid licence that stands for it."""
-    by_type: dict[str, Any] = {}
+    by_type: dict[str, HeldLicence] = {}
     for lic in licences:
-        by_type.setdefault(lic["type"], lic)
+        by_type.setdefault(lic.type, lic)
     return {m.code: by_type[m.exempt_by] for m in materials if m.exempt_by and m.exempt_by in by_type}
 
 
