@@ -199,7 +199,7 @@ async def test_a_company_without_a_vehicle_is_asked_no_plate_and_no_inspection_r
 
     async with db.transaction():
         issued = await licences.issue_licences(db, app_id, actor_id=None)
-    assert [lic["type"] for lic in issued] == ["road_transport_permit"]
+    assert [lic.type for lic in issued] == ["road_transport_permit"]
 
 
 # --- F029: the ride-hailing car's permit ---------------------------------------------------------

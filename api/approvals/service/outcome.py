@@ -24,4 +24,4 @@ async def approve_final(conn: Any, app_id: int, *, actor_id: int, note: str, dat
     issued = await licences.issue_licences(conn, app_id, actor_id=actor_id)
     await applications.transition(conn, app_id, "approved", actor_id=actor_id, note=note, data=data)
     await delivery.prepare_delivery(conn, app_id)
-    return [lic["id"] for lic in issued]
+    return [lic.id for lic in issued]

@@ -102,12 +102,12 @@ async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: li
     return changed
 
 
-async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[Any]:
+async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[LicenceOut]:
     """Issue the electronic licence(s) of an application into the library (a bundle issues one
     per member service), revoking in the same transaction the licence each one replaces (same
     holder, type and subject, ``SUBJECT_FIELD``). Idempotent: a second call returns the licences
-    already issued and revokes nothing more. Returns ``licences`` rows; empty when the answers'
-    path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
+    already issued and revokes nothing more. Returns the application's licences; empty when the
+    answers' path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
     app = await applications.lock_case(conn, application_id)
     spec, members = await catalogue.merged_spec(conn, app.service_code)
     # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
@@ -144,7 +144,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
                                             note=f"发放电子证照：{lic.name}",
                                             data={"licenceId": row["id"], "type": lic.type,
                                                   "replaces": [r["id"] for r in replaced if r["status"] == "revoked"]})
-    return list(await rows(q.licences_of_application(conn, application_id=app.id)))
+    return await of_application(conn, app.id)
 
 
 def _licence_out(row: Any) -> LicenceOut:
