@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 from typing import Any
 
+import msgspec
 import segno
 
 from api import clock
@@ -15,7 +16,7 @@ from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
 )
-from api.applications.service.cases import ApplicationNotFound, create_gap_notice, lock, move, q
+from api.applications.service.cases import ApplicationNotFound, Case, create_gap_notice, lock, move, q
 from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals.service import access
 from api.auth.schemas import AuthUser
@@ -78,10 +79,11 @@ async def readable(conn: Any, user: AuthUser, application_id: int, *, what: str 
     help-desk agents included, who see the public progress page — gets 404, never 403.
     A staff member's read is recorded (F145): ``what`` they look at, the detail or a file."""
     app = await q.get_application(conn, id=application_id)
-    if app is None or not (app["applicant_id"] == user.id
-                           or (user.is_staff and await access.read_case(conn, user, app, what=what,
-                                                                        material_code=material_code,
-                                                                        page_no=page_no))):
+    if app is None:
+        raise ApplicationNotFound()
+    if app["applicant_id"] != user.id and not (
+            user.is_staff and await access.read_case(conn, user, msgspec.convert(dict(app), Case), what=what,
+                                                     material_code=material_code, page_no=page_no)):
         raise ApplicationNotFound()
     return app
 

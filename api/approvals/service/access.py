@@ -13,7 +13,7 @@ through the applicant routes records through ``read_case``. The applicant reads 
 own case (``access_log``), an admin every record (``views_for_audit``).
 
 Public functions (the applications area calls them for ``GET /applications/{id}`` and its files):
-``await may_read_case(conn, user, app) -> bool`` with ``app`` an ``applications`` row;
+``await may_read_case(conn, user, app) -> bool`` with ``app`` the applications area's ``Case``;
 ``await read_case(conn, user, app, what=..., material_code=..., page_no=...) -> bool``: the same
 check, and the look recorded when it passes.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 import re
 from typing import Any
 
-from api.applications.service import ApplicationNotFound
+from api.applications.service import ApplicationNotFound, Case
 from api.approvals.schemas_access import CaseAccessLog, CaseViewAuditOut, CaseViewAuditPage, CaseViewOut
 from api.approvals.service.tasks import current_step
 from api.auth.schemas import AuthUser
@@ -36,14 +36,14 @@ q = load_queries(Path(__file__).parents[1])
 READ_ALL_ROLES = ("admin", "lead")
 
 
-async def may_read_case(conn: Any, user: AuthUser, app: Any) -> bool:
+async def may_read_case(conn: Any, user: AuthUser, app: Case) -> bool:
     if user.has(*READ_ALL_ROLES):
         return True
     if not user.has("approver"):
         return False
-    if user.steps and await current_step(conn, app["id"], app["service_code"], app["status"]) in user.steps:
+    if user.steps and await current_step(conn, app.id, app.service_code, app.status) in user.steps:
         return True
-    return bool(await q.case_reached_by(conn, application_id=app["id"], user_id=user.id, steps=list(user.steps)))
+    return bool(await q.case_reached_by(conn, application_id=app.id, user_id=user.id, steps=list(user.steps)))
 
 
 # An 18-character resident ID as a form holds it (checksum or not: a wrong one is still someone's).
@@ -61,15 +61,15 @@ def shows_id_number(value: Any) -> bool:
     return False
 
 
-async def read_case(conn: Any, user: AuthUser, app: Any, *, what: str = "detail", material_code: str | None = None,
+async def read_case(conn: Any, user: AuthUser, app: Case, *, what: str = "detail", material_code: str | None = None,
                     page_no: int | None = None) -> bool:
     """``may_read_case``, and the look recorded when it passes. The record is written in the
     request's transaction: a read that then fails (no such file) leaves none behind."""
     if not await may_read_case(conn, user, app):
         return False
-    await q.record_case_view(conn, application_id=app["id"], viewer_id=user.id, what=what,
+    await q.record_case_view(conn, application_id=app.id, viewer_id=user.id, what=what,
                              material_code=material_code, page_no=page_no,
-                             id_number_shown=what == "detail" and shows_id_number(app["form"]))
+                             id_number_shown=what == "detail" and shows_id_number(app.form))
     return True
 
 
