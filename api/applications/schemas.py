@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import msgspec
 from msgspec import Meta
 
 from api.types import Answers, Form, Input, Schema, ServiceCode
@@ -35,6 +36,15 @@ class Gap(Schema):
     code: str
     name: str
     message: str
+
+
+class GapNotice(msgspec.Struct, frozen=True):
+    """A notice just raised (一次性告知), as other areas read it (approvals' return for materials)."""
+    id: int
+    application_id: int
+    gaps: list[dict[str, Any]]
+    from_status: str
+    due_on: date
 
 
 class GapNoticeOut(Schema):

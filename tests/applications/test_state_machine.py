@@ -77,8 +77,8 @@ async def test_a_gap_notice_after_acceptance_pauses_the_clock_and_the_resubmissi
         {"code": "staff_list", "name": "驾驶员、押运人员名单", "message": "缺押运人员"}], actor_id=staff)
     row = await db.fetchrow("SELECT * FROM applications WHERE id = $1", app["id"])
     assert row["status"] == "needs_supplement" and row["paused_on"] is not None
-    assert row["supplement_due_on"] == notice["due_on"] == add_workdays(row["paused_on"], 20)
-    assert len(notice["gaps"]) == 2
+    assert row["supplement_due_on"] == notice.due_on == add_workdays(row["paused_on"], 20)
+    assert len(notice.gaps) == 2
     # one material_gap message (one row per channel, one dedupe key)
     keys = await db.fetch("SELECT DISTINCT dedupe_key FROM notifications WHERE event = 'material_gap'")
     assert len(keys) == 1
@@ -86,7 +86,7 @@ async def test_a_gap_notice_after_acceptance_pauses_the_clock_and_the_resubmissi
         await service.transition(db, app["id"], "submitted", actor_id=user)
     back = await service.transition(db, app["id"], "in_review", actor_id=user)
     assert back["paused_on"] is None and back["due_on"] == in_review["due_on"]  # paused 0 working days today
-    assert await db.fetchval("SELECT outcome FROM gap_notices WHERE id = $1", notice["id"]) == "supplemented"
+    assert await db.fetchval("SELECT outcome FROM gap_notices WHERE id = $1", notice.id) == "supplemented"
 
 
 async def test_an_application_not_supplemented_in_time_is_closed_with_notice(db):
@@ -94,10 +94,10 @@ async def test_an_application_not_supplemented_in_time_is_closed_with_notice(db)
     app = await draft(db, user)
     await service.transition(db, app["id"], "submitted", actor_id=user)
     notice = await service.create_gap_notice(db, app["id"], [{"name": "照片", "message": "请上传"}], actor_id=None)
-    assert await service.close_unsupplemented(db, on=notice["due_on"]) == []  # the last day still counts
-    assert await service.close_unsupplemented(db, on=date.fromordinal(notice["due_on"].toordinal() + 1)) == [app["id"]]
+    assert await service.close_unsupplemented(db, on=notice.due_on) == []  # the last day still counts
+    assert await service.close_unsupplemented(db, on=date.fromordinal(notice.due_on.toordinal() + 1)) == [app["id"]]
     row = await db.fetchrow("SELECT status, supplement_due_on FROM applications WHERE id = $1", app["id"])
     assert row["status"] == "closed" and row["supplement_due_on"] is None
     assert await db.fetchval("SELECT count(DISTINCT dedupe_key) FROM notifications "
                              "WHERE event = 'application_closed' AND subject_id = $1", app["id"]) == 1
-    assert await db.fetchval("SELECT outcome FROM gap_notices WHERE id = $1", notice["id"]) == "closed"
+    assert await db.fetchval("SELECT outcome FROM gap_notices WHERE id = $1", notice.id) == "closed"

@@ -37,6 +37,7 @@ import msgspec
 import notify
 from api import clock
 from api.applications import public_no as public_numbers
+from api.applications.schemas import GapNotice
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
@@ -245,11 +246,10 @@ async def transition(conn: Any, application_id: int, to_status: str, *, actor_id
 
 
 async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str, Any]], *,
-                            actor_id: int | None, now: datetime | None = None) -> Any:
+                            actor_id: int | None, now: datetime | None = None) -> GapNotice:
     """一次性告知: store ONE notice listing every gap, move the case to ``needs_supplement``
-    (20 working days to supplement, the promised clock paused) and send ONE ``material_gap``
-    message. ``gaps``: ``[{"name": ..., "message": ..., "code": ..., "kind": "material"|"field"|"rule"}]``.
-    Returns the ``gap_notices`` row."""
+    (20 working days to supplement, the promised clock paused), send ONE ``material_gap`` message
+    and return the notice. ``gaps``: ``[{"name": ..., "message": ..., "code": ..., "kind": ...}]``."""
     try:
         items = msgspec.convert(gaps, list[Gap])
     except msgspec.ValidationError as exc:
@@ -269,7 +269,7 @@ async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str,
     gaps = "、".join(i.name for i in items)
     await _notify(conn, moved, "material_gap", f"gap_notice:{notice['id']}", count=len(items), gaps=gaps,
                   dueOn=due_on.isoformat(), reason=f"{gaps}（请于{due_on.year}年{due_on.month}月{due_on.day}日前补齐）")
-    return notice
+    return msgspec.convert(dict(notice), GapNotice)
 
 
 async def record_trip(conn: Any, *, user_id: int, application_id: int | None, kind: str, source_type: str,

@@ -139,7 +139,7 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
     notice_id = None
     if data.decision == "return":
         gaps = await _gaps(conn, app.id, app.service_code, data)
-        notice_id = (await applications.create_gap_notice(conn, app.id, gaps, actor_id=user.id))["id"]
+        notice_id = (await applications.create_gap_notice(conn, app.id, gaps, actor_id=user.id)).id
     elif data.decision == "reject":
         await applications.transition(conn, app.id, "rejected", actor_id=user.id, note=data.reason, data=trail)
     elif last:
