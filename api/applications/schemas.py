@@ -47,6 +47,14 @@ class GapNotice(msgspec.Struct, frozen=True):
     due_on: date
 
 
+class CaseEvent(msgspec.Struct, frozen=True):
+    """A timeline entry just appended, as other areas read it (its id keys their messages)."""
+    id: int
+    application_id: int
+    kind: str
+    to_status: str
+
+
 class GapNoticeOut(Schema):
     id: int
     gaps: list[Gap]

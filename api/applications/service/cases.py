@@ -37,7 +37,7 @@ import msgspec
 import notify
 from api import clock
 from api.applications import public_no as public_numbers
-from api.applications.schemas import GapNotice
+from api.applications.schemas import CaseEvent, GapNotice
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
@@ -140,12 +140,12 @@ async def _set_status(conn: Any, *, number_day: date | None, **fields: Any) -> A
 
 async def append_event(conn: Any, app: Case | Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
                        from_status: str | None = None, note: str | None = None,
-                       data: dict[str, Any] | None = None) -> Any:
+                       data: dict[str, Any] | None = None) -> CaseEvent:
     """One timeline entry of ``app`` (a ``Case`` or an ``applications`` row), at its status."""
     app_id, status = (app.id, app.status) if isinstance(app, Case) else (app["id"], app["status"])
-    return await q.insert_event(conn, application_id=app_id, kind=kind, actor_id=actor_id,
-                                from_status=from_status, to_status=to_status or status, note=note,
-                                data=data or {})
+    return msgspec.convert(dict(await q.insert_event(conn, application_id=app_id, kind=kind, actor_id=actor_id,
+                                                     from_status=from_status, to_status=to_status or status,
+                                                     note=note, data=data or {})), CaseEvent)
 
 
 async def _notify(conn: Any, app: Any, event: str, key: str, **params: Any) -> None:
@@ -199,7 +199,7 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
         await notify.cancel_pending(conn, subject=("application", app["id"]))
     if notify_applicant and to_status in EVENT_FOR_STATUS:
         reason = APPROVED_REASON if to_status == "approved" else (note or STATUS_LABELS[to_status])
-        await _notify(conn, moved, EVENT_FOR_STATUS[to_status], f"application:{app['id']}:{event['id']}",
+        await _notify(conn, moved, EVENT_FOR_STATUS[to_status], f"application:{app['id']}:{event.id}",
                       note=note or "", dueOn=due_on.isoformat() if due_on else "",
                       result=RESULT_FOR_STATUS.get(to_status, STATUS_LABELS[to_status]), reason=reason)
     return moved

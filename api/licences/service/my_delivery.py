@@ -142,7 +142,7 @@ async def change_delivery(conn: Any, user: AuthUser, application_id: int, data: 
                                             data={"deliveryId": case["id"], "method": data.method})
     if data.method == "pickup":
         await notify.enqueue(conn, user_id=app.applicant_id, event="licence_ready_for_pickup",
-                             dedupe_key=f"licence_ready_for_pickup:{case['id']}:{event['id']}",
+                             dedupe_key=f"licence_ready_for_pickup:{case['id']}:{event.id}",
                              subject=("application", application_id),
                              params={"serviceName": await applications.service_name(conn, app.service_code),
                                      "publicNo": app.public_no,
