@@ -232,7 +232,7 @@ def _too_deep(request: Request, exc: Exception) -> Response:
 
 def _refused_by_database(request: Request, exc: Exception) -> Response:
     # A trigger that guards a rule the services check first (e.g. staff never act on their own case,
-    # migration 0032) names the rule in its HINT: a path that forgot the check still answers 403.
+    # migration 0132) names the rule in its HINT: a path that forgot the check still answers 403.
     hint = getattr(exc, "hint", None) or ""
     code = hint if hint.isidentifier() else "forbidden"
     log.warning("refused_by_database", code=code, path=request.url.path)

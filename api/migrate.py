@@ -25,7 +25,7 @@ LOCK_ID = 0x7A5B_0001  # any constant shared by every process of this product
 # them in different orders. They were renumbered in landing order (issue 18), contents unchanged;
 # a ledger written before that is carried over to the new names (same checksums) before anything
 # else runs. Comments inside the migrations still cite the old numbers: look them up here.
-RENAMED: dict[str, str] = {
+LANDING_ORDER: dict[str, str] = {
     "0010_catalogue.sql": "0006_catalogue.sql",
     "0011_applications.sql": "0007_applications.sql",
     "0040_faq_helpdesk.sql": "0008_faq_helpdesk.sql",
@@ -68,6 +68,21 @@ RENAMED: dict[str, str] = {
     "0079_complaint_rating_content_checks.sql": "0046_complaint_rating_content_checks.sql",
     "0082_complaint_rating_comment_checks.sql": "0047_complaint_rating_comment_checks.sql",
 }
+
+# Then, the same day, every file moved above the highest number ever used on main (0082), so that no
+# database meets a file numbered below one it has applied: the 0001-0047 above and this stop's
+# 0083-0085 are 0101-0147 and 0183-0185 (the number plus SHIFT). Both kinds of old name carry over.
+SHIFT = 100
+
+
+def shifted(name: str) -> str:
+    return f"{int(name[:4]) + SHIFT:04d}{name[4:]}"
+
+
+RENAMED: dict[str, str] = {old: shifted(new) for old, new in LANDING_ORDER.items()} | {
+    f"{int(p.name[:4]) - SHIFT:04d}{p.name[4:]}": p.name
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")) if SHIFT < int(p.name[:4]) <= 185}
+
 
 _LEDGER = """
 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -11,7 +11,7 @@ applying any new migration).
 
 It then checks that the figures are exact: the rollups the route reads must give, row by row,
 what the straight computation over every case gives (bench/stats_reform.sql, the route's query
-before migration 0015), and it prints how long that straight computation takes.
+before migration 0115), and it prints how long that straight computation takes.
 """
 
 from __future__ import annotations

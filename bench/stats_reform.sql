@@ -1,5 +1,5 @@
 -- The reform figures computed straight from the source tables, as GET /stats/reform did before
--- the rollups of migration 0015: bench/stats_reform.py checks the rollups give the same figures
+-- the rollups of migration 0115: bench/stats_reform.py checks the rollups give the same figures
 -- on the 200,000-case demo data, and times this for comparison.
 
 -- Per period and service, per period, and overall (GROUPING SETS), for the cases submitted in

@@ -78,7 +78,7 @@ WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :us
 RETURNING *;
 
 -- name: own_case(staff_id, application_id)$
--- The staff member is the case's applicant, as a person (migration 0032).
+-- The staff member is the case's applicant, as a person (migration 0132).
 SELECT staff_own_case(:staff_id, :application_id);
 
 -- name: release(id, user_id)^
@@ -191,7 +191,7 @@ SELECT EXISTS (SELECT 1 FROM approval_tasks
     OR EXISTS (SELECT 1 FROM approval_decisions WHERE application_id = :application_id AND approver_id = :user_id)
     OR EXISTS (SELECT 1 FROM application_events WHERE application_id = :application_id AND actor_id = :user_id);
 
--- Staff looks at a case (F145 "每次查看都留有记录", migration 0028). The hot reads carry their
+-- Staff looks at a case (F145 "每次查看都留有记录", migration 0128). The hot reads carry their
 -- record in the same statement: a data-modifying CTE runs once whether or not the query reads it.
 
 -- name: material_pages_seen(application_id, task_id, viewer_id, id_number_shown)

@@ -18,7 +18,7 @@ FOR UPDATE;
 SELECT id, roles FROM users WHERE phone = :phone;
 
 -- name: set_roles(id, roles, steps)^
--- The token-version trigger (migration 0035) ends the account's staff sessions when these change.
+-- The token-version trigger (migration 0135) ends the account's staff sessions when these change.
 UPDATE users SET roles = :roles, steps = :steps WHERE id = :id RETURNING id, roles, steps;
 
 -- name: set_disabled(id, disabled)^
@@ -39,12 +39,12 @@ SELECT step, min(name) AS name FROM service_steps GROUP BY step
 ORDER BY array_position(ARRAY['accept', 'review', 'decide']::text[], step) NULLS LAST, step;
 
 -- name: reset_password(id, password_hash)!
--- The triggers of migration 0044 end the account's sessions when the flag is raised.
+-- The triggers of migration 0144 end the account's sessions when the flag is raised.
 UPDATE users SET password_hash = :password_hash, must_change_password = true, updated_at = now() WHERE id = :id;
 
 -- name: set_own_password(id, password_hash)!
 UPDATE users SET password_hash = :password_hash, must_change_password = false, updated_at = now() WHERE id = :id;
 
 -- name: act_as(actor_id)$
--- Who makes the changes of this transaction, for the audit triggers (migration 0045).
+-- Who makes the changes of this transaction, for the audit triggers (migration 0145).
 SELECT set_config('zsb.actor_id', :actor_id, true);

@@ -115,7 +115,7 @@ class ReviewCheck(Schema, forbid_unknown_fields=True):
 
 
 # An approval step's code (accept, review, decide in the shipped services; any code a service
-# names: a service has any number of steps, migration 0083 checks the same pattern)
+# names: a service has any number of steps, migration 0183 checks the same pattern)
 StepCode = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{1,31}$")]
 
 

@@ -173,7 +173,7 @@ SELECT 'rating', id FROM complaints
 WHERE rating_comment_check = 'pending' AND rated_at < :now::timestamptz - interval '1 minute'
 LIMIT 500;
 
--- The rating's comment (migration 0047), the same steps as the text's above.
+-- The rating's comment (migration 0147), the same steps as the text's above.
 -- name: set_rating_comment_check(id, content_check, content_check_result)^
 UPDATE complaints SET rating_comment_check = :content_check, rating_comment_check_result = :content_check_result
 WHERE id = :id

@@ -19,7 +19,7 @@ LEFT JOIN LATERAL (SELECT p.starts_at, p.code, p.site_id FROM appointments p
 LEFT JOIN appt_sites s ON s.id = b.site_id;
 
 -- name: settings_audit(kind, before_id, lim)
--- Recorded changes to sites, schedules and working-day overrides (migration 0045), newest first.
+-- Recorded changes to sites, schedules and working-day overrides (migration 0145), newest first.
 SELECT a.id, a.kind, a.object_key, a.action, a.before, a.after, a.created_at, u.name AS actor_name,
        s.name AS site_name
 FROM settings_audit a

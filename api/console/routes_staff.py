@@ -1,6 +1,6 @@
 """Staff accounts for admins: the list, a new account, roles and approval steps, disable and enable.
 Each change is audited by ``api.auth.service.staff``; a disabled account's next page or API request
-is refused (its token version moved, migration 0035)."""
+is refused (its token version moved, migration 0135)."""
 
 from __future__ import annotations
 

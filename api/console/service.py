@@ -133,7 +133,7 @@ async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> li
 
 
 async def set_workday(conn: Any, actor: AuthUser, day: Any, is_workday: bool, note: str) -> dict[str, Any]:
-    """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0045)."""
+    """The catalogue's working-day override, recorded with its actor (settings_audit, migration 0145)."""
     await staff.act_as(conn, actor)
     return await catalogue.set_workday_override(conn, day, is_workday, note)
 

@@ -2,7 +2,7 @@
 
 ``record_verified`` is the one way an identity becomes verified (face verification here; window and
 document review call it too). The database keeps the rule that matters (partial unique indexes over
-verified rows, migration 0084); this module turns a violation into ``identity_taken``.
+verified rows, migration 0184); this module turns a violation into ``identity_taken``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 -- Window verification and document review by staff (issue 19, F090). The identity rows are the
--- domain's own (migration 0084); the photo, the review and the deadline marks are 0085's.
+-- domain's own (migration 0184); the photo, the review and the deadline marks are 0085's.
 
 -- name: account_of(user_id, phone)^
 -- The account a window verification is for, named by id or by its (bound) phone.

@@ -12,7 +12,7 @@ SELECT visit_steps FROM services WHERE code = :code;
 -- name: deliveries(status, method, all_steps, steps, roles, viewer_id, after, lim, shown)
 -- The deliveries of services whose last step (the one that ships, 一窗出件) the caller holds with a
 -- role it needs (admins: all), and the record of this look at each shown one's name and address
--- (F145, migration 0033): a data-modifying CTE runs once whether or not the query reads it.
+-- (F145, migration 0133): a data-modifying CTE runs once whether or not the query reads it.
 WITH found AS (
     SELECT d.*, a.public_no, a.applicant_id, a.form, s.name AS service_name, u.name AS applicant_name,
            u.company_name AS applicant_company

@@ -1,7 +1,7 @@
 -- F131 窗口自取: the window, the 30-day hold, who collected, and the lapse to express.
 
 -- name: site_by_code(code)^
--- appt_sites belongs to the appointments area (migration 0009); read here, never referenced by a key.
+-- appt_sites belongs to the appointments area (migration 0109); read here, never referenced by a key.
 SELECT code, name, address FROM appt_sites WHERE code = :code AND active;
 
 -- name: site_of_service(service_code)^

@@ -83,7 +83,7 @@ HAVING sum(ratings) > 0;
 -- name: service_names()
 SELECT code, name FROM services;
 
--- Recompute the facts and rollups of migration 0015 from the source tables (a repair: the
+-- Recompute the facts and rollups of migration 0115 from the source tables (a repair: the
 -- triggers keep them exact; e.g. after a TRUNCATE or a restore of only some tables).
 -- name: rebuild_rollups()$
 SELECT stats_rebuild();

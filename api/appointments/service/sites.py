@@ -1,6 +1,6 @@
 """Sites and opening schedules as admins edit them. A schedule change shapes the slots generated
 from then on; slots already generated (and their bookings) stay as they are. Every change is
-recorded with its actor, before and after (settings_audit, migration 0045)."""
+recorded with its actor, before and after (settings_audit, migration 0145)."""
 
 from __future__ import annotations
 

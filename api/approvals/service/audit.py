@@ -1,6 +1,6 @@
 """The audit chain over every application's timeline, checked.
 
-A trigger (migration 0014) links each ``application_events`` row as it is written:
+A trigger (migration 0114) links each ``application_events`` row as it is written:
 hash = sha256(previous hash + canonical row content). Checking recomputes every link from the
 rows as they are now; an edited row, a deleted row, a cut chain or a decision whose recorded
 chain head no longer matches is named, with its application's public number.

@@ -47,7 +47,7 @@ def check_step(user: AuthUser, task: Task) -> None:
 async def refuse_own_case(conn: Any, user: AuthUser, application_id: int) -> None:
     """The one rule every acting path asks (claim, decision, batch, exam result and slot, shipping and
     hand-over, and the console through them): staff never act on a case they applied for. The
-    database decides who is "they" (``staff_own_case``, migration 0032: same account, phone, ID
+    database decides who is "they" (``staff_own_case``, migration 0132: same account, phone, ID
     number or credit code), so the rule holds however staff and citizen accounts are modelled, and
     its triggers refuse the write if a path ever skips this check."""
     if await q.own_case(conn, staff_id=user.id, application_id=application_id):

@@ -1,6 +1,6 @@
 """Staff accounts as admins manage them: create, roles and steps, disable and enable, reset a
 password (the member sets a new one before their next session), each change audited
-(staff_account_events). Sessions end through the token-version trigger (migration 0035):
+(staff_account_events). Sessions end through the token-version trigger (migration 0135):
 a role, step or disabled change moves the version, so the next API request or console page of that
 account is refused — nothing here revokes anything by hand."""
 
@@ -121,7 +121,7 @@ async def _locked(conn: Any, actor: AuthUser, staff_id: int) -> Any:
 
 
 async def set_roles(conn: Any, actor: AuthUser, staff_id: int, roles: list[str], steps: list[str]) -> StaffRow:
-    """New roles and steps; the account's open sessions end (token version, migration 0035). A
+    """New roles and steps; the account's open sessions end (token version, migration 0135). A
     citizen account behind the phone keeps its applicant role."""
     row = await _locked(conn, actor, staff_id)
     roles, steps = _check_roles(roles, steps)
@@ -133,7 +133,7 @@ async def set_roles(conn: Any, actor: AuthUser, staff_id: int, roles: list[str],
 
 async def set_disabled(conn: Any, actor: AuthUser, staff_id: int, disabled: bool) -> StaffRow:
     """Disable (its next request, API or console, is refused; its refresh tokens are revoked by the
-    trigger of migration 0035) or enable again (the person signs in anew)."""
+    trigger of migration 0135) or enable again (the person signs in anew)."""
     row = await _locked(conn, actor, staff_id)
     action: Literal["disabled", "enabled"] = "disabled" if disabled else "enabled"
     if row["disabled"] != disabled:
@@ -145,7 +145,7 @@ async def set_disabled(conn: Any, actor: AuthUser, staff_id: int, disabled: bool
 
 async def reset_password(conn: Any, actor: AuthUser, staff_id: int, password: str) -> StaffRow:
     """A temporary password the admin hands over in person. The member's sessions end at once
-    (triggers of migration 0044) and no new one opens before they set their own password; a lock
+    (triggers of migration 0144) and no new one opens before they set their own password; a lock
     of their phone (lockout) stays as it is."""
     row = await _locked(conn, actor, staff_id)
     await q.reset_password(conn, id=staff_id, password_hash=await passwords.hash_password(password))
@@ -177,5 +177,5 @@ async def change_password_and_login(conn: Any, jwt: JWTAuth, data: StaffPassword
 
 async def act_as(conn: Any, actor: AuthUser) -> None:
     """Names the staff member behind the changes of the current transaction: the audit triggers of
-    migration 0045 (sites, schedules, working-day overrides) record them as its actor."""
+    migration 0145 (sites, schedules, working-day overrides) record them as its actor."""
     await q.act_as(conn, actor_id=str(actor.id))

@@ -2,7 +2,7 @@
 
 Two grouped queries (cases, ratings) each return per-period-and-service rows, per-period rows and
 one overall row (GROUPING SETS); this module only joins the two results by key and turns counts
-into shares. The queries read per-day rollups (migration 0015), not the cases: triggers on the
+into shares. The queries read per-day rollups (migration 0115), not the cases: triggers on the
 source tables keep them exact in the same transaction as every change, so the figures are as
 fresh as the last commit. Working days are counted on ``workday_calendar`` (filled by
 ``seed_workday_calendar`` from chinese-calendar; ``workday_overrides`` win, and changing either
