@@ -1,0 +1,1 @@
+-- case_rights (content follows in this session)
