@@ -1,1 +1,2 @@
 -- case_rights (content follows in this session)
+SELECT 1;
