@@ -1,0 +1,2 @@
+-- licence_documents (content follows in this session)
+SELECT 1;
