@@ -1,0 +1,2 @@
+-- trusted_licences (content follows in this session)
+SELECT 1;
