@@ -11,7 +11,7 @@ from api import clock
 from api.auth.guards import requires_role
 from api.deps import ReadConn
 from api.stats import service
-from api.stats.schemas import Period, ReformFigures
+from api.stats.schemas import Period, ReformFigures, TripsByDesign
 
 
 Now = NamedDependency[Any]
@@ -32,3 +32,7 @@ class StatsController(Controller):
                      period: Annotated[Period, QueryParameter()] = "month") -> ReformFigures:
         return await service.reform(read_conn, from_date=from_date, to_date=to_date, service_code=service_code,
                                     period=period, now=now)
+
+    @get("/trips-by-design", operation_id="tripsByDesign", summary="各事项按设计需跑动的次数及原因（来自事项目录）")
+    async def trips_by_design(self, read_conn: ReadConn) -> TripsByDesign:
+        return await service.trips_by_design(read_conn)

@@ -63,3 +63,28 @@ class ReformFigures(Schema):
     rows: list[Figures]        # per period and service
     periods: list[Figures]     # per period, all services
     total: Figures             # the whole range, all services
+
+
+class DesignedTrip(Schema, frozen=True):
+    step: str    # window_checkin | inspection | exam | pickup
+    name: str    # 窗口核验, 现场核查, 考试, 窗口领证
+    reason: str  # why the service cannot do without it
+
+
+class ServiceTrips(Schema, frozen=True):
+    code: str
+    name: str
+    kind: str
+    is_bundle: bool
+    zero_trip: bool
+    trips: int   # the visits a case needs by design (跑动次数)
+    visits: list[DesignedTrip]
+
+
+class TripsByDesign(Schema):
+    """The trips each service requires by design, from the catalogue alone (fewest first)."""
+
+    services: list[ServiceTrips]
+    zero_trip_services: int
+    one_trip_services: int
+    more_trip_services: int
