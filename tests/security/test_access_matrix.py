@@ -95,7 +95,7 @@ ACCESS: dict[str, str] = {
     "recordRatingCallBack": "admin", "recordRatingFollowUp": "admin", "getRatingPolicy": "admin",
     "setRatingPolicy": "admin", "adminListRatings": "admin", "adminGetRating": "admin", "voidRating": "admin",
     "listHeldRatingTexts": "admin", "releaseRatingText": "admin",  # issue 25: leads too
-    "reformFigures": "admin",
+    "reformFigures": "admin", "tripsByDesign": "admin",
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
