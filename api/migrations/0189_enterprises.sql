@@ -1,0 +1,2 @@
+-- enterprises (content follows in this session)
+SELECT 1;
