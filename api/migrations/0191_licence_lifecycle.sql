@@ -1,0 +1,2 @@
+-- licence_lifecycle (content follows in this session)
+SELECT 1;
