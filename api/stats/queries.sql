@@ -87,3 +87,22 @@ SELECT code, name FROM services;
 -- triggers keep them exact; e.g. after a TRUNCATE or a restore of only some tables).
 -- name: rebuild_rollups()$
 SELECT stats_rebuild();
+
+-- Electronic licences issued through cases (per service) and consultations recorded / answered by a
+-- person (the service_code '' rows: all-services rows only), from the rollup of migration 0190.
+-- name: output_figures(period, from_day, to_day, service_code)
+WITH daily AS (
+    SELECT date_trunc(:period, d.day)::date AS period, d.*
+      FROM stats_output_daily d
+     WHERE d.day BETWEEN :from_day AND :to_day AND (:service_code::text IS NULL OR d.service_code = :service_code)
+)
+SELECT period, NULLIF(service_code, '') AS service_code, GROUPING(period) AS all_periods,
+       GROUPING(service_code) AS all_services, sum(licences_issued)::bigint AS licences_issued,
+       sum(consultations)::bigint AS consultations, sum(consultations_by_person)::bigint AS consultations_by_person
+  FROM daily
+ GROUP BY GROUPING SETS ((period, service_code), (period), ())
+HAVING GROUPING(service_code) = 1 AND (sum(licences_issued) > 0 OR sum(consultations) > 0)
+    OR GROUPING(service_code) = 0 AND service_code <> '' AND sum(licences_issued) > 0;
+
+-- name: rebuild_outputs()$
+SELECT stats_rebuild_outputs();

@@ -53,6 +53,14 @@ class Figures(Schema):
     bad_reviews_followed_up_on_time: int = 0
     bad_reviews_on_time_share: float | None = None
     bad_reviews_overdue: int = 0
+    # electronic licences issued through cases in the period (Jining's 电子证照 figure; licences
+    # brought in from other authorities are not counted)
+    licences_issued: int = 0
+    # help-desk consultations recorded in the period, and those a person answered (Ningbo); on the
+    # all-services rows only, a consultation is not about one service
+    consultations: int = 0
+    consultations_answered_by_person: int = 0
+    consultations_by_person_share: float | None = None
 
 
 class ReformFigures(Schema):

@@ -54,6 +54,7 @@ async def seed_workday_calendar(conn: Any, settings: Any) -> None:
 async def rebuild_rollups(conn: Any) -> None:
     """Recompute the figures' facts and per-day rollups from the sources (``zsb stats-rebuild``)."""
     await q.rebuild_rollups(conn)
+    await q.rebuild_outputs(conn)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -64,8 +65,8 @@ def _key(row: Any) -> tuple[Any, Any, int, int]:
     return (row["period"], row["service_code"], row["all_periods"], row["all_services"])
 
 
-def _figures(case: Any, rating: Any, names: dict[str, str]) -> Figures:
-    source = case if case is not None else rating
+def _figures(case: Any, rating: Any, output: Any, names: dict[str, str]) -> Figures:
+    source = next(r for r in (case, rating, output) if r is not None)
     code = None if source["all_services"] else source["service_code"]
     fig = Figures(period=None if source["all_periods"] else source["period"], service_code=code,
                   service_name=names.get(code) if code else ("咨询服务" if not source["all_services"] else None))
@@ -92,6 +93,11 @@ def _figures(case: Any, rating: Any, names: dict[str, str]) -> Figures:
         fig.bad_reviews, fig.bad_reviews_overdue = rating["bad_reviews"], rating["bad_overdue"]
         fig.bad_reviews_followed_up_on_time = rating["bad_on_time"]
         fig.bad_reviews_on_time_share = _share(rating["bad_on_time"], rating["bad_reviews"])
+    if output is not None:
+        fig.licences_issued = output["licences_issued"]
+        fig.consultations = output["consultations"]
+        fig.consultations_answered_by_person = output["consultations_by_person"]
+        fig.consultations_by_person_share = _share(output["consultations_by_person"], output["consultations"])
     return fig
 
 
@@ -104,12 +110,15 @@ async def reform(conn: Any, *, from_date: date, to_date: date, service_code: str
                                       service_code=service_code))
     ratings = await rows(q.rating_figures(conn, period=period, from_day=from_date, to_day=to_date,
                                           service_code=service_code, today=local_day(now)))
+    outputs = await rows(q.output_figures(conn, period=period, from_day=from_date, to_day=to_date,
+                                          service_code=service_code))
     names = {r["code"]: r["name"] for r in await rows(q.service_names(conn))}
     by_case = {_key(r): r for r in cases}
     by_rating = {_key(r): r for r in ratings}
-    keys = sorted(set(by_case) | set(by_rating),
+    by_output = {_key(r): r for r in outputs}
+    keys = sorted(set(by_case) | set(by_rating) | set(by_output),
                   key=lambda k: (k[2], k[0] or date.min, k[3], k[1] or ""))
-    figures = [(k, _figures(by_case.get(k), by_rating.get(k), names)) for k in keys]
+    figures = [(k, _figures(by_case.get(k), by_rating.get(k), by_output.get(k), names)) for k in keys]
     total = next((f for k, f in figures if k[2]), None) or Figures(period=None, service_code=None, service_name=None)
     return ReformFigures(from_date=from_date, to_date=to_date, period=period, service_code=service_code,
                          rows=[f for k, f in figures if not k[2] and not k[3]],
