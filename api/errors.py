@@ -130,6 +130,12 @@ class DatabaseUnavailable(Unavailable):
     code = "database_unavailable"
 
 
+class IdentityRequired(Conflict):
+    """请先完成实名认证：在小程序“我的-实名认证”中完成人脸识别实名认证，或携带身份证到办事窗口认证（港澳台居民和外国人可上传证件照片人工审核），完成后即可办理（草稿可先保存）。"""
+
+    code = "identity_required"
+
+
 def _request_id(request: Request) -> str:
     return request.scope.get("request_id") or request.headers.get("x-request-id") or uuid.uuid4().hex
 

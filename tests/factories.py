@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from typing import Any
+
+from stdnum.cn import ric
 
 from api.auth import service as auth
 from api.settings import Settings
@@ -14,11 +18,47 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def applicant(client: Any, name: str = "zhang") -> dict[str, Any]:
-    """Log in through the sandbox WeChat login; returns the token pair with ``headers``."""
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华建国志红玉兰"
+REGIONS = ("110101", "110102", "110105", "110106", "110108", "310101", "310104", "310110", "120101", "110107")
+
+
+def person_of(name: str) -> tuple[str, str]:
+    """A deterministic person for a login name: a Chinese name and a valid resident ID (python-stdnum
+    ``cn.ric``: region, birth date, check digit) whose sequence digits the sandbox verifies (never
+    998/999); distinct names give distinct numbers (a hash over 144 million of them)."""
+    h = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    person = SURNAMES[h % len(SURNAMES)] + GIVEN[(h >> 8) % len(GIVEN)] + GIVEN[(h >> 16) % len(GIVEN)]
+    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=(h >> 24) % 14600)
+    first17 = f"{REGIONS[(h >> 40) % 10]}{born:%Y%m%d}{(h >> 48) % 990:03d}"
+    return person, first17 + ric.calc_check_digit(first17 + "0")
+
+
+async def applicant(client: Any, name: str = "zhang", *, verified: bool = True,
+                    person: str | None = None) -> dict[str, Any]:
+    """Log in through the sandbox WeChat login and, unless ``verified=False``, verify the account
+    through the sandbox face flow (POST /me/identity/verifications, then its result) as the person
+    ``person_of(name)`` (or ``person`` as the name). Returns the token pair with ``headers`` (the
+    fresh pair the verification issued, whose access token carries the verified claim) and
+    ``identity``: ``{"name", "idNumber"}`` (None when unverified)."""
     res = await client.post("/api/v1/auth/wechat", json={"code": f"dev-{name}"})
     assert res.status_code == 200, res.text
     body = res.json()
+    body["identity"] = None
+    if verified:
+        cname, number = person_of(name)
+        cname = person or cname
+        started = await client.post("/api/v1/me/identity/verifications", json={"name": cname, "idNumber": number},
+                                    headers=bearer(body["accessToken"]))
+        if started.status_code == 409 and started.json()["code"] == "identity_already_verified":
+            pass  # logging in again: the login's tokens already carry the claim
+        else:
+            assert started.status_code == 201, started.text
+            done = await client.post(f"/api/v1/me/identity/verifications/{started.json()['id']}/result",
+                                     headers=bearer(body["accessToken"]))
+            assert done.status_code == 200, done.text
+            body.update(done.json()["tokens"])
+        body["identity"] = {"name": cname, "idNumber": number}
     body["headers"] = bearer(body["accessToken"])
     return body
 

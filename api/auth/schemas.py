@@ -18,6 +18,7 @@ class AuthUser(msgspec.Struct, frozen=True):
     id: int
     roles: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
+    verified: bool = False  # the token's "idv" claim: the account was a verified person when it was issued
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

@@ -77,7 +77,8 @@ async def retrieve_user(token: Token, connection: ASGIConnection) -> AuthUser | 
             return None
     elif not set(roles) <= set(service.CITIZEN_ROLES):
         return None  # staff roles without a session to check them against (an older token)
-    return AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())))
+    return AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())),
+                    verified=extras.get("idv") is True)
 
 
 def jwt_auth(settings: Settings) -> JWTAuth[AuthUser]:

@@ -15,6 +15,7 @@ from typing import Any
 from stdnum.cn import ric
 
 from api import clock
+from api.auth.service import citizen_tokens
 from api.db import load_queries, transaction
 from api.identity import crypto
 from api.identity.errors import (FaceCheckFailed, FaceNeedsWechat, FaceNotVerified, FaceTriesUsedUp,
@@ -102,7 +103,9 @@ async def start(pool: Any, settings: Any, *, user_id: int, name: str, id_number:
                                tries_left=TRIES_A_DAY - tries - 1)
 
 
-async def result(pool: Any, settings: Any, *, user_id: int, attempt_id: int, now: datetime) -> VerificationResult:
+async def result(pool: Any, settings: Any, *, user_id: int, attempt_id: int, now: datetime,
+                 auth: Any = None) -> VerificationResult:
+    """Ask WeChat how the try ended; once verified, a fresh token pair carrying the verified claim."""
     cipher = crypto.active()
     async with transaction(pool) as conn:
         attempt = await q.attempt_of(conn, id=attempt_id, user_id=user_id)
@@ -131,6 +134,8 @@ async def result(pool: Any, settings: Any, *, user_id: int, attempt_id: int, now
                 refused: Exception | None = exc
             else:
                 refused = None
+                tokens = None if auth is None else await citizen_tokens(
+                    conn, auth, user_id, refresh_days=settings.refresh_token_days)
             await q.finish(conn, id=attempt_id, outcome="verified" if refused is None else "error",
                            verify_ret=outcome.verify_ret, errcode=0, finished_at=now)
         else:
@@ -140,7 +145,7 @@ async def result(pool: Any, settings: Any, *, user_id: int, attempt_id: int, now
     if outcome.verified:
         if refused is not None:
             raise refused
-        return VerificationResult(id=attempt_id, verified=True, identity=identity)
+        return VerificationResult(id=attempt_id, verified=True, identity=identity, tokens=tokens)
     left = max(0, TRIES_A_DAY - tries)
     if outcome.errcode:
         raise FaceCheckFailed(errcode=outcome.errcode, triesLeft=left)

@@ -10,7 +10,7 @@ from litestar.params import JSONBody, PathParameter
 
 from api import clock
 from api.auth.guards import requires_login
-from api.deps import AppSettings, Conn, CurrentUser, Pool
+from api.deps import AppSettings, Conn, CurrentUser, Jwt, Pool
 from api.identity import face
 from api.identity.schemas import IdentityOut, StartVerification, VerificationResult, VerificationStarted
 
@@ -36,6 +36,6 @@ class MyIdentityController(Controller):
     @post("/verifications/{verification_id:int}/result", operation_id="checkFaceVerification",
           summary="查询人脸核身结果并完成实名认证", status_code=200)
     async def result(self, verification_id: Id, pool: Pool, user: CurrentUser, settings: AppSettings,
-                     state: State) -> VerificationResult:
+                     jwt: Jwt, state: State) -> VerificationResult:
         return await face.result(pool, settings, user_id=user.id, attempt_id=verification_id,
-                                         now=clock.now(state))
+                                 now=clock.now(state), auth=jwt)

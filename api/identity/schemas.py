@@ -7,6 +7,7 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from api.auth.schemas import TokenPair
 from api.types import Input, Schema
 
 PersonName = Annotated[str, Meta(min_length=1, max_length=30, description="姓名（与身份证一致）")]
@@ -51,3 +52,5 @@ class VerificationResult(Schema):
     id: int
     verified: bool
     identity: Identity
+    # A fresh token pair whose access token says the account is verified (booking reads the claim).
+    tokens: TokenPair | None = None

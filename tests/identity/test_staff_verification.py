@@ -33,7 +33,7 @@ async def _inbox(db, user_id: int, event: str) -> list[str]:
 
 async def test_window_verification_is_recorded_with_the_staff_member_and_the_time(client, db):
     use_clock(client, "2026-06-08 10:00")
-    zhang = await applicant(client, "zhang")
+    zhang = await applicant(client, "zhang", verified=False)
     await db.execute("UPDATE users SET phone = '13800001111' WHERE id = $1", zhang["user"]["id"])
     clerk = await _approver(client, db)
 
@@ -68,7 +68,7 @@ async def test_staff_cannot_window_verify_their_own_account(client, db):
                             json={"userId": clerk["user"]["id"], "name": "窗口人员", "idType": "resident_id",
                                   "idNumber": RESIDENT_ID})
     assert res.status_code == 201, res.text
-    li = await applicant(client, "li")
+    li = await applicant(client, "li", verified=False)
     res = await client.post(f"{API}/staff/identity/window-verifications", headers=clerk["headers"],
                             json={"userId": li["user"]["id"], "name": "窗口人员", "idType": "resident_id",
                                   "idNumber": RESIDENT_ID})
@@ -77,7 +77,7 @@ async def test_staff_cannot_window_verify_their_own_account(client, db):
 
 
 async def test_an_applicant_cannot_window_verify_anyone(client, db):
-    zhang = await applicant(client, "zhang")
+    zhang = await applicant(client, "zhang", verified=False)
     res = await client.post(f"{API}/staff/identity/window-verifications", headers=zhang["headers"],
                             json={"userId": zhang["user"]["id"], "name": "张三", "idType": "resident_id",
                                   "idNumber": RESIDENT_ID})
@@ -86,7 +86,7 @@ async def test_an_applicant_cannot_window_verify_anyone(client, db):
 
 async def test_a_second_account_cannot_be_verified_as_an_already_verified_person(client, db):
     clerk = await _approver(client, db)
-    zhang, li = await applicant(client, "zhang"), await applicant(client, "li")
+    zhang, li = await applicant(client, "zhang", verified=False), await applicant(client, "li", verified=False)
     person = {"name": "张三", "idType": "resident_id", "idNumber": RESIDENT_ID}
     first = await client.post(f"{API}/staff/identity/window-verifications", headers=clerk["headers"],
                               json={"userId": zhang["user"]["id"], **person})
@@ -96,7 +96,7 @@ async def test_a_second_account_cannot_be_verified_as_an_already_verified_person
     assert again.status_code == 409 and again.json()["code"] == "identity_taken"
 
     # the same by document: a passport verified on one account cannot be uploaded by another
-    smith, other = await applicant(client, "smith"), await applicant(client, "other")
+    smith, other = await applicant(client, "smith", verified=False), await applicant(client, "other", verified=False)
     pending = (await _upload(client, smith)).json()
     assert (await client.post(f"{API}/staff/identity/documents/{pending['id']}/approve",
                               headers=clerk["headers"])).status_code == 200
@@ -106,7 +106,7 @@ async def test_a_second_account_cannot_be_verified_as_an_already_verified_person
 
 async def test_a_foreign_document_is_pending_for_one_working_day_then_approved_and_the_person_told(client, db):
     use_clock(client, "2026-06-05 16:00")  # Friday: due the next working day, Monday 8 June
-    smith = await applicant(client, "smith")
+    smith = await applicant(client, "smith", verified=False)
     clerk = await _approver(client, db)
 
     res = await _upload(client, smith)
@@ -148,7 +148,7 @@ async def test_a_foreign_document_is_pending_for_one_working_day_then_approved_a
 
 
 async def test_a_refused_document_tells_the_person_the_reason_and_they_may_upload_again(client, db):
-    chan = await applicant(client, "chan")
+    chan = await applicant(client, "chan", verified=False)
     clerk = await _approver(client, db)
     doc = (await _upload(client, chan, id_type="hk_macau_permit", number="H12345678", name="陈大文",
                          photo=("permit.png", PNG, "image/png"))).json()
@@ -175,7 +175,7 @@ async def test_staff_cannot_review_their_own_document(client, db):
 
 
 async def test_a_photo_that_is_not_an_image_or_a_wrong_number_is_refused(client, db):
-    smith = await applicant(client, "smith")
+    smith = await applicant(client, "smith", verified=False)
     res = await _upload(client, smith, photo=("passport.pdf", PDF, "application/pdf"))
     assert res.status_code == 400 and res.json()["code"] == "document_photo_type"
     res = await _upload(client, smith, photo=("passport.jpg", b"<html>not a photo</html>", "image/jpeg"))
@@ -205,7 +205,7 @@ async def _staff_sent(db, event: str) -> list[tuple[int, str]]:
 
 async def test_the_reminder_job_runs_twice_and_reminds_once_then_flags_the_overdue_document_once(client, db, settings):
     use_clock(client, "2026-06-05 16:00")
-    smith = await applicant(client, "smith")
+    smith = await applicant(client, "smith", verified=False)
     clerk = await _approver(client, db)
     lead = await staff(client, db, phone="13900002009", roles=["lead"], name="分管领导")
     doc = (await _upload(client, smith)).json()
@@ -237,7 +237,7 @@ async def test_the_reminder_job_runs_twice_and_reminds_once_then_flags_the_overd
 
 async def test_a_blank_name_or_a_missing_photo_is_a_clear_400(client, db):
     clerk = await _approver(client, db)
-    zhang = await applicant(client, "zhang")
+    zhang = await applicant(client, "zhang", verified=False)
     res = await client.post(f"{API}/staff/identity/window-verifications", headers=clerk["headers"],
                             json={"userId": zhang["user"]["id"], "name": "   ", "idType": "passport",
                                   "idNumber": PASSPORT})

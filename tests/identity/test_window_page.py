@@ -12,7 +12,7 @@ RESIDENT_ID = "11010519491231002X"
 
 async def test_an_approver_confirms_a_person_at_the_window_page(client, db):
     use_clock(client, "2026-06-08 10:00")
-    zhang = await applicant(client, "zhang")
+    zhang = await applicant(client, "zhang", verified=False)
     await db.execute("UPDATE users SET phone = '13800001111' WHERE id = $1", zhang["user"]["id"])
     clerk_id = await account(db, phone="13900003001", roles=["approver"], steps=["accept"], name="窗口人员")
     assert (await sign_in(client, "13900003001")).status_code == 200
@@ -45,7 +45,7 @@ async def test_a_help_desk_agent_cannot_open_the_window_page(client, db):
 
 async def test_an_approver_reviews_an_uploaded_document_in_the_console(client, db):
     use_clock(client, "2026-06-05 16:00")
-    smith = await applicant(client, "smith")
+    smith = await applicant(client, "smith", verified=False)
     up = await client.post("/api/v1/me/identity/documents", headers=smith["headers"],
                            files={"file": ("passport.jpg", JPG, "image/jpeg")},
                            data={"name": "SMITH JOHN", "idType": "passport", "idNumber": "E12345678"})

@@ -9,7 +9,7 @@ from api.auth.service.lockout import (
     check_password,
 )
 from api.auth.service.accounts import (
-    CITIZEN_ROLES, issue_tokens, wechat_login, phone_login, staff_login, account, staff_session_live, refresh,
+    CITIZEN_ROLES, issue_tokens, citizen_tokens, wechat_login, phone_login, staff_login, account, staff_session_live, refresh,
     logout, get_me, bind_phone, create_staff, staff_from_args,
 )
 from api.auth.service.address import default_address, get_address, put_address

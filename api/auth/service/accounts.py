@@ -26,6 +26,7 @@ from api.auth.errors import (AccountDisabled, PasswordChangeRequired, PhoneTaken
                              UserNotFound)
 from api.auth.schemas import Account, AuthUser, StaffIn, TokenPair, UserOut
 from api.db import load_queries, transaction
+from api.identity.service import verified_identity
 from wechat import WeChatGateway
 
 q = load_queries(Path(__file__).parents[1])
@@ -50,6 +51,8 @@ async def issue_tokens(conn: Any, auth: JWTAuth, row: Any, *, refresh_days: int,
     family_id = family_id or uuid.uuid4()
     roles, steps = (list(row["roles"]), list(row["steps"])) if staff else (list(CITIZEN_ROLES), [])
     extras: dict[str, Any] = {"typ": "access", "roles": roles, "steps": steps}
+    if await verified_identity(conn, row["id"]) is not None:
+        extras["idv"] = True  # a verified person (F088): booking reads this claim, not the database
     if staff:  # checked on every request (tokens.retrieve_user -> staff_session_live)
         extras.update(ver=row["token_version"], sid=str(family_id))
     access = auth.create_token(identifier=str(row["id"]), token_extras=extras)
@@ -60,6 +63,14 @@ async def issue_tokens(conn: Any, auth: JWTAuth, row: Any, *, refresh_days: int,
     )
     return TokenPair(access_token=access, refresh_token=refresh,
                      expires_in=int(auth.default_token_expiration.total_seconds()), user=_user_out(row, roles, steps))
+
+
+async def citizen_tokens(conn: Any, auth: JWTAuth, user_id: int, *, refresh_days: int) -> TokenPair:
+    """A fresh citizen session for the account, e.g. once it is verified (its tokens' claim changes)."""
+    row = await q.get_user(conn, id=user_id)
+    if row is None or row["disabled"]:
+        raise UserNotFound()
+    return await issue_tokens(conn, auth, row, refresh_days=refresh_days, staff=False)
 
 
 async def wechat_login(pool: asyncpg.Pool, wechat: WeChatGateway, auth: JWTAuth, code: str,
