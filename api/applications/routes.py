@@ -59,9 +59,9 @@ class ApplicationController(Controller):
 
     @post("/", operation_id="createApplication", summary="新建申请（草稿）")
     async def create(self, data: JSONBody[ApplicationIn], conn: Conn, user: CurrentUser, settings: AppSettings,
-                     idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+                     now: Now, idempotency_key: IdempotencyKey = None) -> ApplicationOut:
         return await run_once(conn, user_id=user.id, scope="application_create", key=idempotency_key, payload=data,
-                              action=lambda: service.create(conn, user, data, storage_for(settings)),
+                              action=lambda: service.create(conn, user, data, storage_for(settings), now=now),
                               result_type=ApplicationOut)
 
     @get("/", operation_id="listApplications", summary="我的办件")

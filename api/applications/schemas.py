@@ -13,6 +13,8 @@ class ApplicationIn(Input):
     service_code: ServiceCode
     answers: Answers = {}
     form: Form = {}
+    # a lifecycle service (换证、补发、变更、注销): the licence of the caller's library it acts on
+    licence_id: Annotated[int, Meta(ge=1)] | None = None
 
 
 class ApplicationPatch(Input):
@@ -196,6 +198,7 @@ class ApplicationOut(Schema):
     # names the case it was copied from
     draft_id: int | None = None
     copied_from: int | None = None
+    licence_id: int | None = None  # the licence a lifecycle case acts on (issue 22)
 
 
 class ProgressStep(Schema):

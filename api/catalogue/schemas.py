@@ -16,6 +16,7 @@ from api.catalogue.schemas_calendar import (  # noqa: F401  (the calendar's shap
     WorkdayOverrideIn,
 )
 from api.catalogue.schemas_visits import ScheduleSpec, VisitSpec, check_visits
+from api.catalogue.schemas_lifecycle import LifecycleSpec
 from api.types import Answers, Input, Schema, ServiceCode
 
 Code = Annotated[str, Meta(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
@@ -194,6 +195,7 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     # only when a vehicle is bought, F082). See ``api.catalogue.service.merged_spec``.
     fixed_answers: dict[Code, Code] = {}
     member_when: dict[ServiceCode, When] = {}
+    lifecycle: LifecycleSpec | None = None  # acts on a licence of the library (no ``licence`` of its own)
     active: bool = True
 
     def __post_init__(self) -> None:
@@ -210,6 +212,8 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
             raise ValueError("a bundle lists its members, and only a bundle does")
         if (self.fixed_answers or self.member_when) and not self.is_bundle:
             raise ValueError("only a bundle fixes answers or makes members conditional")
+        if self.lifecycle is not None and (self.licence is not None or self.is_bundle):
+            raise ValueError("a lifecycle service acts on a licence of the library: no licence of its own")
         if unknown := set(self.member_when) - set(self.members):
             raise ValueError(f"memberWhen names services that are not members: {sorted(unknown)}")
         for items in (self.situations, self.materials, self.fields, self.steps, self.review):

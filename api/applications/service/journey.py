@@ -25,7 +25,7 @@ from api.db import rows
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
 from api.licences import service as licences
-from api.licences.service import delivery
+from api.licences.service import delivery, lifecycle
 from api.storage import LocalStorage
 
 
@@ -115,13 +115,17 @@ def _check_form(spec: Any, answers: dict[str, str], form: dict[str, Any]) -> tup
     return materials, fields
 
 
-async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage) -> ApplicationOut:
+async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage, *,
+                 now: datetime | None = None) -> ApplicationOut:
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
     materials, _ = _check_form(spec, data.answers, data.form)
     _check_applicant(spec, data.form)
+    # issue 22: a lifecycle service acts on one licence of the caller's library, chosen by id
+    await lifecycle.check_target(conn, user.id, spec, data.licence_id, clock.local_day(now) if now else clock.today())
     instant, promised, _ = catalogue.path_of(spec, data.answers)
     app = await q.insert_application(conn, applicant_id=user.id, service_code=spec.code, answers=data.answers,
                                      form=data.form, is_instant=instant, promised_days=promised)
+    await lifecycle.attach(conn, app["id"], spec, data.licence_id)
     await sync_materials(conn, app, materials)
     return await view(conn, user, app["id"])
 
@@ -163,6 +167,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     _check_applicant(spec, app["form"])
     materials, fields = catalogue.applicable(spec, app["answers"])
     today = clock.local_day(now) if now else clock.today()
+    await lifecycle.check_case(conn, app["id"], app["applicant_id"], spec, today)  # still theirs, in force, open
     await sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))
     uploaded = {s["material_code"] for s in slots if s["storage_key"]}
@@ -218,7 +223,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
         clock_starts_on=app["clock_starts_on"], review=await review_runs.latest(conn, app["id"]),
-        copied_from=app["copied_from"],
+        copied_from=app["copied_from"], licence_id=await lifecycle.acted_on(conn, app["id"]),
         draft_id=await q.draft_copy_of(conn, source_id=app["id"]) if app["status"] == "withdrawn" else None,
     )
 

@@ -23,6 +23,7 @@ from api.applications.schemas import LicenceOut
 from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec
 from api.db import load_queries, rows
+from api.licences.service.lifecycle import plan as lifecycle_plan
 
 q = load_queries(Path(__file__).parents[1])
 
@@ -115,7 +116,13 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
     today = clock.today()
     answers, form = app.answers or {}, app.form or {}
-    if not catalogue.path_of(spec, answers)[2]:
+    # issue 22: a lifecycle case (renew, reissue, change, cancel) revokes the licence it acts on and,
+    # unless it cancels it, issues one of the same type in its place (``lifecycle.plan``)
+    act, acted = await lifecycle_plan(conn, app, today), []
+    if act is not None:
+        acted = await _revoke(conn, app, act.licence_type, [], [act.number], act.reason, today, actor_id=actor_id)
+        specs = [act.issues] if act.issues else []
+    elif not catalogue.path_of(spec, answers)[2]:
         for lic in specs:
             cancel = CANCELLING.get(lic.type)
             if cancel and answers.get(cancel[0]) == cancel[1] and lic.type in SUBJECT_FIELD:
@@ -127,17 +134,19 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
         valid_from, valid_until = licence_period(lic, form, today)
         replaced: list[Any] = []
         subject = _subject_value(form.get(SUBJECT_FIELD[lic.type])) if lic.type in SUBJECT_FIELD else None
-        if lic.type in SUBJECT_FIELD:
+        if lic.type in SUBJECT_FIELD and act is None:
             subjects, numbers, reason = _replaced(lic.type, answers, form)
             replaced = await _revoke(conn, app, lic.type, subjects, numbers, reason, today, actor_id=actor_id)
         if any(r["status"] == "revoked" and r["valid_from"] <= today for r in replaced):
             # The old one was in force and is void now (F062): the new one is in force at once —
             # its end date still counts from the old one's (F061 "不会损失剩余天数").
             valid_from = min(valid_from, today)
+        if act is not None:  # issue 22: the term, subject and details the lifecycle case gives
+            valid_from, valid_until, subject, replaced = act.valid_from, act.valid_until, act.subject, acted
         row = await q.insert_licence(conn, holder_id=app.applicant_id, type=lic.type, name=lic.name,
                                      number=f"{app.public_no or app.id}-{lic.type[:12].upper()}",
                                      valid_from=valid_from, valid_until=valid_until, application_id=app.id,
-                                     data={"serviceCode": app.service_code}, subject=subject)
+                                     data=act.data if act is not None else {"serviceCode": app.service_code}, subject=subject)
         if row is not None:
             await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
             await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
