@@ -8,7 +8,9 @@ from litestar.params import FromPath, JSONBody
 
 from api import clock, ratelimit
 from api.auth import devices, service, sms
-from api.auth.service import address as account_address, staff
+from api.auth.service import address as account_address, phone, staff
+from api.auth.schemas_accounts import PhoneBound
+from api.db import transaction
 from api.auth.guards import requires_admin, requires_login
 from api.auth.schemas import (AddressIn, AddressOut, PhoneCode, RefreshRequest, SmsCodeRequest, SmsCodeSent, SmsLogin,
                               StaffLogin, StaffPasswordChange, StaffPasswordReset, TokenPair, UserOut, WechatLogin)
@@ -89,9 +91,16 @@ class MeController(Controller):
     async def me(self, conn: Conn, user: CurrentUser) -> UserOut:
         return await service.get_me(conn, user)
 
+    # One phone, one account (F085): the phone of an SMS-login account merges this account into it
+    # (api/auth/service/phone.py); the answer then carries that account's tokens.
     @post("/phone", operation_id="bindPhone", summary="用微信手机号授权绑定手机号", status_code=200)
-    async def bind_phone(self, data: JSONBody[PhoneCode], pool: Pool, wechat: WeChat, user: CurrentUser) -> UserOut:
-        return await service.bind_phone(pool, wechat, user, data.code)
+    async def bind_phone(self, data: JSONBody[PhoneCode], pool: Pool, wechat: WeChat, redis: Redis, jwt: Jwt,
+                         user: CurrentUser, settings: AppSettings, state: State) -> PhoneBound:
+        number = await wechat.phone_number(data.code)  # network first, no connection held
+        async with transaction(pool) as conn:
+            return await phone.bind(conn, redis, jwt, user, number, now=clock.now(state),
+                                    refresh_days=settings.refresh_token_days,
+                                    token_minutes=settings.access_token_minutes)
 
     @get("/address", operation_id="getMyAddress", summary="我的默认收件地址")
     async def address(self, conn: Conn, user: CurrentUser) -> AddressOut:

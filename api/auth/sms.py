@@ -118,9 +118,12 @@ async def request_code(conn: Any, redis: Any, *, phone: str, ip: str, secret: st
     return int(PHONE_LIMITS[0][0].total_seconds())
 
 
-async def login(conn: Any, auth: JWTAuth, *, phone: str, code: str, secret: str, refresh_days: int,
-                now: datetime | None = None) -> TokenPair:
-    """Check the newest live code of ``phone``; every try counts, the fifth wrong one burns it."""
+async def check_code(conn: Any, *, phone: str, code: str, secret: str, now: datetime | None = None,
+                     use: bool = True) -> int:
+    """Check the newest live code of ``phone``; every try counts, the fifth wrong one burns it.
+    Returns the code's id; ``use=False`` leaves it live (``use_code`` later: a second code checked
+    in the same request may still fail). Also proves a phone for binding, changing it and closing
+    the account (api/auth/service/phone.py, closing.py)."""
     now = now or datetime.now(timezone.utc)
     row = await q.count_try(conn, phone=phone, now=now, max_tries=MAX_TRIES)
     if row is None:
@@ -130,5 +133,18 @@ async def login(conn: Any, auth: JWTAuth, *, phone: str, code: str, secret: str,
         if left <= 0:
             raise SmsCodeInvalid()
         raise SmsCodeWrong(triesLeft=left)
-    await q.use_code(conn, id=row["id"], now=now)
+    if use:
+        await q.use_code(conn, id=row["id"], now=now)
+    return row["id"]
+
+
+async def use_code(conn: Any, code_id: int, now: datetime | None = None) -> None:
+    await q.use_code(conn, id=code_id, now=now or datetime.now(timezone.utc))
+
+
+async def login(conn: Any, auth: JWTAuth, *, phone: str, code: str, secret: str, refresh_days: int,
+                now: datetime | None = None) -> TokenPair:
+    """A citizen session for the phone whose code is right (the account of that phone, created on
+    first use, or the WeChat account that bound it: one phone, one account, F085)."""
+    await check_code(conn, phone=phone, code=code, secret=secret, now=now)
     return await service.phone_login(conn, auth, phone, refresh_days=refresh_days)
