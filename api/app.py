@@ -32,7 +32,7 @@ from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.files.routes import DownloadController
-from api.licences.routes import DeliveryController, MyDeliveryController
+from api.licences.routes import DeliveryController, LicenceLifecycleController, MyDeliveryController
 from api.messages.routes import (
     NotificationsController,
     SmsChannelController,
@@ -86,6 +86,7 @@ API_CONTROLLERS: list = [
     TaskController,
     DeliveryController,
     MyDeliveryController,
+    LicenceLifecycleController,
     CaseAccessLogController,
     ComplaintController,
     ComplaintAdminController,

@@ -87,6 +87,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # refused in production.
     identity_keys: str = ""
     identity_hash_key: str = ""
+    # Trusted licence data (api/licences/sources, README "Trusted licence data"): the provincial
+    # e-licence sharing service, its app key and secret (requests are signed), the time a look-up
+    # may take before the person is asked to upload, and how long its answers are cached in Redis.
+    # Unset URL: only the library and the import store (`zsb licences import`) are asked.
+    licence_share_url: str = ""
+    licence_share_app_key: str = ""
+    licence_share_app_secret: str = ""
+    licence_share_timeout_seconds: float = 2.0
+    licence_cache_seconds: int = 600
+    # The market-regulation registry that confirms an enterprise's business licence (api/enterprises/
+    # registry.py, README "Enterprises"): sandbox (a documented rule, no network) or http at this URL.
+    enterprise_registry: Literal["sandbox", "http"] = "sandbox"
+    enterprise_registry_url: str = ""
+    enterprise_registry_key: str = ""
 
     @property
     def base_url(self) -> str:
@@ -154,6 +168,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             registered_template_ids(self.wechat_template_ids)
         except ValueError as exc:
             raise SettingsError(f"ZSB_WECHAT_TEMPLATE_IDS: {exc}") from None
+        if not (len(self.licence_authority_code) == 6 and self.licence_authority_code.isdigit()):
+            raise SettingsError("ZSB_LICENCE_AUTHORITY_CODE: six digits (an administrative division code)")
+        if self.licence_share_url:
+            for name in ("licence_share_app_key", "licence_share_app_secret"):
+                if not getattr(self, name):
+                    raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_LICENCE_SHARE_URL is set")
+        if not 0 < self.licence_share_timeout_seconds <= 10:
+            raise SettingsError("ZSB_LICENCE_SHARE_TIMEOUT_SECONDS: more than 0, at most 10")
         if not 1 <= self.wechat_push_window_seconds <= 3600:
             raise SettingsError("ZSB_WECHAT_PUSH_WINDOW_SECONDS: between 1 and 3600")
         if self.s3_bucket:

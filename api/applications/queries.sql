@@ -103,14 +103,15 @@ SELECT * FROM application_materials WHERE application_id = :application_id ORDER
 -- name: get_material(application_id, material_code)^
 SELECT * FROM application_materials WHERE application_id = :application_id AND material_code = :material_code;
 
--- name: upsert_material_slot(application_id, material_code, name, required, exempt_licence_id)!
+-- name: upsert_material_slot(application_id, material_code, name, required, exempt_licence_id, exempt_reason)!
 -- Keeps an uploaded file; a slot that becomes exempt drops nothing because exempt slots never
 -- hold a file (the CHECK refuses both).
-INSERT INTO application_materials (application_id, material_code, name, required, exempt_licence_id)
-VALUES (:application_id, :material_code, :name, :required, :exempt_licence_id)
+INSERT INTO application_materials (application_id, material_code, name, required, exempt_licence_id, exempt_reason)
+VALUES (:application_id, :material_code, :name, :required, :exempt_licence_id, :exempt_reason)
 ON CONFLICT (application_id, material_code) DO UPDATE
 SET name = EXCLUDED.name, required = EXCLUDED.required,
-    exempt_licence_id = CASE WHEN application_materials.storage_key IS NULL THEN EXCLUDED.exempt_licence_id END;
+    exempt_licence_id = CASE WHEN application_materials.storage_key IS NULL THEN EXCLUDED.exempt_licence_id END,
+    exempt_reason = CASE WHEN application_materials.storage_key IS NULL THEN EXCLUDED.exempt_reason END;
 
 -- name: drop_material_slots(application_id, keep)
 -- Materials that no longer apply to the answers; returns the files to delete after commit: every
@@ -143,3 +144,8 @@ SELECT id FROM applications WHERE copied_from = :source_id;
 -- Before the decision the delivery choice lives in the form, which prepare_delivery reads on approval.
 UPDATE applications SET form = (form || :patch::jsonb) - :drop_key::text, updated_at = now()
 WHERE id = :application_id;
+
+-- name: set_manual_reason(id, reason)!
+-- Why an instant matter waits for a person at the accept step instead of being decided at once
+-- (NULL: nothing keeps it from the automatic decision); the approver's task shows it.
+UPDATE applications SET manual_reason = :reason WHERE id = :id;

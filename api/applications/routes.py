@@ -151,10 +151,11 @@ class ApplicationController(Controller):
     @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
           status_code=200)
     async def submit(self, application_id: FromPath[int], conn: Conn, user: CurrentUser, now: Now,
-                     idempotency_key: IdempotencyKey = None) -> ApplicationOut:
+                     redis: Redis, settings: AppSettings, idempotency_key: IdempotencyKey = None) -> ApplicationOut:
         return await run_once(conn, user_id=user.id, scope=f"application_submit:{application_id}",
                               key=idempotency_key, payload={"id": application_id},
-                              action=lambda: service.submit(conn, user, application_id, now=now),
+                              action=lambda: service.submit(conn, user, application_id, now=now, redis=redis,
+                                                            settings=settings),
                               result_type=ApplicationOut)
 
     @post("/{application_id:int}/supplement-extension", operation_id="requestSupplementExtension",

@@ -99,6 +99,7 @@ class MaterialOut(Schema):
     exempt: bool
     exempt_licence_id: int | None = None
     uploaded: bool = False
+    exempt_reason: str | None = None  # which licence, from which source (证照免交)
     content_type: str | None = None
     size_bytes: int | None = None
     sha256: str | None = None

@@ -37,7 +37,7 @@ RETURNING *;
 
 -- name: queue(steps, all_steps, service_code, status, assignee_id, overdue, today, after, lim)
 SELECT t.id, t.application_id, t.service_code, t.position, t.step, t.role, t.status, t.assignee_id,
-       t.claimed_at, t.due_on, t.created_at, a.public_no, a.submitted_at, a.form, s.name AS service_name,
+       t.claimed_at, t.due_on, t.created_at, a.public_no, a.submitted_at, a.form, a.manual_reason, s.name AS service_name,
        st.name AS step_name, u.name AS applicant_name, u.company_name AS applicant_company,
        -- the automatic review's latest run passed every check (bulky cargo): decide quickly
        (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
@@ -58,7 +58,7 @@ ORDER BY t.id
 LIMIT :lim;
 
 -- name: get_task(id)^
-SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submitted_at, a.form, a.answers,
+SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submitted_at, a.form, a.answers, a.manual_reason,
        a.due_on AS application_due_on, s.name AS service_name, st.name AS step_name,
        u.name AS applicant_name, u.company_name AS applicant_company, u.phone AS applicant_phone,
        (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count,
@@ -116,7 +116,8 @@ RETURNING *;
 
 -- name: materials(application_id)
 SELECT m.material_code, m.name, m.required, m.exempt_licence_id, m.content_type, m.size_bytes, m.sha256,
-       m.original_name, m.uploaded_at, m.storage_key, l.name AS exempt_licence_name, l.number AS exempt_licence_number
+       m.original_name, m.uploaded_at, m.storage_key, l.name AS exempt_licence_name, l.number AS exempt_licence_number,
+       m.exempt_reason
 FROM application_materials m LEFT JOIN licences l ON l.id = m.exempt_licence_id
 WHERE m.application_id = :application_id ORDER BY m.material_code;
 

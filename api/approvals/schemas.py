@@ -101,6 +101,13 @@ class TaskOut(Schema):
     # the automatic review passed all its checks (True), found something (False), or the service
     # has none (None): the bulky-cargo queue shows which cases can be decided at once
     review_all_passed: bool | None = None
+    # why an instant matter waits for a person instead of the automatic decision (issue 21)
+    manual_reason: str | None = None
+    # the case's subject and who acted (issue 20): person | enterprise; self | legal_rep | agent
+    subject_kind: str = "person"
+    subject_credit_code: str | None = None
+    acted_as: str = "self"
+    acted_by: str | None = None  # the acting person's name, masked
 
 
 class TaskPage(Schema):
@@ -151,5 +158,6 @@ class MaterialOut(Schema):
     original_name: str | None = None
     uploaded_at: datetime | None = None
     exempt_by: str | None = None
+    exempt_reason: str | None = None  # which licence, from which source (issue 21)
     url: str | None = None  # the first page (or the one file)
     pages: list[TaskPageOut] = []

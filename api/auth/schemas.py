@@ -19,6 +19,10 @@ class AuthUser(msgspec.Struct, frozen=True):
     roles: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     verified: bool = False  # the token's "idv" claim: the account was a verified person when it was issued
+    # The acting subject (claim "ent", api/enterprises): the enterprise this token acts for, and the
+    # services its grant allows, read per request (None: all of them; () once revoked).
+    enterprise_id: int | None = None
+    granted: tuple[str, ...] | None = None
 
     def has(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

@@ -12,11 +12,13 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 import jwt
+import msgspec
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
 from api.auth import service
 from api.auth.schemas import AuthUser
+from api.enterprises import service as enterprises
 from api.settings import Settings
 
 PUBLIC_PATHS = [
@@ -77,8 +79,13 @@ async def retrieve_user(token: Token, connection: ASGIConnection) -> AuthUser | 
             return None
     elif not set(roles) <= set(service.CITIZEN_ROLES):
         return None  # staff roles without a session to check them against (an older token)
-    return AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())),
+    user = AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())),
                     verified=extras.get("idv") is True)
+    if isinstance(extras.get("ent"), int):
+        # acting for an enterprise: the grant is read on every request, so a revocation holds at once
+        grant = await enterprises.grant(connection.app.state.pool, user.id, extras["ent"])
+        user = msgspec.structs.replace(user, enterprise_id=extras["ent"], granted=grant.services)
+    return user
 
 
 def jwt_auth(settings: Settings) -> JWTAuth[AuthUser]:

@@ -50,9 +50,11 @@ ORDER BY is_bundle, name;
 SELECT position, step, role, name FROM service_steps WHERE service_code = :code ORDER BY position;
 
 -- name: valid_licences(holder_id, today)
-SELECT id, type, name, number, valid_until FROM licences
-WHERE holder_id = :holder_id AND status = 'valid' AND (valid_until IS NULL OR valid_until >= :today)
-ORDER BY issued_at DESC;
+SELECT id, type, name, number, valid_until, source, coalesce(subject, data->>'subject') AS subject, data
+FROM licences
+WHERE holder_id = :holder_id AND status = 'valid' AND valid_from <= :today
+  AND (valid_until IS NULL OR valid_until >= :today)
+ORDER BY issued_at DESC, id DESC;
 
 -- name: get_profile(id)^
 SELECT u.id, u.name, u.phone, u.id_number, u.company_name, u.credit_code, a.address

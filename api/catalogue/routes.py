@@ -19,7 +19,7 @@ from api.catalogue.schemas import (
     WorkdayNoticeIn,
     WorkdayOverrideIn,
 )
-from api.deps import Conn, CurrentUser, ReadConn
+from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis
 
 PUBLIC = {"exclude_from_auth": True}
 
@@ -43,8 +43,9 @@ class CatalogueController(Controller):
 
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
-    async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser) -> Checklist:
-        return await checklists.checklist(conn, code, data.answers, user_id=user.id)
+    async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser,
+                        redis: Redis, settings: AppSettings) -> Checklist:
+        return await checklists.checklist(conn, code, data.answers, user_id=user.id, redis=redis, settings=settings)
 
 
 class CatalogueAdminController(Controller):

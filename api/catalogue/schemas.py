@@ -233,6 +233,9 @@ class HeldLicence(msgspec.Struct, frozen=True):
     name: str
     number: str
     valid_until: date | None
+    source: str = "library"  # library | share | import (api/catalogue/exemption.py SOURCE_LABELS)
+    subject: str | None = None  # the plate or ship a vehicle or ship licence is about
+    data: dict[str, Any] = {}  # what the source says beyond GB/T 36903's core (vehicle type, ...)
 
 
 class ServiceSummary(Schema):
@@ -264,6 +267,7 @@ class ChecklistMaterial(Schema):
     exempt: bool = False
     exempt_licence_id: int | None = None
     exempt_licence_name: str | None = None
+    exempt_reason: str | None = None  # which licence, from which source (证照免交)
     note: str | None = None
 
 
@@ -275,6 +279,7 @@ class ChecklistField(Schema):
     options: list[str] = []
     value: Any = None  # pre-filled from what the bureau already knows (信息预填)
     prefilled_from: str | None = None
+    locked: bool = False  # the value is authoritative (a verified identity, a trusted licence)
 
 
 class Checklist(Schema):
@@ -285,3 +290,5 @@ class Checklist(Schema):
     fields: list[ChecklistField]
     materials_required: int
     materials_exempt: int
+    # the trusted licence sources could not answer in time: upload instead (nothing waits on them)
+    licence_data_unavailable: bool = False

@@ -4,16 +4,22 @@ window; the applicant follows it, changes the address before it leaves, prints t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, MediaType, Response, get, post, put
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.auth.guards import requires_approver, requires_login
+from api.auth.guards import requires_approver, requires_login, requires_role
+from api import clock
+from api.applications.schemas import LicenceOut
 from api.deps import Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
-from api.licences.service import delivery, my_delivery, pickup
-from api.licences.schemas import DeliveryChangeIn, DeliveryOut, HandOverIn, MyDeliveryOut, ReshipmentIn, ShipmentIn
+from api.licences.service import delivery, lifecycle, my_delivery, pickup
+from api.licences.schemas import (
+    DeliveryChangeIn, DeliveryOut, HandOverIn, LicenceActionOut, MyDeliveryOut, ReshipmentIn, ShipmentIn, VoidIn,
+)
 
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
 LimitQuery = Annotated[int, QueryParameter(name="limit", ge=1, le=50)]
@@ -78,3 +84,23 @@ class MyDeliveryController(Controller):
     async def letter(self, conn: Conn, user: CurrentUser, application_id: FromPath[int]) -> Response[str]:
         page = await pickup.authorisation_letter(conn, user, application_id)
         return Response(page, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"})
+
+
+class LicenceLifecycleController(Controller):
+    """A licence's life after issue (issue 22): what its holder may apply for on it (换证 from 90 days
+    before expiry, 补发, 变更, 注销), and staff voiding (作废) with a reason."""
+
+    path = "/licences/{licence_id:int}"
+    tags = ["applications"]
+    guards = [requires_login]
+    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
+
+    @get("/actions", operation_id="listLicenceActions", summary="该证照可办理的换证、补发、变更、注销事项")
+    async def actions(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int],
+                      now: NamedDependency[datetime]) -> list[LicenceActionOut]:
+        return await lifecycle.actions(conn, user, licence_id, clock.local_day(now))
+
+    @post("/void", operation_id="voidLicence", summary="作废证照（工作人员，须说明理由，记入审计链）",
+          status_code=200, guards=[requires_role("lead", "admin")])
+    async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[VoidIn]) -> LicenceOut:
+        return await lifecycle.void(conn, user, licence_id, data.reason.strip())

@@ -112,3 +112,19 @@ class MyDeliveryOut(Schema):
     site_address: str | None = None
     held_until: date | None = None
     can_change: bool = False
+
+
+class VoidIn(Input):
+    """作废 by staff (issue 22): why the licence stops being valid, shown to its holder and on /verify's record."""
+
+    reason: Annotated[str, Meta(min_length=2, max_length=200, pattern=r"\S")]
+
+
+class LicenceActionOut(Schema):
+    """A lifecycle service a holder may apply for on one of their licences (换证、补发、变更、注销)."""
+
+    service_code: str
+    service_name: str
+    kind: str
+    available: bool  # False: not yet (a renewal before its window) or no longer (the licence is not in force)
+    opens_on: date | None = None  # a renewal: the first day it may be applied for

@@ -81,6 +81,8 @@ ACCESS: dict[str, str] = {
     "listHeldComplaintTexts": "admin", "releaseComplaintText": "admin",  # issue 25: leads too
     "listPublicDecisions": "public", "getLicenceVerificationLink": "owner", "getLicenceQr": "owner",
     "verifyLicence": "public",
+    # issue 22: the holder's lifecycle services on a licence; voiding by leads (and admins)
+    "listLicenceActions": "owner", "voidLicence": "admin",
     # notifications
     "listNotifications": "login", "readNotification": "owner", "readAllNotifications": "login",
     "addSubscriptions": "login",

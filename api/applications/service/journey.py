@@ -16,16 +16,17 @@ from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
 )
-from api.applications.service.cases import ApplicationNotFound, Case, create_gap_notice, lock, move, q
+from api.applications.service.cases import ApplicationNotFound, Case, append_event, create_gap_notice, lock, move, q
 from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals.service import access
 from api.auth.schemas import AuthUser
-from api.catalogue import service as catalogue
+from api.catalogue import exemption, service as catalogue
 from api.db import rows
 from api.db import after_commit
 from api.errors import Conflict, NotFound, Unprocessable
 from api.licences import service as licences
 from api.licences.service import delivery, lifecycle
+from api.licences.sources import lookup, submitted as sources
 from api.storage import LocalStorage
 
 
@@ -93,15 +94,17 @@ def _check_applicant(spec: Any, form: dict[str, Any]) -> None:
         raise CompanyOnly(problem, field="form.creditCode", faq="F072")
 
 
-async def sync_materials(conn: Any, app: Any, materials: list[Any], on: date | None = None) -> list[str]:
+async def sync_materials(conn: Any, app: Any, materials: list[Any], on: date | None = None,
+                         form: dict[str, Any] | None = None) -> list[str]:
     """One slot per applicable material, exempt when a licence valid ``on`` (default today) stands
     for it; returns the keys of files whose material no longer applies (deleted after commit)."""
     licences = await catalogue.holder_licences(conn, app["applicant_id"], on)
-    exempt = catalogue.exemptions(materials, licences)
+    exempt = exemption.match(materials, licences, app["form"] if form is None else form)  # a vehicle's: its plate
     for m in materials:
+        found = exempt.get(m.code)
         await q.upsert_material_slot(conn, application_id=app["id"], material_code=m.code, name=m.name,
-                                     required=m.required,
-                                     exempt_licence_id=exempt[m.code].id if m.code in exempt else None)
+                                     required=m.required, exempt_licence_id=found.licence.id if found else None,
+                                     exempt_reason=found.reason if found else None)
     dropped = await rows(q.drop_material_slots(conn, application_id=app["id"], keep=[m.code for m in materials]))
     return [r["storage_key"] for r in dropped if r["storage_key"]]
 
@@ -150,12 +153,13 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
     await q.update_draft(conn, id=app["id"], answers=answers, form=form, is_instant=instant, promised_days=promised)
-    for key in await sync_materials(conn, app, materials):
+    for key in await sync_materials(conn, app, materials, form=form):
         after_commit(conn, lambda key=key: storage.delete(key))
     return await view(conn, user, app["id"])
 
 
-async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetime | None = None) -> ApplicationOut:
+async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetime | None = None,
+                 redis: Any = None, settings: Any = None) -> ApplicationOut:
     """Pre-review everything; gaps -> one gap notice (or, on a resubmission, 422 listing what is
     still missing); an instant matter whose checks all pass is decided here and now, at any hour
     (F138). ``now``: the moment of submission (default the system clock); outside office hours the
@@ -173,6 +177,8 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     uploaded = {s["material_code"] for s in slots if s["storage_key"]}
     exempt = {s["material_code"] for s in slots if s["exempt_licence_id"]}
     gaps = rules.pre_review(fields=fields, rules=spec.rules, materials=materials, answers=app["answers"],
+    if settings is not None:  # the trusted sources asked afresh (issue 21); down or slow: uploads count
+        await sources.on_submit(conn, app, redis, settings, lookup.licence_types(spec))
                             form=app["form"], uploaded=uploaded, exempt=exempt, today=today)
     # the automatic review (bulky cargo: 21 checks): what the applicant can fix joins the same notice
     checked = await review_runs.run_and_store(conn, app, spec, fields=fields, materials=materials,
@@ -184,6 +190,10 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
             raise GapsRemain(gaps=gaps)
         app = await move(conn, app, app["resume_status"], actor_id=user.id, note="补正材料后重新提交", data=None,
                           notify_applicant=not auto, now=now)
+    # an automatic decision rests only on trusted licences and named checks, never on a file (issue 21)
+    manual = exemption.manual_reason(materials, uploaded, exempt) if auto and not gaps else None
+    auto = auto and manual is None
+    await q.set_manual_reason(conn, id=app["id"], reason=manual)
     else:
         app = await move(conn, app, "submitted", actor_id=user.id, note=None, data=None,
                           notify_applicant=not gaps and not auto, now=now)
@@ -195,6 +205,8 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
                           notify_applicant=False, now=now)
         await licences.issue_licences(conn, app["id"], actor_id=None)
         app = await lock(conn, app["id"])
+    if manual:
+        await append_event(conn, app, kind="material", actor_id=None, note=manual, data={"manualCheck": True})
         approved = await move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
                                data={"automatic": True}, notify_applicant=True, now=now)
         # the paper licence leaves as an approver's decision would send it (F035, F064, F131)

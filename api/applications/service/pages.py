@@ -23,7 +23,7 @@ def material_out(application_id: int, slot: Any, pages: list[Any]) -> MaterialOu
     return MaterialOut(
         code=slot["material_code"], name=slot["name"], required=slot["required"],
         exempt=slot["exempt_licence_id"] is not None, exempt_licence_id=slot["exempt_licence_id"],
-        uploaded=slot["storage_key"] is not None, content_type=slot["content_type"], size_bytes=slot["size_bytes"],
+        exempt_reason=slot["exempt_reason"], uploaded=slot["storage_key"] is not None, content_type=slot["content_type"], size_bytes=slot["size_bytes"],
         sha256=slot["sha256"], original_name=slot["original_name"], uploaded_at=slot["uploaded_at"],
         page_count=len(pages),
         pages=[MaterialPageOut(page_no=p["page_no"], content_type=p["content_type"], size_bytes=p["size_bytes"],

@@ -51,7 +51,7 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
             content_type=m["content_type"], size_bytes=m["size_bytes"], sha256=m["sha256"],
             original_name=m["original_name"], uploaded_at=m["uploaded_at"],
             exempt_by=f"{m['exempt_licence_name']}（{m['exempt_licence_number']}）" if m["exempt_licence_id"] else None,
-            url=f"/api/v1/tasks/{task_id}/materials/{m['material_code']}" if m["storage_key"] else None,
+            exempt_reason=m["exempt_reason"], url=f"/api/v1/tasks/{task_id}/materials/{m['material_code']}" if m["storage_key"] else None,
             pages=pages.get(m["material_code"], [])))
     timeline = [TimelineEntry(**dict(e))
                 for e in await rows(q.timeline(conn, application_id=task["application_id"]))]

@@ -122,4 +122,7 @@ def task_out(row: Any, user: AuthUser, today: date) -> TaskOut:
                    step_name=row["step_name"], status=row["status"], applicant=_applicant(row),
                    submitted_at=row["submitted_at"], due_on=due, workdays_left=left,
                    overdue=left is not None and due < today, claimed_by_me=row["assignee_id"] == user.id,
-                   assignee_id=row["assignee_id"], review_all_passed=row["review_all_passed"])
+                   assignee_id=row["assignee_id"], review_all_passed=row["review_all_passed"],
+                   manual_reason=row["manual_reason"], subject_kind="enterprise" if row["enterprise_name"] else "person",
+                   subject_credit_code=row["enterprise_credit_code"], acted_as=row["acted_as"],
+                   acted_by=mask_name(row["acted_by_name"] or row["applicant_name"]))

@@ -8,24 +8,38 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.catalogue import exemption
 from api.catalogue.schemas import Checklist, ChecklistField, ChecklistMaterial, Field, HeldLicence
 from api.catalogue.service.specs import (
     applicable,
     check_answers,
-    exemptions,
     holder_licences,
     merged_spec,
     path_of,
 )
 from api.db import load_queries, rows
+from api.identity import service as identity
+from api.licences.sources import lookup
 
 q = load_queries(Path(__file__).parents[1])
 
 
+# pre-filled values nobody should retype or change: the verified person, a licence's own data
+AUTHORITATIVE = ("identity.", "licence.")
+
+
+def _licence_value(lic: HeldLicence, attr: str) -> Any:
+    value = {"number": lic.number, "validUntil": lic.valid_until, "subject": lic.subject}.get(attr, lic.data.get(attr))
+    return value.isoformat() if isinstance(value, date) else value
+
+
 async def prefill(conn: Any, user_id: int, fields: list[Field],
                   licences: list[HeldLicence]) -> dict[str, tuple[Any, str]]:
-    """field code -> (value, source): the profile and licences first, then earlier applications."""
+    """field code -> (value, source): the verified identity, the profile and licences first, then
+    earlier applications. A source starting with ``identity.`` or ``licence.`` is authoritative."""
     profile = await q.get_profile(conn, id=user_id)
+    person = await identity.verified_identity(conn, user_id)
+    verified = {"name": person.name, "idNumber": await identity.id_number_of(conn, person.id)} if person else {}
     attrs = {"name": "name", "phone": "phone", "idNumber": "id_number", "companyName": "company_name",
              "creditCode": "credit_code", "address": "address"}  # address: the account's default (F129)
     by_type: dict[str, HeldLicence] = {}
@@ -35,15 +49,16 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
     for field in fields:
         source = field.prefill or ""
         value = None
-        if source.startswith("profile.") and profile is not None:
+        if source.startswith("profile.") and source.split(".", 1)[1] in verified:
+            value, source = verified[source.split(".", 1)[1]], "identity." + source.split(".", 1)[1]
+        elif source.startswith("profile.") and profile is not None:
             attr = attrs.get(source.split(".", 1)[1])
             value = profile[attr] if attr else None
         elif source.startswith("licence."):
             _, lic_type, attr = (source.split(".") + ["", ""])[:3]
             lic = by_type.get(lic_type)
             if lic is not None:
-                value = lic.number if attr == "number" else lic.valid_until
-                value = value.isoformat() if isinstance(value, date) else value
+                value = _licence_value(lic, attr)
         if value not in (None, ""):
             values[field.code] = (value, source)
     earlier = [r["form"] for r in await rows(q.recent_forms(conn, applicant_id=user_id))]
@@ -57,25 +72,34 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
     return values
 
 
-async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int) -> Checklist:
+async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any = None,
+                    settings: Any = None) -> Checklist:
+    """``settings`` given: the trusted licence sources are asked first (cached; never more than
+    their time budget — past it the person is asked to upload, ``licence_data_unavailable``)."""
     spec, _ = await merged_spec(conn, code)
     check_answers(spec, answers)
+    unavailable = False
+    if settings is not None:
+        unavailable = await lookup.refresh(conn, redis, settings, user_id, lookup.licence_types(spec))
     instant, promised, _ = path_of(spec, answers)
     materials, fields = applicable(spec, answers)
     licences = await holder_licences(conn, user_id)
-    exempt = exemptions(materials, licences)
+    exempt = exemption.match(materials, licences)
     filled = await prefill(conn, user_id, fields, licences)
     out_materials = [
         ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
-                          exempt=m.code in exempt, exempt_licence_id=exempt[m.code].id if m.code in exempt else None,
-                          exempt_licence_name=exempt[m.code].name if m.code in exempt else None, note=m.note)
+                          exempt=m.code in exempt,
+                          exempt_licence_id=exempt[m.code].licence.id if m.code in exempt else None,
+                          exempt_licence_name=exempt[m.code].licence.name if m.code in exempt else None,
+                          exempt_reason=exempt[m.code].reason if m.code in exempt else None, note=m.note)
         for m in materials
     ]
     out_fields = [
         ChecklistField(code=f.code, label=f.label, type=f.type, required=f.required, options=list(f.options),
-                       value=filled.get(f.code, (None, None))[0], prefilled_from=filled.get(f.code, (None, None))[1])
+                       value=filled.get(f.code, (None, None))[0], prefilled_from=filled.get(f.code, (None, None))[1],
+                       locked=(filled.get(f.code, (None, ""))[1] or "").startswith(AUTHORITATIVE))
         for f in fields
     ]
     return Checklist(service_code=code, instant=instant, promised_days=promised, materials=out_materials,
                      fields=out_fields, materials_required=sum(1 for m in materials if m.required),
-                     materials_exempt=len(exempt))
+                     materials_exempt=len(exempt), licence_data_unavailable=unavailable)

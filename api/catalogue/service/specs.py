@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from api import clock
-from api.catalogue import bundles
+from api.catalogue import bundles, exemption
 from api.catalogue.bundles import applies
 from api.catalogue.form_schema import form_schema as schema_of
 from api.catalogue.schemas import (
@@ -183,12 +183,11 @@ async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> li
     return [msgspec.convert(dict(r), HeldLicence) for r in found]
 
 
-def exemptions(materials: list[Material], licences: list[HeldLicence]) -> dict[str, HeldLicence]:
-    """material code -> the valid licence that stands for it."""
-    by_type: dict[str, HeldLicence] = {}
-    for lic in licences:
-        by_type.setdefault(lic.type, lic)
-    return {m.code: by_type[m.exempt_by] for m in materials if m.exempt_by and m.exempt_by in by_type}
+def exemptions(materials: list[Material], licences: list[HeldLicence],
+               form: dict[str, Any] | None = None) -> dict[str, HeldLicence]:
+    """material code -> the valid licence that stands for it (of a vehicle or ship: the one the
+    form names, ``api.catalogue.exemption``; the reasons: ``exemption.match``)."""
+    return {code: found.licence for code, found in exemption.match(materials, licences, form).items()}
 
 
 # ---------------------------------------------------------------- per-service facts

@@ -24,6 +24,9 @@ from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec
 from api.db import load_queries, rows
 from api.licences.service.lifecycle import plan as lifecycle_plan
+from api.licences import evidence
+from api.documents import service as documents
+from api.licences import numbers as licence_numbers
 
 q = load_queries(Path(__file__).parents[1])
 
@@ -157,6 +160,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
 
 
 def _licence_out(row: Any) -> LicenceOut:
+            await evidence.record(conn, row["id"], app.id, automatic=actor_id is None)  # issue 21
     return LicenceOut(**{f: row[f] for f in LicenceOut.__struct_fields__})
 
 

@@ -26,6 +26,7 @@ import msgspec
 
 from api.applications import service as applications
 from api.applications.schemas import LicenceOut
+from api.licences.schemas import LicenceActionOut
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.catalogue.schemas import LicenceSpec, ServiceSpec
@@ -241,3 +242,21 @@ async def void(conn: Any, user: AuthUser, licence_id: int, reason: str) -> Licen
 async def renewal_service(conn: Any, licence_type: str) -> str | None:
     """The service code a holder renews a licence of this type with (reminders link to it)."""
     return await q.renewal_service(conn, licence_type=licence_type)
+
+
+async def actions(conn: Any, user: AuthUser, licence_id: int, today: date) -> list[LicenceActionOut]:
+    """The lifecycle services for one of the caller's licences, and whether each is open today."""
+    lic = await q.licence_by_id(conn, id=licence_id)
+    if lic is None or lic["holder_id"] != user.id:
+        raise ActedLicenceNotFound()
+    out = []
+    for spec in sorted(await catalogue.all_specs(conn), key=lambda s: s.code):
+        if spec.lifecycle is None or spec.lifecycle.licence_type != lic["type"] or not spec.active:
+            continue
+        available, opens = _in_force(lic, today), None
+        if spec.lifecycle.kind == "renew":
+            opens = renewal_opens_on(spec, lic["valid_until"]) if lic["valid_until"] else None
+            available = available and opens is not None and today >= opens
+        out.append(LicenceActionOut(service_code=spec.code, service_name=spec.name, kind=spec.lifecycle.kind,
+                                    available=available, opens_on=opens))
+    return out

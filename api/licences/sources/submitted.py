@@ -1,0 +1,21 @@
+"""At submission the trusted sources are asked afresh (never from the cache): what they say now
+decides the exemptions. A source that cannot answer in its time budget blocks nothing — the case
+records that the data was unavailable (timeline and ``applications.licence_data_unavailable_at``)
+and the materials stay with the person's uploads, which a person then checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.applications import service as applications
+from api.licences.sources import lookup
+
+
+async def on_submit(conn: Any, app: Any, redis: Any, settings: Any, types: list[str]) -> bool:
+    unavailable = await lookup.refresh(conn, redis, settings, app["applicant_id"], types, fresh=True)
+    if unavailable:
+        await lookup.mark_unavailable(conn, app["id"])
+        await applications.append_event(conn, app, kind="material", actor_id=None,
+                                        note="电子证照数据暂时无法获取，相关材料请上传，由工作人员核验",
+                                        data={"licenceDataUnavailable": True})
+    return unavailable

@@ -1,0 +1,98 @@
+"""An instant matter is decided automatically only on trusted data (issue 21): a photo uploaded in
+place of a licence never yields an e-licence at once — the case waits for a person with the reason on
+the task — and an issued licence records the evidence it rested on (FAQ F034, F056, F060, F099)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api.clock import today
+from tests.applications.helpers import licence
+from tests.factories import applicant, staff
+from tests.samples import JPG
+
+API = "/api/v1"
+
+
+def _charter_form(plate: str = "浙C88888") -> dict:
+    day = today() + timedelta(days=2)
+    return {"companyName": "温州顺达客运有限公司", "plateNo": plate, "driverName": "李四", "driverMobile": "13812340000",
+            "origin": "温州", "destination": "杭州", "departDate": day.isoformat(),
+            "returnDate": (day + timedelta(days=1)).isoformat()}
+
+
+async def _upload(client, headers, app_id, code):
+    res = await client.put(f"{API}/applications/{app_id}/materials/{code}", headers=headers,
+                           files={"file": ("licence.jpg", JPG, "application/octet-stream")})
+    assert res.status_code == 200, res.text
+
+
+async def _charter(client, who, form) -> int:
+    created = await client.post(f"{API}/applications", headers=who["headers"], json={
+        "serviceCode": "charter-filing", "answers": {"interprovincial": "no"}, "form": form})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+async def test_a_jpg_uploaded_as_the_charter_permit_never_yields_an_instant_licence(client, db):
+    me = await applicant(client, "charter-attack")
+    app_id = await _charter(client, me, _charter_form())
+    # the attack: photos in place of the 包车客运经营许可 and the vehicle's 道路运输证
+    for code in ("charter_contract", "charter_licence", "vehicle_certificate"):
+        await _upload(client, me["headers"], app_id, code)
+    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["status"] == "submitted" and body["licences"] == []
+    assert await db.fetchval("SELECT count(*) FROM licences WHERE application_id = $1", app_id) == 0
+    reason = next(e["note"] for e in body["timeline"] if e["kind"] == "material" and "人工核验" in (e["note"] or ""))
+    assert reason.startswith("材料为上传件，需人工核验") and "包车客运经营许可证" in reason and "车辆道路运输证" in reason
+
+    # the case reaches the first step's queue with the reason on the task
+    approver = await staff(client, db, phone="13900002101", roles=["approver"], steps=["decide"])
+    queue = await client.get(f"{API}/tasks", headers=approver["headers"])
+    assert queue.status_code == 200, queue.text
+    items = queue.json()["items"] if isinstance(queue.json(), dict) else queue.json()
+    task = next(t for t in items if t["applicationId"] == app_id)
+    assert task["manualReason"].startswith("材料为上传件，需人工核验")
+    detail = await client.get(f"{API}/tasks/{task['id']}", headers=approver["headers"])
+    assert detail.status_code == 200, detail.text
+    states = {m["code"]: m["state"] for m in detail.json()["materials"]}
+    assert states["charter_licence"] == "uploaded" and states["vehicle_certificate"] == "uploaded"
+
+
+async def test_trusted_licences_decide_at_once_and_the_licence_records_its_evidence(client, db):
+    me = await applicant(client, "charter-trusted")
+    uid = me["user"]["id"]
+    permit = await licence(db, uid, "charter_permit", "浙交运管包字330300001号", name="包车客运经营许可证")
+    cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300123456号", name="道路运输证")
+    await db.execute("UPDATE licences SET subject = '浙C88888' WHERE id = $1", cert)
+    app_id = await _charter(client, me, _charter_form())
+    await _upload(client, me["headers"], app_id, "charter_contract")
+    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    body = res.json()
+    assert body["status"] == "approved", body.get("gapNotice")
+    exempt = {m["code"]: m for m in body["materials"] if m["exempt"]}
+    assert exempt["charter_licence"]["exemptLicenceId"] == permit
+    assert "本系统电子证照库" in exempt["charter_licence"]["exemptReason"]
+    evidence = await db.fetchval("SELECT evidence FROM licences WHERE application_id = $1", app_id)
+    by_code = {e["material"]: e for e in evidence["materials"]}
+    assert by_code["charter_licence"]["licenceId"] == permit and by_code["charter_licence"]["source"] == "library"
+    assert by_code["vehicle_certificate"]["licenceId"] == cert
+    assert by_code["charter_contract"]["kind"] == "upload" and evidence["automatic"] is True
+
+
+async def test_a_vehicle_certificate_of_another_plate_does_not_exempt(client, db):
+    me = await applicant(client, "charter-plate")
+    uid = me["user"]["id"]
+    await licence(db, uid, "charter_permit", "浙交运管包字330300002号", name="包车客运经营许可证")
+    cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300654321号", name="道路运输证")
+    await db.execute("UPDATE licences SET subject = '浙C11111' WHERE id = $1", cert)
+    app_id = await _charter(client, me, _charter_form("浙C88888"))
+    view = (await client.get(f"{API}/applications/{app_id}", headers=me["headers"])).json()
+    exempt = {m["code"] for m in view["materials"] if m["exempt"]}
+    assert "charter_licence" in exempt and "vehicle_certificate" not in exempt
+    # the same certificate exempts once the form names its plate
+    res = await client.patch(f"{API}/applications/{app_id}", headers=me["headers"], json={"form": {"plateNo": "浙C11111"}})
+    assert res.status_code == 200, res.text
+    assert {m["code"] for m in res.json()["materials"] if m["exempt"]} >= {"vehicle_certificate"}

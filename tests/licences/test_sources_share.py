@@ -1,0 +1,136 @@
+"""Licences from the provincial e-licence sharing service (issue 21; FAQ F003, F011, F025, F099): a
+driving licence there exempts the material and fills the form; a vehicle licence of another plate,
+an expired or a revoked licence exempts nothing; a platform that is down or slow blocks nothing; a
+bad signature is refused by the platform and the adapter says so."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.app import create_app
+from api.clock import today
+from api.licences.sources.records import Holder, SourceRefused
+from api.licences.sources.share import PATH, ShareSource
+from tests.factories import applicant
+from tests.fakes.eshare import APP_KEY, APP_SECRET, FakeShare
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def share() -> Any:
+    fake = FakeShare()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+async def share_client(settings, share) -> Any:
+    config = msgspec.structs.replace(settings, licence_share_url=share.url, licence_share_app_key=APP_KEY,
+                                     licence_share_app_secret=APP_SECRET, licence_share_timeout_seconds=0.5)
+    async with AsyncTestClient(app=create_app(config), timeout=30) as client:
+        yield client
+
+
+def _person(share: FakeShare, who: dict, type_code: str, number: str, name: str, **more: Any) -> str:
+    return share.add(holder_id_type="resident_id", holder_id_number=who["identity"]["idNumber"],
+                     holder_name=who["identity"]["name"], type_code=type_code, number=number, name=name, **more)
+
+
+async def _checklist(client, who, code: str, answers: dict) -> dict:
+    res = await client.post(f"{API}/services/{code}/checklist", json={"answers": answers}, headers=who["headers"])
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+async def test_a_driving_licence_from_the_source_exempts_the_material_and_fills_the_form(share_client, share, db):
+    me = await applicant(share_client, "src-driver")
+    _person(share, me, "JDCJSZ", "330302199001011234", "机动车驾驶证", data={"firstIssueDate": "2015-03-01"})
+    body = await _checklist(share_client, me, "taxi-driver-cert", {"household": "local"})
+    materials = {m["code"]: m for m in body["materials"]}
+    assert materials["driving_licence"]["exempt"] is True and body["licenceDataUnavailable"] is False
+    assert "省电子证照共享平台" in materials["driving_licence"]["exemptReason"]
+    fields = {f["code"]: f for f in body["fields"]}
+    assert fields["firstLicenceDate"]["value"] == "2015-03-01" and fields["firstLicenceDate"]["locked"] is True
+    assert fields["applicantName"]["value"] == me["identity"]["name"] and fields["applicantName"]["locked"] is True
+    assert fields["idNumber"]["value"] == me["identity"]["idNumber"]
+    # the request was signed, and asked by the verified person's ID for the checklist's types only
+    asked = share.calls(PATH)[-1]
+    assert asked.headers["x-app-key"] == APP_KEY and asked.headers["x-signature"]
+    assert asked.json()["holderIdNumber"] == me["identity"]["idNumber"] and "JDCJSZ" in asked.json()["licenceTypes"]
+    # a repeated open is answered from the cache, not the platform
+    await _checklist(share_client, me, "taxi-driver-cert", {"household": "local"})
+    assert len(share.calls(PATH)) == 1
+
+    form = {"applicantName": fields["applicantName"]["value"], "idNumber": fields["idNumber"]["value"],
+            "mobile": "13812345678", "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
+    created = await share_client.post(f"{API}/applications", headers=me["headers"], json={
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": form})
+    assert created.status_code == 201, created.text
+    slot = next(m for m in created.json()["materials"] if m["code"] == "driving_licence")
+    assert slot["exempt"] is True and "机动车驾驶证（330302199001011234" in slot["exemptReason"]
+    row = await db.fetchrow("SELECT source, identifier, holder_id FROM licences WHERE id = $1", slot["exemptLicenceId"])
+    assert row["source"] == "share" and row["identifier"].startswith("1.2.156") and row["holder_id"] == me["user"]["id"]
+
+
+async def test_a_vehicle_licence_of_another_plate_does_not_exempt(share_client, share):
+    me = await applicant(share_client, "src-plate")
+    _person(share, me, "JDCXSZ", "330300000012345", "机动车行驶证", subject="浙C12345", data={"vehicleType": "小型轿车"})
+    spec = (await share_client.get(f"{API}/services/ride-hailing-vehicle-permit")).json()
+    answers = {s["code"]: s["options"][0]["value"] for s in spec["situations"]}
+    answers["owner"] = "person"
+    body = await _checklist(share_client, me, "ride-hailing-vehicle-permit", answers)
+    assert {f["code"]: f["value"] for f in body["fields"]}.get("plateNo") == "浙C12345"
+    created = await share_client.post(f"{API}/applications", headers=me["headers"], json={
+        "serviceCode": "ride-hailing-vehicle-permit", "answers": answers, "form": {"plateNo": "浙C99999"}})
+    assert created.status_code == 201, created.text
+    app = created.json()
+    assert next(m for m in app["materials"] if m["code"] == "vehicle_licence")["exempt"] is False
+    res = await share_client.patch(f"{API}/applications/{app['id']}", headers=me["headers"],
+                                   json={"form": {"plateNo": "浙C12345"}})
+    assert res.status_code == 200, res.text
+    assert next(m for m in res.json()["materials"] if m["code"] == "vehicle_licence")["exempt"] is True
+
+
+async def test_an_expired_or_revoked_licence_does_not_exempt(share_client, share):
+    me = await applicant(share_client, "src-expired")
+    _person(share, me, "JDCJSZ", "330302199001010001", "机动车驾驶证", status="吊销")
+    _person(share, me, "JDCJSZ", "330302199001010002", "机动车驾驶证",
+            valid_from=date(2014, 1, 1), valid_until=today() - timedelta(days=1))
+    body = await _checklist(share_client, me, "taxi-driver-cert", {"household": "local"})
+    assert next(m for m in body["materials"] if m["code"] == "driving_licence")["exempt"] is False
+
+
+@pytest.mark.parametrize("fault", ["slow", "down"])
+async def test_the_source_down_or_slow_asks_for_an_upload_and_blocks_nothing(share_client, share, db, fault):
+    me = await applicant(share_client, f"src-{fault}")
+    _person(share, me, "JDCJSZ", "330302199001019999", "机动车驾驶证")
+    share.delay, share.fail_status = (1.5, None) if fault == "slow" else (0.0, 503)
+    started = time.monotonic()
+    body = await _checklist(share_client, me, "taxi-driver-cert", {"household": "local"})
+    assert time.monotonic() - started < 2.0  # within the budget, never waiting on the platform
+    assert body["licenceDataUnavailable"] is True
+    assert next(m for m in body["materials"] if m["code"] == "driving_licence")["exempt"] is False
+    created = await share_client.post(f"{API}/applications", headers=me["headers"], json={
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": {"mobile": "13812345678"}})
+    submitted = await share_client.post(f"{API}/applications/{created.json()['id']}/submit", headers=me["headers"])
+    assert submitted.status_code == 200, submitted.text  # a gap notice asks for the upload; nothing 5xx
+    assert any("电子证照数据暂时无法获取" in (e["note"] or "") for e in submitted.json()["timeline"])
+    assert await db.fetchval("SELECT licence_data_unavailable_at IS NOT NULL FROM applications WHERE id = $1",
+                             created.json()["id"])
+
+
+async def test_a_bad_signature_is_refused_and_the_adapter_says_so(share):
+    wrong = ShareSource(share.url, APP_KEY, "not-the-secret", timeout=1.0)
+    with pytest.raises(SourceRefused) as refused:
+        await wrong.fetch(Holder(id_type="resident_id", id_number="11010519491231002X", name="张三"), ["driving_licence"])
+    assert "signature_invalid" in str(refused.value) and "ZSB_LICENCE_SHARE_APP_SECRET" in str(refused.value)
+    right = ShareSource(share.url, APP_KEY, APP_SECRET, timeout=1.0)
+    assert await right.fetch(Holder(id_type="resident_id", id_number="11010519491231002X", name="张三"),
+                             ["driving_licence"]) == []
