@@ -33,6 +33,8 @@ from api.complaints.routes import ComplaintAdminController, ComplaintController
 from api.disclosure.routes import LicenceQrController, PublicDecisionsController, VerifyController
 from api.files.routes import DownloadController
 from api.licences.routes import DeliveryController, LicenceLifecycleController, MyDeliveryController
+from api.licences import numbers as licence_numbers
+from api.documents.routes import ApplicationDocumentController, DocumentController, LicenceDocumentController
 from api.messages.routes import (
     NotificationsController,
     SmsChannelController,
@@ -92,6 +94,9 @@ API_CONTROLLERS: list = [
     ComplaintAdminController,
     PublicDecisionsController,
     LicenceQrController,
+    LicenceDocumentController,
+    ApplicationDocumentController,
+    DocumentController,
     NotificationsController,
     SubscribeKitController,
     DownloadController,
@@ -117,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     wechat_pages.check_events(EVENTS)  # a message opening a page the mini-program lacks stops start-up
     logging.configure(settings.log_level, settings.log_json)
     identity_crypto.configure(settings)  # ID numbers are encrypted with these settings' keys
+    licence_numbers.configure(settings)  # the issuing authority's code in licence numbers
     auth = jwt_auth(settings)
     redis = aioredis.Redis.from_url(settings.redis_url or "redis://localhost:6379", socket_timeout=2,
                                     socket_connect_timeout=2)

@@ -101,6 +101,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     enterprise_registry: Literal["sandbox", "http"] = "sandbox"
     enterprise_registry_url: str = ""
     enterprise_registry_key: str = ""
+    # Licence numbers (api/licences/numbers.py): the issuing authority's administrative division code.
+    licence_authority_code: str = "330300"
+    # The bureau's document signing key and certificate (PEM files): licence PDFs, decision letters,
+    # audit checkpoints (api/documents). Unset: a self-signed development certificate made once under
+    # var_dir/signing, refused in production.
+    signing_key_file: str = ""
+    signing_cert_file: str = ""
+    signing_key_password: str = ""
 
     @property
     def base_url(self) -> str:
@@ -160,14 +168,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             for name in ("aliyun_access_key_id", "aliyun_access_key_secret", "sms_sign_name"):
                 if not getattr(self, name):
                     raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_SMS_PROVIDER=aliyun")
-        if "*" in (h.strip() for h in self.trusted_proxies.split(",")):
-            # uvicorn and granian then take the left-most X-Forwarded-For entry, which the client writes
-            raise SettingsError("ZSB_TRUSTED_PROXIES: list the proxies' addresses or networks; "
-                                "\"*\" lets any client choose its own address")
-        try:
-            registered_template_ids(self.wechat_template_ids)
-        except ValueError as exc:
-            raise SettingsError(f"ZSB_WECHAT_TEMPLATE_IDS: {exc}") from None
         if not (len(self.licence_authority_code) == 6 and self.licence_authority_code.isdigit()):
             raise SettingsError("ZSB_LICENCE_AUTHORITY_CODE: six digits (an administrative division code)")
         if self.licence_share_url:
@@ -176,6 +176,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                     raise SettingsError(f"ZSB_{name.upper()}: required when ZSB_LICENCE_SHARE_URL is set")
         if not 0 < self.licence_share_timeout_seconds <= 10:
             raise SettingsError("ZSB_LICENCE_SHARE_TIMEOUT_SECONDS: more than 0, at most 10")
+        if "*" in (h.strip() for h in self.trusted_proxies.split(",")):
+            # uvicorn and granian then take the left-most X-Forwarded-For entry, which the client writes
+            raise SettingsError("ZSB_TRUSTED_PROXIES: list the proxies' addresses or networks; "
+                                "\"*\" lets any client choose its own address")
+        try:
+            registered_template_ids(self.wechat_template_ids)
+        except ValueError as exc:
+            raise SettingsError(f"ZSB_WECHAT_TEMPLATE_IDS: {exc}") from None
         if not 1 <= self.wechat_push_window_seconds <= 3600:
             raise SettingsError("ZSB_WECHAT_PUSH_WINDOW_SECONDS: between 1 and 3600")
         if self.s3_bucket:

@@ -20,6 +20,8 @@ from jobs import exams as exam_jobs
 from jobs import identity as identity_jobs
 from jobs import licences as licence_jobs
 from jobs import content_checks as content_check_jobs
+from jobs import documents as document_jobs
+from api.licences import numbers as licence_numbers
 from jobs import ratings as rating_jobs
 from notify import delivery as notify_delivery, followers as notify_followers, queue as notify_queue
 from notify.sms import sms_provider_for
@@ -63,6 +65,9 @@ FUNCTIONS: list[Any] = [
     appointments.announce_exam_batches,
     rating_jobs.send_rating_invitations,
     rating_jobs.escalate_overdue_follow_ups,
+    func(document_jobs.render_document, keep_result=0, max_tries=20),
+    func(document_jobs.sweep_documents, keep_result=0),
+    document_jobs.anchor_audit_chain,
 ]
 
 CRON_JOBS: list[Any] = [
@@ -95,6 +100,10 @@ CRON_JOBS: list[Any] = [
     cron(appointments.announce_exam_batches, second={50}, unique=True),
     cron(rating_jobs.send_rating_invitations, minute=set(range(2, 60, 10)), second={25}, unique=True),
     cron(rating_jobs.escalate_overdue_follow_ups, minute={35}, second={5}, unique=True),
+    # every minute: documents whose render job was lost are queued again (issue 22)
+    cron(document_jobs.sweep_documents, second={35}, run_at_startup=True, unique=True),
+    # daily at 01:15 Asia/Shanghai: the audit chains' heads signed (issue 22)
+    cron(document_jobs.anchor_audit_chain, hour={1}, minute={15}, unique=True),
 ]
 
 
@@ -103,6 +112,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     wechat_pages.check_events(EVENTS)
     identity_crypto.configure(settings)  # jobs that read an identity decrypt with these keys
+    licence_numbers.configure(settings)  # licences issued by jobs (an exam passed) number with it
     ctx["pool"] = await create_pool(settings.database_url or "", min_size=1, max_size=10,
                                     statement_cache_size=settings.db_statement_cache_size)
     ctx["wechat"] = gateway_for(settings)

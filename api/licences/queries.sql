@@ -33,3 +33,6 @@ SELECT * FROM licences WHERE holder_id = :holder_id ORDER BY issued_at DESC, id 
 -- Two approvals about one subject (the same car, ship or driver) at once: the second waits, then
 -- sees and replaces the first's new licence instead of failing on the one-valid-licence index.
 SELECT pg_advisory_xact_lock(hashtextextended(:key, 0));
+
+-- name: licence_of_application(application_id, type)^
+SELECT id FROM licences WHERE application_id = :application_id AND type = :type;

@@ -81,6 +81,9 @@ ACCESS: dict[str, str] = {
     "listHeldComplaintTexts": "admin", "releaseComplaintText": "admin",  # issue 25: leads too
     "listPublicDecisions": "public", "getLicenceVerificationLink": "owner", "getLicenceQr": "owner",
     "verifyLicence": "public",
+    # issue 22: signed documents (licence PDF versions, a case's decision letters), the holder's only
+    "listLicenceDocuments": "owner", "downloadLicenceDocument": "owner", "listApplicationDocuments": "owner",
+    "downloadDocument": "owner",
     # issue 22: the holder's lifecycle services on a licence; voiding by leads (and admins)
     "listLicenceActions": "owner", "voidLicence": "admin",
     # notifications
@@ -115,6 +118,10 @@ ACCESS: dict[str, str] = {
 OVERRIDES: dict[str, dict[str, Any]] = {
     # A's complaint has no attachment: A gets 404 like everyone, and nobody learns more.
     "getComplaintAttachment": {"applicant_a": 404},
+    # A's licence came from another source (no case of ours issued it): no signed file of ours, 404 for
+    # A as for everyone; document 987654 does not exist either.
+    "downloadLicenceDocument": {"applicant_a": 404},
+    "downloadDocument": {"applicant_a": 404},
     # Staff read a whole case through the applicant route only when it concerns them: an approver of
     # a step it is or was at (or who acted on it), a lead, an admin. A's case is a draft at no step:
     # the approver of another step and the help-desk agent (public progress only) get 404 like B.

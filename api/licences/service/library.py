@@ -109,7 +109,9 @@ async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: li
 async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[LicenceOut]:
     """Issue the electronic licence(s) of an application into the library (a bundle issues one
     per member service), revoking in the same transaction the licence each one replaces (same
-    holder, type and subject, ``SUBJECT_FIELD``). Idempotent: a second call returns the licences
+    holder, type and subject, ``SUBJECT_FIELD``), each numbered by ``api.licences.numbers``
+    and its signed document requested
+    (``api.documents``, rendered by a job). Idempotent: a second call returns the licences
     already issued and revokes nothing more. Returns the application's licences; empty when the
     answers' path issues none — a deregistration (``CANCELLING``) then revokes the licence it cancels."""
     app = await applications.lock_case(conn, application_id)
@@ -146,12 +148,17 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
             valid_from = min(valid_from, today)
         if act is not None:  # issue 22: the term, subject and details the lifecycle case gives
             valid_from, valid_until, subject, replaced = act.valid_from, act.valid_until, act.subject, acted
+        if await q.licence_of_application(conn, application_id=app.id, type=lic.type) is not None:
+            continue  # issued by an earlier call: its number stays, no new one is taken
+        number = await licence_numbers.next_number(conn, licence_type=lic.type, on=today)
         row = await q.insert_licence(conn, holder_id=app.applicant_id, type=lic.type, name=lic.name,
-                                     number=f"{app.public_no or app.id}-{lic.type[:12].upper()}",
+                                     number=number,
                                      valid_from=valid_from, valid_until=valid_until, application_id=app.id,
                                      data=act.data if act is not None else {"serviceCode": app.service_code}, subject=subject)
         if row is not None:
+            await evidence.record(conn, row["id"], app.id, automatic=actor_id is None)  # issue 21
             await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
+            await documents.request_licence_document(conn, row["id"], owner_id=app.applicant_id)
             await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
                                             note=f"发放电子证照：{lic.name}",
                                             data={"licenceId": row["id"], "type": lic.type,
@@ -160,7 +167,6 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
 
 
 def _licence_out(row: Any) -> LicenceOut:
-            await evidence.record(conn, row["id"], app.id, automatic=actor_id is None)  # issue 21
     return LicenceOut(**{f: row[f] for f in LicenceOut.__struct_fields__})
 
 
