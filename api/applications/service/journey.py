@@ -172,41 +172,41 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     materials, fields = catalogue.applicable(spec, app["answers"])
     today = clock.local_day(now) if now else clock.today()
     await lifecycle.check_case(conn, app["id"], app["applicant_id"], spec, today)  # still theirs, in force, open
+    if settings is not None:  # the trusted sources asked afresh (issue 21); down or slow: uploads count
+        await sources.on_submit(conn, app, redis, settings, lookup.licence_types(spec))
     await sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))
     uploaded = {s["material_code"] for s in slots if s["storage_key"]}
     exempt = {s["material_code"] for s in slots if s["exempt_licence_id"]}
     gaps = rules.pre_review(fields=fields, rules=spec.rules, materials=materials, answers=app["answers"],
-    if settings is not None:  # the trusted sources asked afresh (issue 21); down or slow: uploads count
-        await sources.on_submit(conn, app, redis, settings, lookup.licence_types(spec))
                             form=app["form"], uploaded=uploaded, exempt=exempt, today=today)
     # the automatic review (bulky cargo: 21 checks): what the applicant can fix joins the same notice
     checked = await review_runs.run_and_store(conn, app, spec, fields=fields, materials=materials,
                                                  uploaded=uploaded, exempt=exempt, today=today)
     gaps = review.merge_gaps(gaps, checked)
     auto = app["is_instant"] and spec.auto_decide
+    # an automatic decision rests only on trusted licences and named checks, never on a file (issue 21)
+    manual = exemption.manual_reason(materials, uploaded, exempt) if auto and not gaps else None
+    auto = auto and manual is None
+    await q.set_manual_reason(conn, id=app["id"], reason=manual)
     if app["status"] == "needs_supplement":
         if gaps:
             raise GapsRemain(gaps=gaps)
         app = await move(conn, app, app["resume_status"], actor_id=user.id, note="补正材料后重新提交", data=None,
                           notify_applicant=not auto, now=now)
-    # an automatic decision rests only on trusted licences and named checks, never on a file (issue 21)
-    manual = exemption.manual_reason(materials, uploaded, exempt) if auto and not gaps else None
-    auto = auto and manual is None
-    await q.set_manual_reason(conn, id=app["id"], reason=manual)
     else:
         app = await move(conn, app, "submitted", actor_id=user.id, note=None, data=None,
                           notify_applicant=not gaps and not auto, now=now)
         if gaps:
             await create_gap_notice(conn, app["id"], gaps, actor_id=None, now=now)
             return await view(conn, user, app["id"])
+    if manual:
+        await append_event(conn, app, kind="material", actor_id=None, note=manual, data={"manualCheck": True})
     if auto and app["status"] == "submitted":
         app = await move(conn, app, "accepted", actor_id=None, note="自动预审通过，即时受理", data=None,
                           notify_applicant=False, now=now)
         await licences.issue_licences(conn, app["id"], actor_id=None)
         app = await lock(conn, app["id"])
-    if manual:
-        await append_event(conn, app, kind="material", actor_id=None, note=manual, data={"manualCheck": True})
         approved = await move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
                                data={"automatic": True}, notify_applicant=True, now=now)
         # the paper licence leaves as an approver's decision would send it (F035, F064, F131)
