@@ -112,10 +112,20 @@ ACCESS: dict[str, str] = {
     "helpdeskHeldMessages": "admin", "helpdeskReleaseHeldMessage": "admin",  # and leads: test_content_checks.py
     # issue 19: the person's own identity and face verification (another's attempt id is 404)
     "getMyIdentity": "login", "startFaceVerification": "login", "checkFaceVerification": "login",
+    # issue 20: enterprises (legal representative's and 经办人's routes: someone else's enterprise is 404,
+    # tests/enterprises/test_isolation.py), the acting subject, staff's review of business-licence photos
+    "registerEnterprise": "login", "listMyEnterprises": "login", "getMyEnterprise": "login",
+    "uploadBusinessLicencePhoto": "login", "listEnterpriseAgents": "login", "grantEnterpriseAgent": "login",
+    "changeEnterpriseAgent": "login", "revokeEnterpriseAgent": "login", "listEnterpriseGrantEvents": "login",
+    "listMySubjects": "login", "switchSubject": "login",
+    "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
+    "refuseEnterprise": "approver",
 }
 
 # Where a row of POLICIES is not the whole truth for one operation, written out with the reason.
 OVERRIDES: dict[str, dict[str, Any]] = {
+    # A staff session cannot act for an enterprise (its authority is its account's): 403 for staff.
+    "switchSubject": {"approver_other_step": 403, "helpdesk": 403, "admin": 403},
     # A's complaint has no attachment: A gets 404 like everyone, and nobody learns more.
     "getComplaintAttachment": {"applicant_a": 404},
     # A's licence came from another source (no case of ours issued it): no signed file of ours, 404 for
