@@ -19,7 +19,19 @@ FROM applications a JOIN services s ON s.code = a.service_code WHERE a.public_no
 SELECT a.id, a.public_no, a.status, a.service_code, s.name AS service_name, a.created_at, a.submitted_at,
        a.due_on, a.supplement_due_on
 FROM applications a JOIN services s ON s.code = a.service_code
-WHERE a.applicant_id = :applicant_id ORDER BY a.id DESC LIMIT 200;
+WHERE a.applicant_id = :applicant_id AND a.enterprise_id IS NULL ORDER BY a.id DESC LIMIT 200;
+
+-- name: list_of_enterprise(enterprise_id, all_services, services)
+-- The enterprise's cases, whoever filed them; an 经办人 sees those of the services granted (issue 20).
+SELECT a.id, a.public_no, a.status, a.service_code, s.name AS service_name, a.created_at, a.submitted_at,
+       a.due_on, a.supplement_due_on
+FROM applications a JOIN services s ON s.code = a.service_code
+WHERE a.enterprise_id = :enterprise_id AND (:all_services OR a.service_code = ANY(:services))
+ORDER BY a.id DESC LIMIT 200;
+
+-- name: set_enterprise(id, enterprise_id)!
+-- A case filed while acting for an enterprise belongs to it (issue 20).
+UPDATE applications SET enterprise_id = :enterprise_id WHERE id = :id;
 
 -- name: update_draft(id, answers, form, is_instant, promised_days)^
 UPDATE applications SET answers = :answers, form = :form, is_instant = :is_instant,
@@ -131,8 +143,9 @@ SELECT code, name, auto_decide, licence_type FROM services WHERE code = :code;
 
 -- name: copy_as_draft(source_id)^
 -- A new draft with the withdrawn case's answers and form (F103); nothing when it was copied already.
-INSERT INTO applications (applicant_id, service_code, answers, form, is_instant, promised_days, copied_from)
-SELECT applicant_id, service_code, answers, form, is_instant, promised_days, id
+INSERT INTO applications (applicant_id, service_code, answers, form, is_instant, promised_days, copied_from,
+                          enterprise_id)
+SELECT applicant_id, service_code, answers, form, is_instant, promised_days, id, enterprise_id
 FROM applications WHERE id = :source_id
 ON CONFLICT (copied_from) WHERE copied_from IS NOT NULL DO NOTHING
 RETURNING *;

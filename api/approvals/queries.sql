@@ -39,6 +39,11 @@ RETURNING *;
 SELECT t.id, t.application_id, t.service_code, t.position, t.step, t.role, t.status, t.assignee_id,
        t.claimed_at, t.due_on, t.created_at, a.public_no, a.submitted_at, a.form, a.manual_reason, s.name AS service_name,
        st.name AS step_name, u.name AS applicant_name, u.company_name AS applicant_company,
+       -- the case's subject and who acted for it (issue 20): an enterprise's legal representative or 经办人
+       e.name AS enterprise_name, e.credit_code AS enterprise_credit_code,
+       CASE WHEN e.id IS NULL THEN 'self' WHEN e.legal_rep_id = a.applicant_id THEN 'legal_rep' ELSE 'agent' END
+           AS acted_as,
+       (SELECT i.name FROM identities i WHERE i.user_id = a.applicant_id AND i.status = 'verified') AS acted_by_name,
        -- the automatic review's latest run passed every check (bulky cargo): decide quickly
        (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
            AS review_all_passed
@@ -49,6 +54,7 @@ JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.po
 JOIN users u ON u.id = a.applicant_id
 WHERE t.status IN ('open', 'claimed', 'waiting_exam')
   AND (:all_steps OR t.step = ANY(:steps))
+LEFT JOIN enterprises e ON e.id = a.enterprise_id
   AND (:service_code::text IS NULL OR t.service_code = :service_code)
   AND (:status::text IS NULL OR t.status = :status)
   AND (:assignee_id::bigint IS NULL OR t.assignee_id = :assignee_id)
@@ -60,7 +66,12 @@ LIMIT :lim;
 -- name: get_task(id)^
 SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submitted_at, a.form, a.answers, a.manual_reason,
        a.due_on AS application_due_on, s.name AS service_name, st.name AS step_name,
-       u.name AS applicant_name, u.company_name AS applicant_company, u.phone AS applicant_phone,
+       u.name AS applicant_name, u.phone AS applicant_phone, u.company_name AS applicant_company,
+       -- the case's subject and who acted for it (issue 20): an enterprise's legal representative or 经办人
+       e.name AS enterprise_name, e.credit_code AS enterprise_credit_code,
+       CASE WHEN e.id IS NULL THEN 'self' WHEN e.legal_rep_id = a.applicant_id THEN 'legal_rep' ELSE 'agent' END
+           AS acted_as,
+       (SELECT i.name FROM identities i WHERE i.user_id = a.applicant_id AND i.status = 'verified') AS acted_by_name,
        (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count,
        (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
            AS review_all_passed
@@ -76,6 +87,7 @@ WHERE t.id = :id;
 UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id, claimed_at = now()
 WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :user_id))
 RETURNING *;
+LEFT JOIN enterprises e ON e.id = a.enterprise_id
 
 -- name: own_case(staff_id, application_id)$
 -- The staff member is the case's applicant, as a person (migration 0132).

@@ -15,7 +15,7 @@ WITH published AS (
     WHERE licence_type IS NOT NULL AND NOT is_bundle AND disclose
     ORDER BY licence_type, code
 )
-SELECT s.code AS service_code, s.name AS service_name, u.company_name AS holder, l.name AS licence_name,
+SELECT s.code AS service_code, s.name AS service_name, e.name AS holder, l.name AS licence_name,
        l.number AS licence_number, (l.issued_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on,
        l.valid_from, l.valid_until,
        CASE WHEN l.status = 'revoked' THEN 'revoked'
@@ -23,8 +23,9 @@ SELECT s.code AS service_code, s.name AS service_name, u.company_name AS holder,
             ELSE 'valid' END AS status
 FROM licences l
 JOIN published s ON s.licence_type = l.type
-JOIN users u ON u.id = l.holder_id
-WHERE s.holder_kind = 'company' AND u.company_name IS NOT NULL
+-- the holder is a verified enterprise (issue 20): its registered name, never one typed into a form
+JOIN enterprises e ON e.id = l.enterprise_id
+WHERE s.holder_kind = 'company' AND e.status = 'verified'
   -- a range on issued_at itself, so the index serves it (business days are Asia/Shanghai)
   AND l.issued_at >= (:date_from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
   AND l.issued_at < (:date_to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
@@ -44,8 +45,7 @@ SELECT s.code AS service_code, s.name AS service_name, count(*) AS granted,
        count(*) FILTER (WHERE l.status = 'revoked') AS revoked
 FROM licences l
 JOIN published s ON s.licence_type = l.type
-JOIN users u ON u.id = l.holder_id
-WHERE (coalesce(s.holder_kind, 'individual') = 'individual' OR u.company_name IS NULL)
+WHERE (coalesce(s.holder_kind, 'individual') = 'individual' OR l.enterprise_id IS NULL)
   -- a range on issued_at itself, so the index serves it (business days are Asia/Shanghai)
   AND l.issued_at >= (:date_from::date)::timestamp AT TIME ZONE 'Asia/Shanghai'
   AND l.issued_at < (:date_to::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
@@ -57,9 +57,10 @@ ORDER BY s.code;
 SELECT code FROM services WHERE code = :code AND disclose;
 
 -- name: licence_for_check(id)^
-SELECT l.id, l.holder_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status, l.issued_at,
-       u.name AS holder_name, u.company_name,
+SELECT l.id, l.holder_id, l.enterprise_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status,
+       l.issued_at, u.name AS holder_name, e.name AS company_name,
        (SELECT holder_kind FROM services WHERE licence_type = l.type AND NOT is_bundle
         ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1) AS holder_kind
 FROM licences l JOIN users u ON u.id = l.holder_id
+LEFT JOIN enterprises e ON e.id = l.enterprise_id AND e.status = 'verified'
 WHERE l.id = :id;

@@ -81,7 +81,9 @@ async def verification_link(conn: Any, user: AuthUser, licence_id: int, settings
     """The signed verification link of one of the caller's licences (FAQ F133: the code carries
     the time it was made). Other areas printing a licence PDF call this for its QR code."""
     lic = await q.licence_for_check(conn, id=licence_id)
-    if lic is None or lic["holder_id"] != user.id:
+    # the acting subject's library (issue 20): an enterprise's licence for whoever acts for it now
+    if lic is None or lic["enterprise_id"] != user.enterprise_id or (
+            user.enterprise_id is None and lic["holder_id"] != user.id):
         raise LicenceNotFound()  # someone else's licence looks like none
     now = now or local_now()
     token = signing.make_token(settings, licence_id, now)

@@ -6,7 +6,7 @@ VALUES (:holder_id, :type, :name, :number, :valid_from, :valid_until, :applicati
 ON CONFLICT (application_id, type) DO NOTHING
 RETURNING *;
 
--- name: revoke_licences(holder_id, type, subjects, numbers, application_id, reason, today)
+-- name: revoke_licences(holder_id, enterprise_id, type, subjects, numbers, application_id, reason, today)
 -- The holder's licences of this type about one of these subjects (or with one of these numbers)
 -- stop being valid, except those this application issued itself. One already past its end date
 -- is marked expired instead: it lapsed, nobody cancelled it.
@@ -15,7 +15,10 @@ UPDATE licences SET
     revoked_at = CASE WHEN valid_until < :today THEN NULL ELSE now() END,
     revoked_reason = CASE WHEN valid_until < :today THEN NULL ELSE :reason END,
     revoked_by_application_id = CASE WHEN valid_until < :today THEN NULL ELSE :application_id::bigint END
-WHERE holder_id = :holder_id AND type = :type AND status = 'valid'
+WHERE type = :type AND status = 'valid'
+  -- the subject's library (issue 20): the enterprise's, or the person's own
+  AND (CASE WHEN :enterprise_id::bigint IS NULL THEN holder_id = :holder_id AND enterprise_id IS NULL
+            ELSE enterprise_id = :enterprise_id END)
   AND (subject = ANY(:subjects) OR number = ANY(:numbers))
   AND application_id IS DISTINCT FROM :application_id
 RETURNING id, number, name, status, valid_from, valid_until;
@@ -27,7 +30,14 @@ UPDATE licences SET replaced_by = :replaced_by WHERE id = ANY(:ids) AND status =
 SELECT * FROM licences WHERE application_id = :application_id ORDER BY id;
 
 -- name: licences_of_holder(holder_id)
-SELECT * FROM licences WHERE holder_id = :holder_id ORDER BY issued_at DESC, id DESC;
+SELECT * FROM licences WHERE holder_id = :holder_id AND enterprise_id IS NULL ORDER BY issued_at DESC, id DESC;
+
+-- name: licences_of_enterprise(enterprise_id)
+-- The enterprise's library (issue 20): every licence issued to its cases, whoever filed them.
+SELECT * FROM licences WHERE enterprise_id = :enterprise_id ORDER BY issued_at DESC, id DESC;
+
+-- name: set_licence_enterprise(id, enterprise_id)!
+UPDATE licences SET enterprise_id = :enterprise_id WHERE id = :id;
 
 -- name: lock_licence_subject(key)!
 -- Two approvals about one subject (the same car, ship or driver) at once: the second waits, then

@@ -30,3 +30,4 @@ from api.applications.service.supplement import (
     SupplementNotPending, SupplementDeadlinePassed, ExtensionAlreadyUsed, extend,
 )
 from api.applications.service.withdrawal import withdraw, save_as_draft
+from api.applications.service.subject import HolderKindMismatch, belongs, enterprise_of

@@ -11,7 +11,7 @@ import segno
 
 from api import clock
 from api.applications import public_no as public_numbers, review, rules
-from api.applications.service import pages, review_runs
+from api.applications.service import pages, review_runs, subject
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
@@ -68,7 +68,7 @@ def _from_row(row: Any, struct: Any) -> Any:
 async def owned(conn: Any, user: AuthUser, application_id: int) -> Any:
     """Someone else's application does not exist for the caller (404, never 403)."""
     app = await q.get_application(conn, id=application_id)
-    if app is None or app["applicant_id"] != user.id:
+    if app is None or not subject.belongs(user, app):
         raise ApplicationNotFound()
     return app
 
@@ -82,7 +82,7 @@ async def readable(conn: Any, user: AuthUser, application_id: int, *, what: str 
     app = await q.get_application(conn, id=application_id)
     if app is None:
         raise ApplicationNotFound()
-    if app["applicant_id"] != user.id and not (
+    if not subject.belongs(user, app) and not (
             user.is_staff and await access.read_case(conn, user, msgspec.convert(dict(app), Case), what=what,
                                                      material_code=material_code, page_no=page_no)):
         raise ApplicationNotFound()
@@ -121,13 +121,16 @@ def _check_form(spec: Any, answers: dict[str, str], form: dict[str, Any]) -> tup
 async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage, *,
                  now: datetime | None = None) -> ApplicationOut:
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
-    materials, _ = _check_form(spec, data.answers, data.form)
-    _check_applicant(spec, data.form)
+    holder = await subject.acting_enterprise(conn, user, spec.code)  # issue 20: filed for the acting subject
+    form = subject.stamped_form(data.form, spec, data.answers, holder)
+    materials, _ = _check_form(spec, data.answers, form)
+    _check_applicant(spec, form)
     # issue 22: a lifecycle service acts on one licence of the caller's library, chosen by id
     await lifecycle.check_target(conn, user.id, spec, data.licence_id, clock.local_day(now) if now else clock.today())
     instant, promised, _ = catalogue.path_of(spec, data.answers)
     app = await q.insert_application(conn, applicant_id=user.id, service_code=spec.code, answers=data.answers,
-                                     form=data.form, is_instant=instant, promised_days=promised)
+                                     form=form, is_instant=instant, promised_days=promised)
+    await subject.set_subject(conn, app["id"], holder, user.enterprise_id)
     await lifecycle.attach(conn, app["id"], spec, data.licence_id)
     await sync_materials(conn, app, materials)
     return await view(conn, user, app["id"])
@@ -149,6 +152,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
             form[key] = value
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
+    form = await subject.stamp_case(conn, app, form, fields)
     materials, _ = _check_form(spec, answers, form)
     _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
@@ -169,6 +173,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
         raise NotEditable()
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
     _check_applicant(spec, app["form"])
+    await subject.check_holder_kind(conn, spec, app)  # F092: the wrong subject is told to switch
     materials, fields = catalogue.applicable(spec, app["answers"])
     today = clock.local_day(now) if now else clock.today()
     await lifecycle.check_case(conn, app["id"], app["applicant_id"], spec, today)  # still theirs, in force, open
@@ -244,11 +249,11 @@ async def mine(conn: Any, user: AuthUser) -> list[ApplicationSummary]:
     return [ApplicationSummary(**{k: r[k] for k in ("id", "public_no", "status", "service_code", "service_name",
                                                    "created_at", "submitted_at", "due_on", "supplement_due_on")},
                                status_label=STATUS_LABELS[r["status"]])
-            for r in await rows(q.list_mine(conn, applicant_id=user.id))]
+            for r in await subject.list_rows(conn, user)]
 
 
 async def my_licences(conn: Any, user: AuthUser) -> list[LicenceOut]:
-    return await licences.of_holder(conn, user.id)
+    return await licences.of_holder(conn, user.id, user.enterprise_id)
 
 
 async def _by_public_no(conn: Any, raw: str) -> Any:

@@ -108,7 +108,7 @@ async def current_step(conn: Any, application_id: int, service_code: str, status
 def _applicant(row: Any) -> str | None:
     # Companies are public parties; a person's name is masked for everyone but the case detail.
     form = row["form"] or {}
-    company = row["applicant_company"] or form.get("companyName")
+    company = row["enterprise_name"] or row["applicant_company"] or form.get("companyName")
     if company:
         return company
     return mask_name(row["applicant_name"] or form.get("applicantName") or form.get("ownerName"))

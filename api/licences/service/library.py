@@ -93,9 +93,12 @@ async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: li
     each noted on this application's timeline. Returns the rows changed (revoked or found expired)."""
     if not subjects and not numbers:
         return []
+    enterprise_id = await applications.enterprise_of(conn, app.id)  # the subject's library (issue 20)
+    owner = f"e{enterprise_id}" if enterprise_id is not None else app.applicant_id
     for key in subjects:
-        await q.lock_licence_subject(conn, key=f"{app.applicant_id}:{lic_type}:{key}")
-    changed = list(await rows(q.revoke_licences(conn, holder_id=app.applicant_id, type=lic_type, subjects=subjects,
+        await q.lock_licence_subject(conn, key=f"{owner}:{lic_type}:{key}")
+    changed = list(await rows(q.revoke_licences(conn, holder_id=app.applicant_id, enterprise_id=enterprise_id,
+                                                type=lic_type, subjects=subjects,
                                                 numbers=numbers, application_id=app.id, reason=reason,
                                                 today=today)))
     for old in changed:
@@ -155,6 +158,8 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
                                      number=number,
                                      valid_from=valid_from, valid_until=valid_until, application_id=app.id,
                                      data=act.data if act is not None else {"serviceCode": app.service_code}, subject=subject)
+        if row is not None and (enterprise_id := await applications.enterprise_of(conn, app.id)) is not None:
+            await q.set_licence_enterprise(conn, id=row["id"], enterprise_id=enterprise_id)  # issue 20
         if row is not None:
             await evidence.record(conn, row["id"], app.id, automatic=actor_id is None)  # issue 21
             await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
@@ -174,5 +179,8 @@ async def of_application(conn: Any, application_id: int) -> list[LicenceOut]:
     return [_licence_out(r) for r in await rows(q.licences_of_application(conn, application_id=application_id))]
 
 
-async def of_holder(conn: Any, holder_id: int) -> list[LicenceOut]:
+async def of_holder(conn: Any, holder_id: int, enterprise_id: int | None = None) -> list[LicenceOut]:
+    """The library of the acting subject: the person's own licences, or the enterprise's."""
+    if enterprise_id is not None:
+        return [_licence_out(r) for r in await rows(q.licences_of_enterprise(conn, enterprise_id=enterprise_id))]
     return [_licence_out(r) for r in await rows(q.licences_of_holder(conn, holder_id=holder_id))]
