@@ -4,9 +4,6 @@ SELECT * FROM unnest(:days::date[], :counts::int[])
 ON CONFLICT (day) DO UPDATE SET last = p.last + EXCLUDED.last
 RETURNING day, last;
 
--- name: demo_services()
-SELECT code, kind, zero_trip, visit_steps, promised_days FROM services WHERE NOT is_bundle AND active ORDER BY code;
-
 -- name: create_staging#
 CREATE TEMP TABLE demo_cases (
     applicant_id bigint, service_code text, is_instant boolean, promised_days int, public_no text,
@@ -33,13 +30,13 @@ UPDATE applications a SET status = d.final, decided_at = d.decided_at
   FROM demo_cases d WHERE d.public_no = a.public_no AND a.status = 'accepted' AND d.final IN ('approved', 'rejected');
 
 -- name: analyze_demo#
-ANALYZE applications; ANALYZE application_materials; ANALYZE trips; ANALYZE ratings; ANALYZE rating_follow_ups;
+ANALYZE applications; ANALYZE application_materials; ANALYZE licences; ANALYZE trips; ANALYZE ratings; ANALYZE rating_follow_ups;
 
 -- name: demo_users(prefix)
 SELECT id FROM users WHERE openid LIKE :prefix || '%' ORDER BY id;
 
 -- name: demo_licences(prefix)
-SELECT id, holder_id FROM licences WHERE number LIKE :prefix || '%';
+SELECT id, holder_id, type FROM licences WHERE number LIKE :prefix || '%' AND application_id IS NULL;
 
 -- name: demo_bad_ratings(min_id, ids)
 SELECT id, user_id, created_at FROM ratings

@@ -44,3 +44,38 @@ async def test_the_demo_data_command_loads_then_vacuums_what_the_figures_read(db
     vacuumed = await db.fetchval("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
                                  "AND relname IN ('stats_case_daily', 'stats_case_workdays', 'stats_rating_daily')")
     assert vacuumed == 3
+
+
+async def test_the_demo_year_follows_the_catalogue_rules_not_typed_in_shares(client, db):
+    """Trips are the services' designed visits, instant decisions rest only on exempted materials,
+    and an approved case of a licensing service issued its licence."""
+    async with db.transaction():
+        counts = await load(db, cases=600, end=date(2026, 6, 30), seed=7)
+    stray = await db.fetchval(
+        "SELECT count(*) FROM trips t JOIN applications a ON a.id = t.application_id "
+        "JOIN services s ON s.code = a.service_code WHERE NOT t.kind = ANY(s.visit_steps)")
+    assert stray == 0  # no visit the catalogue does not design (a zero-trip service has none)
+    assert await db.fetchval("SELECT count(*) FROM trips") == counts["trips"] > 0
+    # decided within a minute of submission only where the service decides automatically and the
+    # library stood for every required material
+    quick = await db.fetch(
+        "SELECT a.id, s.auto_decide, bool_and(m.exempt_licence_id IS NOT NULL OR NOT m.required) AS all_exempt "
+        "FROM applications a JOIN services s ON s.code = a.service_code "
+        "LEFT JOIN application_materials m ON m.application_id = a.id "
+        "WHERE a.decided_at < a.submitted_at + interval '1 minute' GROUP BY a.id, s.auto_decide")
+    assert len(quick) == counts["decided_automatically"] > 0
+    assert all(r["auto_decide"] and r["all_exempt"] is not False for r in quick)
+    issued = await db.fetchval(
+        "SELECT count(*) FROM licences l JOIN applications a ON a.id = l.application_id WHERE a.status = 'approved'")
+    assert issued == counts["licences_issued"] > 0
+    unissued = await db.fetchval(
+        "SELECT count(*) FROM applications a JOIN services s ON s.code = a.service_code "
+        "WHERE a.status = 'approved' AND s.licence_type IS NOT NULL AND s.spec->'situations' = '[]'::jsonb "
+        "AND NOT EXISTS (SELECT 1 FROM licences l WHERE l.application_id = a.id)")
+    assert unissued == 0
+    admin = await staff(client, db, phone="13900009202", roles=["admin"])
+    total = (await client.get("/api/v1/stats/reform", params={"from": "2025-07-01", "to": "2026-06-30"},
+                              headers=admin["headers"])).json()["total"]
+    in_range = await db.fetchval("SELECT count(*) FROM licences WHERE application_id IS NOT NULL "
+                                 "AND issued_at < '2026-07-01 00:00+08'")
+    assert total["licencesIssued"] == in_range > 0  # by the day of issue: a late-June case may issue in July

@@ -1,10 +1,22 @@
 """``zsb demo-data --cases N``: a year of realistic activity, loaded in bulk.
 
-People, their licences (the library that exempts materials), cases through the real state machine
-(draft -> submitted -> accepted -> approved/rejected, with gap notices that were supplemented),
-materials asked for or exempted, visits (window check-ins, inspections, exams, pick-ups), ratings
-and the follow-up of bad reviews. Rows go in with COPY (asyncpg ``copy_records_to_table``); the
-state changes are set-based UPDATEs. Deterministic for a given ``seed``.
+The figures of the demo year follow from the catalogue, not from shares typed in here. Each case
+takes a service and answers its situations; the catalogue then says which materials apply, which
+of them a licence the person holds stands for (证照免交, by the material's ``exemptBy`` type), and
+whether the case is an instant matter. The decision follows the product's rules: a service decided
+automatically (``autoDecide``) is decided on submission only when every material is satisfied by a
+licence from the library (an uploaded material sends it to a person, as
+``api.applications.rules`` does); every other case is decided by staff within its promised working
+days (plus the supplement when one was asked for). The visits are the service's designed trips
+(``visitSteps``): a window check-in and an inspection before the decision, the exam after
+acceptance, a pick-up after the decision — nothing for a zero-trip service. An approved case of a
+service that issues a licence issues it, into the person's library.
+
+What remains chance is what people and staff do: which service, which answers, which licences a
+person already holds (``HOLDS``), whether staff approve, whether a material needed a supplement,
+and the ratings. Cases enter as drafts and move through the real state machine (the trigger checks
+each step). Rows go in with COPY (asyncpg ``copy_records_to_table``); state changes are set-based
+UPDATEs. Deterministic for a given ``seed``.
 """
 
 from __future__ import annotations
@@ -16,6 +28,8 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from api.catalogue import service as catalogue
+from api.catalogue.schemas import ServiceSpec
 from api.clock import ZONE, local_day
 from api.db import rows
 from api.db import load_queries
@@ -25,6 +39,12 @@ q = load_queries(Path(__file__).parents[1], "demo.sql")
 CHUNK = 20_000
 # share of ratings per level 5..1 (Ningbo reports ~51 % four stars or better; 好差评 skews positive)
 LEVEL_WEIGHTS = [38, 22, 28, 8, 4]
+# how often a person already holds a licence of a kind the catalogue can exempt with (the rest:
+# about one in three holds it); a person's library, not an outcome of the figures
+HOLDS = {"id_card": 0.95, "residence_permit": 0.05, "driving_licence": 0.7, "vehicle_licence": 0.5,
+         "business_licence": 0.35}
+SUPPLEMENT = 0.12  # a case with an uploaded material was returned once for a supplement
+APPROVED = 0.93    # staff approve most complete cases; the rest are refused
 
 
 async def load(conn: Any, *, cases: int, end: date, seed: int = 2026,
@@ -32,7 +52,8 @@ async def load(conn: Any, *, cases: int, end: date, seed: int = 2026,
     """Insert ``cases`` cases submitted over the 365 days before ``end``; returns row counts."""
     rnd = random.Random(seed)
     counts: Counter = Counter()
-    services = await rows(q.demo_services(conn))
+    services = [s for s in await catalogue.all_specs(conn)
+                if s.active and not s.is_bundle and s.lifecycle is None]
     workdays = [d for d in (end - timedelta(days=i) for i in range(365)) if is_workday(d)]
     people = max(1, cases // 3)
     tag = f"{seed}-{datetime.now().timestamp():.0f}"
@@ -41,15 +62,17 @@ async def load(conn: Any, *, cases: int, end: date, seed: int = 2026,
     user_ids = [r["id"] for r in await rows(q.demo_users(conn, prefix=f"demo-{tag}-"))]
     staff_id = await q.demo_staff(conn)
     counts["users"] = len(user_ids)
-    licence_rows = [(uid, "id_card", "居民身份证", f"DEMO{tag}-{uid}", date(2015, 1, 1)) for uid in user_ids]
-    await conn.copy_records_to_table("licences", records=licence_rows,
-                                     columns=["holder_id", "type", "name", "number", "valid_from"])
-    licence_of = {r["holder_id"]: r["id"] for r in await rows(q.demo_licences(conn, prefix=f"DEMO{tag}-"))}
-    counts["licences"] = len(licence_of)
+    kinds = sorted({m.exempt_by for s in services for m in s.materials if m.exempt_by})
+    held = [(uid, kind) for uid in user_ids for kind in kinds if rnd.random() < HOLDS.get(kind, 0.3)]
+    await conn.copy_records_to_table(
+        "licences", records=[(uid, kind, kind, f"DEMO{tag}-{uid}-{kind}", date(2015, 1, 1)) for uid, kind in held],
+        columns=["holder_id", "type", "name", "number", "valid_from"])
+    library = {(r["holder_id"], r["type"]): r["id"] for r in await rows(q.demo_licences(conn, prefix=f"DEMO{tag}-"))}
+    counts["licences"] = len(library)
     done = 0
     while done < cases:
         n = min(CHUNK, cases - done)
-        await _chunk(conn, rnd, n, services, workdays, user_ids, licence_of, counts, staff_id)
+        await _chunk(conn, rnd, n, services, workdays, user_ids, library, counts, staff_id, tag)
         done += n
         progress(n)
     await q.analyze_demo(conn)
@@ -66,62 +89,91 @@ def _at(day: date, rnd: random.Random, start: int = 9, end: int = 17) -> datetim
     return datetime.combine(day, time(rnd.randint(start, end - 1), rnd.randint(0, 59)), ZONE)
 
 
-async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[Any], workdays: list[date],
-                 user_ids: list[int], licence_of: dict[int, int], counts: Counter, staff_id: int | None) -> None:
-    plans = []
-    for _ in range(n):
-        svc = rnd.choice(services)
-        day = rnd.choice(workdays)
-        plans.append((svc, day, rnd.choice(user_ids)))
+class _Case:
+    """One simulated case: what the catalogue's rules make of a person's answers and library."""
+
+    def __init__(self, spec: ServiceSpec, uid: int, day: date, rnd: random.Random,
+                 library: dict[tuple[int, str], int]) -> None:
+        self.spec, self.uid = spec, uid
+        answers = {s.code: rnd.choice(s.options).value for s in spec.situations}
+        materials, _ = catalogue.applicable(spec, answers)
+        self.instant, self.promised, issues = catalogue.path_of(spec, answers)
+        self.materials = [(m, library.get((uid, m.exempt_by)) if m.exempt_by else None) for m in materials]
+        uploaded = any(exempt is None for m, exempt in self.materials if m.required)
+        self.automatic = spec.auto_decide and self.instant and not uploaded
+        self.gap = uploaded and rnd.random() < SUPPLEMENT
+        self.submitted = _at(day, rnd)
+        if self.automatic:  # decided on submission by the rules, nobody involved
+            self.final = "approved"
+            self.accepted = self.decided = self.submitted + timedelta(seconds=rnd.randint(2, 30))
+        else:
+            roll = rnd.random()
+            self.final = "submitted" if roll < 0.02 else "accepted" if roll < 0.06 else \
+                "approved" if rnd.random() < APPROVED else "rejected"
+            self.accepted = self.submitted + timedelta(minutes=rnd.randint(5, 240)) if self.final != "submitted" else None
+            self.decided = None
+            if self.final in ("approved", "rejected"):
+                limit = max(1, self.promised) + (rnd.randint(1, 5) if self.gap else 0)
+                self.decided = max(_at(add_workdays(day, rnd.randint(0 if self.instant else 1, limit)), rnd),
+                                   self.accepted + timedelta(minutes=5))
+        self.licence = spec.licence if issues and self.final == "approved" else None
+
+    def trips(self, app_id: int, rnd: random.Random) -> list[tuple]:
+        """The designed visits this case has reached: before the decision, after acceptance, after it."""
+        out = []
+        for kind in self.spec.visit_steps:
+            if kind in ("window_checkin", "inspection"):
+                at = self.accepted if kind == "window_checkin" else self.decided
+            elif kind == "exam":
+                at = self.accepted
+            else:  # pickup
+                at = self.decided if self.final == "approved" else None
+            if at is not None:
+                out.append((self.uid, app_id, kind, "demo", app_id, at - timedelta(minutes=rnd.randint(1, 60))
+                            if kind != "pickup" else at + timedelta(days=rnd.randint(1, 5))))
+        return out
+
+
+async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[ServiceSpec], workdays: list[date],
+                 user_ids: list[int], library: dict[tuple[int, str], int], counts: Counter,
+                 staff_id: int | None, tag: str) -> None:
+    plans = [(rnd.choice(services), rnd.choice(workdays), rnd.choice(user_ids)) for _ in range(n)]
     per_day = Counter(day for _, day, _ in plans)
     days = sorted(per_day)
     last = {r["day"]: r["last"] for r in await rows(q.reserve_public_nos(conn, days=days,
                                                                          counts=[per_day[d] for d in days]))}
     next_seq = {d: last[d] - per_day[d] + 1 for d in days}
-    staged, extra = [], {}
-    for svc, day, uid in plans:
+    staged, simulated = [], {}
+    for spec, day, uid in plans:
         seq = next_seq[day]
         next_seq[day] += 1
         public_no = f"WZ-{day:%Y%m%d}-{seq:06d}"
-        submitted = _at(day, rnd)
-        instant = svc["kind"] == "instant"
-        roll = rnd.random()
-        final = "approved" if roll < 0.86 else "rejected" if roll < 0.93 else "accepted" if roll < 0.98 else "submitted"
-        gap = rnd.random() < 0.12  # returned once for supplements, then supplemented
-        accepted = submitted + timedelta(minutes=rnd.randint(5, 240)) if final != "submitted" else None
-        decided = None
-        if final in ("approved", "rejected"):
-            if instant and not gap:
-                decided = accepted + timedelta(minutes=rnd.randint(5, 30))  # 即办件: within 30 minutes
-            else:
-                limit = max(1, svc["promised_days"]) + (rnd.randint(1, 5) if gap else 0)
-                decided = _at(add_workdays(day, rnd.randint(0 if instant else 1, limit)), rnd)
-        staged.append((uid, svc["code"], instant, svc["promised_days"], public_no, submitted, accepted, decided, final))
-        extra[public_no] = (svc, uid, submitted, decided, gap, final)
+        case = _Case(spec, uid, day, rnd, library)
+        staged.append((uid, spec.code, case.instant, case.promised, public_no, case.submitted, case.accepted,
+                       case.decided, case.final))
+        simulated[public_no] = case
     await q.create_staging(conn)
     await conn.copy_records_to_table("demo_cases", records=staged)
     ids = {r["public_no"]: r["id"] for r in await rows(q.insert_drafts(conn))}
-    materials, trips, gaps, ratings = [], [], [], []
-    for public_no, (svc, uid, submitted, decided, gap, final) in extra.items():
+    materials, trips, gaps, ratings, licences = [], [], [], [], []
+    for public_no, case in simulated.items():
         app_id = ids[public_no]
-        for i in range(rnd.randint(2, 6)):
-            exempt = licence_of.get(uid) if rnd.random() < 0.45 else None  # 证照免交
-            materials.append((app_id, f"m{i}", f"申请材料{i + 1}", True, exempt))
-        steps = list(svc["visit_steps"]) or (["window_checkin"] if rnd.random() < 0.06 else [])
-        for kind in steps:
-            if kind == "pickup" and rnd.random() < 0.7:
-                continue  # most certificates travel by express
-            if decided is None and kind in ("pickup", "inspection"):
-                continue
-            trips.append((uid, app_id, kind, "demo", app_id, submitted + timedelta(days=rnd.randint(0, 3))))
-        if gap:
-            gaps.append((app_id, submitted.date() + timedelta(days=28), submitted + timedelta(hours=1),
-                         submitted + timedelta(days=1)))
-        if decided is not None and rnd.random() < 0.45:
+        materials += [(app_id, m.code, m.name, m.required, exempt) for m, exempt in case.materials]
+        trips += case.trips(app_id, rnd)
+        if case.gap:
+            gaps.append((app_id, case.submitted.date() + timedelta(days=28), case.submitted + timedelta(hours=1),
+                         case.submitted + timedelta(days=1)))
+        if case.licence is not None:
+            issued_on = local_day(case.decided)
+            until = _years_after(issued_on, case.licence.valid_years) if case.licence.valid_years else None
+            licences.append((case.uid, case.licence.type, case.licence.name, f"DEMO{tag}-A{app_id}",
+                             issued_on, until, app_id, case.decided))
+        if case.decided is not None and rnd.random() < 0.45:
             level = rnd.choices([5, 4, 3, 2, 1], LEVEL_WEIGHTS)[0]
-            ratings.append((uid, "application", app_id, svc["code"], level, decided + timedelta(hours=rnd.randint(1, 72))))
+            ratings.append((case.uid, "application", app_id, case.spec.code, level,
+                            case.decided + timedelta(hours=rnd.randint(1, 72))))
     # Materials and visits go in while the cases are drafts, so the figures' triggers (migration
-    # 0051) compute each case's facts on submission and decision only, not twice more.
+    # 0115) compute each case's facts on submission and decision only, not twice more.
     await conn.copy_records_to_table("application_materials", records=materials,
                                      columns=["application_id", "material_code", "name", "required", "exempt_licence_id"])
     await conn.copy_records_to_table("trips", records=trips, columns=["user_id", "application_id", "kind", "source_type",
@@ -130,6 +182,8 @@ async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[Any], wor
     await q.move_accepted(conn)
     await q.move_decided(conn)
     await q.drop_staging(conn)
+    await conn.copy_records_to_table("licences", records=licences, columns=[
+        "holder_id", "type", "name", "number", "valid_from", "valid_until", "application_id", "issued_at"])
     if gaps:
         ids_, due, created, resolved = (list(c) for c in zip(*gaps))
         await q.insert_gap_notices(conn, ids=ids_, due=due, created=created, resolved=resolved)
@@ -140,7 +194,15 @@ async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[Any], wor
         "rating_id", "status", "callback_due_on", "rectify_due_on", "called_back_at", "called_back_by", "callback_note",
         "closed_at", "closed_by", "rectification_note", "outcome"])
     counts.update(applications=len(ids), materials=len(materials), trips=len(trips), gap_notices=len(gaps),
-                  ratings=len(ratings), follow_ups=len(follow_ups))
+                  ratings=len(ratings), follow_ups=len(follow_ups), licences_issued=len(licences),
+                  decided_automatically=sum(c.automatic for c in simulated.values()))
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _follow_up(rnd: random.Random, r: Any, staff_id: int | None) -> tuple:
