@@ -20,6 +20,7 @@ import numpy as np
 from api.faq.entries import Entry
 from api.faq.matcher import Matcher
 from api.faq.outcome import Thresholds
+from api.faq.topic import MAYBE, ON
 
 
 class DevQuery(msgspec.Struct, frozen=True):
@@ -110,22 +111,28 @@ def halves(dev: Sequence[DevQuery]) -> tuple[list[DevQuery], list[DevQuery]]:
 
 
 def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: float = 0.9,
-              wrong_cost: float = 6.0, offer_margin: float = 0.05) -> Thresholds:
+              wrong_cost: float = 6.0, offer_margin: float = 0.05, maybe_margin: float = 0.1) -> Thresholds:
     """The thresholds that hand off at least ``off_topic_target`` of the off-topic questions while
     handing off as few in-domain questions as possible. A wrong confident answer costs
     ``wrong_cost`` hand-offs (a citizen told the wrong rule about a fee or a deadline is far worse
     off than one passed to a person), so ``confident`` is kept for the sure. Below it, the top 3 are
     offered ("您是不是想问") when the first matches well enough (its fused score): the level is
-    set by the off-topic questions, which must still be handed off."""
+    set by the off-topic questions, which must still be handed off. A question in the knowledge
+    base's words only (``topic.MAYBE``) is ours when its first match's fused score is above every
+    such off-topic question's by ``maybe_margin``."""
+    decisions = [(d, matcher.decide(d.q)) for d in dev]
+    # Questions in the knowledge base's words only are ours above the best such off-topic one.
+    maybe = [x.strength for d, x in decisions if x is not None and d.expect is None and x.topic == MAYBE]
+    maybe_strength = round(max([*maybe, 0.0]) + maybe_margin, 2)
     rows = []
-    for d in dev:
-        decided = matcher.decide(d.q)
+    for d, decided in decisions:
         if decided is None:
             rows.append((d.expect, None, -1.0, -1.0, (), -1.0))
             continue
         # Off the domain: handed off whatever the thresholds, as ``ask`` does.
-        on = decided.on_topic
-        rows.append((d.expect, matcher.entries[decided.ranked[0]].id, decided.conf[0] if on else -1.0,
+        on = decided.topic == ON or (decided.topic == MAYBE and decided.strength >= maybe_strength)
+        sure = on and decided.topic == ON  # the knowledge base's words only: never confident
+        rows.append((d.expect, matcher.entries[decided.ranked[0]].id, decided.conf[0] if sure else -1.0,
                      decided.margin, tuple(matcher.entries[i].id for i in decided.ranked[:3]),
                      decided.strength if on else -1.0))
     outside = [r for r in rows if r[0] is None]
@@ -146,4 +153,4 @@ def calibrate(matcher: Matcher, dev: Sequence[DevQuery], *, off_topic_target: fl
     # (an off-topic question offered three entries is a miss the off-topic figure must not pay).
     unsure = [r for r in outside if not (r[2] >= score and r[3] >= margin)]
     suggest = round(max([r[5] for r in unsure] + [0.0]) + offer_margin, 2)
-    return Thresholds(min_score=score, min_margin=margin, suggest_score=suggest)
+    return Thresholds(min_score=score, min_margin=margin, suggest_score=suggest, maybe_strength=maybe_strength)

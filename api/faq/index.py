@@ -36,7 +36,7 @@ log = structlog.get_logger("zsb.faq")
 # README; the odd lines are held out): with the encoder the re-ranker's probability and its lead
 # over the runner-up, and the lexical-only fallback's confidence for a machine where the encoder
 # cannot load.
-SEMANTIC_THRESHOLDS = Thresholds(min_score=0.2, min_margin=0.62, suggest_score=0.61)
+SEMANTIC_THRESHOLDS = Thresholds(min_score=0.2, min_margin=0.62, suggest_score=0.61, maybe_strength=0.5)
 LEXICAL_THRESHOLDS = Thresholds(min_score=0.35, min_margin=0.0)
 
 

@@ -30,7 +30,7 @@ from api.faq.bm25 import Field
 from api.faq.entries import Entry
 from api.faq.outcome import Decision, Match, Result, Thresholds
 from api.faq.text import Analyzer, Intents, normalise
-from api.faq.topic import Topic
+from api.faq.topic import MAYBE, ON, Topic
 
 
 class Weights(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,7 +94,7 @@ class Matcher:
             for t in terms:
                 holders.setdefault(t, []).append(i)
         self.holders = {t: np.array(v, dtype=np.int32) for t, v in holders.items()}
-        self.topic = Topic(self.entries, analyzer)
+        self.topic = Topic(self.entries, analyzer, self.entry_terms)
         self.services = Services(self.entries, analyzer)
         self.domain_terms = self.topic.domain_terms
         self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
@@ -232,8 +232,12 @@ class Matcher:
             return (cov + max(0.0, float(info["semantic"][entry])) + max(0.0, float(info["fused"][entry]))) / 3
         return cov
 
-    def on_topic(self, info: dict[str, Any]) -> bool:
-        return self.topic.on_topic(info["words"])
+    def on_topic(self, info: dict[str, Any], strength: float | None = None) -> bool:
+        """Ours: a domain term, or only the knowledge base's vocabulary and a first match (by
+        default the best fused score) strong enough (``topic.py``)."""
+        level = self.topic.level(info["words"])
+        strength = float(info["fused"].max()) if strength is None else strength
+        return level == ON or (level == MAYBE and strength >= self.thresholds.maybe_strength)
 
     def decide(self, question: str) -> Decision | None:
         """The ranked entries (best first), their confidences, the margin of the first over the
@@ -260,8 +264,9 @@ class Matcher:
             ranked = [int(i) for i in np.argsort(-fused, kind="stable")[:3]]
             conf = [self.confidence(info, i) for i in ranked]
             margin = float(fused[ranked[0]] - fused[ranked[1]]) if len(ranked) > 1 else float(fused[ranked[0]])
-        return Decision(ranked=ranked, conf=conf, margin=margin, on_topic=self.on_topic(info),
-                        strength=float(info["fused"][ranked[0]]))
+        strength = float(info["fused"][ranked[0]])
+        return Decision(ranked=ranked, conf=conf, margin=margin, on_topic=self.on_topic(info, strength),
+                        strength=strength, topic=self.topic.level(info["words"]))
 
     def ask(self, question: str, k: int = 3) -> Result:
         decided = self.decide(question)
@@ -271,6 +276,8 @@ class Matcher:
                          answer=self.entries[i].answer, score=round(decided.conf[j], 4))
                    for j, i in enumerate(decided.ranked[:k])]
         t = self.thresholds
-        confident = decided.on_topic and decided.conf[0] >= t.min_score and decided.margin >= t.min_margin
+        # In the knowledge base's words only (no domain term), at most "您是不是想问": never stated as fact.
+        confident = (decided.on_topic and decided.topic == ON and decided.conf[0] >= t.min_score
+                     and decided.margin >= t.min_margin)
         suggest = decided.on_topic and not confident and decided.strength >= t.suggest_score
         return Result(matches=matches, confident=confident, handoff=not (confident or suggest))

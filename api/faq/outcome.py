@@ -29,6 +29,7 @@ class Thresholds(msgspec.Struct, frozen=True, kw_only=True):
     min_score: float = 0.5  # confidence of the top entry
     min_margin: float = 0.0  # fused-score lead of the top entry over the runner-up
     suggest_score: float = 1.1  # not confident: the fused score (0..1) to offer the top 3 (>1: never)
+    maybe_strength: float = 1.1  # a question in the knowledge base's words only: the fused score to be ours
 
 
 class Decision(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,3 +38,4 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
     margin: float  # the first's lead over the second
     on_topic: bool
     strength: float  # the first's fused score (0..1): how well it matches at all
+    topic: int = 2  # topic.ON, MAYBE (the knowledge base's vocabulary only) or OFF

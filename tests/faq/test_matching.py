@@ -7,6 +7,7 @@ from api.faq.index import analyzer
 from api.faq.matcher import Matcher
 from api.faq.outcome import Thresholds
 from api.faq.text import DATA
+from api.faq.topic import MAYBE, OFF
 
 # Shares words with entries (带什么 is the materials intent, 哪里 the place intent) but names
 # nothing this bureau does.
@@ -90,3 +91,19 @@ def test_the_service_a_question_names_is_found_from_the_entries_own_texts():
     ship = [i for i, e in enumerate(matcher.entries) if e.service_code == "ship-operating-cert"]
     general = [i for i, e in enumerate(matcher.entries) if e.service_code is None]
     assert share[ship].min() == 1.0 and share[general].max() < 1.0
+
+
+def test_a_question_in_the_knowledge_bases_words_only_is_offered_never_answered_as_fact():
+    # No domain term (synonym group or tag), but 提交/办事/申请 are words the entries use: maybe ours.
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0, suggest_score=0.0, maybe_strength=0.3)
+    question = "网上提交的办事申请填错了还能改吗"
+    _, info = matcher.scores(question)
+    assert matcher.topic.level(info["words"]) == MAYBE
+    result = matcher.ask(question)
+    assert result.confident is False and result.handoff is False  # "您是不是想问" the three
+    assert "F102" in [m.id for m in result.matches]
+    # Below the calibrated strength it is not ours: handed off, like a question without those words.
+    assert lexical_matcher(min_score=0.0, min_margin=0.0, suggest_score=0.0, maybe_strength=1.1).ask(question).handoff
+    # Everyday words (信息, 公司: common in general Chinese) and words of one entry only do not count.
+    assert matcher.topic.level(matcher.analyzer.words("推荐几本好看的小说")) == OFF
+    assert "信息" not in matcher.topic.vocabulary and "公司" not in matcher.topic.vocabulary
