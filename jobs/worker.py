@@ -48,6 +48,7 @@ FUNCTIONS: list[Any] = [
     application_jobs.close_unsupplemented_applications,
     approval_jobs.remind_approval_deadlines,
     licence_jobs.lapse_uncollected_pickups,
+    licence_jobs.remind_expiring_licences,
     exam_jobs.lapse_overdue_exams,
     complaint_jobs.watch_complaint_deadlines,
     identity_jobs.watch_identity_documents,
@@ -85,6 +86,8 @@ CRON_JOBS: list[Any] = [
     cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),
     # daily, after midnight Asia/Shanghai: F131 pickups past their 30 days switch to express once
     cron(licence_jobs.lapse_uncollected_pickups, hour={0}, minute={40}, unique=True),
+    # daily at 09:30 Asia/Shanghai: expiry reminders 90 and 30 days before, once each (issue 22, F061/F134)
+    cron(licence_jobs.remind_expiring_licences, hour={9}, minute={30}, unique=True),
     # daily, after midnight Asia/Shanghai: F123 exam cases past their year end once
     cron(exam_jobs.lapse_overdue_exams, hour={0}, minute={45}, unique=True),
     # every 15 minutes in working hours and after: the reminder and the escalation go out once each
