@@ -21,6 +21,7 @@ from api import errors, logging
 from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
                                      WaitlistController)
 from api.auth.routes import AdminStaffController, AuthController, MeController
+from api.auth.routes_accounts import MyAccountController
 from api.auth.tokens import jwt_auth
 from api.identity import crypto as identity_crypto
 from api.identity.routes import MyIdentityController
@@ -66,6 +67,7 @@ JSON_BODY_LIMIT = 256 * 1024
 API_CONTROLLERS: list = [
     AuthController,
     MeController,
+    MyAccountController,
     MyIdentityController,
     MyIdentityDocumentController,
     StaffIdentityController,

@@ -16,7 +16,7 @@ import msgspec
 from litestar.connection import ASGIConnection
 from litestar.security.jwt import JWTAuth, Token
 
-from api.auth import service
+from api.auth import ended, service
 from api.auth.schemas import AuthUser
 from api.enterprises import service as enterprises
 from api.settings import Settings
@@ -79,6 +79,8 @@ async def retrieve_user(token: Token, connection: ASGIConnection) -> AuthUser | 
             return None
     elif not set(roles) <= set(service.CITIZEN_ROLES):
         return None  # staff roles without a session to check them against (an older token)
+    elif await ended.token_ended(connection.app.state.redis, int(token.sub), token.iat):
+        return None  # the account was merged into another or closed since (api/auth/ended.py)
     user = AuthUser(id=int(token.sub), roles=roles, steps=tuple(extras.get("steps", ())),
                     verified=extras.get("idv") is True)
     if isinstance(extras.get("ent"), int):

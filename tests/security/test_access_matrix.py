@@ -112,6 +112,8 @@ ACCESS: dict[str, str] = {
     "helpdeskHeldMessages": "admin", "helpdeskReleaseHeldMessage": "admin",  # and leads: test_content_checks.py
     # issue 19: the person's own identity and face verification (another's attempt id is 404)
     "getMyIdentity": "login", "startFaceVerification": "login", "checkFaceVerification": "login",
+    # issue 19: the account's own phone and life (merging by binding, changing the phone, closing)
+    "bindPhoneBySms": "login", "changePhone": "login", "startAccountFaceCheck": "login", "closeAccount": "login",
     # issue 20: enterprises (legal representative's and 经办人's routes: someone else's enterprise is 404,
     # tests/enterprises/test_isolation.py), the acting subject, staff's review of business-licence photos
     "registerEnterprise": "login", "listMyEnterprises": "login", "getMyEnterprise": "login",
