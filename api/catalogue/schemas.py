@@ -185,6 +185,9 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     visits: list[VisitSpec] = []  # booked at a site (appointments); ``schedules`` say where and when
     schedules: list[ScheduleSpec] = []
     guide: str = ""
+    # The provisions a refusal cites in its 不予行政许可决定书 (F104); unset: the Administrative
+    # Licensing Law's general rule (api/documents/content.py DEFAULT_LEGAL_BASIS).
+    legal_basis: str | None = None
     situations: list[Situation] = []
     materials: list[Material] = []
     fields: list[Field] = []

@@ -32,6 +32,8 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     # delivery and the window
     "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),
     "consoleReshipLicence": ("approver", "reshipLicence"), "consoleHandOverLicence": ("approver", "handOverLicence"),
+    # issue 22: printing a case's signed licence (F045 permit, F057 charter plate) and letters
+    "consoleCaseDocuments": ("approver", None), "consolePrintDocument": ("approver", None),
     "consoleCheckIn": ("staff", None), "consoleCheckInByCode": ("staff", "checkInByCode"),
     # real-name identity at the window (issue 19)
     "consoleIdentityWindow": ("approver", None), "consoleIdentityWindowVerify": ("approver", "windowVerifyIdentity"),

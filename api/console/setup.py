@@ -26,6 +26,7 @@ from api.console.routes_catalogue import CalendarPages, CataloguePages, SmsChann
 from api.console.routes_complaints import ComplaintPages
 from api.console.routes_faq import FaqPages
 from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
+from api.console.routes_documents import DocumentPrintPages
 from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
 from api.console.routes_identity import IdentityDocumentPages, IdentityWindowPages
 from api.console.routes_sites import SettingsAuditPages, SitePages
@@ -118,7 +119,7 @@ def router(settings: Settings) -> Router:
                                         include_in_schema=False, cache_control=None)
     return Router(
         session.PREFIX,
-        route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, CheckInPages, HelpdeskPages,
+        route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, DocumentPrintPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
                         SitePages, SettingsAuditPages, IdentityWindowPages, IdentityDocumentPages,

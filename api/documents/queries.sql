@@ -55,3 +55,12 @@ SELECT id, holder_id, application_id FROM licences WHERE id = :id;
 
 -- name: application_owner(id)^
 SELECT id, applicant_id FROM applications WHERE id = :id;
+
+-- name: case_documents(application_id)
+-- A case's letters and every version of the licences it issued (the console's print page).
+SELECT d.id, d.kind, d.licence_id, coalesce(d.application_id, l.application_id) AS application_id, d.version,
+       d.reason, d.status, d.sha256, d.created_at, d.rendered_at, l.name AS licence_name, l.number AS licence_number,
+       l.type AS licence_type
+FROM documents d LEFT JOIN licences l ON l.id = d.licence_id
+WHERE d.application_id = :application_id OR l.application_id = :application_id
+ORDER BY d.kind, d.licence_id, d.version DESC, d.id;

@@ -188,12 +188,17 @@ async def document_pdf(conn: Any, user: AuthUser, document_id: int) -> tuple[byt
     return _file(doc)
 
 
-async def staff_document_pdf(conn: Any, document_id: int) -> tuple[bytes, str]:
-    """For the console's print page (approvers of the case's step: the caller checks access)."""
-    doc = await q.document_file(conn, id=document_id)
-    if doc is None:
+async def case_documents(conn: Any, application_id: int) -> list[Any]:
+    """A case's documents for the console's print page (the caller checks the staff member may read
+    the case): rows with the licence's name and number."""
+    return await rows(q.case_documents(conn, application_id=application_id))
+
+
+async def case_document_pdf(conn: Any, application_id: int, document_id: int) -> tuple[bytes, str]:
+    """One of the case's documents for printing at the console (the caller checks access)."""
+    if document_id not in {d["id"] for d in await case_documents(conn, application_id)}:
         raise DocumentNotFound()
-    return _file(doc)
+    return _file(await q.document_file(conn, id=document_id))
 
 
 def _file(doc: Any) -> tuple[bytes, str]:

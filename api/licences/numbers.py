@@ -1,6 +1,6 @@
 """Licence numbers (证照编号), given at issue by one documented rule.
 
-A number is ``<authority>-<year>-<type>-<sequence><check>``, e.g. ``330300-2026-WH-000123K``:
+A number is ``<authority>-<year>-<type>-<sequence><check>``, e.g. ``330300-2026-WH-000123F``:
 
 - ``authority``: the issuing authority's six-digit administrative division code
   (``ZSB_LICENCE_AUTHORITY_CODE``; the demo bureau's 330300);
@@ -9,7 +9,7 @@ A number is ``<authority>-<year>-<type>-<sequence><check>``, e.g. ``330300-2026-
 - ``sequence``: six digits (more once a type passes 999,999 in a year), one counter per type code
   and year in the database (``licence_number_sequences``): it only grows, so a number once given
   is never given again, and a number taken by a transaction that rolled back was never issued;
-- ``check``: ISO 7064 MOD 37-2 hybrid system (``mod_37_36``, as the case numbers in
+- ``check``: ISO 7064 MOD 37,36 hybrid system (python-stdnum's ``mod_37_36``, as the case numbers in
   ``api/applications/public_no.py``) over every other character of the number, from 0-9 and A-Z:
   a single mistyped character, or two neighbours swapped, is caught before any look-up.
 

@@ -24,6 +24,7 @@ from api import clock
 from api.applications import service as applications
 from api.approvals.rules import MissingItemUnknown, TaskClaimed, TaskClosed, TaskWaitingExam
 from api.approvals.schemas import BatchDecisionIn, BatchDecisionOut, DecisionIn, DecisionOut, Task, TaskOut, TaskPage
+from api.approvals.service.letters import gap_notice_letter, refuse_with_letter
 from api.approvals.service.outcome import approve_final
 from api.approvals.service.tasks import (
     active_task_id,
@@ -139,9 +140,11 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
     notice_id = None
     if data.decision == "return":
         gaps = await _gaps(conn, app.id, app.service_code, data)
-        notice_id = (await applications.create_gap_notice(conn, app.id, gaps, actor_id=user.id)).id
+        notice = await applications.create_gap_notice(conn, app.id, gaps, actor_id=user.id)
+        notice_id = notice.id
+        await gap_notice_letter(conn, app, notice)
     elif data.decision == "reject":
-        await applications.transition(conn, app.id, "rejected", actor_id=user.id, note=data.reason, data=trail)
+        await refuse_with_letter(conn, app, reason=data.reason, actor_id=user.id, data=trail)
     elif last:
         licence_ids = await approve_final(conn, app.id, actor_id=user.id,
                                           note=data.reason or f"{task_.step_name}：准予许可", data=trail)
