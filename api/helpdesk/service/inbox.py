@@ -91,12 +91,16 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
         return written + await _offline_notice(conn, conv, waiting, channel, redis, now or local_now())
     asked = await faq.ask(conn, index, text, source="chat" if channel == "app" else "wechat",
                           conversation_id=conv["id"])
-    if asked.confident and conv["status"] == "bot":
+    # Confident: the answer. Unsure but on the domain (neither flag): "您是不是想问" the top 3 rather
+    # than a hand-off — the user sends one of them (matched at once) or “人工”.
+    offered = not (asked.confident or asked.handoff) and bool(asked.matches)
+    if (asked.confident or offered) and conv["status"] == "bot":
         top = asked.matches[0]
         slot = await q.use_reply_slot(conn, id=conv["id"])
         if slot is not None:  # just reopened by this message, so only a race could close it
             answer = await q.add_message(conn, conversation_id=conv["id"], sender="bot", agent_id=None,
-                                         text=top.answer[:2000], faq_entry_id=top.id,
+                                         text=_did_you_mean(asked.matches) if offered else top.answer[:2000],
+                                         faq_entry_id=None if offered else top.id,
                                          delivery="pending" if channel == "wechat" else "none")
             written.append(message_out(answer))
             if channel == "wechat":
@@ -106,6 +110,11 @@ async def receive(conn: Any, index: FaqIndex, *, user_id: int, channel: Literal[
     waiting = await q.wait_for_agent(conn, id=conv["id"], suggestions=msgspec.to_builtins(asked.matches))
     _announce(conn, redis, waiting, text, state)
     return written + await _offline_notice(conn, conv, waiting, channel, redis, now or local_now())
+
+
+def _did_you_mean(matches: list[Any]) -> str:
+    lines = [f"{n}. {m.question}" for n, m in enumerate(matches[:3], 1)]
+    return "您是不是想问：\n" + "\n".join(lines) + "\n请发送您要问的那一条，或回复“人工”转人工客服。"
 
 
 def _announce(conn: Any, redis: Any, conv: Any, text: str, state: str) -> None:
