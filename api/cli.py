@@ -177,10 +177,11 @@ def _extensions() -> list[Any]:
     from api.catalogue import cli as catalogue_cli
     from api.faq import cli as faq_cli
     from api.identity import cli as identity_cli
+    from api.licences import cli as licences_cli
     from api.stats import cli as stats_cli
 
     return [faq_cli.register, approvals_cli.register, stats_cli.register, catalogue_cli.register,
-            identity_cli.register]
+            identity_cli.register, licences_cli.register]
 
 
 def main(argv: list[str] | None = None) -> None:
