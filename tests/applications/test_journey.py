@@ -18,7 +18,7 @@ def upload(client, headers, app_id, code, content, name="f.bin"):
 
 
 async def test_a_promised_service_walks_from_checklist_to_acceptance(client, db):
-    me = await applicant(client, "walker")
+    me = await applicant(client, "walker", person="张三")  # the verified person pre-fills the name
     uid = me["user"]["id"]
     await db.execute("UPDATE users SET name = '张三', phone = '13812345678' WHERE id = $1", uid)
     await licence(db, uid, "id_card", "11010519491231002X", name="居民身份证")
