@@ -38,9 +38,10 @@ async def close(conn: Any, redis: Any, user: AuthUser, *, code: str | None, face
     if await aq.open_bookings(conn, user_id=user.id):
         raise BookingsStillOpen()
     verified = await verified_identity(conn, user.id) is not None
-    if (me["phone"] is not None and code is None) or (verified and face_check_id is None):
-        raise ProofRequired(needs=[k for k, needed in (("code", me["phone"] is not None), ("faceCheckId", verified))
-                                   if needed])
+    missing = [k for k, gap in (("code", me["phone"] is not None and code is None),
+                                ("faceCheckId", verified and face_check_id is None)) if gap]
+    if missing:
+        raise ProofRequired(needs=missing)
     if verified:
         if await aq.face_check_used(conn, attempt_id=face_check_id):
             raise ProofRequired()
