@@ -27,6 +27,7 @@ from api.identity import crypto as identity_crypto
 from api.identity.routes import MyIdentityController
 from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentityController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
+from api.applications.routes_window import WindowEntryController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
@@ -87,6 +88,7 @@ API_CONTROLLERS: list = [
     ApplicationController,
     LicenceController,
     ProgressController,
+    WindowEntryController,
     TaskController,
     DeliveryController,
     MyDeliveryController,

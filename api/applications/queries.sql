@@ -162,3 +162,7 @@ WHERE id = :application_id;
 -- Why an instant matter waits for a person at the accept step instead of being decided at once
 -- (NULL: nothing keeps it from the automatic decision); the approver's task shows it.
 UPDATE applications SET manual_reason = :reason WHERE id = :id;
+
+-- name: set_entered_by(id, staff_id)!
+-- F083: the window staff member who entered the case for the person (api/applications/service/window_entry.py)
+UPDATE applications SET entered_by = :staff_id WHERE id = :id;

@@ -64,6 +64,14 @@ async def refuse_own(conn: Any, staff: AuthUser, user_id: int, id_hash: bytes) -
         raise OwnIdentity()
 
 
+async def account_by_phone(conn: Any, phone: str) -> int:
+    """The live account bound to ``phone`` (404 ``account_not_found``): the person at a window."""
+    account = await q.account_of(conn, user_id=None, phone=phone)
+    if account is None:
+        raise AccountNotFound(field="phone")
+    return account["id"]
+
+
 async def verify_at_window(conn: Any, staff: AuthUser, data: WindowVerificationIn, *,
                            now: datetime) -> WindowVerificationOut:
     account = await q.account_of(conn, user_id=data.user_id, phone=data.phone)

@@ -61,6 +61,7 @@ ACCESS: dict[str, str] = {
     "listApplications": "login", "createApplication": "login", "getApplication": "owner",
     "updateApplication": "owner", "getMaterialFile": "owner", "uploadMaterial": "owner",
     "submitApplication": "owner", "withdrawApplication": "owner", "requestSupplementExtension": "owner",
+    "enterApplicationAtWindow": "approver",  # issue 27 / F083: window staff enter a case for the person
     "listLicences": "login",
     "addMaterialPage": "owner", "getMaterialPage": "owner", "deleteMaterialPage": "owner",
     "reorderMaterialPages": "owner",
