@@ -205,5 +205,8 @@ SELECT * FROM (VALUES
     ('workday_notices', 'loaded_by', 'staff act'),
     ('case_pauses', 'started_by', 'staff act'),
     ('case_pauses', 'ended_by', 'staff act'),
-    ('licences', 'revoked_by', 'staff act')
+    ('licences', 'revoked_by', 'staff act'),
+    ('applications', 'entered_by', 'staff act: the window clerk who entered the case'),
+    ('gap_notice_additions', 'override_by', 'staff act'),
+    ('review_rereviews', 'decided_by', 'staff act')
 ) AS kept (table_name, column_name, why);
