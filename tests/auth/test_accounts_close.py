@@ -5,7 +5,9 @@ pseudonymous account, the identity released, every token ended at once."""
 from __future__ import annotations
 
 from tests.applications.helpers import draft, licence
+from tests.appointments.helpers import book, open_slot
 from tests.auth.helpers import sms_code, sms_login
+from tests.clock import use_clock
 from tests.factories import applicant, bearer, staff
 
 API = "/api/v1"
@@ -99,3 +101,19 @@ async def test_a_staff_account_is_not_closed_by_its_citizen_session(client, db):
     citizen = (await sms_login(client, db, PHONE)).json()
     res = await client.post(f"{API}/me/account/close", json={"code": "123456"}, headers=bearer(citizen["accessToken"]))
     assert res.status_code == 409 and res.json()["code"] == "staff_account_not_closable"
+
+
+async def test_an_open_booking_must_be_cancelled_first(client, db):
+    use_clock(client, "2026-06-05 10:00")
+    _, slot = await open_slot(client, db, site="city-service-centre", service="freight-operating-permit",
+                              start="2026-06-08 09:00")
+    me = await applicant(client, "booker")
+    booked = await book(client, me, slot["id"])
+    assert booked.status_code == 201, booked.text
+    res = await client.post(f"{API}/me/account/close", json={}, headers=me["headers"])
+    assert res.status_code == 409 and res.json()["code"] == "account_bookings_open"
+    assert "预约" in res.json()["title"]
+    cancelled = await client.post(f"{API}/appointments/{booked.json()['id']}/cancel", headers=me["headers"])
+    assert cancelled.status_code in (200, 204), cancelled.text
+    after = await client.post(f"{API}/me/account/close", json={}, headers=me["headers"])
+    assert after.status_code == 400 and after.json()["needs"] == ["faceCheckId"]  # no phone bound: the face only
