@@ -42,22 +42,21 @@ def applicant_kind_problem(spec: ServiceSpec, form: dict[str, Any]) -> str | Non
 
 # F092: "选错主体时，系统会在提交前提示您切换". Who may hold a service's licence is the catalogue's
 # ``holder``: person (qualifications), enterprise (business licences; 个体工商户 file as enterprises),
-# either; for either, a vehicle's licence goes to its registered owner (``ownerName``, 网约车运输证).
-OWNER_FIELD = "ownerName"
+# either; for either, a vehicle's licence goes to its registered owner: the ``owner`` situation
+# (网约车运输证: "车在个人名下选个人，在公司名下选企业").
+OWNER_SITUATION = "owner"
 
 
-def holder_kind_problem(holder: str, enterprise: Any, form: dict[str, Any]) -> tuple[str, str] | None:
+def holder_kind_problem(holder: str, enterprise: Any, answers: dict[str, Any]) -> tuple[str, str] | None:
     """(message, the subject kind to switch to) when the acting subject may not hold the licence."""
-    if holder == "person" and enterprise is not None:
-        return "本事项是个人资格，须以个人身份申请，请切换到个人身份后再提交。", "person"
-    if holder == "enterprise" and enterprise is None:
-        return ("本事项须以企业身份申请（个体工商户也按企业身份办理），请在“我的—企业管理”认证企业后切换到企业身份再提交。",
-                "enterprise")
-    owner = form.get(OWNER_FIELD)
-    if holder == "either" and enterprise is not None and isinstance(owner, str) and owner.strip() \
-            and owner.strip() != enterprise.name:
-        return (f"车辆登记在“{owner.strip()}”名下，应由车辆所有人申请：车在个人名下请切换到个人身份，"
-                f"在其他企业名下请由该企业申请。", "person")
+    owner = answers.get(OWNER_SITUATION) if holder == "either" else None
+    if (holder == "person" or owner == "person") and enterprise is not None:
+        why = "车辆登记在个人名下，应由车辆所有人本人申请" if owner == "person" else "本事项是个人资格，须以个人身份申请"
+        return f"{why}，请切换到个人身份后再提交。", "person"
+    if (holder == "enterprise" or owner == "company") and enterprise is None:
+        why = "车辆登记在企业名下，应由该企业申请" if owner == "company" else \
+            "本事项须以企业身份申请（个体工商户也按企业身份办理）"
+        return f"{why}，请在“我的—企业管理”认证企业后切换到企业身份再提交。", "enterprise"
     return None
 
 

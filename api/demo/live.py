@@ -25,6 +25,7 @@ import structlog
 from api.app import create_app
 from api.clock import ZONE, local_now
 from api.db import transaction
+from api.demo import enterprises
 from api.helpdesk.service.inbox import receive
 from api.seed import DEMO_STAFF
 
@@ -159,15 +160,18 @@ async def _draft(d: Demo, staff: Any) -> None:
 
 
 async def _awaiting_acceptance(d: Demo, staff: Any) -> None:
-    me = "dev-demo-qian"
-    if await d.cases(me):
+    # 钱二 registers the company; 赵一, its 经办人 for the permit, files it in the company's name (F091)
+    company = await enterprises.enterprise(d, "dev-demo-qian", DG_FORM["creditCode"], DG_FORM["companyName"])
+    clerk = await enterprises.agent_of(d, "dev-demo-qian", company, "dev-demo-zhao", [DG])
+    if await d.cases(clerk):
         return
-    await d.apply(me, DG, DG_ANSWERS, DG_FORM)
+    await d.apply(clerk, DG, DG_ANSWERS, DG_FORM)
 
 
 async def _returned(d: Demo, staff: Any, me: str, company: str, credit_code: str, *, supplement: bool) -> None:
     form = {**DG_FORM, "companyName": company, "creditCode": credit_code, "legalPerson": DEMO_NAMES[me]}
     case_id = await d.apply(me, DG, DG_ANSWERS, form)
+    me = await enterprises.as_company(d, me, credit_code, company)  # a business's permit: filed as it
     await d.decide(staff["accept"], case_id)
     await d.decide(staff["review"], case_id, "return", reason="停车场地证明不清晰",
                    missing=[{"code": "parkingAddress", "message": "停车场地址请写到门牌号"}])
@@ -179,24 +183,25 @@ async def _returned(d: Demo, staff: Any, me: str, company: str, credit_code: str
 
 async def _supplementing(d: Demo, staff: Any) -> None:
     me = "dev-demo-sun"
-    if await d.cases(me):
+    if await d.cases(await enterprises.as_company(d, me, "91330381MA2DEM0016", "温州顺达化工物流有限公司")):
         return
     await _returned(d, staff, me, "温州顺达化工物流有限公司", "91330381MA2DEM0016", supplement=False)
 
 
 async def _back_in_review(d: Demo, staff: Any) -> None:
     me = "dev-demo-li"
-    if await d.cases(me):
+    if await d.cases(await enterprises.as_company(d, me, "91330381MA2DEM0029", "瑞安平安危运有限公司")):
         return
     await _returned(d, staff, me, "瑞安平安危运有限公司", "91330381MA2DEM0029", supplement=True)
 
 
 async def _at_decision(d: Demo, staff: Any) -> None:
     me = "dev-demo-zhou"
-    if await d.cases(me):
+    company = await enterprises.as_company(d, me, "91330382MA2DEM003T", "乐清安途危险品运输有限公司")
+    if await d.cases(company):
         return
     form = {**DG_FORM, "companyName": "乐清安途危险品运输有限公司", "creditCode": "91330382MA2DEM003T", "legalPerson": "周五"}
-    case_id = await d.apply(me, DG, DG_ANSWERS, form)
+    case_id = await d.apply(company, DG, DG_ANSWERS, form)
     await d.decide(staff["accept"], case_id)
     await d.decide(staff["review"], case_id)
     slot = await d.slot(staff["admin"], "freight-operating-permit", "city-service-centre", d.today)

@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 from api.clock import today
 from tests.applications.helpers import licence
 from tests.approvals.helpers import DG_FORM, people, task_of
-from tests.factories import applicant
+from tests.factories import act_as_enterprise, applicant
 from tests.samples import PDF
 
 API = "/api/v1"
@@ -59,6 +59,7 @@ async def test_an_approved_dangerous_goods_permit_is_sent_by_ems_to_the_address_
     """F074 许可证快递送达 / F076 纸质《道路运输经营许可证》免费快递寄送."""
     who = await people(client, db)
     me, uid = who["applicant"], who["applicant_id"]
+    me = await act_as_enterprise(client, me, COMPANY, DG_FORM["companyName"])  # F092: a business's permit
     for kind in ("business_licence", "id_card", "vehicle_licence"):
         await licence(db, uid, kind, f"{kind}-dg")
     listed = await client.post(f"{API}/services/dangerous-goods-permit/checklist", headers=me["headers"],
@@ -83,6 +84,7 @@ async def test_a_dangerous_goods_permit_without_an_address_or_a_window_is_a_gap(
     """The paper permit must reach the company: no address and no window chosen is asked for."""
     me = await applicant(client, "dgnoaddr")
     uid = me["user"]["id"]
+    me = await act_as_enterprise(client, me, COMPANY, DG_FORM["companyName"])  # F092: a business's permit
     for kind in ("business_licence", "id_card", "vehicle_licence"):
         await licence(db, uid, kind, f"{kind}-dgn")
     app_id = await create(client, me["headers"], "dangerous-goods-permit",

@@ -46,7 +46,9 @@ def test_the_shipped_entries_hold_the_per_service_facts_once_kept_in_code():
         "city-road-special-vehicle", "temporary-plate", "ride-hailing-vehicle-permit", "taxi-driver-cert",
         "ride-hailing-driver-cert"}
     assert {c for c, s in specs.items() if s.holder == "person"} == {
-        "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration", "ride-hailing-vehicle-permit"}
+        "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration"}
+    # F092: 网约车运输证 by the vehicle's registered owner (its ``owner`` situation), person or enterprise
+    assert specs["ride-hailing-vehicle-permit"].holder == "either"
     assert {c for c, s in specs.items() if s.holder == "enterprise"} == {"dangerous-goods-permit"}  # F072
     assert {c: [(v.kind, v.name) for v in s.visits] for c, s in specs.items() if s.visits} == {
         "freight-operating-permit": [("window", "道路普通货物运输经营许可")],

@@ -41,7 +41,8 @@ async def test_a_phone_browser_gets_a_page_saying_the_licence_is_valid_with_the_
 async def test_a_revoked_licence_page_says_genuine_but_not_valid(client, db):
     who = await _holders(client, db)
     lic = await _licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字9号",
-                         name="道路运输经营许可证", status="revoked")
+                         name="道路运输经营许可证", status="revoked",
+                         enterprise_id=who["company"]["enterprise_id"])
     token = (await _link(client, who["company"], lic))["token"]
     page = await client.get(f"/verify/{token}", headers=BROWSER)
     assert page.status_code == 200

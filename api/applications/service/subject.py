@@ -66,7 +66,7 @@ async def check_holder_kind(conn: Any, spec: Any, app: Any) -> None:
     """F092: a person's qualification as a person, a business's licence as an enterprise (个体工商户
     too), 网约车运输证 as the vehicle's registered owner: the wrong kind is refused before submission."""
     holder = await enterprises.enterprise_holder(conn, app["enterprise_id"]) if app["enterprise_id"] else None
-    if problem := rules.holder_kind_problem(spec.holder, holder, app["form"] or {}):
+    if problem := rules.holder_kind_problem(spec.holder, holder, app["answers"] or {}):
         message, switch_to = problem
         raise HolderKindMismatch(message, switchTo=switch_to, faq="F092")
 
