@@ -31,7 +31,7 @@ def _wait_ready(url: str, deadline: float) -> bool:
 
 
 def dev_banner(settings: Settings, *, ready: bool, seconds: float, staff: Any,
-               applicants: Any = ()) -> str:
+               applicants: Any = (), signing_cert: str = "") -> str:
     """What ``zsb dev`` prints: where things are, which providers are live and which sandbox, and
     the hints that only hold in sandbox (login codes, the outbox) only there."""
     url = settings.base_url
@@ -50,6 +50,9 @@ def dev_banner(settings: Settings, *, ready: bool, seconds: float, staff: Any,
     if settings.env == "dev" and sms_sandbox:
         lines.append(f"  Outbox     {url}/dev/outbox   (sandbox SMS and WeChat messages, login codes)")
     lines.append(f"  Health     {url}/readyz")
+    if signing_cert:  # licence PDFs, decision letters and audit checkpoints are signed with its key
+        kind = "" if settings.signing_cert_file else " (self-signed development certificate)"
+        lines.append(f"  Signing    {signing_cert}{kind}")
     lines += ["  Providers:"] + [f"    {p}" for p in providers]
     if wechat_sandbox:
         lines.append('  Applicant  POST /api/v1/auth/wechat {"code": "dev-<any name>"}')
@@ -80,6 +83,7 @@ def _live_demo(settings: Settings) -> Any:
 def cmd_dev(args: argparse.Namespace) -> None:
     """Embedded services, migrations, demo data, API and worker; Ctrl-C stops everything."""
     from api import devservices
+    from api.documents import keys as document_keys
     from api.migrate import migrate
     from api.seed import DEMO_STAFF, seed
 
@@ -122,13 +126,14 @@ def cmd_dev(args: argparse.Namespace) -> None:
         asyncio.run(migrate(settings.database_url or ""))
         asyncio.run(with_conn(settings, lambda conn: seed(conn, settings)))
         applicants = _live_demo(settings)
+        signing_cert = document_keys.paths(settings)[1]  # made once under var/signing unless settings name one
         exe = [sys.executable, "-m", "api.cli"]
         children.append(subprocess.Popen([*exe, "serve", "--port", str(settings.port)]))
         children.append(subprocess.Popen([*exe, "worker"]))
         url = settings.base_url
         ready = _wait_ready(f"{url}/readyz", time.monotonic() + 60)
         print(dev_banner(settings, ready=ready, seconds=time.monotonic() - started, staff=DEMO_STAFF,
-                         applicants=applicants), flush=True)
+                         applicants=applicants, signing_cert=signing_cert), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("zsb dev: a process exited", file=sys.stderr)

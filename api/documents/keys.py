@@ -21,10 +21,27 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 
 DEV_SUBJECT = "掌上办开发用文书签名证书（自签名）"  # a CN holds at most 64 characters
 _cache: dict[tuple[str, str], DocumentKey] = {}
 _lock = threading.Lock()
+
+
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every signature (about 150 ms for an
+    RSA key, cryptography checking the key each time); this one signs with the key loaded once."""
+
+    loaded_key: Any = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        digest = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self.loaded_key, rsa.RSAPrivateKey):
+            return self.loaded_key.sign(data, padding.PKCS1v15(), digest)
+        if mechanism == "ecdsa" and isinstance(self.loaded_key, ec.EllipticCurvePrivateKey):
+            return self.loaded_key.sign(data, ec.ECDSA(digest))
+        return super().sign_raw(data, digest_algorithm)
 
 
 class SigningKeyMissing(RuntimeError):
@@ -115,10 +132,13 @@ def document_key(settings: Any) -> DocumentKey:
         found = _cache.get((key_file, cert_file))
         if found is None:
             password = settings.signing_key_password.encode() if settings.signing_key_password else None
-            signer = signers.SimpleSigner.load(key_file, cert_file, key_passphrase=password)
-            if signer is None:  # pyHanko logs why and returns None
+            loaded = signers.SimpleSigner.load(key_file, cert_file, key_passphrase=password)
+            if loaded is None:  # pyHanko logs why and returns None
                 raise SigningKeyMissing(f"cannot load the signing key {key_file} with certificate {cert_file}")
             private_key = serialization.load_pem_private_key(Path(key_file).read_bytes(), password=password)
+            signer = _LoadedKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                                      cert_registry=loaded.cert_registry)
+            signer.loaded_key = private_key
             certificate = x509.load_pem_x509_certificate(Path(cert_file).read_bytes())
             found = _cache[(key_file, cert_file)] = DocumentKey(signer, private_key, certificate, cert_file)
         return found

@@ -15,12 +15,14 @@ import io
 from typing import Any
 
 import segno
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+rl_config.useA85 = 0  # images stored binary (Flate only): smaller files, no pure-Python ASCII85 pass
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 MARGIN = 64

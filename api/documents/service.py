@@ -30,8 +30,7 @@ from api.catalogue import service as catalogue
 from api.db import after_commit, load_queries, rows, transaction
 from api.disclosure import signing as verification
 from api.documents import content as contents
-from api.documents import pdf, sign
-from api.documents.keys import document_key
+from api.documents.render import draw_and_sign
 from api.documents.schemas import DocumentOut
 from api.errors import Conflict, NotFound
 from api.identity import require_verified, verified_identity
@@ -117,12 +116,6 @@ async def _content(conn: Any, doc: Any, settings: Settings, now: datetime) -> di
     name = await _person_name(conn, case.applicant_id, case.form or {})
     build = contents.refusal_content if doc["kind"] == "refusal" else contents.gap_notice_content
     return build(case, spec, name, doc["params"] or {}, clock.local_day(doc["created_at"]))
-
-
-def draw_and_sign(content: dict[str, Any], settings: Settings) -> bytes:
-    """The signed PDF of a content dict (CPU only: the job runs it in a thread)."""
-    reason = "电子证照签发" if content["layout"] in ("licence", "permit", "plate") else content["title"]
-    return sign.sign(pdf.render(content), document_key(settings), reason=reason, location=content["authority"])
 
 
 async def render(pool: Any, settings: Settings, document_id: int, *, now: datetime | None = None) -> str:

@@ -22,6 +22,9 @@ from pyhanko_certvalidator import ValidationContext
 from api.documents.keys import DocumentKey
 
 
+SIGNATURE_BYTES = 16384  # the CMS container: an RSA-4096 signature with a chain of a few certificates fits
+
+
 class Checked(NamedTuple):
     valid: bool  # intact, cryptographically valid, trusted, covering the whole file
     intact: bool
@@ -34,7 +37,8 @@ def sign(pdf: bytes, key: DocumentKey, *, reason: str, location: str) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name="BureauSignature", subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
-    return signers.sign_pdf(writer, meta, signer=key.signer).getvalue()
+    # a fixed reservation instead of pyHanko's estimate, which signs a dummy first (a second signature)
+    return signers.sign_pdf(writer, meta, signer=key.signer, bytes_reserved=SIGNATURE_BYTES).getvalue()
 
 
 async def check(pdf: bytes, cert_file: str) -> Checked:
