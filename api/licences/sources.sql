@@ -35,12 +35,15 @@ SET name = EXCLUDED.name, number = EXCLUDED.number, valid_from = EXCLUDED.valid_
     valid_until = EXCLUDED.valid_until, status = EXCLUDED.status, data = EXCLUDED.data,
     fetched_at = EXCLUDED.fetched_at
 WHERE licences.holder_id = EXCLUDED.holder_id
+  AND (licences.name, licences.number, licences.valid_from, licences.valid_until, licences.status, licences.data)
+      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.number, EXCLUDED.valid_from, EXCLUDED.valid_until,
+                        EXCLUDED.status, EXCLUDED.data)
 RETURNING id;
 
 -- name: retire_absent(holder_id, source, types, keep)!
 -- What a source no longer lists for the holder stops standing for anything.
 UPDATE licences SET status = 'revoked'
-WHERE holder_id = :holder_id AND source = :source AND type = ANY(:types) AND status = 'valid'
+WHERE source <> 'library' AND holder_id = :holder_id AND source = :source AND type = ANY(:types) AND status = 'valid'
   AND identifier IS NOT NULL AND NOT (identifier = ANY(:keep));
 
 -- name: mark_unavailable(application_id, at)!

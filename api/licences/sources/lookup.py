@@ -78,14 +78,14 @@ def _cache_key(source: str, holder: Holder, types: list[str]) -> str:
 
 
 async def _answer(source: LicenceSource, holder: Holder, types: list[str], redis: Any, ttl: int,
-                  fresh: bool) -> list[SourceLicence]:
-    """The source's checked records; a network source's answer is cached (without ID numbers)."""
+                  fresh: bool) -> list[SourceLicence] | None:
+    """The source's checked records; a network source's answer is cached (without ID numbers).
+    None: the cache answered — what it holds was mirrored when it was fetched."""
     if not isinstance(source, ShareSource) or redis is None:
         return [r for r in await source.fetch(holder, types) if problem(r, holder, types) is None]
     key = _cache_key(source.name, holder, types)
-    if not fresh and (cached := await redis.get(key)) is not None:
-        return [msgspec.structs.replace(r, holder_id_number=holder.id_number)
-                for r in msgspec.json.decode(cached, type=list[SourceLicence])]
+    if not fresh and await redis.exists(key):
+        return None
     got = await source.fetch(holder, types)
     good = [r for r in got if problem(r, holder, types) is None]
     if len(good) < len(got):
@@ -138,7 +138,8 @@ async def refresh(conn: Any, redis: Any, settings: Any, user_id: int, types: lis
             log.warning("licence_source_unavailable", source=source.name, error=str(exc))
             unavailable = True
             continue
-        await _mirror(conn, user_id, source.name, types, records, now)
+        if records is not None:
+            await _mirror(conn, user_id, source.name, types, records, now)
     return unavailable
 
 
