@@ -96,7 +96,9 @@ async def prepare(dsn: str, *, users: int, seats: int, slots: int) -> tuple[list
     finally:
         await pool.close()
     auth = jwt_auth(settings)
-    tokens = [auth.create_token(identifier=str(i), token_extras={"typ": "access", "roles": ["applicant"], "steps": []})
+    # verified persons (F088): the booking reads the access token's claim, never an identity row
+    tokens = [auth.create_token(identifier=str(i),
+                                token_extras={"typ": "access", "roles": ["applicant"], "steps": [], "idv": True})
               for i in ids]
     return tokens, list(capacity), capacity
 

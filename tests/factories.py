@@ -34,32 +34,52 @@ def person_of(name: str) -> tuple[str, str]:
     return person, first17 + ric.calc_check_digit(first17 + "0")
 
 
-async def applicant(client: Any, name: str = "zhang", *, verified: bool = True,
-                    person: str | None = None) -> dict[str, Any]:
+async def verify(client: Any, tokens: dict[str, Any], name: str, *, person: str | None = None,
+                 id_number: str | None = None) -> dict[str, Any]:
+    """Verify a logged-in account (``tokens``: its login answer) through the face flow of the API
+    (POST /me/identity/verifications, then its result; the sandbox or the fake WeChat decides) as
+    ``person_of(name)``, or ``person`` / ``id_number``. Returns ``tokens`` with the fresh pair the
+    verification issued (its access token carries the verified claim), ``headers`` and ``identity``
+    (``{"name", "idNumber"}``). An account already verified keeps its tokens."""
+    cname, number = person_of(name)
+    cname, number = person or cname, id_number or number
+    started = await client.post("/api/v1/me/identity/verifications", json={"name": cname, "idNumber": number},
+                                headers=bearer(tokens["accessToken"]))
+    if not (started.status_code == 409 and started.json()["code"] == "identity_already_verified"):
+        assert started.status_code == 201, started.text
+        done = await client.post(f"/api/v1/me/identity/verifications/{started.json()['id']}/result",
+                                 headers=bearer(tokens["accessToken"]))
+        assert done.status_code == 200, done.text
+        tokens.update(done.json()["tokens"])
+    tokens["identity"] = {"name": cname, "idNumber": number}
+    tokens["headers"] = bearer(tokens["accessToken"])
+    return tokens
+
+
+async def window_verified(client: Any, clerk: dict[str, Any], account: dict[str, Any], name: str) -> dict[str, Any]:
+    """Verify an account with no WeChat (a staff member's, an SMS login) as ``person_of(name)`` the way
+    such a person is: at a window, by another staff member (``clerk``: a staff login) who saw the ID card.
+    The database holds it at once; the account's next tokens carry the claim."""
+    cname, number = person_of(name)
+    res = await client.post("/api/v1/staff/identity/window-verifications", headers=clerk["headers"],
+                            json={"userId": account["user"]["id"], "name": cname, "idType": "resident_id",
+                                  "idNumber": number})
+    assert res.status_code == 201, res.text
+    return {"name": cname, "idNumber": number}
+
+
+async def applicant(client: Any, name: str = "zhang", *, verified: bool = True, person: str | None = None,
+                    id_number: str | None = None) -> dict[str, Any]:
     """Log in through the sandbox WeChat login and, unless ``verified=False``, verify the account
-    through the sandbox face flow (POST /me/identity/verifications, then its result) as the person
-    ``person_of(name)`` (or ``person`` as the name). Returns the token pair with ``headers`` (the
-    fresh pair the verification issued, whose access token carries the verified claim) and
-    ``identity``: ``{"name", "idNumber"}`` (None when unverified)."""
+    through the sandbox face flow (``verify``). Returns the token pair with ``headers`` and
+    ``identity`` (``{"name", "idNumber"}``; None when unverified)."""
     res = await client.post("/api/v1/auth/wechat", json={"code": f"dev-{name}"})
     assert res.status_code == 200, res.text
     body = res.json()
     body["identity"] = None
-    if verified:
-        cname, number = person_of(name)
-        cname = person or cname
-        started = await client.post("/api/v1/me/identity/verifications", json={"name": cname, "idNumber": number},
-                                    headers=bearer(body["accessToken"]))
-        if started.status_code == 409 and started.json()["code"] == "identity_already_verified":
-            pass  # logging in again: the login's tokens already carry the claim
-        else:
-            assert started.status_code == 201, started.text
-            done = await client.post(f"/api/v1/me/identity/verifications/{started.json()['id']}/result",
-                                     headers=bearer(body["accessToken"]))
-            assert done.status_code == 200, done.text
-            body.update(done.json()["tokens"])
-        body["identity"] = {"name": cname, "idNumber": number}
     body["headers"] = bearer(body["accessToken"])
+    if verified:
+        await verify(client, body, name, person=person, id_number=id_number)
     return body
 
 

@@ -24,6 +24,7 @@ from api.files import service as files
 from api.files.openapi import FileUploadOperation
 from api.files.schemas import DownloadLinkOut
 from api.idempotency import IdempotencyKey, run_once
+from api.identity import require_verified
 from api.storage import FILE_HEADERS, storage_for
 
 Now = NamedDependency[datetime]
@@ -186,6 +187,7 @@ class LicenceController(Controller):
 
     @get("/", operation_id="listLicences", summary="我的证照")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[LicenceOut]:
+        await require_verified(conn, user.id)  # F088
         return await service.my_licences(conn, user)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from api.identity.schemas import ApplicantIdentity
 from api.types import Answers, Form, Input, Schema, ServiceCode
 
 
@@ -195,6 +196,9 @@ class ApplicationOut(Schema):
     # F138: the working day the processing clock started (the next one for off-hours submissions)
     clock_starts_on: date | None = None
     review: ReviewOut | None = None  # the automatic review's results (bulky cargo), latest run
+    # issue 19: the verified person the case belongs to (name, masked ID number, method); the form's
+    # applicantName / idNumber are filled from it
+    applicant: ApplicantIdentity | None = None
     # F103 "原填写的内容会保存为草稿": a withdrawn case names the draft it was saved as; that draft
     # names the case it was copied from
     draft_id: int | None = None

@@ -240,14 +240,16 @@ WHERE status = 'booked' AND starts_at + interval '15 minutes' < :now
 RETURNING id, user_id;
 
 -- name: suspend_if_due(user_id, now, threshold, window_days, suspend_days)^
--- No-shows that already led to a suspension do not count again.
+-- No-shows that already led to a suspension do not count again. They count per verified person: every
+-- account ever recorded as the same person (person_accounts, migration 0193).
 INSERT INTO appt_suspensions (user_id, starts_at, ends_at, no_shows)
 SELECT :user_id, :now::timestamptz, :now::timestamptz + make_interval(days => :suspend_days::int), c.n
 FROM (
     SELECT count(*)::int AS n FROM appointments a
-    WHERE a.user_id = :user_id AND a.status = 'no_show'
+    WHERE a.user_id IN (SELECT person_accounts(:user_id)) AND a.status = 'no_show'
       AND a.starts_at > :now::timestamptz - make_interval(days => :window_days::int)
-      AND a.no_show_at > coalesce((SELECT max(p.starts_at) FROM appt_suspensions p WHERE p.user_id = :user_id),
+      AND a.no_show_at > coalesce((SELECT max(p.starts_at) FROM appt_suspensions p
+                                    WHERE p.user_id IN (SELECT person_accounts(:user_id))),
                                   '-infinity'::timestamptz)
 ) AS c
 WHERE c.n >= :threshold::int

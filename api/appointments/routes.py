@@ -27,6 +27,7 @@ from api import clock
 from api.auth.guards import requires_admin, requires_approver, requires_login, requires_staff
 from api.deps import Conn, CurrentUser, Pool
 from api.idempotency import IdempotencyKey, run_once
+from api.identity import require_verified, require_verified_claim
 
 
 def _policy(state: State) -> Any:
@@ -67,6 +68,7 @@ class AppointmentController(Controller):
     @post("/", operation_id="bookAppointment", summary="预约时段", status_code=201)
     async def book(self, data: JSONBody[BookIn], pool: Pool, user: CurrentUser, now: Now, policy: BookingPolicy,
                    idempotency_key: IdempotencyKey = None) -> AppointmentOut:
+        require_verified_claim(user)  # F088, from the access token: the rush reads no identity row
         return await service.book_online(pool, user_id=user.id, slot_id=data.slot_id, now=now,
                                          idempotency_key=idempotency_key, payload=data, policy=policy,
                                          application_id=data.application_id)
@@ -116,6 +118,7 @@ class WaitlistController(Controller):
     @post("/", operation_id="joinWaitlist", summary="登记候补", status_code=201)
     async def join(self, data: JSONBody[WaitlistIn], conn: Conn, user: CurrentUser, now: Now,
                    policy: BookingPolicy) -> WaitlistOut:
+        await require_verified(conn, user.id)
         return await waitlist.join(conn, user_id=user.id, data=data, now=now, policy=policy)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from api.identity.schemas import ApplicantIdentity
 from api.types import Input, Schema
 
 Decision = Literal["approve", "reject", "return"]
@@ -108,6 +109,8 @@ class TaskOut(Schema):
     subject_credit_code: str | None = None
     acted_as: str = "self"
     acted_by: str | None = None  # the acting person's name, masked
+    # issue 19: the verified person who filed (name, masked ID number, face / window / document)
+    person: ApplicantIdentity | None = None
 
 
 class TaskPage(Schema):

@@ -21,6 +21,7 @@ from api.complaints.schemas import (
 from api.deps import AppSettings, Conn, CurrentUser, WeChat
 from api.files.openapi import FileUploadOperation
 from api.idempotency import IdempotencyKey, run_once
+from api.identity import require_verified
 from api.storage import storage_for
 
 requires_complaint_handler = requires_role("admin", "lead")
@@ -51,6 +52,7 @@ class ComplaintController(Controller):
     @post("/", operation_id="fileComplaint", summary="提交投诉建议")
     async def file(self, data: JSONBody[ComplaintIn], conn: Conn, user: CurrentUser, clock: Clock, wechat: WeChat,
                    idempotency_key: IdempotencyKey = None) -> ComplaintOut:
+        await require_verified(conn, user.id)  # F088
         return await run_once(conn, user_id=user.id, scope="complaint_create", key=idempotency_key, payload=data,
                               action=lambda: service.file_complaint(conn, user, data, now=clock(), wechat=wechat),
                               result_type=ComplaintOut)

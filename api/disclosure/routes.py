@@ -11,6 +11,7 @@ from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis, WeChat
 from api.disclosure import mobile, page, service
 from api.errors import DomainError
+from api.identity import require_verified
 from api.disclosure.schemas import DecisionsOut, VerificationLinkOut, VerificationOut
 from api.types import ServiceCode
 
@@ -47,6 +48,7 @@ class LicenceQrController(Controller):
     @get("/qr.png", operation_id="getLicenceQr", summary="电子证照核验二维码（持证人）")
     async def qr(self, licence_id: LicenceId, conn: Conn, user: CurrentUser,
                  settings: AppSettings) -> Response[bytes]:
+        await require_verified(conn, user.id)  # F088: showing one's licence needs a verified person
         png = await service.licence_qr(conn, user, licence_id, settings)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
@@ -54,6 +56,7 @@ class LicenceQrController(Controller):
          summary="电子证照核验链接（持证人，亮证时由小程序生成二维码）")
     async def link(self, licence_id: LicenceId, conn: Conn, user: CurrentUser,
                    settings: AppSettings) -> VerificationLinkOut:
+        await require_verified(conn, user.id)
         return await service.verification_link(conn, user, licence_id, settings)
 
 

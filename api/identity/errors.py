@@ -53,6 +53,12 @@ class VerificationExpired(Gone):
     code = "verification_expired"
 
 
+class VerificationInProgress(Conflict):
+    """该次人脸核身正在发起中，请稍候再试（使用同一个 Idempotency-Key 重试即可）。"""
+
+    code = "verification_in_progress"
+
+
 class VerificationFinished(Conflict):
     """本次人脸核身已有结果，如需再次认证请重新发起。"""
 

@@ -18,9 +18,11 @@ from api import clock
 from api.auth.service import citizen_tokens
 from api.db import load_queries, transaction
 from api.identity import crypto
+from api.errors import IdempotencyKeyReused
 from api.identity.errors import (FaceCheckFailed, FaceNeedsWechat, FaceNotVerified, FaceTriesUsedUp,
                                  IdentityAlreadyVerified, IdentityTaken, InvalidPersonName, InvalidResidentId,
-                                 VerificationExpired, VerificationFinished, VerificationNotFound)
+                                 VerificationExpired, VerificationFinished, VerificationInProgress,
+                                 VerificationNotFound)
 from api.identity.schemas import IdentityOut, VerificationResult, VerificationStarted
 from api.identity.service import holder_of, identity_of, record_verified, verified_identity
 from wechat.errors import WechatUnavailable
@@ -66,11 +68,27 @@ def _day_start(now: datetime) -> datetime:
 
 
 async def start(pool: Any, settings: Any, *, user_id: int, name: str, id_number: str,
-                now: datetime) -> VerificationStarted:
+                now: datetime, idempotency_key: str | None = None) -> VerificationStarted:
+    """Open a try. The same Idempotency-Key again returns the session it opened (no second try, no
+    second WeChat call); a key whose try WeChat never opened acts again; one still in flight is 409."""
     name, number = checked_person(name, id_number)
     cipher = crypto.active()
+    fingerprint = cipher.hash("idempotency", f"{name}|{number}") if idempotency_key else None
     async with transaction(pool) as conn:
         account = await q.lock_account(conn, user_id=user_id)  # one start at a time per account
+        if idempotency_key:
+            prior = await q.attempt_by_key(conn, user_id=user_id, idem_key=idempotency_key, since=_day_start(now))
+            if prior is not None:
+                if bytes(prior["idem_hash"]) != fingerprint:
+                    raise IdempotencyKeyReused()
+                if prior["verify_id"] is not None:
+                    return VerificationStarted(
+                        id=prior["id"], verify_id=prior["verify_id"],
+                        expires_in=int((prior["expires_at"] - prior["created_at"]).total_seconds()),
+                        tries_left=max(0, TRIES_A_DAY - prior["tries_before"] - 1))
+                if prior["outcome"] is None:
+                    raise VerificationInProgress()
+                await q.drop_key(conn, id=prior["id"])
         if await verified_identity(conn, user_id) is not None:
             raise IdentityAlreadyVerified()
         if not account or not account["openid"]:
@@ -85,7 +103,8 @@ async def start(pool: Any, settings: Any, *, user_id: int, name: str, id_number:
         kid, blob = cipher.encrypt(number)
         out_seq_no = "zsb" + secrets.token_urlsafe(18)  # 27 characters of [0-9A-Za-z_-]
         attempt_id = await q.add_attempt(conn, user_id=user_id, out_seq_no=out_seq_no, cert_name=name,
-                                         cert_cipher=blob, cert_key_id=kid, created_at=now)
+                                         cert_cipher=blob, cert_key_id=kid, created_at=now,
+                                         idem_key=idempotency_key, idem_hash=fingerprint)
         openid = account["openid"]
     try:
         session = await face_for(settings).get_verify_id(out_seq_no=out_seq_no, name=name, id_number=number, openid=openid)

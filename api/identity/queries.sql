@@ -14,6 +14,20 @@ VALUES (:user_id, 'verified', :method, :name, :id_type, :id_cipher, :id_key_id, 
         :evidence, :verified_by, :verified_at, :verified_at, :verified_at)
 RETURNING id, user_id, status, method, name, id_type, id_masked, id_hash, verified_at, verified_by;
 
+-- The account's name is the verified person's: every display of an applicant or licence holder
+-- (tasks, deliveries, the licence check) reads users.name.
+-- name: set_account_name(user_id, name)!
+UPDATE users SET name = :name WHERE id = :user_id;
+
+-- The verified person each case's applicant is (staff task lists and details).
+-- name: verified_of_cases(application_ids)
+SELECT a.id AS application_id, i.name, i.id_type, i.id_masked, i.method, i.verified_at
+  FROM applications a JOIN identities i ON i.user_id = a.applicant_id AND i.status = 'verified'
+ WHERE a.id = ANY(:application_ids::bigint[]);
+
+-- name: last_identity_id()$
+SELECT coalesce(max(id), 0) FROM identities;
+
 -- name: holder_of(id_hash)$
 SELECT user_id FROM identities WHERE id_hash = :id_hash AND status = 'verified';
 

@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from api import clock
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Jwt, Pool
+from api.idempotency import IdempotencyKey
 from api.identity import face
 from api.identity.schemas import IdentityOut, StartVerification, VerificationResult, VerificationStarted
 
@@ -29,9 +30,9 @@ class MyIdentityController(Controller):
     @post("/verifications", operation_id="startFaceVerification", summary="发起人脸核身（获取 verifyId）",
           status_code=201)
     async def start(self, data: JSONBody[StartVerification], pool: Pool, user: CurrentUser, settings: AppSettings,
-                    state: State) -> VerificationStarted:
+                    state: State, idempotency_key: IdempotencyKey = None) -> VerificationStarted:
         return await face.start(pool, settings, user_id=user.id, name=data.name, id_number=data.id_number,
-                                        now=clock.now(state))
+                                now=clock.now(state), idempotency_key=idempotency_key)
 
     @post("/verifications/{verification_id:int}/result", operation_id="checkFaceVerification",
           summary="查询人脸核身结果并完成实名认证", status_code=200)

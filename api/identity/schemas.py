@@ -28,6 +28,18 @@ class Identity(Schema, frozen=True):
     verified_by: int | None = None
 
 
+class ApplicantIdentity(Schema, frozen=True):
+    """The verified person a case belongs to, as forms and staff see it (number masked)."""
+
+    name: str
+    id_type: str
+    id_number_masked: str
+    method: str  # face | window | document
+    method_label: str = ""
+    verified_at: datetime | None = None
+    note: str | None = None
+
+
 class IdentityOut(Schema):
     """What the person sees of their own identity (GET /me/identity)."""
 

@@ -78,6 +78,7 @@ async def record_verified(conn: Any, *, user_id: int, name: str, id_type: str, i
         if exc.constraint_name == "identities_verified_person":
             raise IdentityTaken() from None
         raise IdentityAlreadyVerified() from None
+    await q.set_account_name(conn, user_id=user_id, name=name)
     return to_identity(row)
 
 

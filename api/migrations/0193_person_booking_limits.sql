@@ -42,3 +42,9 @@ $$;
 CREATE TRIGGER identities_carry_person_over
 AFTER INSERT OR UPDATE OF status ON identities
 FOR EACH ROW EXECUTE FUNCTION identities_carry_person_over();
+
+-- POST /me/identity/verifications honours Idempotency-Key (issue 19): the key of the try it started,
+-- and a keyed HMAC (ZSB_IDENTITY_HASH_KEY) of the name and number it was for — never the number itself.
+ALTER TABLE identity_face_attempts ADD COLUMN idem_key text, ADD COLUMN idem_hash bytea;
+CREATE UNIQUE INDEX identity_face_attempts_idem ON identity_face_attempts (user_id, idem_key)
+    WHERE idem_key IS NOT NULL;

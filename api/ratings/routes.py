@@ -10,6 +10,7 @@ from api import clock
 from api.auth.guards import requires_admin, requires_login, requires_role
 from api.deps import Conn, CurrentUser, WeChat
 from api.idempotency import IdempotencyKey, run_once
+from api.identity import require_verified
 from api.ratings import checks, service
 from api.ratings.service import followup
 from api.ratings.schemas import (
@@ -41,6 +42,7 @@ class RatingController(Controller):
     @post("/", operation_id="createRating", summary="评价已办结的服务（好差评）", status_code=201)
     async def create(self, data: JSONBody[RatingIn], conn: Conn, user: CurrentUser, now: Now, wechat: WeChat,
                      idempotency_key: IdempotencyKey = None) -> RatingOut:
+        await require_verified(conn, user.id)  # F088
         return await run_once(conn, user_id=user.id, scope="ratings.create", key=idempotency_key, payload=data,
                               action=lambda: service.rate(conn, user_id=user.id, data=data, now=now, wechat=wechat),
                               result_type=RatingOut)

@@ -36,6 +36,9 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
     require_urls(settings)
     if args.live:
         return cmd_live(settings)
+    from api.identity import crypto
+
+    crypto.configure(settings)  # the demo people's ID numbers are encrypted with these settings' keys
     started = time.monotonic()
     with tqdm(total=args.cases, unit="case", desc="demo-data") as bar:
         counts = asyncio.run(with_conn(settings, lambda conn: load(conn, cases=args.cases, end=args.end or date.today(),

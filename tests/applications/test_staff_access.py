@@ -42,7 +42,7 @@ async def _reads(client, app_id: int, headers: dict[str, str]) -> tuple[int, int
 
 
 async def test_only_approvers_of_a_step_the_case_reached_leads_and_admins_read_it(client, db):
-    who = await people(client, db)
+    who = await people(client, db, person="张三", id_number=RESIDENT_ID)  # the form's applicant
     helpdesk = await staff(client, db, phone="13900001011", roles=["helpdesk"], name="客服")
     admin = await staff(client, db, phone="13900001012", roles=["admin"], name="管理员")
     app_id = await _submitted_case(client, db, who)
@@ -75,7 +75,7 @@ async def test_only_approvers_of_a_step_the_case_reached_leads_and_admins_read_i
 
 
 async def test_an_approver_who_acted_on_a_case_still_reads_it_after_leaving_the_step(client, db):
-    who = await people(client, db)
+    who = await people(client, db, person="张三", id_number=RESIDENT_ID)  # the form's applicant
     app_id = await _submitted_case(client, db, who)
     task = (await client.get(f"{API}/tasks", headers=who["accept"]["headers"])).json()["items"][0]
     returned = await client.post(f"{API}/tasks/{task['id']}/decision", headers=who["accept"]["headers"], json={

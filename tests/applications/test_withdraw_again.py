@@ -35,7 +35,7 @@ async def _pages(db, app_id: int) -> list[tuple]:
 
 async def test_a_case_withdrawn_before_acceptance_becomes_a_draft_with_its_form_and_files_and_is_sent_again(
         client, db):
-    who = await people(client, db)
+    who = await people(client, db, person=TAXI_FORM["applicantName"], id_number=TAXI_FORM["idNumber"])
     h = who["applicant"]["headers"]
     app_id = await _submitted_case(client, h)
     old_no = await db.fetchval("SELECT public_no FROM applications WHERE id = $1", app_id)

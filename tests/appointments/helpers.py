@@ -6,20 +6,25 @@ from datetime import datetime
 from typing import Any
 
 from api.auth.service.accounts import q as auth_q
+from api.identity import service as identity
 from tests.clock import sh
-from tests.factories import bearer, staff
+from tests.factories import bearer, person_of, staff
 
 API = "/api/v1"
 
 
 async def people(client: Any, db: Any, n: int, prefix: str) -> list[dict[str, Any]]:
-    """Applicants created directly (the login route is rate limited per address) with real tokens."""
+    """Verified applicants created directly (the login route is rate limited per address) with real
+    tokens carrying the verified claim (F088), each recorded as a person (tests/factories.person_of)."""
     auth = client.app.state.jwt_auth
     out = []
     for i in range(n):
         row = await auth_q.upsert_wechat_user(db, openid=f"{prefix}-{i}", unionid=None)
+        name, number = person_of(f"{prefix}-{i}")
+        await identity.record_verified(db, user_id=row["id"], name=name, id_type="resident_id", id_number=number,
+                                       method="face", evidence={}, verified_by=None)
         token = auth.create_token(identifier=str(row["id"]),
-                                  token_extras={"typ": "access", "roles": ["applicant"], "steps": []})
+                                  token_extras={"typ": "access", "roles": ["applicant"], "steps": [], "idv": True})
         out.append({"id": row["id"], "headers": bearer(token)})
     return out
 

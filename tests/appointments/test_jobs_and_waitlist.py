@@ -55,7 +55,8 @@ async def test_a_freed_seat_goes_to_the_first_person_waiting_exactly_once_and_th
     assert (j2.status_code, j2.json()["position"]) == (201, 2)
     assert (await _wait(client, first)).json()["id"] == j1.json()["id"]  # registering twice: same place
     auth = client.app.state.jwt_auth
-    token = auth.create_token(identifier=str(owner), token_extras={"typ": "access", "roles": ["applicant"]})
+    token = auth.create_token(identifier=str(owner), token_extras={"typ": "access", "roles": ["applicant"],
+                                                                           "idv": True})
     res = await client.post(f"{API}/appointments/{held}/cancel", headers={"Authorization": f"Bearer {token}"})
     assert res.status_code == 200
     got = await db.fetch("SELECT user_id, waitlist_id FROM appointments WHERE slot_id = $1 AND status = 'booked'",

@@ -23,9 +23,10 @@ async def submitted(db: Any, applicant_id: int, service_code: str = "dangerous-g
     return app["id"]
 
 
-async def people(client: Any, db: Any) -> dict[str, Any]:
-    """An applicant (with a phone) and one approver per step, plus a lead of the decide step."""
-    who = {"applicant": await applicant(client, "wang")}
+async def people(client: Any, db: Any, **person: Any) -> dict[str, Any]:
+    """An applicant (with a phone) and one approver per step, plus a lead of the decide step.
+    ``person``: the applicant's verified identity (``person=``, ``id_number=`` of ``applicant``)."""
+    who = {"applicant": await applicant(client, "wang", **person)}
     who["applicant_id"] = who["applicant"]["user"]["id"]
     await db.execute("UPDATE users SET phone = '13700001111', name = '王小明' WHERE id = $1", who["applicant_id"])
     who["accept"] = await staff(client, db, phone="13900001001", roles=["approver"], steps=["accept"])

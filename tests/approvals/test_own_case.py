@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from tests.approvals.helpers import people, task_of
-from tests.factories import applicant, bearer, run_jobs, staff
+from tests.factories import applicant, bearer, run_jobs, staff, window_verified
 
 API = "/api/v1"
 EXPRESS = {"companyName": "温州大件运输有限公司", "deliveryAddress": "温州市鹿城区人民路100号"}
@@ -35,6 +35,7 @@ def _refused(res) -> None:
 
 async def test_a_lead_cannot_claim_decide_or_batch_decide_the_case_they_filed(client, db):
     who = await people(client, db)
+    await window_verified(client, who["accept"], who["lead"], "lead")  # a filer is a verified person (F088)
     lead = who["lead"]["headers"]
     app_id = await _file_temporary_plate(client, lead)  # the lead files with their own login
     await client.get(f"{API}/tasks", headers=lead)
@@ -69,6 +70,7 @@ async def test_the_same_persons_citizen_login_files_and_the_staff_login_is_still
     """The staff member's phone logs in by SMS as a citizen (one account or two, however staff and
     citizen accounts are modelled) and files; the staff login of that phone may not act on it."""
     who = await people(client, db)
+    await window_verified(client, who["accept"], who["lead"], "lead")  # a filer is a verified person (F088)
     phone = "13900001004"  # the lead's
     sent = await client.post(f"{API}/auth/sms-code", json={"phone": phone})
     assert sent.status_code == 200, sent.text
@@ -103,6 +105,7 @@ async def test_a_separate_citizen_account_of_the_same_person_counts_as_their_own
 
 async def test_the_database_refuses_an_own_case_write_that_skips_the_service(client, db):
     who = await people(client, db)
+    await window_verified(client, who["accept"], who["lead"], "lead")  # a filer is a verified person (F088)
     app_id = await _file_temporary_plate(client, who["lead"]["headers"])
     await client.get(f"{API}/tasks", headers=who["lead"]["headers"])
     task = await task_of(db, app_id)
@@ -120,6 +123,7 @@ async def test_a_path_that_forgets_to_ask_still_answers_403_not_500(client, db, 
 
     monkeypatch.setattr(approvals, "refuse_own_case", forgets)
     who = await people(client, db)
+    await window_verified(client, who["accept"], who["lead"], "lead")  # a filer is a verified person (F088)
     app_id = await _file_temporary_plate(client, who["lead"]["headers"])
     await client.get(f"{API}/tasks", headers=who["lead"]["headers"])
     task = await task_of(db, app_id)

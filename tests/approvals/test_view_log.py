@@ -46,7 +46,7 @@ async def _opened_task(client, db, approver, app_id: int) -> int:
 
 
 async def test_an_approver_opening_a_task_and_a_material_page_is_recorded_and_the_applicant_sees_it(client, db):
-    owner = await applicant(client, "zhang")
+    owner = await applicant(client, "zhang", person="张三", id_number=RESIDENT_ID)  # the form's applicant
     other = await applicant(client, "li")
     approver = await staff(client, db, phone="13900002001", roles=["approver"], steps=["accept"], name="李受理")
     reviewer = await staff(client, db, phone="13900002002", roles=["approver"], steps=["review"], name="赵审核")

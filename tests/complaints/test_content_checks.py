@@ -16,7 +16,7 @@ from api.complaints.checks import HELD_TEXT, PENDING_TEXT
 from jobs import redis_settings
 from tests.complaints.helpers import API, citizen, file, handler
 from tests.conftest import live_settings
-from tests.factories import bearer, run_jobs, staff
+from tests.factories import run_jobs, staff, verify
 
 RISKY = "【违规测试】窗口有人说可以帮忙办假证"
 CLEAN = "窗口排队太久，希望增加一个自助取号机。"
@@ -26,7 +26,7 @@ async def _login(client, name: str) -> dict:
     """A mini-program login through the live SDK and the fake (openid o-<name>)."""
     res = await client.post(f"{API}/auth/wechat", json={"code": f"wx-{name}"})
     assert res.status_code == 200, res.text
-    return {**res.json(), "headers": bearer(res.json()["accessToken"])}
+    return await verify(client, res.json(), name)  # F088: complaints need a verified person
 
 
 async def _staff_sees(client, who: dict, complaint_id: int) -> list[str]:

@@ -31,3 +31,55 @@ def test_factory_people_have_valid_distinct_resident_ids():
     assert all(n[14:17] not in ("998", "999") for n in numbers)  # the sandbox's refusing sequences
     assert person_of("zhang") == person_of("zhang")
 
+
+
+async def test_an_unverified_account_saves_a_draft_but_cannot_submit_book_see_licences_rate_or_complain(client):
+    li = await applicant(client, "li", verified=False)
+    headers = li["headers"]
+    created = await client.post("/api/v1/applications", headers=headers, json={
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "nonlocal"}, "form": {"mobile": "13812345678"}})
+    assert created.status_code == 201, created.text  # a draft may be started before verification
+    app_id = created.json()["id"]
+    edited = await client.patch(f"/api/v1/applications/{app_id}", headers=headers,
+                                json={"form": {"deliveryAddress": "温州市鹿城区车站大道1号"}})
+    assert edited.status_code == 200, edited.text
+
+    refused = [
+        await client.post(f"/api/v1/applications/{app_id}/submit", headers=headers),
+        await client.post("/api/v1/appointments", headers=headers, json={"slotId": 1}),
+        await client.post("/api/v1/waitlist", headers=headers,
+                          json={"serviceCode": "taxi-driver-cert", "date": "2026-06-10"}),
+        await client.get("/api/v1/licences", headers=headers),
+        await client.get(f"/api/v1/applications/{app_id}/delivery", headers=headers),
+        await client.get("/api/v1/licences/1/verification-link", headers=headers),
+        await client.post("/api/v1/ratings", headers=headers,
+                          json={"targetType": "application", "targetId": app_id, "level": 5}),
+        await client.post("/api/v1/complaints", headers=headers,
+                          json={"category": "suggestion", "targetType": "app", "text": "希望增加夜间办理窗口。"}),
+    ]
+    for res in refused:
+        assert res.status_code == 409 and res.json()["code"] == "identity_required", (res.request.url, res.text)
+        assert "人脸识别" in res.json()["title"] and "身份证" in res.json()["title"]
+    assert (await client.get(f"/api/v1/applications/{app_id}", headers=headers)).json()["status"] == "draft"
+
+    # browsing needs no login at all
+    assert (await client.get("/api/v1/services")).status_code == 200
+    assert (await client.get("/api/v1/faq")).status_code == 200
+
+    # once verified (the fresh tokens the verification returns), the same submit goes through to the review
+    verified = await applicant(client, "li")
+    submitted = await client.post(f"/api/v1/applications/{app_id}/submit", headers=verified["headers"])
+    assert submitted.status_code == 200, submitted.text
+    assert (await client.get("/api/v1/licences", headers=verified["headers"])).status_code == 200
+
+
+async def test_the_booking_reads_the_claim_of_the_access_token(client):
+    """An access token issued before the verification still says unverified (no database read):
+    the fresh pair from the verification, or a refresh, carries the claim."""
+    li = await applicant(client, "li", verified=False)
+    await applicant(client, "li")
+    stale = await client.post("/api/v1/appointments", headers=li["headers"], json={"slotId": 1})
+    assert stale.status_code == 409 and stale.json()["code"] == "identity_required"
+    fresh = (await client.post("/api/v1/auth/refresh", json={"refreshToken": li["refreshToken"]})).json()
+    res = await client.post("/api/v1/appointments", headers=bearer(fresh["accessToken"]), json={"slotId": 1})
+    assert res.status_code == 404 and res.json()["code"] != "identity_required"

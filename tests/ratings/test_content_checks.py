@@ -15,7 +15,7 @@ from api.app import create_app
 from api.ratings.checks import HELD_TEXT, PENDING_TEXT
 from jobs import redis_settings
 from tests.conftest import live_settings
-from tests.factories import applicant, bearer, run_jobs, staff
+from tests.factories import applicant, run_jobs, staff, verify
 from tests.ratings.helpers import finished_application
 
 API = "/api/v1"
@@ -28,7 +28,7 @@ async def _login(client, db, name: str) -> dict:
     res = await client.post(f"{API}/auth/wechat", json={"code": f"wx-{name}"})
     assert res.status_code == 200, res.text
     user_id = await db.fetchval("SELECT id FROM users WHERE openid = $1", f"o-{name}")
-    return {"id": user_id, "headers": bearer(res.json()["accessToken"])}
+    return {"id": user_id, "headers": (await verify(client, res.json(), name))["headers"]}  # F088
 
 
 async def _rate(client, who: dict, app_id: int, comment: str, level: int = 1) -> dict:

@@ -17,6 +17,7 @@ from api.applications.schemas import (
     ProgressOut, ProgressStep,
 )
 from api.applications.service.cases import ApplicationNotFound, Case, append_event, create_gap_notice, lock, move, q
+from api.applications.service.applicant import applicant_fields, applicant_of, fill_applicant
 from api.applications.states import EDITABLE, STATUS_LABELS
 from api.approvals.service import access
 from api.auth.schemas import AuthUser
@@ -123,6 +124,7 @@ async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalS
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
     holder = await subject.acting_enterprise(conn, user, spec.code)  # issue 20: filed for the acting subject
     form = subject.stamped_form(data.form, spec, data.answers, holder)
+    form = form if holder else await applicant_fields(conn, user.id, form, spec)  # issue 19: the verified person's
     materials, _ = _check_form(spec, data.answers, form)
     _check_applicant(spec, form)
     # issue 22: a lifecycle service acts on one licence of the caller's library, chosen by id
@@ -153,6 +155,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
     form = await subject.stamp_case(conn, app, form, fields)
+    form = form if app["enterprise_id"] else await applicant_fields(conn, user.id, form, spec)
     materials, _ = _check_form(spec, answers, form)
     _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
@@ -172,6 +175,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     if app["status"] not in EDITABLE:
         raise NotEditable()
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
+    app = await fill_applicant(conn, user.id, app, spec)  # F088: verified to submit (a draft needs nothing)
     _check_applicant(spec, app["form"])
     await subject.check_holder_kind(conn, spec, app)  # F092: the wrong subject is told to switch
     materials, fields = catalogue.applicable(spec, app["answers"])
@@ -242,6 +246,7 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
         clock_starts_on=app["clock_starts_on"], review=await review_runs.latest(conn, app["id"]),
         copied_from=app["copied_from"], licence_id=await lifecycle.acted_on(conn, app["id"]),
         draft_id=await q.draft_copy_of(conn, source_id=app["id"]) if app["status"] == "withdrawn" else None,
+        applicant=await applicant_of(conn, app["applicant_id"]),
     )
 
 

@@ -18,6 +18,7 @@ from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.exams import service as exams
+from api.identity.forms import with_persons
 from api.storage import storage_for
 
 q = load_queries(Path(__file__).parents[1])
@@ -61,7 +62,8 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
                                  answer=next((o.label for o in s.options if o.value == answers[s.code]),
                                              str(answers[s.code])))
                  for s in spec.situations if s.code in answers]
-    return TaskDetail(task=task_out(task, user, today), application_status=task["application_status"],
+    [out] = await with_persons(conn, [task_out(task, user, today)])  # the verified person (issue 19)
+    return TaskDetail(task=out, application_status=task["application_status"],
                       applicant_phone=task["applicant_phone"], form=task["form"] or {}, answers=answers,
                       materials=materials, timeline=timeline, is_last_step=task["position"] == task["step_count"],
                       exam=await exams.exam_of(conn, task["application_id"]),

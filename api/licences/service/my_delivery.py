@@ -14,6 +14,7 @@ from api.applications.states import FINAL
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, Unprocessable
+from api.identity import require_verified
 from api.licences.service import pickup
 from api.licences.schemas import DeliveryChangeIn, MyDeliveryOut, ShipmentOut
 
@@ -59,6 +60,7 @@ async def _own(conn: Any, user: AuthUser, application_id: int) -> Any:
     case = await q.own_delivery(conn, application_id=application_id)
     if case is None or case["applicant_id"] != user.id:
         raise applications.ApplicationNotFound()
+    await require_verified(conn, user.id)  # F088: one's licences need a verified person
     return case
 
 

@@ -29,6 +29,7 @@ from api.auth.schemas import AuthUser
 from api.auth.service.address import default_address
 from api.db import load_queries, rows, transaction
 from api.errors import Conflict, Unprocessable
+from api.identity import require_verified
 from api.licences.schemas import HandOverIn
 from api.types import mask_id_number, mask_name
 
@@ -147,6 +148,7 @@ async def authorisation_letter(conn: Any, user: AuthUser, application_id: int) -
     case = await q.letter_case(conn, id=application_id)
     if case is None or case["applicant_id"] != user.id:
         raise applications.ApplicationNotFound()
+    await require_verified(conn, user.id)  # F088
     method = case["delivery_method"]
     if method != "pickup" and (method is not None or not chose_pickup(case["form"], list(case["visit_steps"]))):
         raise PickupNotChosen()

@@ -33,6 +33,7 @@ from api.catalogue.schemas import ServiceSpec
 from api.clock import ZONE, local_day
 from api.db import rows
 from api.db import load_queries
+from api.identity import demo as identity_demo
 from api.workdays import add_workdays, is_workday
 
 q = load_queries(Path(__file__).parents[1], "demo.sql")
@@ -62,6 +63,10 @@ async def load(conn: Any, *, cases: int, end: date, seed: int = 2026,
     user_ids = [r["id"] for r in await rows(q.demo_users(conn, prefix=f"demo-{tag}-"))]
     staff_id = await q.demo_staff(conn)
     counts["users"] = len(user_ids)
+    # every demo person is a verified person (F088), as every real applicant must be
+    counts["identities"] = await identity_demo.verify_demo_people(
+        conn, [(uid, f"演示用户{i}") for i, uid in enumerate(user_ids)],
+        at=datetime.combine(end - timedelta(days=366), time(9), ZONE))
     kinds = sorted({m.exempt_by for s in services for m in s.materials if m.exempt_by})
     held = [(uid, kind) for uid in user_ids for kind in kinds if rnd.random() < HOLDS.get(kind, 0.3)]
     await conn.copy_records_to_table(
