@@ -14,8 +14,9 @@ ON CONFLICT (application_id) DO NOTHING;
 -- name: action_of(application_id)^
 SELECT application_id, licence_id, kind FROM licence_actions WHERE application_id = :application_id;
 
--- name: copied_from(application_id)$
-SELECT copied_from FROM applications WHERE id = :application_id;
+-- name: case_subject(application_id)^
+-- the draft a withdrawn case was saved as names its original; an enterprise's case its library
+SELECT copied_from, enterprise_id FROM applications WHERE id = :application_id;
 
 -- name: open_action(licence_id, except_id)^
 -- Another filed case still open that acts on the same licence (a draft blocks nothing).

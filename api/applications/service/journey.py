@@ -128,7 +128,8 @@ async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalS
     materials, _ = _check_form(spec, data.answers, form)
     _check_applicant(spec, form)
     # issue 22: a lifecycle service acts on one licence of the caller's library, chosen by id
-    await lifecycle.check_target(conn, user.id, spec, data.licence_id, clock.local_day(now) if now else clock.today())
+    await lifecycle.check_target(conn, user.id, spec, data.licence_id, clock.local_day(now) if now else clock.today(),
+                                 enterprise_id=user.enterprise_id)
     instant, promised, _ = catalogue.path_of(spec, data.answers)
     app = await q.insert_application(conn, applicant_id=user.id, service_code=spec.code, answers=data.answers,
                                      form=form, is_instant=instant, promised_days=promised)

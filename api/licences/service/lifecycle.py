@@ -104,6 +104,16 @@ class Act(msgspec.Struct, frozen=True):
     data: dict[str, Any]
 
 
+def _theirs(lic: Any, holder_id: int, enterprise_id: int | None) -> bool:
+    """The licence is in the acting subject's library: the enterprise's (whichever 经办人 filed it,
+    issue 20), or the person's own."""
+    if lic is None:
+        return False
+    if enterprise_id is not None:
+        return lic["enterprise_id"] == enterprise_id
+    return lic["holder_id"] == holder_id and lic["enterprise_id"] is None
+
+
 def _in_force(lic: Any, today: date) -> bool:
     return lic["status"] == "valid" and (lic["valid_until"] is None or lic["valid_until"] >= today)
 
@@ -114,8 +124,9 @@ def renewal_opens_on(spec: ServiceSpec, valid_until: date) -> date:
 
 
 async def check_target(conn: Any, holder_id: int, spec: ServiceSpec, licence_id: int | None, today: date, *,
-                       application_id: int | None = None) -> Any:
-    """The licence a case of ``spec`` acts on, checked (None for a service acting on none)."""
+                       application_id: int | None = None, enterprise_id: int | None = None) -> Any:
+    """The licence a case of ``spec`` acts on, checked (None for a service acting on none): in the
+    library of the case's subject (``enterprise_id``, else the person ``holder_id``)."""
     lc = spec.lifecycle
     if lc is None:
         if licence_id is not None:
@@ -124,7 +135,7 @@ async def check_target(conn: Any, holder_id: int, spec: ServiceSpec, licence_id:
     if licence_id is None:
         raise LicenceChoiceRequired(field="licenceId", licenceType=lc.licence_type)
     lic = await (q.lock_licence if application_id else q.licence_by_id)(conn, id=licence_id)
-    if lic is None or lic["holder_id"] != holder_id:
+    if not _theirs(lic, holder_id, enterprise_id):
         raise ActedLicenceNotFound(field="licenceId")  # someone else's licence looks like none
     if lic["type"] != lc.licence_type:
         raise LicenceTypeMismatch(field="licenceId", licenceType=lc.licence_type)
@@ -160,10 +171,12 @@ async def check_case(conn: Any, application_id: int, holder_id: int, spec: Servi
     if spec.lifecycle is None:
         return
     licence_id = await acted_on(conn, application_id)
-    if licence_id is None and (source := await q.copied_from(conn, application_id=application_id)):
-        licence_id = await acted_on(conn, source)
+    case = await q.case_subject(conn, application_id=application_id)
+    if licence_id is None and case["copied_from"] is not None:
+        licence_id = await acted_on(conn, case["copied_from"])
         await attach(conn, application_id, spec, licence_id)
-    await check_target(conn, holder_id, spec, licence_id, today, application_id=application_id)
+    await check_target(conn, holder_id, spec, licence_id, today, application_id=application_id,
+                       enterprise_id=case["enterprise_id"])
 
 
 async def _issuing_spec(conn: Any, licence_type: str) -> LicenceSpec | None:
@@ -247,7 +260,7 @@ async def renewal_service(conn: Any, licence_type: str) -> str | None:
 async def actions(conn: Any, user: AuthUser, licence_id: int, today: date) -> list[LicenceActionOut]:
     """The lifecycle services for one of the caller's licences, and whether each is open today."""
     lic = await q.licence_by_id(conn, id=licence_id)
-    if lic is None or lic["holder_id"] != user.id:
+    if not _theirs(lic, user.id, user.enterprise_id):
         raise ActedLicenceNotFound()
     out = []
     for spec in sorted(await catalogue.all_specs(conn), key=lambda s: s.code):
