@@ -49,10 +49,13 @@ ORDER BY is_bundle, name;
 -- name: get_steps(code)
 SELECT position, step, role, name FROM service_steps WHERE service_code = :code ORDER BY position;
 
--- name: valid_licences(holder_id, today)
+-- name: valid_licences(holder_id, enterprise_id, today)
+-- The subject's library: the person's own licences, or (acting for it) the enterprise's.
 SELECT id, type, name, number, valid_until, source, coalesce(subject, data->>'subject') AS subject, data
 FROM licences
-WHERE holder_id = :holder_id AND status = 'valid' AND valid_from <= :today
+WHERE (CASE WHEN :enterprise_id::bigint IS NULL THEN holder_id = :holder_id AND enterprise_id IS NULL
+            ELSE enterprise_id = :enterprise_id END)
+  AND status = 'valid' AND valid_from <= :today
   AND (valid_until IS NULL OR valid_until >= :today)
 ORDER BY issued_at DESC, id DESC;
 

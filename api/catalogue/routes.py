@@ -45,7 +45,8 @@ class CatalogueController(Controller):
           summary="情形选择：本人适用的材料和表单", status_code=200)
     async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser,
                         redis: Redis, settings: AppSettings) -> Checklist:
-        return await checklists.checklist(conn, code, data.answers, user_id=user.id, redis=redis, settings=settings)
+        return await checklists.checklist(conn, code, data.answers, user_id=user.id, redis=redis, settings=settings,
+                                          enterprise_id=user.enterprise_id)
 
 
 class CatalogueAdminController(Controller):

@@ -24,26 +24,30 @@ WHERE (imported_licences.type, imported_licences.name, imported_licences.number,
        EXCLUDED.valid_from, EXCLUDED.valid_until, EXCLUDED.status, EXCLUDED.subject, EXCLUDED.data)
 RETURNING (xmax = 0) AS inserted;
 
--- name: mirror_licence(holder_id, source, identifier, type, name, number, valid_from, valid_until, status, data, fetched_at)$
--- One library row per source and identifier, for the account of the subject it was fetched for.
-INSERT INTO licences (holder_id, source, identifier, type, name, number, valid_from, valid_until, status, data,
-                      fetched_at)
-VALUES (:holder_id, :source, :identifier, :type, :name, :number, :valid_from, :valid_until, :status, :data,
-        :fetched_at)
+-- name: mirror_licence(holder_id, enterprise_id, source, identifier, type, name, number, valid_from, valid_until, status, data, fetched_at)$
+-- One library row per source and identifier, in the library of the subject it was fetched for (the
+-- person's, or the enterprise's: enterprise_id; holder_id is then the account that asked).
+INSERT INTO licences (holder_id, enterprise_id, source, identifier, type, name, number, valid_from, valid_until,
+                      status, data, fetched_at)
+VALUES (:holder_id, :enterprise_id, :source, :identifier, :type, :name, :number, :valid_from, :valid_until,
+        :status, :data, :fetched_at)
 ON CONFLICT (source, identifier) WHERE identifier IS NOT NULL DO UPDATE
 SET name = EXCLUDED.name, number = EXCLUDED.number, valid_from = EXCLUDED.valid_from,
     valid_until = EXCLUDED.valid_until, status = EXCLUDED.status, data = EXCLUDED.data,
     fetched_at = EXCLUDED.fetched_at
-WHERE licences.holder_id = EXCLUDED.holder_id
+WHERE licences.enterprise_id IS NOT DISTINCT FROM EXCLUDED.enterprise_id
+  AND (EXCLUDED.enterprise_id IS NOT NULL OR licences.holder_id = EXCLUDED.holder_id)
   AND (licences.name, licences.number, licences.valid_from, licences.valid_until, licences.status, licences.data)
       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.number, EXCLUDED.valid_from, EXCLUDED.valid_until,
                         EXCLUDED.status, EXCLUDED.data)
 RETURNING id;
 
--- name: retire_absent(holder_id, source, types, keep)!
--- What a source no longer lists for the holder stops standing for anything.
+-- name: retire_absent(holder_id, enterprise_id, source, types, keep)!
+-- What a source no longer lists for the subject stops standing for anything.
 UPDATE licences SET status = 'revoked'
-WHERE source <> 'library' AND holder_id = :holder_id AND source = :source AND type = ANY(:types) AND status = 'valid'
+WHERE source <> 'library'
+  AND (CASE WHEN :enterprise_id::bigint IS NULL THEN holder_id = :holder_id AND enterprise_id IS NULL
+            ELSE enterprise_id = :enterprise_id END) AND source = :source AND type = ANY(:types) AND status = 'valid'
   AND identifier IS NOT NULL AND NOT (identifier = ANY(:keep));
 
 -- name: mark_unavailable(application_id, at)!

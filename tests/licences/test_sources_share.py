@@ -132,3 +132,26 @@ async def test_a_bad_signature_is_refused_and_the_adapter_says_so(share):
     right = ShareSource(share.url, APP_KEY, APP_SECRET, timeout=1.0)
     assert await right.fetch(Holder(id_type="resident_id", id_number="11010519491231002X", name="张三"),
                              ["driving_licence"]) == []
+
+
+async def test_an_enterprise_subject_is_looked_up_by_its_credit_code(share_client, share, db):
+    from tests.enterprises.helpers import act_for, credit_code, enterprise, verified
+
+    rep = await verified(share_client, "src-company-rep", "王小明", "11010519800101125")
+    code = credit_code("91330300MA2D5RC01")
+    company = await enterprise(share_client, rep, code, "温州顺风物流有限公司")
+    headers = await act_for(share_client, rep, company)
+    share.add(holder_id_type="uscc", holder_id_number=code, holder_name="温州顺风物流有限公司", type_code="YYZZ",
+              number=code, name="营业执照")
+    res = await share_client.post(f"{API}/services/business-licence-check/checklist", json={"answers": {}},
+                                  headers=headers)
+    assert res.status_code == 200, res.text
+    material = next(m for m in res.json()["materials"] if m["code"] == "business_licence")
+    assert material["exempt"] is True and "省电子证照共享平台" in material["exemptReason"]
+    assert share.calls(PATH)[-1].json()["holderIdType"] == "uscc"
+    row = await db.fetchrow("SELECT enterprise_id, holder_id FROM licences WHERE id = $1", material["exemptLicenceId"])
+    assert row["enterprise_id"] == company and row["holder_id"] == rep["id"]
+    # the person's own checklist does not see the enterprise's licence
+    mine = await share_client.post(f"{API}/services/business-licence-check/checklist", json={"answers": {}},
+                                   headers=rep["headers"])
+    assert next(m for m in mine.json()["materials"] if m["code"] == "business_licence")["exempt"] is False

@@ -99,7 +99,7 @@ async def sync_materials(conn: Any, app: Any, materials: list[Any], on: date | N
                          form: dict[str, Any] | None = None) -> list[str]:
     """One slot per applicable material, exempt when a licence valid ``on`` (default today) stands
     for it; returns the keys of files whose material no longer applies (deleted after commit)."""
-    licences = await catalogue.holder_licences(conn, app["applicant_id"], on)
+    licences = await catalogue.holder_licences(conn, app["applicant_id"], on, enterprise_id=app["enterprise_id"])
     exempt = exemption.match(materials, licences, app["form"] if form is None else form)  # a vehicle's: its plate
     for m in materials:
         found = exempt.get(m.code)
@@ -135,7 +135,7 @@ async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalS
                                      form=form, is_instant=instant, promised_days=promised)
     await subject.set_subject(conn, app["id"], holder, user.enterprise_id)
     await lifecycle.attach(conn, app["id"], spec, data.licence_id)
-    await sync_materials(conn, app, materials)
+    await sync_materials(conn, await lock(conn, app["id"]), materials)  # as filed: the subject's library
     return await view(conn, user, app["id"])
 
 

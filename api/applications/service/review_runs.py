@@ -24,7 +24,7 @@ LOOKUPS = {"driver_qualification": ("freight_driver_qualification", "driverQuali
 async def gather(conn: Any, app: Any, spec: ServiceSpec, *, fields: list[Field], materials: list[Material],
                  uploaded: set[str], exempt: set[str], today: date) -> review.Facts:
     licences: dict[str, HeldLicence] = {}
-    for lic in await catalogue.holder_licences(conn, app["applicant_id"], today):
+    for lic in await catalogue.holder_licences(conn, app["applicant_id"], today, enterprise_id=app["enterprise_id"]):
         licences.setdefault(lic.type, lic)  # newest first
     profile = await q.profile(conn, id=app["applicant_id"])
     found = {}

@@ -73,17 +73,18 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
 
 
 async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any = None,
-                    settings: Any = None) -> Checklist:
+                    settings: Any = None, enterprise_id: int | None = None) -> Checklist:
     """``settings`` given: the trusted licence sources are asked first (cached; never more than
     their time budget — past it the person is asked to upload, ``licence_data_unavailable``)."""
     spec, _ = await merged_spec(conn, code)
     check_answers(spec, answers)
     unavailable = False
     if settings is not None:
-        unavailable = await lookup.refresh(conn, redis, settings, user_id, lookup.licence_types(spec))
+        unavailable = await lookup.refresh(conn, redis, settings, user_id, lookup.licence_types(spec),
+                                           enterprise_id=enterprise_id)
     instant, promised, _ = path_of(spec, answers)
     materials, fields = applicable(spec, answers)
-    licences = await holder_licences(conn, user_id)
+    licences = await holder_licences(conn, user_id, enterprise_id=enterprise_id)
     exempt = exemption.match(materials, licences)
     filled = await prefill(conn, user_id, fields, licences)
     out_materials = [

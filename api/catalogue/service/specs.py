@@ -177,9 +177,12 @@ def applicable(spec: ServiceSpec, answers: dict[str, str]) -> tuple[list[Materia
             [f for f in spec.fields if applies(f.when, answers)])
 
 
-async def holder_licences(conn: Any, user_id: int, on: date | None = None) -> list[HeldLicence]:
-    """The holder's licences valid ``on`` (default today), newest first."""
-    found = await rows(q.valid_licences(conn, holder_id=user_id, today=on or clock.today()))
+async def holder_licences(conn: Any, user_id: int, on: date | None = None,
+                          enterprise_id: int | None = None) -> list[HeldLicence]:
+    """The subject's licences valid ``on`` (default today), newest first: the person's, or the
+    enterprise's (``enterprise_id``, a case filed for it)."""
+    found = await rows(q.valid_licences(conn, holder_id=user_id, enterprise_id=enterprise_id,
+                                        today=on or clock.today()))
     return [msgspec.convert(dict(r), HeldLicence) for r in found]
 
 

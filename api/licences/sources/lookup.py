@@ -19,6 +19,7 @@ import structlog
 from api import clock
 from api.db import load_queries, rows
 from api.identity import crypto
+from api.enterprises import service as enterprises
 from api.identity import service as identity
 from api.licences.sources.records import (
     STATUS, TYPE_CODES, Holder, LicenceSource, SourceLicence, SourceRefused, SourceUnavailable, problem,
@@ -55,9 +56,13 @@ class ImportSource:
                               subject=r["subject"], data=r["data"]) for r in found]
 
 
-async def holder_of(conn: Any, user_id: int) -> Holder | None:
-    """The verified person of the account (an unverified account has no trusted data to look up).
-    Enterprise subjects: ``Holder(id_type="uscc", ...)`` from the enterprises area's holder."""
+async def holder_of(conn: Any, user_id: int, enterprise_id: int | None = None) -> Holder | None:
+    """The case's subject: the enterprise the account acts for (its credit code, from the
+    enterprises area), else the account's verified person (an unverified account has nothing to
+    look up)."""
+    if enterprise_id is not None:
+        company = await enterprises.enterprise_holder(conn, enterprise_id)
+        return Holder(id_type="uscc", id_number=company.credit_code, name=company.name) if company else None
     person = await identity.verified_identity(conn, user_id)
     if person is None or person.id_type != "resident_id":
         return None
@@ -96,8 +101,8 @@ async def _answer(source: LicenceSource, holder: Holder, types: list[str], redis
     return good
 
 
-async def _mirror(conn: Any, user_id: int, source: str, types: list[str], records: list[SourceLicence],
-                  now: datetime) -> None:
+async def _mirror(conn: Any, user_id: int, enterprise_id: int | None, source: str, types: list[str],
+                  records: list[SourceLicence], now: datetime) -> None:
     for r in records:
         data = {"subject": r.subject, "typeCode": r.type_code, "holderName": r.holder_name,
                 "holderIdType": r.holder_id_type, "holderIdMasked": mask_id_number(r.holder_id_number)
@@ -105,22 +110,24 @@ async def _mirror(conn: Any, user_id: int, source: str, types: list[str], record
                 "issuer": r.issuer, "issueDate": r.issue_date.isoformat() if r.issue_date else None, **r.data}
         try:
             async with conn.transaction():  # a number another row holds: skip it, keep the request
-                await q.mirror_licence(conn, holder_id=user_id, source=source, identifier=r.identifier, type=r.type,
+                await q.mirror_licence(conn, holder_id=user_id, enterprise_id=enterprise_id, source=source,
+                                       identifier=r.identifier, type=r.type,
                                        name=r.name, number=r.number, valid_from=r.valid_from,
                                        valid_until=r.valid_until, status=STATUS[r.status], data=data, fetched_at=now)
         except asyncpg.UniqueViolationError:
             log.warning("licence_source_record_clash", source=source, type=r.type)
-    await q.retire_absent(conn, holder_id=user_id, source=source, types=types, keep=[r.identifier for r in records])
+    await q.retire_absent(conn, holder_id=user_id, enterprise_id=enterprise_id, source=source, types=types,
+                          keep=[r.identifier for r in records])
 
 
 async def refresh(conn: Any, redis: Any, settings: Any, user_id: int, types: list[str], *,
-                  fresh: bool = False) -> bool:
+                  fresh: bool = False, enterprise_id: int | None = None) -> bool:
     """Fetch the subject's licences of ``types`` from every source and mirror them into the library.
     Returns True when some source could not answer (the person is asked to upload instead)."""
     types = sorted({t for t in types if t in TYPE_CODES})
     if not types:
         return False
-    holder = await holder_of(conn, user_id)
+    holder = await holder_of(conn, user_id, enterprise_id)
     if holder is None:
         return False
     sources: list[LicenceSource] = [ImportSource(conn)]
@@ -139,7 +146,7 @@ async def refresh(conn: Any, redis: Any, settings: Any, user_id: int, types: lis
             unavailable = True
             continue
         if records is not None:
-            await _mirror(conn, user_id, source.name, types, records, now)
+            await _mirror(conn, user_id, enterprise_id, source.name, types, records, now)
     return unavailable
 
 

@@ -12,7 +12,8 @@ from api.licences.sources import lookup
 
 
 async def on_submit(conn: Any, app: Any, redis: Any, settings: Any, types: list[str]) -> bool:
-    unavailable = await lookup.refresh(conn, redis, settings, app["applicant_id"], types, fresh=True)
+    unavailable = await lookup.refresh(conn, redis, settings, app["applicant_id"], types, fresh=True,
+                                       enterprise_id=app["enterprise_id"])
     if unavailable:
         await lookup.mark_unavailable(conn, app["id"])
         await applications.append_event(conn, app, kind="material", actor_id=None,
