@@ -62,6 +62,10 @@ def _rows(c: canvas.Canvas, rows: list[list[str]], x: float, y: float, width: fl
     return y
 
 
+def _holder_id(d: dict[str, Any]) -> list[list[str]]:
+    return [["证件号码", d["holderId"]]] if d.get("holderId") else []
+
+
 def _seal(c: canvas.Canvas, authority: str, day: str, x: float, y: float) -> None:
     c.setFont(FONT, 13)
     c.drawRightString(x, y, authority)
@@ -78,7 +82,7 @@ def _licence(c: canvas.Canvas, d: dict[str, Any]) -> None:
     c.drawCentredString(w / 2, h - MARGIN - 40, d["title"])
     c.setFont(FONT, 12)
     c.drawCentredString(w / 2, h - MARGIN - 68, f"编号：{d['number']}")
-    rows = [["持证人", d["holder"]]] + ([["证件号码", d["holderId"]]] if d.get("holderId") else [])
+    rows = [["持证人", d["holder"]]] + _holder_id(d)
     rows += d.get("lines", []) + [["有效期限", d["validity"]], ["发证机关", d["authority"]],
                                   ["发证日期", d["issuedOn"]]]
     _rows(c, rows, MARGIN, h - MARGIN - 120, w - 2 * MARGIN - 150)
@@ -98,7 +102,7 @@ def _permit(c: canvas.Canvas, d: dict[str, Any]) -> None:
     c.drawCentredString(w / 2, h - MARGIN - 20, d["title"])
     c.setFont(FONT, 12)
     c.drawCentredString(w / 2, h - MARGIN - 46, f"编号：{d['number']}")
-    y = _rows(c, [["承运人", d["holder"]], ["通行期限", d["validity"]]] + d.get("lines", []),
+    y = _rows(c, [["承运人", d["holder"]]] + _holder_id(d) + [["通行期限", d["validity"]]] + d.get("lines", []),
               MARGIN, h - MARGIN - 90, w - 2 * MARGIN)
     c.setFont(FONT, 10)
     for line in _wrap("须按本证核定的车辆、货物、路线和通行期限通行，随车携带，接受检查；任一项变化须重新申请。",
@@ -119,7 +123,7 @@ def _plate(c: canvas.Canvas, d: dict[str, Any]) -> None:
     c.drawCentredString(w / 2 - 80, h - 110, "包车客运标志牌")
     c.setFont(FONT, 14)
     c.drawCentredString(w / 2 - 80, h - 140, f"编号：{d['number']}")
-    _rows(c, [["企业", d["holder"]], ["有效期", d["validity"]]] + d.get("lines", []),
+    _rows(c, [["企业", d["holder"]]] + _holder_id(d) + [["有效期", d["validity"]]] + d.get("lines", []),
           60, h - 190, w - 330, size=16)
     _qr(c, d["verifyUrl"], w - 250, h - 300, 200)
     c.setFont(FONT, 11)

@@ -26,8 +26,8 @@ SELECT d.id, d.kind, d.licence_id, d.application_id, d.owner_id, d.version, d.re
 FROM documents d WHERE d.id = :id;
 
 -- name: licence_for_document(id)^
-SELECT l.id, l.holder_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status, l.issued_at,
-       l.application_id, l.subject, a.form, a.service_code, a.public_no
+SELECT l.id, l.holder_id, l.enterprise_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status,
+       l.issued_at, l.application_id, l.subject, a.form, a.service_code, a.public_no
 FROM licences l LEFT JOIN applications a ON a.id = l.application_id
 WHERE l.id = :id;
 
@@ -51,7 +51,7 @@ FROM documents d LEFT JOIN licences l ON l.id = d.licence_id
 WHERE d.id = :id;
 
 -- name: licence_owner(id)^
-SELECT id, holder_id, application_id FROM licences WHERE id = :id;
+SELECT id, holder_id, enterprise_id, application_id FROM licences WHERE id = :id;
 
 -- name: application_owner(id)^
 SELECT id, applicant_id FROM applications WHERE id = :id;

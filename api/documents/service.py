@@ -32,6 +32,7 @@ from api.disclosure import signing as verification
 from api.documents import content as contents
 from api.documents.render import draw_and_sign
 from api.documents.schemas import DocumentOut
+from api.enterprises import service as enterprises
 from api.errors import Conflict, NotFound
 from api.identity import require_verified, verified_identity
 from api.settings import Settings
@@ -108,6 +109,11 @@ async def _content(conn: Any, doc: Any, settings: Settings, now: datetime) -> di
         if lic["service_code"]:
             spec, _ = await catalogue.merged_spec(conn, lic["service_code"])
         person = await verified_identity(conn, lic["holder_id"])
+        if lic["enterprise_id"] is not None:  # the enterprise's licence (issue 20): its registered name and code
+            company = await enterprises.enterprise_holder(conn, lic["enterprise_id"])
+            if company is not None:
+                lic = {**dict(lic), "form": {**(lic["form"] or {}), "companyName": company.name,
+                                             "creditCode": company.credit_code}}
         url = f"{settings.base_url}/verify/{verification.make_token(settings, lic['id'], now)}"
         return contents.licence_content(lic, spec, person, version=doc["version"], reason=doc["reason"],
                                         verify_url=url, authority=spec.department if spec else "市交通运输局")
@@ -155,9 +161,18 @@ async def licence_documents(conn: Any, user: AuthUser, licence_id: int) -> list[
     return [_out(r) for r in await rows(q.licence_documents(conn, licence_id=licence_id))]
 
 
+def _in_library(lic: Any, user: AuthUser) -> bool:
+    """The library's rule (``licences.of_holder``): acting for an enterprise, its licences; acting as
+    oneself, one's own licences that belong to no enterprise."""
+    acting = getattr(user, "enterprise_id", None)
+    if acting is not None:
+        return lic["enterprise_id"] == acting
+    return lic["holder_id"] == user.id and lic["enterprise_id"] is None
+
+
 async def _own_licence(conn: Any, user: AuthUser, licence_id: int) -> Any:
     lic = await q.licence_owner(conn, id=licence_id)
-    if lic is None or lic["holder_id"] != user.id:
+    if lic is None or not _in_library(lic, user):
         raise DocumentNotFound()  # someone else's licence looks like none
     await require_verified(conn, user.id)
     return lic
@@ -175,8 +190,12 @@ async def application_documents(conn: Any, user: AuthUser, application_id: int) 
 async def document_pdf(conn: Any, user: AuthUser, document_id: int) -> tuple[bytes, str]:
     """(signed PDF, file name) of one of the caller's documents."""
     doc = await q.document_file(conn, id=document_id)
-    if doc is None or doc["owner_id"] != user.id:
+    if doc is None:
         raise DocumentNotFound()
+    if doc["licence_id"] is not None:
+        await _own_licence(conn, user, doc["licence_id"])  # a licence's file: whoever holds it in the library
+    elif doc["owner_id"] != user.id:
+        raise DocumentNotFound()  # a letter: the applicant it is addressed to
     await require_verified(conn, user.id)
     return _file(doc)
 
