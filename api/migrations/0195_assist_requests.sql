@@ -1,0 +1,2 @@
+-- assist_requests (content follows in this session)
+SELECT 1;
