@@ -29,6 +29,9 @@ from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentit
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.applications.routes_window import WindowEntryController
 from api.approvals.routes import CaseAccessLogController, TaskController
+from api.approvals.routes_pauses import TaskPauseController
+from api.applications.routes_rights import CaseRightsController, RereviewController
+from api.stats.routes_rights import RightsFiguresController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
 from api.complaints.routes import ComplaintAdminController, ComplaintController
@@ -90,6 +93,10 @@ API_CONTROLLERS: list = [
     ProgressController,
     WindowEntryController,
     TaskController,
+    TaskPauseController,
+    CaseRightsController,
+    RereviewController,
+    RightsFiguresController,
     DeliveryController,
     MyDeliveryController,
     LicenceLifecycleController,

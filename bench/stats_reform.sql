@@ -5,7 +5,8 @@
 -- Per period and service, per period, and overall (GROUPING SETS), for the cases submitted in
 -- [from_ts, to_ts). Working days from submission to decision = working days in (submitted day,
 -- decided day] = difference of the running count of working days on the calendar (admin
--- overrides win over the shipped schedule). Online = no window check-in; zero-trip = no visit.
+-- overrides win over the shipped schedule), less the working days the clock was paused (issue 23).
+-- Online = no window check-in; zero-trip = no visit.
 -- name: direct_case_figures(period, from_ts, to_ts, service_code, first_day, last_day)
 WITH cal AS (
     SELECT c.day, sum(CASE WHEN COALESCE(o.is_workday, c.is_workday) THEN 1 ELSE 0 END) OVER (ORDER BY c.day) AS ord
@@ -23,6 +24,14 @@ WITH cal AS (
     SELECT t.application_id, count(*) AS trips, count(*) FILTER (WHERE t.kind = 'window_checkin') AS window_trips
       FROM trips t JOIN cases c ON c.id = t.application_id
      GROUP BY t.application_id
+), paused AS (
+    -- working days the clock stood still (migration 0186): in (start day, end day] of each ended pause
+    SELECT p.application_id, sum(pe.ord - ps.ord) AS workdays
+      FROM case_pauses p JOIN cases c ON c.id = p.application_id
+      JOIN cal ps ON ps.day = (p.started_at AT TIME ZONE 'Asia/Shanghai')::date
+      JOIN cal pe ON pe.day = (p.ended_at AT TIME ZONE 'Asia/Shanghai')::date
+     WHERE p.ended_at IS NOT NULL
+     GROUP BY p.application_id
 ), material_counts AS (
     SELECT m.application_id, count(*) AS applicable,
            count(*) FILTER (WHERE m.exempt_licence_id IS NOT NULL) AS exempted
@@ -36,8 +45,8 @@ SELECT c.period, c.service_code, GROUPING(c.period) AS all_periods, GROUPING(c.s
        COALESCE(sum(t.trips), 0)::bigint AS trips,
        count(*) FILTER (WHERE c.is_instant) AS instant_cases,
        count(cd.ord) AS decided_cases,
-       avg(cd.ord - cs.ord)::float8 AS avg_workdays,
-       percentile_disc(0.9) WITHIN GROUP (ORDER BY cd.ord - cs.ord) AS p90_workdays,
+       avg(cd.ord - cs.ord - COALESCE(pz.workdays, 0))::float8 AS avg_workdays,
+       percentile_disc(0.9) WITHIN GROUP (ORDER BY cd.ord - cs.ord - COALESCE(pz.workdays, 0)) AS p90_workdays,
        COALESCE(sum(m.applicable), 0)::bigint AS materials_applicable,
        COALESCE(sum(m.exempted), 0)::bigint AS materials_exempted
   FROM cases c
@@ -45,6 +54,7 @@ SELECT c.period, c.service_code, GROUPING(c.period) AS all_periods, GROUPING(c.s
   LEFT JOIN material_counts m ON m.application_id = c.id
   LEFT JOIN cal cs ON cs.day = c.submitted_on
   LEFT JOIN cal cd ON cd.day = c.decided_on
+  LEFT JOIN paused pz ON pz.application_id = c.id
  GROUP BY GROUPING SETS ((c.period, c.service_code), (c.period), ());
 
 -- Ratings given in [from_ts, to_ts) (voided ones do not count); a bad review is followed up on

@@ -23,6 +23,7 @@ from jobs import content_checks as content_check_jobs
 from jobs import documents as document_jobs
 from api.licences import numbers as licence_numbers
 from jobs import ratings as rating_jobs
+from jobs import rights as rights_jobs
 from notify import delivery as notify_delivery, followers as notify_followers, queue as notify_queue
 from notify.sms import sms_provider_for
 from notify.templates import EVENTS
@@ -47,6 +48,7 @@ FUNCTIONS: list[Any] = [
     helpdesk_jobs.escalate_overdue_callbacks,
     application_jobs.close_unsupplemented_applications,
     approval_jobs.remind_approval_deadlines,
+    rights_jobs.escalate_overdue_answers,
     licence_jobs.lapse_uncollected_pickups,
     licence_jobs.remind_expiring_licences,
     exam_jobs.lapse_overdue_exams,
@@ -84,6 +86,8 @@ CRON_JOBS: list[Any] = [
     cron(application_jobs.close_unsupplemented_applications, hour={0}, minute={20}, unique=True),
     # hourly: a reminder is per working day and each is sent once
     cron(approval_jobs.remind_approval_deadlines, minute={25}, second={5}, unique=True),
+    # hourly: a re-review (F051) or 催办 answer (F109) past its working day is escalated once
+    cron(rights_jobs.escalate_overdue_answers, minute={27}, second={15}, unique=True),
     # daily, after midnight Asia/Shanghai: F131 pickups past their 30 days switch to express once
     cron(licence_jobs.lapse_uncollected_pickups, hour={0}, minute={40}, unique=True),
     # daily at 09:30 Asia/Shanghai: expiry reminders 90 and 30 days before, once each (issue 22, F061/F134)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from api.applications.schemas_rights import CasePause, GapAdditionOut, RereviewOut
 from api.identity.schemas import ApplicantIdentity
 from api.types import Answers, Form, Input, Schema, ServiceCode
 
@@ -204,6 +205,11 @@ class ApplicationOut(Schema):
     draft_id: int | None = None
     copied_from: int | None = None
     licence_id: int | None = None  # the licence a lifecycle case acts on (issue 22)
+    # the promised clock's pauses (考试、现场核查、技术评估、补正: not counted, FAQ F106); dueOn leaves them out
+    pauses: list[CasePause] = []
+    # F096: later gap notices that named something new (a lead's override, with the reason)
+    gap_additions: list[GapAdditionOut] = []
+    rereviews: list[RereviewOut] = []  # F051: manual re-reviews of the automatic review, beside its results
 
 
 class ProgressStep(Schema):

@@ -46,7 +46,9 @@ SELECT t.id, t.application_id, t.service_code, t.position, t.step, t.role, t.sta
        (SELECT i.name FROM identities i WHERE i.user_id = a.applicant_id AND i.status = 'verified') AS acted_by_name,
        -- the automatic review's latest run passed every check (bulky cargo): decide quickly
        (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
-           AS review_all_passed
+           AS review_all_passed,
+       -- the case's clock stands still since (an open pause, F106: the deadline moves with it)
+       (SELECT p.started_at FROM case_pauses p WHERE p.application_id = a.id AND p.ended_at IS NULL) AS paused_since
 FROM approval_tasks t
 JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code
@@ -58,7 +60,10 @@ LEFT JOIN enterprises e ON e.id = a.enterprise_id
   AND (:service_code::text IS NULL OR t.service_code = :service_code)
   AND (:status::text IS NULL OR t.status = :status)
   AND (:assignee_id::bigint IS NULL OR t.assignee_id = :assignee_id)
-  AND (:overdue::boolean IS NULL OR (t.due_on IS NOT NULL AND t.due_on < :today) = :overdue)
+  -- a paused case is overdue only when it already was when its clock stopped
+  AND (:overdue::boolean IS NULL OR (t.due_on IS NOT NULL AND t.due_on < least(:today, (
+        SELECT (p.started_at AT TIME ZONE 'Asia/Shanghai')::date FROM case_pauses p
+         WHERE p.application_id = a.id AND p.ended_at IS NULL))) = :overdue)
   AND t.id > :after
 ORDER BY t.id
 LIMIT :lim;
@@ -74,7 +79,9 @@ SELECT t.*, a.public_no, a.status AS application_status, a.applicant_id, a.submi
        (SELECT i.name FROM identities i WHERE i.user_id = a.applicant_id AND i.status = 'verified') AS acted_by_name,
        (SELECT count(*) FROM service_steps x WHERE x.service_code = t.service_code) AS step_count,
        (SELECT r.all_passed FROM application_reviews r WHERE r.application_id = a.id ORDER BY r.id DESC LIMIT 1)
-           AS review_all_passed
+           AS review_all_passed,
+       -- the case's clock stands still since (an open pause, F106: the deadline moves with it)
+       (SELECT p.started_at FROM case_pauses p WHERE p.application_id = a.id AND p.ended_at IS NULL) AS paused_since
 FROM approval_tasks t
 JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code
@@ -186,6 +193,8 @@ JOIN services s ON s.code = t.service_code
 JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
 WHERE t.status IN ('open', 'claimed') AND t.due_on IS NOT NULL AND t.due_on <= :until
   AND (t.reminded_at IS NULL OR t.escalated_at IS NULL)
+  -- the clock stands still (F106): no reminder or escalation until it runs again
+  AND NOT EXISTS (SELECT 1 FROM case_pauses p WHERE p.application_id = t.application_id AND p.ended_at IS NULL)
 ORDER BY t.id;
 
 -- name: mark_reminded(id)^

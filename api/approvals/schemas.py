@@ -30,6 +30,8 @@ class DecisionIn(Input):
     decision: Decision
     reason: Reason | None = None
     missing: Annotated[list[MissingItem], Meta(max_length=50)] = []
+    # F096: a lead's reason for naming, after an earlier 一次性告知, items it did not name
+    override_reason: Reason | None = None
 
     def __post_init__(self) -> None:
         # Cross-field rules: msgspec reports these as 400 validation errors with the field named.

@@ -102,6 +102,10 @@ ACCESS: dict[str, str] = {
     "setRatingPolicy": "admin", "adminListRatings": "admin", "adminGetRating": "admin", "voidRating": "admin",
     "listHeldRatingTexts": "admin", "releaseRatingText": "admin",  # issue 25: leads too
     "reformFigures": "admin", "tripsByDesign": "admin",
+    # issue 23: the case's clock and its pauses (F106), manual re-review (F051), the rights figures
+    "getApplicationClock": "owner", "requestRereview": "owner", "listRereviews": "approver",
+    "decideRereview": "approver", "pauseTaskClock": "approver", "resumeTaskClock": "approver",
+    "rightsFigures": "admin",
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
@@ -140,6 +144,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     # the approver of another step and the help-desk agent (public progress only) get 404 like B.
     # tests/applications/test_staff_access.py walks the approver of the case's own step.
     "getApplication": {"admin": IN},
+    "getApplicationClock": {"admin": IN},  # read like the case itself (issue 23)
     "getMaterialFile": {"admin": IN},
     "getMaterialPage": {"admin": IN},
     "getMaterialDownloadLink": {"admin": IN},
@@ -154,6 +159,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "addMaterialPage": {"files": {"file": ("page.jpg", JPG, "image/jpeg")}},
     "reorderMaterialPages": {"json": {"order": [1]}},  # A's photo has one page when A gets here
     "withdrawApplication": {"json": {"reason": "不办了"}},
+    "requestRereview": {"json": {"reason": "核查结果有误"}},
     "requestSupplementExtension": {"json": {"reason": "营业执照正在变更，需要更多时间"}},
     "rescheduleAppointment": {"json": {"slotId": 0}},  # filled with a real slot below
     "appendRatingComment": {"json": {"text": "补充说明"}},

@@ -31,3 +31,15 @@ from api.applications.service.supplement import (
 )
 from api.applications.service.withdrawal import withdraw, save_as_draft
 from api.applications.service.subject import HolderKindMismatch, belongs, enterprise_of
+from api.applications.service.pauses import (
+    KIND_LABELS, ClockAlreadyPaused, ClockNotPaused, ClockNotRunning, start_pause, end_pause, open_pause, pauses_of,
+    expected_due, paused_workdays, clock_of,
+)
+from api.applications.service.gap_rules import (
+    GapNoticeNewItems, GapOverrideLeadOnly, create_later_gap_notice, additions_of, count_additions,
+)
+from api.applications.service.rereview import (
+    RereviewNotAvailable, RereviewAlreadyRequested, RereviewNotFound, RereviewNotYours, RereviewDecided,
+    RereviewChecksInvalid, request as request_rereview, decide as decide_rereview, of_case as rereviews_of,
+    open_for as open_rereviews, escalate_overdue as escalate_rereviews,
+)

@@ -38,6 +38,7 @@ import notify
 from api import clock
 from api.applications import public_no as public_numbers
 from api.applications.schemas import CaseEvent, GapNotice
+from api.applications.service import pauses
 from api.applications.states import STATUS_LABELS, SUPPLEMENT_WORKDAYS, TRANSITIONS
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
@@ -164,8 +165,7 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
     if to_status not in TRANSITIONS[frm]:
         raise TransitionRefused(f"{STATUS_LABELS[frm]}的办件不能改为{STATUS_LABELS.get(to_status, to_status)}",
                                 status=frm, target=to_status)
-    if frm == "needs_supplement" and to_status in ("submitted", "accepted", "in_review") \
-            and to_status != app["resume_status"]:
+    if frm == "needs_supplement" and to_status in {"submitted", "accepted", "in_review"} - {app["resume_status"]}:
         raise TransitionRefused("补正后的办件回到退回时的环节", status=frm, target=to_status)
     await catalogue.load_workday_overrides(conn)
     today = clock.local_day(now) if now else clock.today()
@@ -173,9 +173,8 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
     number_day = today if to_status == "submitted" and app["public_no"] is None else None
     clock_start = clock_starts_on(now or clock.local_now()) if to_status == "submitted" else None
     if to_status == "accepted" and due_on is None:
-        # Counted from the day after acceptance (F106), and never before the processing clock
-        # started (F138): a case sent on Saturday and accepted that night is due as if accepted
-        # on Monday.
+        # Counted from the day after acceptance (F106), never before the processing clock started
+        # (F138): a case sent on Saturday and accepted that night is due as if accepted on Monday.
         start = max(today, app["clock_starts_on"] or today)
         due_on = add_workdays(start, app["promised_days"])
     if to_status == "needs_supplement":
@@ -193,6 +192,7 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
                               resume_status=resume, clock_starts_on=clock_start)
     if moved is None:  # the row is locked, so only a concurrent change we did not see gets here
         raise TransitionRefused(status=frm, target=to_status)
+    await pauses.follow_status(conn, moved, frm, to_status, actor_id=actor_id, now=now)  # the clock's pauses
     event = await append_event(conn, moved, kind="status", actor_id=actor_id, from_status=frm, to_status=to_status,
                                note=note, data=data)
     if to_status == "withdrawn":

@@ -11,7 +11,7 @@ import segno
 
 from api import clock
 from api.applications import public_no as public_numbers, review, rules
-from api.applications.service import pages, review_runs, subject
+from api.applications.service import gap_rules, pages, pauses, rereview, review_runs, subject
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
     ProgressOut, ProgressStep,
@@ -241,7 +241,10 @@ async def view(conn: Any, user: AuthUser, application_id: int) -> ApplicationOut
                   for e in events],
         licences=await licences.of_application(conn, app["id"]),
         created_at=app["created_at"], submitted_at=app["submitted_at"], accepted_at=app["accepted_at"],
-        decided_at=app["decided_at"], due_on=app["due_on"], supplement_due_on=app["supplement_due_on"],
+        decided_at=app["decided_at"], supplement_due_on=app["supplement_due_on"],
+        due_on=await pauses.expected_due(conn, app["id"], app["due_on"], clock.today()),  # paused days not counted
+        pauses=await pauses.pauses_of(conn, app["id"]), gap_additions=await gap_rules.additions_of(conn, app["id"]),
+        rereviews=await rereview.of_case(conn, app["id"]),
         gap_notice=_from_row(notices[-1], GapNoticeOut) if notices else None,
         progress_url=f"/api/v1/progress/{app['public_no']}" if app["public_no"] else None,
         clock_starts_on=app["clock_starts_on"], review=await review_runs.latest(conn, app["id"]),
@@ -278,7 +281,8 @@ async def progress(conn: Any, public_no: str) -> ProgressOut:
     events = await rows(q.events(conn, application_id=app["id"]))
     return ProgressOut(public_no=app["public_no"], service_name=app["service_name"], status=app["status"],
                        status_label=STATUS_LABELS[app["status"]], instant=app["is_instant"],
-                       submitted_at=app["submitted_at"], due_on=app["due_on"],
+                       submitted_at=app["submitted_at"],
+                       due_on=await pauses.expected_due(conn, app["id"], app["due_on"], clock.today()),
                        supplement_due_on=app["supplement_due_on"],
                        steps=[ProgressStep(status=e["to_status"], label=STATUS_LABELS[e["to_status"]], at=e["created_at"])
                               for e in events if e["kind"] == "status"],

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from api.applications import review
+from api.applications.service import rereview
 from api.applications.schemas import ReviewCheckOut, ReviewOut
 from api.catalogue import service as catalogue
 from api.catalogue.schemas import Field, HeldLicence, Material, ServiceSpec
@@ -43,6 +44,7 @@ async def run_and_store(conn: Any, app: Any, spec: ServiceSpec, **facts: Any) ->
     if not spec.review:
         return []
     results = review.run(spec.review, await gather(conn, app, spec, **facts))
+    results = await rereview.honour_overrides(conn, app["id"], results)  # F051: a person's override stands
     counts = {o: sum(1 for r in results if r.outcome == o) for o in review.OUTCOME_LABELS}
     stored = await q.insert_review(conn, application_id=app["id"], passed=counts["passed"],
                                    failed=counts["failed"], needs_person=counts["needs_person"])

@@ -141,7 +141,8 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
     notice_id = None
     if data.decision == "return":
         gaps = await _gaps(conn, app.id, app.service_code, data)
-        notice = await applications.create_gap_notice(conn, app.id, gaps, actor_id=user.id)
+        notice = await applications.create_later_gap_notice(  # F096: a later notice names nothing new
+            conn, app.id, gaps, actor_id=user.id, is_lead=user.has("lead"), override_reason=data.override_reason)
         notice_id = notice.id
         await gap_notice_letter(conn, app, notice)
     elif data.decision == "reject":

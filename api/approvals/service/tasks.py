@@ -19,9 +19,11 @@ import msgspec
 from api.approvals.rules import OwnCase, StepNotYours, TaskNotFound, may_act
 from api.approvals.schemas import Task, TaskOut
 from api.approvals.steps import WAITING, next_position, workdays_left
+from api.clock import local_day
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.types import mask_name
+from api.workdays import add_workdays, workdays_between
 
 q = load_queries(Path(__file__).parents[1])
 
@@ -116,6 +118,9 @@ def _applicant(row: Any) -> str | None:
 
 def task_out(row: Any, user: AuthUser, today: date) -> TaskOut:
     due = row["due_on"]
+    if due is not None and row["paused_since"] is not None:  # the clock stands still (F106), so does the deadline
+        since = local_day(row["paused_since"])
+        due = add_workdays(due, workdays_between(since, max(today, since)))
     left = workdays_left(due, today) if row["status"] != "waiting_exam" else None
     return TaskOut(id=row["id"], application_id=row["application_id"], public_no=row["public_no"],
                    service_code=row["service_code"], service_name=row["service_name"], step=row["step"],

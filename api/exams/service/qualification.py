@@ -72,6 +72,10 @@ async def start_exam(conn: Any, application_id: int) -> None:
     if not await catalogue.has_exam(conn, case.service_code):
         return
     await q.open_exam(conn, application_id=case.id)
+    # F006/F106: the time the case waits for the exam does not count (its clock pauses until the decision)
+    if await applications.open_pause(conn, case.id) is not None:
+        await applications.end_pause(conn, case.id, actor_id=None)
+    await applications.start_pause(conn, case.id, "exam", reason="等待申请人参加考试", actor_id=None)
     await _invite(conn, case)
 
 
