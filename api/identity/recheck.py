@@ -48,7 +48,8 @@ async def start(pool: Any, settings: Any, *, user_id: int, now: datetime) -> Ver
         kid, blob = cipher.encrypt(number)
         out_seq_no = "zsb" + secrets.token_urlsafe(18)
         attempt_id = await q.add_attempt(conn, user_id=user_id, out_seq_no=out_seq_no, cert_name=identity["name"],
-                                         cert_cipher=blob, cert_key_id=kid, created_at=now)
+                                         cert_cipher=blob, cert_key_id=kid, created_at=now,
+                                         idem_key=None, idem_hash=None)
         openid, name = account["openid"], identity["name"]
     try:
         session = await face_for(settings).get_verify_id(out_seq_no=out_seq_no, name=name, id_number=number,

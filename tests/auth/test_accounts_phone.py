@@ -96,3 +96,13 @@ async def test_an_unverified_account_cannot_start_a_face_check(client):
     me = await applicant(client, "not-verified", verified=False)
     res = await client.post(f"{API}/me/account/face-checks", headers=me["headers"])
     assert res.status_code == 409 and res.json()["code"] == "face_check_not_possible"
+
+
+async def test_binding_cannot_replace_a_bound_phone_without_proof_of_the_old_one(client, db):
+    me = await applicant(client, "rebinder", verified=False)
+    assert (await client.post(f"{API}/me/phone", json={"code": f"dev-{OLD}"}, headers=me["headers"])).status_code == 200
+    again = await client.post(f"{API}/me/phone", json={"code": f"dev-{OLD}"}, headers=me["headers"])
+    assert again.status_code == 200 and again.json()["phone"] == OLD  # the same phone: nothing to do
+    other = await client.post(f"{API}/me/phone", json={"code": f"dev-{NEW}"}, headers=me["headers"])
+    assert other.status_code == 409 and other.json()["code"] == "phone_already_bound"
+    assert "更换手机号" in other.json()["title"]

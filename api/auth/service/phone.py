@@ -47,18 +47,18 @@ async def bind(conn: Any, redis: Any, auth: Any, user: AuthUser, phone: str, *, 
     owner_id = await aq.phone_owner(conn, phone=phone)
     if owner_id == user.id:
         return PhoneBound(**msgspec.structs.asdict(_out(me, user)))
-    if owner_id is None:
+    if me["phone"] is not None:
+        raise PhoneAlreadyBound()  # a phone is changed with proof of the old one (F087): /me/phone/change
+    owner = None if owner_id is None else await aq.lock_user(conn, id=owner_id)
+    if owner is None or owner["phone"] != phone:  # free, or freed while we waited (changed, closed)
         try:
             async with conn.transaction():
                 row = await aq.set_phone(conn, id=user.id, phone=phone, now=now)
         except asyncpg.UniqueViolationError:
             raise PhoneTaken() from None
         return PhoneBound(**msgspec.structs.asdict(_out(row, user)))
-    owner = await aq.lock_user(conn, id=owner_id)
     if owner["openid"] is not None:
         raise PhoneTaken()  # that account has its own WeChat: one account, one WeChat
-    if me["phone"] is not None:
-        raise PhoneAlreadyBound()  # this account has a phone already: change it instead (F087)
     row = await merge(conn, redis, into_id=owner_id, from_id=user.id, now=now, token_minutes=token_minutes)
     tokens = await citizen_tokens(conn, auth, row["id"], refresh_days=refresh_days)
     return PhoneBound(**msgspec.structs.asdict(tokens.user), merged=True, tokens=tokens)
