@@ -11,6 +11,7 @@ import structlog
 
 from api import clock
 from api.applications import service as applications
+from api.approvals.service import urging
 from api.catalogue import service as catalogue
 from api.db import transaction
 
@@ -21,7 +22,8 @@ async def escalate_overdue_answers(ctx: dict[str, Any]) -> dict[str, int]:
     today = ctx.get("today") or clock.today(ctx)
     async with transaction(ctx["pool"]) as conn:
         await catalogue.load_workday_overrides(conn)
-        counts = {"rereviews": await applications.escalate_rereviews(conn, today)}
+        counts = {"rereviews": await applications.escalate_rereviews(conn, today),
+                  "urgings": await urging.escalate_overdue(conn, today)}
     if any(counts.values()):
         log.info("rights_answers_escalated", **counts)
     return counts

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from api.types import Input
+from api.types import Input, Schema
 
 
 class PauseIn(Input):
@@ -14,3 +15,25 @@ class PauseIn(Input):
 
     kind: Literal["inspection", "assessment"]
     reason: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class UrgeAnswerIn(Input):
+    """The bureau's answer to a 催办 (F109), shown to the applicant."""
+
+    text: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S")]
+
+
+class UrgingOut(Schema):
+    """One 催办: when, at which step, the answer's day, the answer (visible to the applicant)."""
+
+    id: int
+    application_id: int
+    urged_on: date
+    urged_at: datetime
+    due_on: date
+    escalated: bool
+    step: str | None = None
+    answer: str | None = None
+    answered_at: datetime | None = None
+    public_no: str | None = None
+    service_name: str | None = None

@@ -131,3 +131,23 @@ CREATE TABLE review_rereviews (
 );
 CREATE INDEX review_rereviews_open ON review_rereviews (due_on) WHERE status = 'open';
 CREATE INDEX review_rereviews_application ON review_rereviews (application_id, id);
+
+-- F109 催办: past the expected finish date the applicant urges the case, once per working day; the
+-- approver holding the step and the leads are told; the answer is due within 1 working day
+-- (escalated once to the leads), and the applicant sees it.
+CREATE TABLE case_urgings (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    application_id  bigint NOT NULL REFERENCES applications(id),
+    urged_by        bigint NOT NULL REFERENCES users(id),
+    urged_on        date NOT NULL,                 -- the working day it counts for
+    created_at      timestamptz NOT NULL,
+    step            text,                          -- the step the case waited at
+    due_on          date NOT NULL,                 -- the answer's day
+    answer          text CHECK (length(answer) BETWEEN 1 AND 500),
+    answered_by     bigint REFERENCES users(id),
+    answered_at     timestamptz,
+    escalated_at    timestamptz,
+    UNIQUE (application_id, urged_on),
+    CHECK ((answer IS NULL) = (answered_at IS NULL))
+);
+CREATE INDEX case_urgings_open ON case_urgings (due_on) WHERE answered_at IS NULL;

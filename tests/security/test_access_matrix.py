@@ -105,7 +105,8 @@ ACCESS: dict[str, str] = {
     # issue 23: the case's clock and its pauses (F106), manual re-review (F051), the rights figures
     "getApplicationClock": "owner", "requestRereview": "owner", "listRereviews": "approver",
     "decideRereview": "approver", "pauseTaskClock": "approver", "resumeTaskClock": "approver",
-    "rightsFigures": "admin",
+    "rightsFigures": "admin", "urgeApplication": "owner", "listApplicationUrgings": "owner",
+    "answerUrging": "approver", "listUrgings": "admin",  # issue 23: 催办 (F109); 效能督查 for leads and admins
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
