@@ -4,6 +4,7 @@ enterprise's library; the legal representative changes or revokes the grant, eff
 from __future__ import annotations
 
 from tests.clock import use_clock
+from tests.console.helpers import account, sign_in
 from tests.enterprises.helpers import API, act_for, credit_code, enterprise, grant, verified, with_phone
 from tests.factories import staff
 from tests.samples import JPG
@@ -147,3 +148,21 @@ async def test_only_a_verified_person_with_an_account_can_be_made_an_agent(clien
     assert res.status_code == 422 and res.json()["code"] == "unknown_services"
     res = await grant(client, clerk, ent, CLERK_PHONE, [CITY])  # not the legal representative
     assert res.status_code == 404 and res.json()["code"] == "enterprise_not_found"
+
+
+async def test_the_console_task_page_shows_the_subject_and_who_acted(client, db):
+    boss, clerk, ent = await _people(client, db)
+    await grant(client, boss, ent, CLERK_PHONE, [CITY])
+    as_ent = await act_for(client, clerk, ent)
+    app_id = await _file(client, as_ent)
+    await client.put(f"{API}/applications/{app_id}/materials/city_route_plan", headers=as_ent,
+                     files={"file": ("route.jpg", JPG, "image/jpeg")})
+    assert (await client.post(f"{API}/applications/{app_id}/submit", headers=as_ent)).status_code == 200
+    await account(db, phone="13900003002", roles=["approver"], steps=["decide"])
+    assert (await sign_in(client, "13900003002")).status_code in (200, 204)
+    await client.get("/console/tasks")  # the queue opens the case's task
+    task_id = await db.fetchval("SELECT id FROM approval_tasks WHERE application_id = $1", app_id)
+    page = await client.get(f"/console/tasks/{task_id}")
+    assert page.status_code == 200, page.text
+    assert f"企业（统一社会信用代码 {SHUNDA}）" in page.text and "经办人：李**" in page.text
+    assert "温州顺达物流有限公司" in page.text
