@@ -84,6 +84,9 @@ UPDATE applications SET applicant_id = :into_id WHERE applicant_id = :from_id;
 -- name: move_supplement_extensions__requested_by(into_id, from_id)!
 UPDATE supplement_extensions SET requested_by = :into_id WHERE requested_by = :from_id;
 
+-- name: move_review_rereviews__requested_by(into_id, from_id)!
+UPDATE review_rereviews SET requested_by = :into_id WHERE requested_by = :from_id;
+
 -- name: move_licences__holder_id(into_id, from_id)!
 UPDATE licences SET holder_id = :into_id WHERE holder_id = :from_id;
 
@@ -208,5 +211,6 @@ SELECT * FROM (VALUES
     ('licences', 'revoked_by', 'staff act'),
     ('applications', 'entered_by', 'staff act: the window clerk who entered the case'),
     ('gap_notice_additions', 'override_by', 'staff act'),
-    ('review_rereviews', 'decided_by', 'staff act')
+    ('review_rereviews', 'decided_by', 'staff act'),
+    ('service_stewards', 'agent_id', 'staff act: the assigned steward')
 ) AS kept (table_name, column_name, why);
