@@ -87,6 +87,7 @@ async def test_a_change_reissues_the_permit_with_the_new_details(client, db):
     data = await db.fetchval("SELECT data FROM licences WHERE id = $1", new["id"])
     assert data["details"]["companyName"] == "温州顺达物流（集团）有限公司" and data["details"]["legalPerson"] == "李四"
     assert data["lifecycle"]["kind"] == "change" and data["lifecycle"]["previousLicenceId"] == old_id
+    assert "mobile" not in data["details"] and "deliveryAddress" not in data["details"]  # the case's, not the permit's
     old = await db.fetchrow("SELECT * FROM licences WHERE id = $1", old_id)
     assert old["status"] == "revoked" and old["replaced_by"] == new["id"] and "变更" in old["revoked_reason"]
     assert (await _verify(client, me, old_id))["status"] == "revoked"

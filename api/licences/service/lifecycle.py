@@ -38,7 +38,7 @@ q = load_queries(Path(__file__).parents[1], "lifecycle.sql")
 REASONS = {"renew": "已换发新证（到期换证），原证作废", "reissue": "已补发新证，原证作废",
            "change": "登记事项变更，已换发新证，原证作废"}
 # form fields of a lifecycle case that are about the case, not the licence's details
-CASE_FIELDS = frozenset({"reason", "reasonNote", "deliveryMethod", "deliveryAddress", "pickupSite"})
+CASE_FIELDS = frozenset({"reason", "reasonNote", "mobile", "deliveryMethod", "deliveryAddress", "pickupSite"})
 
 
 class LicenceChoiceRequired(Unprocessable):
