@@ -27,6 +27,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleTaskMaterial": ("approver", "getTaskMaterial"), "consoleTaskMaterialPage": ("approver", "getTaskMaterialPage"),
     "consoleTaskClaim": ("approver", "claimTask"), "consoleTaskDecision": ("approver", "decideTask"),
     "consoleTasksBatch": ("approver", "decideTasksInBatch"),
+    "consoleTaskPause": ("approver", "pauseTaskClock"), "consoleTaskResume": ("approver", "resumeTaskClock"),
     "consoleExamInvitations": ("approver", "listTasks"),
     "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
     # delivery and the window

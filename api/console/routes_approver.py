@@ -15,7 +15,10 @@ from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
 from api.approvals import service as approvals
-from api.approvals.service import detail as task_details
+from api.approvals.service import detail as task_details, pauses as task_pauses
+from api.approvals.schemas_rights import PauseIn
+from api.applications import service as applications
+from api.clock import local_day
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
 from api.auth.guards import requires_approver
 from api.console import service as console
@@ -44,7 +47,8 @@ class ApproverPages(Controller):
                    policy: BookingPolicy) -> Template:
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("task.html", request, active="tasks", t=detail,
-                    exam_slots=await exam_slots(conn, detail, now=now, policy=policy))
+                    exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
+                    clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)))
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
@@ -76,6 +80,22 @@ class ApproverPages(Controller):
         decision = console.convert(console.decision_values(form), DecisionIn)
         done = await approvals.decide(conn, request.user, task_id, decision)
         return page("_decided.html", request, d=done)
+
+    @post("/{task_id:int}/pause", operation_id="consoleTaskPause", summary="工作台：暂停计时（现场核查、技术评估）",
+          status_code=200, dependencies=BOOKING_DEPENDENCIES)
+    async def pause(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+        form = await request.form()
+        data = console.convert({"kind": form.get("kind"), "reason": form.get("reason")}, PauseIn)
+        clock = await task_pauses.pause(conn, request.user, task_id, data, now)
+        detail = await task_details.get_task(conn, request.user, task_id)
+        return page("_task.html", request, t=detail, clock=clock, note="已暂停计时，暂停期间不计入办理时限")
+
+    @post("/{task_id:int}/resume", operation_id="consoleTaskResume", summary="工作台：结束暂停，恢复计时",
+          status_code=200, dependencies=BOOKING_DEPENDENCIES)
+    async def resume(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+        clock = await task_pauses.resume(conn, request.user, task_id, now)
+        detail = await task_details.get_task(conn, request.user, task_id)
+        return page("_task.html", request, t=detail, clock=clock, note=f"已恢复计时，预计办结日期 {clock.due_on}")
 
     @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200)
     async def batch(self, request: Request, conn: Conn) -> Template:
