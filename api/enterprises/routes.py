@@ -18,6 +18,7 @@ from api.enterprises.registry import registry_for
 from api.enterprises.schemas import (ActingToken, AgentOut, EnterpriseIn, EnterpriseOut, EnterpriseReviewOut,
                                      GrantChange, GrantEventOut, GrantIn, RefusalIn, SubjectOut, SwitchIn)
 from api.files.openapi import FileUploadOperation
+from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
 
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
@@ -57,8 +58,12 @@ class EnterpriseController(Controller):
     @post("/{enterprise_id:int}/agents", operation_id="grantEnterpriseAgent",
           summary="按手机号添加已实名的经办人并授权事项（或全部事项）")
     async def grant(self, enterprise_id: Id, data: JSONBody[GrantIn], conn: Conn, user: CurrentUser,
-                    state: State) -> AgentOut:
-        return await service.grant_services(conn, user, enterprise_id, data, now=clock.now(state))
+                    state: State, idempotency_key: IdempotencyKey = None) -> AgentOut:
+        # a retried invitation returns the first answer instead of recording a second grant
+        return await run_once(conn, user_id=user.id, scope=f"enterprise_grant:{enterprise_id}", key=idempotency_key,
+                              payload=data, result_type=AgentOut,
+                              action=lambda: service.grant_services(conn, user, enterprise_id, data,
+                                                                    now=clock.now(state)))
 
     @put("/{enterprise_id:int}/agents/{agent_id:int}", operation_id="changeEnterpriseAgent",
          summary="调整经办人的授权事项（下一次请求起生效）")

@@ -138,6 +138,11 @@ async def test_an_agent_sees_only_the_cases_of_the_services_granted_and_a_change
 
 async def test_only_a_verified_person_with_an_account_can_be_made_an_agent(client, db):
     boss, clerk, ent = await _people(client, db)
+    retried = [await client.post(f"{API}/enterprises/{ent}/agents", headers={**boss["headers"], "Idempotency-Key": "k1"},
+                                 json={"phone": CLERK_PHONE, "services": [CITY]}) for _ in range(2)]
+    assert [r.status_code for r in retried] == [201, 201] and retried[0].json() == retried[1].json()
+    events = (await client.get(f"{API}/enterprises/{ent}/grant-events", headers=boss["headers"])).json()
+    assert [e["action"] for e in events] == ["grant"]  # the retry recorded nothing more
     res = await grant(client, boss, ent, "13700009999", [CITY])
     assert res.status_code == 404 and res.json()["code"] == "agent_not_found"
     res = await client.post(f"{API}/auth/wechat", json={"code": "dev-unverified"})
