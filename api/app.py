@@ -30,6 +30,7 @@ from api.applications.routes import ApplicationController, LicenceController, Pr
 from api.applications.routes_window import WindowEntryController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
+from api.approvals.routes_thread import CaseThreadController, TaskThreadController
 from api.approvals.routes_urging import CaseUrgingController, UrgingController
 from api.applications.routes_rights import CaseRightsController, RereviewController
 from api.stats.routes_rights import RightsFiguresController
@@ -95,6 +96,8 @@ API_CONTROLLERS: list = [
     WindowEntryController,
     TaskController,
     TaskPauseController,
+    CaseThreadController,
+    TaskThreadController,
     CaseUrgingController,
     UrgingController,
     CaseRightsController,

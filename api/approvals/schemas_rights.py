@@ -37,3 +37,19 @@ class UrgingOut(Schema):
     answered_at: datetime | None = None
     public_no: str | None = None
     service_name: str | None = None
+
+
+class CaseMessageIn(Input):
+    """A message on the case's thread with the approver (F102)."""
+
+    text: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S")]
+
+
+class CaseMessageOut(Schema):
+    """One message: who (申请人, or 审批人员 and the step — never a name or phone), what, when."""
+
+    id: int
+    from_staff: bool
+    sender: str
+    text: str
+    at: datetime

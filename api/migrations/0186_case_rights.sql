@@ -151,3 +151,16 @@ CREATE TABLE case_urgings (
     CHECK ((answer IS NULL) = (answered_at IS NULL))
 );
 CREATE INDEX case_urgings_open ON case_urgings (due_on) WHERE answered_at IS NULL;
+
+-- F102 "联系审批人员": after acceptance, a thread on the case between the applicant and the staff of
+-- the step it waits at (not the help desk). Staff are shown by their step, never by their phone.
+CREATE TABLE case_messages (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    application_id  bigint NOT NULL REFERENCES applications(id),
+    sender_id       bigint NOT NULL REFERENCES users(id),
+    from_staff      boolean NOT NULL,
+    step            text,                          -- the step the case waited at
+    body            text NOT NULL CHECK (length(body) BETWEEN 1 AND 500),
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX case_messages_application ON case_messages (application_id, id);

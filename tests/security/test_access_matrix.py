@@ -110,6 +110,9 @@ ACCESS: dict[str, str] = {
     # ops and WeChat
     "healthz": "public", "readyz": "public", "wechatPushVerify": "wechat", "wechatPush": "wechat",
     "wechatOfficialAccountPushVerify": "wechat", "wechatOfficialAccountPush": "wechat",
+    # issue 23: 联系审批人员 (F102): the case's applicant and the staff of its step
+    "listApplicationMessages": "owner", "postApplicationMessage": "owner", "listTaskMessages": "approver",
+    "postTaskMessage": "approver",
     "adminSmsChannel": "admin", "adminSmsChannelResume": "admin",
     # issue 25: wx.uploadFile's POST twin, signed links for wx.downloadFile (the signature is the permission)
     "uploadMaterialByPost": "owner", "getMaterialDownloadLink": "owner", "getMaterialPageDownloadLink": "owner",
@@ -164,6 +167,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "requestSupplementExtension": {"json": {"reason": "营业执照正在变更，需要更多时间"}},
     "rescheduleAppointment": {"json": {"slotId": 0}},  # filled with a real slot below
     "appendRatingComment": {"json": {"text": "补充说明"}},
+    "postApplicationMessage": {"json": {"text": "表格填错了，请退回修改"}},
     "rateComplaintAnswer": {"json": {"level": 5}},
     "changeMyDelivery": {"json": {"method": "express", "address": "温州市鹿城区人民路100号"}},
 }
