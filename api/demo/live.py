@@ -180,7 +180,7 @@ async def _draft(d: Demo, staff: Any) -> None:
 
 async def _awaiting_acceptance(d: Demo, staff: Any) -> None:
     # 钱二 registers the company; 赵一, its 经办人 for the permit, files it in the company's name (F091)
-    company = await enterprises.enterprise(d, "dev-demo-qian", DG_FORM["creditCode"], DG_FORM["companyName"])
+    company = await enterprises.enterprise(d, "dev-demo-qian", PEOPLE, DG_FORM["creditCode"], DG_FORM["companyName"])
     clerk = await enterprises.agent_of(d, "dev-demo-qian", company, "dev-demo-zhao", [DG])
     if await d.cases(clerk):
         return
@@ -189,8 +189,8 @@ async def _awaiting_acceptance(d: Demo, staff: Any) -> None:
 
 async def _returned(d: Demo, staff: Any, me: str, company: str, credit_code: str, *, supplement: bool) -> None:
     form = {**DG_FORM, "companyName": company, "creditCode": credit_code, "legalPerson": DEMO_NAMES[me]}
+    me = await enterprises.as_company(d, me, PEOPLE, credit_code, company)  # a business's permit: filed as it
     case_id = await d.apply(me, DG, DG_ANSWERS, form)
-    me = await enterprises.as_company(d, me, credit_code, company)  # a business's permit: filed as it
     await d.decide(staff["accept"], case_id)
     await d.decide(staff["review"], case_id, "return", reason="停车场地证明不清晰",
                    missing=[{"code": "parkingAddress", "message": "停车场地址请写到门牌号"}])
@@ -202,21 +202,21 @@ async def _returned(d: Demo, staff: Any, me: str, company: str, credit_code: str
 
 async def _supplementing(d: Demo, staff: Any) -> None:
     me = "dev-demo-sun"
-    if await d.cases(await enterprises.as_company(d, me, "91330381MA2DEM0016", "温州顺达化工物流有限公司")):
+    if await d.cases(await enterprises.as_company(d, me, PEOPLE, "91330381MA2DEM0016", "温州顺达化工物流有限公司")):
         return
     await _returned(d, staff, me, "温州顺达化工物流有限公司", "91330381MA2DEM0016", supplement=False)
 
 
 async def _back_in_review(d: Demo, staff: Any) -> None:
     me = "dev-demo-li"
-    if await d.cases(await enterprises.as_company(d, me, "91330381MA2DEM0029", "瑞安平安危运有限公司")):
+    if await d.cases(await enterprises.as_company(d, me, PEOPLE, "91330381MA2DEM0029", "瑞安平安危运有限公司")):
         return
     await _returned(d, staff, me, "瑞安平安危运有限公司", "91330381MA2DEM0029", supplement=True)
 
 
 async def _at_decision(d: Demo, staff: Any) -> None:
     me = "dev-demo-zhou"
-    company = await enterprises.as_company(d, me, "91330382MA2DEM003T", "乐清安途危险品运输有限公司")
+    company = await enterprises.as_company(d, me, PEOPLE, "91330382MA2DEM003T", "乐清安途危险品运输有限公司")
     if await d.cases(company):
         return
     form = {**DG_FORM, "companyName": "乐清安途危险品运输有限公司", "creditCode": "91330382MA2DEM003T", "legalPerson": "周五"}
@@ -263,6 +263,7 @@ async def _decided_and_shipped(d: Demo, staff: Any) -> None:
 
 
 DEMO_NAMES = {code: name for code, name, _ in DEMO_APPLICANTS}
+PEOPLE = (DEMO_NAMES, DEMO_ID_NUMBERS)  # who registers their company as its legal representative (issue 20)
 SCENARIOS: list[Scenario] = [_draft, _awaiting_acceptance, _supplementing, _back_in_review, _at_decision,
                              _exam_booked, _decided_and_shipped]
 CHATS = [("dev-demo-sun", "转人工"), ("dev-demo-zheng", "我要人工客服")]
