@@ -21,10 +21,15 @@ class RatingLevels(Schema, frozen=True):
 class Figures(Schema):
     """The reform figures of one period and service (or of all services / all periods when null).
 
-    Shares are fractions (0.5 = 50 %). Cases are the applications submitted in the period;
-    online = no window check-in; zero trips = no visit of any kind (window check-in, on-site
-    inspection, exam, in-person pick-up); working days are counted on the State Council calendar
-    from the day of submission to the day of decision (a same-day decision is 0)."""
+    Shares are fractions (0.5 = 50 %). Cases are the applications submitted in the period (as the
+    bureaus define each figure, DOMAIN.md): online = filed and decided without any window visit,
+    by a subject verified when filing, and not entered for the person at a window (F083); zero
+    trips = no visit of any kind (window check-in, on-site inspection, exam, in-person pick-up);
+    instant = decided by the rules on submission (not merely a service declared instant);
+    working days are counted on the State Council calendar from the day of submission to the day
+    of decision (a same-day decision is 0), less the days the clock was legally paused (exam,
+    inspection, technical assessment, supplement); exempted = materials a licence of the library
+    (issued here, mirrored from the sharing service or imported) stood for, never an upload."""
 
     period: date | None
     service_code: str | None

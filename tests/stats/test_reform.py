@@ -57,6 +57,8 @@ async def _data_set(client: Any, db: Any) -> int:
     uid = (await applicant(client, "zhang"))["user"]["id"]
     a1 = await finished_application(db, uid, service_code=FREIGHT, submitted="2026-03-02 09:00",
                                     decided="2026-03-02 09:20", is_instant=True)          # 0 working days
+    # decided by the rules on submission (即办件): the instant share counts it (issue 27)
+    await db.execute("UPDATE applications SET decided_automatically = true WHERE id = $1", a1)
     a2 = await finished_application(db, uid, service_code=FREIGHT, submitted="2026-03-02 10:00",
                                     decided="2026-03-04 15:00")                           # 2 working days
     a3 = await finished_application(db, uid, service_code=FREIGHT, submitted="2026-03-06 16:00",

@@ -53,7 +53,7 @@ async def test_rollups_equal_a_rebuild_after_every_kind_of_change(client, db):
     await _trip(db, uid, a1, "pickup", 99)
     await db.execute("UPDATE application_materials SET exempt_licence_id = NULL WHERE application_id = $1", a1)
     await db.execute("DELETE FROM application_materials WHERE application_id = $1 AND material_code = 'm0'", a2)
-    await db.execute("UPDATE applications SET is_instant = true WHERE id = $1", a2)
+    await db.execute("UPDATE applications SET decided_automatically = true WHERE id = $1", a2)
     await db.execute("UPDATE applications SET status = 'approved', decided_at = '2026-03-20 10:00+08' WHERE id = $1",
                      a4)
     await db.execute("UPDATE ratings SET voided_at = now(), voided_by = $2, void_reason = '误评' "
@@ -70,8 +70,10 @@ async def test_rollups_equal_a_rebuild_after_every_kind_of_change(client, db):
 
     after = await _assert_equal_to_rebuild(db)
     facts = {r[0]: r for r in after["stats_case_facts"]}
-    # (id, service, submitted, decided, workdays, instant, trips, window trips, applicable, exempted)
-    assert facts[a1][6:] == (1, 0, 3, 0)
+    # (id, service, submitted, decided, workdays, decided automatically, trips, window trips, applicable,
+    # exempted, online)
+    assert facts[a1][6:] == (1, 0, 3, 0, True)  # a pick-up is a trip, not a window visit: still online
+    assert facts[a3][10] is False  # its visit became a window check-in
     assert facts[a2][5] is True and facts[a2][8] == 1
     assert facts[a3][6:8] == (1, 1)
     assert facts[a4][4] == 8 and facts[a4][6:8] == (1, 1)  # 10 -> 20 March: eight working days
@@ -87,7 +89,8 @@ async def test_an_application_decided_through_the_api_counts_at_once(client, db)
     params = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
 
     total = (await client.get(f"{API}/stats/reform", params=params, headers=admin["headers"])).json()["total"]
-    assert (total["cases"], total["decidedCases"], total["instantCases"]) == (1, 0, 1)
+    # declared instant, but not decided by the rules on submission: not (yet) an instant case (issue 27)
+    assert (total["cases"], total["decidedCases"], total["instantCases"]) == (1, 0, 0)
 
     await client.get("/api/v1/tasks", headers=who["accept"]["headers"])
     for step in ("accept", "review", "lead"):
@@ -102,6 +105,7 @@ async def test_an_application_decided_through_the_api_counts_at_once(client, db)
 
     total = (await client.get(f"{API}/stats/reform", params=params, headers=admin["headers"])).json()["total"]
     assert (total["cases"], total["decidedCases"], total["averageWorkdaysToDecision"]) == (1, 1, 0.0)
+    assert total["instantCases"] == 0  # three people decided it
     assert (total["ratings"], total["badReviews"], total["badReviewsFollowedUpOnTime"]) == (1, 1, 0)
     await _assert_equal_to_rebuild(db)
 
