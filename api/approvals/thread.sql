@@ -21,3 +21,6 @@ WHERE m.application_id = :application_id ORDER BY m.id;
 
 -- name: step_approvers(step)
 SELECT id FROM users WHERE NOT disabled AND :step = ANY(steps) AND roles && ARRAY['approver', 'lead']::text[] ORDER BY id;
+
+-- name: own_case(staff_id, application_id)$
+SELECT staff_own_case(:staff_id, :application_id);

@@ -28,6 +28,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleTaskClaim": ("approver", "claimTask"), "consoleTaskDecision": ("approver", "decideTask"),
     "consoleTasksBatch": ("approver", "decideTasksInBatch"),
     "consoleTaskPause": ("approver", "pauseTaskClock"), "consoleTaskResume": ("approver", "resumeTaskClock"),
+    "consoleTaskMessage": ("approver", "postTaskMessage"),
     "consoleExamInvitations": ("approver", "listTasks"),
     "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
     # delivery and the window

@@ -16,7 +16,8 @@ from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
 from api.approvals import service as approvals
 from api.approvals.service import detail as task_details, pauses as task_pauses
-from api.approvals.schemas_rights import PauseIn
+from api.approvals.schemas_rights import CaseMessageIn, PauseIn
+from api.approvals.service import thread as case_thread
 from api.applications import service as applications
 from api.clock import local_day
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
@@ -48,7 +49,8 @@ class ApproverPages(Controller):
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("task.html", request, active="tasks", t=detail,
                     exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
-                    clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)))
+                    clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)),
+                    messages=await case_thread.thread_for_page(conn, request.user, task_id))
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
@@ -96,6 +98,16 @@ class ApproverPages(Controller):
         clock = await task_pauses.resume(conn, request.user, task_id, now)
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, clock=clock, note=f"已恢复计时，预计办结日期 {clock.due_on}")
+
+    @post("/{task_id:int}/messages", operation_id="consoleTaskMessage", summary="工作台：回复申请人留言",
+          status_code=200)
+    async def message(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+        form = await request.form()
+        data = console.convert({"text": form.get("text")}, CaseMessageIn)
+        await case_thread.post_as_staff(conn, request.user, task_id, data.text)
+        detail = await task_details.get_task(conn, request.user, task_id)
+        return page("_task.html", request, t=detail, note="已回复申请人",
+                    messages=await case_thread.thread_for_page(conn, request.user, task_id))
 
     @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200)
     async def batch(self, request: Request, conn: Conn) -> Template:

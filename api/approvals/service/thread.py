@@ -13,7 +13,8 @@ from typing import Any
 
 import notify
 from api.approvals.schemas_rights import CaseMessageOut
-from api.approvals.service.tasks import acting_task
+from api.approvals.rules import may_act
+from api.approvals.service.tasks import acting_task, task
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.errors import Conflict, NotFound
@@ -71,6 +72,15 @@ async def post_as_applicant(conn: Any, user: AuthUser, application_id: int, text
 async def thread_for_staff(conn: Any, user: AuthUser, task_id: int) -> list[CaseMessageOut]:
     task = await acting_task(conn, user, task_id)
     return [_out(r) for r in await rows(q.messages_of(conn, application_id=task.application_id))]
+
+
+async def thread_for_page(conn: Any, user: AuthUser, task_id: int) -> list[CaseMessageOut] | None:
+    """The console's task page: the thread when the viewer may answer it, else None (no section)."""
+    found = await task(conn, task_id)
+    if not may_act(user, found.step, found.role) or await q.own_case(conn, staff_id=user.id,
+                                                                     application_id=found.application_id):
+        return None
+    return [_out(r) for r in await rows(q.messages_of(conn, application_id=found.application_id))]
 
 
 async def post_as_staff(conn: Any, user: AuthUser, task_id: int, text: str) -> CaseMessageOut:
