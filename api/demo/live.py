@@ -27,7 +27,7 @@ from api.clock import ZONE, local_now
 from api.db import transaction
 from api.demo import enterprises
 from api.helpdesk.service.inbox import receive
-from api.licences.sources.sandbox import seed_sandbox
+from api.licences.sources.sandbox import seed_demo_sandbox
 from api.seed import DEMO_STAFF
 
 log = structlog.get_logger("zsb.demo")
@@ -303,8 +303,6 @@ async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = Non
         for scenario in SCENARIOS:
             await scenario(d, staff)
         await _chats(d, app.state.pool, app.state.redis)
-        async with transaction(app.state.pool) as conn:  # 证照免交 and 信息预填 from the sandbox source
-            if fresh := await seed_sandbox(conn, list(d.user_ids.values())):
-                d.count("sandbox licences", fresh)
+        await seed_demo_sandbox(d, app.state.pool)  # 证照免交 and 信息预填 from the sandbox licence source
     log.info("demo_live_seeded", **d.made)
     return d.made

@@ -6,10 +6,12 @@ verified (their own verified ID). Idempotent (by licence identifier); never in p
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from stdnum.cn import ric
 
+from api.db import transaction
 from api.identity import service as identity
 from api.licences import imports
 
@@ -25,7 +27,7 @@ DEMO_COMPANY = ("温州安达危险品运输有限公司", "91330300MA2ABCDE14")
 
 
 def _person_rows(name: str, number: str, plate: str) -> list[dict[str, Any]]:
-    tail = number[-6:]
+    tail = hashlib.sha256(number.encode()).hexdigest()[:16]  # identifiers never carry the ID number
     common = {"holderName": name, "holderIdType": "resident_id", "holderIdNumber": number, "status": "有效"}
     return [
         {**common, "identifier": f"1.2.156.3005.2.JMSFZ.330300.{tail}", "typeCode": "JMSFZ", "name": "居民身份证",
@@ -35,7 +37,7 @@ def _person_rows(name: str, number: str, plate: str) -> list[dict[str, Any]]:
          "number": number, "issuer": "温州市公安局交通警察支队", "issueDate": "2015-05-01", "validFrom": "2015-05-01",
          "validUntil": "2031-05-01", "data": {"firstIssueDate": "2015-05-01", "vehicleClass": "C1"}},
         {**common, "identifier": f"1.2.156.3005.2.JDCXSZ.330300.{tail}", "typeCode": "JDCXSZ", "name": "机动车行驶证",
-         "number": f"330300{tail}", "issuer": "温州市公安局交通警察支队", "issueDate": "2022-03-01",
+         "number": f"330300{tail[:10]}", "issuer": "温州市公安局交通警察支队", "issueDate": "2022-03-01",
          "validFrom": "2022-03-01", "subject": plate, "data": {"vehicleType": "小型轿车", "useCharacter": "非营运"}},
     ]
 
@@ -54,7 +56,15 @@ async def seed_sandbox(conn: Any, user_ids: list[int]) -> int:
         person = await identity.verified_identity(conn, user_id)
         if person is not None and person.id_type == "resident_id":
             rows += _person_rows(person.name, await identity.id_number_of(conn, person.id), f"浙C2D{i:03d}")
+    rows = list({r["identifier"]: r for r in rows}.values())  # a demo applicant verified as a demo person
     report = await imports.import_rows(conn, list(enumerate(rows, start=1)))
     if report.rejected:
         raise ValueError(f"sandbox licences refused: {report.rejected}")
     return report.inserted
+
+
+async def seed_demo_sandbox(demo: Any, pool: Any) -> None:
+    """For the living demo (api/demo/live.py): its applicants' ids, and what was new counted."""
+    async with transaction(pool) as conn:
+        if fresh := await seed_sandbox(conn, list(demo.user_ids.values())):
+            demo.count("sandbox licences", fresh)
