@@ -58,6 +58,7 @@ from api.helpdesk.live import channels_plugin
 from api.helpdesk.routes import (
     ChatController, HeldMessagesController, HelpdeskController, WechatPushController, helpdesk_live,
 )
+from api.helpdesk.routes_assist import AssistController, TaskStewardController
 from api.openapi import declare_errors
 from api.ops.routes import MetricsController, healthz, readyz
 from api.ratings.routes import RatingAdminController, RatingController
@@ -83,6 +84,8 @@ API_CONTROLLERS: list = [
     ChatController,
     HelpdeskController,
     HeldMessagesController,
+    AssistController,
+    TaskStewardController,
     helpdesk_live,
     SitesController,
     AppointmentController,

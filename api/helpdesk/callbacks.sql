@@ -19,12 +19,13 @@ RETURNING *;
 -- name: list_callbacks(status, agent_id, today, limit, offset)
 -- due: open and not yet late; overdue: open past the promised day; mine: open, held by the caller;
 -- closed: finished ones (history); all: everything.
+-- A 帮办代办 request's callback (F139, api/helpdesk/service/assist.py) has no conversation nor case.
 SELECT cb.*, u.name AS user_name, u.phone AS user_phone, a.public_no, ag.name AS agent_name,
        c.agent_id AS conversation_agent_id
 FROM helpdesk_callbacks cb
 JOIN users u ON u.id = cb.user_id
-JOIN applications a ON a.id = cb.application_id
-JOIN conversations c ON c.id = cb.conversation_id
+LEFT JOIN applications a ON a.id = cb.application_id
+LEFT JOIN conversations c ON c.id = cb.conversation_id
 LEFT JOIN users ag ON ag.id = cb.agent_id
 WHERE CASE :status::text
         WHEN 'due' THEN cb.status = 'open' AND cb.due_on >= :today
@@ -40,7 +41,7 @@ LIMIT :limit OFFSET :offset;
 SELECT cb.*, u.name AS user_name, u.phone AS user_phone, a.public_no, ag.name AS agent_name
 FROM helpdesk_callbacks cb
 JOIN users u ON u.id = cb.user_id
-JOIN applications a ON a.id = cb.application_id
+LEFT JOIN applications a ON a.id = cb.application_id
 LEFT JOIN users ag ON ag.id = cb.agent_id
 WHERE cb.id = :id;
 
@@ -119,10 +120,12 @@ LIMIT :limit;
 
 -- name: escalate_overdue(today)
 -- Callbacks still open after their due date, each taken once (a second run finds none).
+-- A 帮办代办 request (no case) is named by its request number.
 UPDATE helpdesk_callbacks c SET escalated_at = now(), updated_at = now()
-FROM applications a
-WHERE c.status = 'open' AND c.due_on < :today AND c.escalated_at IS NULL AND a.id = c.application_id
-RETURNING c.id, c.agent_id, c.due_on, a.public_no;
+WHERE c.status = 'open' AND c.due_on < :today AND c.escalated_at IS NULL
+RETURNING c.id, c.agent_id, c.due_on,
+          coalesce((SELECT public_no FROM applications WHERE id = c.application_id),
+                   '帮办代办' || c.assist_request_id) AS public_no;
 
 -- name: leads()
 SELECT id FROM users WHERE 'lead' = ANY(roles) AND NOT disabled ORDER BY id;

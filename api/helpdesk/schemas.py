@@ -150,8 +150,8 @@ class CallbackLogOut(Schema):
 
 class CallbackOut(Schema):
     id: int
-    conversation_id: int
-    application_id: int
+    conversation_id: int | None  # None for a 帮办代办 request's callback (F139: assistRequestId)
+    application_id: int | None
     public_no: str | None
     user_id: int
     user_name: str | None  # masked
@@ -167,6 +167,7 @@ class CallbackOut(Schema):
     created_at: datetime
     closed_at: datetime | None
     log: list[CallbackLogOut] = []
+    assist_request_id: int | None = None
 
 
 class CallbackOutcomeIn(Input):

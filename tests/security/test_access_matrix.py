@@ -53,6 +53,9 @@ ACCESS: dict[str, str] = {
     "helpdeskLinkCase": "helpdesk", "helpdeskSupplementExtension": "helpdesk", "helpdeskCallbacks": "helpdesk",
     "helpdeskCallback": "helpdesk", "helpdeskCallbackClaim": "helpdesk", "helpdeskCallbackOutcome": "helpdesk",
     "helpdeskOverdueCallbacks": "helpdesk",  # and leads: tests/helpdesk/test_callbacks.py
+    # issue 23: 帮办代办 and 服务管家 (F139)
+    "assistRequest": "login", "assistMyRequests": "login", "assistMyRequest": "login", "assistAskSteward": "login",
+    "assistMySteward": "login", "assistCaseSteward": "owner", "assistTaskSteward": "staff",
     # catalogue
     "serviceChecklist": "login", "getService": "public", "listServices": "public", "getServiceFormSchema": "public",
     "adminSaveService": "admin", "adminSetWorkday": "admin", "adminLoadWorkdayNotice": "admin",

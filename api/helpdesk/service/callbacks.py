@@ -102,6 +102,7 @@ def _callback_out(row: Any, today: Any, *, reveal: bool = False, log_rows: list[
         agent_id=row["agent_id"], agent_name=row["agent_name"], attempts=row["attempts"],
         attempts_left=max(0, MAX_ATTEMPTS - row["attempts"]) if row["status"] == "open" else 0,
         last_attempt_at=row["last_attempt_at"], created_at=row["created_at"], closed_at=row["closed_at"],
+        assist_request_id=row["assist_request_id"],
         log=[CallbackLogOut(id=r["id"], agent_id=r["agent_id"], agent_name=r["agent_name"], kind=r["kind"],
                             outcome=r["outcome"], follow_up=r["follow_up"], handed_to=r["handed_to"],
                             note=r["note"], created_at=r["created_at"]) for r in log_rows or []])
@@ -178,7 +179,7 @@ async def record_outcome(conn: Any, agent: AuthUser, callback_id: int, data: Cal
         raise CallbackClosed(status=row["status"])  # another request of the holder finished it first
     await cbq.log_callback(conn, callback_id=callback_id, agent_id=agent.id, kind="called", outcome=data.outcome,
                            follow_up=data.follow_up, handed_to=data.handover_to, note=data.note)
-    if data.outcome == "not_solved":
+    if data.outcome == "not_solved" and row["conversation_id"] is not None:  # F139 requests have none
         holder = agent.id if data.follow_up == "reopen" else data.handover_to
         if await cbq.reopen(conn, id=row["conversation_id"], agent_id=holder) is None:
             if not await cbq.is_agent(conn, id=holder):
