@@ -6,14 +6,15 @@
 -- [from_ts, to_ts). Working days from submission to decision = working days in (submitted day,
 -- decided day] = difference of the running count of working days on the calendar (admin
 -- overrides win over the shipped schedule), less the working days the clock was paused (issue 23).
--- Online = no window check-in; zero-trip = no visit.
+-- Online = no window check-in, not entered at a window, a subject verified when filing (migration
+-- 0196); instant = decided by the rules on submission; zero-trip = no visit.
 -- name: direct_case_figures(period, from_ts, to_ts, service_code, first_day, last_day)
 WITH cal AS (
     SELECT c.day, sum(CASE WHEN COALESCE(o.is_workday, c.is_workday) THEN 1 ELSE 0 END) OVER (ORDER BY c.day) AS ord
       FROM workday_calendar c LEFT JOIN workday_overrides o ON o.day = c.day
      WHERE c.day BETWEEN :first_day AND :last_day
 ), cases AS (
-    SELECT a.id, a.service_code, a.is_instant,
+    SELECT a.id, a.service_code, a.decided_automatically, a.entered_by, a.filed_verified,
            date_trunc(:period, a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date AS period,
            (a.submitted_at AT TIME ZONE 'Asia/Shanghai')::date AS submitted_on,
            (a.decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on
@@ -40,10 +41,11 @@ WITH cal AS (
 )
 SELECT c.period, c.service_code, GROUPING(c.period) AS all_periods, GROUPING(c.service_code) AS all_services,
        count(*) AS cases,
-       count(*) FILTER (WHERE COALESCE(t.window_trips, 0) = 0) AS online_cases,
+       count(*) FILTER (WHERE COALESCE(t.window_trips, 0) = 0 AND c.entered_by IS NULL
+                          AND COALESCE(c.filed_verified, false)) AS online_cases,
        count(*) FILTER (WHERE COALESCE(t.trips, 0) = 0) AS zero_trip_cases,
        COALESCE(sum(t.trips), 0)::bigint AS trips,
-       count(*) FILTER (WHERE c.is_instant) AS instant_cases,
+       count(*) FILTER (WHERE c.decided_automatically) AS instant_cases,
        count(cd.ord) AS decided_cases,
        avg(cd.ord - cs.ord - COALESCE(pz.workdays, 0))::float8 AS avg_workdays,
        percentile_disc(0.9) WITHIN GROUP (ORDER BY cd.ord - cs.ord - COALESCE(pz.workdays, 0)) AS p90_workdays,

@@ -7,7 +7,7 @@ RETURNING day, last;
 -- name: create_staging#
 CREATE TEMP TABLE demo_cases (
     applicant_id bigint, service_code text, is_instant boolean, promised_days int, public_no text,
-    submitted_at timestamptz, accepted_at timestamptz, decided_at timestamptz, final text
+    submitted_at timestamptz, accepted_at timestamptz, decided_at timestamptz, final text, automatic boolean
 ) ON COMMIT DROP;
 
 -- Every case enters as a draft and moves through the real state machine (the trigger checks each
@@ -26,7 +26,7 @@ UPDATE applications a SET status = 'accepted', accepted_at = d.accepted_at
   FROM demo_cases d WHERE d.public_no = a.public_no AND a.status = 'submitted' AND d.accepted_at IS NOT NULL;
 
 -- name: move_decided()!
-UPDATE applications a SET status = d.final, decided_at = d.decided_at
+UPDATE applications a SET status = d.final, decided_at = d.decided_at, decided_automatically = d.automatic
   FROM demo_cases d WHERE d.public_no = a.public_no AND a.status = 'accepted' AND d.final IN ('approved', 'rejected');
 
 -- name: analyze_demo#

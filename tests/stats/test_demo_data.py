@@ -79,3 +79,9 @@ async def test_the_demo_year_follows_the_catalogue_rules_not_typed_in_shares(cli
     in_range = await db.fetchval("SELECT count(*) FROM licences WHERE application_id IS NOT NULL "
                                  "AND issued_at < '2026-07-01 00:00+08'")
     assert total["licencesIssued"] == in_range > 0  # by the day of issue: a late-June case may issue in July
+    assert total["instantCases"] == counts["decided_automatically"]  # the rules' decisions, on submission
+    online = await db.fetchval(
+        "SELECT count(*) FROM applications a WHERE a.filed_verified AND a.entered_by IS NULL "
+        "AND a.submitted_at < '2026-07-01 00:00+08' AND NOT EXISTS (SELECT 1 FROM trips t "
+        "WHERE t.application_id = a.id AND t.kind = 'window_checkin')")
+    assert total["onlineCases"] == online > 0  # its people are verified; a window visit only where designed

@@ -155,7 +155,7 @@ async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[ServiceSp
         public_no = f"WZ-{day:%Y%m%d}-{seq:06d}"
         case = _Case(spec, uid, day, rnd, library)
         staged.append((uid, spec.code, case.instant, case.promised, public_no, case.submitted, case.accepted,
-                       case.decided, case.final))
+                       case.decided, case.final, case.automatic))
         simulated[public_no] = case
     await q.create_staging(conn)
     await conn.copy_records_to_table("demo_cases", records=staged)
