@@ -6,10 +6,12 @@ reform figure all use the paused clock."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from arq import create_pool
 
 from api import clock
+from api.db import load_queries, rows
 from api.workdays import add_workdays, workdays_between
 from jobs import redis_settings
 from tests.approvals.helpers import EXAM_FORM, people, submitted, task_of, through_to_exam
@@ -179,6 +181,13 @@ async def test_the_reform_figure_leaves_out_the_paused_working_days(client, db):
     assert total["decidedCases"] == 2
     assert total["averageWorkdaysToDecision"] == 4.0  # (9 - 3) and 2 working days
     assert total["p90WorkdaysToDecision"] == 6
+    # the bench's straight computation over the source tables gives the same figure (its exactness check)
+    straight = load_queries(Path(__file__).parents[2] / "bench" / "stats_reform.sql", "stats_reform.sql")
+    rows_ = await rows(straight.direct_case_figures(db, period="month", from_ts=sh("2026-03-01 00:00"),
+                                                    to_ts=sh("2026-04-01 00:00"), service_code=None,
+                                                    first_day=date(2026, 2, 28), last_day=date(2026, 12, 31)))
+    overall = next(r for r in rows_ if r["all_periods"] and r["all_services"])
+    assert (overall["avg_workdays"], overall["p90_workdays"]) == (4.0, 6)
     # the incremental rollups equal a rebuild from the sources
     before = await db.fetch("SELECT * FROM stats_case_workdays WHERE cases <> 0 ORDER BY 1, 2, 3")
     await db.execute("SELECT stats_rebuild()")
