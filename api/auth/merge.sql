@@ -87,6 +87,13 @@ UPDATE supplement_extensions SET requested_by = :into_id WHERE requested_by = :f
 -- name: move_review_rereviews__requested_by(into_id, from_id)!
 UPDATE review_rereviews SET requested_by = :into_id WHERE requested_by = :from_id;
 
+-- name: move_case_urgings__urged_by(into_id, from_id)!
+UPDATE case_urgings SET urged_by = :into_id WHERE urged_by = :from_id;
+
+-- name: move_case_messages__sender_id(into_id, from_id)!
+-- The person's messages to the approvers on their cases (staff messages name staff, never the absorbed).
+UPDATE case_messages SET sender_id = :into_id WHERE sender_id = :from_id;
+
 -- name: move_licences__holder_id(into_id, from_id)!
 UPDATE licences SET holder_id = :into_id WHERE holder_id = :from_id;
 
@@ -212,5 +219,6 @@ SELECT * FROM (VALUES
     ('applications', 'entered_by', 'staff act: the window clerk who entered the case'),
     ('gap_notice_additions', 'override_by', 'staff act'),
     ('review_rereviews', 'decided_by', 'staff act'),
-    ('service_stewards', 'agent_id', 'staff act: the assigned steward')
+    ('service_stewards', 'agent_id', 'staff act: the assigned steward'),
+    ('case_urgings', 'answered_by', 'staff act')
 ) AS kept (table_name, column_name, why);
