@@ -87,6 +87,12 @@ UPDATE supplement_extensions SET requested_by = :into_id WHERE requested_by = :f
 -- name: move_review_rereviews__requested_by(into_id, from_id)!
 UPDATE review_rereviews SET requested_by = :into_id WHERE requested_by = :from_id;
 
+-- name: move_assist_requests__user_id(into_id, from_id)!
+UPDATE assist_requests SET user_id = :into_id WHERE user_id = :from_id;
+
+-- name: move_service_stewards__requested_by(into_id, from_id)!
+UPDATE service_stewards SET requested_by = :into_id WHERE requested_by = :from_id;
+
 -- name: move_case_urgings__urged_by(into_id, from_id)!
 UPDATE case_urgings SET urged_by = :into_id WHERE urged_by = :from_id;
 
