@@ -1,0 +1,2 @@
+-- site_checks (content follows in this session)
+SELECT 1;
