@@ -226,5 +226,7 @@ SELECT * FROM (VALUES
     ('gap_notice_additions', 'override_by', 'staff act'),
     ('review_rereviews', 'decided_by', 'staff act'),
     ('service_stewards', 'agent_id', 'staff act: the assigned steward'),
-    ('case_urgings', 'answered_by', 'staff act')
+    ('case_urgings', 'answered_by', 'staff act'),
+    ('site_checks', 'agreed_by', 'staff act'),
+    ('site_checks', 'result_by', 'staff act')
 ) AS kept (table_name, column_name, why);
