@@ -26,13 +26,14 @@ from api.auth.tokens import jwt_auth
 from api.identity import crypto as identity_crypto
 from api.identity.routes import MyIdentityController
 from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentityController
+from api.enterprises.routes import ActingSubjectController, EnterpriseController, StaffEnterpriseController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
-from api.applications.routes_window import WindowEntryController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
 from api.approvals.routes_thread import CaseThreadController, TaskThreadController
 from api.approvals.routes_urging import CaseUrgingController, UrgingController
 from api.applications.routes_rights import CaseRightsController, RereviewController
+from api.applications.routes_window import WindowEntryController
 from api.stats.routes_rights import RightsFiguresController
 from api.catalogue.routes import CatalogueAdminController, CatalogueController
 from api.console import setup as console
@@ -78,6 +79,9 @@ API_CONTROLLERS: list = [
     MyIdentityController,
     MyIdentityDocumentController,
     StaffIdentityController,
+    EnterpriseController,
+    ActingSubjectController,
+    StaffEnterpriseController,
     AdminStaffController,
     FaqController,
     FaqAdminController,

@@ -54,9 +54,9 @@ JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code
 JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
 JOIN users u ON u.id = a.applicant_id
+LEFT JOIN enterprises e ON e.id = a.enterprise_id
 WHERE t.status IN ('open', 'claimed', 'waiting_exam')
   AND (:all_steps OR t.step = ANY(:steps))
-LEFT JOIN enterprises e ON e.id = a.enterprise_id
   AND (:service_code::text IS NULL OR t.service_code = :service_code)
   AND (:status::text IS NULL OR t.status = :status)
   AND (:assignee_id::bigint IS NULL OR t.assignee_id = :assignee_id)
@@ -87,6 +87,7 @@ JOIN applications a ON a.id = t.application_id
 JOIN services s ON s.code = t.service_code
 JOIN service_steps st ON st.service_code = t.service_code AND st.position = t.position
 JOIN users u ON u.id = a.applicant_id
+LEFT JOIN enterprises e ON e.id = a.enterprise_id
 WHERE t.id = :id;
 
 -- name: claim(id, user_id)^
@@ -94,7 +95,6 @@ WHERE t.id = :id;
 UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id, claimed_at = now()
 WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :user_id))
 RETURNING *;
-LEFT JOIN enterprises e ON e.id = a.enterprise_id
 
 -- name: own_case(staff_id, application_id)$
 -- The staff member is the case's applicant, as a person (migration 0132).
