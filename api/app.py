@@ -32,6 +32,7 @@ from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
 from api.approvals.routes_thread import CaseThreadController, TaskThreadController
 from api.approvals.routes_urging import CaseUrgingController, UrgingController
+from api.approvals.routes_site_checks import CaseSiteCheckController, SiteCheckController
 from api.applications.routes_rights import CaseRightsController, RereviewController
 from api.applications.routes_window import WindowEntryController
 from api.stats.routes_rights import RightsFiguresController
@@ -107,6 +108,8 @@ API_CONTROLLERS: list = [
     TaskThreadController,
     CaseUrgingController,
     UrgingController,
+    CaseSiteCheckController,
+    SiteCheckController,
     CaseRightsController,
     RereviewController,
     RightsFiguresController,

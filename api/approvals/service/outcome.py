@@ -11,6 +11,7 @@ from typing import Any
 
 from api.applications import service as applications
 from api.licences import service as licences
+from api.approvals.service import site_checks
 from api.licences.service import delivery
 
 
@@ -24,4 +25,5 @@ async def approve_final(conn: Any, app_id: int, *, actor_id: int, note: str, dat
     issued = await licences.issue_licences(conn, app_id, actor_id=actor_id)
     await applications.transition(conn, app_id, "approved", actor_id=actor_id, note=note, data=data)
     await delivery.prepare_delivery(conn, app_id)
+    await site_checks.schedule_new(conn)  # F071: a class-1/2 repair filing's on-site check, due in 30 days
     return [lic.id for lic in issued]
