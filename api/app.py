@@ -27,6 +27,7 @@ from api.identity import crypto as identity_crypto
 from api.identity.routes import MyIdentityController
 from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentityController
 from api.enterprises.routes import ActingSubjectController, EnterpriseController, StaffEnterpriseController
+from api.agency.routes import AgencyController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
@@ -81,6 +82,7 @@ API_CONTROLLERS: list = [
     MyIdentityDocumentController,
     StaffIdentityController,
     EnterpriseController,
+    AgencyController,
     ActingSubjectController,
     StaffEnterpriseController,
     AdminStaffController,

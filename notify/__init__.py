@@ -14,6 +14,7 @@ channel's pause and its admin), ``followers`` (the official account's), ``queue`
 from notify.outbox import cancel_pending, enqueue, record_subscriptions
 from notify import templates_licences  # noqa: F401  (issue 22's events join notify.templates.EVENTS)
 from notify import templates_rights  # noqa: F401  (issue 23's events join notify.templates.EVENTS)
+from notify import templates_agency  # noqa: F401  (issue 20's 代办 confirmation SMS)
 from notify import templates_site_checks  # noqa: F401  (F071's site-check events join them too)
 
 __all__ = ["cancel_pending", "enqueue", "record_subscriptions"]

@@ -176,6 +176,12 @@ UPDATE enterprises SET legal_rep_id = :into_id WHERE legal_rep_id = :from_id;
 -- name: move_enterprise_agents__user_id(into_id, from_id)!
 UPDATE enterprise_agents SET user_id = :into_id WHERE user_id = :from_id;
 
+-- name: move_agency_filings__agent_id(into_id, from_id)!
+UPDATE agency_filings SET agent_id = :into_id WHERE agent_id = :from_id;
+
+-- name: move_agency_filings__principal_id(into_id, from_id)!
+UPDATE agency_filings SET principal_id = :into_id WHERE principal_id = :from_id;
+
 -- name: kept_columns()
 -- Columns that keep naming the absorbed account: who did something then (append-only audit rows,
 -- some signed into the audit chain; staff acts), and what ends with it.

@@ -135,6 +135,11 @@ ACCESS: dict[str, str] = {
     "uploadBusinessLicencePhoto": "login", "listEnterpriseAgents": "login", "grantEnterpriseAgent": "login",
     "changeEnterpriseAgent": "login", "revokeEnterpriseAgent": "login", "listEnterpriseGrantEvents": "login",
     "listMySubjects": "login", "switchSubject": "login",
+    # issue 20 (F093): 代办 — the agent's or the principal's own filing (anyone else's is 404,
+    # tests/enterprises/test_agency_filing.py)
+    "fileForAnother": "login", "listMyAgencyFilings": "login", "listAgencyRequests": "login",
+    "getAgencyFiling": "login", "uploadAuthorisationLetter": "login", "confirmAgency": "login",
+    "refuseAgency": "login",
     "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
     "refuseEnterprise": "approver",
 }

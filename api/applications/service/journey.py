@@ -69,7 +69,7 @@ def _from_row(row: Any, struct: Any) -> Any:
 async def owned(conn: Any, user: AuthUser, application_id: int) -> Any:
     """Someone else's application does not exist for the caller (404, never 403)."""
     app = await q.get_application(conn, id=application_id)
-    if app is None or not subject.belongs(user, app):
+    if app is None or not await subject.reaches(conn, user, app):
         raise ApplicationNotFound()
     return app
 
@@ -83,7 +83,7 @@ async def readable(conn: Any, user: AuthUser, application_id: int, *, what: str 
     app = await q.get_application(conn, id=application_id)
     if app is None:
         raise ApplicationNotFound()
-    if not subject.belongs(user, app) and not (
+    if not await subject.reaches(conn, user, app) and not (
             user.is_staff and await access.read_case(conn, user, msgspec.convert(dict(app), Case), what=what,
                                                      material_code=material_code, page_no=page_no)):
         raise ApplicationNotFound()
@@ -156,7 +156,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
     form = await subject.stamp_case(conn, app, form, fields)
-    form = form if app["enterprise_id"] else await applicant_fields(conn, user.id, form, spec)
+    form = form if app["enterprise_id"] else await applicant_fields(conn, app["applicant_id"], form, spec)
     materials, _ = _check_form(spec, answers, form)
     _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
@@ -176,7 +176,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     if app["status"] not in EDITABLE:
         raise NotEditable()
     spec, _ = await catalogue.merged_spec(conn, app["service_code"])
-    app = await fill_applicant(conn, user.id, app, spec)  # F088: verified to submit (a draft needs nothing)
+    app = await fill_applicant(conn, await subject.submitter(conn, user, app), app, spec)  # F088, F093
     _check_applicant(spec, app["form"])
     await subject.check_holder_kind(conn, spec, app)  # F092: the wrong subject is told to switch
     materials, fields = catalogue.applicable(spec, app["answers"])

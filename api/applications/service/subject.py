@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.agency import access as agency
 from api.applications import rules
 from api.applications.service.cases import q
 from api.auth.schemas import AuthUser
@@ -29,6 +30,21 @@ def belongs(user: AuthUser, app: Any) -> bool:
     if user.enterprise_id is None:
         return app["enterprise_id"] is None and app["applicant_id"] == user.id
     return app["enterprise_id"] == user.enterprise_id and (user.granted is None or app["service_code"] in user.granted)
+
+
+async def reaches(conn: Any, user: AuthUser, app: Any) -> bool:
+    """The case is the caller's acting subject's, or they filed it as an agent for its principal and
+    the principal has not refused or withdrawn that (F093, ``api.agency``)."""
+    return belongs(user, app) or await agency.agent_reaches(conn, user, app)
+
+
+async def submitter(conn: Any, user: AuthUser, app: Any) -> int:
+    """Whose verified identity a case is submitted under: the applicant person's (an agent's case
+    only once its principal confirmed, F093), or the acting person's for an enterprise's case."""
+    if app["enterprise_id"] is not None:
+        return user.id
+    await agency.check_submittable(conn, app["id"])
+    return app["applicant_id"]
 
 
 async def acting_enterprise(conn: Any, user: AuthUser, service_code: str) -> EnterpriseHolder | None:

@@ -1,0 +1,45 @@
+"""代办 (F093) at the API's edge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from api.types import Answers, Form, Input, Mobile, ResidentId, Schema, ServiceCode
+
+FilingStatus = Literal["awaiting_letter", "awaiting_confirmation", "confirmed", "refused", "revoked"]
+
+STATUS_NAMES = {"awaiting_letter": "待上传授权委托书", "awaiting_confirmation": "待申请人短信确认",
+                "confirmed": "申请人已确认", "refused": "申请人已拒绝", "revoked": "申请人已撤回授权"}
+
+
+class FilingIn(Input):
+    """为他人代办: the case as any draft, plus who it is for (their verified identity and phone)."""
+
+    service_code: ServiceCode
+    principal_name: Annotated[str, Meta(min_length=2, max_length=40)]
+    principal_id_number: ResidentId
+    principal_phone: Mobile
+    answers: Answers = {}
+    form: Form = {}
+
+
+class ConfirmIn(Input):
+    code: Annotated[str, Meta(pattern=r"^\d{6}$", description="短信中的6位确认码")]
+
+
+class FilingOut(Schema):
+    id: int
+    application_id: int
+    service_code: str
+    service_name: str
+    status: FilingStatus
+    status_name: str
+    agent_name_masked: str | None
+    principal_name_masked: str | None
+    principal_phone_masked: str | None
+    has_letter: bool
+    created_at: datetime
+    decided_at: datetime | None = None
