@@ -1,0 +1,2 @@
+-- agency_taxi_registration (content follows in this session)
+SELECT 1;
