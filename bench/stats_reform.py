@@ -165,6 +165,8 @@ def main() -> None:
               f"{total['zeroTripShare']:.1%}, {total['averageTrips']:.2f} trips/case, instant {total['instantShare']:.1%}, "
               f"{total['averageWorkdaysToDecision']} working days avg (p90 {total['p90WorkdaysToDecision']}), "
               f"{total['ratings']} ratings, four stars or better {total['fourStarsOrBetterShare']:.1%}, "
+              f"materials exempted {total['exemptedShare']:.1%} ({total['materialsExempted']} of "
+              f"{total['materialsApplicable']}), {total['licencesIssued']} electronic licences issued, "
               f"{len(body['rows'])} period x service rows")
         warm = times[1:] or times
         print(f"GET /stats/reform over HTTP (whole year, {args.runs} runs): first {times[0]:.0f} ms, "
