@@ -15,8 +15,11 @@ q = load_queries(__file__)
 async def agent_reaches(conn: Any, user: AuthUser, app: Any) -> bool:
     """The caller filed this case for its principal and the authorisation stands (not refused or
     withdrawn). Only asked when the case is not the caller's own, so one's own cases cost no read."""
-    if user.enterprise_id is not None or app["enterprise_id"] is not None:
+    if app["enterprise_id"] is not None:
         return False
+    if user.enterprise_id is not None:  # a taxi company's registration of its driver (F017), if granted
+        return (user.granted is None or app["service_code"] in user.granted) and bool(
+            await q.company_stands(conn, application_id=app["id"], enterprise_id=user.enterprise_id))
     return bool(await q.agent_stands(conn, application_id=app["id"], agent_id=user.id))
 
 

@@ -35,10 +35,27 @@ UPDATE agency_filings SET status = :status, decided_at = :now, code_hash = NULL 
 -- name: agent_stands(application_id, agent_id)$
 -- The authorisation stands until the principal refuses or withdraws it.
 SELECT EXISTS (SELECT 1 FROM agency_filings WHERE application_id = :application_id AND agent_id = :agent_id
-                  AND status IN ('awaiting_letter', 'awaiting_confirmation', 'confirmed'));
+                  AND enterprise_id IS NULL AND status IN ('awaiting_letter', 'awaiting_confirmation', 'confirmed'));
 
 -- name: status_of_case(application_id)$
 SELECT status FROM agency_filings WHERE application_id = :application_id;
 
 -- name: phone_of(user_id)$
 SELECT phone FROM users WHERE id = :user_id AND NOT disabled;
+
+-- name: company_stands(application_id, enterprise_id)$
+-- A taxi company reaches its driver's registration while the driver has not refused it.
+SELECT EXISTS (SELECT 1 FROM agency_filings WHERE application_id = :application_id
+                  AND enterprise_id = :enterprise_id AND status IN ('awaiting_confirmation', 'confirmed'));
+
+-- name: insert_taxi_filing(application_id, agent_id, principal_id, enterprise_id, now)^
+INSERT INTO agency_filings (application_id, agent_id, principal_id, enterprise_id, kind, status, created_at)
+VALUES (:application_id, :agent_id, :principal_id, :enterprise_id, 'taxi', 'awaiting_confirmation', :now)
+RETURNING *;
+
+-- name: filings_of_enterprise(enterprise_id)
+SELECT f.*, a.service_code, s.name AS service_name
+  FROM agency_filings f JOIN applications a ON a.id = f.application_id JOIN services s ON s.code = a.service_code
+ WHERE f.enterprise_id = :enterprise_id
+ ORDER BY f.id DESC
+ LIMIT 200;

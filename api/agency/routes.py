@@ -9,8 +9,8 @@ from litestar.datastructures import State
 from litestar.params import JSONBody, MultipartBody, PathParameter
 
 from api import clock
-from api.agency import service
-from api.agency.schemas import ConfirmIn, FilingIn, FilingOut
+from api.agency import service, taxi
+from api.agency.schemas import ConfirmIn, FilingIn, FilingOut, TaxiRegistrationIn
 from api.auth.guards import requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.files.openapi import FileUploadOperation
@@ -64,3 +64,17 @@ class AgencyController(Controller):
           summary="申请人拒绝代办（已确认的为撤回授权）", status_code=200)
     async def refuse(self, filing_id: Id, conn: Conn, user: CurrentUser, state: State) -> FilingOut:
         return await service.refuse(conn, user, filing_id, now=clock.now(state))
+
+    @post("/taxi-registrations", operation_id="registerTaxiDriver",
+          summary="出租汽车公司为驾驶员提交从业资格注册（以企业身份；驾驶员确认后方可提交）")
+    async def taxi_register(self, data: JSONBody[TaxiRegistrationIn], conn: Conn, user: CurrentUser,
+                            settings: AppSettings, state: State, idempotency_key: IdempotencyKey = None) -> FilingOut:
+        return await run_once(conn, user_id=user.id, scope="taxi_registration", key=idempotency_key, payload=data,
+                              action=lambda: taxi.register(conn, user, data, storage_for(settings),
+                                                           now=clock.now(state)),
+                              result_type=FilingOut)
+
+    @get("/taxi-registrations", operation_id="listTaxiRegistrations",
+         summary="本公司驾驶员的从业资格注册及电子服务监督卡")
+    async def taxi_list(self, conn: Conn, user: CurrentUser) -> list[FilingOut]:
+        return await taxi.of_company(conn, user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from msgspec import Meta
@@ -27,7 +27,16 @@ class FilingIn(Input):
 
 
 class ConfirmIn(Input):
-    code: Annotated[str, Meta(pattern=r"^\d{6}$", description="短信中的6位确认码")]
+    # 代办: the 6-digit code of the SMS; a taxi driver confirms their company's registration signed in
+    code: Annotated[str, Meta(pattern=r"^\d{6}$", description="短信中的6位确认码")] | None = None
+
+
+class TaxiRegistrationIn(Input):
+    """从业资格注册 filed by the taxi company (acting as the enterprise) for its driver (F017-F019)."""
+
+    driver_name: Annotated[str, Meta(min_length=2, max_length=40)]
+    driver_id_number: ResidentId
+    plate_no: Annotated[str, Meta(min_length=7, max_length=8)]
 
 
 class FilingOut(Schema):
@@ -35,6 +44,7 @@ class FilingOut(Schema):
     application_id: int
     service_code: str
     service_name: str
+    kind: Literal["person", "taxi"]
     status: FilingStatus
     status_name: str
     agent_name_masked: str | None
@@ -43,3 +53,6 @@ class FilingOut(Schema):
     has_letter: bool
     created_at: datetime
     decided_at: datetime | None = None
+    # a taxi registration approved: the driver's electronic service card (F021), as the company shows it
+    card_number: str | None = None
+    card_valid_until: date | None = None

@@ -27,6 +27,7 @@ from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.identity import require_verified, verified_identity
 from api.identity.service import holder_of
+from api.licences import service as licences
 from api.types import mask_name, mask_phone
 
 q = load_queries(__file__)
@@ -41,12 +42,16 @@ def _hash(filing_id: int, code: str) -> str:
     return hmac.new(f"agency:{filing_id}".encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-async def _out(conn: Any, filing_id: int) -> FilingOut:
+async def filing_out(conn: Any, filing_id: int) -> FilingOut:
     row = await q.filing_view(conn, id=filing_id)
     agent = await verified_identity(conn, row["agent_id"])
     principal = await verified_identity(conn, row["principal_id"])
+    card = next((lic for lic in await licences.of_application(conn, row["application_id"])
+                 if lic.revoked_at is None), None) if row["kind"] == "taxi" else None
     return FilingOut(id=row["id"], application_id=row["application_id"], service_code=row["service_code"],
-                     service_name=row["service_name"], status=row["status"], status_name=STATUS_NAMES[row["status"]],
+                     service_name=row["service_name"], kind=row["kind"], status=row["status"],
+                     status_name=STATUS_NAMES[row["status"]], card_number=card.number if card else None,
+                     card_valid_until=card.valid_until if card else None,
                      agent_name_masked=mask_name(agent.name) if agent else None,
                      principal_name_masked=mask_name(principal.name) if principal else None,
                      principal_phone_masked=mask_phone(await q.phone_of(conn, user_id=row["principal_id"])),
@@ -77,7 +82,7 @@ async def file(conn: Any, user: AuthUser, data: FilingIn, storage: Any, *, now: 
     case = await journey.create(conn, principal, ApplicationIn(service_code=data.service_code, answers=data.answers,
                                                                form=data.form), storage, now=now)
     row = await q.insert_filing(conn, application_id=case.id, agent_id=user.id, principal_id=principal_id, now=now)
-    return await _out(conn, row["id"])
+    return await filing_out(conn, row["id"])
 
 
 async def _mine(conn: Any, user: AuthUser, filing_id: int, *, as_agent: bool) -> Any:
@@ -127,7 +132,7 @@ async def upload_letter(conn: Any, user: AuthUser, filing_id: int, values: dict[
     if done is None:  # a second upload raced this one
         await storage.delete(key)
         raise AgencyStepDone()
-    view = await _out(conn, filing_id)
+    view = await filing_out(conn, filing_id)
     await notify.enqueue(conn, user_id=row["principal_id"], event="agency_confirm",
                          params={"agentName": view.agent_name_masked or "", "serviceName": view.service_name,
                                  "code": code},
@@ -142,11 +147,13 @@ async def confirm(conn: Any, user: AuthUser, filing_id: int, data: ConfirmIn, *,
         raise AgencyStepDone()
     if row["code_tries"] >= MAX_TRIES:
         raise AgencyCodeLocked()
-    if not hmac.compare_digest(row["code_hash"], _hash(filing_id, data.code)):
+    # a taxi driver, signed in on their phone, confirms the company's filing; 代办 takes the SMS code
+    if row["kind"] != "taxi" and (data.code is None or not hmac.compare_digest(row["code_hash"],
+                                                                               _hash(filing_id, data.code))):
         await q.count_try(conn, id=filing_id)
         raise AgencyCodeWrong(field="code", triesLeft=MAX_TRIES - row["code_tries"] - 1)
     await q.decide(conn, id=filing_id, status="confirmed", now=now)
-    return await _out(conn, filing_id)
+    return await filing_out(conn, filing_id)
 
 
 async def refuse(conn: Any, user: AuthUser, filing_id: int, *, now: datetime) -> FilingOut:
@@ -156,21 +163,22 @@ async def refuse(conn: Any, user: AuthUser, filing_id: int, *, now: datetime) ->
     if row["status"] in ("refused", "revoked"):
         raise AgencyStepDone()
     await q.decide(conn, id=filing_id, status="revoked" if row["status"] == "confirmed" else "refused", now=now)
-    return await _out(conn, filing_id)
+    return await filing_out(conn, filing_id)
 
 
 async def filings(conn: Any, user: AuthUser, *, as_agent: bool) -> list[FilingOut]:
     """The agent's filings, or the filings made for the caller (the principal's 待确认)."""
     if user.enterprise_id is not None:
         return []
-    return [await _out(conn, r["id"]) for r in await rows(q.filings_of(conn, user_id=user.id, as_agent=as_agent))]
+    return [await filing_out(conn, r["id"]) for r in await rows(q.filings_of(conn, user_id=user.id, as_agent=as_agent))]
 
 
 async def one(conn: Any, user: AuthUser, filing_id: int) -> FilingOut:
     row = await q.filing_view(conn, id=filing_id)
-    if row is None or user.id not in (row["agent_id"], row["principal_id"]) or user.enterprise_id is not None:
+    if row is None or not (user.enterprise_id is None and user.id in (row["agent_id"], row["principal_id"])
+                           or user.enterprise_id is not None and user.enterprise_id == row["enterprise_id"]):
         raise AgencyNotFound()
-    return await _out(conn, filing_id)
+    return await filing_out(conn, filing_id)
 
 
 __all__ = ["confirm", "file", "filings", "one", "refuse", "upload_letter"]

@@ -139,7 +139,7 @@ ACCESS: dict[str, str] = {
     # tests/enterprises/test_agency_filing.py)
     "fileForAnother": "login", "listMyAgencyFilings": "login", "listAgencyRequests": "login",
     "getAgencyFiling": "login", "uploadAuthorisationLetter": "login", "confirmAgency": "login",
-    "refuseAgency": "login",
+    "refuseAgency": "login", "registerTaxiDriver": "login", "listTaxiRegistrations": "login",
     "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
     "refuseEnterprise": "approver",
 }
