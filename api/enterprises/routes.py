@@ -15,8 +15,9 @@ from api.auth.guards import requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser, Jwt, Pool
 from api.enterprises import service
 from api.enterprises.registry import registry_for
-from api.enterprises.schemas import (ActingToken, AgentOut, EnterpriseIn, EnterpriseOut, EnterpriseReviewOut,
-                                     GrantChange, GrantEventOut, GrantIn, RefusalIn, SubjectOut, SwitchIn)
+from api.enterprises.schemas import (ActingSubjectOut, ActingToken, AgentOut, EnterpriseIn, EnterpriseOut,
+                                     EnterpriseRefusalIn, EnterpriseReviewOut, GrantChange, GrantEventOut, GrantIn,
+                                     SwitchIn)
 from api.files.openapi import FileUploadOperation
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import FILE_HEADERS, storage_for
@@ -89,7 +90,7 @@ class ActingSubjectController(Controller):
     guards = [requires_login]
 
     @get("/", operation_id="listMySubjects", summary="可切换的办事身份（个人及可代表的企业）")
-    async def subjects(self, conn: Conn, user: CurrentUser) -> list[SubjectOut]:
+    async def subjects(self, conn: Conn, user: CurrentUser) -> list[ActingSubjectOut]:
         return await service.subjects(conn, user)
 
     @post("/switch", operation_id="switchSubject", summary="切换办事身份（返回带办事主体的新访问令牌）",
@@ -120,6 +121,6 @@ class StaffEnterpriseController(Controller):
 
     @post("/{enterprise_id:int}/refuse", operation_id="refuseEnterprise", summary="营业执照核验不通过（告知原因）",
           status_code=200)
-    async def refuse(self, enterprise_id: Id, data: JSONBody[RefusalIn], conn: Conn, user: CurrentUser,
+    async def refuse(self, enterprise_id: Id, data: JSONBody[EnterpriseRefusalIn], conn: Conn, user: CurrentUser,
                      state: State) -> EnterpriseReviewOut:
         return await service.refuse(conn, user, enterprise_id, data, now=clock.now(state))

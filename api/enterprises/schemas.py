@@ -101,7 +101,7 @@ class GrantEventOut(Schema):
     at: datetime
 
 
-class SubjectOut(Schema):
+class ActingSubjectOut(Schema):
     """A subject the caller may act as: themself, or an enterprise as legal representative or 经办人."""
 
     kind: str  # person | enterprise
@@ -123,10 +123,10 @@ class SwitchIn(Input):
 class ActingToken(Schema):
     access_token: str
     expires_in: int
-    subject: SubjectOut
+    subject: ActingSubjectOut
 
 
-class RefusalIn(Input):
+class EnterpriseRefusalIn(Input):
     reason: Annotated[str, Meta(min_length=2, max_length=200)]
 
 

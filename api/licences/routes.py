@@ -18,7 +18,8 @@ from api.deps import Conn, CurrentUser
 from api.idempotency import IdempotencyKey, run_once
 from api.licences.service import delivery, lifecycle, my_delivery, pickup
 from api.licences.schemas import (
-    DeliveryChangeIn, DeliveryOut, HandOverIn, LicenceActionOut, MyDeliveryOut, ReshipmentIn, ShipmentIn, VoidIn,
+    DeliveryChangeIn, DeliveryOut, HandOverIn, LicenceActionOut, LicenceVoidIn, MyDeliveryOut, ReshipmentIn,
+    ShipmentIn,
 )
 
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
@@ -102,5 +103,5 @@ class LicenceLifecycleController(Controller):
 
     @post("/void", operation_id="voidLicence", summary="作废证照（工作人员，须说明理由，记入审计链）",
           status_code=200, guards=[requires_role("lead", "admin")])
-    async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[VoidIn]) -> LicenceOut:
+    async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[LicenceVoidIn]) -> LicenceOut:
         return await lifecycle.void(conn, user, licence_id, data.reason.strip())

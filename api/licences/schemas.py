@@ -114,7 +114,7 @@ class MyDeliveryOut(Schema):
     can_change: bool = False
 
 
-class VoidIn(Input):
+class LicenceVoidIn(Input):
     """作废 by staff (issue 22): why the licence stops being valid, shown to its holder and on /verify's record."""
 
     reason: Annotated[str, Meta(min_length=2, max_length=200, pattern=r"\S")]

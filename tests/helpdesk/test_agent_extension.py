@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from api.workdays import add_workdays
 from tests.clock import Clock, sh
-from tests.factories import applicant, bearer, run_jobs, staff
+from tests.factories import applicant, run_jobs, staff, verify
 from tests.helpdesk.test_callbacks import HD, _agent, case_in_supplement, claimed_consultation
 from tests.helpdesk.test_helpdesk import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
@@ -87,7 +87,7 @@ async def _wechat_case_conversation(client, db, live, name: str, msg_id: int, ag
     """A WeChat user (openid o-<name>) with a case in supplement asks by WeChat; an agent claims the
     conversation and links the case. Returns (me, application id, public number, agent, conversation)."""
     login = await client.post(f"{API}/auth/wechat", json={"code": f"wx-{name}"})
-    me = {**login.json(), "headers": bearer(login.json()["accessToken"])}
+    me = await verify(client, login.json(), name)  # F088: filing a case needs a verified person
     app_id, public_no = await case_in_supplement(client, me)
     sent_at = int(client.app.state.clock().timestamp())  # pushed at the app's time, as WeChat would
     query, body = encrypted(text_xml(f"o-{name}", UNSURE, msg_id, create_time=sent_at), timestamp=sent_at)

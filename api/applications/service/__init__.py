@@ -16,9 +16,10 @@ from api.applications.service.pages import (
 )
 from api.applications.service.review_runs import LOOKUPS, gather, run_and_store, latest
 from api.applications.service.journey import (
-    PublicNoMistyped, CompanyOnly, FormInvalid, GapsRemain, NotEditable, owned, readable, sync_materials, create,
-    update, submit, view, mine, my_licences, progress, progress_qr,
+    CompanyOnly, FormInvalid, GapsRemain, NotEditable, owned, readable, sync_materials, create,
+    update, submit, view, mine, my_licences,
 )
+from api.applications.service.progress import PublicNoMistyped, progress, progress_qr
 from api.applications.service.upload import (
     MaterialNotFound, MaterialNotRequested, MaterialExempt, FileTooLarge, FileEmpty, FileTypeRefused,
     UploadMalformed, sniff, file_part, changeable, receive_file, material_file,

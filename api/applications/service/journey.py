@@ -1,20 +1,18 @@
-"""The applicant's side: drafts, submission with pre-review, views, progress. Files: ``upload``."""
+"""The applicant's side: drafts, submission with pre-review, views. Files: ``upload``; public progress:
+``progress``."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Any
 
 import msgspec
-import segno
 
 from api import clock
-from api.applications import public_no as public_numbers, review, rules
+from api.applications import review, rules
 from api.applications.service import gap_rules, pages, pauses, rereview, review_runs, subject
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
-    ProgressOut, ProgressStep,
 )
 from api.applications.service.cases import ApplicationNotFound, Case, append_event, create_gap_notice, lock, move, q
 from api.applications.service.applicant import applicant_fields, applicant_of, fill_applicant
@@ -24,17 +22,11 @@ from api.auth.schemas import AuthUser
 from api.catalogue import exemption, service as catalogue
 from api.db import rows
 from api.db import after_commit
-from api.errors import Conflict, NotFound, Unprocessable
+from api.errors import Conflict, Unprocessable
 from api.licences import service as licences
 from api.licences.service import delivery, lifecycle
 from api.licences.sources import lookup, submitted as sources
 from api.storage import LocalStorage
-
-
-class PublicNoMistyped(NotFound):
-    """办件编号有误（校验位不符），请核对后重新输入。"""
-
-    code = "public_no_mistyped"
 
 
 class CompanyOnly(Unprocessable):
@@ -119,13 +111,21 @@ def _check_form(spec: Any, answers: dict[str, str], form: dict[str, Any]) -> tup
     return materials, fields
 
 
+async def _filed_form(conn: Any, spec: Any, answers: dict[str, str], form: dict[str, Any], user_id: int,
+                      holder: Any) -> tuple[dict[str, Any], list[Any]]:
+    """The form as kept and its materials: what was typed is checked first (a malformed value is refused
+    even where the identity replaces it), then a person's own case gets the verified name and ID (issue 19)."""
+    _check_form(spec, answers, form)
+    form = form if holder else await applicant_fields(conn, user_id, form, spec)
+    return form, _check_form(spec, answers, form)[0]
+
+
 async def create(conn: Any, user: AuthUser, data: ApplicationIn, storage: LocalStorage, *,
                  now: datetime | None = None) -> ApplicationOut:
     spec, _ = await catalogue.merged_spec(conn, data.service_code)
     holder = await subject.acting_enterprise(conn, user, spec.code)  # issue 20: filed for the acting subject
     form = subject.stamped_form(data.form, spec, data.answers, holder)
-    form = form if holder else await applicant_fields(conn, user.id, form, spec)  # issue 19: the verified person's
-    materials, _ = _check_form(spec, data.answers, form)
+    form, materials = await _filed_form(conn, spec, data.answers, form, user.id, holder)
     _check_applicant(spec, form)
     # issue 22: a lifecycle service acts on one licence of the caller's library, chosen by id
     await lifecycle.check_target(conn, user.id, spec, data.licence_id, clock.local_day(now) if now else clock.today(),
@@ -156,8 +156,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
     _, fields = catalogue.applicable(spec, answers)
     form = {k: v for k, v in form.items() if any(f.code == k for f in fields) or k in (data.form or {})}
     form = await subject.stamp_case(conn, app, form, fields)
-    form = form if app["enterprise_id"] else await applicant_fields(conn, app["applicant_id"], form, spec)
-    materials, _ = _check_form(spec, answers, form)
+    form, materials = await _filed_form(conn, spec, answers, form, app["applicant_id"], app["enterprise_id"])
     _check_applicant(spec, form)
     instant, promised, _ = catalogue.path_of(spec, answers)
     await q.update_draft(conn, id=app["id"], answers=answers, form=form, is_instant=instant, promised_days=promised)
@@ -263,37 +262,3 @@ async def mine(conn: Any, user: AuthUser) -> list[ApplicationSummary]:
 
 async def my_licences(conn: Any, user: AuthUser) -> list[LicenceOut]:
     return await licences.of_holder(conn, user.id, user.enterprise_id)
-
-
-async def _by_public_no(conn: Any, raw: str) -> Any:
-    """The case behind a public number; a number whose shape or check character is wrong is
-    refused before any database look-up."""
-    number = public_numbers.normalise(raw)
-    if number is None:
-        raise PublicNoMistyped()
-    return await q.get_by_public_no(conn, public_no=number)
-
-
-async def progress(conn: Any, public_no: str) -> ProgressOut:
-    app = await _by_public_no(conn, public_no)
-    if app is None:
-        raise ApplicationNotFound()
-    events = await rows(q.events(conn, application_id=app["id"]))
-    return ProgressOut(public_no=app["public_no"], service_name=app["service_name"], status=app["status"],
-                       status_label=STATUS_LABELS[app["status"]], instant=app["is_instant"],
-                       submitted_at=app["submitted_at"],
-                       due_on=await pauses.expected_due(conn, app["id"], app["due_on"], clock.today()),
-                       supplement_due_on=app["supplement_due_on"],
-                       steps=[ProgressStep(status=e["to_status"], label=STATUS_LABELS[e["to_status"]], at=e["created_at"])
-                              for e in events if e["kind"] == "status"],
-                       clock_starts_on=app["clock_starts_on"])
-
-
-async def progress_qr(conn: Any, public_no: str, base_url: str) -> bytes:
-    """A PNG QR code that opens the public progress page of this case (扫码查进度)."""
-    app = await _by_public_no(conn, public_no)
-    if app is None:
-        raise ApplicationNotFound()
-    out = io.BytesIO()
-    segno.make(f"{base_url}/api/v1/progress/{app['public_no']}", error="m").save(out, kind="png", scale=6, border=2)
-    return out.getvalue()

@@ -13,7 +13,7 @@ import asyncpg
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.enterprises.errors import EnterpriseNotFound, StaffCannotSwitch
-from api.enterprises.schemas import ActingToken, Grant, SubjectOut
+from api.enterprises.schemas import ActingToken, Grant, ActingSubjectOut
 from api.identity import service as identity
 
 q = load_queries(Path(__file__).parents[1])
@@ -37,14 +37,14 @@ async def grant(pool: asyncpg.Pool, user_id: int, enterprise_id: int) -> Grant:
         return grant_from(await q.grant_of(conn, user_id=user_id, enterprise_id=enterprise_id))
 
 
-async def subjects(conn: Any, user: AuthUser) -> list[SubjectOut]:
+async def subjects(conn: Any, user: AuthUser) -> list[ActingSubjectOut]:
     """The caller themself, then each verified enterprise they may act for."""
     me = await identity.verified_identity(conn, user.id)
-    out = [SubjectOut(kind="person", name=me.name if me else "", current=user.enterprise_id is None)]
+    out = [ActingSubjectOut(kind="person", name=me.name if me else "", current=user.enterprise_id is None)]
     for r in await rows(q.mine(conn, user_id=user.id)):
         if r["status"] != "verified":
             continue
-        out.append(SubjectOut(kind="enterprise", name=r["name"], enterprise_id=r["id"], credit_code=r["credit_code"],
+        out.append(ActingSubjectOut(kind="enterprise", name=r["name"], enterprise_id=r["id"], credit_code=r["credit_code"],
                               enterprise_kind=r["kind"], role=r["my_role"],
                               services=None if r["all_services"] else list(r["services"]),
                               current=user.enterprise_id == r["id"]))
@@ -67,7 +67,7 @@ async def switch(conn: Any, jwt: Any, user: AuthUser, enterprise_id: int | None)
         extras["ent"] = enterprise_id
     token = jwt.create_token(identifier=str(user.id), token_extras=extras)
     return ActingToken(access_token=token, expires_in=int(jwt.default_token_expiration.total_seconds()),
-                       subject=SubjectOut(**{**{f: getattr(chosen, f) for f in SubjectOut.__struct_fields__},
+                       subject=ActingSubjectOut(**{**{f: getattr(chosen, f) for f in ActingSubjectOut.__struct_fields__},
                                              "current": True}))
 
 

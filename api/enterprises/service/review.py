@@ -16,7 +16,7 @@ from api.clock import local_day
 from api.db import load_queries, rows
 from api.enterprises.errors import (EnterpriseNotFound, EnterpriseReviewed, OwnEnterpriseReview, PhotoMissing,
                                     PhotoNotExpected, PhotoRefused)
-from api.enterprises.schemas import EnterpriseOut, EnterpriseReviewOut, RefusalIn
+from api.enterprises.schemas import EnterpriseOut, EnterpriseReviewOut, EnterpriseRefusalIn
 from api.enterprises.service.registration import enterprise_out, represented
 from api.workdays import add_workdays
 
@@ -100,7 +100,7 @@ async def approve(conn: Any, staff: AuthUser, enterprise_id: int, *, now: dateti
     return _review_out(await q.approve(conn, id=enterprise_id, staff_id=staff.id, now=now))
 
 
-async def refuse(conn: Any, staff: AuthUser, enterprise_id: int, data: RefusalIn, *,
+async def refuse(conn: Any, staff: AuthUser, enterprise_id: int, data: EnterpriseRefusalIn, *,
                  now: datetime) -> EnterpriseReviewOut:
     await _reviewable(conn, staff, enterprise_id)
     return _review_out(await q.refuse(conn, id=enterprise_id, staff_id=staff.id, now=now,

@@ -533,6 +533,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/filings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我代办的申请 */
+        get: operations["listMyAgencyFilings"];
+        put?: never;
+        /** 为他人代办：填写申请人姓名、身份证号、手机号，以申请人名义新建申请草稿 */
+        post: operations["fileForAnother"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/filings/{filing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 代办详情（代办人或申请人） */
+        get: operations["getAgencyFiling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/filings/{filing_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请人凭短信确认码确认代办 */
+        post: operations["confirmAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/filings/{filing_id}/letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传申请人签字的授权委托书（multipart：file；随后向申请人发送确认短信） */
+        post: operations["uploadAuthorisationLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/filings/{filing_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请人拒绝代办（已确认的为撤回授权） */
+        post: operations["refuseAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 他人为我代办的申请（待确认事项） */
+        get: operations["listAgencyRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/taxi-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本公司驾驶员的从业资格注册及电子服务监督卡 */
+        get: operations["listTaxiRegistrations"];
+        put?: never;
+        /** 出租汽车公司为驾驶员提交从业资格注册（以企业身份；驾驶员确认后方可提交） */
+        post: operations["registerTaxiDriver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -586,6 +707,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办理时限：预计办结日期与暂停计时（考试、现场核查、技术评估、补正不计入） */
+        get: operations["getApplicationClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{application_id}/delivery": {
         parameters: {
             query?: never;
@@ -597,6 +735,23 @@ export interface paths {
         get: operations["getMyDelivery"];
         /** 修改收件地址或改为窗口自取（证件寄出前） */
         put: operations["changeMyDelivery"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件文书：不予许可决定书、一次性告知书（申请人） */
+        get: operations["listApplicationDocuments"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -709,6 +864,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{application_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联系审批人员：留言记录 */
+        get: operations["listApplicationMessages"];
+        put?: never;
+        /** 联系审批人员：给办理本环节的审批人员留言（受理后） */
+        post: operations["postApplicationMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications/{application_id}/pickup-authorisation": {
         parameters: {
             query?: never;
@@ -718,6 +891,40 @@ export interface paths {
         };
         /** 下载代领证件授权委托书模板 */
         get: operations["getPickupAuthorisationLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/rereview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对智能审核结果申请人工复核（每次提交一次，1个工作日内处理） */
+        post: operations["requestRereview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/site-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的备案的现场核查（时间、结果、整改事项） */
+        get: operations["listApplicationSiteChecks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -754,6 +961,40 @@ export interface paths {
         put?: never;
         /** 申请补正期限延期（限一次） */
         post: operations["requestSupplementExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 催办（超过预计办结日期后，每个工作日一次，1个工作日内答复） */
+        post: operations["urgeApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/urgings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的催办及答复 */
+        get: operations["listApplicationUrgings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -891,6 +1132,93 @@ export interface paths {
         put?: never;
         /** 改约 */
         post: operations["rescheduleAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/cases/{application_id}/steward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件的服务管家 */
+        get: operations["assistCaseSteward"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的帮办代办申请 */
+        get: operations["assistMyRequests"];
+        put?: never;
+        /** 帮办代办：选择事项并提交需求（导航员1个工作日内来电） */
+        post: operations["assistRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 帮办代办申请详情 */
+        get: operations["assistMyRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/steward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本企业的服务管家 */
+        get: operations["assistMySteward"];
+        put?: never;
+        /** 新开办运输企业申请服务管家（首次办事起180天） */
+        post: operations["assistAskSteward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assist/tasks/{application_id}/steward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件的服务管家（工作人员） */
+        get: operations["assistTaskSteward"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1216,6 +1544,128 @@ export interface paths {
         put?: never;
         /** 登记快递单号（证件寄出） */
         post: operations["shipLicence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{document_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载签章文书PDF（本人） */
+        get: operations["downloadDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的企业（法定代表人或经办人） */
+        get: operations["listMyEnterprises"];
+        put?: never;
+        /** 法定代表人认证企业（自动核验营业执照登记信息） */
+        post: operations["registerEnterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 企业详情 */
+        get: operations["getMyEnterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经办人及其授权 */
+        get: operations["listEnterpriseAgents"];
+        put?: never;
+        /** 按手机号添加已实名的经办人并授权事项（或全部事项） */
+        post: operations["grantEnterpriseAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}/agents/{agent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 调整经办人的授权事项（下一次请求起生效） */
+        put: operations["changeEnterpriseAgent"];
+        post?: never;
+        /** 取消经办人授权（下一次请求起生效，草稿仍归企业） */
+        delete: operations["revokeEnterpriseAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}/grant-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 经办人授权、调整和取消的记录 */
+        get: operations["listEnterpriseGrantEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/enterprises/{enterprise_id}/licence-photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记信息无法自动核验时上传营业执照照片（multipart：file；1个工作日内人工审核） */
+        post: operations["uploadBusinessLicencePhoto"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1613,6 +2063,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licences/{licence_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 该证照可办理的换证、补发、变更、注销事项 */
+        get: operations["listLicenceActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licences/{licence_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 电子证照文件（签章PDF）的各个版本（持证人） */
+        get: operations["listLicenceDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licences/{licence_id}/documents/latest.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载电子证照（带电子签章的PDF，持证人） */
+        get: operations["downloadLicenceDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licences/{licence_id}/qr.png": {
         parameters: {
             query?: never;
@@ -1647,6 +2148,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licences/{licence_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 作废证照（工作人员，须说明理由，记入审计链） */
+        post: operations["voidLicence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1658,6 +2176,40 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/account/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 注销账号 */
+        post: operations["closeAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/account/face-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 刷脸验证本人（更换手机号、注销账号前；随后查询结果） */
+        post: operations["startAccountFaceCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1819,6 +2371,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/phone/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更换手机号（原手机号验证码或刷脸验证，新手机号验证码） */
+        post: operations["changePhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/phone/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用短信验证码绑定手机号（同一手机号的账号合并为一个） */
+        post: operations["bindPhoneBySms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可切换的办事身份（个人及可代表的企业） */
+        get: operations["listMySubjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/subjects/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 切换办事身份（返回带办事主体的新访问令牌） */
+        post: operations["switchSubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/subscriptions": {
         parameters: {
             query?: never;
@@ -1922,6 +2542,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rereviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待处理的人工复核申请（本人办理的事项） */
+        get: operations["listRereviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rereviews/{rereview_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处理人工复核：维持智能审核结果或改判核查项 */
+        post: operations["decideRereview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services": {
         parameters: {
             query?: never;
@@ -1990,6 +2644,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/site-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 备案后现场核查：待核查清单（30日内，超期在前） */
+        get: operations["listSiteChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-checks/{check_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录核查结果（不通过时一次性告知全部整改事项） */
+        post: operations["recordSiteCheckResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site-checks/{check_id}/visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 约定上门核查时间（通知企业） */
+        post: operations["agreeSiteVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites": {
         parameters: {
             query?: never;
@@ -2018,6 +2723,74 @@ export interface paths {
         get: operations["listSlots"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待人工审核的营业执照照片 */
+        get: operations["listEnterpriseReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/enterprises/{enterprise_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 营业执照核验通过 */
+        post: operations["approveEnterprise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/enterprises/{enterprise_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看营业执照照片 */
+        get: operations["getBusinessLicencePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/enterprises/{enterprise_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 营业执照核验不通过（告知原因） */
+        post: operations["refuseEnterprise"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2126,6 +2899,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/window-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 窗口代为录入申请（申请人手机核对后提交） */
+        post: operations["enterApplicationAtWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/reform": {
         parameters: {
             query?: never;
@@ -2135,6 +2925,40 @@ export interface paths {
         };
         /** 改革成效统计（按期间、按事项） */
         get: operations["reformFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/rights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办事权益统计（补正后新增告知等） */
+        get: operations["rightsFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/trips-by-design": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各事项按设计需跑动的次数及原因（来自事项目录） */
+        get: operations["tripsByDesign"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2313,6 +3137,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办件留言（申请人与本环节审批人员） */
+        get: operations["listTaskMessages"];
+        put?: never;
+        /** 回复申请人留言 */
+        post: operations["postTaskMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 暂停计时（现场核查、技术评估/加固改造） */
+        post: operations["pauseTaskClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/release": {
         parameters: {
             query?: never;
@@ -2324,6 +3183,57 @@ export interface paths {
         put?: never;
         /** 放弃认领 */
         post: operations["releaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束暂停，恢复计时 */
+        post: operations["resumeTaskClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/urgings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 效能督查：被催办的在办件（负责人、管理员） */
+        get: operations["listUrgings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/urgings/{urging_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 答复催办 */
+        post: operations["answerUrging"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2455,6 +3365,36 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountClose */
+        AccountClose: {
+            /** @description 6 位短信验证码 */
+            code?: string | null;
+            /** @description 刷脸验证的 id（POST /me/account/face-checks） */
+            faceCheckId?: number | null;
+        };
+        /** AccountClosed */
+        AccountClosed: {
+            /** @default true */
+            closed: boolean;
+        };
+        /** ActingSubjectOut */
+        ActingSubjectOut: {
+            creditCode?: string | null;
+            /** @default false */
+            current: boolean;
+            enterpriseId?: number | null;
+            enterpriseKind?: string | null;
+            kind: string;
+            name: string;
+            role?: string | null;
+            services?: string[] | null;
+        };
+        /** ActingToken */
+        ActingToken: {
+            accessToken: string;
+            expiresIn: number;
+            subject: components["schemas"]["ActingSubjectOut"];
+        };
         /** AddMaterialPageProblem400 */
         AddMaterialPageProblem400: {
             /** @enum {string} */
@@ -2767,6 +3707,50 @@ export interface components {
         AgentExtensionIn: {
             reason: string;
         };
+        /** AgentOut */
+        AgentOut: {
+            active: boolean;
+            allServices: boolean;
+            name: string;
+            phoneMasked: string | null;
+            services: string[];
+            /** Format: date-time */
+            updatedAt: string;
+            userId: number;
+        };
+        /** AgreeSiteVisitProblem404 */
+        AgreeSiteVisitProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "site_check_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AgreeSiteVisitProblem409 */
+        AgreeSiteVisitProblem409: {
+            /** @constant */
+            code: "site_check_closed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** AgreeSiteVisitProblem422 */
+        AgreeSiteVisitProblem422: {
+            /** @constant */
+            code: "site_visit_in_past";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
         /** AnswerComplaintProblem404 */
         AnswerComplaintProblem404: {
             /** @enum {string} */
@@ -2792,6 +3776,39 @@ export interface components {
         /** AnswerIn */
         AnswerIn: {
             text: string;
+        };
+        /** AnswerUrgingProblem403 */
+        AnswerUrgingProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "urging_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** AnswerUrgingProblem404 */
+        AnswerUrgingProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "urging_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AnswerUrgingProblem409 */
+        AnswerUrgingProblem409: {
+            /** @constant */
+            code: "urging_answered";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** AppendRatingCommentProblem403 */
         AppendRatingCommentProblem403: {
@@ -2848,6 +3865,17 @@ export interface components {
             status: 503;
             title: string;
         };
+        /** ApplicantIdentity */
+        ApplicantIdentity: {
+            idNumberMasked: string;
+            idType: string;
+            method: string;
+            /** @default  */
+            methodLabel: string;
+            name: string;
+            note?: string | null;
+            verifiedAt?: string | null;
+        };
         /** ApplicationIn */
         ApplicationIn: {
             answers?: {
@@ -2856,6 +3884,7 @@ export interface components {
             form?: {
                 [key: string]: string | number | boolean | null;
             };
+            licenceId?: number | null;
             /** @description 事项编码 */
             serviceCode: string;
         };
@@ -2865,6 +3894,7 @@ export interface components {
             answers: {
                 [key: string]: string;
             };
+            applicant?: components["schemas"]["ApplicantIdentity"] | null;
             clockStartsOn?: string | null;
             copiedFrom?: number | null;
             /** Format: date-time */
@@ -2875,14 +3905,18 @@ export interface components {
             form: {
                 [key: string]: unknown;
             };
+            gapAdditions?: components["schemas"]["GapAdditionOut"][];
             gapNotice?: components["schemas"]["GapNoticeOut"] | null;
             id: number;
             instant: boolean;
+            licenceId?: number | null;
             licences: components["schemas"]["LicenceOut"][];
             materials: components["schemas"]["applications_schemas_MaterialOut"][];
+            pauses?: components["schemas"]["CasePause"][];
             progressUrl?: string | null;
             promisedDays: number;
             publicNo: string | null;
+            rereviews?: components["schemas"]["RereviewOut"][];
             review?: components["schemas"]["ReviewOut"] | null;
             serviceCode: string;
             serviceName: string;
@@ -2935,6 +3969,39 @@ export interface components {
             /** Format: date-time */
             startsAt: string;
             status: string;
+        };
+        /** ApproveEnterpriseProblem403 */
+        ApproveEnterpriseProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_enterprise_review";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** ApproveEnterpriseProblem404 */
+        ApproveEnterpriseProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ApproveEnterpriseProblem409 */
+        ApproveEnterpriseProblem409: {
+            /** @constant */
+            code: "enterprise_reviewed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** ApproveIdentityDocumentProblem403 */
         ApproveIdentityDocumentProblem403: {
@@ -3129,6 +4196,101 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 429;
+            title: string;
+        };
+        /** AssistAskStewardProblem409 */
+        AssistAskStewardProblem409: {
+            /** @enum {string} */
+            code: "assist_no_navigator" | "steward_already_assigned" | "steward_enterprise_only" | "steward_not_new";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** AssistCaseStewardProblem404 */
+        AssistCaseStewardProblem404: {
+            /** @enum {string} */
+            code: "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AssistMyRequestProblem404 */
+        AssistMyRequestProblem404: {
+            /** @enum {string} */
+            code: "assist_request_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AssistMyStewardProblem404 */
+        AssistMyStewardProblem404: {
+            /** @constant */
+            code: "steward_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AssistRequestIn */
+        AssistRequestIn: {
+            need: string;
+            serviceCode: string;
+        };
+        /** AssistRequestOut */
+        AssistRequestOut: {
+            /** Format: date */
+            callbackDueOn: string;
+            callbackStatus: string;
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            navigatorName: string | null;
+            need: string;
+            serviceCode: string;
+        };
+        /** AssistRequestProblem404 */
+        AssistRequestProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "service_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** AssistRequestProblem409 */
+        AssistRequestProblem409: {
+            /** @enum {string} */
+            code: "assist_no_navigator" | "assist_phone_required" | "idempotency_key_reused";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** AssistTaskStewardProblem404 */
+        AssistTaskStewardProblem404: {
+            /** @enum {string} */
+            code: "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
             title: string;
         };
         /** AttachmentOut */
@@ -3330,8 +4492,64 @@ export interface components {
             /** @enum {string} */
             decision: "approve" | "reject" | "return";
             missing?: components["schemas"]["MissingItem"][];
+            overrideReason?: string | null;
             reason?: string | null;
             taskId: number;
+        };
+        /** BindPhoneBySmsProblem400 */
+        BindPhoneBySmsProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "sms_code_invalid" | "sms_code_wrong" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** BindPhoneBySmsProblem401 */
+        BindPhoneBySmsProblem401: {
+            /** @enum {string} */
+            code: "refresh_token_invalid" | "unauthorized";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 401;
+            title: string;
+        };
+        /** BindPhoneBySmsProblem403 */
+        BindPhoneBySmsProblem403: {
+            /** @enum {string} */
+            code: "account_disabled" | "forbidden";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** BindPhoneBySmsProblem404 */
+        BindPhoneBySmsProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "user_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** BindPhoneBySmsProblem409 */
+        BindPhoneBySmsProblem409: {
+            /** @enum {string} */
+            code: "accounts_bookings_clash" | "accounts_different_persons" | "phone_already_bound" | "phone_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** BindPhoneProblem400 */
         BindPhoneProblem400: {
@@ -3344,10 +4562,21 @@ export interface components {
             status: 400;
             title: string;
         };
+        /** BindPhoneProblem401 */
+        BindPhoneProblem401: {
+            /** @enum {string} */
+            code: "refresh_token_invalid" | "unauthorized";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 401;
+            title: string;
+        };
         /** BindPhoneProblem403 */
         BindPhoneProblem403: {
             /** @enum {string} */
-            code: "forbidden" | "wechat_user_risky";
+            code: "account_disabled" | "forbidden" | "wechat_user_risky";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -3368,8 +4597,8 @@ export interface components {
         };
         /** BindPhoneProblem409 */
         BindPhoneProblem409: {
-            /** @constant */
-            code: "phone_taken";
+            /** @enum {string} */
+            code: "accounts_bookings_clash" | "accounts_different_persons" | "phone_already_bound" | "phone_taken";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -3424,7 +4653,7 @@ export interface components {
         /** BookAppointmentProblem409 */
         BookAppointmentProblem409: {
             /** @enum {string} */
-            code: "already_booked" | "application_not_invited" | "application_not_open" | "booking_closed" | "idempotency_key_reused" | "slot_full" | "slot_not_released" | "wrong_service";
+            code: "already_booked" | "application_not_invited" | "application_not_open" | "booking_closed" | "idempotency_key_reused" | "identity_required" | "slot_full" | "slot_not_released" | "wrong_service";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -3498,11 +4727,12 @@ export interface components {
         CallbackOut: {
             agentId: number | null;
             agentName: string | null;
-            applicationId: number;
+            applicationId: number | null;
+            assistRequestId?: number | null;
             attempts: number;
             attemptsLeft: number;
             closedAt: string | null;
-            conversationId: number;
+            conversationId: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date */
@@ -3553,11 +4783,52 @@ export interface components {
             applicationId: number;
             items: components["schemas"]["CaseViewOut"][];
         };
+        /** CaseClockOut */
+        CaseClockOut: {
+            applicationId: number;
+            dueOn: string | null;
+            paused: boolean;
+            pausedWorkdays: number;
+            pauses: components["schemas"]["CasePause"][];
+            promisedDays: number;
+        };
         /** CaseLinkIn */
         CaseLinkIn: {
             /** @default true */
             important: boolean;
             publicNo: string;
+        };
+        /** CaseMessageIn */
+        CaseMessageIn: {
+            text: string;
+        };
+        /** CaseMessageOut */
+        CaseMessageOut: {
+            /** Format: date-time */
+            at: string;
+            fromStaff: boolean;
+            id: number;
+            sender: string;
+            text: string;
+        };
+        /** CasePause */
+        CasePause: {
+            applicationId: number;
+            endedAt?: string | null;
+            endedBy?: number | null;
+            id: number;
+            kind: string;
+            kindLabel: string;
+            reason: string;
+            /** Format: date-time */
+            startedAt: string;
+            startedBy?: number | null;
+            workdays?: number | null;
+        };
+        /** CaseStewardOut */
+        CaseStewardOut: {
+            applicationId: number;
+            steward: components["schemas"]["StewardOut"] | null;
         };
         /** CaseViewAuditOut */
         CaseViewAuditOut: {
@@ -3597,6 +4868,28 @@ export interface components {
             /** @enum {string} */
             what: "detail" | "material" | "page" | "delivery";
         };
+        /** ChangeEnterpriseAgentProblem404 */
+        ChangeEnterpriseAgentProblem404: {
+            /** @enum {string} */
+            code: "agent_not_found" | "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ChangeEnterpriseAgentProblem422 */
+        ChangeEnterpriseAgentProblem422: {
+            /** @constant */
+            code: "unknown_services";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
         /** ChangeMyDeliveryProblem404 */
         ChangeMyDeliveryProblem404: {
             /** @enum {string} */
@@ -3611,7 +4904,7 @@ export interface components {
         /** ChangeMyDeliveryProblem409 */
         ChangeMyDeliveryProblem409: {
             /** @enum {string} */
-            code: "licence_already_collected" | "licence_already_shipped" | "no_paper_licence" | "pickup_only";
+            code: "identity_required" | "licence_already_collected" | "licence_already_shipped" | "no_paper_licence" | "pickup_only";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -3628,6 +4921,39 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 422;
+            title: string;
+        };
+        /** ChangePhoneProblem400 */
+        ChangePhoneProblem400: {
+            /** @enum {string} */
+            code: "account_proof_required" | "bad_request" | "face_check_needed" | "phone_unchanged" | "sms_code_invalid" | "sms_code_wrong" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** ChangePhoneProblem404 */
+        ChangePhoneProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "user_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ChangePhoneProblem409 */
+        ChangePhoneProblem409: {
+            /** @enum {string} */
+            code: "no_phone_bound" | "phone_taken";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
             title: string;
         };
         /** ChatIn */
@@ -3729,10 +5055,21 @@ export interface components {
             status: 400;
             title: string;
         };
+        /** CheckFaceVerificationProblem401 */
+        CheckFaceVerificationProblem401: {
+            /** @enum {string} */
+            code: "refresh_token_invalid" | "unauthorized";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 401;
+            title: string;
+        };
         /** CheckFaceVerificationProblem404 */
         CheckFaceVerificationProblem404: {
             /** @enum {string} */
-            code: "not_found" | "verification_not_found";
+            code: "not_found" | "user_not_found" | "verification_not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -3833,6 +5170,8 @@ export interface components {
         Checklist: {
             fields: components["schemas"]["ChecklistField"][];
             instant: boolean;
+            /** @default false */
+            licenceDataUnavailable: boolean;
             materials: components["schemas"]["ChecklistMaterial"][];
             materialsExempt: number;
             materialsRequired: number;
@@ -3843,6 +5182,8 @@ export interface components {
         ChecklistField: {
             code: string;
             label: string;
+            /** @default false */
+            locked: boolean;
             options?: string[];
             prefilledFrom?: string | null;
             required: boolean;
@@ -3862,6 +5203,7 @@ export interface components {
             exempt: boolean;
             exemptLicenceId?: number | null;
             exemptLicenceName?: string | null;
+            exemptReason?: string | null;
             maxBytes: number;
             name: string;
             note?: string | null;
@@ -3894,6 +5236,39 @@ export interface components {
         ClaimTaskProblem409: {
             /** @enum {string} */
             code: "task_claimed" | "task_closed" | "task_waiting_exam";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** CloseAccountProblem400 */
+        CloseAccountProblem400: {
+            /** @enum {string} */
+            code: "account_proof_required" | "bad_request" | "face_check_needed" | "sms_code_invalid" | "sms_code_wrong" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** CloseAccountProblem404 */
+        CloseAccountProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "user_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** CloseAccountProblem409 */
+        CloseAccountProblem409: {
+            /** @enum {string} */
+            code: "account_bookings_open" | "account_cases_open" | "staff_account_not_closable";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4007,6 +5382,44 @@ export interface components {
             /** @enum {string} */
             targetType: "application" | "window" | "staff" | "app" | "other";
         };
+        /** ConfirmAgencyProblem404 */
+        ConfirmAgencyProblem404: {
+            /** @enum {string} */
+            code: "agency_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ConfirmAgencyProblem409 */
+        ConfirmAgencyProblem409: {
+            /** @enum {string} */
+            code: "agency_code_locked" | "agency_step_done";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** ConfirmAgencyProblem422 */
+        ConfirmAgencyProblem422: {
+            /** @constant */
+            code: "agency_code_wrong";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** ConfirmIn */
+        ConfirmIn: {
+            /** @description 短信中的6位确认码 */
+            code?: string | null;
+        };
         /** ConversationDetail */
         ConversationDetail: {
             agentId: number | null;
@@ -4058,10 +5471,21 @@ export interface components {
             userName: string | null;
             userPhone: string | null;
         };
+        /** CreateApplicationProblem403 */
+        CreateApplicationProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "service_not_granted";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
         /** CreateApplicationProblem404 */
         CreateApplicationProblem404: {
             /** @enum {string} */
-            code: "application_not_found" | "not_found" | "service_not_found";
+            code: "acted_licence_not_found" | "application_not_found" | "not_found" | "service_not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4071,8 +5495,8 @@ export interface components {
         };
         /** CreateApplicationProblem409 */
         CreateApplicationProblem409: {
-            /** @constant */
-            code: "idempotency_key_reused";
+            /** @enum {string} */
+            code: "idempotency_key_reused" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4083,7 +5507,7 @@ export interface components {
         /** CreateApplicationProblem422 */
         CreateApplicationProblem422: {
             /** @enum {string} */
-            code: "answers_invalid" | "company_applicant_required" | "form_invalid";
+            code: "answers_invalid" | "company_applicant_required" | "form_invalid" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4116,7 +5540,7 @@ export interface components {
         /** CreateRatingProblem409 */
         CreateRatingProblem409: {
             /** @enum {string} */
-            code: "already_rated" | "idempotency_key_reused" | "target_not_finished";
+            code: "already_rated" | "idempotency_key_reused" | "identity_required" | "target_not_finished";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4146,10 +5570,54 @@ export interface components {
             status: 503;
             title: string;
         };
+        /** DecideRereviewProblem403 */
+        DecideRereviewProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "rereview_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** DecideRereviewProblem404 */
+        DecideRereviewProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "rereview_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** DecideRereviewProblem409 */
+        DecideRereviewProblem409: {
+            /** @constant */
+            code: "rereview_decided";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** DecideRereviewProblem422 */
+        DecideRereviewProblem422: {
+            /** @constant */
+            code: "rereview_checks_invalid";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
         /** DecideTaskProblem403 */
         DecideTaskProblem403: {
             /** @enum {string} */
-            code: "forbidden" | "own_case" | "step_not_yours";
+            code: "forbidden" | "gap_override_lead_only" | "own_case" | "step_not_yours";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4171,7 +5639,7 @@ export interface components {
         /** DecideTaskProblem409 */
         DecideTaskProblem409: {
             /** @enum {string} */
-            code: "gap_notice_required" | "idempotency_key_reused" | "task_claimed" | "task_closed" | "task_waiting_exam" | "transition_refused";
+            code: "clock_already_paused" | "clock_not_paused" | "clock_not_running" | "gap_notice_new_items" | "gap_notice_required" | "idempotency_key_reused" | "licence_not_in_force" | "task_claimed" | "task_closed" | "task_waiting_exam" | "transition_refused";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4193,7 +5661,7 @@ export interface components {
         /** DecideTasksInBatchProblem403 */
         DecideTasksInBatchProblem403: {
             /** @enum {string} */
-            code: "forbidden" | "own_case" | "step_not_yours";
+            code: "forbidden" | "gap_override_lead_only" | "own_case" | "step_not_yours";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4215,7 +5683,7 @@ export interface components {
         /** DecideTasksInBatchProblem409 */
         DecideTasksInBatchProblem409: {
             /** @enum {string} */
-            code: "conflict" | "gap_notice_required" | "idempotency_key_reused" | "task_claimed" | "task_closed" | "task_waiting_exam" | "transition_refused";
+            code: "clock_already_paused" | "clock_not_paused" | "clock_not_running" | "conflict" | "gap_notice_new_items" | "gap_notice_required" | "idempotency_key_reused" | "licence_not_in_force" | "task_claimed" | "task_closed" | "task_waiting_exam" | "transition_refused";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4239,6 +5707,7 @@ export interface components {
             /** @enum {string} */
             decision: "approve" | "reject" | "return";
             missing?: components["schemas"]["MissingItem"][];
+            overrideReason?: string | null;
             reason?: string | null;
         };
         /** DecisionOut */
@@ -4322,6 +5791,12 @@ export interface components {
             status: string;
             trackingNo: string | null;
         };
+        /** DesignedTrip */
+        DesignedTrip: {
+            name: string;
+            reason: string;
+            step: string;
+        };
         /** DocumentDetail */
         DocumentDetail: {
             dueOn: string | null;
@@ -4343,6 +5818,23 @@ export interface components {
             verifiedAt?: string | null;
             verifiedBy?: number | null;
         };
+        /** DocumentOut */
+        DocumentOut: {
+            applicationId?: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: number;
+            /** @enum {string} */
+            kind: "licence" | "refusal" | "gap_notice";
+            licenceId?: number | null;
+            reason?: string | null;
+            renderedAt?: string | null;
+            sha256?: string | null;
+            /** @enum {string} */
+            status: "pending" | "ready";
+            url?: string | null;
+            version: number;
+        };
         /** DocumentSummary */
         DocumentSummary: {
             dueOn: string | null;
@@ -4358,6 +5850,50 @@ export interface components {
             /** Format: date-time */
             submittedAt: string;
             userId: number;
+        };
+        /** DownloadDocumentProblem404 */
+        DownloadDocumentProblem404: {
+            /** @enum {string} */
+            code: "document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** DownloadDocumentProblem409 */
+        DownloadDocumentProblem409: {
+            /** @enum {string} */
+            code: "document_not_ready" | "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** DownloadLicenceDocumentProblem404 */
+        DownloadLicenceDocumentProblem404: {
+            /** @enum {string} */
+            code: "document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** DownloadLicenceDocumentProblem409 */
+        DownloadLicenceDocumentProblem409: {
+            /** @enum {string} */
+            code: "document_not_ready" | "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** DownloadLinkOut */
         DownloadLinkOut: {
@@ -4386,6 +5922,97 @@ export interface components {
             /** @constant */
             status: 410;
             title: string;
+        };
+        /** EnterApplicationAtWindowProblem403 */
+        EnterApplicationAtWindowProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_case" | "service_not_granted";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** EnterApplicationAtWindowProblem404 */
+        EnterApplicationAtWindowProblem404: {
+            /** @enum {string} */
+            code: "account_not_found" | "acted_licence_not_found" | "application_not_found" | "not_found" | "service_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** EnterApplicationAtWindowProblem409 */
+        EnterApplicationAtWindowProblem409: {
+            /** @enum {string} */
+            code: "idempotency_key_reused" | "identity_required" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** EnterApplicationAtWindowProblem422 */
+        EnterApplicationAtWindowProblem422: {
+            /** @enum {string} */
+            code: "answers_invalid" | "company_applicant_required" | "form_invalid" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** EnterpriseIn */
+        EnterpriseIn: {
+            /** @description 统一社会信用代码（18位） */
+            creditCode: string;
+            /** @enum {string} */
+            kind: "company" | "individual_business";
+            /** @description 法定代表人身份证号 */
+            legalRepIdNumber: string;
+            /** @description 法定代表人（经营者）姓名 */
+            legalRepName: string;
+            /** @description 企业名称（与营业执照一致） */
+            name: string;
+        };
+        /** EnterpriseOut */
+        EnterpriseOut: {
+            creditCode: string;
+            dueOn?: string | null;
+            id: number;
+            kind: string;
+            kindName: string;
+            legalRepName: string;
+            method?: string | null;
+            myRole?: string | null;
+            myServices?: string[] | null;
+            name: string;
+            refusalReason?: string | null;
+            status: string;
+            verifiedAt?: string | null;
+        };
+        /** EnterpriseRefusalIn */
+        EnterpriseRefusalIn: {
+            reason: string;
+        };
+        /** EnterpriseReviewOut */
+        EnterpriseReviewOut: {
+            /** Format: date-time */
+            createdAt: string;
+            creditCode: string;
+            dueOn: string | null;
+            id: number;
+            kind: string;
+            legalRepName: string;
+            name: string;
+            photoUrl?: string | null;
+            refusalReason?: string | null;
+            status: string;
         };
         /** EntryIn */
         EntryIn: {
@@ -4533,6 +6160,11 @@ export interface components {
             /** @default 0 */
             cases: number;
             /** @default 0 */
+            consultations: number;
+            /** @default 0 */
+            consultationsAnsweredByPerson: number;
+            consultationsByPersonShare?: number | null;
+            /** @default 0 */
             decidedCases: number;
             exemptedShare?: number | null;
             /** @default 0 */
@@ -4541,6 +6173,8 @@ export interface components {
             /** @default 0 */
             instantCases: number;
             instantShare?: number | null;
+            /** @default 0 */
+            licencesIssued: number;
             /** @default 0 */
             materialsApplicable: number;
             /** @default 0 */
@@ -4576,8 +6210,8 @@ export interface components {
         };
         /** FileComplaintProblem409 */
         FileComplaintProblem409: {
-            /** @constant */
-            code: "idempotency_key_reused";
+            /** @enum {string} */
+            code: "idempotency_key_reused" | "identity_required";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4618,6 +6252,90 @@ export interface components {
             status: 503;
             title: string;
         };
+        /** FileForAnotherProblem403 */
+        FileForAnotherProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "service_not_granted";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** FileForAnotherProblem404 */
+        FileForAnotherProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "application_not_found" | "not_found" | "service_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** FileForAnotherProblem409 */
+        FileForAnotherProblem409: {
+            /** @enum {string} */
+            code: "agency_as_person" | "idempotency_key_reused" | "identity_required" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** FileForAnotherProblem422 */
+        FileForAnotherProblem422: {
+            /** @enum {string} */
+            code: "agency_for_self" | "answers_invalid" | "company_applicant_required" | "form_invalid" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch" | "principal_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** FilingIn */
+        FilingIn: {
+            answers?: {
+                [key: string]: string;
+            };
+            form?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** @description 居民身份证号 */
+            principalIdNumber: string;
+            principalName: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            principalPhone: string;
+            /** @description 事项编码 */
+            serviceCode: string;
+        };
+        /** FilingOut */
+        FilingOut: {
+            agentNameMasked: string | null;
+            applicationId: number;
+            cardNumber?: string | null;
+            cardValidUntil?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt?: string | null;
+            hasLetter: boolean;
+            id: number;
+            /** @enum {string} */
+            kind: "person" | "taxi";
+            principalNameMasked: string | null;
+            principalPhoneMasked: string | null;
+            serviceCode: string;
+            serviceName: string;
+            /** @enum {string} */
+            status: "awaiting_letter" | "awaiting_confirmation" | "confirmed" | "refused" | "revoked";
+            statusName: string;
+        };
         /** FollowUpEventOut */
         FollowUpEventOut: {
             actorId: number | null;
@@ -4654,6 +6372,17 @@ export interface components {
             kind: string;
             message: string;
             name: string;
+        };
+        /** GapAdditionOut */
+        GapAdditionOut: {
+            /** Format: date-time */
+            at: string;
+            gapNoticeId: number;
+            items: {
+                [key: string]: string;
+            }[];
+            overrideBy: number;
+            reason: string;
         };
         /** GapNoticeOut */
         GapNoticeOut: {
@@ -4707,8 +6436,30 @@ export interface components {
             status: 404;
             title: string;
         };
+        /** GetAgencyFilingProblem404 */
+        GetAgencyFilingProblem404: {
+            /** @enum {string} */
+            code: "agency_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
         /** GetApplicationAccessLogProblem404 */
         GetApplicationAccessLogProblem404: {
+            /** @enum {string} */
+            code: "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetApplicationClockProblem404 */
+        GetApplicationClockProblem404: {
             /** @enum {string} */
             code: "application_not_found" | "not_found";
             detail?: string | null;
@@ -4744,6 +6495,17 @@ export interface components {
         GetAppointmentQrProblem404: {
             /** @enum {string} */
             code: "appointment_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetBusinessLicencePhotoProblem404 */
+        GetBusinessLicencePhotoProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -4795,6 +6557,17 @@ export interface components {
             status: 404;
             title: string;
         };
+        /** GetLicenceQrProblem409 */
+        GetLicenceQrProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** GetLicenceVerificationLinkProblem404 */
         GetLicenceVerificationLinkProblem404: {
             /** @enum {string} */
@@ -4804,6 +6577,17 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 404;
+            title: string;
+        };
+        /** GetLicenceVerificationLinkProblem409 */
+        GetLicenceVerificationLinkProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
             title: string;
         };
         /** GetMaterialDownloadLinkProblem404 */
@@ -4883,6 +6667,28 @@ export interface components {
             status: 404;
             title: string;
         };
+        /** GetMyDeliveryProblem409 */
+        GetMyDeliveryProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** GetMyEnterpriseProblem404 */
+        GetMyEnterpriseProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
         /** GetPickupAuthorisationLetterProblem404 */
         GetPickupAuthorisationLetterProblem404: {
             /** @enum {string} */
@@ -4896,8 +6702,8 @@ export interface components {
         };
         /** GetPickupAuthorisationLetterProblem409 */
         GetPickupAuthorisationLetterProblem409: {
-            /** @constant */
-            code: "pickup_not_chosen";
+            /** @enum {string} */
+            code: "identity_required" | "pickup_not_chosen";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -5047,6 +6853,68 @@ export interface components {
             /** @constant */
             status: 404;
             title: string;
+        };
+        /** GrantChange */
+        GrantChange: {
+            /** @default false */
+            allServices: boolean;
+            services?: string[];
+        };
+        /** GrantEnterpriseAgentProblem404 */
+        GrantEnterpriseAgentProblem404: {
+            /** @enum {string} */
+            code: "agent_not_found" | "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GrantEnterpriseAgentProblem409 */
+        GrantEnterpriseAgentProblem409: {
+            /** @enum {string} */
+            code: "agent_is_legal_rep" | "agent_not_verified" | "idempotency_key_reused";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** GrantEnterpriseAgentProblem422 */
+        GrantEnterpriseAgentProblem422: {
+            /** @constant */
+            code: "unknown_services";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** GrantEventOut */
+        GrantEventOut: {
+            action: string;
+            actorId: number;
+            agentId: number;
+            agentName: string;
+            allServices: boolean;
+            /** Format: date-time */
+            at: string;
+            id: number;
+            services: string[];
+        };
+        /** GrantIn */
+        GrantIn: {
+            /** @default false */
+            allServices: boolean;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            phone: string;
+            services?: string[];
         };
         /** HandOverIn */
         HandOverIn: {
@@ -5463,13 +7331,21 @@ export interface components {
         /** JoinWaitlistProblem409 */
         JoinWaitlistProblem409: {
             /** @enum {string} */
-            code: "already_booked" | "no_slots" | "seats_available";
+            code: "already_booked" | "identity_required" | "no_slots" | "seats_available";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
             /** @constant */
             status: 409;
             title: string;
+        };
+        /** LicenceActionOut */
+        LicenceActionOut: {
+            available: boolean;
+            kind: string;
+            opensOn?: string | null;
+            serviceCode: string;
+            serviceName: string;
         };
         /** LicenceLookup */
         LicenceLookup: {
@@ -5504,6 +7380,139 @@ export interface components {
             validYears?: number | null;
             yearsFromField?: string | null;
         };
+        /** LicenceVoidIn */
+        LicenceVoidIn: {
+            reason: string;
+        };
+        /** LifecycleSpec */
+        LifecycleSpec: {
+            /** @enum {string} */
+            kind: "renew" | "reissue" | "change" | "cancel";
+            licenceType: string;
+            /** @default 90 */
+            opensDaysBefore: number;
+        };
+        /** ListApplicationDocumentsProblem404 */
+        ListApplicationDocumentsProblem404: {
+            /** @enum {string} */
+            code: "document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListApplicationDocumentsProblem409 */
+        ListApplicationDocumentsProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** ListApplicationMessagesProblem404 */
+        ListApplicationMessagesProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "thread_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListApplicationSiteChecksProblem404 */
+        ListApplicationSiteChecksProblem404: {
+            /** @enum {string} */
+            code: "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListApplicationUrgingsProblem404 */
+        ListApplicationUrgingsProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "urging_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListEnterpriseAgentsProblem404 */
+        ListEnterpriseAgentsProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListEnterpriseGrantEventsProblem404 */
+        ListEnterpriseGrantEventsProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListLicenceActionsProblem404 */
+        ListLicenceActionsProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListLicenceDocumentsProblem404 */
+        ListLicenceDocumentsProblem404: {
+            /** @enum {string} */
+            code: "document_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ListLicenceDocumentsProblem409 */
+        ListLicenceDocumentsProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** ListLicencesProblem409 */
+        ListLicencesProblem409: {
+            /** @constant */
+            code: "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** ListPublicDecisionsProblem400 */
         ListPublicDecisionsProblem400: {
             /** @enum {string} */
@@ -5535,6 +7544,28 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 400;
+            title: string;
+        };
+        /** ListTaskMessagesProblem403 */
+        ListTaskMessagesProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_case" | "step_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** ListTaskMessagesProblem404 */
+        ListTaskMessagesProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
             title: string;
         };
         /** MatchOut */
@@ -5694,9 +7725,86 @@ export interface components {
         PageOrderIn: {
             order: number[];
         };
+        /** PauseIn */
+        PauseIn: {
+            /** @enum {string} */
+            kind: "inspection" | "assessment";
+            reason: string;
+        };
+        /** PauseTaskClockProblem403 */
+        PauseTaskClockProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_case" | "step_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** PauseTaskClockProblem404 */
+        PauseTaskClockProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** PauseTaskClockProblem409 */
+        PauseTaskClockProblem409: {
+            /** @enum {string} */
+            code: "clock_already_paused" | "clock_not_running" | "idempotency_key_reused" | "task_closed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** PhoneBound */
+        PhoneBound: {
+            companyName?: string | null;
+            /** @default false */
+            hasWechat: boolean;
+            id: number;
+            /** @default false */
+            merged: boolean;
+            name?: string | null;
+            phone?: string | null;
+            roles: string[];
+            steps?: string[];
+            tokens?: components["schemas"]["TokenPair"] | null;
+        };
+        /** PhoneChange */
+        PhoneChange: {
+            /** @description 刷脸验证的 id（POST /me/account/face-checks） */
+            faceCheckId?: number | null;
+            /** @description 6 位短信验证码 */
+            newCode: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            newPhone: string;
+            /** @description 6 位短信验证码 */
+            oldCode?: string | null;
+        };
         /** PhoneCode */
         PhoneCode: {
             code: string;
+        };
+        /** PhoneSmsBind */
+        PhoneSmsBind: {
+            /** @description 6 位短信验证码 */
+            code: string;
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            phone: string;
         };
         /** Policy */
         Policy: {
@@ -5709,6 +7817,50 @@ export interface components {
             callbackWorkdays: number;
             commentDays: number;
             rectifyWorkdays: number;
+        };
+        /** PostApplicationMessageProblem404 */
+        PostApplicationMessageProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "thread_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** PostApplicationMessageProblem409 */
+        PostApplicationMessageProblem409: {
+            /** @constant */
+            code: "thread_not_open";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** PostTaskMessageProblem403 */
+        PostTaskMessageProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_case" | "step_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** PostTaskMessageProblem404 */
+        PostTaskMessageProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
         };
         /** Problem400 */
         Problem400: {
@@ -5963,7 +8115,7 @@ export interface components {
         /** RecordExamResultProblem409 */
         RecordExamResultProblem409: {
             /** @enum {string} */
-            code: "exam_year_over" | "gap_notice_required" | "no_exam_pending" | "transition_refused";
+            code: "clock_already_paused" | "clock_not_paused" | "clock_not_running" | "exam_year_over" | "gap_notice_required" | "licence_not_in_force" | "no_exam_pending" | "transition_refused";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6026,6 +8178,45 @@ export interface components {
             status: 409;
             title: string;
         };
+        /** RecordSiteCheckResultProblem404 */
+        RecordSiteCheckResultProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "site_check_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RecordSiteCheckResultProblem409 */
+        RecordSiteCheckResultProblem409: {
+            /** @enum {string} */
+            code: "site_check_result_recorded" | "site_visit_not_agreed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** RecordSiteCheckResultProblem422 */
+        RecordSiteCheckResultProblem422: {
+            /** @enum {string} */
+            code: "rectification_items_on_pass" | "rectification_items_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** RectificationItem */
+        RectificationItem: {
+            item: string;
+            /** @default  */
+            requirement: string;
+        };
         /** ReformFigures */
         ReformFigures: {
             /** Format: date */
@@ -6058,6 +8249,61 @@ export interface components {
             /** @description 不通过的原因（告知本人） */
             reason: string;
         };
+        /** RefuseAgencyProblem404 */
+        RefuseAgencyProblem404: {
+            /** @enum {string} */
+            code: "agency_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RefuseAgencyProblem409 */
+        RefuseAgencyProblem409: {
+            /** @constant */
+            code: "agency_step_done";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** RefuseEnterpriseProblem403 */
+        RefuseEnterpriseProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_enterprise_review";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** RefuseEnterpriseProblem404 */
+        RefuseEnterpriseProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RefuseEnterpriseProblem409 */
+        RefuseEnterpriseProblem409: {
+            /** @constant */
+            code: "enterprise_reviewed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** RefuseIdentityDocumentProblem403 */
         RefuseIdentityDocumentProblem403: {
             /** @enum {string} */
@@ -6089,6 +8335,83 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** RegisterEnterpriseProblem400 */
+        RegisterEnterpriseProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "invalid_credit_code" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** RegisterEnterpriseProblem409 */
+        RegisterEnterpriseProblem409: {
+            /** @enum {string} */
+            code: "enterprise_already_registered" | "identity_required";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** RegisterEnterpriseProblem422 */
+        RegisterEnterpriseProblem422: {
+            /** @enum {string} */
+            code: "enterprise_kind_mismatch" | "enterprise_not_registered" | "enterprise_registry_mismatch" | "legal_rep_mismatch" | "not_an_enterprise";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** RegisterTaxiDriverProblem403 */
+        RegisterTaxiDriverProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "service_not_granted";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** RegisterTaxiDriverProblem404 */
+        RegisterTaxiDriverProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "application_not_found" | "not_found" | "service_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RegisterTaxiDriverProblem409 */
+        RegisterTaxiDriverProblem409: {
+            /** @enum {string} */
+            code: "agency_as_person" | "idempotency_key_reused" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** RegisterTaxiDriverProblem422 */
+        RegisterTaxiDriverProblem422: {
+            /** @enum {string} */
+            code: "answers_invalid" | "company_applicant_required" | "form_invalid" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch" | "principal_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
             title: string;
         };
         /** ReleaseComplaintTextProblem404 */
@@ -6172,6 +8495,28 @@ export interface components {
         ReplyIn: {
             text: string;
         };
+        /** RequestRereviewProblem404 */
+        RequestRereviewProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "rereview_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RequestRereviewProblem409 */
+        RequestRereviewProblem409: {
+            /** @enum {string} */
+            code: "idempotency_key_reused" | "rereview_already_requested" | "rereview_not_available";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** RequestSupplementExtensionProblem404 */
         RequestSupplementExtensionProblem404: {
             /** @enum {string} */
@@ -6193,6 +8538,33 @@ export interface components {
             /** @constant */
             status: 409;
             title: string;
+        };
+        /** RereviewDecisionIn */
+        RereviewDecisionIn: {
+            checks?: string[];
+            /** @enum {string} */
+            outcome: "uphold" | "override";
+            reason: string;
+        };
+        /** RereviewIn */
+        RereviewIn: {
+            reason: string;
+        };
+        /** RereviewOut */
+        RereviewOut: {
+            answer?: string | null;
+            applicationId: number;
+            decidedAt?: string | null;
+            /** Format: date */
+            dueOn: string;
+            escalated: boolean;
+            id: number;
+            overridden: string[];
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            reviewId: number;
+            status: string;
         };
         /** RescheduleAppointmentProblem404 */
         RescheduleAppointmentProblem404: {
@@ -6267,6 +8639,39 @@ export interface components {
             faq?: components["schemas"]["NewFaqIn"] | null;
             similar?: components["schemas"]["SimilarIn"] | null;
         };
+        /** ResumeTaskClockProblem403 */
+        ResumeTaskClockProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "own_case" | "step_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** ResumeTaskClockProblem404 */
+        ResumeTaskClockProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** ResumeTaskClockProblem409 */
+        ResumeTaskClockProblem409: {
+            /** @enum {string} */
+            code: "clock_not_paused" | "task_closed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** ReviewCheck */
         ReviewCheck: {
             /** @enum {null|string} */
@@ -6302,6 +8707,36 @@ export interface components {
             passed: number;
             /** Format: date-time */
             reviewedAt: string;
+        };
+        /** RevokeEnterpriseAgentProblem404 */
+        RevokeEnterpriseAgentProblem404: {
+            /** @enum {string} */
+            code: "agent_not_found" | "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RightsFigures */
+        RightsFigures: {
+            /** Format: date */
+            fromDate: string;
+            gapNoticesAddedAfterNotice: number;
+            /** Format: date */
+            toDate: string;
+        };
+        /** RightsFiguresProblem400 */
+        RightsFiguresProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "rights_range_invalid" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
         };
         /** Rule */
         Rule: {
@@ -6375,8 +8810,10 @@ export interface components {
             isBundle: boolean;
             /** @enum {string} */
             kind: "instant" | "promised";
+            legalBasis?: string | null;
             legalDays: number;
             licence?: components["schemas"]["LicenceSpec"] | null;
+            lifecycle?: components["schemas"]["LifecycleSpec"] | null;
             materials?: components["schemas"]["Material"][];
             memberWhen?: {
                 [key: string]: {
@@ -6423,8 +8860,10 @@ export interface components {
             isBundle: boolean;
             /** @enum {string} */
             kind: "instant" | "promised";
+            legalBasis?: string | null;
             legalDays: number;
             licence?: components["schemas"]["LicenceSpec"] | null;
+            lifecycle?: components["schemas"]["LifecycleSpec"] | null;
             materials?: components["schemas"]["Material"][];
             memberWhen?: {
                 [key: string]: {
@@ -6453,6 +8892,16 @@ export interface components {
             legalDays: number;
             name: string;
             promisedDays: number;
+            zeroTrip: boolean;
+        };
+        /** ServiceTrips */
+        ServiceTrips: {
+            code: string;
+            isBundle: boolean;
+            kind: string;
+            name: string;
+            trips: number;
+            visits: components["schemas"]["DesignedTrip"][];
             zeroTrip: boolean;
         };
         /** ShipLicenceProblem403 */
@@ -6504,6 +8953,33 @@ export interface components {
         SimilarIn: {
             entryId: string;
             question: string;
+        };
+        /** SiteCheckOut */
+        SiteCheckOut: {
+            applicationId: number;
+            category: string;
+            companyName?: string | null;
+            /** Format: date */
+            dueOn: string;
+            id: number;
+            noticeSentAt?: string | null;
+            overdue: boolean;
+            publicNo?: string | null;
+            rectificationItems?: components["schemas"]["RectificationItem"][] | null;
+            resultAt?: string | null;
+            resultNote?: string | null;
+            siteAddress?: string | null;
+            status: string;
+            visitAddress?: string | null;
+            visitAt?: string | null;
+        };
+        /** SiteCheckResultIn */
+        SiteCheckResultIn: {
+            items?: components["schemas"]["RectificationItem"][];
+            /** @default  */
+            note: string;
+            /** @enum {string} */
+            result: "pass" | "fail";
         };
         /** SiteOut */
         SiteOut: {
@@ -6628,6 +9104,50 @@ export interface components {
             roles: string[];
             steps: string[];
         };
+        /** StartAccountFaceCheckProblem400 */
+        StartAccountFaceCheckProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "face_check_failed" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** StartAccountFaceCheckProblem409 */
+        StartAccountFaceCheckProblem409: {
+            /** @enum {string} */
+            code: "face_check_not_possible" | "face_needs_wechat";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** StartAccountFaceCheckProblem429 */
+        StartAccountFaceCheckProblem429: {
+            /** @enum {string} */
+            code: "face_tries_used_up" | "too_many_requests";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 429;
+            title: string;
+        };
+        /** StartAccountFaceCheckProblem503 */
+        StartAccountFaceCheckProblem503: {
+            /** @enum {string} */
+            code: "database_unavailable" | "unavailable" | "wechat_unavailable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 503;
+            title: string;
+        };
         /** StartFaceVerificationProblem400 */
         StartFaceVerificationProblem400: {
             /** @enum {string} */
@@ -6642,7 +9162,7 @@ export interface components {
         /** StartFaceVerificationProblem409 */
         StartFaceVerificationProblem409: {
             /** @enum {string} */
-            code: "face_needs_wechat" | "identity_already_verified" | "identity_taken";
+            code: "face_needs_wechat" | "idempotency_key_reused" | "identity_already_verified" | "identity_taken" | "verification_in_progress";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6686,6 +9206,16 @@ export interface components {
             role: "approver" | "lead" | "admin";
             step: string;
         };
+        /** StewardOut */
+        StewardOut: {
+            active: boolean;
+            /** Format: date */
+            endsOn: string;
+            navigatorId: number;
+            navigatorName: string;
+            /** Format: date */
+            startsOn: string;
+        };
         /** SubjectOut */
         SubjectOut: {
             passed: boolean;
@@ -6697,7 +9227,7 @@ export interface components {
         /** SubmitApplicationProblem404 */
         SubmitApplicationProblem404: {
             /** @enum {string} */
-            code: "application_not_found" | "not_found" | "service_not_found";
+            code: "acted_licence_not_found" | "application_not_found" | "not_found" | "service_not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6708,7 +9238,7 @@ export interface components {
         /** SubmitApplicationProblem409 */
         SubmitApplicationProblem409: {
             /** @enum {string} */
-            code: "application_not_editable" | "idempotency_key_reused" | "transition_refused";
+            code: "agency_ended" | "agency_unconfirmed" | "application_not_editable" | "clock_already_paused" | "clock_not_paused" | "clock_not_running" | "idempotency_key_reused" | "identity_required" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open" | "transition_refused";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6719,7 +9249,7 @@ export interface components {
         /** SubmitApplicationProblem422 */
         SubmitApplicationProblem422: {
             /** @enum {string} */
-            code: "company_applicant_required" | "gaps_invalid" | "gaps_remain";
+            code: "company_applicant_required" | "gaps_invalid" | "gaps_remain" | "holder_kind_mismatch" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6755,6 +9285,32 @@ export interface components {
             rejectedIds?: string[];
             templateIds: string[];
         };
+        /** SwitchIn */
+        SwitchIn: {
+            enterpriseId?: number | null;
+        };
+        /** SwitchSubjectProblem403 */
+        SwitchSubjectProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "staff_cannot_switch";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** SwitchSubjectProblem404 */
+        SwitchSubjectProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
         /** TaskDetail */
         TaskDetail: {
             answers: {
@@ -6778,13 +9334,18 @@ export interface components {
         };
         /** TaskOut */
         TaskOut: {
+            /** @default self */
+            actedAs: string;
+            actedBy?: string | null;
             applicant: string | null;
             applicationId: number;
             assigneeId?: number | null;
             claimedByMe: boolean;
             dueOn: string | null;
             id: number;
+            manualReason?: string | null;
             overdue: boolean;
+            person?: components["schemas"]["ApplicantIdentity"] | null;
             publicNo: string | null;
             reviewAllPassed?: boolean | null;
             serviceCode: string;
@@ -6792,6 +9353,9 @@ export interface components {
             status: string;
             step: string;
             stepName: string;
+            subjectCreditCode?: string | null;
+            /** @default person */
+            subjectKind: string;
             submittedAt: string | null;
             workdaysLeft: number | null;
         };
@@ -6810,6 +9374,13 @@ export interface components {
             /** Format: date-time */
             uploadedAt: string;
             url: string;
+        };
+        /** TaxiRegistrationIn */
+        TaxiRegistrationIn: {
+            /** @description 居民身份证号 */
+            driverIdNumber: string;
+            driverName: string;
+            plateNo: string;
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -6838,6 +9409,13 @@ export interface components {
         TransferIn: {
             agentId: number;
         };
+        /** TripsByDesign */
+        TripsByDesign: {
+            moreTripServices: number;
+            oneTripServices: number;
+            services: components["schemas"]["ServiceTrips"][];
+            zeroTripServices: number;
+        };
         /** UpdateApplicationProblem404 */
         UpdateApplicationProblem404: {
             /** @enum {string} */
@@ -6864,6 +9442,83 @@ export interface components {
         UpdateApplicationProblem422: {
             /** @enum {string} */
             code: "answers_invalid" | "company_applicant_required" | "form_invalid";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** UploadAuthorisationLetterProblem404 */
+        UploadAuthorisationLetterProblem404: {
+            /** @enum {string} */
+            code: "agency_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** UploadAuthorisationLetterProblem409 */
+        UploadAuthorisationLetterProblem409: {
+            /** @constant */
+            code: "agency_step_done";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** UploadAuthorisationLetterProblem422 */
+        UploadAuthorisationLetterProblem422: {
+            /** @enum {string} */
+            code: "authorisation_letter_missing" | "authorisation_letter_refused" | "file_damaged" | "image_too_many_pixels" | "pdf_password_protected";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** UploadBusinessLicencePhotoProblem400 */
+        UploadBusinessLicencePhotoProblem400: {
+            /** @enum {string} */
+            code: "bad_request" | "licence_photo_missing" | "validation_failed";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 400;
+            title: string;
+        };
+        /** UploadBusinessLicencePhotoProblem404 */
+        UploadBusinessLicencePhotoProblem404: {
+            /** @enum {string} */
+            code: "enterprise_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** UploadBusinessLicencePhotoProblem409 */
+        UploadBusinessLicencePhotoProblem409: {
+            /** @constant */
+            code: "licence_photo_not_expected";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** UploadBusinessLicencePhotoProblem422 */
+        UploadBusinessLicencePhotoProblem422: {
+            /** @enum {string} */
+            code: "file_damaged" | "image_too_many_pixels" | "licence_photo_refused" | "pdf_password_protected";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -7047,6 +9702,49 @@ export interface components {
             status: 422;
             title: string;
         };
+        /** UrgeAnswerIn */
+        UrgeAnswerIn: {
+            text: string;
+        };
+        /** UrgeApplicationProblem404 */
+        UrgeApplicationProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "urging_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** UrgeApplicationProblem409 */
+        UrgeApplicationProblem409: {
+            /** @enum {string} */
+            code: "idempotency_key_reused" | "urge_too_early" | "urged_today";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** UrgingOut */
+        UrgingOut: {
+            answer?: string | null;
+            answeredAt?: string | null;
+            applicationId: number;
+            /** Format: date */
+            dueOn: string;
+            escalated: boolean;
+            id: number;
+            publicNo?: string | null;
+            serviceName?: string | null;
+            step?: string | null;
+            /** Format: date-time */
+            urgedAt: string;
+            /** Format: date */
+            urgedOn: string;
+        };
         /** UserOut */
         UserOut: {
             companyName?: string | null;
@@ -7088,6 +9786,7 @@ export interface components {
         VerificationResult: {
             id: number;
             identity: components["schemas"]["Identity"];
+            tokens?: components["schemas"]["TokenPair"] | null;
             verified: boolean;
         };
         /** VerificationStarted */
@@ -7152,6 +9851,12 @@ export interface components {
             status: 503;
             title: string;
         };
+        /** VisitIn */
+        VisitIn: {
+            address: string;
+            /** Format: date-time */
+            visitAt: string;
+        };
         /** VisitSpec */
         VisitSpec: {
             /**
@@ -7170,6 +9875,28 @@ export interface components {
         /** VoidIn */
         VoidIn: {
             reason: string;
+        };
+        /** VoidLicenceProblem404 */
+        VoidLicenceProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** VoidLicenceProblem409 */
+        VoidLicenceProblem409: {
+            /** @constant */
+            code: "licence_not_voidable";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
         };
         /** VoidRatingProblem404 */
         VoidRatingProblem404: {
@@ -7303,6 +10030,31 @@ export interface components {
             status: 403;
             title: string;
         };
+        /** WindowEntryIn */
+        WindowEntryIn: {
+            answers?: {
+                [key: string]: string;
+            };
+            form?: {
+                [key: string]: string | number | boolean | null;
+            };
+            /**
+             * @description 手机号
+             * @example 13800138000
+             */
+            phone: string;
+            /** @description 事项编码 */
+            serviceCode: string;
+        };
+        /** WindowEntryOut */
+        WindowEntryOut: {
+            applicationId: number;
+            /** Format: date-time */
+            enteredAt: string;
+            enteredBy: number;
+            serviceCode: string;
+            status: string;
+        };
         /** WindowVerificationIn */
         WindowVerificationIn: {
             /** @description 证件号码 */
@@ -7383,7 +10135,7 @@ export interface components {
         /** WithdrawApplicationProblem409 */
         WithdrawApplicationProblem409: {
             /** @enum {string} */
-            code: "idempotency_key_reused" | "transition_refused";
+            code: "clock_already_paused" | "clock_not_paused" | "clock_not_running" | "idempotency_key_reused" | "transition_refused";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -7434,6 +10186,7 @@ export interface components {
             contentType?: string | null;
             exempt: boolean;
             exemptLicenceId?: number | null;
+            exemptReason?: string | null;
             name: string;
             originalName?: string | null;
             /** @default 0 */
@@ -7451,6 +10204,7 @@ export interface components {
             code: string;
             contentType?: string | null;
             exemptBy?: string | null;
+            exemptReason?: string | null;
             name: string;
             originalName?: string | null;
             pages?: components["schemas"]["TaskPageOut"][];
@@ -10519,6 +13273,853 @@ export interface operations {
             };
         };
     };
+    listMyAgencyFilings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    fileForAnother: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FilingIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, service_not_granted） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FileForAnotherProblem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found, service_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FileForAnotherProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_as_person, idempotency_key_reused, identity_required, licence_action_pending, licence_not_in_force, renewal_not_open） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FileForAnotherProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: agency_for_self, answers_invalid, company_applicant_required, form_invalid, licence_choice_required, licence_choice_unexpected, licence_type_mismatch, principal_not_found） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["FileForAnotherProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getAgencyFiling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agency_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetAgencyFilingProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    confirmAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agency_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConfirmAgencyProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_code_locked, agency_step_done） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConfirmAgencyProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: agency_code_wrong） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConfirmAgencyProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    uploadAuthorisationLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description multipart/form-data，文件字段名 file；wx.uploadFile 可直接调用（POST） */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容（wx.uploadFile 的 name 参数填 file）
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agency_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadAuthorisationLetterProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_step_done） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadAuthorisationLetterProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: authorisation_letter_missing, authorisation_letter_refused, file_damaged, image_too_many_pixels, pdf_password_protected） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadAuthorisationLetterProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    refuseAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agency_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseAgencyProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_step_done） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseAgencyProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listAgencyRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listTaxiRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    registerTaxiDriver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxiRegistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, service_not_granted） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found, service_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_as_person, idempotency_key_reused, licence_action_pending, licence_not_in_force, renewal_not_open） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: answers_invalid, company_applicant_required, form_invalid, licence_choice_required, licence_choice_unexpected, licence_type_mismatch, principal_not_found） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     listApplications: {
         parameters: {
             query?: never;
@@ -10627,16 +14228,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden） */
+            /** @description 没有权限（code: forbidden, service_not_granted） */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem403"];
+                    "application/problem+json": components["schemas"]["CreateApplicationProblem403"];
                 };
             };
-            /** @description 没有找到（code: application_not_found, not_found, service_not_found） */
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found, service_not_found） */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10645,7 +14246,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["CreateApplicationProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: idempotency_key_reused） */
+            /** @description 当前状态下不能执行（code: idempotency_key_reused, licence_action_pending, licence_not_in_force, renewal_not_open） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10672,7 +14273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 内容未通过校验（code: answers_invalid, company_applicant_required, form_invalid） */
+            /** @description 内容未通过校验（code: answers_invalid, company_applicant_required, form_invalid, licence_choice_required, licence_choice_unexpected, licence_type_mismatch） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10969,6 +14570,82 @@ export interface operations {
             };
         };
     };
+    getApplicationClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseClockOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetApplicationClockProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     getMyDelivery: {
         parameters: {
             query?: never;
@@ -11023,6 +14700,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["GetMyDeliveryProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetMyDeliveryProblem409"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -11105,7 +14791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ChangeMyDeliveryProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: licence_already_collected, licence_already_shipped, no_paper_licence, pickup_only） */
+            /** @description 当前状态下不能执行（code: identity_required, licence_already_collected, licence_already_shipped, no_paper_licence, pickup_only） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11139,6 +14825,91 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ChangeMyDeliveryProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listApplicationDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListApplicationDocumentsProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListApplicationDocumentsProblem409"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -12050,6 +15821,189 @@ export interface operations {
             };
         };
     };
+    listApplicationMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, thread_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListApplicationMessagesProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    postApplicationMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, thread_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PostApplicationMessageProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: thread_not_open） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PostApplicationMessageProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     getPickupAuthorisationLetter: {
         parameters: {
             query?: never;
@@ -12106,13 +16060,199 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GetPickupAuthorisationLetterProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: pickup_not_chosen） */
+            /** @description 当前状态下不能执行（code: identity_required, pickup_not_chosen） */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["GetPickupAuthorisationLetterProblem409"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    requestRereview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RereviewIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RereviewOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, rereview_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RequestRereviewProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: idempotency_key_reused, rereview_already_requested, rereview_not_available） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RequestRereviewProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listApplicationSiteChecks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCheckOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListApplicationSiteChecksProblem404"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -12185,7 +16325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
-            /** @description 没有找到（code: application_not_found, not_found, service_not_found） */
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found, service_not_found） */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12194,7 +16334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["SubmitApplicationProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: application_not_editable, idempotency_key_reused, transition_refused） */
+            /** @description 当前状态下不能执行（code: agency_ended, agency_unconfirmed, application_not_editable, clock_already_paused, clock_not_paused, clock_not_running, idempotency_key_reused, identity_required, licence_action_pending, licence_not_in_force, renewal_not_open, transition_refused） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12221,7 +16361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 内容未通过校验（code: company_applicant_required, gaps_invalid, gaps_remain） */
+            /** @description 内容未通过校验（code: company_applicant_required, gaps_invalid, gaps_remain, holder_kind_mismatch, licence_choice_required, licence_choice_unexpected, licence_type_mismatch） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12360,6 +16500,188 @@ export interface operations {
             };
         };
     };
+    urgeApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, urging_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UrgeApplicationProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: idempotency_key_reused, urge_too_early, urged_today） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UrgeApplicationProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listApplicationUrgings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, urging_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListApplicationUrgingsProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     withdrawApplication: {
         parameters: {
             query?: never;
@@ -12423,7 +16745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["WithdrawApplicationProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: idempotency_key_reused, transition_refused） */
+            /** @description 当前状态下不能执行（code: clock_already_paused, clock_not_paused, clock_not_running, idempotency_key_reused, transition_refused） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12596,7 +16918,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BookAppointmentProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: already_booked, application_not_invited, application_not_open, booking_closed, idempotency_key_reused, slot_full, slot_not_released, wrong_service） */
+            /** @description 当前状态下不能执行（code: already_booked, application_not_invited, application_not_open, booking_closed, idempotency_key_reused, identity_required, slot_full, slot_not_released, wrong_service） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13200,6 +17522,582 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistCaseSteward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStewardOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistCaseStewardProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistMyRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistRequestOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistRequestOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, service_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistRequestProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: assist_no_navigator, assist_phone_required, idempotency_key_reused） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistRequestProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistMyRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistRequestOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: assist_request_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistMyRequestProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistMySteward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StewardOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: steward_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistMyStewardProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistAskSteward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StewardOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: assist_no_navigator, steward_already_assigned, steward_enterprise_only, steward_not_new） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistAskStewardProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    assistTaskSteward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseStewardOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AssistTaskStewardProblem404"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -14294,7 +19192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: idempotency_key_reused） */
+            /** @description 当前状态下不能执行（code: idempotency_key_reused, identity_required） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -15105,6 +20003,925 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    downloadDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DownloadDocumentProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: document_not_ready, identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DownloadDocumentProblem409"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listMyEnterprises: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    registerEnterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, invalid_credit_code, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterEnterpriseProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: enterprise_already_registered, identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterEnterpriseProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: enterprise_kind_mismatch, enterprise_not_registered, enterprise_registry_mismatch, legal_rep_mismatch, not_an_enterprise） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RegisterEnterpriseProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getMyEnterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetMyEnterpriseProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listEnterpriseAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListEnterpriseAgentsProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    grantEnterpriseAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agent_not_found, enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GrantEnterpriseAgentProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agent_is_legal_rep, agent_not_verified, idempotency_key_reused） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GrantEnterpriseAgentProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: unknown_services） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GrantEnterpriseAgentProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    changeEnterpriseAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agent_not_found, enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ChangeEnterpriseAgentProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: unknown_services） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ChangeEnterpriseAgentProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    revokeEnterpriseAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+                agent_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agent_not_found, enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RevokeEnterpriseAgentProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listEnterpriseGrantEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantEventOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListEnterpriseGrantEventsProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    uploadBusinessLicencePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        /** @description multipart/form-data，文件字段名 file；wx.uploadFile 可直接调用（POST） */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容（wx.uploadFile 的 name 参数填 file）
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, licence_photo_missing, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadBusinessLicencePhotoProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadBusinessLicencePhotoProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: licence_photo_not_expected） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadBusinessLicencePhotoProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: file_damaged, image_too_many_pixels, licence_photo_refused, pdf_password_protected） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UploadBusinessLicencePhotoProblem422"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -17083,6 +22900,261 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListLicencesProblem409"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listLicenceActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceActionOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListLicenceActionsProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listLicenceDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListLicenceDocumentsProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListLicenceDocumentsProblem409"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    downloadLicenceDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: document_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DownloadLicenceDocumentProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: document_not_ready, identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DownloadLicenceDocumentProblem409"];
+                };
+            };
             /** @description 操作太频繁（code: too_many_requests） */
             429: {
                 headers: {
@@ -17159,6 +23231,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["GetLicenceQrProblem404"];
                 };
             };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetLicenceQrProblem409"];
+                };
+            };
             /** @description 操作太频繁（code: too_many_requests） */
             429: {
                 headers: {
@@ -17233,6 +23314,122 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["GetLicenceVerificationLinkProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: identity_required） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetLicenceVerificationLinkProblem409"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    voidLicence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenceVoidIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["VoidLicenceProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: licence_not_voidable） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["VoidLicenceProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -17325,6 +23522,212 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    closeAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountClose"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountClosed"];
+                };
+            };
+            /** @description 请求格式不正确（code: account_proof_required, bad_request, face_check_needed, sms_code_invalid, sms_code_wrong, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CloseAccountProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, user_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CloseAccountProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: account_bookings_open, account_cases_open, staff_account_not_closable） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["CloseAccountProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    startAccountFaceCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationStarted"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, face_check_failed, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartAccountFaceCheckProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: face_check_not_possible, face_needs_wechat） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartAccountFaceCheckProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: face_tries_used_up, too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartAccountFaceCheckProblem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable, wechat_unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["StartAccountFaceCheckProblem503"];
                 };
             };
         };
@@ -17744,7 +24147,10 @@ export interface operations {
     startFaceVerification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17799,7 +24205,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: face_needs_wechat, identity_already_verified, identity_taken） */
+            /** @description 当前状态下不能执行（code: face_needs_wechat, idempotency_key_reused, identity_already_verified, identity_taken, verification_in_progress） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -17875,13 +24281,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["CheckFaceVerificationProblem400"];
                 };
             };
-            /** @description 未登录或登录已失效（code: unauthorized） */
+            /** @description 未登录或登录已失效（code: refresh_token_invalid, unauthorized） */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["CheckFaceVerificationProblem401"];
                 };
             };
             /** @description 没有权限（code: forbidden） */
@@ -17893,7 +24299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem403"];
                 };
             };
-            /** @description 没有找到（code: not_found, verification_not_found） */
+            /** @description 没有找到（code: not_found, user_not_found, verification_not_found） */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18231,7 +24637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["PhoneBound"];
                 };
             };
             /** @description 请求格式不正确（code: bad_request, validation_failed, wechat_phone_code_invalid） */
@@ -18243,16 +24649,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BindPhoneProblem400"];
                 };
             };
-            /** @description 未登录或登录已失效（code: unauthorized） */
+            /** @description 未登录或登录已失效（code: refresh_token_invalid, unauthorized） */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem401"];
+                    "application/problem+json": components["schemas"]["BindPhoneProblem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden, wechat_user_risky） */
+            /** @description 没有权限（code: account_disabled, forbidden, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18270,7 +24676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["BindPhoneProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: phone_taken） */
+            /** @description 当前状态下不能执行（code: accounts_bookings_clash, accounts_different_persons, phone_already_bound, phone_taken） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18313,6 +24719,377 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["BindPhoneProblem503"];
+                };
+            };
+        };
+    };
+    changePhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: account_proof_required, bad_request, face_check_needed, phone_unchanged, sms_code_invalid, sms_code_wrong, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ChangePhoneProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, user_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ChangePhoneProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: no_phone_bound, phone_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ChangePhoneProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    bindPhoneBySms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneSmsBind"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneBound"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, sms_code_invalid, sms_code_wrong, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BindPhoneBySmsProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: refresh_token_invalid, unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BindPhoneBySmsProblem401"];
+                };
+            };
+            /** @description 没有权限（code: account_disabled, forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BindPhoneBySmsProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, user_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BindPhoneBySmsProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: accounts_bookings_clash, accounts_different_persons, phone_already_bound, phone_taken） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BindPhoneBySmsProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listMySubjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActingSubjectOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    switchSubject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActingToken"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, staff_cannot_switch） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SwitchSubjectProblem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SwitchSubjectProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
                 };
             };
         };
@@ -18735,7 +25512,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["CreateRatingProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: already_rated, idempotency_key_reused, target_not_finished） */
+            /** @description 当前状态下不能执行（code: already_rated, idempotency_key_reused, identity_required, target_not_finished） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -18885,6 +25662,187 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["AppendRatingCommentProblem503"];
+                };
+            };
+        };
+    };
+    listRereviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RereviewOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    decideRereview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rereview_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RereviewDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RereviewOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, rereview_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DecideRereviewProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, rereview_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DecideRereviewProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: rereview_decided） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DecideRereviewProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: rereview_checks_invalid） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DecideRereviewProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
                 };
             };
         };
@@ -19163,6 +26121,303 @@ export interface operations {
             };
         };
     };
+    listSiteChecks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCheckOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    recordSiteCheckResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteCheckResultIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCheckOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, site_check_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RecordSiteCheckResultProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: site_check_result_recorded, site_visit_not_agreed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RecordSiteCheckResultProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: rectification_items_on_pass, rectification_items_required） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RecordSiteCheckResultProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    agreeSiteVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                check_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCheckOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, site_check_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AgreeSiteVisitProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: site_check_closed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AgreeSiteVisitProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: site_visit_in_past） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AgreeSiteVisitProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     listSites: {
         parameters: {
             query?: never;
@@ -19275,6 +26530,359 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listEnterpriseReviews: {
+        parameters: {
+            query?: {
+                status?: "pending" | "verified" | "refused" | "awaiting_photo";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseReviewOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    approveEnterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseReviewOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_enterprise_review） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveEnterpriseProblem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveEnterpriseProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: enterprise_reviewed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ApproveEnterpriseProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getBusinessLicencePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetBusinessLicencePhotoProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    refuseEnterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnterpriseRefusalIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseReviewOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_enterprise_review） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseEnterpriseProblem403"];
+                };
+            };
+            /** @description 没有找到（code: enterprise_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseEnterpriseProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: enterprise_reviewed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseEnterpriseProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -19831,6 +27439,123 @@ export interface operations {
             };
         };
     };
+    enterApplicationAtWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowEntryOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_case, service_not_granted） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["EnterApplicationAtWindowProblem403"];
+                };
+            };
+            /** @description 没有找到（code: account_not_found, acted_licence_not_found, application_not_found, not_found, service_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["EnterApplicationAtWindowProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: idempotency_key_reused, identity_required, licence_action_pending, licence_not_in_force, renewal_not_open） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["EnterApplicationAtWindowProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: answers_invalid, company_applicant_required, form_invalid, licence_choice_required, licence_choice_unexpected, licence_type_mismatch） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["EnterApplicationAtWindowProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     reformFigures: {
         parameters: {
             query: {
@@ -19861,6 +27586,139 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ReformFiguresProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    rightsFigures: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsFigures"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, rights_range_invalid, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RightsFiguresProblem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    tripsByDesign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripsByDesign"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
                 };
             };
             /** @description 未登录或登录已失效（code: unauthorized） */
@@ -20017,7 +27875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            /** @description 没有权限（code: forbidden, gap_override_lead_only, own_case, step_not_yours） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20035,7 +27893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["DecideTasksInBatchProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: conflict, gap_notice_required, idempotency_key_reused, task_claimed, task_closed, task_waiting_exam, transition_refused） */
+            /** @description 当前状态下不能执行（code: clock_already_paused, clock_not_paused, clock_not_running, conflict, gap_notice_new_items, gap_notice_required, idempotency_key_reused, licence_not_in_force, task_claimed, task_closed, task_waiting_exam, transition_refused） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20385,7 +28243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            /** @description 没有权限（code: forbidden, gap_override_lead_only, own_case, step_not_yours） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20403,7 +28261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["DecideTaskProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: gap_notice_required, idempotency_key_reused, task_claimed, task_closed, task_waiting_exam, transition_refused） */
+            /** @description 当前状态下不能执行（code: clock_already_paused, clock_not_paused, clock_not_running, gap_notice_new_items, gap_notice_required, idempotency_key_reused, licence_not_in_force, task_claimed, task_closed, task_waiting_exam, transition_refused） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20519,7 +28377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RecordExamResultProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: exam_year_over, gap_notice_required, no_exam_pending, transition_refused） */
+            /** @description 当前状态下不能执行（code: clock_already_paused, clock_not_paused, clock_not_running, exam_year_over, gap_notice_required, licence_not_in_force, no_exam_pending, transition_refused） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -20851,6 +28709,290 @@ export interface operations {
             };
         };
     };
+    listTaskMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListTaskMessagesProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, task_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ListTaskMessagesProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    postTaskMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseMessageOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PostTaskMessageProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, task_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PostTaskMessageProblem404"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    pauseTaskClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交时使用同一个键，只会执行一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PauseIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseClockOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PauseTaskClockProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, task_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PauseTaskClockProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: clock_already_paused, clock_not_running, idempotency_key_reused, task_closed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PauseTaskClockProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     releaseTask: {
         parameters: {
             query?: never;
@@ -20954,6 +29096,281 @@ export interface operations {
             };
         };
     };
+    resumeTaskClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseClockOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, own_case, step_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ResumeTaskClockProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, task_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ResumeTaskClockProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: clock_not_paused, task_closed） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ResumeTaskClockProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listUrgings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    answerUrging: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                urging_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UrgeAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, urging_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AnswerUrgingProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, urging_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AnswerUrgingProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: urging_answered） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AnswerUrgingProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     joinWaitlist: {
         parameters: {
             query?: never;
@@ -21012,7 +29429,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: already_booked, no_slots, seats_available） */
+            /** @description 当前状态下不能执行（code: already_booked, identity_required, no_slots, seats_available） */
             409: {
                 headers: {
                     [name: string]: unknown;
