@@ -40,6 +40,7 @@ from api.seed import seed
 from api.settings import Settings
 from jobs import redis_settings
 from tests.deploy import stack
+from tests.factories import person_of
 
 # A worker exactly as `zsb worker` builds it, with quiet hours off so a fan-out run does not
 # depend on the time of day (non-urgent SMS otherwise wait for 08:00 Asia/Shanghai).
@@ -197,6 +198,16 @@ async def log_in(http: httpx.AsyncClient, n: int, prefix: str, concurrency: int)
             res, _ = await post_with_retry(own, "/api/v1/auth/wechat", json={"code": f"dev-{prefix}{i}"}, headers={})
             assert res is not None and res.status_code == 200, res and res.text
             body = res.json()
+            # F088: booking needs a verified person — the sandbox face flow, as the mini-program runs it
+            name, number = person_of(f"{prefix}{i}")
+            auth = {"Authorization": f"Bearer {body['accessToken']}"}
+            started, _ = await post_with_retry(own, "/api/v1/me/identity/verifications", headers=auth,
+                                               json={"name": name, "idNumber": number})
+            assert started is not None and started.status_code == 201, started and started.text
+            done, _ = await post_with_retry(own, f"/api/v1/me/identity/verifications/{started.json()['id']}/result",
+                                            json=None, headers=auth)
+            assert done is not None and done.status_code == 200, done and done.text
+            body = {**body, **done.json()["tokens"]}
             return {"id": body["user"]["id"], "refresh": body["refreshToken"],
                     "headers": {"Authorization": f"Bearer {body['accessToken']}"}}
 
