@@ -13,7 +13,9 @@ compressed data is still read and checked) and at most two files are decoded at 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import Any
 
 import anyio
 from PIL import Image
@@ -23,6 +25,9 @@ from api.errors import Unprocessable
 
 MAX_PIXELS = 50_000_000  # 5000万像素: a phone's full-resolution photo; a PNG this size is 200 MB decoded
 _FORMATS = {"jpg": "JPEG", "png": "PNG"}
+# what a file's first bytes say it is: (content type, kind for ``check``)
+IMAGE_KINDS = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
+DOCUMENT_KINDS = {b"%PDF-": ("application/pdf", "pdf"), **IMAGE_KINDS}
 _decoding = anyio.CapacityLimiter(2)
 
 
@@ -85,3 +90,32 @@ async def check(path: Path, kind: str) -> None:
         await anyio.to_thread.run_sync(_check_pdf, path, limiter=_decoding)
     else:
         await anyio.to_thread.run_sync(_check_image, path, _FORMATS[kind], limiter=_decoding)
+
+
+async def store_checked(upload: Any, storage: Any, prefix: str, *, kinds: dict[bytes, tuple[str, str]],
+                        max_bytes: int, missing: Exception, refused: Exception,
+                        too_large: Exception) -> tuple[str, str, Any]:
+    """Copy one uploaded file (a multipart part) into storage under ``prefix``: its first bytes one of
+    ``kinds``, at most ``max_bytes``, then parsed whole (``check``) before it is committed; otherwise
+    ``missing`` (no file part), ``refused`` (not one of the kinds), ``too_large`` or ``check``'s own
+    422, and nothing is kept. Returns (key, content type, writer) — the writer knows size and hash."""
+    if not hasattr(upload, "read"):  # no part, or a text field of that name
+        raise missing
+    head = await upload.read(8)
+    kind = next((k for magic, k in kinds.items() if head.startswith(magic)), None)
+    if kind is None:
+        raise refused
+    writer = storage.writer()
+    key = f"{prefix}/{uuid.uuid4().hex}"
+    try:
+        await writer.write(head)
+        while chunk := await upload.read(64 * 1024):
+            if writer.size + len(chunk) > max_bytes:
+                raise too_large
+            await writer.write(chunk)
+        await check(await writer.spooled(), kind[1])
+        await writer.commit(key)
+    except BaseException:
+        await writer.abort()
+        raise
+    return key, kind[0], writer

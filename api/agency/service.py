@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -34,8 +33,6 @@ q = load_queries(__file__)
 
 MAX_LETTER_BYTES = 10 * 1024 * 1024  # as every other upload (F101)
 MAX_TRIES = 5
-_KINDS = {b"%PDF-": ("application/pdf", "pdf"), b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-          b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
 
 
 def _hash(filing_id: int, code: str) -> str:
@@ -93,39 +90,14 @@ async def _mine(conn: Any, user: AuthUser, filing_id: int, *, as_agent: bool) ->
     return row
 
 
-async def _store(upload: Any, storage: Any, filing_id: int) -> tuple[str, str]:
-    """The letter checked whole as a PDF, JPG or PNG and committed to storage: (key, content type)."""
-    if not hasattr(upload, "read"):
-        raise LetterMissing(field="file")
-    head = await upload.read(8)
-    kind = next((k for magic, k in _KINDS.items() if head.startswith(magic)), None)
-    if kind is None:
-        raise LetterRefused(field="file")
-    writer = storage.writer()
-    key = f"agency/{filing_id}/{uuid.uuid4().hex}"
-    try:
-        await writer.write(head)
-        while chunk := await upload.read(64 * 1024):
-            if writer.size + len(chunk) > MAX_LETTER_BYTES:
-                raise LetterRefused(field="file")
-            await writer.write(chunk)
-        try:
-            await uploads.check(await writer.spooled(), kind[1])
-        except Exception as exc:  # a damaged file is the caller's problem, never a 500
-            raise LetterRefused(field="file") from exc
-        await writer.commit(key)
-    except BaseException:
-        await writer.abort()
-        raise
-    return key, kind[0]
-
-
 async def upload_letter(conn: Any, user: AuthUser, filing_id: int, values: dict[str, Any], storage: Any) -> FilingOut:
     """The signed authorisation letter: stored, then the principal gets the SMS with the code."""
     row = await _mine(conn, user, filing_id, as_agent=True)
     if row["status"] != "awaiting_letter":
         raise AgencyStepDone()
-    key, content_type = await _store(values.get("file"), storage, filing_id)
+    key, content_type, _ = await uploads.store_checked(
+        values.get("file"), storage, f"agency/{filing_id}", kinds=uploads.DOCUMENT_KINDS, max_bytes=MAX_LETTER_BYTES,
+        missing=LetterMissing(field="file"), refused=LetterRefused(field="file"), too_large=LetterRefused(field="file"))
     code = f"{secrets.randbelow(10 ** 6):06d}"
     done = await q.set_letter(conn, id=filing_id, letter_key=key, letter_type=content_type,
                               code_hash=_hash(filing_id, code))

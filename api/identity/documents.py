@@ -10,7 +10,6 @@ becomes ``verified`` in place; the partial unique indexes keep one verified pers
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -39,31 +38,6 @@ q = load_queries(__file__, "staff.sql")
 
 REVIEW_WORKDAYS = 1  # F090: "由工作人员在1个工作日内人工审核"
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # as every other upload (F101)
-_IMAGES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
-
-
-async def _store_photo(upload: Any, storage: Any, user_id: int) -> tuple[str, str, Any]:
-    """Copy the uploaded photo into storage, checked whole as a JPG or PNG; (key, content type, writer)."""
-    if not hasattr(upload, "read"):  # no part, or a text field named file
-        raise DocumentPhotoMissing(field="file")
-    head = await upload.read(8)
-    kind = next((k for magic, k in _IMAGES.items() if head.startswith(magic)), None)
-    if kind is None:
-        raise DocumentPhotoRefused(field="file")
-    writer = storage.writer()
-    key = f"identity/{user_id}/{uuid.uuid4().hex}"
-    try:
-        await writer.write(head)
-        while chunk := await upload.read(64 * 1024):
-            if writer.size + len(chunk) > MAX_PHOTO_BYTES:
-                raise DocumentPhotoTooLarge(field="file")
-            await writer.write(chunk)
-        await uploads.check(await writer.spooled(), kind[1])
-        await writer.commit(key)
-    except BaseException:
-        await writer.abort()
-        raise
-    return key, kind[0], writer
 
 
 async def submit(conn: Any, user: AuthUser, values: dict[str, Any], storage: Any, *, now: datetime) -> MyDocumentOut:
@@ -76,7 +50,10 @@ async def submit(conn: Any, user: AuthUser, values: dict[str, Any], storage: Any
         raise IdentityTaken()
     if await q.pending_of(conn, user_id=user.id) is not None:
         raise DocumentPending()
-    key, content_type, writer = await _store_photo(values.get("file"), storage, user.id)
+    key, content_type, writer = await uploads.store_checked(
+        values.get("file"), storage, f"identity/{user.id}", kinds=uploads.IMAGE_KINDS, max_bytes=MAX_PHOTO_BYTES,
+        missing=DocumentPhotoMissing(field="file"), refused=DocumentPhotoRefused(field="file"),
+        too_large=DocumentPhotoTooLarge(field="file"))
     await catalogue.load_workday_overrides(conn)
     cipher = crypto.active()
     kid, blob = cipher.encrypt(number)

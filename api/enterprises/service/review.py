@@ -3,7 +3,6 @@ staff (approvers, leads, admins) review it within 1 working day (as identity doc
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -24,31 +23,6 @@ q = load_queries(Path(__file__).parents[1])
 
 REVIEW_WORKDAYS = 1  # "由工作人员在1个工作日内人工审核", as identity documents (F090)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # as every other upload (F101)
-_IMAGES = {b"\xff\xd8\xff": ("image/jpeg", "jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
-
-
-async def _store(upload: Any, storage: Any, enterprise_id: int) -> tuple[str, str]:
-    """The photo checked whole as a JPG or PNG and committed to storage: (key, content type)."""
-    if not hasattr(upload, "read"):
-        raise PhotoMissing(field="file")
-    head = await upload.read(8)
-    kind = next((k for magic, k in _IMAGES.items() if head.startswith(magic)), None)
-    if kind is None:
-        raise PhotoRefused(field="file")
-    writer = storage.writer()
-    key = f"enterprises/{enterprise_id}/{uuid.uuid4().hex}"
-    try:
-        await writer.write(head)
-        while chunk := await upload.read(64 * 1024):
-            if writer.size + len(chunk) > MAX_PHOTO_BYTES:
-                raise PhotoRefused(field="file")
-            await writer.write(chunk)
-        await uploads.check(await writer.spooled(), kind[1])
-        await writer.commit(key)
-    except BaseException:
-        await writer.abort()
-        raise
-    return key, kind[0]
 
 
 async def upload_photo(conn: Any, user: AuthUser, enterprise_id: int, values: dict[str, Any], storage: Any, *,
@@ -56,7 +30,10 @@ async def upload_photo(conn: Any, user: AuthUser, enterprise_id: int, values: di
     row = await represented(conn, user, enterprise_id, verified=False)
     if row["status"] != "awaiting_photo":
         raise PhotoNotExpected()
-    key, content_type = await _store(values.get("file"), storage, enterprise_id)
+    key, content_type, _ = await uploads.store_checked(
+        values.get("file"), storage, f"enterprises/{enterprise_id}", kinds=uploads.IMAGE_KINDS,
+        max_bytes=MAX_PHOTO_BYTES, missing=PhotoMissing(field="file"), refused=PhotoRefused(field="file"),
+        too_large=PhotoRefused(field="file"))
     await catalogue.load_workday_overrides(conn)
     done = await q.set_photo(conn, id=enterprise_id, photo_key=key, photo_type=content_type,
                              due_on=add_workdays(local_day(now), REVIEW_WORKDAYS))
