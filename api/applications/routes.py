@@ -11,7 +11,7 @@ from litestar.response import Stream
 
 from api import clock, ratelimit
 from api.applications.service import journey as service, materials, supplement, upload as material_upload, withdrawal
-from api.applications.service import progress as case_progress
+from api.applications.service import progress_qr
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
     PageOrderIn, ProgressOut, WithdrawIn,
@@ -208,5 +208,5 @@ class ProgressController(Controller):
 
     @get("/{public_no:str}/qr.png", opt=PUBLIC, operation_id="getProgressQr", summary="进度查询二维码")
     async def qr(self, public_no: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> Response[bytes]:
-        png = await case_progress.progress_qr(read_conn, public_no, settings.base_url)
+        png = await progress_qr(read_conn, public_no, settings.base_url)
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})

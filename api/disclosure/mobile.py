@@ -16,7 +16,7 @@ import structlog
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from api.applications.service import progress as case_progress
+from api.applications.service import progress as case_progress  # the function, re-exported
 from api.disclosure import page, service
 from api.settings import Settings
 from wechat import links, pages
@@ -43,7 +43,7 @@ async def _into_miniprogram(request: Request, redis: Any, wechat: Any, target: s
 
 
 async def progress(request: Request, conn: Any, redis: Any, wechat: Any, public_no: str) -> Response:
-    result = await case_progress.progress(conn, public_no)
+    result = await case_progress(conn, public_no)
     redirect = await _into_miniprogram(request, redis, wechat, pages.PROGRESS, {"no": result.public_no})
     return redirect or page.progress(request, result)
 
