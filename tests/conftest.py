@@ -40,6 +40,14 @@ import notify.outbox  # noqa: E402
 
 notify.outbox.STRICT_PARAMS = True
 
+# Argon2 at its minimum work: the suite logs staff in a thousand times, and what the hash costs is
+# not what it tests (tests/auth/test_password_threads.py checks the pool, test_login the format).
+from argon2 import PasswordHasher  # noqa: E402
+
+from api.auth import passwords  # noqa: E402
+
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
 # one template per pytest-xdist worker (each worker also starts its own embedded servers)
 TEMPLATE = f"zsb_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
