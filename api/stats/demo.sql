@@ -7,14 +7,15 @@ RETURNING day, last;
 -- name: create_staging#
 CREATE TEMP TABLE demo_cases (
     applicant_id bigint, service_code text, is_instant boolean, promised_days int, public_no text,
-    submitted_at timestamptz, accepted_at timestamptz, decided_at timestamptz, final text, automatic boolean
+    submitted_at timestamptz, accepted_at timestamptz, decided_at timestamptz, final text, automatic boolean,
+    entered_by bigint
 ) ON COMMIT DROP;
 
 -- Every case enters as a draft and moves through the real state machine (the trigger checks each
 -- step), so the demo data obeys the same rules as cases made through the API.
 -- name: insert_drafts()
-INSERT INTO applications (applicant_id, service_code, is_instant, promised_days, public_no, created_at)
-SELECT applicant_id, service_code, is_instant, promised_days, public_no, submitted_at FROM demo_cases
+INSERT INTO applications (applicant_id, service_code, is_instant, promised_days, public_no, created_at, entered_by)
+SELECT applicant_id, service_code, is_instant, promised_days, public_no, submitted_at, entered_by FROM demo_cases
 RETURNING id, public_no;
 
 -- name: move_submitted()!

@@ -13,8 +13,9 @@ acceptance, a pick-up after the decision — nothing for a zero-trip service. An
 service that issues a licence issues it, into the person's library.
 
 What remains chance is what people and staff do: which service, which answers, which licences a
-person already holds (``HOLDS``), whether staff approve, whether a material needed a supplement,
-and the ratings. Cases enter as drafts and move through the real state machine (the trigger checks
+person already holds (``HOLDS``), whether they apply at a window where staff enter the case for them
+(``AT_WINDOW``, F083: a window visit, so not online), whether staff approve, whether a material
+needed a supplement, and the ratings. Cases enter as drafts and move through the real state machine (the trigger checks
 each step). Rows go in with COPY (asyncpg ``copy_records_to_table``); state changes are set-based
 UPDATEs. Deterministic for a given ``seed``.
 """
@@ -46,6 +47,7 @@ HOLDS = {"id_card": 0.95, "residence_permit": 0.05, "driving_licence": 0.7, "veh
          "business_licence": 0.35}
 SUPPLEMENT = 0.12  # a case with an uploaded material was returned once for a supplement
 APPROVED = 0.93    # staff approve most complete cases; the rest are refused
+AT_WINDOW = 0.05   # people who still apply at a window, where staff enter the case for them (F083)
 
 
 async def load(conn: Any, *, cases: int, end: date, seed: int = 2026,
@@ -108,6 +110,7 @@ class _Case:
         self.automatic = spec.auto_decide and self.instant and not uploaded
         self.gap = uploaded and rnd.random() < SUPPLEMENT
         self.submitted = _at(day, rnd)
+        self.at_window = rnd.random() < AT_WINDOW
         if self.automatic:  # decided on submission by the rules, nobody involved
             self.final = "approved"
             self.accepted = self.decided = self.submitted + timedelta(seconds=rnd.randint(2, 30))
@@ -126,6 +129,9 @@ class _Case:
     def trips(self, app_id: int, rnd: random.Random) -> list[tuple]:
         """The designed visits this case has reached: before the decision, after acceptance, after it."""
         out = []
+        if self.at_window:  # the visit to the window where the case was entered
+            out.append((self.uid, app_id, "window_checkin", "window_entry", app_id,
+                        self.submitted - timedelta(minutes=rnd.randint(5, 30))))
         for kind in self.spec.visit_steps:
             if kind in ("window_checkin", "inspection"):
                 at = self.accepted if kind == "window_checkin" else self.decided
@@ -155,7 +161,7 @@ async def _chunk(conn: Any, rnd: random.Random, n: int, services: list[ServiceSp
         public_no = f"WZ-{day:%Y%m%d}-{seq:06d}"
         case = _Case(spec, uid, day, rnd, library)
         staged.append((uid, spec.code, case.instant, case.promised, public_no, case.submitted, case.accepted,
-                       case.decided, case.final, case.automatic))
+                       case.decided, case.final, case.automatic, staff_id if case.at_window else None))
         simulated[public_no] = case
     await q.create_staging(conn)
     await conn.copy_records_to_table("demo_cases", records=staged)
