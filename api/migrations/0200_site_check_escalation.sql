@@ -1,0 +1,2 @@
+-- site_check_escalation (content follows in this session)
+SELECT 1;
