@@ -72,8 +72,7 @@ async def start(pool: Any, settings: Any, *, user_id: int, name: str, id_number:
     """Open a try. The same Idempotency-Key again returns the session it opened (no second try, no
     second WeChat call); a key whose try WeChat never opened acts again; one still in flight is 409."""
     name, number = checked_person(name, id_number)
-    cipher = crypto.active()
-    fingerprint = cipher.hash("idempotency", f"{name}|{number}") if idempotency_key else None
+    fingerprint = crypto.active().hash("idempotency", f"{name}|{number}") if idempotency_key else None
     async with transaction(pool) as conn:
         account = await q.lock_account(conn, user_id=user_id)  # one start at a time per account
         if idempotency_key:
@@ -93,21 +92,43 @@ async def start(pool: Any, settings: Any, *, user_id: int, name: str, id_number:
             raise IdentityAlreadyVerified()
         if not account or not account["openid"]:
             raise FaceNeedsWechat()
-        tries = await q.tries_since(conn, user_id=user_id, since=_day_start(now))
-        if tries >= TRIES_A_DAY:
-            back = _next_day(now)
-            raise FaceTriesUsedUp(retry_after=max(1, int((back - now).total_seconds())),
-                                  comeBackAt=back.isoformat())
+        tries = await tries_today(conn, user_id, now)
         if await holder_of(conn, "resident_id", number) not in (None, user_id):
             raise IdentityTaken()  # before WeChat: a try spent on someone else's identity is wasted
-        kid, blob = cipher.encrypt(number)
-        out_seq_no = "zsb" + secrets.token_urlsafe(18)  # 27 characters of [0-9A-Za-z_-]
-        attempt_id = await q.add_attempt(conn, user_id=user_id, out_seq_no=out_seq_no, cert_name=name,
-                                         cert_cipher=blob, cert_key_id=kid, created_at=now,
-                                         idem_key=idempotency_key, idem_hash=fingerprint)
+        attempt_id, out_seq_no = await add_try(conn, user_id=user_id, name=name, number=number, now=now,
+                                               idem_key=idempotency_key, idem_hash=fingerprint)
         openid = account["openid"]
+    return await open_session(pool, settings, attempt_id=attempt_id, out_seq_no=out_seq_no, name=name,
+                              number=number, openid=openid, tries=tries, now=now)
+
+
+async def tries_today(conn: Any, user_id: int, now: datetime) -> int:
+    """The face tries the account has used today; FaceTriesUsedUp (saying when to come back) at five."""
+    tries = await q.tries_since(conn, user_id=user_id, since=_day_start(now))
+    if tries >= TRIES_A_DAY:
+        back = _next_day(now)
+        raise FaceTriesUsedUp(retry_after=max(1, int((back - now).total_seconds())), comeBackAt=back.isoformat())
+    return tries
+
+
+async def add_try(conn: Any, *, user_id: int, name: str, number: str, now: datetime,
+                  idem_key: str | None = None, idem_hash: bytes | None = None) -> tuple[int, str]:
+    """Record a try (certificate encrypted) under a fresh ``out_seq_no``; returns (try id, out_seq_no)."""
+    kid, blob = crypto.active().encrypt(number)
+    out_seq_no = "zsb" + secrets.token_urlsafe(18)  # 27 characters of [0-9A-Za-z_-]
+    attempt_id = await q.add_attempt(conn, user_id=user_id, out_seq_no=out_seq_no, cert_name=name,
+                                     cert_cipher=blob, cert_key_id=kid, created_at=now,
+                                     idem_key=idem_key, idem_hash=idem_hash)
+    return attempt_id, out_seq_no
+
+
+async def open_session(pool: Any, settings: Any, *, attempt_id: int, out_seq_no: str, name: str, number: str,
+                       openid: str, tries: int, now: datetime) -> VerificationStarted:
+    """Ask WeChat for the try's verifyId (no connection held meanwhile): a refusal or outage ends the
+    try as an error (it still counts), a session stores its verifyId and expiry."""
     try:
-        session = await face_for(settings).get_verify_id(out_seq_no=out_seq_no, name=name, id_number=number, openid=openid)
+        session = await face_for(settings).get_verify_id(out_seq_no=out_seq_no, name=name, id_number=number,
+                                                         openid=openid)
     except (FaceRefused, WechatUnavailable) as exc:
         async with transaction(pool) as conn:
             await q.finish(conn, id=attempt_id, outcome="error", verify_ret=None,
