@@ -43,6 +43,7 @@ class SiteCheckOut(Schema):
     due_on: date
     status: str
     overdue: bool
+    escalated: bool = False  # past its 30 days and the leads told (once)
     public_no: str | None = None
     company_name: str | None = None
     site_address: str | None = None

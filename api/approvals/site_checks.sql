@@ -39,3 +39,17 @@ UPDATE site_checks SET status = :status, result_by = :result_by, result_at = :re
        notice_sent_at = CASE WHEN :status::text = 'failed' THEN :result_at::timestamptz END
 WHERE id = :id AND status = 'agreed'
 RETURNING id;
+
+-- name: overdue_checks(today)
+-- Open checks past their 30 days, not yet escalated (escalated once: jobs/rights.py).
+SELECT c.id, c.application_id, c.due_on, a.public_no, a.service_code FROM site_checks c
+JOIN applications a ON a.id = c.application_id
+WHERE c.status IN ('scheduled', 'agreed') AND c.due_on < :today AND c.escalated_at IS NULL ORDER BY c.id;
+
+-- name: mark_escalated(id, at)^
+UPDATE site_checks SET escalated_at = :at WHERE id = :id AND escalated_at IS NULL AND status IN ('scheduled', 'agreed')
+RETURNING id;
+
+-- name: leads(service_code)
+SELECT DISTINCT u.id FROM users u JOIN service_steps s ON s.step = ANY(u.steps)
+WHERE s.service_code = :service_code AND NOT u.disabled AND 'lead' = ANY(u.roles) ORDER BY u.id;

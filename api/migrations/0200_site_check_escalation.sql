@@ -1,2 +1,3 @@
--- site_check_escalation (content follows in this session)
-SELECT 1;
+-- F071: a repair filing's on-site check not done within its 30 days is escalated once to the leads of
+-- the service's steps (jobs/rights.py → api/approvals/service/site_checks.py escalate_overdue).
+ALTER TABLE site_checks ADD COLUMN escalated_at timestamptz;

@@ -8,9 +8,12 @@ before the staff list as a net for any other way a filing gets approved), due on
 day + 30 days. Approvers, leads and admins list the open checks (overdue first), agree the visit's
 time and address (the company is told), and record pass or fail; a fail needs the complete list
 of items and sends the one notice; a second result, and so a second notice, is refused. The
-company sees the checks of its own filing only (someone else's: 404).
+company sees the checks of its own filing only (someone else's: 404). A check still open after its
+30 days is escalated once to the leads of the service's steps (``escalate_overdue``, jobs/rights.py,
+beside re-reviews and 催办); a later run sends nothing.
 
-Public: ``schedule_new(conn)``; ``open_checks``; ``agree``; ``record_result``; ``of_case``.
+Public: ``schedule_new(conn)``; ``open_checks``; ``agree``; ``record_result``; ``of_case``;
+``escalate_overdue``.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ def _out(record: Any, today: date) -> SiteCheckOut:
     return SiteCheckOut(
         id=row["id"], application_id=row["application_id"], category=row["category"], due_on=row["due_on"],
         status=row["status"], overdue=row["status"] in ("scheduled", "agreed") and row["due_on"] < today,
+        escalated=row.get("escalated_at") is not None,
         public_no=row.get("public_no"), company_name=row.get("company_name"), site_address=row.get("site_address"),
         visit_at=row["visit_at"], visit_address=row["visit_address"], result_at=row["result_at"],
         result_note=row["result_note"], notice_sent_at=row["notice_sent_at"],
@@ -168,3 +172,20 @@ async def of_case(conn: Any, user: AuthUser, application_id: int, now: datetime)
     await schedule_new(conn)
     today = clock.local_day(now)
     return [_out(r, today) for r in await rows(q.checks_of_case(conn, application_id=application_id))]
+
+
+async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
+    """Open checks past their 30 days: the leads of the filing service's steps are told, once per check."""
+    await schedule_new(conn)
+    escalated = 0
+    for row in await rows(q.overdue_checks(conn, today=today)):
+        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
+            continue
+        for lead_id in [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))]:
+            await notify.enqueue(conn, user_id=lead_id, event="task_overdue",
+                                 dedupe_key=f"site_check_overdue:{row['id']}:{lead_id}",
+                                 subject=("application", row["application_id"]),
+                                 params={"taskTitle": f"现场核查{row['public_no'] or ''}"[:20],
+                                         "dueDate": row["due_on"].isoformat(), "publicNo": row["public_no"]})
+        escalated += 1
+    return escalated
