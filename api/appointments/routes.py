@@ -68,7 +68,7 @@ class AppointmentController(Controller):
     @post("/", operation_id="bookAppointment", summary="预约时段", status_code=201)
     async def book(self, data: JSONBody[BookIn], pool: Pool, user: CurrentUser, now: Now, policy: BookingPolicy,
                    idempotency_key: IdempotencyKey = None) -> AppointmentOut:
-        require_verified_claim(user)  # F088, from the access token: the rush reads no identity row
+        await require_verified_claim(pool, user)  # F088, from the token: a verified claim reads no identity row
         return await service.book_online(pool, user_id=user.id, slot_id=data.slot_id, now=now,
                                          idempotency_key=idempotency_key, payload=data, policy=policy,
                                          application_id=data.application_id)

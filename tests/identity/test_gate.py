@@ -5,7 +5,9 @@ from __future__ import annotations
 import jwt
 from stdnum.cn import ric
 
-from tests.factories import applicant, bearer, person_of
+from tests.appointments.helpers import open_slot
+from tests.clock import use_clock
+from tests.factories import applicant, person_of, staff
 
 
 async def test_the_factory_verifies_through_the_sandbox_face_flow_and_returns_fresh_tokens(client):
@@ -73,13 +75,26 @@ async def test_an_unverified_account_saves_a_draft_but_cannot_submit_book_see_li
     assert (await client.get("/api/v1/licences", headers=verified["headers"])).status_code == 200
 
 
-async def test_the_booking_reads_the_claim_of_the_access_token(client):
-    """An access token issued before the verification still says unverified (no database read):
-    the fresh pair from the verification, or a refresh, carries the claim."""
+async def test_a_person_verified_at_a_window_books_at_once_with_the_token_from_before(client, db):
+    """The token issued before the window verification still says unverified: the booking reads the
+    identity record once before refusing (rare path) and goes through; a refresh then carries the claim
+    and a verified token's booking reads no identity row."""
+    use_clock(client, "2026-06-05 10:00")
+    _, slot = await open_slot(client, db, site="city-service-centre", service="freight-operating-permit",
+                              start="2026-06-08 09:00")
     li = await applicant(client, "li", verified=False)
-    await applicant(client, "li")
-    stale = await client.post("/api/v1/appointments", headers=li["headers"], json={"slotId": 1})
-    assert stale.status_code == 409 and stale.json()["code"] == "identity_required"
+    assert "idv" not in jwt.decode(li["accessToken"], options={"verify_signature": False})
+    still = await client.post("/api/v1/appointments", headers=li["headers"], json={"slotId": slot["id"]})
+    assert still.status_code == 409 and still.json()["code"] == "identity_required"  # the record agrees: unverified
+
+    await db.execute("UPDATE users SET phone = '13800002222' WHERE id = $1", li["user"]["id"])
+    clerk = await staff(client, db, phone="13900002001", roles=["approver"], steps=["accept"], name="窗口人员")
+    name, number = person_of("li")
+    res = await client.post("/api/v1/staff/identity/window-verifications", headers=clerk["headers"],
+                            json={"phone": "13800002222", "name": name, "idType": "resident_id", "idNumber": number})
+    assert res.status_code == 201, res.text
+
+    booked = await client.post("/api/v1/appointments", headers=li["headers"], json={"slotId": slot["id"]})
+    assert booked.status_code == 201, booked.text  # the old token, minutes after the window
     fresh = (await client.post("/api/v1/auth/refresh", json={"refreshToken": li["refreshToken"]})).json()
-    res = await client.post("/api/v1/appointments", headers=bearer(fresh["accessToken"]), json={"slotId": 1})
-    assert res.status_code == 404 and res.json()["code"] != "identity_required"
+    assert jwt.decode(fresh["accessToken"], options={"verify_signature": False})["idv"] is True
