@@ -28,6 +28,7 @@ from api.identity.routes import MyIdentityController
 from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentityController
 from api.enterprises.routes import ActingSubjectController, EnterpriseController, StaffEnterpriseController
 from api.agency.routes import AgencyController
+from api.agency.routes_staff import AgencyTaskController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
@@ -83,6 +84,7 @@ API_CONTROLLERS: list = [
     StaffIdentityController,
     EnterpriseController,
     AgencyController,
+    AgencyTaskController,
     ActingSubjectController,
     StaffEnterpriseController,
     AdminStaffController,

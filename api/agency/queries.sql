@@ -59,3 +59,12 @@ SELECT f.*, a.service_code, s.name AS service_name
  WHERE f.enterprise_id = :enterprise_id
  ORDER BY f.id DESC
  LIMIT 200;
+
+-- name: filings_of_cases(application_ids)
+-- Staff tasks (issue 20): who filed each of these cases for its subject, with the filing company.
+SELECT f.*, e.name AS company_name, e.credit_code AS company_credit_code
+  FROM agency_filings f LEFT JOIN enterprises e ON e.id = f.enterprise_id
+ WHERE f.application_id = ANY(:application_ids::bigint[]);
+
+-- name: letter_of_case(application_id)^
+SELECT letter_key, letter_type FROM agency_filings WHERE application_id = :application_id;

@@ -56,3 +56,25 @@ class FilingOut(Schema):
     # a taxi registration approved: the driver's electronic service card (F021), as the company shows it
     card_number: str | None = None
     card_valid_until: date | None = None
+
+
+class TaskAgencyOut(Schema):
+    """Who acted on a staff task's case when someone filed it for the subject (issue 20): a 代办人 for
+    a person (F093: the letter and the principal's SMS confirmation) or the taxi company registering
+    its driver (F017: the driver's confirmation). ID numbers and phones only masked."""
+
+    kind: Literal["person", "taxi"]
+    relation: str  # 代办人 | 出租汽车公司（申报单位）
+    status: FilingStatus
+    status_name: str
+    agent_name_masked: str | None  # the person who filed (the 代办人, or the company's staff member)
+    agent_id_number_masked: str | None
+    agent_phone_masked: str | None
+    principal_name_masked: str | None  # the subject: the principal / the driver
+    confirmed: bool  # the principal (the driver) confirmed
+    confirmed_at: datetime | None
+    has_letter: bool  # 代办: the signed authorisation letter is on file
+    letter_url: str | None = None  # staff read it here (the task's route)
+    company_name: str | None = None  # taxi: the filing company (a public party)
+    company_credit_code: str | None = None
+    deregistered_at: datetime | None = None  # taxi: the registration was ended (F020)

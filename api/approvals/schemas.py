@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from api.agency.schemas import TaskAgencyOut
 from api.identity.schemas import ApplicantIdentity
 from api.types import Input, Schema
 
@@ -106,11 +107,13 @@ class TaskOut(Schema):
     review_all_passed: bool | None = None
     # why an instant matter waits for a person instead of the automatic decision (issue 21)
     manual_reason: str | None = None
-    # the case's subject and who acted (issue 20): person | enterprise; self | legal_rep | agent
+    # the case's subject and who acted (issue 20): person | enterprise; self | legal_rep | agent (经办人)
+    # | proxy (代办人, F093) | company (the taxi company registering its driver, F017)
     subject_kind: str = "person"
     subject_credit_code: str | None = None
     acted_as: str = "self"
-    acted_by: str | None = None  # the acting person's name, masked
+    acted_by: str | None = None  # the acting person's name, masked (proxy), or the company's name
+    agency: TaskAgencyOut | None = None  # proxy / company: the filing, letter and confirmation
     # issue 19: the verified person who filed (name, masked ID number, face / window / document)
     person: ApplicantIdentity | None = None
 

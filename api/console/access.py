@@ -25,6 +25,7 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     # approvals
     "consoleTasks": ("approver", "listTasks"), "consoleTask": ("approver", "getTask"),
     "consoleTaskMaterial": ("approver", "getTaskMaterial"), "consoleTaskMaterialPage": ("approver", "getTaskMaterialPage"),
+    "consoleTaskAgencyLetter": ("approver", "getTaskAgencyLetter"),  # issue 20 (F093)
     "consoleTaskClaim": ("approver", "claimTask"), "consoleTaskDecision": ("approver", "decideTask"),
     "consoleTasksBatch": ("approver", "decideTasksInBatch"),
     "consoleTaskPause": ("approver", "pauseTaskClock"), "consoleTaskResume": ("approver", "resumeTaskClock"),

@@ -11,6 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Stream, Template
 
+from api.agency import staff_letter
 from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
 from api.appointments.routes import Now as BookingNow
@@ -26,6 +27,7 @@ from api.console import service as console
 from api.console.routes import page
 from api.console.routes_fulfilment import exam_slots
 from api.deps import AppSettings, Conn
+from api.storage import storage_for
 
 MaterialCode = Annotated[str, PathParameter(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
 
@@ -59,6 +61,13 @@ class ApproverPages(Controller):
         body, content_type, name = await task_details.material_stream(conn, request.user, settings, task_id, code)
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
+
+    @get("/{task_id:int}/agency-letter", operation_id="consoleTaskAgencyLetter", summary="工作台：代办授权委托书")
+    async def agency_letter(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int]) -> Stream:
+        # issue 20 (F093): like a material, only for approvers of the task's step (or admins)
+        body, content_type = await staff_letter.letter(conn, request.user, task_id, storage_for(settings))
+        return Stream(body, media_type=content_type,
+                      headers={"Content-Disposition": "inline; filename*=UTF-8''authorisation-letter"})
 
     @get("/{task_id:int}/materials/{code:str}/pages/{page_no:int}", operation_id="consoleTaskMaterialPage",
          summary="工作台：查看材料的某一页")

@@ -140,6 +140,7 @@ ACCESS: dict[str, str] = {
     "fileForAnother": "login", "listMyAgencyFilings": "login", "listAgencyRequests": "login",
     "getAgencyFiling": "login", "uploadAuthorisationLetter": "login", "confirmAgency": "login",
     "refuseAgency": "login", "registerTaxiDriver": "login", "listTaxiRegistrations": "login",
+    "getTaskAgencyLetter": "approver",  # the 代办 letter on a task, for its step's approvers
     "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
     "refuseEnterprise": "approver",
 }

@@ -41,6 +41,7 @@ from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.exams import service as exams
+from api.agency.staff_view import with_agency
 from api.identity.forms import with_persons
 
 q = load_queries(Path(__file__).parents[1])
@@ -85,7 +86,7 @@ async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_cod
     rows_ = await rows(q.queue(conn, steps=steps, all_steps=user.has("admin") and step is None,
                                service_code=service_code, status=status, assignee_id=user.id if mine else None,
                                overdue=overdue, today=today, after=int(cursor or 0), lim=limit + 1))
-    items = await with_persons(conn, [task_out(r, user, today) for r in rows_[:limit]])
+    items = await with_agency(conn, await with_persons(conn, [task_out(r, user, today) for r in rows_[:limit]]))
     return TaskPage(items=items, next_cursor=str(items[-1].id) if len(rows_) > limit else None)
 
 

@@ -18,6 +18,7 @@ from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.db import load_queries, rows
 from api.exams import service as exams
+from api.agency.staff_view import with_agency
 from api.identity.forms import with_persons
 from api.storage import storage_for
 
@@ -63,6 +64,7 @@ async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
                                              str(answers[s.code])))
                  for s in spec.situations if s.code in answers]
     [out] = await with_persons(conn, [task_out(task, user, today)])  # the verified person (issue 19)
+    [out] = await with_agency(conn, [out])  # who filed it for its subject: 代办人 or taxi company (issue 20)
     return TaskDetail(task=out, application_status=task["application_status"],
                       applicant_phone=task["applicant_phone"], form=task["form"] or {}, answers=answers,
                       materials=materials, timeline=timeline, is_last_step=task["position"] == task["step_count"],
