@@ -52,7 +52,8 @@ class ApproverPages(Controller):
         return page("task.html", request, active="tasks", t=detail,
                     exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
                     clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)),
-                    messages=await case_thread.thread_for_page(conn, request.user, task_id))
+                    messages=await case_thread.thread_for_page(conn, request.user, task_id),
+                    gap_additions=await applications.additions_of(conn, detail.task.application_id))
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],
@@ -90,7 +91,8 @@ class ApproverPages(Controller):
         form = await request.form()
         decision = console.convert(console.decision_values(form), DecisionIn)
         done = await approvals.decide(conn, request.user, task_id, decision)
-        return page("_decided.html", request, d=done)
+        flags = await applications.additions_of(conn, done.application_id) if done.gap_notice_id else []
+        return page("_decided.html", request, d=done, gap_additions=flags)
 
     @post("/{task_id:int}/pause", operation_id="consoleTaskPause", summary="工作台：暂停计时（现场核查、技术评估）",
           status_code=200, dependencies=BOOKING_DEPENDENCIES)

@@ -213,9 +213,16 @@ def decision_values(form: Any) -> dict[str, Any]:
         for code in form.getall("missing", []):
             note = (form.get(f"note_{code}") or "").strip()
             name = (form.get(f"name_{code}") or "").strip()
-            missing.append({"code": code, "message": note or f"请补正：{name or code}"})
+            item = {"code": code, "message": note or f"请补正：{name or code}"}
+            missing.append({**item, "name": name} if name else item)  # the material's name, for one not uploaded
     reason = (form.get("reason") or "").strip() or None
-    return {"decision": decision, "reason": reason, "missing": missing}
+    values: dict[str, Any] = {"decision": decision, "reason": reason, "missing": missing}
+    if decision == "return" and form.get("gap_override"):  # F096: a lead adds items the notice had not named
+        override = (form.get("override_reason") or "").strip()
+        if not override:
+            raise FormInvalid("补充告知此前未列出的事项，须填写理由")
+        values["overrideReason"] = override
+    return values
 
 
 def batch_values(form: Any) -> dict[str, Any]:
