@@ -19,7 +19,8 @@ _PLATE = re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 
 
 # FAQ F072: "只有企业法人可以申请，个人和个体工商户不能申请" (dangerous goods: the catalogue's
-# ``holder: enterprise``). The applicant shows it with the unified social credit code in the form:
+# ``holder: enterprise`` with ``legalPersonOnly``; other businesses' licences take 个体工商户 too,
+# F032/F092). The applicant shows it with the unified social credit code in the form:
 # its first two characters say who registered what — "91" an enterprise registered with market
 # regulation, "92" an individual business (个体工商户), "93" a farmers' cooperative, others public
 # bodies. The code cannot tell an enterprise legal person from a non-legal-person enterprise (a
@@ -29,7 +30,7 @@ ENTERPRISE_PREFIX = "91"
 
 def applicant_kind_problem(spec: ServiceSpec, form: dict[str, Any]) -> str | None:
     """Why this form's applicant may not apply for the service (None when they may)."""
-    if spec.holder != "enterprise":
+    if spec.holder != "enterprise" or not spec.legal_person_only:
         return None
     code = form.get("creditCode")
     if not isinstance(code, str) or not code:

@@ -178,9 +178,10 @@ class ServiceSpec(Schema, forbid_unknown_fields=True):
     members: list[ServiceCode] = []
     licence: LicenceSpec | None = None
     exam: ExamSpec | None = None  # a qualification exam (its visit is ``exam``)
-    # Who holds the licence: a person (published as counts only), an enterprise (only enterprises
-    # apply: the form's credit code must say so, F072), or either.
+    # Who holds the licence: a person (published as counts only), an enterprise (filed as one, 个体工商户
+    # too, F092), or either; ``legal_person_only``: an enterprise legal person, never 个体工商户 (F072).
     holder: Literal["person", "enterprise", "either"] = "either"
+    legal_person_only: bool = False
     disclose: bool = False  # 许可结果公示: the shipped choice, filled where nobody has decided
     visits: list[VisitSpec] = []  # booked at a site (appointments); ``schedules`` say where and when
     schedules: list[ScheduleSpec] = []

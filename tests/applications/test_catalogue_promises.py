@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 from api.clock import today
 from tests.applications.helpers import licence
 from tests.approvals.helpers import DG_FORM, people, task_of
-from tests.factories import act_as_enterprise, applicant
+from tests.factories import act_as_enterprise, applicant, credit_code_of
 from tests.samples import PDF
 
 API = "/api/v1"
@@ -110,8 +110,9 @@ async def test_a_dangerous_goods_permit_without_an_address_or_a_window_is_a_gap(
 async def _vehicle_certificate(client, db, name: str, delivery: dict) -> int:
     me = await applicant(client, name)
     uid = me["user"]["id"]
+    me = await act_as_enterprise(client, me, credit_code_of(name), "温州顺达货运有限公司")  # F092
     for kind in ("road_transport_permit", "vehicle_licence", "vehicle_inspection"):
-        await licence(db, uid, kind, f"{kind}-{name}")
+        await licence(db, uid, kind, f"{kind}-{name}", enterprise_id=me["enterprise_id"])
     app_id = await create(client, me["headers"], "freight-vehicle-cert",
                           {"action": "issue", "vehicleOwner": "operator"},
                           {"companyName": "温州顺达货运有限公司", "creditCode": COMPANY, "plateNo": "浙C12345",

@@ -16,7 +16,7 @@ from jobs import redis_settings
 from tests.clock import SH, Clock, sh, use_clock
 from tests.applications.helpers import draft, licence, person
 from tests.approvals.helpers import DG_FORM
-from tests.factories import applicant, run_jobs, staff
+from tests.factories import act_as_enterprise, applicant, credit_code_of, run_jobs, staff
 from tests.samples import JPG, PDF
 
 API = "/api/v1"
@@ -194,8 +194,9 @@ async def test_an_automatic_instant_decision_happens_at_once_even_at_night(clien
 async def _instant_freight_permit(client, db, name: str, delivery: dict) -> dict:
     me = await applicant(client, name)
     uid = me["user"]["id"]
-    await licence(db, uid, "business_licence", f"营业执照-{name}")
-    await licence(db, uid, "id_card", f"身份证-{name}")
+    me = await act_as_enterprise(client, me, credit_code_of(name), "温州顺达货运有限公司")  # F092
+    await licence(db, uid, "business_licence", f"营业执照-{name}", enterprise_id=me["enterprise_id"])
+    await licence(db, uid, "id_card", f"身份证-{name}", enterprise_id=me["enterprise_id"])
     created = await client.post(f"{API}/applications", headers=me["headers"], json={
         "serviceCode": "freight-operating-permit", "answers": {"hasVehicle": "no", "agent": "no"},
         "form": {"companyName": "温州顺达货运有限公司", "creditCode": ENTERPRISE, "legalPerson": "王五",

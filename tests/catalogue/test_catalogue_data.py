@@ -49,7 +49,12 @@ def test_the_shipped_entries_hold_the_per_service_facts_once_kept_in_code():
         "taxi-driver-cert", "ride-hailing-driver-cert", "taxi-driver-registration"}
     # F092: 网约车运输证 by the vehicle's registered owner (its ``owner`` situation), person or enterprise
     assert specs["ride-hailing-vehicle-permit"].holder == "either"
-    assert {c for c, s in specs.items() if s.holder == "enterprise"} == {"dangerous-goods-permit"}  # F072
+    # F092: businesses' licences and the cases acting on them are filed as enterprises (个体工商户 too)
+    assert {c for c, s in specs.items() if s.holder == "enterprise"} == {
+        "freight-operating-permit", "freight-vehicle-cert", "charter-filing", "repair-filing", "dangerous-goods-permit",
+        "freight-operating-permit-renewal", "freight-operating-permit-change", "dangerous-goods-permit-renewal",
+        "freight-vehicle-cert-cancel", "repair-filing-change", "repair-filing-cancel", "charter-filing-void"}
+    assert {c for c, s in specs.items() if s.legal_person_only} == {"dangerous-goods-permit"}  # F072
     assert {c: [(v.kind, v.name) for v in s.visits] for c, s in specs.items() if s.visits} == {
         "freight-operating-permit": [("window", "道路普通货物运输经营许可")],
         "oversize-transport-permit": [("window", "超限运输车辆行驶公路许可")],

@@ -4,6 +4,7 @@ submitted; the case and the licence are the principal's; a refusal ends the agen
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from stdnum.cn import uscc
 
 from api.app import create_app
+from api.clock import today
 from tests.applications.helpers import licence
 from tests.conftest import live_sms_settings
 from tests.enterprises.helpers import API, with_phone
@@ -19,8 +21,12 @@ from tests.samples import PDF
 
 PHONE = "13700002222"
 COMPANY = "91330302MA2H8Q1B2" + uscc.calc_check_digit("91330302MA2H8Q1B2")
-FORM = {"companyName": "温州顺达货运有限公司", "creditCode": COMPANY, "plateNo": "浙C12345", "totalMassTons": 18,
-        "deliveryAddress": "温州市鹿城区车站大道1号"}
+# F092: a freight vehicle's certificate is an enterprise's now; a person's own matter filed for them is the
+# renewal of their ship's operating certificate (F061: 船舶所有人, either holder), an instant matter
+CERT_NO = "浙温港航营字0001号"
+EXPIRY = today() + timedelta(days=40)
+FORM = {"companyName": "温州顺达货运有限公司", "creditCode": COMPANY, "shipName": "浙温州货1234", "certNo": CERT_NO,
+        "certExpiry": EXPIRY.isoformat(), "deliveryAddress": "温州市鹿城区车站大道1号"}
 
 
 @pytest.fixture
@@ -36,13 +42,12 @@ async def _pair(client: Any, db: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     principal = await applicant(client, "laowang")
     principal["id"] = principal["user"]["id"]
     await with_phone(db, principal, PHONE)
-    for kind in ("road_transport_permit", "vehicle_licence", "vehicle_inspection"):
-        await licence(db, principal["id"], kind, f"{kind}-laowang")
+    await licence(db, principal["id"], "ship_operating_certificate", CERT_NO, valid_until=EXPIRY, name="船舶营运证")
     return principal, await applicant(client, "xiaowang")
 
 
 def _filing(principal: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    return {"serviceCode": "freight-vehicle-cert", "answers": {"action": "issue", "vehicleOwner": "operator"},
+    return {"serviceCode": "ship-operating-cert", "answers": {"shipChanged": "no"},
             "form": FORM, "principalName": principal["identity"]["name"],
             "principalIdNumber": principal["identity"]["idNumber"], "principalPhone": PHONE, **changes}
 
@@ -98,9 +103,10 @@ async def test_the_case_waits_for_the_principals_sms_confirmation_and_the_licenc
     done = await client.post(f"{API}/applications/{app_id}/submit", headers=agent["headers"])
     assert done.status_code == 200 and done.json()["status"] == "approved", done.text  # an instant matter
     theirs = (await client.get(f"{API}/licences", headers=principal["headers"])).json()
-    assert any(lic["type"] == "road_transport_certificate" for lic in theirs), theirs
+    assert any(lic["type"] == "ship_operating_certificate" and lic["status"] == "valid" and lic["number"] != CERT_NO
+               for lic in theirs), theirs
     mine = (await client.get(f"{API}/licences", headers=agent["headers"])).json()
-    assert not any(lic["type"] == "road_transport_certificate" for lic in mine)
+    assert not any(lic["type"] == "ship_operating_certificate" for lic in mine)
     # the result message is the principal's
     assert await db.fetchval("SELECT applicant_id FROM applications WHERE id = $1", app_id) == principal["id"]
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE user_id = $1 AND event = 'application_approved'",

@@ -16,17 +16,19 @@ from api.db import discard_after_commit
 from api.documents import keys, sign
 from jobs import redis_settings
 from tests.factories import applicant, run_jobs
-from tests.licences.test_documents_numbers import OWNER, _prerequisites
+from tests.licences.test_documents_numbers import OWNER, _company
 from tests.licences.test_licence_revocation import COMPANY, _apply
 
 API = "/api/v1"
 
 
-async def _issued(client, db, who) -> dict:
-    await _prerequisites(db, who["user"]["id"])
-    res = await _apply(client, who, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C40001", "totalMassTons": 18})
+async def _issued(client, db, who) -> tuple[dict, dict]:
+    """The certificate issued to ``who``'s enterprise (F092), and ``who`` acting for it (the holder)."""
+    company = await _company(client, db, who)
+    res = await _apply(client, company, "freight-vehicle-cert", OWNER,
+                       {**COMPANY, "plateNo": "浙C40001", "totalMassTons": 18})
     assert res["status"] == "approved", res
-    return res["licences"][0]
+    return res["licences"][0], company
 
 
 def _qr_urls(pdf: bytes) -> list[str]:
@@ -38,8 +40,7 @@ def _qr_urls(pdf: bytes) -> list[str]:
 
 
 async def test_an_issued_licence_gets_a_signed_pdf_that_validates_and_breaks_when_one_byte_changes(client, db, settings):
-    me = await applicant(client, "docs3")
-    lic = await _issued(client, db, me)
+    lic, me = await _issued(client, db, await applicant(client, "docs3"))
     listed = await client.get(f"{API}/licences/{lic['id']}/documents", headers=me["headers"])
     assert listed.status_code == 200, listed.text
     assert [(d["version"], d["status"]) for d in listed.json()] == [(1, "pending")]  # off the request path
@@ -83,9 +84,8 @@ async def test_an_issued_licence_gets_a_signed_pdf_that_validates_and_breaks_whe
 async def test_a_regenerated_document_keeps_the_earlier_version_and_only_the_holder_downloads(client, db, settings):
     from api.documents import service as documents
 
-    me = await applicant(client, "doc-a")
     other = await applicant(client, "doc-c")
-    lic = await _issued(client, db, me)
+    lic, me = await _issued(client, db, await applicant(client, "doc-a"))
     await run_jobs(settings)
     async with db.transaction():
         await documents.request_licence_document(db, lic["id"], owner_id=me["user"]["id"], reason="变更登记事项")

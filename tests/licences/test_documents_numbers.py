@@ -8,7 +8,7 @@ import re
 import pytest
 
 from api.licences import numbers
-from tests.applications.helpers import licence
+from tests.applications.helpers import as_enterprise, licence
 from tests.factories import applicant
 from tests.licences.test_licence_revocation import COMPANY, _apply, _verify
 
@@ -19,6 +19,12 @@ async def _prerequisites(db, uid: int) -> None:
     for typ, number in (("road_transport_permit", "浙交运管许可温字330300009号"), ("vehicle_licence", "VL-1"),
                         ("vehicle_inspection", "VI-1")):
         await licence(db, uid, typ, number)
+
+
+async def _company(client, db, who) -> dict:
+    """F092: the certificates are filed by the operator, as its enterprise; its library holds the prerequisites."""
+    await _prerequisites(db, who["user"]["id"])
+    return await as_enterprise(client, db, who, COMPANY["companyName"], COMPANY["creditCode"])
 
 
 def test_the_check_character_catches_a_mistyped_or_swapped_character():
@@ -39,10 +45,10 @@ def test_the_check_character_catches_a_mistyped_or_swapped_character():
 async def test_issued_licences_are_numbered_per_type_and_year_in_sequence_and_old_numbers_still_verify(client, db):
     me = await applicant(client, "docs1")
     uid = me["user"]["id"]
-    await _prerequisites(db, uid)
-    old_id = await db.fetchval("INSERT INTO licences (holder_id, type, name, number, valid_from) VALUES "
+    me = await _company(client, db, me)
+    old_id = await db.fetchval("INSERT INTO licences (holder_id, type, name, number, valid_from, enterprise_id) VALUES "
                                "($1, 'road_transport_certificate', '道路运输证', 'WZ-20250101-000001-ROAD_TRANSPO', "
-                               "'2025-01-01') RETURNING id", uid)
+                               "'2025-01-01', $2) RETURNING id", uid, me["enterprise_id"])
     issued = []
     for plate in ("浙C30001", "浙C30002"):
         res = await _apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": plate, "totalMassTons": 18})
@@ -60,9 +66,7 @@ async def test_issued_licences_are_numbered_per_type_and_year_in_sequence_and_ol
 
 
 async def test_a_number_taken_by_a_rolled_back_issue_is_never_given_to_another_licence(client, db):
-    me = await applicant(client, "docs2")
-    uid = me["user"]["id"]
-    await _prerequisites(db, uid)
+    me = await _company(client, db, await applicant(client, "docs2"))
     year = await db.fetchval("SELECT extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int")
     await db.execute("INSERT INTO licence_number_sequences VALUES ('YZ', $1, 41)", year)
     res = await _apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C30003", "totalMassTons": 18})

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from api.applications import service as applications
 from api.clock import today
 from api.db import discard_after_commit
-from tests.applications.helpers import draft, licence
+from tests.applications.helpers import as_enterprise, draft, licence
 from tests.approvals.helpers import people, task_of
 from tests.factories import applicant
 
@@ -57,6 +57,7 @@ async def test_a_reissued_freight_vehicle_certificate_revokes_the_old_one_of_tha
     for typ, number in (("road_transport_permit", "浙交运管许可温字330300009号"), ("vehicle_licence", "VL-1"),
                         ("vehicle_inspection", "VI-1")):
         await licence(db, uid, typ, number)
+    me = await as_enterprise(client, db, me, COMPANY["companyName"], COMPANY["creditCode"])  # F092
     owner = {"action": "issue", "vehicleOwner": "operator"}
     first = await _apply(client, me, "freight-vehicle-cert", owner,
                          {**COMPANY, "plateNo": "浙C11111", "totalMassTons": 18})

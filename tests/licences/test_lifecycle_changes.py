@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.clock import today
-from tests.applications.helpers import licence
+from tests.applications.helpers import as_enterprise, licence
 from tests.approvals.helpers import task_of
 from tests.factories import applicant, staff
 
@@ -78,6 +78,8 @@ async def test_a_change_reissues_the_permit_with_the_new_details(client, db):
     old_id = await licence(db, uid, "road_transport_permit", "浙交运管许可温字330300001号", valid_until=expiry,
                            name="道路运输经营许可证（普通货运）")
     await licence(db, uid, "business_licence", "91330300MA2ABCDE14", name="营业执照")
+    # F092: filed as the enterprise, whose verified business licence already bears the new name
+    me = await as_enterprise(client, db, me, "温州顺达物流（集团）有限公司", "91330300MA2ABCDE14")
     done = await _file(client, me, "freight-operating-permit-change", old_id, {
         "companyName": "温州顺达物流（集团）有限公司", "creditCode": "91330300MA2ABCDE14",
         "address": "温州市龙湾区永强大道88号", "legalPerson": "李四", **CONTACT})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.clock import today
-from tests.applications.helpers import licence
+from tests.applications.helpers import as_enterprise, licence
 from tests.factories import applicant, staff
 from tests.samples import JPG
 
@@ -35,7 +35,7 @@ async def _charter(client, who, form) -> int:
 
 
 async def test_a_jpg_uploaded_as_the_charter_permit_never_yields_an_instant_licence(client, db):
-    me = await applicant(client, "charter-attack")
+    me = await as_enterprise(client, db, await applicant(client, "charter-attack"), "温州顺达客运有限公司")  # F092
     app_id = await _charter(client, me, _charter_form())
     # the attack: photos in place of the 包车客运经营许可 and the vehicle's 道路运输证
     for code in ("charter_contract", "charter_licence", "vehicle_certificate"):
@@ -67,6 +67,7 @@ async def test_trusted_licences_decide_at_once_and_the_licence_records_its_evide
     permit = await licence(db, uid, "charter_permit", "浙交运管包字330300001号", name="包车客运经营许可证")
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300123456号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C88888' WHERE id = $1", cert)
+    me = await as_enterprise(client, db, me, "温州顺达客运有限公司")  # F092: the charter company files
     app_id = await _charter(client, me, _charter_form())
     await _upload(client, me["headers"], app_id, "charter_contract")
     res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
@@ -88,6 +89,7 @@ async def test_a_vehicle_certificate_of_another_plate_does_not_exempt(client, db
     await licence(db, uid, "charter_permit", "浙交运管包字330300002号", name="包车客运经营许可证")
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300654321号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C11111' WHERE id = $1", cert)
+    me = await as_enterprise(client, db, me, "温州顺达客运有限公司")  # F092: the charter company files
     app_id = await _charter(client, me, _charter_form("浙C88888"))
     view = (await client.get(f"{API}/applications/{app_id}", headers=me["headers"])).json()
     exempt = {m["code"] for m in view["materials"] if m["exempt"]}
