@@ -38,7 +38,9 @@ from api.appointments.errors import (
     WrongService,
 )
 from api.appointments.schemas import AppointmentOut
+from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
+from api.enterprises import scope
 from api.clock import ZONE, local_day
 from api.db import load_queries
 
@@ -112,16 +114,18 @@ async def suspended(conn: Any, user_id: int, now: datetime) -> BookingSuspended:
 async def book_seat(conn: Any, *, user_id: int, slot_id: int, now: datetime, policy: Policy, online: bool,
                     service_code: str | None = None, application_id: int | None = None,
                     assigned_by: int | None = None, waitlist_id: int | None = None,
-                    code: str | None = None, appointment_id: int | None = None) -> AppointmentOut:
+                    code: str | None = None, appointment_id: int | None = None,
+                    enterprise_id: int | None = None) -> AppointmentOut:
     """One round trip; raises the domain error that explains a refusal (the caller's
-    transaction then rolls back whatever the statement took)."""
+    transaction then rolls back whatever the statement took). ``enterprise_id``: the subject the
+    booking belongs to (None: the person); the limits are the person's either way."""
     today = local_day(now)
     code = code or new_code()
     row = await q.book_seat(
         conn, slot_id=slot_id, user_id=user_id, now=now, today=today,
         horizon_end=horizon_end(today, policy.horizon_workdays), online=online, daily_limit=policy.daily_limit,
         code=code, service_code=service_code, application_id=application_id, assigned_by=assigned_by,
-        waitlist_id=waitlist_id, appointment_id=appointment_id,
+        waitlist_id=waitlist_id, appointment_id=appointment_id, enterprise_id=enterprise_id,
     )
     if row["slot_id"] is None:
         raise SlotNotFound()
@@ -154,17 +158,20 @@ def booked_out(row: Any, code: str) -> AppointmentOut:
 
 
 async def case_for_visit(conn: Any, *, user_id: int, service_code: str, kind: str,
-                         application_id: int | None) -> int | None:
+                         application_id: int | None, subject: AuthUser | None = None) -> int | None:
     """The case a visit (booking) of ``service_code`` by ``user_id`` counts against in the reform
     figures. An exam session: the case of the person's exam invitation (or of their last exam
     booking) for the service while it is in progress. Otherwise, or besides, the case asked for,
-    which must be their own, in progress, and of that service (or of a bundle holding it). None: a
+    which must be their acting subject's (``subject``: the caller's token; None: the person
+    ``user_id`` as themself), in progress, and of that service (or of a bundle holding it). None: a
     visit without a case, as before (a window or inspection booking naming none costs no query).
     A stranger's case and one that does not exist are refused alike: nothing tells which."""
     if application_id is None and kind != "exam":
         return None
     row = await q.case_for_visit(conn, user_id=user_id, service_code=service_code, exam=kind == "exam",
-                                 application_id=application_id, open_statuses=IN_PROGRESS)
+                                 application_id=application_id, open_statuses=IN_PROGRESS,
+                                 enterprise_id=subject.enterprise_id if subject else None,
+                                 **scope.granted_services(subject or AuthUser(id=user_id)))
     if application_id is None:
         return row["invited_id"]
     if row["id"] is None or not row["own"]:

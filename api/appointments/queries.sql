@@ -1,7 +1,8 @@
--- name: book_seat(slot_id, user_id, now, today, horizon_end, online, daily_limit, code, service_code, application_id, assigned_by, waitlist_id, appointment_id)^
+-- name: book_seat(slot_id, user_id, now, today, horizon_end, online, daily_limit, code, service_code, application_id, assigned_by, waitlist_id, appointment_id, enterprise_id)^
 -- The whole booking in one round trip. The rules are read from the slot; the daily counter and
 -- the seat are taken by conditional writes; the partial unique index refuses a second active
 -- booking for the service. The caller raises on any missing piece, rolling everything back.
+-- enterprise_id: the subject the booking belongs to (NULL: the person); the limits stay the person's.
 WITH slot AS (
     SELECT s.id, s.site_id, st.name AS site_name, s.service_code, s.kind, s.starts_at, s.ends_at,
            s.change_until, s.max_reschedules, s.release_at,
@@ -32,10 +33,11 @@ seat AS (
 ),
 appt AS (
     INSERT INTO appointments (id, user_id, slot_id, site_id, service_code, kind, starts_at, change_until,
-                              max_reschedules, code, application_id, assigned_by, waitlist_id, created_at)
+                              max_reschedules, code, application_id, assigned_by, waitlist_id, created_at,
+                              enterprise_id)
     OVERRIDING SYSTEM VALUE
     SELECT coalesce(:appointment_id::bigint, nextval(pg_get_serial_sequence('appointments', 'id'))), :user_id, slot.id, slot.site_id, slot.service_code, slot.kind, slot.starts_at, slot.change_until,
-           slot.max_reschedules, :code, :application_id, :assigned_by, :waitlist_id, :now
+           slot.max_reschedules, :code, :application_id, :assigned_by, :waitlist_id, :now, :enterprise_id::bigint
     FROM slot JOIN seat ON seat.id = slot.id
     ON CONFLICT (user_id, service_code) WHERE status = 'booked' DO NOTHING
     RETURNING id
@@ -93,7 +95,17 @@ SELECT a.*, st.name AS site_name, st.address AS site_address, s.ends_at
 FROM appointments a
 JOIN appt_sites st ON st.id = a.site_id
 JOIN appt_slots s ON s.id = a.slot_id
-WHERE a.user_id = :user_id
+WHERE a.user_id = :user_id AND a.enterprise_id IS NULL
+ORDER BY a.starts_at DESC
+LIMIT 100;
+
+-- name: list_enterprise_appointments(enterprise_id, all_services, services)
+-- An enterprise's bookings, whichever of its people made them; an 经办人's: of the granted services.
+SELECT a.*, st.name AS site_name, st.address AS site_address, s.ends_at
+FROM appointments a
+JOIN appt_sites st ON st.id = a.site_id
+JOIN appt_slots s ON s.id = a.slot_id
+WHERE a.enterprise_id = :enterprise_id AND (:all_services OR a.service_code = ANY(:services::text[]))
 ORDER BY a.starts_at DESC
 LIMIT 100;
 
@@ -168,10 +180,11 @@ SELECT * FROM appt_waitlist WHERE id = :id AND status = 'waiting' FOR UPDATE SKI
 
 -- name: hand_over_seat(slot_id, user_id, code, waitlist_id, now)$
 -- The seat stays taken: it passes from the cancelled booking to the first person waiting.
+-- The booking belongs to the waiting entry's subject.
 INSERT INTO appointments (user_id, slot_id, site_id, service_code, kind, starts_at, change_until,
-                          max_reschedules, code, waitlist_id, created_at)
+                          max_reschedules, code, waitlist_id, created_at, enterprise_id)
 SELECT :user_id, s.id, s.site_id, s.service_code, s.kind, s.starts_at, s.change_until,
-       s.max_reschedules, :code, :waitlist_id, :now
+       s.max_reschedules, :code, :waitlist_id, :now, (SELECT w.enterprise_id FROM appt_waitlist w WHERE w.id = :waitlist_id)
 FROM appt_slots s WHERE s.id = :slot_id
 ON CONFLICT (user_id, service_code) WHERE status = 'booked' DO NOTHING
 RETURNING id;
@@ -180,9 +193,9 @@ RETURNING id;
 UPDATE appt_waitlist SET status = :status, appointment_id = :appointment_id, updated_at = :now
 WHERE id = :id AND status = 'waiting';
 
--- name: join_waitlist(user_id, service_code, day, site_id)^
-INSERT INTO appt_waitlist (user_id, service_code, day, site_id)
-VALUES (:user_id, :service_code, :day, :site_id)
+-- name: join_waitlist(user_id, service_code, day, site_id, enterprise_id)^
+INSERT INTO appt_waitlist (user_id, service_code, day, site_id, enterprise_id)
+VALUES (:user_id, :service_code, :day, :site_id, :enterprise_id)
 ON CONFLICT (user_id, service_code, day) WHERE status = 'waiting' DO NOTHING
 RETURNING *;
 
@@ -353,12 +366,14 @@ SET closes_at = EXCLUDED.closes_at, slot_minutes = EXCLUDED.slot_minutes, capaci
 -- name: site_exists(site_id)$
 SELECT EXISTS (SELECT 1 FROM appt_sites WHERE id = :site_id);
 
--- name: case_for_visit(user_id, service_code, exam, application_id, open_statuses)^
+-- name: case_for_visit(user_id, service_code, exam, application_id, open_statuses, enterprise_id, all_services, services)^
 -- The case a visit of this service counts against. ``invited_id`` (exam sessions only): the case
 -- of the person's open exam invitation for the service, else of their last exam booking of it (a
 -- booking made from the invitation, then cancelled or missed, closed the invitation), while that
 -- case is still in progress. The other columns judge the case asked for (or else the invited one):
 -- the booker's own, in progress, and of the slot's service or of a bundle (一件事) holding it.
+-- Own: of the booker's acting subject (issue 20) — the person's own case as themself, or the
+-- enterprise's (of a service granted to the 经办人) when acting for it.
 -- No such application: every column but invited_id is NULL. Both look-ups use an index.
 WITH candidates AS (
     SELECT i.application_id, 1 AS rank FROM appt_exam_invitations i
@@ -372,10 +387,13 @@ WITH candidates AS (
 invited AS (
     SELECT c.application_id FROM candidates c JOIN applications a ON a.id = c.application_id
     WHERE a.applicant_id = :user_id AND a.status = ANY(:open_statuses::text[])
+      AND a.enterprise_id IS NOT DISTINCT FROM :enterprise_id::bigint
     ORDER BY c.rank LIMIT 1
 )
 SELECT (SELECT application_id FROM invited) AS invited_id, a.id,
-       a.applicant_id = :user_id AS own,
+       CASE WHEN :enterprise_id::bigint IS NULL THEN a.enterprise_id IS NULL AND a.applicant_id = :user_id
+            ELSE a.enterprise_id = :enterprise_id::bigint
+                 AND (:all_services OR a.service_code = ANY(:services::text[])) END AS own,
        a.status = ANY(:open_statuses::text[]) AS in_progress,
        (a.service_code = :service_code
         OR EXISTS (SELECT 1 FROM bundle_members b

@@ -71,30 +71,30 @@ class AppointmentController(Controller):
         await require_verified_claim(pool, user)  # F088, from the token: a verified claim reads no identity row
         return await service.book_online(pool, user_id=user.id, slot_id=data.slot_id, now=now,
                                          idempotency_key=idempotency_key, payload=data, policy=policy,
-                                         application_id=data.application_id)
+                                         application_id=data.application_id, subject=user)
 
     @get("/", operation_id="listMyAppointments", summary="我的预约")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[AppointmentOut]:
-        return await service.list_for_user(conn, user_id=user.id)
+        return await service.list_for_user(conn, user=user)
 
     @get("/{appointment_id:int}", operation_id="getAppointment", summary="预约详情")
     async def one(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser) -> AppointmentOut:
-        return await service.get_for_user(conn, user_id=user.id, appointment_id=appointment_id)
+        return await service.get_for_user(conn, user=user, appointment_id=appointment_id)
 
     @get("/{appointment_id:int}/qr.png", operation_id="getAppointmentQr", summary="预约码二维码",
          media_type="image/png")
     async def qr(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser) -> bytes:
-        return await service.qr_png(conn, user_id=user.id, appointment_id=appointment_id)
+        return await service.qr_png(conn, user=user, appointment_id=appointment_id)
 
     @post("/{appointment_id:int}/cancel", operation_id="cancelAppointment", summary="取消预约", status_code=200)
     async def cancel(self, appointment_id: FromPath[int], conn: Conn, user: CurrentUser, now: Now,
                      policy: BookingPolicy) -> AppointmentOut:
-        return await service.cancel(conn, user_id=user.id, appointment_id=appointment_id, now=now, policy=policy)
+        return await service.cancel(conn, user=user, appointment_id=appointment_id, now=now, policy=policy)
 
     @post("/{appointment_id:int}/reschedule", operation_id="rescheduleAppointment", summary="改约", status_code=200)
     async def reschedule(self, appointment_id: FromPath[int], data: JSONBody[RescheduleIn], conn: Conn, user: CurrentUser,
                          now: Now, policy: BookingPolicy) -> AppointmentOut:
-        return await service.reschedule(conn, user_id=user.id, appointment_id=appointment_id, slot_id=data.slot_id,
+        return await service.reschedule(conn, user=user, appointment_id=appointment_id, slot_id=data.slot_id,
                                         now=now, policy=policy)
 
     @post("/{appointment_id:int}/check-in", operation_id="checkInAppointment", summary="窗口签到（工作人员）",
@@ -119,7 +119,7 @@ class WaitlistController(Controller):
     async def join(self, data: JSONBody[WaitlistIn], conn: Conn, user: CurrentUser, now: Now,
                    policy: BookingPolicy) -> WaitlistOut:
         await require_verified(conn, user.id)
-        return await waitlist.join(conn, user_id=user.id, data=data, now=now, policy=policy)
+        return await waitlist.join(conn, user_id=user.id, data=data, now=now, policy=policy, subject=user)
 
 
 class AppointmentAdminController(Controller):

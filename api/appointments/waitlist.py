@@ -16,8 +16,10 @@ from api.appointments.booking import DEFAULT_POLICY, Policy
 from api.appointments.calendar import horizon_end
 from api.appointments.errors import AlreadyBooked, BookingClosed, SlotFull
 from api.appointments.schemas import WaitlistIn, WaitlistOut
+from api.auth.schemas import AuthUser
 from api.clock import local_day
 from api.db import rows, transaction
+from api.enterprises import scope
 from api.errors import Conflict
 
 q = booking.q
@@ -68,8 +70,11 @@ async def hand_over(conn: Any, *, slot_id: int, now: datetime) -> int | None:
 
 
 async def join(conn: Any, *, user_id: int, data: WaitlistIn, now: datetime,
-               policy: Policy = DEFAULT_POLICY) -> WaitlistOut:
-    """Register for a full day. Registering twice returns the same place in the queue."""
+               policy: Policy = DEFAULT_POLICY, subject: AuthUser | None = None) -> WaitlistOut:
+    """Register for a full day. Registering twice returns the same place in the queue. The entry,
+    and the booking it becomes, belong to the caller's acting subject (``subject``); the suspension
+    and the one entry per day stay the person's."""
+    enterprise_id = scope.check_may_act(subject, data.service_code) if subject else None
     if await q.active_suspension(conn, user_id=user_id, now=now) is not None:
         raise await booking.suspended(conn, user_id, now)
     today = local_day(now)
@@ -82,7 +87,7 @@ async def join(conn: Any, *, user_id: int, data: WaitlistIn, now: datetime,
     if await q.has_active_booking(conn, user_id=user_id, service_code=data.service_code):
         raise AlreadyBooked()
     row = await q.join_waitlist(conn, user_id=user_id, service_code=data.service_code, day=data.date,
-                                site_id=data.site_id)
+                                site_id=data.site_id, enterprise_id=enterprise_id)
     if row is None:
         row = await q.get_waiting(conn, user_id=user_id, service_code=data.service_code, day=data.date)
     return _out(row, await q.waitlist_position(conn, id=row["id"]))
@@ -107,7 +112,8 @@ async def fill_free_seats(pool: asyncpg.Pool, *, now: datetime,
                                                 now=now)
                     continue
                 appt = await booking.book_seat(conn, user_id=entry["user_id"], slot_id=cand["slot_id"], now=now,
-                                               policy=policy, online=False, waitlist_id=entry["id"])
+                                               policy=policy, online=False, waitlist_id=entry["id"],
+                                               enterprise_id=entry["enterprise_id"])
                 await q.set_waitlist_status(conn, id=entry["id"], status="booked", appointment_id=appt.id, now=now)
                 await _tell(conn, entry["user_id"], appt.id, entry["id"])
                 made += 1

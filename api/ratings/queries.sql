@@ -7,30 +7,32 @@ UPDATE rating_policy
        comment_days = :comment_days, updated_at = now()
 RETURNING callback_workdays, rectify_workdays, comment_days;
 
--- A finished target of each kind, with its owner and service (NULL when it does not exist).
+-- A finished target of each kind, with its owner, subject (enterprise_id, issue 20; NULL: the person)
+-- and service (NULL when it does not exist).
 -- name: application_target(id)^
-SELECT a.applicant_id AS owner_id, a.service_code, s.name AS service_name,
+SELECT a.applicant_id AS owner_id, a.enterprise_id, a.service_code, s.name AS service_name,
        a.status IN ('approved', 'rejected') AS finished
   FROM applications a JOIN services s ON s.code = a.service_code
  WHERE a.id = :id;
 
 -- name: appointment_target(id)^
-SELECT a.user_id AS owner_id, a.service_code, COALESCE(s.name, a.service_code) AS service_name,
+SELECT a.user_id AS owner_id, a.enterprise_id, a.service_code, COALESCE(s.name, a.service_code) AS service_name,
        a.status = 'checked_in' AS finished
   FROM appointments a LEFT JOIN services s ON s.code = a.service_code
  WHERE a.id = :id;
 
 -- name: conversation_target(id)^
-SELECT c.user_id AS owner_id, NULL::text AS service_code, '咨询服务' AS service_name,
+SELECT c.user_id AS owner_id, NULL::bigint AS enterprise_id, NULL::text AS service_code, '咨询服务' AS service_name,
        c.status = 'resolved' AS finished
   FROM conversations c
  WHERE c.id = :id;
 
--- The unique index ratings_one_per_target refuses a second rating: ON CONFLICT returns nothing.
--- name: insert_rating(user_id, target_type, target_id, service_code, level, tags, comment, now)^
-INSERT INTO ratings (user_id, target_type, target_id, service_code, level, tags, comment, created_at)
-VALUES (:user_id, :target_type, :target_id, :service_code, :level, :tags, :comment, :now)
-ON CONFLICT (target_type, target_id, user_id) WHERE voided_at IS NULL DO NOTHING
+-- The unique indexes ratings_one_per_target (a person's) and ratings_one_per_enterprise_target (an
+-- enterprise's, whichever 经办人 rates) refuse a second rating: ON CONFLICT returns nothing.
+-- name: insert_rating(user_id, target_type, target_id, service_code, level, tags, comment, now, enterprise_id)^
+INSERT INTO ratings (user_id, target_type, target_id, service_code, level, tags, comment, created_at, enterprise_id)
+VALUES (:user_id, :target_type, :target_id, :service_code, :level, :tags, :comment, :now, :enterprise_id)
+ON CONFLICT DO NOTHING
 RETURNING *;
 
 -- name: insert_follow_up(rating_id, callback_due_on, rectify_due_on, now)^
@@ -51,13 +53,14 @@ SELECT id, kind, actor_id, note, data, created_at
 SELECT id, rating_id, text, created_at, content_check
   FROM rating_comments WHERE rating_id = ANY(:rating_ids) ORDER BY id;
 
--- Appending a comment: only the rater, only within comment_days of the rating, at most 5.
+-- Appending a comment: only within comment_days of the rating, at most 5; by the rating's subject
+-- (checked before: the rater, or a person acting for the enterprise that rated).
 -- The conditions sit in the INSERT itself, so two concurrent appends cannot both slip past.
 -- name: append_comment(rating_id, user_id, text, now)^
 INSERT INTO rating_comments (rating_id, user_id, text, created_at)
-SELECT r.id, r.user_id, :text, :now
+SELECT r.id, :user_id, :text, :now
   FROM ratings r, rating_policy p
- WHERE r.id = :rating_id AND r.user_id = :user_id AND r.voided_at IS NULL
+ WHERE r.id = :rating_id AND r.voided_at IS NULL
    AND :now < r.created_at + make_interval(days => p.comment_days)
    AND (SELECT count(*) FROM rating_comments c WHERE c.rating_id = r.id) < 5
 RETURNING *;
@@ -93,20 +96,30 @@ UPDATE rating_follow_ups SET status = 'voided'
  WHERE rating_id = :rating_id AND status IN ('open', 'called_back')
 RETURNING *;
 
--- The rater's own ratings with their follow-up (F143: 整改和处理结果可在“我的评价”中查看).
+-- The rater's own ratings with their follow-up (F143: 整改和处理结果可在“我的评价”中查看), made as themself.
 -- name: my_ratings(user_id)
 SELECT r.*, f.status AS follow_up_status, f.callback_due_on, f.rectify_due_on, f.called_back_at,
        f.closed_at, f.outcome, f.rectification_note
   FROM ratings r LEFT JOIN rating_follow_ups f ON f.rating_id = r.id
- WHERE r.user_id = :user_id
+ WHERE r.user_id = :user_id AND r.enterprise_id IS NULL
  ORDER BY r.id DESC
  LIMIT 200;
 
--- name: my_rating(user_id, id)^
+-- An enterprise's ratings, whichever of its people rated; an 经办人's: of the granted services.
+-- name: enterprise_ratings(enterprise_id, all_services, services)
 SELECT r.*, f.status AS follow_up_status, f.callback_due_on, f.rectify_due_on, f.called_back_at,
        f.closed_at, f.outcome, f.rectification_note
   FROM ratings r LEFT JOIN rating_follow_ups f ON f.rating_id = r.id
- WHERE r.user_id = :user_id AND r.id = :id;
+ WHERE r.enterprise_id = :enterprise_id AND (:all_services OR r.service_code = ANY(:services::text[]))
+ ORDER BY r.id DESC
+ LIMIT 200;
+
+-- One rating with its follow-up; whose it is, the caller decides (api/enterprises/scope.py).
+-- name: rating_with_follow_up(id)^
+SELECT r.*, f.status AS follow_up_status, f.callback_due_on, f.rectify_due_on, f.called_back_at,
+       f.closed_at, f.outcome, f.rectification_note
+  FROM ratings r LEFT JOIN rating_follow_ups f ON f.rating_id = r.id
+ WHERE r.id = :id;
 
 -- Admin list. overdue: a stage whose last day (Asia/Shanghai) has passed and is not done.
 -- name: admin_list(bad, overdue, include_voided, today, before_id, max_rows)

@@ -44,18 +44,18 @@ class RatingController(Controller):
                      idempotency_key: IdempotencyKey = None) -> RatingOut:
         await require_verified(conn, user.id)  # F088
         return await run_once(conn, user_id=user.id, scope="ratings.create", key=idempotency_key, payload=data,
-                              action=lambda: service.rate(conn, user_id=user.id, data=data, now=now, wechat=wechat),
+                              action=lambda: service.rate(conn, user=user, data=data, now=now, wechat=wechat),
                               result_type=RatingOut)
 
     @get("/", operation_id="listMyRatings", summary="我的评价（含差评回访整改结果）")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[RatingOut]:
-        return await service.mine(conn, user_id=user.id)
+        return await service.mine(conn, user=user)
 
     @post("/{rating_id:int}/comments", operation_id="appendRatingComment", summary="追加评论（评价后7天内）",
           status_code=201)
     async def comment(self, rating_id: FromPath[int], data: JSONBody[CommentIn], conn: Conn, user: CurrentUser,
                       now: Now, wechat: WeChat) -> RatingOut:
-        return await service.append_comment(conn, user_id=user.id, rating_id=rating_id, text=data.text, now=now,
+        return await service.append_comment(conn, user=user, rating_id=rating_id, text=data.text, now=now,
                                             wechat=wechat)
 
 

@@ -44,9 +44,11 @@ from api.appointments.errors import (
     WrongService,
 )
 from api.appointments.schemas import AppointmentOut
+from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
 from api.clock import local_day, system_now
 from api.db import rows, transaction
+from api.enterprises import scope
 from api.idempotency import run_once
 
 
@@ -58,25 +60,28 @@ def service_name(code: str) -> str:
 
 async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: datetime, idempotency_key: str | None,
                       payload: Any, policy: Policy = DEFAULT_POLICY,
-                      application_id: int | None = None) -> AppointmentOut:
+                      application_id: int | None = None, subject: AuthUser | None = None) -> AppointmentOut:
     """POST /appointments. In a rush most attempts hit a full slot: one autocommit read turns
     them away without a transaction, a daily-count write or a wait on the slot's row lock.
     The read only refuses (a full slot stays full: freed seats cool first); whether a seat is
     granted is still decided by the conditional update in ``take_seat``. For the others the same
-    read gives the booking to prepare (one round trip fewer in the transaction)."""
-    scope = "appointments.book"
+    read gives the booking to prepare (one round trip fewer in the transaction). The booking belongs
+    to the caller's acting subject (``subject``, from the token: no read); the limits stay the person's."""
+    idem_scope = "appointments.book"
     async with pool.acquire() as conn:
-        look = await q.look_before_booking(conn, slot_id=slot_id, now=now, user_id=user_id, idem_scope=scope,
+        look = await q.look_before_booking(conn, slot_id=slot_id, now=now, user_id=user_id, idem_scope=idem_scope,
                                            idem_key=idempotency_key)
     if look is None:
         raise SlotNotFound()
+    enterprise_id = scope.check_may_act(subject, look["service_code"]) if subject else None
     if look["full"]:
         raise SlotFull()
     async with transaction(pool) as conn:
-        return await run_once(conn, user_id=user_id, scope=scope, key=idempotency_key, payload=payload,
+        return await run_once(conn, user_id=user_id, scope=idem_scope, key=idempotency_key, payload=payload,
                               action=lambda: prepare_booking(conn, look, user_id=user_id,
-                                                             application_id=application_id),
-                              then=lambda appt: take_seat(conn, appt, user_id=user_id, now=now, policy=policy),
+                                                             application_id=application_id, subject=subject),
+                              then=lambda appt: take_seat(conn, appt, user_id=user_id, now=now, policy=policy,
+                                                          enterprise_id=enterprise_id),
                               result_type=AppointmentOut)
 
 
@@ -85,9 +90,10 @@ async def book_online(pool: asyncpg.Pool, *, user_id: int, slot_id: int, now: da
 # the booking about to be made, its id drawn beforehand; the Idempotency-Key's stored answer)
 # is written first, and a refusal raises and the transaction takes it all back.
 
-async def prepare_booking(conn: Any, look: Any, *, user_id: int, application_id: int | None = None) -> AppointmentOut:
+async def prepare_booking(conn: Any, look: Any, *, user_id: int, application_id: int | None = None,
+                          subject: AuthUser | None = None) -> AppointmentOut:
     case_id = await case_for_visit(conn, user_id=user_id, service_code=look["service_code"], kind=look["kind"],
-                                   application_id=application_id)
+                                   application_id=application_id, subject=subject)
     appt = booked_out(look, new_code())
     appt.application_id = case_id
     await confirm(conn, user_id, appt)
@@ -98,35 +104,48 @@ async def prepare_booking(conn: Any, look: Any, *, user_id: int, application_id:
 
 @contended
 async def take_seat(conn: Any, appt: AppointmentOut, *, user_id: int, now: datetime,
-                    policy: Policy = DEFAULT_POLICY) -> None:
+                    policy: Policy = DEFAULT_POLICY, enterprise_id: int | None = None) -> None:
     booked = await book_seat(conn, user_id=user_id, slot_id=appt.slot_id, now=now, policy=policy, online=True,
-                             code=appt.code, appointment_id=appt.id, application_id=appt.application_id)
+                             code=appt.code, appointment_id=appt.id, application_id=appt.application_id,
+                             enterprise_id=enterprise_id)
     if booked != appt:  # the slot changed since it was read: nothing is kept, the caller may retry
         raise BookingBusy(retry_after=1)
 
 
-async def get_for_user(conn: Any, *, user_id: int, appointment_id: int) -> AppointmentOut:
+def _reaches(user: AuthUser, row: Any) -> bool:
+    """The booking is the caller's acting subject's (an 经办人: of a service granted to them)."""
+    return scope.reaches(user, enterprise_id=row["enterprise_id"], owner_id=row["user_id"],
+                         service_code=row["service_code"])
+
+
+async def get_for_user(conn: Any, *, user: AuthUser, appointment_id: int) -> AppointmentOut:
     row = await get_appointment_row(conn, appointment_id)
-    if row["user_id"] != user_id:
+    if not _reaches(user, row):
         raise AppointmentNotFound()
     return appointment_out(row)
 
 
-async def qr_png(conn: Any, *, user_id: int, appointment_id: int) -> bytes:
+async def qr_png(conn: Any, *, user: AuthUser, appointment_id: int) -> bytes:
     """The booking code as a QR for the phone screen; staff scan it to check the person in."""
-    appt = await get_for_user(conn, user_id=user_id, appointment_id=appointment_id)
+    appt = await get_for_user(conn, user=user, appointment_id=appointment_id)
     out = io.BytesIO()
     segno.make(appt.code, error="m").save(out, kind="png", scale=8, border=2)
     return out.getvalue()
 
 
-async def list_for_user(conn: Any, *, user_id: int) -> list[AppointmentOut]:
-    return [appointment_out(r) for r in await rows(q.list_user_appointments(conn, user_id=user_id))]
+async def list_for_user(conn: Any, *, user: AuthUser) -> list[AppointmentOut]:
+    """The acting subject's bookings: the person's own as themself, or the enterprise's."""
+    if user.enterprise_id is None:
+        found = await rows(q.list_user_appointments(conn, user_id=user.id))
+    else:
+        found = await rows(q.list_enterprise_appointments(conn, enterprise_id=user.enterprise_id,
+                                                          **scope.granted_services(user)))
+    return [appointment_out(r) for r in found]
 
 
-async def _lock_changeable(conn: Any, *, user_id: int, appointment_id: int, now: datetime) -> Any:
+async def _lock_changeable(conn: Any, *, user: AuthUser, appointment_id: int, now: datetime) -> Any:
     appt = await q.lock_appointment(conn, id=appointment_id)
-    if appt is None or appt["user_id"] != user_id:
+    if appt is None or not _reaches(user, appt):
         raise AppointmentNotFound()
     if appt["status"] != "booked":
         raise AppointmentNotActive()
@@ -147,15 +166,17 @@ async def free_seat(conn: Any, *, slot_id: int, now: datetime, policy: Policy) -
 
 
 @contended
-async def cancel(conn: Any, *, user_id: int, appointment_id: int, now: datetime,
+async def cancel(conn: Any, *, user: AuthUser, appointment_id: int, now: datetime,
                  policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
-    """F114: until 1 hour before the start (exam and on-site checks: 17:00 the working day before)."""
-    appt = await _lock_changeable(conn, user_id=user_id, appointment_id=appointment_id, now=now)
+    """F114: until 1 hour before the start (exam and on-site checks: 17:00 the working day before).
+    An enterprise's booking may be cancelled by any of its people who reach it; the person who
+    booked it is told."""
+    appt = await _lock_changeable(conn, user=user, appointment_id=appointment_id, now=now)
     await q.cancel_appointment(conn, id=appointment_id, now=now)
     await free_seat(conn, slot_id=appt["slot_id"], now=now, policy=policy)
     await withdraw_messages(conn, appointment_id)
     out = appointment_out(await get_appointment_row(conn, appointment_id))
-    await confirm(conn, user_id, out, event="appointment_cancelled", reason="按时取消的号源已释放，不计爽约。")
+    await confirm(conn, appt["user_id"], out, event="appointment_cancelled", reason="按时取消的号源已释放，不计爽约。")
     return out
 
 
@@ -180,11 +201,11 @@ async def cancel_exam_bookings(conn: Any, *, user_id: int, service_code: str, ap
 
 
 @contended
-async def reschedule(conn: Any, *, user_id: int, appointment_id: int, slot_id: int, now: datetime,
+async def reschedule(conn: Any, *, user: AuthUser, appointment_id: int, slot_id: int, now: datetime,
                      policy: Policy = DEFAULT_POLICY) -> AppointmentOut:
     """F115 / F120: atomic — the new seat is taken before the old one is freed; if the new slot
-    is full nothing changes."""
-    appt = await _lock_changeable(conn, user_id=user_id, appointment_id=appointment_id, now=now)
+    is full nothing changes. The booking keeps its person and subject."""
+    appt = await _lock_changeable(conn, user=user, appointment_id=appointment_id, now=now)
     if appt["reschedules"] >= appt["max_reschedules"]:
         raise RescheduleLimitReached(f"每个预约最多改约 {appt['max_reschedules']} 次。",
                                      maxReschedules=appt["max_reschedules"])
@@ -210,7 +231,7 @@ async def reschedule(conn: Any, *, user_id: int, appointment_id: int, slot_id: i
     await free_seat(conn, slot_id=appt["slot_id"], now=now, policy=policy)
     await withdraw_messages(conn, appointment_id)
     out = appointment_out(await get_appointment_row(conn, appointment_id))
-    await confirm(conn, user_id, out, round_no=out.reschedules)
+    await confirm(conn, appt["user_id"], out, round_no=out.reschedules)
     return out
 
 

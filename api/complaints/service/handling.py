@@ -2,7 +2,9 @@
 
 Every state change is one conditional UPDATE ... WHERE status IN (...) RETURNING, so two
 handlers acting at once cannot both answer; each writes one timeline row. Times come from a
-``now`` parameter (tests and the deadline job pass their own clock).
+``now`` parameter (tests and the deadline job pass their own clock). A complaint belongs to the
+complainant's acting subject (issue 20): filed for an enterprise, the enterprise's people who reach
+it see it (api/enterprises/scope.py), the person acting as themself does not.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from api.complaints.schemas import (
     RatingIn, StaffEventOut,
 )
 from api.db import load_queries, rows
+from api.enterprises import scope
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
@@ -62,11 +65,23 @@ async def _view(conn: Any, row: Any) -> ComplaintOut:
     return _conv({**dict(row), "attachments": await _attachments(conn, row["id"]), "timeline": events}, ComplaintOut)
 
 
-async def _check_target(conn: Any, user: AuthUser, data: ComplaintIn) -> None:
-    if data.target_type == "application":
-        # Only one's own case: a complaint cannot be used to learn whether someone else's case exists.
-        if await q.own_application(conn, id=data.target_id, applicant_id=user.id) is None:
-            raise ComplaintTargetNotFound(field="targetId")
+def _reaches(user: AuthUser, row: Any) -> bool:
+    """The complaint is the caller's acting subject's (an 经办人: about a case of a granted service,
+    or their own about no case)."""
+    return scope.reaches(user, enterprise_id=row["enterprise_id"], owner_id=row["complainant_id"],
+                         service_code=row["target_service"], own_without_service=True)
+
+
+async def _check_target(conn: Any, user: AuthUser, data: ComplaintIn) -> int | None:
+    """The enterprise the complaint is filed for (None: the person), once its target is theirs."""
+    if data.target_type != "application":
+        return scope.check_may_act(user, None)
+    # Only the acting subject's own case: a complaint cannot be used to learn whether someone else's exists.
+    app = await q.target_application(conn, id=data.target_id)
+    if app is None or not scope.reaches(user, enterprise_id=app["enterprise_id"], owner_id=app["applicant_id"],
+                                        service_code=app["service_code"]):
+        raise ComplaintTargetNotFound(field="targetId")
+    return user.enterprise_id
     # A staff member named by id is taken as given, whoever it names (issue 17 item 12): refusing an id
     # that is not staff told anyone which user ids are. The handler sees whether it names one
     # (``target_staff_name`` in the admin view) and answers the complaint either way.
@@ -78,12 +93,13 @@ async def file_complaint(conn: Any, user: AuthUser, data: ComplaintIn, *, now: d
     Its text reaches staff only once WeChat's content check passed it (api/complaints/checks.py)."""
     now = now or local_now()
     today = local_day(now)
-    await _check_target(conn, user, data)
+    enterprise_id = await _check_target(conn, user, data)
     await catalogue.load_workday_overrides(conn)
     seq = await q.next_public_no(conn, day=today)
     row = await q.insert_complaint(conn, public_no=f"TS-{today:%Y%m%d}-{seq:06d}", complainant_id=user.id,
                                    category=data.category, target_type=data.target_type, target_id=data.target_id,
-                                   text=data.text, due_on=add_workdays(today, ANSWER_WORKDAYS), received_at=now)
+                                   text=data.text, due_on=add_workdays(today, ANSWER_WORKDAYS), received_at=now,
+                                   enterprise_id=enterprise_id)
     row = await checks.first_look(conn, wechat, "text", row)
     if data.attachments:
         claimed = await rows(q.claim_attachments(conn, complaint_id=row["id"], owner_id=user.id, ids=data.attachments))
@@ -124,23 +140,32 @@ async def upload_attachment(conn: Any, user: AuthUser, upload: Any, storage: Any
 
 
 async def mine(conn: Any, user: AuthUser) -> list[ComplaintSummary]:
-    return [_conv(dict(r), ComplaintSummary) for r in await rows(q.list_own(conn, complainant_id=user.id))]
+    """The acting subject's complaints: the person's own as themself, or the enterprise's."""
+    if user.enterprise_id is None:
+        found = await rows(q.list_own(conn, complainant_id=user.id))
+    else:
+        found = await rows(q.list_of_enterprise(conn, enterprise_id=user.enterprise_id, user_id=user.id,
+                                                **scope.granted_services(user)))
+    return [_conv(dict(r), ComplaintSummary) for r in found]
+
+
+async def _own_row(conn: Any, user: AuthUser, complaint_id: int) -> Any:
+    row = await q.get_with_service(conn, id=complaint_id)
+    if row is None or not _reaches(user, row):
+        raise ComplaintNotFound()  # someone else's complaint looks exactly like none
+    return row
 
 
 async def view_own(conn: Any, user: AuthUser, complaint_id: int) -> ComplaintOut:
-    row = await q.get_own(conn, id=complaint_id, complainant_id=user.id)
-    if row is None:
-        raise ComplaintNotFound()  # someone else's complaint looks exactly like none
-    return await _view(conn, row)
+    return await _view(conn, await _own_row(conn, user, complaint_id))
 
 
 async def rate(conn: Any, user: AuthUser, complaint_id: int, data: RatingIn, *,
                now: datetime | None = None, wechat: Any = None) -> ComplaintOut:
     """The complainant rates the answer; a comment reaches staff once the content check passed it."""
-    row = await q.rate(conn, id=complaint_id, complainant_id=user.id, rating=data.level, comment=data.comment,
-                       rated_at=now or local_now())
+    await _own_row(conn, user, complaint_id)  # 404 when not the acting subject's
+    row = await q.rate(conn, id=complaint_id, rating=data.level, comment=data.comment, rated_at=now or local_now())
     if row is None:
-        await view_own(conn, user, complaint_id)  # 404 when not theirs
         raise ComplaintAlreadyRated()
     await _event(conn, complaint_id, "rated", user.id, f"评价：{data.level}星", level=data.level)
     row = await checks.first_look(conn, wechat, "rating", row)
@@ -150,7 +175,7 @@ async def rate(conn: Any, user: AuthUser, complaint_id: int, data: RatingIn, *,
 async def attachment_file(conn: Any, user: AuthUser, complaint_id: int, attachment_id: int) -> tuple[str, str]:
     """(storage key, content type) of an attachment, for its complainant or the bureau's handlers."""
     if not user.has("admin", "lead"):
-        await view_own(conn, user, complaint_id)
+        await _own_row(conn, user, complaint_id)
     row = await q.attachment_file(conn, id=attachment_id, complaint_id=complaint_id)
     if row is None:
         raise ComplaintNotFound()
