@@ -23,7 +23,7 @@ from api.applications import service as applications
 from api.clock import local_day
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
 from api.auth.guards import requires_approver
-from api.console import service as console
+from api.console import case_clocks, service as console
 from api.console.routes import page
 from api.console.routes_fulfilment import exam_slots
 from api.deps import AppSettings, Conn
@@ -37,12 +37,13 @@ class ApproverPages(Controller):
     include_in_schema = False
     guards = [requires_approver]
 
-    @get("/", operation_id="consoleTasks", summary="工作台：审批待办")
-    async def queue(self, request: Request, conn: Conn,
+    @get("/", operation_id="consoleTasks", summary="工作台：审批待办", dependencies=BOOKING_DEPENDENCIES)
+    async def queue(self, request: Request, conn: Conn, now: BookingNow,
                     mine: Annotated[bool, QueryParameter(name="mine")] = False) -> Template:
         tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
                                            mine=mine, overdue=None, cursor=None, limit=50)
-        return page("tasks.html", request, active="tasks", tasks=tasks.items, mine=mine)
+        return page("tasks.html", request, active="tasks", tasks=tasks.items, mine=mine,
+                    clocks=await case_clocks.of_tasks(conn, tasks.items, local_day(now)))
 
     @get("/{task_id:int}", operation_id="consoleTask", summary="工作台：待办详情",
          dependencies=BOOKING_DEPENDENCIES)
@@ -120,11 +121,13 @@ class ApproverPages(Controller):
         return page("_task.html", request, t=detail, note="已回复申请人",
                     messages=await case_thread.thread_for_page(conn, request.user, task_id))
 
-    @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200)
-    async def batch(self, request: Request, conn: Conn) -> Template:
+    @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200,
+          dependencies=BOOKING_DEPENDENCIES)
+    async def batch(self, request: Request, conn: Conn, now: BookingNow) -> Template:
         form = await request.form()
         data = console.convert(console.batch_values(form), BatchDecisionIn)
         done = await approvals.decide_batch(conn, request.user, data)
         tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
                                            mine=False, overdue=None, cursor=None, limit=50)
-        return page("_tasks.html", request, tasks=tasks.items, note=f"已批量准予 {len(data.items)} 件", batch=done)
+        return page("_tasks.html", request, tasks=tasks.items, note=f"已批量准予 {len(data.items)} 件", batch=done,
+                    clocks=await case_clocks.of_tasks(conn, tasks.items, local_day(now)))
