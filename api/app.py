@@ -29,6 +29,7 @@ from api.identity.routes_staff import MyIdentityDocumentController, StaffIdentit
 from api.enterprises.routes import ActingSubjectController, EnterpriseController, StaffEnterpriseController
 from api.agency.routes import AgencyController
 from api.agency.routes_staff import AgencyTaskController
+from api.agency.routes_taxi import StaffTaxiDeregistrationController, TaxiDeregistrationController
 from api.applications.routes import ApplicationController, LicenceController, ProgressController
 from api.approvals.routes import CaseAccessLogController, TaskController
 from api.approvals.routes_pauses import TaskPauseController
@@ -85,6 +86,8 @@ API_CONTROLLERS: list = [
     EnterpriseController,
     AgencyController,
     AgencyTaskController,
+    TaxiDeregistrationController,
+    StaffTaxiDeregistrationController,
     ActingSubjectController,
     StaffEnterpriseController,
     AdminStaffController,

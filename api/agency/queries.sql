@@ -68,3 +68,61 @@ SELECT f.*, e.name AS company_name, e.credit_code AS company_credit_code
 
 -- name: letter_of_case(application_id)^
 SELECT letter_key, letter_type FROM agency_filings WHERE application_id = :application_id;
+
+-- F020: ending a taxi driver's registration (migration 0201).
+
+-- name: lock_driver(driver_id)!
+-- One registration at a time per driver: two companies filing at once queue here.
+SELECT pg_advisory_xact_lock(hashtextextended('zsb:taxi_registration:' || :driver_id::bigint::text, 0));
+
+-- name: live_registration(driver_id, today)^
+-- The driver's registration that stands: filed and not refused, not deregistered, its case still open
+-- or approved with its service card in force.
+SELECT f.*, a.status AS application_status, e.name AS company_name
+  FROM agency_filings f JOIN applications a ON a.id = f.application_id
+  LEFT JOIN enterprises e ON e.id = f.enterprise_id
+ WHERE f.kind = 'taxi' AND f.principal_id = :driver_id AND f.deregistered_at IS NULL
+   AND f.status IN ('awaiting_confirmation', 'confirmed')
+   AND (a.status IN ('draft', 'submitted', 'needs_supplement', 'accepted', 'in_review')
+        OR a.status = 'approved' AND EXISTS (
+            SELECT 1 FROM licences l WHERE l.application_id = a.id AND l.status = 'valid'
+               AND (l.valid_until IS NULL OR l.valid_until >= :today)))
+ ORDER BY f.id DESC
+ LIMIT 1;
+
+-- name: deregister(id, how, contract_ended_on, now)^
+UPDATE agency_filings SET deregistered_at = :now, deregistered_how = :how, contract_ended_on = :contract_ended_on
+ WHERE id = :id AND deregistered_at IS NULL
+RETURNING *;
+
+-- name: add_deregistration_request(filing_id, assist_request_id, contract_ended_on, proof_key, proof_type, now)^
+INSERT INTO taxi_deregistration_requests (filing_id, assist_request_id, contract_ended_on, proof_key, proof_type,
+                                          created_at)
+VALUES (:filing_id, :assist_request_id, :contract_ended_on, :proof_key, :proof_type, :now)
+ON CONFLICT (filing_id) WHERE status = 'pending' DO NOTHING
+RETURNING *;
+
+-- name: open_deregistration_request(filing_id)^
+SELECT * FROM taxi_deregistration_requests WHERE filing_id = :filing_id AND status = 'pending';
+
+-- name: deregistration_requests(driver_id, status)
+-- The driver's own requests (driver_id), or staff's list (driver_id NULL) of one status (NULL: all).
+SELECT r.*, f.application_id, f.principal_id, e.name AS company_name
+  FROM taxi_deregistration_requests r JOIN agency_filings f ON f.id = r.filing_id
+  LEFT JOIN enterprises e ON e.id = f.enterprise_id
+ WHERE (:driver_id::bigint IS NULL OR f.principal_id = :driver_id)
+   AND (:status::text IS NULL OR r.status = :status)
+ ORDER BY r.id DESC
+ LIMIT 200;
+
+-- name: lock_deregistration_request(id)^
+SELECT r.*, f.application_id, f.principal_id, e.name AS company_name
+  FROM taxi_deregistration_requests r JOIN agency_filings f ON f.id = r.filing_id
+  LEFT JOIN enterprises e ON e.id = f.enterprise_id
+ WHERE r.id = :id
+   FOR UPDATE OF r;
+
+-- name: close_deregistration_request(id, status, note, now)^
+UPDATE taxi_deregistration_requests SET status = :status, note = :note, decided_at = :now
+ WHERE id = :id AND status = 'pending'
+RETURNING *;

@@ -56,6 +56,9 @@ class FilingOut(Schema):
     # a taxi registration approved: the driver's electronic service card (F021), as the company shows it
     card_number: str | None = None
     card_valid_until: date | None = None
+    # F020: the registration ended (the card revoked), by the company or by the bureau on the driver's request
+    contract_ended_on: date | None = None
+    deregistered_at: datetime | None = None
 
 
 class TaskAgencyOut(Schema):
@@ -78,3 +81,34 @@ class TaskAgencyOut(Schema):
     company_name: str | None = None  # taxi: the filing company (a public party)
     company_credit_code: str | None = None
     deregistered_at: datetime | None = None  # taxi: the registration was ended (F020)
+
+
+class TaxiDeregistrationIn(Input):
+    """The original company ends its driver's registration (F020) after the contract ended."""
+
+    contract_ended_on: date
+
+
+class DeregistrationRefusalIn(Input):
+    reason: Annotated[str, Meta(min_length=2, max_length=200, pattern=r"\S")]
+
+
+DEREGISTRATION_STATUS = {"pending": "待我局核实", "done": "已注销", "refused": "未予注销"}
+
+
+class TaxiDeregistrationRequestOut(Schema):
+    """The driver's own request to end a registration the company has not ended (F020, via 帮办代办)."""
+
+    id: int
+    filing_id: int
+    application_id: int
+    company_name: str | None
+    contract_ended_on: date
+    status: Literal["pending", "done", "refused"]
+    status_name: str
+    note: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    assist_request_id: int | None
+    driver_name_masked: str | None = None  # staff's list
+    proof_url: str | None = None  # staff read the proof of termination here

@@ -53,7 +53,8 @@ async def filing_out(conn: Any, filing_id: int) -> FilingOut:
                      principal_name_masked=mask_name(principal.name) if principal else None,
                      principal_phone_masked=mask_phone(await q.phone_of(conn, user_id=row["principal_id"])),
                      has_letter=row["letter_key"] is not None, created_at=row["created_at"],
-                     decided_at=row["decided_at"])
+                     decided_at=row["decided_at"], contract_ended_on=row["contract_ended_on"],
+                     deregistered_at=row["deregistered_at"])
 
 
 async def _principal(conn: Any, data: FilingIn) -> int:

@@ -10,12 +10,14 @@ from datetime import datetime
 from typing import Any
 
 import notify
+from api.agency import taxi_end
 from api.agency.errors import AgencyAsPerson, PrincipalNotFound
 from api.agency.schemas import FilingOut, TaxiRegistrationIn
 from api.agency.service import filing_out, q
 from api.applications.schemas import ApplicationIn
 from api.applications.service import journey
 from api.auth.schemas import AuthUser
+from api.clock import local_day
 from api.db import rows
 from api.enterprises import service as enterprises
 from api.enterprises.errors import ServiceNotGranted
@@ -40,6 +42,7 @@ async def register(conn: Any, user: AuthUser, data: TaxiRegistrationIn, storage:
     if driver is None or driver.name != data.driver_name.strip() or phone is None:
         raise PrincipalNotFound("没有找到该驾驶员的实名账号：请驾驶员先在掌上办完成实名认证并绑定手机号，并核对姓名和身份证号。",
                                 field="driverIdNumber")
+    await taxi_end.check_free(conn, driver_id, local_day(now))  # F020: one registration at a time
     form = {"companyName": company.name, "creditCode": company.credit_code, "driverName": driver.name,
             "driverIdNumber": data.driver_id_number.upper(), "driverMobile": phone, "plateNo": data.plate_no}
     case = await journey.create(conn, AuthUser(id=driver_id, verified=True),

@@ -141,6 +141,10 @@ ACCESS: dict[str, str] = {
     "getAgencyFiling": "login", "uploadAuthorisationLetter": "login", "confirmAgency": "login",
     "refuseAgency": "login", "registerTaxiDriver": "login", "listTaxiRegistrations": "login",
     "getTaskAgencyLetter": "approver",  # the 代办 letter on a task, for its step's approvers
+    # F020: ending a taxi registration — the company's or the driver's own (tests/enterprises/test_taxi_deregistration.py)
+    "deregisterTaxiDriver": "login", "requestTaxiDeregistration": "login", "listMyTaxiDeregistrations": "login",
+    "listTaxiDeregistrationRequests": "approver", "getTaxiDeregistrationProof": "approver",
+    "deregisterTaxiDriverByBureau": "approver", "refuseTaxiDeregistration": "approver",
     "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
     "refuseEnterprise": "approver",
 }
