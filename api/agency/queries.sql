@@ -126,3 +126,10 @@ SELECT r.*, f.application_id, f.principal_id, e.name AS company_name
 UPDATE taxi_deregistration_requests SET status = :status, note = :note, decided_at = :now
  WHERE id = :id AND status = 'pending'
 RETURNING *;
+
+-- name: service_card(licence_id)^
+-- F021: an electronic service card with the registration that issued it (the driver, the company).
+SELECT l.id, l.number, l.status, l.valid_from, l.valid_until, l.revoked_at, l.revoked_reason, l.holder_id,
+       f.id AS filing_id, f.principal_id, f.enterprise_id
+  FROM licences l JOIN agency_filings f ON f.application_id = l.application_id AND f.kind = 'taxi'
+ WHERE l.id = :licence_id AND l.type = 'taxi_service_card';

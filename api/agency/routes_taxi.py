@@ -11,8 +11,10 @@ from litestar.params import FromPath, JSONBody, MultipartBody, QueryParameter
 from litestar.response import Stream
 
 from api import clock
-from api.agency import taxi_end
-from api.agency.schemas import DeregistrationRefusalIn, FilingOut, TaxiDeregistrationIn, TaxiDeregistrationRequestOut
+from api.agency import card, taxi_end
+from api.agency.schemas import (
+    DeregistrationRefusalIn, FilingOut, ServiceCardOut, TaxiDeregistrationIn, TaxiDeregistrationRequestOut,
+)
 from api.auth.guards import requires_approver, requires_login
 from api.deps import AppSettings, Conn, CurrentUser
 from api.files.openapi import FileUploadOperation
@@ -40,6 +42,12 @@ class TaxiDeregistrationController(Controller):
     @get("/taxi-deregistrations", operation_id="listMyTaxiDeregistrations", summary="我的注销注册申请")
     async def mine(self, conn: Conn, user: CurrentUser) -> list[TaxiDeregistrationRequestOut]:
         return await taxi_end.my_requests(conn, user)
+
+    @get("/service-cards/{licence_id:int}", operation_id="getTaxiServiceCard",
+         summary="电子服务监督卡（按当前信息显示：驾驶员、资格证号、所属公司、监督电话12328）")
+    async def service_card(self, licence_id: FromPath[int], conn: Conn, user: CurrentUser,
+                           state: State) -> ServiceCardOut:
+        return await card.service_card(conn, user, licence_id, clock.today(state))
 
 
 class StaffTaxiDeregistrationController(Controller):

@@ -112,3 +112,21 @@ class TaxiDeregistrationRequestOut(Schema):
     assist_request_id: int | None
     driver_name_masked: str | None = None  # staff's list
     proof_url: str | None = None  # staff read the proof of termination here
+
+
+class ServiceCardOut(Schema):
+    """电子服务监督卡 (F021) as shown at view time from live data: the driver's verified name, the number
+    of the qualification certificate in force, the company's current name — "信息变化后会自动更新"."""
+
+    licence_id: int
+    number: str
+    status: str  # valid | revoked | expired
+    valid: bool
+    valid_from: date
+    valid_until: date | None
+    driver_name: str | None
+    qualification_number: str | None  # 从业资格证号 (the certificate in force in the driver's library)
+    company_name: str | None
+    company_credit_code: str | None
+    supervision_phone: str = "12328"
+    revoked_reason: str | None = None

@@ -77,6 +77,23 @@ async def test_the_company_deregisters_the_card_ends_and_only_then_a_new_company
     assert fresh.status_code == 201, fresh.text
 
 
+async def test_the_service_card_shows_the_current_driver_company_and_certificate(client, db):
+    """F021 "信息变化后会自动更新": the card is drawn from live data when looked at."""
+    use_clock(client, "2026-06-01 09:00")
+    reg = await _registered(client, db)
+    url = f"{API}/agency/service-cards/{reg['card']['id']}"
+    card = (await client.get(url, headers=reg["driver"]["headers"])).json()
+    assert (card["companyName"], card["supervisionPhone"], card["valid"]) == (reg["company_name"], "12328", True)
+    assert card["driverName"] == reg["driver"]["identity"]["name"] and card["number"] == reg["card"]["number"]
+    assert card["qualificationNumber"] == "taxi_driver_qualification-wang"
+    # the company's registered name changes: the card shows it at once, to the driver and to the company
+    await db.execute("UPDATE enterprises SET name = '温州顺风出租汽车集团有限公司' WHERE id = $1", reg["boss"]["enterprise_id"])
+    for who in (reg["driver"], reg["boss"]):
+        assert (await client.get(url, headers=who["headers"])).json()["companyName"] == "温州顺风出租汽车集团有限公司"
+    assert (await client.get(url, headers=reg["other"]["headers"])).status_code == 404
+    assert (await client.get(url, headers=reg["who"]["accept"]["headers"])).status_code == 404
+
+
 async def test_the_driver_asks_after_five_working_days_and_staff_deregister(client, db):
     use_clock(client, "2026-06-01 09:00")
     reg = await _registered(client, db)

@@ -93,7 +93,8 @@ ACCESS: dict[str, str] = {
     # notifications
     "listNotifications": "login", "readNotification": "owner", "readAllNotifications": "login",
     "addSubscriptions": "login",
-    # appointments
+    # appointments (and ratings, complaints below): the enterprise roles' table of their owner routes is
+    # tests/enterprises/test_subject_bookings.py (an owner route here without a row there fails)
     "listSites": "login", "listSlots": "login", "listMyAppointments": "login", "bookAppointment": "login",
     "cancelAppointment": "owner", "checkInAppointment": "staff", "checkInByCode": "staff",
     "getAppointment": "owner", "getAppointmentQr": "owner", "rescheduleAppointment": "owner",
@@ -145,6 +146,7 @@ ACCESS: dict[str, str] = {
     "deregisterTaxiDriver": "login", "requestTaxiDeregistration": "login", "listMyTaxiDeregistrations": "login",
     "listTaxiDeregistrationRequests": "approver", "getTaxiDeregistrationProof": "approver",
     "deregisterTaxiDriverByBureau": "approver", "refuseTaxiDeregistration": "approver",
+    "getTaxiServiceCard": "login",  # F021: the driver's or the registering company's card, else 404
     "listEnterpriseReviews": "approver", "getBusinessLicencePhoto": "approver", "approveEnterprise": "approver",
     "refuseEnterprise": "approver",
 }
