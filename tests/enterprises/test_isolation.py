@@ -1,5 +1,6 @@
 """Two enterprises never see each other's cases, files, bookings or licences; the enterprise routes
-answer each enterprise role as the table says (someone else's enterprise is 404, never 403)."""
+answer each enterprise role as the table says (someone else's enterprise is 404, never 403). Their
+bookings, ratings and complaints, and the enterprise roles on those routes: test_subject_bookings.py."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ async def test_two_enterprises_never_see_each_others_cases_files_bookings_or_lic
         assert (await client.get(f"{API}/applications", headers=outsider)).json() == []
         assert (await client.get(f"{API}/licences", headers=outsider)).json() == []
         assert (await client.get(f"{API}/appointments", headers=outsider)).json() in ([], {"items": []})
+        for path in ("/ratings", "/complaints"):  # A's own: tests/enterprises/test_subject_bookings.py
+            assert (await client.get(f"{API}{path}", headers=outsider)).json() == [], path
         for path in (f"/applications/{app_id}", f"/applications/{app_id}/materials/city_route_plan",
                      f"/licences/{lic['id']}/qr.png", f"/licences/{lic['id']}/verification-link"):
             assert (await client.get(f"{API}{path}", headers=outsider)).status_code == 404, path
