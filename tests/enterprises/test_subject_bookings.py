@@ -11,7 +11,7 @@ from typing import Any
 from litestar.routes import HTTPRoute
 
 from tests.appointments.helpers import admin as appointment_admin
-from tests.appointments.helpers import generate, slot_at
+from tests.appointments.helpers import generate, people, slot_at
 from tests.clock import sh, use_clock
 from tests.enterprises.helpers import API, act_for, credit_code, enterprise, grant, verified, with_phone
 from tests.factories import staff
@@ -24,7 +24,7 @@ A_CODE, B_CODE = credit_code("91330300MA2CCCCC1"), credit_code("91330300MA2DDDDD
 CLERK_PHONE, CLERK2_PHONE = "13700004444", "13700005555"
 
 
-async def _world(client: Any, db: Any, *, second_clerk: bool = False) -> dict[str, Any]:
+async def _world(client: Any, db: Any, *, second_clerk: bool = False, capacity: int = 5) -> dict[str, Any]:
     """Enterprise A (its 经办人 granted freight only; a second with every service) and enterprise B,
     and the freight and dangerous-goods slots of Monday 2026-06-08 at the city centre."""
     a = await verified(client, "sub-boss-a", "王大锤", "11010519800101125")
@@ -44,7 +44,7 @@ async def _world(client: Any, db: Any, *, second_clerk: bool = False) -> dict[st
     w["admin"] = await appointment_admin(client, db)
     for service in (FREIGHT, DANGER):
         await generate(client, w["admin"]["headers"], site=CENTRE, service=service, day_from="2026-06-08",
-                       capacity=5)
+                       capacity=capacity)
     return w
 
 
@@ -237,3 +237,24 @@ async def test_an_enterprise_case_counts_once_in_the_figures_whichever_of_its_pe
     suspended = await _book(client, w["clerk2_a"], await _slot(client, w, FREIGHT, "11:00"))
     assert suspended.status_code == 403 and suspended.json()["code"] == "booking_suspended", suspended.text
     assert (await _book(client, w["as_a"], await _slot(client, w, FREIGHT, "11:00"))).status_code == 201
+
+
+async def test_a_waitlist_entry_made_for_the_enterprise_becomes_the_enterprises_booking(client, db):
+    use_clock(client, "2026-06-05 10:00")
+    w = await _world(client, db, capacity=1)
+    first, second = await people(client, db, 2, "sub-wait")
+    taken = [await _book(client, who["headers"], await _slot(client, w, DANGER, at))
+             for who, at in ((first, "09:00"), (second, "14:00"))]
+    assert [t.status_code for t in taken] == [201, 201]
+    # the 经办人 has no grant of this service; the legal representative waits for A
+    body = {"serviceCode": DANGER, "date": "2026-06-08"}
+    refused = await client.post(f"{API}/waitlist", headers=w["clerk_a"], json=body)
+    assert refused.status_code == 403 and refused.json()["code"] == "service_not_granted", refused.text
+    waiting = await client.post(f"{API}/waitlist", headers=w["as_a"], json=body)
+    assert waiting.status_code == 201, waiting.text
+
+    cancelled = await client.post(f"{API}/appointments/{taken[0].json()['id']}/cancel", headers=first["headers"])
+    assert cancelled.status_code == 200, cancelled.text
+    [handed] = await _ids(client, w["as_a"], "/appointments")
+    assert await _ids(client, w["a"]["headers"], "/appointments") == set()  # not the person's own
+    assert await db.fetchval("SELECT enterprise_id FROM appointments WHERE id = $1", handed) == w["ent_a"]
