@@ -25,6 +25,7 @@ from api.app import create_app
 from api.clock import ZONE, local_now
 from api.db import transaction
 from api.demo import enterprises
+from api.demo.agency import seed as seed_agency
 from api.demo.client import DEMO_APPLICANTS, DEMO_ID_NUMBERS, DEMO_NAMES, Demo, DemoFailed
 from api.helpdesk.service.inbox import receive
 from api.licences.sources.sandbox import seed_demo_sandbox
@@ -183,6 +184,7 @@ async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = Non
             await d.login_applicant(code)
         for scenario in SCENARIOS:
             await scenario(d, staff)
+        await seed_agency(d, PEOPLE)  # a 代办 and a taxi registration awaiting their person (issue 20)
         await _chats(d, app.state.pool, app.state.redis)
         await seed_demo_sandbox(d, app.state.pool)  # 证照免交 and 信息预填 from the sandbox licence source
     log.info("demo_live_seeded", **d.made)

@@ -10,7 +10,7 @@ import msgspec
 
 from api import clock
 from api.applications import review, rules
-from api.applications.service import gap_rules, pages, pauses, rereview, review_runs, subject
+from api.applications.service import gap_rules, locked, pages, pauses, rereview, review_runs, subject
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, EventOut, GapNoticeOut, LicenceOut,
 )
@@ -183,6 +183,7 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     await lifecycle.check_case(conn, app["id"], app["applicant_id"], spec, today)  # still theirs, in force, open
     if settings is not None:  # the trusted sources asked afresh (issue 21); down or slow: uploads count
         await sources.on_submit(conn, app, redis, settings, lookup.licence_types(spec))
+    app = await locked.recheck(conn, app, fields, today)  # pre-filled locked values as identity and licences say
     await sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))
     uploaded = {s["material_code"] for s in slots if s["storage_key"]}

@@ -28,7 +28,8 @@ q = load_queries(Path(__file__).parents[1])
 AUTHORITATIVE = ("identity.", "licence.")
 
 
-def _licence_value(lic: HeldLicence, attr: str) -> Any:
+def licence_value(lic: HeldLicence, attr: str) -> Any:
+    """What a ``licence.<type>.<attr>`` field reads from the licence (dates as ISO text)."""
     value = {"number": lic.number, "validUntil": lic.valid_until, "subject": lic.subject}.get(attr, lic.data.get(attr))
     return value.isoformat() if isinstance(value, date) else value
 
@@ -58,7 +59,7 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
             _, lic_type, attr = (source.split(".") + ["", ""])[:3]
             lic = by_type.get(lic_type)
             if lic is not None:
-                value = _licence_value(lic, attr)
+                value = licence_value(lic, attr)
         if value not in (None, ""):
             values[field.code] = (value, source)
     earlier = [r["form"] for r in await rows(q.recent_forms(conn, applicant_id=user_id))]
