@@ -17,11 +17,16 @@ async def _counts(db) -> dict[str, int]:
 async def test_after_seeding_every_demo_approver_and_the_help_desk_have_a_queue_and_twice_changes_nothing(
         client, db, settings):
     made = await seed_live(settings)
-    assert made["cases"] == 7 and made["chats"] == 2 and made["bookings"] == 2
+    assert made["cases"] == 10 and made["chats"] == 2 and made["bookings"] == 2
     # issue 20: a 代办 awaiting the principal's SMS confirmation, a taxi registration awaiting the driver
     assert (made["agency_filings"], made["taxi_registrations"]) == (1, 1)
     assert [r["kind"] for r in await db.fetch("SELECT kind FROM agency_filings WHERE status = 'awaiting_confirmation' "
                                               "ORDER BY kind")] == ["person", "taxi"]
+    # issue 23: an inspection pause, an automatic refusal under re-review, an urged case
+    assert (made["pauses"], made["rereviews"], made["urgings"]) == (1, 1, 1)
+    assert await db.fetchval("SELECT count(*) FROM case_pauses WHERE kind = 'inspection' AND ended_at IS NULL") == 1
+    assert await db.fetchval("SELECT count(*) FROM review_rereviews WHERE status = 'open'") == 1
+    assert await db.fetchval("SELECT count(*) FROM case_urgings WHERE answered_at IS NULL") == 1
     statuses = {r["status"] for r in await db.fetch("SELECT status FROM applications")}
     assert {"draft", "submitted", "needs_supplement", "in_review", "approved"} <= statuses
     assert await db.fetchval("SELECT count(*) FROM gap_notices") >= 2

@@ -21,6 +21,10 @@ DEMO_APPLICANTS = [
     ("dev-demo-zhou", "周五", "待决定（决定人待办）；今天的窗口预约"),
     ("dev-demo-wu", "吴六", "出租车驾驶员证待考试，已约考试"),
     ("dev-demo-zheng", "郑七", "已办结，证件已寄出；差评待回访；微信咨询等待人工"),
+    # issue 23's rights during a case (api/demo/rights.py)
+    ("dev-demo-feng", "冯八", "危险货物运输许可审核中，现场核查暂停计时"),
+    ("dev-demo-chen", "陈九", "大件运输智能审核未通过，已申请人工复核"),
+    ("dev-demo-chu", "褚十", "出租车驾驶员证超过预计办结日期，已催办"),
 ]
 # Each demo applicant is a verified person (F088): the sandbox face verification with these resident
 # IDs (valid check digits; the sandbox verifies any sequence but 998/999), as the mini-program would.
@@ -29,6 +33,8 @@ DEMO_ID_NUMBERS = {
     "dev-demo-sun": "330302199206182345", "dev-demo-li": "330302198809303455",
     "dev-demo-zhou": "11010119871121451X", "dev-demo-wu": "330302199001011235",
     "dev-demo-zheng": "330302198805051238",
+    "dev-demo-feng": "330302199104121234", "dev-demo-chen": "330302198706232340",
+    "dev-demo-chu": "330302199309183455",
 }
 
 DEMO_NAMES = {code: name for code, name, _ in DEMO_APPLICANTS}
