@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from api.clock import today
-from tests.applications.helpers import licence
+from tests.applications.helpers import as_enterprise, licence
 from tests.clock import sh, use_clock
 from tests.factories import applicant, staff
 from tests.ratings.helpers import finished_application
@@ -113,10 +113,12 @@ async def test_through_the_api_only_the_rules_decision_counts_as_instant(client,
     await licence(db, uid, "charter_permit", "浙交运管包字330300001号", name="包车客运经营许可证")
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300123456号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C88888' WHERE id = $1", cert)
+    trusted = await as_enterprise(client, db, trusted, "温州顺达客运有限公司")  # F092: the charter company files
     decided = await _charter_case(client, trusted, ("charter_contract",))
     assert decided["status"] == "approved"
     # the same service, declared instant, with photos in place of the licences: a person decides
-    photos = await _charter_case(client, await applicant(client, "photos"),
+    photos = await _charter_case(client, await as_enterprise(client, db, await applicant(client, "photos"),
+                                                             "温州飞鹰客运有限公司"),
                                  ("charter_contract", "charter_licence", "vehicle_certificate"))
     assert photos["status"] == "submitted"
     flags = dict(await db.fetch("SELECT id, decided_automatically FROM applications"))
