@@ -117,15 +117,29 @@ def spawn(name: str, argv: list[str], logdir: Path, env: dict[str, str] | None =
 
 def serve(name: str, logdir: Path, env: dict[str, str], *, port: int, workers: int = 1,
           server: str = "uvicorn", wait: bool = True) -> Proc:
+    logged = (logdir / f"{name}.log").stat().st_size if (logdir / f"{name}.log").exists() else 0  # a restart appends
     proc = spawn(name, [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                         "--workers", str(workers), "--server", server], logdir, env)
     if wait:
         try:
             wait_http(f"http://127.0.0.1:{port}/readyz", 60, proc.popen)
+            if server == "granian":  # /readyz came from one worker; the others may still be starting
+                _wait_granian_workers(proc, workers, 60, logged)
         except Exception:
             proc.stop(5)
             raise RuntimeError(f"{name} did not start:\n{proc.tail()}") from None
     return proc
+
+
+def _wait_granian_workers(proc: Proc, workers: int, timeout: float, logged: int) -> None:
+    """Until granian has logged every worker started. A worker still in its lifespan start-up when
+    SIGTERM comes is not stopped but killed after the grace period (GRACEFUL_SECONDS): a test that
+    signalled then would wait that long for nothing, and test the kill instead of the graceful stop."""
+    deadline = time.monotonic() + timeout
+    while proc.log.read_bytes()[logged:].count(b"Started worker-") < workers:
+        if proc.popen.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"granian did not start {workers} workers within {timeout} s")
+        time.sleep(0.1)
 
 
 def worker(name: str, logdir: Path, env: dict[str, str], *, burst: bool = False) -> Proc:

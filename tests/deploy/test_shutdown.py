@@ -86,6 +86,7 @@ async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(server, 
         # Within the grace period (plus start-up slack): granian waits that long for a worker still
         # running its lifespan start-up when the signal came, then kills it.
         assert await _exited(api, GRACEFUL_SECONDS + 20) == 0, api.tail()
+        assert "Killing worker" not in api.log.read_text(errors="replace"), api.tail()  # each stopped, none killed
         used = await db.fetchval("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND used_at IS NOT NULL",
                                  user_id)
         assert used == 1  # the in-flight transaction committed before the process left
