@@ -27,6 +27,10 @@ STOPWORDS = frozenset("""
 请 谢谢 您 好 说 问 知道 办 办理 处理 弄 搞 做 应该 咋 咋办 咋整 咋弄 咋样 啥子 俺 咱 咱们 呗 嘞 哈 那个 就是 到底 一共 ? ？ ， , 。 . ! ！ 、 ： : ； ; “ ” " ' ( ) （ ） 《 》 - — ~ … 
 """.split())
 
+# Words that negate the next one, and the mark of a negated term (``Analyzer.words``).
+NEGATIONS = frozenset("没 没有 不用 无 未".split())
+NEGATED = "非"
+
 _SPACE = re.compile(r"\s+")
 _HAN_OR_WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
 
@@ -83,12 +87,22 @@ class Analyzer:
                 self.known.add(word)
 
     def words(self, text: str) -> list[str]:
+        """Canonical terms; a word right after a negation (没有微信, 不用微信) also gives a negated
+        term (非微信), so "without WeChat" finds the entry about doing without it rather than the
+        one about using it: the negation words are stopwords and would otherwise vanish."""
         out = []
+        negated = False
         for word in self.tokenizer.lcut(normalise(text)):
             word = word.strip()
-            if not word or word in STOPWORDS:
+            if not word:
                 continue
-            out.append(self.canonical.get(word, word))
+            after_negation, negated = negated, word in NEGATIONS
+            if word in STOPWORDS:
+                continue
+            term = self.canonical.get(word, word)
+            out.append(term)
+            if after_negation:
+                out.append(NEGATED + term)
         return out
 
     @staticmethod

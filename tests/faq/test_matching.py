@@ -107,3 +107,13 @@ def test_a_question_in_the_knowledge_bases_words_only_is_offered_never_answered_
     # Everyday words (信息, 公司: common in general Chinese) and words of one entry only do not count.
     assert matcher.topic.level(matcher.analyzer.words("推荐几本好看的小说")) == OFF
     assert "信息" not in matcher.topic.vocabulary and "公司" not in matcher.topic.vocabulary
+
+
+async def test_a_negated_word_finds_the_entry_about_doing_without_it(client):
+    # 没 is a stopword; its negated term (非微信) tells "without WeChat" (F085) from "with" (F084).
+    assert "非微信" in analyzer().words("我没微信") and "非微信" not in analyzer().words("我用微信")
+    res = await client.get("/api/v1/faq/ask", params={"q": "我没微信，掌上办咋登录"})
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["matches"][0]["id"] == "F085"
+    assert body["confident"] is True
