@@ -4,7 +4,8 @@
                                          [--database-url URL]
 
 Starts the embedded PostgreSQL (or uses the given server, on a fresh database), migrates,
-seeds, writes 20,000 holders (1 in 5 a company) and N licences issued over the last year, then
+seeds, writes 20,000 holders (1 in 5 a company: a verified enterprise holding its businesses'
+licences) and N licences issued over the last year, then
 times the service calls the public routes make (the HTTP layer is rate-limited per address, so
 it is left out): the default 30-day disclosure page, one service over a whole year, and
 verifying a QR token. Prints p50 / p95 / max in milliseconds and calls per second.
@@ -75,6 +76,8 @@ async def main(args: argparse.Namespace) -> None:
             started = time.perf_counter()
             await q.make_holders(setup, n=20000, company_every=5)
             await q.make_licences(setup, n=args.licences, types=TYPES, first_holder=await q.first_holder(setup))
+            await q.make_enterprises(setup)  # businesses' licences are their enterprises' (issue 20, F092)
+            await q.enterprise_licences(setup)
         await q.analyze(setup)
         ids = [r["id"] async for r in q.some_licence_ids(setup, n=args.requests)]
         await setup.close()

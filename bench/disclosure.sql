@@ -21,3 +21,25 @@ ANALYZE licences; ANALYZE users; ANALYZE services;
 
 -- name: some_licence_ids(n)
 SELECT id FROM licences ORDER BY random() LIMIT :n;
+
+-- name: make_enterprises()!
+-- Issue 20: a company holder is the verified legal representative of a verified enterprise, and
+-- its licences of businesses' services (F092) are the enterprise's: disclosure names the enterprise.
+WITH reps AS (
+    INSERT INTO identities (user_id, status, method, name, id_type, id_cipher, id_key_id, id_hash, id_masked,
+                            verified_at)
+    SELECT id, 'verified', 'face', name, 'resident_id', '\x00'::bytea, 'bench', sha256(convert_to('bench-' || id, 'UTF8')),
+           '110***0000', now()
+    FROM users WHERE openid LIKE 'bench-%' AND company_name IS NOT NULL
+    RETURNING id, user_id, name
+)
+INSERT INTO enterprises (credit_code, name, kind, legal_rep_id, legal_rep_identity_id, legal_rep_name, status, method,
+                         verified_at)
+SELECT 'BENCH' || r.user_id, u.company_name, 'company', r.user_id, r.id, r.name, 'verified', 'registry', now()
+FROM reps r JOIN users u ON u.id = r.user_id;
+
+-- name: enterprise_licences()!
+UPDATE licences l SET enterprise_id = e.id
+FROM enterprises e
+WHERE e.legal_rep_id = l.holder_id
+  AND l.type IN (SELECT licence_type FROM services WHERE holder_kind = 'company' AND licence_type IS NOT NULL);
