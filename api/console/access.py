@@ -31,6 +31,9 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     "consoleTaskPause": ("approver", "pauseTaskClock"), "consoleTaskResume": ("approver", "resumeTaskClock"),
     "consoleTaskMessage": ("approver", "postTaskMessage"),
     "consoleExamInvitations": ("approver", "listTasks"),
+    # F071: on-site checks after a repair filing (issue 23)
+    "consoleSiteChecks": ("approver", "listSiteChecks"), "consoleSiteCheckVisit": ("approver", "agreeSiteVisit"),
+    "consoleSiteCheckResult": ("approver", "recordSiteCheckResult"),
     "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
     # delivery and the window
     "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),

@@ -28,6 +28,7 @@ from api.console.routes_faq import FaqPages
 from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
 from api.console.routes_documents import DocumentPrintPages
 from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
+from api.console.routes_site_checks import SiteCheckPages
 from api.console.routes_identity import IdentityDocumentPages, IdentityWindowPages
 from api.console.routes_sites import SettingsAuditPages, SitePages
 from api.console.routes_staff import CaseViewPages, StaffPages
@@ -122,7 +123,7 @@ def router(settings: Settings) -> Router:
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, DocumentPrintPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
-                        SitePages, SettingsAuditPages, IdentityWindowPages, IdentityDocumentPages,
+                        SitePages, SettingsAuditPages, IdentityWindowPages, IdentityDocumentPages, SiteCheckPages,
                         static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,

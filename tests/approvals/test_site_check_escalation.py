@@ -69,7 +69,8 @@ async def test_an_overdue_site_check_is_escalated_to_the_leads_once(client, db, 
 
     told = await db.fetch("SELECT user_id, params FROM notifications WHERE event = 'task_overdue' "
                           "AND dedupe_key LIKE 'site_check_overdue:%' AND channel = 'inapp'")
-    leads = {r["id"] for r in await db.fetch("SELECT id FROM users WHERE 'lead' = ANY(roles) AND 'decide' = ANY(steps)")}
+    leads = {r["id"] for r in await db.fetch("SELECT id FROM users WHERE 'lead' = ANY(roles) "
+                                             "AND 'decide' = ANY(steps)")}
     assert lead["user"]["id"] in {r["user_id"] for r in told} and {r["user_id"] for r in told} <= leads
     assert len(told) == len(leads) and decider["user"]["id"] not in leads
     assert told[0]["params"]["dueDate"] == due.isoformat() and told[0]["params"]["taskTitle"].startswith("现场核查")
