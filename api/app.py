@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 import redis.asyncio as aioredis
 from arq import create_pool as create_arq_pool
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
@@ -66,6 +66,7 @@ from api.helpdesk.routes import (
 from api.helpdesk.routes_assist import AssistController, TaskStewardController
 from api.openapi import declare_errors
 from api.ops.routes import MetricsController, healthz, readyz
+from api.routing import under
 from api.ratings.routes import RatingAdminController, RatingController
 from api.stats.routes import StatsController
 from api.settings import Settings
@@ -190,7 +191,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     prometheus = PrometheusConfig(app_name="zsb", group_path=True, excluded_http_methods=[])
 
     app = Litestar(
-        route_handlers=[Router("/api/v1", route_handlers=API_CONTROLLERS), *ROOT_HANDLERS, MetricsController,
+        # under(): the controllers carry the prefix themselves; a Router around them is deep-copied per app
+        route_handlers=[*under("/api/v1", API_CONTROLLERS), *ROOT_HANDLERS, MetricsController,
                         console.router(settings)],
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
