@@ -26,7 +26,6 @@ UPDATE complaints c SET enterprise_id = a.enterprise_id
 
 -- The enterprise's lists (its 经办人 read them filtered by their grant).
 CREATE INDEX appointments_enterprise ON appointments (enterprise_id, starts_at DESC) WHERE enterprise_id IS NOT NULL;
-CREATE INDEX appt_waitlist_enterprise ON appt_waitlist (enterprise_id) WHERE enterprise_id IS NOT NULL;
 CREATE INDEX ratings_enterprise ON ratings (enterprise_id, id DESC) WHERE enterprise_id IS NOT NULL;
 CREATE INDEX complaints_enterprise ON complaints (enterprise_id, id DESC) WHERE enterprise_id IS NOT NULL;
 
