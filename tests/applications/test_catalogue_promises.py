@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from stdnum.cn import uscc
 
 from api.clock import today
-from tests.applications.helpers import licence
+from tests.applications.helpers import as_enterprise, licence
 from tests.approvals.helpers import DG_FORM, people, task_of
 from tests.factories import act_as_enterprise, applicant, credit_code_of
 from tests.samples import PDF
@@ -155,6 +155,7 @@ async def test_the_company_bundle_asks_only_the_safety_rules_and_not_the_permit_
     uid = me["user"]["id"]
     for kind in HELD:
         await licence(db, uid, kind, f"{kind}-yes")
+    me = await as_enterprise(client, db, me, COMPANY_FORM["companyName"], COMPANY)  # F078/F092: a business files
     guide = (await client.get(f"{API}/services/open-transport-company", headers=me["headers"])).json()
     assert [s["code"] for s in guide["situations"]] == ["hasVehicle", "agent", "vehicleOwner"]
     assert "road_transport_permit" not in {m["code"] for m in guide["materials"]}
@@ -192,6 +193,7 @@ async def test_a_company_without_a_vehicle_is_asked_no_plate_and_no_inspection_r
     uid = me["user"]["id"]
     for kind in ("business_licence", "id_card"):
         await licence(db, uid, kind, f"{kind}-no")
+    me = await as_enterprise(client, db, me, COMPANY_FORM["companyName"], COMPANY)  # F078/F092: a business files
     answers = {"hasVehicle": "no", "agent": "no", "vehicleOwner": "operator"}
     listed = await _checklist(client, me["headers"], answers)
     assert {m["code"] for m in listed["materials"]} == {"safety_rules", "purchase_commitment", "business_licence",

@@ -53,7 +53,8 @@ def test_the_shipped_entries_hold_the_per_service_facts_once_kept_in_code():
     assert {c for c, s in specs.items() if s.holder == "enterprise"} == {
         "freight-operating-permit", "freight-vehicle-cert", "charter-filing", "repair-filing", "dangerous-goods-permit",
         "freight-operating-permit-renewal", "freight-operating-permit-change", "dangerous-goods-permit-renewal",
-        "freight-vehicle-cert-cancel", "repair-filing-change", "repair-filing-cancel", "charter-filing-void"}
+        "freight-vehicle-cert-cancel", "repair-filing-change", "repair-filing-cancel", "charter-filing-void",
+        "open-transport-company"}  # F078: for companies and 个体工商户; it issues the permit and certificates
     assert {c for c, s in specs.items() if s.legal_person_only} == {"dangerous-goods-permit"}  # F072
     assert {c: [(v.kind, v.name) for v in s.visits] for c, s in specs.items() if s.visits} == {
         "freight-operating-permit": [("window", "道路普通货物运输经营许可")],

@@ -1,5 +1,5 @@
 """F092: 经营许可, 道路运输证, 包车备案, 维修备案 and 危货许可 are an operator's, and so are the cases acting on
-those licences (renewal, change, cancellation, void): a person is refused before submission and told to
+those licences (renewal, change, cancellation, void) and 开办运输企业一件事 issuing them (F078): a person is refused before submission and told to
 switch to the enterprise; an enterprise files them — a 个体工商户 too (F032, verified by its business
 licence) — the licences land in its library and the lifecycle cases act on that library."""
 
@@ -25,6 +25,8 @@ NEW = {  # service: (answers, form)
         "companyName": "温州顺达客运有限公司", "plateNo": "浙C88888", "driverName": "李四", "driverMobile": "13812340000",
         "origin": "温州", "destination": "杭州", "departDate": CHARTER_DAY.isoformat(),
         "returnDate": (CHARTER_DAY + timedelta(days=1)).isoformat()}),
+    "open-transport-company": ({"hasVehicle": "no", "agent": "no", "vehicleOwner": "operator"}, {  # F078
+        "companyName": "温州顺达货运有限公司", "legalPerson": "王五", **CONTACT}),
     "repair-filing": ({"category": "class3"}, {
         "companyName": "鹿城区小明汽修店", "legalPerson": "陈小明", "mobile": "13800138000", "siteAddress": "温州市鹿城区1号"}),
 }
