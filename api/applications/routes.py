@@ -11,14 +11,14 @@ from litestar.response import Stream
 
 from api import clock, ratelimit
 from api.applications.service import journey as service, materials, supplement, upload as material_upload, withdrawal
-from api.applications.service import progress_qr
+from api.applications.service import progress_qr, submission
 from api.applications.schemas import (
     ApplicationIn, ApplicationOut, ApplicationPatch, ApplicationSummary, ExtensionIn, LicenceOut, MaterialOut,
     PageOrderIn, ProgressOut, WithdrawIn,
 )
 from api.auth.guards import requires_login
 from api.catalogue.schemas import MAX_UPLOAD_BYTES
-from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis, WeChat
+from api.deps import AppSettings, Conn, CurrentUser, Pool, ReadConn, Redis, WeChat
 from api.disclosure import mobile, page as disclosure_page
 from api.errors import DomainError, problem
 from api.files import service as files
@@ -152,13 +152,11 @@ class ApplicationController(Controller):
 
     @post("/{application_id:int}/submit", operation_id="submitApplication", summary="提交申请（预审）",
           status_code=200)
-    async def submit(self, application_id: FromPath[int], conn: Conn, user: CurrentUser, now: Now,
+    async def submit(self, application_id: FromPath[int], pool: Pool, user: CurrentUser, now: Now,
                      redis: Redis, settings: AppSettings, idempotency_key: IdempotencyKey = None) -> ApplicationOut:
-        return await run_once(conn, user_id=user.id, scope=f"application_submit:{application_id}",
-                              key=idempotency_key, payload={"id": application_id},
-                              action=lambda: service.submit(conn, user, application_id, now=now, redis=redis,
-                                                            settings=settings),
-                              result_type=ApplicationOut)
+        # the licence sources are asked before the transaction opens (a slow one holds no connection)
+        return await submission.submit(pool, user, application_id, now=now, redis=redis, settings=settings,
+                                       idempotency_key=idempotency_key)
 
     @post("/{application_id:int}/supplement-extension", operation_id="requestSupplementExtension",
           summary="申请补正期限延期（限一次）", status_code=200)

@@ -19,7 +19,7 @@ from api.catalogue.schemas import (
     WorkdayNoticeIn,
     WorkdayOverrideIn,
 )
-from api.deps import AppSettings, Conn, CurrentUser, ReadConn, Redis
+from api.deps import AppSettings, Conn, CurrentUser, Pool, ReadConn, Redis
 
 PUBLIC = {"exclude_from_auth": True}
 
@@ -43,10 +43,11 @@ class CatalogueController(Controller):
 
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
-    async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], conn: Conn, user: CurrentUser,
+    async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], pool: Pool, user: CurrentUser,
                         redis: Redis, settings: AppSettings) -> Checklist:
-        return await checklists.checklist(conn, code, data.answers, user_id=user.id, redis=redis, settings=settings,
-                                          enterprise_id=user.enterprise_id)
+        # the licence sources are asked before the transaction opens (a slow one holds no connection)
+        return await checklists.checklist_asking_first(pool, code, data.answers, user_id=user.id, redis=redis,
+                                                       settings=settings, enterprise_id=user.enterprise_id)
 
 
 class CatalogueAdminController(Controller):

@@ -5,9 +5,11 @@ bad signature is refused by the platform and the adapter says so."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg
 import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
@@ -155,3 +157,57 @@ async def test_an_enterprise_subject_is_looked_up_by_its_credit_code(share_clien
     mine = await share_client.post(f"{API}/services/business-licence-check/checklist", json={"answers": {}},
                                    headers=rep["headers"])
     assert next(m for m in mine.json()["materials"] if m["code"] == "business_licence")["exempt"] is False
+
+
+
+def _probe_while_asked(share: FakeShare, dsn: str, application_id: int | None) -> list[tuple[int, bool]]:
+    """Each time the platform is asked, look at the database from outside while the request waits:
+    how many backends sit idle in a transaction, and whether the case's row can be locked at once."""
+    seen: list[tuple[int, bool]] = []
+    answer = share.routes[("POST", PATH)]
+
+    async def look() -> tuple[int, bool]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            idle = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
+            free = True
+            if application_id is not None:
+                try:
+                    async with conn.transaction():
+                        await conn.execute("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE NOWAIT", application_id)
+                except asyncpg.LockNotAvailableError:
+                    free = False
+            return idle, free
+        finally:
+            await conn.close()
+
+    def probing(request):
+        seen.append(asyncio.run(look()))  # the fake's own thread: its own event loop
+        return answer(request)
+
+    share.route("POST", PATH)(probing)
+    return seen
+
+
+async def test_the_platform_is_asked_before_the_transaction_opens(share_client, share, settings):
+    """A slow source holds no database connection in a transaction and no lock: while it is being
+    asked (checklist and submission), no backend is idle in a transaction and the case's row is free."""
+    me = await applicant(share_client, "src-outside")
+    _person(share, me, "JDCJSZ", "330302199001017777", "机动车驾驶证", data={"firstIssueDate": "2015-03-01"})
+    seen = _probe_while_asked(share, settings.database_url, None)
+    res = await share_client.post(f"{API}/services/taxi-driver-cert/checklist", json={"answers": {"household": "local"}},
+                                  headers=me["headers"])
+    assert res.status_code == 200, res.text
+    assert next(m for m in res.json()["materials"] if m["code"] == "driving_licence")["exempt"] is True
+    assert seen == [(0, True)]
+
+    created = await share_client.post(f"{API}/applications", headers=me["headers"], json={
+        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"},
+        "form": {"mobile": "13812345678", "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}})
+    app_id = created.json()["id"]
+    seen = _probe_while_asked(share, settings.database_url, app_id)
+    res = await share_client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    assert res.status_code == 200, res.text
+    assert seen == [(0, True)]  # asked afresh on submission, with the case's row free and no transaction open
+    assert next(m for m in res.json()["materials"] if m["code"] == "driving_licence")["exempt"] is True

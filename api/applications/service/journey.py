@@ -25,7 +25,7 @@ from api.db import after_commit
 from api.errors import Conflict, Unprocessable
 from api.licences import service as licences
 from api.licences.service import delivery, lifecycle
-from api.licences.sources import lookup, submitted as sources
+from api.licences.sources import submitted as sources
 from api.storage import LocalStorage
 
 
@@ -166,7 +166,7 @@ async def update(conn: Any, user: AuthUser, application_id: int, data: Applicati
 
 
 async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetime | None = None,
-                 redis: Any = None, settings: Any = None) -> ApplicationOut:
+                 asked: Any = None) -> ApplicationOut:
     """Pre-review everything; gaps -> one gap notice (or, on a resubmission, 422 listing what is
     still missing); an instant matter whose checks all pass is decided here and now, at any hour
     (F138). ``now``: the moment of submission (default the system clock); outside office hours the
@@ -181,8 +181,8 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     materials, fields = catalogue.applicable(spec, app["answers"])
     today = clock.local_day(now) if now else clock.today()
     await lifecycle.check_case(conn, app["id"], app["applicant_id"], spec, today)  # still theirs, in force, open
-    if settings is not None:  # the trusted sources asked afresh (issue 21); down or slow: uploads count
-        await sources.on_submit(conn, app, redis, settings, lookup.licence_types(spec))
+    if asked is not None:  # the trusted sources asked afresh before the transaction (submission.py); down: uploads
+        await sources.on_submit(conn, app, asked)
     app = await locked.recheck(conn, app, fields, today)  # pre-filled locked values as identity and licences say
     await sync_materials(conn, app, materials, today)  # the library as of the day the review looks
     slots = await rows(q.materials(conn, application_id=app["id"]))

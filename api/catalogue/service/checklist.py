@@ -17,7 +17,7 @@ from api.catalogue.service.specs import (
     merged_spec,
     path_of,
 )
-from api.db import load_queries, rows
+from api.db import load_queries, rows, transaction
 from api.identity import service as identity
 from api.licences.sources import lookup
 
@@ -73,16 +73,27 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
     return values
 
 
-async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any = None,
-                    settings: Any = None, enterprise_id: int | None = None) -> Checklist:
-    """``settings`` given: the trusted licence sources are asked first (cached; never more than
-    their time budget — past it the person is asked to upload, ``licence_data_unavailable``)."""
+async def checklist_asking_first(pool: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any,
+                                 settings: Any, enterprise_id: int | None = None) -> Checklist:
+    """The trusted licence sources asked first (cached; never more than their time budget — past it the
+    person is asked to upload, ``licence_data_unavailable``) with no transaction open, then the checklist
+    in one transaction (what they said mirrored into the library)."""
+    async with pool.acquire() as conn:
+        spec, _ = await merged_spec(conn, code)
+    check_answers(spec, answers)
+    asked = await lookup.ask(pool, redis, settings, user_id, lookup.licence_types(spec), enterprise_id=enterprise_id)
+    async with transaction(pool) as conn:
+        return await checklist(conn, code, answers, user_id=user_id, asked=asked, enterprise_id=enterprise_id)
+
+
+async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int,
+                    asked: lookup.SourcesAsked | None = None, enterprise_id: int | None = None) -> Checklist:
+    """``asked``: what the trusted sources said (``checklist_asking_first``), mirrored here first."""
     spec, _ = await merged_spec(conn, code)
     check_answers(spec, answers)
     unavailable = False
-    if settings is not None:
-        unavailable = await lookup.refresh(conn, redis, settings, user_id, lookup.licence_types(spec),
-                                           enterprise_id=enterprise_id)
+    if asked is not None:
+        unavailable = await lookup.apply(conn, user_id, asked, enterprise_id=enterprise_id)
     instant, promised, _ = path_of(spec, answers)
     materials, fields = applicable(spec, answers)
     licences = await holder_licences(conn, user_id, enterprise_id=enterprise_id)

@@ -120,34 +120,54 @@ async def _mirror(conn: Any, user_id: int, enterprise_id: int | None, source: st
                           keep=[r.identifier for r in records])
 
 
-async def refresh(conn: Any, redis: Any, settings: Any, user_id: int, types: list[str], *,
-                  fresh: bool = False, enterprise_id: int | None = None) -> bool:
-    """Fetch the subject's licences of ``types`` from every source and mirror them into the library.
-    Returns True when some source could not answer (the person is asked to upload instead)."""
+class SourcesAsked(msgspec.Struct, frozen=True):
+    """What the network sources said for a subject, asked before any transaction opens (``ask``), for
+    ``apply`` to mirror inside it. ``answers``: (source, checked records; None when the cache answered)."""
+
+    holder: Holder | None = None
+    types: list[str] = []
+    answers: list[tuple[str, list[SourceLicence] | None]] = []
+    unavailable: bool = False
+
+
+async def ask(pool: Any, redis: Any, settings: Any, user_id: int, types: list[str], *, fresh: bool = False,
+              enterprise_id: int | None = None) -> SourcesAsked:
+    """Ask the network sources (the sharing service, within its budget) holding NO database connection:
+    the subject is read on a connection given back at once, so a slow source never keeps a transaction
+    open or a row locked. Call it before the request's transaction; then ``apply`` inside it."""
     types = sorted({t for t in types if t in TYPE_CODES})
     if not types:
-        return False
-    holder = await holder_of(conn, user_id, enterprise_id)
-    if holder is None:
-        return False
-    sources: list[LicenceSource] = [ImportSource(conn)]
-    if (share := ShareSource.from_settings(settings)) is not None:
-        sources.append(share)
-    unavailable, now = False, clock.now()
-    for source in sources:
-        try:
-            records = await _answer(source, holder, types, redis, settings.licence_cache_seconds, fresh)
-        except SourceRefused as exc:
-            log.error("licence_source_refused", source=source.name, error=str(exc))
-            unavailable = True
-            continue
-        except SourceUnavailable as exc:
-            log.warning("licence_source_unavailable", source=source.name, error=str(exc))
-            unavailable = True
-            continue
+        return SourcesAsked()
+    async with pool.acquire() as conn:
+        holder = await holder_of(conn, user_id, enterprise_id)
+    share = ShareSource.from_settings(settings)
+    if holder is None or share is None:
+        return SourcesAsked(holder=holder, types=types)
+    try:
+        records = await _answer(share, holder, types, redis, settings.licence_cache_seconds, fresh)
+    except SourceRefused as exc:
+        log.error("licence_source_refused", source=share.name, error=str(exc))
+    except SourceUnavailable as exc:
+        log.warning("licence_source_unavailable", source=share.name, error=str(exc))
+    else:
+        return SourcesAsked(holder=holder, types=types, answers=[(share.name, records)])
+    return SourcesAsked(holder=holder, types=types, unavailable=True)
+
+
+async def apply(conn: Any, user_id: int, asked: SourcesAsked, *, enterprise_id: int | None = None) -> bool:
+    """In the request's transaction: the bureau's own store (a database read) and what ``ask`` got
+    mirrored into the library. Returns True when some source could not answer (upload instead)."""
+    if asked.holder is None or not asked.types:
+        return asked.unavailable
+    if await holder_of(conn, user_id, enterprise_id) != asked.holder:  # the subject changed meanwhile
+        return True
+    now = clock.now()
+    imported = [r for r in await ImportSource(conn).fetch(asked.holder, asked.types)
+                if problem(r, asked.holder, asked.types) is None]
+    for source, records in [(ImportSource.name, imported), *asked.answers]:
         if records is not None:
-            await _mirror(conn, user_id, enterprise_id, source.name, types, records, now)
-    return unavailable
+            await _mirror(conn, user_id, enterprise_id, source, asked.types, records, now)
+    return asked.unavailable
 
 
 async def mark_unavailable(conn: Any, application_id: int) -> None:

@@ -1,5 +1,5 @@
-"""At submission the trusted sources are asked afresh (never from the cache): what they say now
-decides the exemptions. A source that cannot answer in its time budget blocks nothing — the case
+"""At submission the trusted sources are asked afresh (never from the cache), before the transaction
+opens (``api.applications.service.submission``): what they say now decides the exemptions. A source that cannot answer in its time budget blocks nothing — the case
 records that the data was unavailable (timeline and ``applications.licence_data_unavailable_at``)
 and the materials stay with the person's uploads, which a person then checks."""
 
@@ -11,9 +11,9 @@ from api.applications import service as applications
 from api.licences.sources import lookup
 
 
-async def on_submit(conn: Any, app: Any, redis: Any, settings: Any, types: list[str]) -> bool:
-    unavailable = await lookup.refresh(conn, redis, settings, app["applicant_id"], types, fresh=True,
-                                       enterprise_id=app["enterprise_id"])
+async def on_submit(conn: Any, app: Any, asked: lookup.SourcesAsked) -> bool:
+    """In the submission's transaction: what the sources said (asked before it opened) mirrored."""
+    unavailable = await lookup.apply(conn, app["applicant_id"], asked, enterprise_id=app["enterprise_id"])
     if unavailable:
         await lookup.mark_unavailable(conn, app["id"])
         await applications.append_event(conn, app, kind="material", actor_id=None,
