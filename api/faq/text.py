@@ -112,12 +112,25 @@ class Analyzer:
 
 
 class Intents:
-    """What a question asks about (fee, time limit, materials ...), whatever the matter."""
+    """What a question asks about (fee, time limit, materials ...), whatever the matter.
+
+    A word written ``-手续`` in ``intents.txt`` is a mask: a phrase that holds one of the intent's
+    words in another sense (续 in 手续, 要交 in 要交钱, 准备 in 我准备买), taken out of the text
+    before that intent's words are looked for."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.groups = word_lines(path or DATA / "intents.txt")
+        lines = word_lines(path or DATA / "intents.txt")
+        self.groups = [(name, tuple(w for w in words if not w.startswith("-"))) for name, words in lines]
+        self.masks = {name: tuple(w[1:] for w in words if w.startswith("-") and len(w) > 1) for name, words in lines}
 
     def of(self, text: str) -> frozenset[str]:
         # Substrings, not jieba words: "几天能好" and "几天" must both find the time-limit intent.
         text = normalise(text)
-        return frozenset(name for name, words in self.groups if any(w in text for w in words))
+        found = []
+        for name, words in self.groups:
+            seen = text
+            for mask in self.masks[name]:
+                seen = seen.replace(mask, " ")
+            if any(w in seen for w in words):
+                found.append(name)
+        return frozenset(found)

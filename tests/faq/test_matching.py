@@ -6,7 +6,7 @@ from api.faq.entries import load_entries
 from api.faq.index import analyzer
 from api.faq.matcher import Matcher
 from api.faq.outcome import Thresholds
-from api.faq.text import DATA
+from api.faq.text import DATA, Intents
 from api.faq.topic import MAYBE, OFF
 
 # Shares words with entries (带什么 is the materials intent, 哪里 the place intent) but names
@@ -117,3 +117,15 @@ async def test_a_negated_word_finds_the_entry_about_doing_without_it(client):
     body = res.json()
     assert body["matches"][0]["id"] == "F085"
     assert body["confident"] is True
+
+
+async def test_an_intent_word_in_another_sense_does_not_mark_the_intent(client):
+    # Masks in intents.txt: 续 in 手续 is no renewal, 要交 in 要交钱 no material, 我准备买 no materials list.
+    intents = Intents()
+    assert "到期" not in intents.of("开汽修厂要办什么手续") and "到期" in intents.of("运输证快到期了怎么续")
+    assert "材料" not in intents.of("补考要交钱吗") and "收费" in intents.of("补考要交钱吗")
+    assert "材料" not in intents.of("我准备买辆货车跑运输") and "材料" in intents.of("要准备什么")
+    # So the introduction of 普货 (a similar question says 我准备买…) no longer outranks its materials entry.
+    res = await client.get("/api/v1/faq/ask", params={"q": "普货经营许可证申请要带啥"})
+    assert res.status_code == 200, res.text
+    assert res.json()["matches"][0]["id"] == "F033" and res.json()["confident"] is True
