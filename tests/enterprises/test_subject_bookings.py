@@ -6,6 +6,7 @@ whichever of its people acts."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar.routes import HTTPRoute
@@ -22,6 +23,7 @@ from tests.security.test_access_matrix import ACCESS
 FREIGHT, DANGER, CENTRE = "freight-operating-permit", "dangerous-goods-permit", "city-service-centre"
 A_CODE, B_CODE = credit_code("91330300MA2CCCCC1"), credit_code("91330300MA2DDDDD1")
 CLERK_PHONE, CLERK2_PHONE = "13700004444", "13700005555"
+MIGRATION = Path(__file__).parents[2] / "api/migrations/0202_subject_bookings_ratings_complaints.sql"
 
 
 async def _world(client: Any, db: Any, *, second_clerk: bool = False, capacity: int = 5) -> dict[str, Any]:
@@ -237,6 +239,20 @@ async def test_an_enterprise_case_counts_once_in_the_figures_whichever_of_its_pe
     suspended = await _book(client, w["clerk2_a"], await _slot(client, w, FREIGHT, "11:00"))
     assert suspended.status_code == 403 and suspended.json()["code"] == "booking_suspended", suspended.text
     assert (await _book(client, w["as_a"], await _slot(client, w, FREIGHT, "11:00"))).status_code == 201
+
+    # rows made before migration 0202 take the subject of the case they belong to
+    filed = await client.post(f"{API}/complaints", headers=w["clerk2_a"], json={
+        "category": "complaint", "targetType": "application", "targetId": done, "text": "窗口让我们跑了两趟。"})
+    assert filed.status_code == 201, filed.text
+    theirs = {"appointments": [first.json()["id"], second.json()["id"]], "ratings": [rated.json()["id"]],
+              "complaints": [filed.json()["id"]]}
+    for table, ids in theirs.items():
+        await db.execute(f"UPDATE {table} SET enterprise_id = NULL WHERE id = ANY($1::bigint[])", ids)
+    backfill = MIGRATION.read_text().split("-- Rows made before")[1].split("-- The enterprise's lists")[0]
+    await db.execute(backfill[backfill.index("UPDATE"):])
+    for table, ids in theirs.items():
+        assert await db.fetchval(f"SELECT array_agg(DISTINCT enterprise_id) FROM {table} WHERE id = ANY($1::bigint[])",
+                                 ids) == [w["ent_a"]], table
 
 
 async def test_a_waitlist_entry_made_for_the_enterprise_becomes_the_enterprises_booking(client, db):
