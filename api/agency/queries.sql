@@ -133,3 +133,9 @@ SELECT l.id, l.number, l.status, l.valid_from, l.valid_until, l.revoked_at, l.re
        f.id AS filing_id, f.principal_id, f.enterprise_id
   FROM licences l JOIN agency_filings f ON f.application_id = l.application_id AND f.kind = 'taxi'
  WHERE l.id = :licence_id AND l.type = 'taxi_service_card';
+
+-- name: record_letter_seen(application_id, viewer_id, task_id)!
+-- F145 "每次查看都留有记录": the approver's look at the 代办 authorisation letter (it carries both
+-- people's names and signatures) is in the case's access log like a material's.
+INSERT INTO case_views (application_id, viewer_id, via, task_id, what, material_code)
+VALUES (:application_id, :viewer_id, 'task', :task_id, 'material', '授权委托书');

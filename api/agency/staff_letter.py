@@ -21,4 +21,5 @@ async def letter(conn: Any, user: AuthUser, task_id: int, storage: Any) -> tuple
     row = await q.letter_of_case(conn, application_id=task["application_id"])
     if row is None or row["letter_key"] is None:
         raise TaskNotFound("该办件没有授权委托书")
+    await q.record_letter_seen(conn, application_id=task["application_id"], viewer_id=user.id, task_id=task_id)
     return storage.read(row["letter_key"]), row["letter_type"]

@@ -67,6 +67,8 @@ async def test_the_approver_sees_the_agent_the_letter_and_the_principals_confirm
         assert ag["letterUrl"] == f"/api/v1/tasks/{task['id']}/agency-letter"
     letter = await client.get(ag["letterUrl"], headers=approver["headers"])
     assert letter.status_code == 200 and letter.content == PDF and letter.headers["content-type"] == "application/pdf"
+    log = (await client.get(f"{API}/applications/{app_id}/access-log", headers=principal["headers"])).json()
+    assert "查看了材料：授权委托书" in [v["description"] for v in log["items"]]  # F145: the look is recorded
     other = await staff(client, db, phone="13900003002", roles=["approver"], steps=["accept"])
     assert (await client.get(ag["letterUrl"], headers=other["headers"])).status_code == 403
     assert (await client.get(ag["letterUrl"], headers=agent["headers"])).status_code == 403
