@@ -139,3 +139,8 @@ SELECT l.id, l.number, l.status, l.valid_from, l.valid_until, l.revoked_at, l.re
 -- people's names and signatures) is in the case's access log like a material's.
 INSERT INTO case_views (application_id, viewer_id, via, task_id, what, material_code)
 VALUES (:application_id, :viewer_id, 'task', :task_id, 'material', '授权委托书');
+
+-- name: record_proof_seen(application_id, viewer_id)!
+-- F145: staff's look at the driver's proof of termination, in the registration case's access log.
+INSERT INTO case_views (application_id, viewer_id, via, what, material_code)
+VALUES (:application_id, :viewer_id, 'case', 'material', '解除合同的证明');

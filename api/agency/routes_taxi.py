@@ -62,8 +62,8 @@ class StaffTaxiDeregistrationController(Controller):
         return await taxi_end.staff_requests(conn, status)
 
     @get("/{request_id:int}/proof", operation_id="getTaxiDeregistrationProof", summary="查看解除合同的证明")
-    async def proof(self, request_id: FromPath[int], conn: Conn, settings: AppSettings) -> Stream:
-        body, content_type = await taxi_end.proof(conn, request_id, storage_for(settings))
+    async def proof(self, request_id: FromPath[int], conn: Conn, user: CurrentUser, settings: AppSettings) -> Stream:
+        body, content_type = await taxi_end.proof(conn, user, request_id, storage_for(settings))
         return Stream(body, media_type=content_type,
                       headers={**FILE_HEADERS, "Content-Disposition": "inline; filename*=UTF-8''termination-proof"})
 

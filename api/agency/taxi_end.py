@@ -182,8 +182,9 @@ async def refuse(conn: Any, user: AuthUser, request_id: int, data: Deregistratio
     return _request_out(await q.lock_deregistration_request(conn, id=request_id), staff=True)
 
 
-async def proof(conn: Any, request_id: int, storage: Any) -> tuple[Any, str]:
+async def proof(conn: Any, user: AuthUser, request_id: int, storage: Any) -> tuple[Any, str]:
     row = await q.lock_deregistration_request(conn, id=request_id)
     if row is None:
         raise DeregistrationRequestNotFound()
+    await q.record_proof_seen(conn, application_id=row["application_id"], viewer_id=user.id)  # F145
     return storage.read(row["proof_key"]), row["proof_type"]

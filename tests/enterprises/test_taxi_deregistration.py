@@ -138,6 +138,8 @@ async def test_the_driver_asks_after_five_working_days_and_staff_deregister(clie
     assert listed["id"] == asked["id"] and listed["driverNameMasked"] and listed["companyName"] == reg["company_name"]
     proof = await client.get(listed["proofUrl"], headers=approver["headers"])
     assert proof.status_code == 200 and proof.content == PDF
+    log = (await client.get(f"{API}/applications/{reg['app_id']}/access-log", headers=driver["headers"])).json()
+    assert "查看了材料：解除合同的证明" in [v["description"] for v in log["items"]]  # F145
     assert (await client.get(listed["proofUrl"], headers=driver["headers"])).status_code == 403
     assert (await register(client, reg["other"], driver)).status_code == 409  # still live until staff act
 
