@@ -101,3 +101,24 @@ def gap_notice_content(case: Any, spec: Any, person_name: str, params: dict[str,
                 *items,
                 f"请于{params.get('dueOn') or ''}前在掌上办“我的办件”中补正。逾期未补正的，视为撤回申请；"
                 "补正期间不计入办理时限。"]}
+
+
+def cancellation_content(case: Any, spec: Any, lic: Any, holder: str, holder_id: str | None, params: dict[str, Any],
+                         verify_url: str) -> dict[str, Any]:
+    """F029: the 电子注销证明 of a cancelled licence — who held it, its number, the vehicle's plate, the
+    day it was cancelled and why; the QR opens the cancelled licence's /verify page (status: revoked)."""
+    on = date.fromisoformat(params["cancelledOn"])
+    plate = lic["subject"] or (lic["form"] or {}).get("plateNo")
+    what = f"{lic['name']}（证号：{lic['number']}" + (f"，车辆号牌：{plate}）" if plate else "）")
+    reason = str(params.get("reason") or "").split("：", 1)[-1] or "持证人申请"
+    return {"layout": "cancellation", "title": "电子注销证明", "number": f"（{case.public_no}）",
+            "authority": spec.department, "issuedOn": cn_date(on), "cancelledOn": on.isoformat(),
+            "licenceId": lic["id"], "licenceNumber": lic["number"], "plate": plate, "verifyUrl": verify_url,
+            "paragraphs": [
+                "兹证明：",
+                f"{holder}" + (f"（{holder_id}）" if holder_id else "") + f"持有的{what}，"
+                f"经持证人申请（办件编号{case.public_no}），已于{cn_date(on)}由本机关注销。",
+                f"注销原因：{reason}。",
+                "自注销之日起，该车辆不得从事网络预约出租汽车经营服务。持证人可凭本证明到公安机关交通管理部门"
+                "将机动车使用性质变更为“非营运”。" if lic["type"] == "ridehail_vehicle_permit" else "自注销之日起，该证件不再有效。",
+                "扫描左下角二维码，可核验该证件的注销状态。"]}

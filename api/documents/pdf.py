@@ -4,8 +4,8 @@ Chinese text uses reportlab's built-in ``STSong-Light`` CID font (Adobe's Asian 
 nothing to install, the PDF names the font and every reader with CJK support (Acrobat, pdf.js,
 Chrome, WeChat's viewer, Poppler with a CJK font) draws it. Layouts: ``licence`` (a certificate),
 ``permit`` (F045 通行证: route, dates, vehicle and cargo), ``plate`` (F057 包车客运标志牌: big plate
-text and QR for the windscreen, A4 landscape), and the letters ``refusal`` (不予行政许可决定书) and
-``gap_notice`` (一次性告知书). Output is deterministic for a given content (``invariant``), so the
+text and QR for the windscreen, A4 landscape), and the letters ``refusal`` (不予行政许可决定书),
+``gap_notice`` (一次性告知书) and ``cancellation`` (F029 电子注销证明, with its QR). Output is deterministic for a given content (``invariant``), so the
 bench and the tests measure and compare the same bytes.
 """
 
@@ -150,7 +150,16 @@ def _letter(c: canvas.Canvas, d: dict[str, Any]) -> None:
     _seal(c, d["authority"], d["issuedOn"], w - MARGIN, MARGIN + 90)
 
 
-LAYOUTS = {"licence": _licence, "permit": _permit, "plate": _plate, "refusal": _letter, "gap_notice": _letter}
+def _cancellation(c: canvas.Canvas, d: dict[str, Any]) -> None:
+    """F029 电子注销证明: the letter, and the QR that opens the cancelled licence's /verify page."""
+    _letter(c, d)
+    _qr(c, d["verifyUrl"], MARGIN, MARGIN + 40, 110)
+    c.setFont(FONT, 8)
+    c.drawCentredString(MARGIN + 55, MARGIN + 28, "扫码核验注销状态")
+
+
+LAYOUTS = {"licence": _licence, "permit": _permit, "plate": _plate, "refusal": _letter, "gap_notice": _letter,
+           "cancellation": _cancellation}
 
 
 def render(content: dict[str, Any]) -> bytes:

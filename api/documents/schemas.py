@@ -12,7 +12,7 @@ class DocumentOut(Schema):
     """One signed document: a version of a licence's electronic licence, or a letter of a case."""
 
     id: int
-    kind: Literal["licence", "refusal", "gap_notice"]
+    kind: Literal["licence", "refusal", "gap_notice", "cancellation"]  # cancellation: F029 电子注销证明
     version: int
     status: Literal["pending", "ready"]  # pending: being drawn and signed by a job
     created_at: datetime

@@ -6,7 +6,8 @@ Other areas call (each in the request's transaction, nothing heavy on the reques
   licence's electronic licence (at issue, and again on every change: earlier versions are kept);
 - ``request_refusal_letter(conn, case, reason=..., legal_basis=...)``: the 不予行政许可决定书 of a
   refused case (F104); ``request_gap_notice_letter(conn, case, notice)``: the 一次性告知书 of a
-  return for materials.
+  return for materials; ``request_cancellation_certificate(conn, case, licence_id=...)``: the
+  电子注销证明 of a cancelled licence (F029).
 
 Each writes a 'pending' row and queues ``render_document`` after commit; the job (``render``) reads
 what the document says, draws it (``pdf``), signs it (``sign``, the bureau's key from ``keys``)
@@ -17,7 +18,7 @@ library: only the licence's holder, or the case's applicant, with a verified ide
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import anyio
@@ -91,6 +92,20 @@ async def request_gap_notice_letter(conn: Any, case: Any, notice: Any) -> int:
                                  {"gapNoticeId": notice.id, "gaps": notice.gaps, "dueOn": contents.cn_date(notice.due_on)})
 
 
+async def request_cancellation_certificate(conn: Any, case: Any, *, licence_id: int, reason: str | None,
+                                           cancelled_on: date) -> int:
+    """F029: the 电子注销证明 of the licence a cancelling case revoked (one per case: a repeat returns it)."""
+    return await _request_letter(conn, f"cancellation:{case.id}", "cancellation", case,
+                                 {"licenceId": licence_id, "reason": reason or "", "cancelledOn": cancelled_on.isoformat()})
+
+
+async def _holder(conn: Any, lic: Any) -> tuple[str, str | None]:
+    """(name, identifying number) of a licence's holder: its enterprise, else its verified person."""
+    if lic["enterprise_id"] is not None and (company := await enterprises.enterprise_holder(conn, lic["enterprise_id"])):
+        return company.name, f"统一社会信用代码 {company.credit_code}"
+    return contents.holder_of({}, await verified_identity(conn, lic["holder_id"]))
+
+
 async def _person_name(conn: Any, user_id: int, form: dict[str, Any]) -> str:
     company = form.get("companyName")
     if isinstance(company, str) and company.strip():
@@ -119,6 +134,10 @@ async def _content(conn: Any, doc: Any, settings: Settings, now: datetime) -> di
                                         verify_url=url, authority=spec.department if spec else "市交通运输局")
     case = await applications.get_case(conn, doc["application_id"])
     spec, _ = await catalogue.merged_spec(conn, case.service_code)
+    if doc["kind"] == "cancellation":  # F029: the cancelled licence as it stood, its /verify page on the QR
+        lic = await q.licence_for_document(conn, id=(doc["params"] or {})["licenceId"])
+        url = f"{settings.base_url}/verify/{verification.make_token(settings, lic['id'], now)}"
+        return contents.cancellation_content(case, spec, lic, *await _holder(conn, lic), doc["params"], url)
     name = await _person_name(conn, case.applicant_id, case.form or {})
     build = contents.refusal_content if doc["kind"] == "refusal" else contents.gap_notice_content
     return build(case, spec, name, doc["params"] or {}, clock.local_day(doc["created_at"]))

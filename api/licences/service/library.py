@@ -13,7 +13,7 @@ and ``pickup`` (窗口自取, F131).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,8 @@ SUBJECT_FIELD = {
 }
 # Answers whose path issues no licence but cancels the one about the subject (F020: 注销注册).
 CANCELLING = {"taxi_service_card": ("action", "deregister", "从业资格注册已注销")}
+# F029: the cancellations that yield a signed 电子注销证明 (the FAQ promises it for the 网约车运输证)
+CERTIFIED_CANCELLATIONS = {"ridehail_vehicle_permit"}
 
 
 def _subject_value(value: Any) -> str | None:
@@ -109,7 +111,20 @@ async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: li
     return changed
 
 
-async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None) -> list[LicenceOut]:
+async def _cancellation_certificate(conn: Any, app: applications.Case, act: Any, today: date,
+                                    actor_id: int | None) -> None:
+    """F029: a cancellation of a 网约车运输证 yields the signed 电子注销证明, on the case's timeline."""
+    why = (app.form or {}).get("reason")
+    document_id = await documents.request_cancellation_certificate(
+        conn, app, licence_id=act.licence_id, reason=why if isinstance(why, str) else None, cancelled_on=today)
+    await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
+                                    note=f"出具电子注销证明（{act.number}），可在“我的办件”中下载；凭此证明到公安交管部门"
+                                         "将车辆使用性质变更为“非营运”",
+                                    data={"cancellationCertificateId": document_id, "licenceId": act.licence_id})
+
+
+async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None,
+                         now: datetime | None = None) -> list[LicenceOut]:
     """Issue the electronic licence(s) of an application into the library (a bundle issues one
     per member service), revoking in the same transaction the licence each one replaces (same
     holder, type and subject, ``SUBJECT_FIELD``), each numbered by ``api.licences.numbers``
@@ -122,7 +137,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     # a bundle issues the licences of the members its answers apply for (no vehicle: no 道路运输证, F082)
     applying = catalogue.members_applying(spec, members, app.answers) if members else []
     specs = [m.licence for m in applying if m.licence] if members else ([spec.licence] if spec.licence else [])
-    today = clock.today()
+    today = clock.local_day(now) if now else clock.today()  # ``now``: the app's clock, the day of issue
     answers, form = app.answers or {}, app.form or {}
     # issue 22: a lifecycle case (renew, reissue, change, cancel) revokes the licence it acts on and,
     # unless it cancels it, issues one of the same type in its place (``lifecycle.plan``)
@@ -130,6 +145,8 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     if act is not None:
         acted = await _revoke(conn, app, act.licence_type, [], [act.number], act.reason, today, actor_id=actor_id)
         specs = [act.issues] if act.issues else []
+        if act.issues is None and act.licence_type in CERTIFIED_CANCELLATIONS and acted:
+            await _cancellation_certificate(conn, app, act, today, actor_id)
     elif not catalogue.path_of(spec, answers)[2]:
         for lic in specs:
             cancel = CANCELLING.get(lic.type)
@@ -157,7 +174,8 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
         row = await q.insert_licence(conn, holder_id=app.applicant_id, type=lic.type, name=lic.name,
                                      number=number,
                                      valid_from=valid_from, valid_until=valid_until, application_id=app.id,
-                                     data=act.data if act is not None else {"serviceCode": app.service_code}, subject=subject)
+                                     data=act.data if act is not None else {"serviceCode": app.service_code}, subject=subject,
+                                     issued_at=now)
         if row is not None and (enterprise_id := await applications.enterprise_of(conn, app.id)) is not None:
             await q.set_licence_enterprise(conn, id=row["id"], enterprise_id=enterprise_id)  # issue 20
         if row is not None:
@@ -165,7 +183,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
             await q.link_replacement(conn, ids=[r["id"] for r in replaced], replaced_by=row["id"])
             await documents.request_licence_document(conn, row["id"], owner_id=app.applicant_id)
             await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
-                                            note=f"发放电子证照：{lic.name}",
+                                            note=f"发放电子证照：{lic.name}", at=now,
                                             data={"licenceId": row["id"], "type": lic.type,
                                                   "replaces": [r["id"] for r in replaced if r["status"] == "revoked"]})
     return await of_application(conn, app.id)
