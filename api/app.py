@@ -193,7 +193,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         # under(): the controllers carry the prefix themselves; a Router around them is deep-copied per app
         route_handlers=[*under("/api/v1", API_CONTROLLERS), *ROOT_HANDLERS, MetricsController,
-                        console.router(settings)],
+                        *console.routes(settings)],
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         state=State({"settings": settings, "redis": redis, "wechat": gateway_for(settings), "jwt_auth": auth}),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from litestar import Request, Response, Router
+from litestar import Request, Response
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
@@ -33,6 +33,7 @@ from api.console.routes_identity import IdentityDocumentPages, IdentityWindowPag
 from api.console.routes_sites import SettingsAuditPages, SitePages
 from api.console.routes_staff import CaseViewPages, StaffPages
 from api.errors import DomainError
+from api.routing import under
 from api.settings import Settings
 
 HERE = Path(__file__).parent
@@ -115,10 +116,12 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code, title)
 
 
-def router(settings: Settings) -> Router:
+def routes(settings: Settings) -> list[Any]:
+    """The console's controllers under /console with its own layer (api/routing.under: no Router
+    to deep-copy per app; the static files and the websocket keep a small one)."""
     static = create_static_files_router(path="/static", directories=[HERE / "static"], name="console_static",
                                         include_in_schema=False, cache_control=None)
-    return Router(
+    return under(
         session.PREFIX,
         route_handlers=[AuthPages, HomePage, ApproverPages, ExamInvitationPages, ExamPages, DeliveryPages, DocumentPrintPages, CheckInPages, HelpdeskPages,
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
