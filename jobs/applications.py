@@ -19,7 +19,7 @@ async def close_unsupplemented_applications(ctx: dict[str, Any]) -> int:
     extended meanwhile is skipped, a closed one is not due any more. Today is the job clock's
     (``ctx["clock"]`` when a test puts one there)."""
     async with transaction(ctx["pool"]) as conn:
-        closed = await close_unsupplemented(conn, on=clock.today(ctx))
+        closed = await close_unsupplemented(conn, on=clock.today(ctx), now=clock.now(ctx))
     if closed:
         log.info("applications_closed_unsupplemented", count=len(closed), ids=closed)
     return len(closed)

@@ -23,9 +23,9 @@ UPDATE applications SET due_on = :due_on, updated_at = now() WHERE id = :id;
 -- name: pauses_of(application_id)
 SELECT * FROM case_pauses WHERE application_id = :application_id ORDER BY id;
 
--- name: insert_event(application_id, kind, actor_id, to_status, note, data)^
-INSERT INTO application_events (application_id, kind, actor_id, to_status, note, data)
-VALUES (:application_id, :kind, :actor_id, :to_status, :note, :data)
+-- name: insert_event(application_id, kind, actor_id, to_status, note, data, at)^
+INSERT INTO application_events (application_id, kind, actor_id, to_status, note, data, created_at)
+VALUES (:application_id, :kind, :actor_id, :to_status, :note, :data, coalesce(:at, clock_timestamp()))
 RETURNING id;
 
 -- name: clock_row(id)^

@@ -39,15 +39,16 @@ UPDATE applications SET answers = :answers, form = :form, is_instant = :is_insta
 WHERE id = :id AND status IN ('draft', 'needs_supplement')
 RETURNING *;
 
--- name: set_status(id, to_status, from_statuses, public_no, due_on, paused_on, supplement_due_on, resume_status, clock_starts_on)^
+-- name: set_status(id, to_status, from_statuses, public_no, due_on, paused_on, supplement_due_on, resume_status, clock_starts_on, at)^
 -- The conditional update: of two concurrent transitions only one finds the row in an allowed
--- status; the trigger refuses anything not in application_transitions even so.
+-- status; the trigger refuses anything not in application_transitions even so. :at is the app's
+-- clock (NULL: the database's) — the submission, acceptance and decision times are business dates.
 UPDATE applications SET
     status = :to_status,
     public_no = coalesce(public_no, :public_no),
-    submitted_at = CASE WHEN :to_status = 'submitted' THEN coalesce(submitted_at, now()) ELSE submitted_at END,
-    accepted_at = CASE WHEN :to_status = 'accepted' THEN coalesce(accepted_at, now()) ELSE accepted_at END,
-    decided_at = CASE WHEN :to_status IN ('approved', 'rejected') THEN now() ELSE NULL END,
+    submitted_at = CASE WHEN :to_status = 'submitted' THEN coalesce(submitted_at, :at, now()) ELSE submitted_at END,
+    accepted_at = CASE WHEN :to_status = 'accepted' THEN coalesce(accepted_at, :at, now()) ELSE accepted_at END,
+    decided_at = CASE WHEN :to_status IN ('approved', 'rejected') THEN coalesce(:at, now()) ELSE NULL END,
     due_on = :due_on,
     paused_on = :paused_on,
     supplement_due_on = :supplement_due_on,
@@ -57,9 +58,10 @@ UPDATE applications SET
 WHERE id = :id AND status = ANY(:from_statuses)
 RETURNING *;
 
--- name: insert_event(application_id, kind, actor_id, from_status, to_status, note, data)^
-INSERT INTO application_events (application_id, kind, actor_id, from_status, to_status, note, data)
-VALUES (:application_id, :kind, :actor_id, :from_status, :to_status, :note, :data)
+-- name: insert_event(application_id, kind, actor_id, from_status, to_status, note, data, at)^
+-- :at is the app's clock when the caller has it (NULL: the database's)
+INSERT INTO application_events (application_id, kind, actor_id, from_status, to_status, note, data, created_at)
+VALUES (:application_id, :kind, :actor_id, :from_status, :to_status, :note, :data, coalesce(:at, clock_timestamp()))
 RETURNING *;
 
 -- name: events(application_id)

@@ -170,13 +170,13 @@ class ApplicationController(Controller):
     @post("/{application_id:int}/withdraw", operation_id="withdrawApplication",
           summary="撤回申请（受理前后、决定前均可；已填内容和材料保存为新草稿）", status_code=200)
     async def withdraw(self, application_id: FromPath[int], data: JSONBody[WithdrawIn], conn: Conn,
-                       user: CurrentUser, settings: AppSettings,
+                       user: CurrentUser, settings: AppSettings, now: Now,
                        idempotency_key: IdempotencyKey = None) -> ApplicationOut:
         # it creates the draft copy: the same key returns the first answer instead of a 409
         return await run_once(conn, user_id=user.id, scope=f"application_withdraw:{application_id}",
                               key=idempotency_key, payload=data, result_type=ApplicationOut,
                               action=lambda: withdrawal.withdraw(conn, user, application_id, data.reason,
-                                                                       storage_for(settings)))
+                                                                       storage_for(settings), now=now))
 
 
 class LicenceController(Controller):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
+from api import clock
 from api.approvals import service
 from api.approvals.service import access, detail
 from api.approvals.schemas import (
@@ -32,21 +35,23 @@ ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", patt
 StatusQuery = Annotated[Literal["open", "claimed", "waiting_exam"] | None, QueryParameter(name="status")]
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
 LimitQuery = Annotated[int, QueryParameter(name="limit", ge=1, le=50)]
+Now = NamedDependency[datetime]  # the app's clock: decisions date what they change by it
 
 
 class TaskController(Controller):
     path = "/tasks"
     tags = ["approvals"]
     guards = [requires_approver]
+    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @get("/", operation_id="listTasks", summary="我的待办（按审批环节）")
-    async def list_tasks(self, conn: Conn, user: CurrentUser, step: StepQuery = None,
+    async def list_tasks(self, conn: Conn, user: CurrentUser, now: Now, step: StepQuery = None,
                          service_code: ServiceCodeQuery = None, status: StatusQuery = None,
                          mine: Annotated[bool, QueryParameter(name="mine")] = False,
                          overdue: Annotated[bool | None, QueryParameter(name="overdue")] = None,
                          cursor: CursorQuery = None, limit: LimitQuery = 20) -> TaskPage:
         return await service.list_tasks(conn, user, step=step, service_code=service_code, status=status,
-                                        mine=mine, overdue=overdue, cursor=cursor, limit=limit)
+                                        mine=mine, overdue=overdue, cursor=cursor, limit=limit, now=now)
 
     @get("/{task_id:int}", operation_id="getTask", summary="待办详情（表单、材料、办理过程）")
     async def get_task(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskDetail:
@@ -77,27 +82,28 @@ class TaskController(Controller):
                                             cursor=cursor, limit=limit)
 
     @post("/{task_id:int}/claim", operation_id="claimTask", summary="认领待办", status_code=200)
-    async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
-        return await service.claim(conn, user, task_id)
+    async def claim(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], now: Now) -> TaskOut:
+        return await service.claim(conn, user, task_id, now=now)
 
     @post("/{task_id:int}/release", operation_id="releaseTask", summary="放弃认领", status_code=200)
-    async def release(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskOut:
-        return await service.release(conn, user, task_id)
+    async def release(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], now: Now) -> TaskOut:
+        return await service.release(conn, user, task_id, now=now)
 
     @post("/{task_id:int}/decision", operation_id="decideTask", summary="作出审批决定（同意、不予许可、退回补正）",
           status_code=200)
     async def decide(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[DecisionIn],
-                     idempotency_key: IdempotencyKey = None) -> DecisionOut:
+                     now: Now, idempotency_key: IdempotencyKey = None) -> DecisionOut:
         return await run_once(conn, user_id=user.id, scope=f"approvals.decision.{task_id}", key=idempotency_key,
-                              payload=data, action=lambda: service.decide(conn, user, task_id, data),
+                              payload=data, action=lambda: service.decide(conn, user, task_id, data, now=now),
                               result_type=DecisionOut)
 
     @post("/batch-decision", operation_id="decideTasksInBatch", summary="批量审批（全部成功或全部不变）",
           status_code=200)
-    async def batch(self, conn: Conn, user: CurrentUser, data: JSONBody[BatchDecisionIn],
+    async def batch(self, conn: Conn, user: CurrentUser, data: JSONBody[BatchDecisionIn], now: Now,
                     idempotency_key: IdempotencyKey = None) -> BatchDecisionOut:
         return await run_once(conn, user_id=user.id, scope="approvals.batch", key=idempotency_key, payload=data,
-                              action=lambda: service.decide_batch(conn, user, data), result_type=BatchDecisionOut)
+                              action=lambda: service.decide_batch(conn, user, data, now=now),
+                              result_type=BatchDecisionOut)
 
     @post("/{task_id:int}/exam-slot", operation_id="assignTaskExamSlot", summary="为申请人安排考试场次",
           status_code=201)
@@ -108,8 +114,9 @@ class TaskController(Controller):
                               action=lambda: exams.assign_exam_slot(conn, user, task_id, data.slot_id))
 
     @post("/{task_id:int}/exam-result", operation_id="recordExamResult", summary="录入考试成绩", status_code=200)
-    async def exam_result(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[ExamResultIn]) -> ExamOut:
-        return await exams.record_exam_result(conn, user, task_id, data)
+    async def exam_result(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], data: JSONBody[ExamResultIn],
+                          now: Now) -> ExamOut:
+        return await exams.record_exam_result(conn, user, task_id, data, now=now)
 
 
 class CaseAccessLogController(Controller):

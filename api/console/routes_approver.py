@@ -41,7 +41,7 @@ class ApproverPages(Controller):
     async def queue(self, request: Request, conn: Conn, now: BookingNow,
                     mine: Annotated[bool, QueryParameter(name="mine")] = False) -> Template:
         tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
-                                           mine=mine, overdue=None, cursor=None, limit=50)
+                                           mine=mine, overdue=None, cursor=None, limit=50, now=now)
         return page("tasks.html", request, active="tasks", tasks=tasks.items, mine=mine,
                     clocks=await case_clocks.of_tasks(conn, tasks.items, local_day(now)))
 
@@ -87,11 +87,11 @@ class ApproverPages(Controller):
         return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
 
     @post("/{task_id:int}/decision", operation_id="consoleTaskDecision", summary="工作台：审批决定",
-          status_code=200)
-    async def decide(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+          status_code=200, dependencies=BOOKING_DEPENDENCIES)
+    async def decide(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
         form = await request.form()
         decision = console.convert(console.decision_values(form), DecisionIn)
-        done = await approvals.decide(conn, request.user, task_id, decision)
+        done = await approvals.decide(conn, request.user, task_id, decision, now=now)
         flags = await applications.additions_of(conn, done.application_id) if done.gap_notice_id else []
         return page("_decided.html", request, d=done, gap_additions=flags)
 
@@ -126,8 +126,8 @@ class ApproverPages(Controller):
     async def batch(self, request: Request, conn: Conn, now: BookingNow) -> Template:
         form = await request.form()
         data = console.convert(console.batch_values(form), BatchDecisionIn)
-        done = await approvals.decide_batch(conn, request.user, data)
+        done = await approvals.decide_batch(conn, request.user, data, now=now)
         tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
-                                           mine=False, overdue=None, cursor=None, limit=50)
+                                           mine=False, overdue=None, cursor=None, limit=50, now=now)
         return page("_tasks.html", request, tasks=tasks.items, note=f"已批量准予 {len(data.items)} 件", batch=done,
                     clocks=await case_clocks.of_tasks(conn, tasks.items, local_day(now)))

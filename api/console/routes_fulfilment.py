@@ -76,7 +76,7 @@ class ExamPages(Controller):
     async def exam_result(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
                           policy: BookingPolicy) -> Template:
         data = forms.exam_result(await request.form(), ExamResultIn)
-        exam = await exams.record_exam_result(conn, request.user, task_id, data)
+        exam = await exams.record_exam_result(conn, request.user, task_id, data, now=now)
         detail = await task_details.get_task(conn, request.user, task_id)
         note = ("考试合格，已准予许可并发证" if exam.status == "passed"
                 else "成绩已录入：有科目未合格，已通知申请人预约补考")

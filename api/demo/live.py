@@ -185,7 +185,7 @@ async def seed_live(settings: Any, *, clock: Callable[[], datetime] | None = Non
         for scenario in SCENARIOS:
             await scenario(d, staff)
         await seed_agency(d, PEOPLE)  # a 代办 and a taxi registration awaiting their person (issue 20)
-        await rights.seed(d, staff, PEOPLE, app.state.pool)  # a paused, a re-reviewed and an urged case
+        await rights.seed(d, staff, PEOPLE, app.state)  # a paused, a re-reviewed and an urged case
         await _chats(d, app.state.pool, app.state.redis)
         await seed_demo_sandbox(d, app.state.pool)  # 证照免交 and 信息预填 from the sandbox licence source
     log.info("demo_live_seeded", **d.made)

@@ -10,11 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.db import load_queries, transaction
 from api.demo import enterprises
 from api.demo.client import DEMO_ID_NUMBERS
-
-q = load_queries(__file__, "rights.sql")
 
 DG = "dangerous-goods-permit"
 BULKY = "bulky-cargo"
@@ -76,23 +73,28 @@ async def _rereviewed(d: Any, people: Any) -> None:
     d.count("rereviews")
 
 
-async def _urged(d: Any, staff: Any, pool: Any) -> None:
+async def _urged(d: Any, staff: Any, state: Any) -> None:
     if await d.cases(URGED):
         return
-    case_id = await d.apply(URGED, TAXI, {"household": "local"}, {
-        "applicantName": "褚十", "idNumber": DEMO_ID_NUMBERS[URGED], "mobile": "13700000010",
-        "firstLicenceDate": "2014-03-01", "deliveryAddress": "温州市鹿城区人民路100号"})
-    await d.decide(staff["accept"], case_id)
-    # Filed and accepted two weeks ago: the one step the API cannot take (a decision runs on the
-    # system clock), so the case's dates are set back here, as the chats enter below the API.
-    async with transaction(pool) as conn:
-        await q.backdate(conn, id=case_id, filed_on=d.today - timedelta(days=14), due_on=d.today - timedelta(days=3))
+    # Filed and accepted two weeks ago by the app's clock (``state.clock``), so it is past its
+    # expected finish date (3 working days) when urged today.
+    today = state.clock
+    filed = today() - timedelta(days=14)
+    state.clock = lambda: filed
+    try:
+        case_id = await d.apply(URGED, TAXI, {"household": "local"}, {
+            "applicantName": "褚十", "idNumber": DEMO_ID_NUMBERS[URGED], "mobile": "13700000010",
+            "firstLicenceDate": "2014-03-01", "deliveryAddress": "温州市鹿城区人民路100号"})
+        await d.decide(staff["accept"], case_id)
+    finally:
+        state.clock = today
     await d.call("POST", f"/applications/{case_id}/urge", URGED, 201)
     d.count("urgings")
 
 
-async def seed(d: Any, staff: Any, people: Any, pool: Any) -> None:
-    """The three cases (``people``: the demo's names and ID numbers by login; ``pool``: the database)."""
+async def seed(d: Any, staff: Any, people: Any, state: Any) -> None:
+    """The three cases (``people``: the demo's names and ID numbers by login; ``state``: the app's,
+    whose clock the urged case moves back)."""
     await _paused(d, staff, people)
     await _rereviewed(d, people)
-    await _urged(d, staff, pool)
+    await _urged(d, staff, state)

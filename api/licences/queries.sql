@@ -1,8 +1,10 @@
 -- The licence library (table licences): issuing, replacing, revoking, reading.
 
--- name: insert_licence(holder_id, type, name, number, valid_from, valid_until, application_id, data, subject)^
-INSERT INTO licences (holder_id, type, name, number, valid_from, valid_until, application_id, data, subject)
-VALUES (:holder_id, :type, :name, :number, :valid_from, :valid_until, :application_id, :data, :subject)
+-- name: insert_licence(holder_id, type, name, number, valid_from, valid_until, application_id, data, subject, issued_at)^
+-- :issued_at is the app's clock (NULL: the database's)
+INSERT INTO licences (holder_id, type, name, number, valid_from, valid_until, application_id, data, subject, issued_at)
+VALUES (:holder_id, :type, :name, :number, :valid_from, :valid_until, :application_id, :data, :subject,
+        coalesce(:issued_at, now()))
 ON CONFLICT (application_id, type) DO NOTHING
 RETURNING *;
 

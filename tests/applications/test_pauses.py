@@ -96,14 +96,14 @@ async def test_waiting_for_the_exam_pauses_the_clock_until_the_decision(client, 
     # as if the exam wait began on Tuesday 10 March with the case due on Friday 13 March
     await db.execute("UPDATE case_pauses SET started_at = $2 WHERE id = $1", pause["id"], sh("2026-03-10 10:00"))
     await db.execute("UPDATE applications SET due_on = '2026-03-13' WHERE id = $1", app_id)
-    use_clock(client, "2026-03-17 10:00")
+    now = use_clock(client, "2026-03-17 10:00")
     seen = (await client.get(f"{API}/applications/{app_id}/clock", headers=who["applicant"]["headers"])).json()
     assert seen["paused"] is True and seen["pauses"][0]["kind"] == "exam"
     assert seen["dueOn"] == add_workdays(date(2026, 3, 13), 5).isoformat()  # moved by exactly the days waited
     # the approver cannot end the exam's pause (the task waits for the result); the result does
     res = await client.post(f"{TASKS}/{task['id']}/resume", headers=who["lead"]["headers"])
     assert res.status_code == 409 and res.json()["code"] == "task_closed"
-    today = clock.today()
+    today = clock.local_day(now())  # the result is recorded by the app's clock, which ends the pause
     res = await client.post(f"{TASKS}/{task['id']}/exam-result",
                             json={"takenOn": today.isoformat(), "national": 95, "regional": 92},
                             headers=who["lead"]["headers"])

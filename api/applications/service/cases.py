@@ -7,11 +7,11 @@ change appends to the timeline and notifies the applicant):
   for the transaction too; a service's name for a message: ``await service_name(conn, code)``;
   the delivery choice in the form before the decision (F129): ``patch_form``.
 - a timeline entry: ``await append_event(conn, case, kind=..., actor_id=..., note=..., data=...)``;
-  ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理")`` — 受理 (starts
+  ``await transition(conn, app_id, "accepted", actor_id=approver_id, note="受理", now=now)`` — 受理 (starts
   the promised clock: ``due_on`` = promised working days after today, or after the row's
   ``clock_starts_on`` when that is later — F138: a case submitted outside office hours starts its
   clock on the next working day, see ``clock_starts_on(moment)``). Then ``"in_review"``.
-- approve: ``await api.licences.service.issue_licences(conn, app_id, actor_id=...)`` then
+- approve: ``await api.licences.service.issue_licences(conn, app_id, actor_id=..., now=now)`` then
   ``await transition(conn, app_id, "approved", actor_id=..., note=reason)``; reject: the same to
   ``"rejected"``. Both send ``approval_result``; do not enqueue it again.
 - return for missing materials (退回补正): ``await create_gap_notice(conn, app_id, [{"code": ...,
@@ -141,12 +141,12 @@ async def _set_status(conn: Any, *, number_day: date | None, **fields: Any) -> A
 
 async def append_event(conn: Any, app: Case | Any, *, kind: str, actor_id: int | None, to_status: str | None = None,
                        from_status: str | None = None, note: str | None = None,
-                       data: dict[str, Any] | None = None) -> CaseEvent:
+                       data: dict[str, Any] | None = None, at: datetime | None = None) -> CaseEvent:
     """One timeline entry of ``app`` (a ``Case`` or an ``applications`` row), at its status."""
     app_id, status = (app.id, app.status) if isinstance(app, Case) else (app["id"], app["status"])
     return msgspec.convert(dict(await q.insert_event(conn, application_id=app_id, kind=kind, actor_id=actor_id,
                                                      from_status=from_status, to_status=to_status or status,
-                                                     note=note, data=data or {})), CaseEvent)
+                                                     note=note, data=data or {}, at=at)), CaseEvent)
 
 
 async def _notify(conn: Any, app: Any, event: str, key: str, **params: Any) -> None:
@@ -160,7 +160,7 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
                 data: dict[str, Any] | None, notify_applicant: bool, supplement_due_on: date | None = None,
                 now: datetime | None = None) -> Any:
     """The one place a status changes (``app`` is the row locked FOR UPDATE). ``now``: the moment
-    of the change (the applicant's clock; default the system clock)."""
+    of the change by the app's clock (a route's or a job's; default the system clock)."""
     frm = app["status"]
     if to_status not in TRANSITIONS[frm]:
         raise TransitionRefused(f"{STATUS_LABELS[frm]}的办件不能改为{STATUS_LABELS.get(to_status, to_status)}",
@@ -189,12 +189,12 @@ async def move(conn: Any, app: Any, to_status: str, *, actor_id: int | None, not
         await q.resolve_gap_notice(conn, application_id=app["id"], outcome=outcome)
     moved = await _set_status(conn, number_day=number_day, id=app["id"], to_status=to_status, from_statuses=[frm],
                               due_on=due_on, paused_on=paused_on, supplement_due_on=supplement_due_on,
-                              resume_status=resume, clock_starts_on=clock_start)
+                              resume_status=resume, clock_starts_on=clock_start, at=now)
     if moved is None:  # the row is locked, so only a concurrent change we did not see gets here
         raise TransitionRefused(status=frm, target=to_status)
     await pauses.follow_status(conn, moved, frm, to_status, actor_id=actor_id, now=now)  # the clock's pauses
     event = await append_event(conn, moved, kind="status", actor_id=actor_id, from_status=frm, to_status=to_status,
-                               note=note, data=data)
+                               note=note, data=data, at=now)
     if to_status == "withdrawn":
         await notify.cancel_pending(conn, subject=("application", app["id"]))
     if notify_applicant and to_status in EVENT_FOR_STATUS:
@@ -233,8 +233,8 @@ async def patch_form(conn: Any, application_id: int, patch: dict[str, Any], drop
 
 async def transition(conn: Any, application_id: int, to_status: str, *, actor_id: int | None,
                      note: str | None = None, data: dict[str, Any] | None = None,
-                     notify_applicant: bool = True) -> Any:
-    """Move an application to ``to_status``; returns the updated ``applications`` row.
+                     notify_applicant: bool = True, now: datetime | None = None) -> Any:
+    """Move an application to ``to_status`` at ``now`` (the app's clock); returns the updated row.
 
     Appends a timeline event (who, when, from, to, note, data) and sends the applicant the
     event of the new status (submitted/accepted/approval_result/closed). Returning for
@@ -242,7 +242,7 @@ async def transition(conn: Any, application_id: int, to_status: str, *, actor_id
     if to_status == "needs_supplement":
         raise GapNoticeRequired()
     return await move(conn, await lock(conn, application_id), to_status, actor_id=actor_id, note=note,
-                       data=data, notify_applicant=notify_applicant)
+                       data=data, notify_applicant=notify_applicant, now=now)
 
 
 async def create_gap_notice(conn: Any, application_id: int, gaps: list[dict[str, Any]], *,
@@ -286,7 +286,7 @@ async def record_trip(conn: Any, *, user_id: int, application_id: int | None, ki
     return row
 
 
-async def close_unsupplemented(conn: Any, on: date | None = None) -> list[int]:
+async def close_unsupplemented(conn: Any, on: date | None = None, *, now: datetime | None = None) -> list[int]:
     """Close (with notice) every application whose supplement deadline has passed (FAQ F098:
     not supplemented within 20 working days counts as withdrawn). Returns the closed ids."""
     closed = []
@@ -295,6 +295,6 @@ async def close_unsupplemented(conn: Any, on: date | None = None) -> list[int]:
         if app is None or app["status"] != "needs_supplement" or app["supplement_due_on"] >= (on or clock.today()):
             continue  # supplemented meanwhile
         await move(conn, app, "closed", actor_id=None, note="逾期未补正，视为撤回申请", data=None,
-                    notify_applicant=True)
+                    notify_applicant=True, now=now)
         closed.append(app["id"])
     return closed

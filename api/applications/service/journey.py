@@ -215,12 +215,12 @@ async def submit(conn: Any, user: AuthUser, application_id: int, *, now: datetim
     if auto and app["status"] == "submitted":
         app = await move(conn, app, "accepted", actor_id=None, note="自动预审通过，即时受理", data=None,
                           notify_applicant=False, now=now)
-        await licences.issue_licences(conn, app["id"], actor_id=None)
+        await licences.issue_licences(conn, app["id"], actor_id=None, now=now)
         app = await lock(conn, app["id"])
         approved = await move(conn, app, "approved", actor_id=None, note="即办件：自动核验全部通过，准予许可",
                                data={"automatic": True}, notify_applicant=True, now=now)
         # the paper licence leaves as an approver's decision would send it (F035, F064, F131)
-        await delivery.prepare_delivery(conn, approved["id"])
+        await delivery.prepare_delivery(conn, approved["id"], clock.local_day(now) if now else None)
     return await view(conn, user, app["id"])
 
 

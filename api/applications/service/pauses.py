@@ -67,9 +67,9 @@ async def pauses_of(conn: Any, application_id: int) -> list[CasePause]:
 
 
 async def _event(conn: Any, app: Any, *, actor_id: int | None, note: str, data: dict[str, Any],
-                 at_status: str | None = None) -> None:
+                 at_status: str | None = None, at: datetime | None = None) -> None:
     await q.insert_event(conn, application_id=app["id"], kind="pause", actor_id=actor_id,
-                         to_status=at_status or app["status"], note=note, data=data)
+                         to_status=at_status or app["status"], note=note, data=data, at=at)
 
 
 async def start_pause(conn: Any, application_id: int, kind: str, *, reason: str, actor_id: int | None,
@@ -84,7 +84,7 @@ async def start_pause(conn: Any, application_id: int, kind: str, *, reason: str,
         current = await q.open_pause(conn, application_id=application_id)
         raise ClockAlreadyPaused(kind=current["kind"] if current else None)
     await _event(conn, app, actor_id=actor_id, note=f"暂停计时：{KIND_LABELS[kind]}（{reason}）",
-                 data={"pauseId": row["id"], "kind": kind, "action": "start"})
+                 data={"pauseId": row["id"], "kind": kind, "action": "start"}, at=now)
     return _pause(row)
 
 
@@ -105,7 +105,7 @@ async def end_pause(conn: Any, application_id: int, *, actor_id: int | None, kin
     if extend and due is not None and days:
         due = add_workdays(due, days)
         await q.extend_due(conn, id=application_id, due_on=due)
-    await _event(conn, app, actor_id=actor_id, at_status=at_status,
+    await _event(conn, app, actor_id=actor_id, at_status=at_status, at=now,
                  note=f"恢复计时：{KIND_LABELS[current['kind']]}暂停{days}个工作日，不计入办理时限",
                  data={"pauseId": current["id"], "kind": current["kind"], "action": "end", "workdays": days,
                        "dueOn": due.isoformat() if due else None})

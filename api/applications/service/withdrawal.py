@@ -11,6 +11,7 @@ cannot be withdrawn (``states.TRANSITIONS``).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -28,11 +29,11 @@ log = structlog.get_logger("zsb.applications")
 
 
 async def withdraw(conn: Any, user: AuthUser, application_id: int, reason: str,
-                   storage: LocalStorage) -> ApplicationOut:
+                   storage: LocalStorage, *, now: datetime | None = None) -> ApplicationOut:
     app = await lock(conn, (await owned(conn, user, application_id))["id"])
     was = app["status"]
     withdrawn = await move(conn, app, "withdrawn", actor_id=user.id, note=reason, data=None,
-                            notify_applicant=False)
+                            notify_applicant=False, now=now)  # ``now``: the app's clock
     if was != "draft":
         await save_as_draft(conn, withdrawn, storage)
     return await view(conn, user, app["id"])

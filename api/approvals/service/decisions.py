@@ -9,7 +9,7 @@ a supplemented case or a withdrawal needs no hook in the applications area.
 
 Public functions other areas may call (each takes the request's ``conn``):
 ``sync_tasks(conn)``; ``list_tasks``; ``claim``; ``release``; ``decide(conn, user, task_id,
-DecisionIn(...))``; ``decide_batch``. The task detail and its files are in ``detail``;
+DecisionIn(...), now=...)``; ``decide_batch`` (``now``: the app's clock, ``api.clock.now(app.state)``). The task detail and its files are in ``detail``;
 ``refuse_own_case``, ``may_act`` and ``ACTING_ROLES`` in ``tasks`` and ``rules``.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from api import clock
@@ -77,8 +77,8 @@ async def sync_tasks(conn: Any, today: date | None = None) -> int:
 
 async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_code: str | None,
                      status: str | None, mine: bool, overdue: bool | None, cursor: str | None,
-                     limit: int) -> TaskPage:
-    today = clock.today()
+                     limit: int, now: datetime | None = None) -> TaskPage:
+    today = clock.local_day(now) if now else clock.today()
     await sync_tasks(conn, today)
     steps = [step] if step else list(user.steps)
     if step and step not in user.steps and not user.has("admin"):
@@ -105,16 +105,16 @@ async def _take(conn: Any, user: AuthUser, task_id: int) -> Task:
     return found
 
 
-async def claim(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
+async def claim(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
     await _take(conn, user, task_id)
-    return task_out(await task_row(conn, task_id), user, clock.today())
+    return task_out(await task_row(conn, task_id), user, clock.local_day(now) if now else clock.today())
 
 
-async def release(conn: Any, user: AuthUser, task_id: int) -> TaskOut:
+async def release(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
     found = await task(conn, task_id)
     if await q.release(conn, id=task_id, user_id=user.id) is None:
         raise TaskClaimed() if found.status == "claimed" else TaskClosed(currentStatus=found.status)
-    return task_out(await task_row(conn, task_id), user, clock.today())
+    return task_out(await task_row(conn, task_id), user, clock.local_day(now) if now else clock.today())
 
 
 async def _gaps(conn: Any, app_id: int, service_code: str, data: DecisionIn) -> list[dict[str, str]]:
@@ -131,7 +131,10 @@ async def _gaps(conn: Any, app_id: int, service_code: str, data: DecisionIn) -> 
     return gaps
 
 
-async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, batch_id: str | None = None) -> DecisionOut:
+async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, now: datetime,
+                 batch_id: str | None = None) -> DecisionOut:
+    """The approver's decision at ``now``, the app's clock: it dates the status change, the due and
+    task dates, the gap notice, the licences and the timeline."""
     task_ = await _take(conn, user, task_id)
     app = await applications.lock_case(conn, task_.application_id)
     if app.status != task_.stage:
@@ -143,28 +146,29 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
     if data.decision == "return":
         gaps = await _gaps(conn, app.id, app.service_code, data)
         notice = await applications.create_later_gap_notice(  # F096: a later notice names nothing new
-            conn, app.id, gaps, actor_id=user.id, is_lead=user.has("lead"), override_reason=data.override_reason)
+            conn, app.id, gaps, actor_id=user.id, is_lead=user.has("lead"), override_reason=data.override_reason,
+            now=now)
         notice_id = notice.id
         await gap_notice_letter(conn, app, notice)
     elif data.decision == "reject":
-        await refuse_with_letter(conn, app, reason=data.reason, actor_id=user.id, data=trail)
+        await refuse_with_letter(conn, app, reason=data.reason, actor_id=user.id, data=trail, now=now)
     elif last:
         licence_ids = await approve_final(conn, app.id, actor_id=user.id,
-                                          note=data.reason or f"{task_.step_name}：准予许可", data=trail)
+                                          note=data.reason or f"{task_.step_name}：准予许可", data=trail, now=now)
     else:
         target = status_after(task_.position, app.status)
         if target is not None:  # a middle step of a longer service keeps the case in review
             await applications.transition(conn, app.id, target, actor_id=user.id,
-                                          note=data.reason or f"{task_.step_name}：通过", data=trail)
+                                          note=data.reason or f"{task_.step_name}：通过", data=trail, now=now)
         if task_.position + 1 == task_.step_count:
-            await exams.start_exam(conn, app.id)  # does nothing for services without an exam
+            await exams.start_exam(conn, app.id, now=now)  # does nothing for services without an exam
     if await q.finish_task(conn, id=task_id, user_id=user.id, decision=data.decision) is None:
         raise TaskClosed()
     signed = await sign(conn, task_, approver_id=user.id, decision=data.decision, reason=data.reason,
                         missing=data.missing, batch_id=batch_id)
     next_task = None
     if data.decision == "approve" and not last:
-        await sync_tasks(conn)
+        await sync_tasks(conn, clock.local_day(now))
         next_task = await active_task_id(conn, app.id)
     moved = await applications.lock_case(conn, app.id)
     return DecisionOut(id=signed["id"], task_id=task_id, application_id=app.id, step=task_.step,
@@ -174,7 +178,7 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, b
                        gap_notice_id=notice_id)
 
 
-async def decide_batch(conn: Any, user: AuthUser, data: BatchDecisionIn) -> BatchDecisionOut:
+async def decide_batch(conn: Any, user: AuthUser, data: BatchDecisionIn, *, now: datetime) -> BatchDecisionOut:
     """Packaged approvals (e.g. a company's vehicle certificates): every item in the request's one
     transaction; the first failure rolls all of them back and names the item."""
     batch_id = str(uuid.uuid4())
@@ -182,7 +186,7 @@ async def decide_batch(conn: Any, user: AuthUser, data: BatchDecisionIn) -> Batc
     for index, item in enumerate(data.items):
         single = DecisionIn(decision=item.decision, reason=item.reason, missing=item.missing)
         try:
-            out.append(await decide(conn, user, item.task_id, single, batch_id=batch_id))
+            out.append(await decide(conn, user, item.task_id, single, now=now, batch_id=batch_id))
         except (Conflict, Forbidden, NotFound, Unprocessable) as exc:
             exc.extra.update(failedIndex=index, failedTaskId=item.task_id)
             raise

@@ -7,6 +7,7 @@ that the letter is issued and names the remedies, so the applicant reads them wi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from api.applications import service as applications
@@ -17,14 +18,15 @@ LETTER_NOTE = ("已出具《不予行政许可决定书》，可在“我的办�
                "60日内申请行政复议，或者6个月内向人民法院提起行政诉讼。")
 
 
-async def refuse_with_letter(conn: Any, app: Any, *, reason: str | None, actor_id: int, data: dict[str, Any]) -> int:
+async def refuse_with_letter(conn: Any, app: Any, *, reason: str | None, actor_id: int, data: dict[str, Any],
+                             now: datetime) -> int:
     """Refuse the case with its written decision (reasons, the catalogue's legal basis, remedies).
     Returns the letter's document id."""
     spec = await catalogue.get_spec(conn, app.service_code)
     letter_id = await documents.request_refusal_letter(conn, app, reason=reason, legal_basis=spec.legal_basis)
     note = f"{(reason or '').rstrip('。')}。{LETTER_NOTE}" if reason else LETTER_NOTE
     await applications.transition(conn, app.id, "rejected", actor_id=actor_id, note=note,
-                                  data={**data, "decisionLetterId": letter_id})
+                                  data={**data, "decisionLetterId": letter_id}, now=now)
     return letter_id
 
 

@@ -72,7 +72,7 @@ async def _lapse(conn: Any, application_id: int, today: date, now: datetime, pol
         conn, user_id=case["applicant_id"], service_code=case["service_code"], application_id=application_id,
         from_ts=at(lapse_starts(case["year_end"]), time(0)), now=now, policy=policy, reason=RETAKE_CANCELLED)
     await applications.transition(
-        conn, application_id, "closed", actor_id=None, note=LAPSE_NOTE, notify_applicant=False,
+        conn, application_id, "closed", actor_id=None, note=LAPSE_NOTE, notify_applicant=False, now=now,
         data={"exam": "lapsed", "examYearEnd": case["year_end"].isoformat(), "attempts": case["attempts"],
               "taskId": task_id, "cancelledAppointments": retakes})
     await notify.enqueue(conn, user_id=case["applicant_id"], event="exam_lapsed",

@@ -18,7 +18,7 @@ that waits (through the approvals area's ``service.tasks``: their step, never th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,17 +65,17 @@ async def waits_for_exam(conn: Any, application_id: int, service_code: str) -> b
     return exam is not None and exam["status"] == "waiting"
 
 
-async def start_exam(conn: Any, application_id: int) -> None:
+async def start_exam(conn: Any, application_id: int, *, now: datetime | None = None) -> None:
     """The checks passed: the application waits for the exam; the applicant may book a session.
-    Does nothing for a service without an exam."""
+    Does nothing for a service without an exam. ``now``: the app's clock (the pause starts then)."""
     case = await applications.get_case(conn, application_id)
     if not await catalogue.has_exam(conn, case.service_code):
         return
     await q.open_exam(conn, application_id=case.id)
     # F006/F106: the time the case waits for the exam does not count (its clock pauses until the decision)
     if await applications.open_pause(conn, case.id) is not None:
-        await applications.end_pause(conn, case.id, actor_id=None)
-    await applications.start_pause(conn, case.id, "exam", reason="等待申请人参加考试", actor_id=None)
+        await applications.end_pause(conn, case.id, actor_id=None, now=now)
+    await applications.start_pause(conn, case.id, "exam", reason="等待申请人参加考试", actor_id=None, now=now)
     await _invite(conn, case)
 
 
@@ -111,19 +111,19 @@ async def assign_exam_slot(conn: Any, user: AuthUser, task_id: int, slot_id: int
             "siteName": appt.site_name}
 
 
-async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: ExamResultIn,
-                             today: date | None = None) -> ExamOut:
+async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: ExamResultIn, *,
+                             now: datetime) -> ExamOut:
     """One sitting's scores of the case's subjects. All of them passed: the certificate is issued,
     the case approved (its waiting task done and signed) and the paper certificate sent. A subject
-    missing: the applicant is told and invited to book a retake."""
+    missing: the applicant is told and invited to book a retake. ``now``: the app's clock."""
     task = await _exam_task(conn, user, task_id)
     licence_ids: list[int] = []
-    if await _record(conn, task, data, recorded_by=user.id, today=today):
+    if await _record(conn, task, data, recorded_by=user.id, today=clock.local_day(now)):
         if not await tasks.finish_exam_task(conn, task_id, user.id):
             raise NoExamPending()
         trail = {"taskId": task_id, "step": task.step, "decision": "approve", "exam": "passed"}
         licence_ids = await outcome.approve_final(conn, task.application_id, actor_id=user.id,
-                                                  note="考试合格，准予许可", data=trail)
+                                                  note="考试合格，准予许可", data=trail, now=now)
         await tasks.sign(conn, task, approver_id=user.id, decision="approve", reason="考试合格")
     out = await exam_of(conn, task.application_id)
     assert out is not None
