@@ -8,7 +8,9 @@ client can send anything, so submission derives them again and does what a licen
 - **identity** (a person's own case): the applicant is the verified person, one truth — the form
   gets the identity's name and ID number, whatever was typed (as ``applicantName``/``idNumber``
   always did, ``api.identity.forms``); now also ``legalPerson``, ``ownerName`` and any other field
-  pre-filled from the identity. An enterprise's case names the enterprise (``subject._stamp``).
+  pre-filled from the identity. An enterprise's case names the enterprise (``subject._stamp``) and
+  its 法定代表人 (``legalPerson``) is the enterprise's verified legal representative, not the acting
+  经办人 — replaced the same way (F091).
 - **licence**: the values of one type must be those of ONE licence of that type the case's subject
   holds in force that day (two vehicles: either plate, with that vehicle's data). A value no such
   licence carries is refused — 422 ``prefilled_value_changed`` naming each field and the licence —
@@ -25,6 +27,7 @@ from typing import Any
 
 from api.applications.service.cases import lock, q
 from api.catalogue import service as catalogue
+from api.enterprises import service as enterprises
 from api.errors import Unprocessable
 from api.identity import id_number_of, verified_identity
 
@@ -92,11 +95,16 @@ async def recheck(conn: Any, app: Any, fields: list[Any], today: date) -> Any:
     if problems:
         raise PrefilledValueChanged("; ".join(p["message"] for p in problems), errors=problems)
 
+    patch: dict[str, str] = {}
     if app["enterprise_id"] is None and identity_fields:
         values = await _identity_values(conn, app["applicant_id"])
         patch = {f.code: values[attr] for f, attr in identity_fields
                  if attr in values and form.get(f.code) != values[attr]}
-        if patch:
-            await q.patch_form(conn, application_id=app["id"], patch=patch, drop_key="")
-            app = await lock(conn, app["id"])
+    elif app["enterprise_id"] is not None and any(f.code == catalogue.LEGAL_REP_FIELD for f, _ in identity_fields):
+        holder = await enterprises.enterprise_holder(conn, app["enterprise_id"])
+        if holder is not None and form.get(catalogue.LEGAL_REP_FIELD) != holder.legal_rep_name:
+            patch = {catalogue.LEGAL_REP_FIELD: holder.legal_rep_name}
+    if patch:
+        await q.patch_form(conn, application_id=app["id"], patch=patch, drop_key="")
+        app = await lock(conn, app["id"])
     return app

@@ -18,14 +18,18 @@ from api.catalogue.service.specs import (
     path_of,
 )
 from api.db import load_queries, rows, transaction
+from api.enterprises import service as enterprises
 from api.identity import service as identity
 from api.licences.sources import lookup
 
 q = load_queries(Path(__file__).parents[1])
 
 
-# pre-filled values nobody should retype or change: the verified person, a licence's own data
-AUTHORITATIVE = ("identity.", "licence.")
+# pre-filled values nobody should retype or change: the verified person, a licence's own data, and on an
+# enterprise's case its verified legal representative (``enterprise.legalRep``, F091)
+AUTHORITATIVE = ("identity.", "licence.", "enterprise.")
+# an enterprise's case: the field naming its 法定代表人 is the enterprise's, not the acting person's
+LEGAL_REP_FIELD = "legalPerson"
 
 
 def licence_value(lic: HeldLicence, attr: str) -> Any:
@@ -34,10 +38,11 @@ def licence_value(lic: HeldLicence, attr: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-async def prefill(conn: Any, user_id: int, fields: list[Field],
-                  licences: list[HeldLicence]) -> dict[str, tuple[Any, str]]:
+async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[HeldLicence],
+                  legal_rep: str | None = None) -> dict[str, tuple[Any, str]]:
     """field code -> (value, source): the verified identity, the profile and licences first, then
-    earlier applications. A source starting with ``identity.`` or ``licence.`` is authoritative."""
+    earlier applications. A source starting with ``identity.``, ``licence.`` or ``enterprise.`` is
+    authoritative. ``legal_rep``: on an enterprise's case, its legal representative's name (``legalPerson``)."""
     profile = await q.get_profile(conn, id=user_id)
     person = await identity.verified_identity(conn, user_id)
     verified = {"name": person.name, "idNumber": await identity.id_number_of(conn, person.id)} if person else {}
@@ -50,7 +55,9 @@ async def prefill(conn: Any, user_id: int, fields: list[Field],
     for field in fields:
         source = field.prefill or ""
         value = None
-        if source.startswith("profile.") and source.split(".", 1)[1] in verified:
+        if legal_rep and field.code == LEGAL_REP_FIELD and source.startswith("profile."):
+            value, source = legal_rep, "enterprise.legalRep"
+        elif source.startswith("profile.") and source.split(".", 1)[1] in verified:
             value, source = verified[source.split(".", 1)[1]], "identity." + source.split(".", 1)[1]
         elif source.startswith("profile.") and profile is not None:
             attr = attrs.get(source.split(".", 1)[1])
@@ -98,7 +105,8 @@ async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: i
     materials, fields = applicable(spec, answers)
     licences = await holder_licences(conn, user_id, enterprise_id=enterprise_id)
     exempt = exemption.match(materials, licences)
-    filled = await prefill(conn, user_id, fields, licences)
+    holder = await enterprises.enterprise_holder(conn, enterprise_id) if enterprise_id is not None else None
+    filled = await prefill(conn, user_id, fields, licences, holder.legal_rep_name if holder else None)
     out_materials = [
         ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
                           exempt=m.code in exempt,
