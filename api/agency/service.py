@@ -21,7 +21,7 @@ from api.agency.errors import (
 )
 from api.agency.schemas import STATUS_NAMES, ConfirmIn, FilingIn, FilingOut
 from api.applications.schemas import ApplicationIn
-from api.applications.service import journey
+from api.applications.service import journey, subject as case_subject
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.identity import require_verified, verified_identity
@@ -73,6 +73,7 @@ async def file(conn: Any, user: AuthUser, data: FilingIn, storage: Any, *, now: 
     if user.enterprise_id is not None:
         raise AgencyAsPerson()
     await require_verified(conn, user.id)  # the agent is accountable: a verified person too
+    await case_subject.check_agency_holder(conn, data.service_code, data.answers)  # an enterprise's: refused now
     principal_id = await _principal(conn, data)
     if principal_id == user.id:
         raise AgencyForSelf()

@@ -87,6 +87,16 @@ async def check_holder_kind(conn: Any, spec: Any, app: Any) -> None:
         raise HolderKindMismatch(message, switchTo=switch_to, faq="F092")
 
 
+async def check_agency_holder(conn: Any, service_code: str, answers: dict[str, Any]) -> None:
+    """F093 with F092: 代办 files a person's own matter; a licence an enterprise holds (or a vehicle's
+    registered to a company) is refused when the 代办 filing is created, not first at submission."""
+    spec, _ = await catalogue.merged_spec(conn, service_code)
+    if rules.holder_kind_problem(spec.holder, None, answers or {}) is not None:
+        raise HolderKindMismatch("代办只用于为他人办理个人事项；企业的证照须由企业的经办人切换到企业身份后申请"
+                                 "（法定代表人可在“我的—企业管理”中添加经办人并授权）。",
+                                 switchTo="enterprise", faq="F092")
+
+
 async def stamp_case(conn: Any, app: Any, form: dict[str, Any], fields: list[Any]) -> dict[str, Any]:
     """A draft's form edited: an enterprise's case keeps the enterprise's verified name and code."""
     if app["enterprise_id"] is None:
