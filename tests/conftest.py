@@ -8,6 +8,7 @@ start under a temporary directory.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import uuid
@@ -47,6 +48,11 @@ from argon2 import PasswordHasher  # noqa: E402
 from api.auth import passwords  # noqa: E402
 
 passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+# Every test builds an app (some two million objects): at the default gen-0 threshold (700) the
+# collector ran 338 gen-1 collections over 23 tests of tests/applications; at 50,000 it ran 13, with
+# 5-10 % less CPU and a few dozen MB more per process.
+gc.set_threshold(50_000, 20, 10)
 
 # one template per pytest-xdist worker (each worker also starts its own embedded servers)
 TEMPLATE = f"zsb_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
