@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
+from api.enterprises.schemas import OwningSubjectOut
 from api.types import Input, Schema, ServiceCode
 
 Id = Annotated[int, Meta(ge=1, le=2**62)]
@@ -102,6 +103,7 @@ class AppointmentOut(Schema):
     reschedules_left: int
     application_id: int | None = None
     checked_in_at: datetime | None = None
+    subject: OwningSubjectOut | None = None  # whose booking: the person's or an enterprise's (list and detail)
 
 
 class CheckInOut(Schema):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
+from api.enterprises.schemas import OwningSubjectOut
 from api.types import Input, Schema
 
 Category = Literal["complaint", "suggestion", "report"]
@@ -94,6 +95,7 @@ class ComplaintOut(Schema):
     closed_at: datetime | None
     attachments: list[AttachmentOut] = []
     timeline: list[EventOut] = []
+    subject: OwningSubjectOut | None = None  # whose complaint: the person's or an enterprise's (issue 20)
 
 
 class ComplaintSummary(Schema):
@@ -106,6 +108,7 @@ class ComplaintSummary(Schema):
     received_at: datetime
     answered_at: datetime | None
     rating: int | None
+    subject: OwningSubjectOut | None = None
 
 
 class AdminComplaintOut(Schema):
@@ -137,6 +140,7 @@ class AdminComplaintOut(Schema):
     timeline: list[StaffEventOut] = []
     # a staff complaint: whom its targetId names, or None when it names no staff member (taken as given)
     target_staff_name: str | None = None
+    subject: OwningSubjectOut | None = None  # filed for an enterprise: its verified name (issue 20)
 
 
 

@@ -114,6 +114,15 @@ class ActingSubjectOut(Schema):
     current: bool = False
 
 
+class OwningSubjectOut(Schema):
+    """Whose a booking, rating or complaint is (issue 20): the person who made it, or the enterprise
+    it was made for (its verified name; a person's name is not repeated here)."""
+
+    kind: str  # person | enterprise
+    enterprise_id: int | None = None
+    name: str | None = None
+
+
 class SwitchIn(Input):
     """null: act as yourself again."""
 

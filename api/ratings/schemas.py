@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
+from api.enterprises.schemas import OwningSubjectOut
 from api.types import Input, Schema
 
 # 5 非常满意 .. 1 非常不满意 (好差评 five levels); 1 and 2 are bad reviews.
@@ -99,6 +100,7 @@ class RatingOut(Schema):
     follow_up: FollowUpOut | None = None
     # issue 25: WeChat's content check held the comment (its author still sees it; nobody else does)
     comment_held: bool = False
+    subject: OwningSubjectOut | None = None  # whose rating: the person's or an enterprise's (issue 20)
 
 
 class FollowUpEventOut(Schema):
@@ -129,6 +131,7 @@ class AdminRatingOut(Schema):
     follow_up: FollowUpOut | None = None
     callback_escalated_at: datetime | None = None
     rectify_escalated_at: datetime | None = None
+    subject: OwningSubjectOut | None = None  # the rating's subject: an enterprise by its verified name
 
 
 class AdminRatingDetail(AdminRatingOut):

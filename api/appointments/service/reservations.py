@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
 import segno
 
 from api.appointments import waitlist
@@ -49,6 +50,7 @@ from api.catalogue import service as catalogue
 from api.clock import local_day, system_now
 from api.db import rows, transaction
 from api.enterprises import scope
+from api.enterprises import service as enterprises
 from api.idempotency import run_once
 
 
@@ -122,7 +124,8 @@ async def get_for_user(conn: Any, *, user: AuthUser, appointment_id: int) -> App
     row = await get_appointment_row(conn, appointment_id)
     if not _reaches(user, row):
         raise AppointmentNotFound()
-    return appointment_out(row)
+    return msgspec.structs.replace(appointment_out(row),
+                                   subject=await enterprises.owning_subject(conn, row["enterprise_id"]))
 
 
 async def qr_png(conn: Any, *, user: AuthUser, appointment_id: int) -> bytes:
@@ -140,7 +143,8 @@ async def list_for_user(conn: Any, *, user: AuthUser) -> list[AppointmentOut]:
     else:
         found = await rows(q.list_enterprise_appointments(conn, enterprise_id=user.enterprise_id,
                                                           **scope.granted_services(user)))
-    return [appointment_out(r) for r in found]
+    subjects = await enterprises.owning_subjects(conn, (r["enterprise_id"] for r in found))
+    return [msgspec.structs.replace(appointment_out(r), subject=subjects[r["enterprise_id"]]) for r in found]
 
 
 async def _lock_changeable(conn: Any, *, user: AuthUser, appointment_id: int, now: datetime) -> Any:

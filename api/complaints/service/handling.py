@@ -33,6 +33,7 @@ from api.complaints.schemas import (
 )
 from api.db import load_queries, rows
 from api.enterprises import scope
+from api.enterprises import service as enterprises
 from api.types import mask_name, mask_phone
 from api.workdays import add_workdays
 
@@ -62,7 +63,8 @@ async def _attachments(conn: Any, complaint_id: int) -> list[AttachmentOut]:
 async def _view(conn: Any, row: Any) -> ComplaintOut:
     events = [EventOut(kind=e["kind"], note=e["note"], created_at=e["created_at"])
               for e in await rows(q.events(conn, complaint_id=row["id"]))]
-    return _conv({**dict(row), "attachments": await _attachments(conn, row["id"]), "timeline": events}, ComplaintOut)
+    return _conv({**dict(row), "attachments": await _attachments(conn, row["id"]), "timeline": events,
+                  "subject": await enterprises.owning_subject(conn, row["enterprise_id"])}, ComplaintOut)
 
 
 def _reaches(user: AuthUser, row: Any) -> bool:
@@ -146,7 +148,8 @@ async def mine(conn: Any, user: AuthUser) -> list[ComplaintSummary]:
     else:
         found = await rows(q.list_of_enterprise(conn, enterprise_id=user.enterprise_id, user_id=user.id,
                                                 **scope.granted_services(user)))
-    return [_conv(dict(r), ComplaintSummary) for r in found]
+    subjects = await enterprises.owning_subjects(conn, (r["enterprise_id"] for r in found))
+    return [_conv({**dict(r), "subject": subjects[r["enterprise_id"]]}, ComplaintSummary) for r in found]
 
 
 async def _own_row(conn: Any, user: AuthUser, complaint_id: int) -> Any:
@@ -185,7 +188,8 @@ async def attachment_file(conn: Any, user: AuthUser, complaint_id: int, attachme
 # ---------------------------------------------------------------- the bureau's side
 
 
-def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffEventOut]) -> AdminComplaintOut:
+def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffEventOut],
+               subject: Any = None) -> AdminComplaintOut:
     values = dict(row)
     return _conv({
         **values,
@@ -195,7 +199,7 @@ def _admin_out(row: Any, attachments: list[AttachmentOut], timeline: list[StaffE
         "complainant": mask_name(values.pop("complainant_name")),
         "complainant_phone": mask_phone(values.pop("complainant_phone")),
         "overdue": values["overdue_at"] is not None,
-        "attachments": attachments, "timeline": timeline,
+        "attachments": attachments, "timeline": timeline, "subject": subject,
     }, AdminComplaintOut)
 
 
@@ -203,7 +207,8 @@ async def admin_list(conn: Any, *, status: str | None, overdue: bool | None, ass
                      limit: int, offset: int) -> list[AdminComplaintOut]:
     found = await rows(q.admin_list(conn, status=status, overdue=overdue, assignee_id=assignee_id, limit=limit,
                                     offset=offset))
-    return [_admin_out(r, [], []) for r in found]
+    subjects = await enterprises.owning_subjects(conn, (r["enterprise_id"] for r in found))
+    return [_admin_out(r, [], [], subjects[r["enterprise_id"]]) for r in found]
 
 
 async def admin_view(conn: Any, complaint_id: int) -> AdminComplaintOut:
@@ -211,7 +216,8 @@ async def admin_view(conn: Any, complaint_id: int) -> AdminComplaintOut:
     if row is None:
         raise ComplaintNotFound()
     timeline = [_conv(dict(e), StaffEventOut) for e in await rows(q.events(conn, complaint_id=complaint_id))]
-    return _admin_out(row, await _attachments(conn, complaint_id), timeline)
+    return _admin_out(row, await _attachments(conn, complaint_id), timeline,
+                      await enterprises.owning_subject(conn, row["enterprise_id"]))
 
 
 async def _existing(conn: Any, complaint_id: int) -> Any:

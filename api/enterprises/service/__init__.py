@@ -9,3 +9,4 @@ from api.enterprises.service.registration import (
 from api.enterprises.service.review import upload_photo, queue, photo, approve, refuse
 from api.enterprises.service.agents import grant as grant_services, change, revoke, agents, grant_events
 from api.enterprises.service.acting import NOTHING, grant_from, grant, subjects, switch, acted_as
+from api.enterprises.service.owning import owning_subject, owning_subjects

@@ -18,6 +18,7 @@ import notify
 from api.catalogue.service import load_workday_overrides
 from api.clock import local_day
 from api.db import rows
+from api.enterprises import service as enterprises
 from api.db import load_queries
 from api.errors import Conflict
 from api.ratings.schemas import (
@@ -109,7 +110,8 @@ async def admin_list(conn: Any, *, bad: bool | None, overdue: bool, include_void
                      limit: int, now: datetime) -> list[AdminRatingOut]:
     found = await rows(q.admin_list(conn, bad=bad, overdue=overdue, include_voided=include_voided,
                                     today=local_day(now), before_id=before_id, max_rows=limit))
-    return [_admin_out(r) for r in found]
+    subjects = await enterprises.owning_subjects(conn, (r["enterprise_id"] for r in found))
+    return [_admin_out(r, subject=subjects[r["enterprise_id"]]) for r in found]
 
 
 async def admin_get(conn: Any, rating_id: int, *, now: datetime) -> AdminRatingDetail:
@@ -119,7 +121,8 @@ async def admin_get(conn: Any, rating_id: int, *, now: datetime) -> AdminRatingD
     comments = await comments_by_rating(conn, [rating_id], for_staff=True)
     events = [from_row(e, FollowUpEventOut) for e in await rows(q.events_of(conn, rating_id=rating_id))]
     return _admin_out(row, AdminRatingDetail, callback_note=row["callback_note"],
-                      comments=comments.get(rating_id, []), events=events)
+                      comments=comments.get(rating_id, []), events=events,
+                      subject=await enterprises.owning_subject(conn, row["enterprise_id"]))
 
 
 async def _follow_up_of(conn: Any, rating_id: int) -> tuple[Any, Any]:

@@ -21,6 +21,8 @@ from typing import Any
 from api.auth.schemas import AuthUser
 from api.db import load_queries, rows
 from api.enterprises import scope
+from api.enterprises import service as enterprises
+from api.enterprises.schemas import OwningSubjectOut
 from api.ratings import checks
 from api.ratings.service import followup
 from api.ratings.errors import (AlreadyRated, CommentWindowClosed, RatingNotFound, RatingTargetNotFound,
@@ -31,13 +33,15 @@ from api.ratings.views import comments_by_rating, follow_up_out, target_row
 q = load_queries(Path(__file__).parents[1])
 
 
-def _rating_out(row: Any, comments: list[CommentOut] | None = None) -> RatingOut:
+def _rating_out(row: Any, comments: list[CommentOut] | None = None,
+                subject: OwningSubjectOut | None = None) -> RatingOut:
     follow_up = follow_up_out(row) if "follow_up_status" in row.keys() else None
     return RatingOut(id=row["id"], target_type=row["target_type"], target_id=row["target_id"],
                      service_code=row["service_code"], level=row["level"], level_label=LEVEL_LABELS[row["level"]],
                      is_bad=row["is_bad"], tags=list(row["tags"]), comment=row["comment"],
                      created_at=row["created_at"], voided=row["voided_at"] is not None,
-                     comments=comments or [], follow_up=follow_up, comment_held=row["content_check"] == "held")
+                     comments=comments or [], follow_up=follow_up, comment_held=row["content_check"] == "held",
+                     subject=subject)
 
 
 def _reaches(user: AuthUser, row: Any, owner: str) -> bool:
@@ -94,7 +98,8 @@ async def mine(conn: Any, *, user: AuthUser) -> list[RatingOut]:
         found = await rows(q.enterprise_ratings(conn, enterprise_id=user.enterprise_id,
                                                 **scope.granted_services(user)))
     comments = await comments_by_rating(conn, [r["id"] for r in found])
-    return [_rating_out(r, comments.get(r["id"])) for r in found]
+    subjects = await enterprises.owning_subjects(conn, (r["enterprise_id"] for r in found))
+    return [_rating_out(r, comments.get(r["id"]), subjects[r["enterprise_id"]]) for r in found]
 
 
 async def mine_one(conn: Any, *, user: AuthUser, rating_id: int) -> RatingOut:
@@ -102,4 +107,4 @@ async def mine_one(conn: Any, *, user: AuthUser, rating_id: int) -> RatingOut:
     if row is None or not _reaches(user, row, "user_id"):
         raise RatingNotFound()
     comments = await comments_by_rating(conn, [rating_id])
-    return _rating_out(row, comments.get(rating_id))
+    return _rating_out(row, comments.get(rating_id), await enterprises.owning_subject(conn, row["enterprise_id"]))
