@@ -636,6 +636,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/service-cards/{licence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 电子服务监督卡（按当前信息显示：驾驶员、资格证号、所属公司、监督电话12328） */
+        get: operations["getTaxiServiceCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/staff/taxi-deregistrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 驾驶员申请的注销注册（待核实、已处理） */
+        get: operations["listTaxiDeregistrationRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/staff/taxi-deregistrations/{request_id}/deregister": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核实后直接注销从业资格注册（电子服务监督卡同时失效） */
+        post: operations["deregisterTaxiDriverByBureau"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/staff/taxi-deregistrations/{request_id}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看解除合同的证明 */
+        get: operations["getTaxiDeregistrationProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/staff/taxi-deregistrations/{request_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予注销（说明理由，告知驾驶员） */
+        post: operations["refuseTaxiDeregistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/taxi-deregistrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的注销注册申请 */
+        get: operations["listMyTaxiDeregistrations"];
+        put?: never;
+        /** 驾驶员申请注销从业资格注册（原公司超过5个工作日未办理；multipart：file 解除合同的证明、contractEndedOn） */
+        post: operations["requestTaxiDeregistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/taxi-registrations": {
         parameters: {
             query?: never;
@@ -648,6 +751,23 @@ export interface paths {
         put?: never;
         /** 出租汽车公司为驾驶员提交从业资格注册（以企业身份；驾驶员确认后方可提交） */
         post: operations["registerTaxiDriver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/taxi-registrations/{filing_id}/deregister": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 原出租汽车公司注销驾驶员的从业资格注册（合同解除后，当日办结；电子服务监督卡同时失效） */
+        post: operations["deregisterTaxiDriver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3035,6 +3155,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/agency-letter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看代办的授权委托书（该环节审批人员） */
+        get: operations["getTaskAgencyLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/claim": {
         parameters: {
             query?: never;
@@ -3497,6 +3634,7 @@ export interface components {
             remindedAt: string | null;
             /** @enum {string} */
             status: "received" | "assigned" | "answered" | "closed";
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             targetId: number | null;
             targetStaffName?: string | null;
             /** @enum {string} */
@@ -3632,6 +3770,7 @@ export interface components {
             raterPhone: string | null;
             rectifyEscalatedAt?: string | null;
             serviceCode: string | null;
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             tags: string[];
             targetId: number;
             targetType: string;
@@ -3653,6 +3792,7 @@ export interface components {
             raterPhone: string | null;
             rectifyEscalatedAt?: string | null;
             serviceCode: string | null;
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             tags: string[];
             targetId: number;
             targetType: string;
@@ -3969,6 +4109,7 @@ export interface components {
             /** Format: date-time */
             startsAt: string;
             status: string;
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
         };
         /** ApproveEnterpriseProblem403 */
         ApproveEnterpriseProblem403: {
@@ -4631,7 +4772,7 @@ export interface components {
         /** BookAppointmentProblem403 */
         BookAppointmentProblem403: {
             /** @enum {string} */
-            code: "booking_suspended" | "forbidden";
+            code: "booking_suspended" | "forbidden" | "service_not_granted";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -5359,6 +5500,7 @@ export interface components {
             receivedAt: string;
             /** @enum {string} */
             status: "received" | "assigned" | "answered" | "closed";
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             targetId: number | null;
             /** @enum {string} */
             targetType: "application" | "window" | "staff" | "app" | "other";
@@ -5379,6 +5521,7 @@ export interface components {
             receivedAt: string;
             /** @enum {string} */
             status: "received" | "assigned" | "answered" | "closed";
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             /** @enum {string} */
             targetType: "application" | "window" | "staff" | "app" | "other";
         };
@@ -5791,6 +5934,76 @@ export interface components {
             status: string;
             trackingNo: string | null;
         };
+        /** DeregisterTaxiDriverByBureauProblem404 */
+        DeregisterTaxiDriverByBureauProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "application_not_found" | "not_found" | "taxi_deregistration_request_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** DeregisterTaxiDriverByBureauProblem409 */
+        DeregisterTaxiDriverByBureauProblem409: {
+            /** @enum {string} */
+            code: "licence_not_voidable" | "taxi_deregistration_request_done" | "taxi_not_registered";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** DeregisterTaxiDriverProblem403 */
+        DeregisterTaxiDriverProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "service_not_granted";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** DeregisterTaxiDriverProblem404 */
+        DeregisterTaxiDriverProblem404: {
+            /** @enum {string} */
+            code: "acted_licence_not_found" | "application_not_found" | "not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** DeregisterTaxiDriverProblem409 */
+        DeregisterTaxiDriverProblem409: {
+            /** @enum {string} */
+            code: "agency_as_person" | "licence_not_voidable" | "taxi_not_registered";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** DeregisterTaxiDriverProblem422 */
+        DeregisterTaxiDriverProblem422: {
+            /** @constant */
+            code: "contract_end_in_future";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
+            title: string;
+        };
+        /** DeregistrationRefusalIn */
+        DeregistrationRefusalIn: {
+            reason: string;
+        };
         /** DesignedTrip */
         DesignedTrip: {
             name: string;
@@ -5825,7 +6038,7 @@ export interface components {
             createdAt: string;
             id: number;
             /** @enum {string} */
-            kind: "licence" | "refusal" | "gap_notice";
+            kind: "licence" | "refusal" | "gap_notice" | "cancellation";
             licenceId?: number | null;
             reason?: string | null;
             renderedAt?: string | null;
@@ -6200,7 +6413,7 @@ export interface components {
         /** FileComplaintProblem403 */
         FileComplaintProblem403: {
             /** @enum {string} */
-            code: "forbidden" | "wechat_user_risky";
+            code: "forbidden" | "service_not_granted" | "wechat_user_risky";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6288,7 +6501,7 @@ export interface components {
         /** FileForAnotherProblem422 */
         FileForAnotherProblem422: {
             /** @enum {string} */
-            code: "agency_for_self" | "answers_invalid" | "company_applicant_required" | "form_invalid" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch" | "principal_not_found";
+            code: "agency_for_self" | "answers_invalid" | "company_applicant_required" | "form_invalid" | "holder_kind_mismatch" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch" | "principal_not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -6321,9 +6534,11 @@ export interface components {
             applicationId: number;
             cardNumber?: string | null;
             cardValidUntil?: string | null;
+            contractEndedOn?: string | null;
             /** Format: date-time */
             createdAt: string;
             decidedAt?: string | null;
+            deregisteredAt?: string | null;
             hasLetter: boolean;
             id: number;
             /** @enum {string} */
@@ -6788,6 +7003,28 @@ export interface components {
             status: 404;
             title: string;
         };
+        /** GetTaskAgencyLetterProblem403 */
+        GetTaskAgencyLetterProblem403: {
+            /** @enum {string} */
+            code: "forbidden" | "step_not_yours";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 403;
+            title: string;
+        };
+        /** GetTaskAgencyLetterProblem404 */
+        GetTaskAgencyLetterProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
         /** GetTaskMaterialPageProblem403 */
         GetTaskMaterialPageProblem403: {
             /** @enum {string} */
@@ -6847,6 +7084,28 @@ export interface components {
         GetTaskProblem404: {
             /** @enum {string} */
             code: "not_found" | "service_not_found" | "task_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetTaxiDeregistrationProofProblem404 */
+        GetTaxiDeregistrationProofProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "taxi_deregistration_request_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** GetTaxiServiceCardProblem404 */
+        GetTaxiServiceCardProblem404: {
+            /** @enum {string} */
+            code: "agency_not_found" | "not_found";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -7320,7 +7579,7 @@ export interface components {
         /** JoinWaitlistProblem403 */
         JoinWaitlistProblem403: {
             /** @enum {string} */
-            code: "booking_suspended" | "forbidden";
+            code: "booking_suspended" | "forbidden" | "service_not_granted";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -7721,6 +7980,12 @@ export interface components {
             promisedDays?: number | null;
             value: string;
         };
+        /** OwningSubjectOut */
+        OwningSubjectOut: {
+            enterpriseId?: number | null;
+            kind: string;
+            name?: string | null;
+        };
         /** PageOrderIn */
         PageOrderIn: {
             order: number[];
@@ -8061,6 +8326,7 @@ export interface components {
             level: number;
             levelLabel: string;
             serviceCode: string | null;
+            subject?: components["schemas"]["OwningSubjectOut"] | null;
             tags: string[];
             targetId: number;
             targetType: string;
@@ -8337,6 +8603,28 @@ export interface components {
             status: 409;
             title: string;
         };
+        /** RefuseTaxiDeregistrationProblem404 */
+        RefuseTaxiDeregistrationProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "taxi_deregistration_request_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RefuseTaxiDeregistrationProblem409 */
+        RefuseTaxiDeregistrationProblem409: {
+            /** @constant */
+            code: "taxi_deregistration_request_done";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
         /** RegisterEnterpriseProblem400 */
         RegisterEnterpriseProblem400: {
             /** @enum {string} */
@@ -8395,7 +8683,7 @@ export interface components {
         /** RegisterTaxiDriverProblem409 */
         RegisterTaxiDriverProblem409: {
             /** @enum {string} */
-            code: "agency_as_person" | "idempotency_key_reused" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open";
+            code: "agency_as_person" | "idempotency_key_reused" | "licence_action_pending" | "licence_not_in_force" | "renewal_not_open" | "taxi_registration_live";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -8537,6 +8825,39 @@ export interface components {
             requestId: string;
             /** @constant */
             status: 409;
+            title: string;
+        };
+        /** RequestTaxiDeregistrationProblem404 */
+        RequestTaxiDeregistrationProblem404: {
+            /** @enum {string} */
+            code: "not_found" | "service_not_found";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 404;
+            title: string;
+        };
+        /** RequestTaxiDeregistrationProblem409 */
+        RequestTaxiDeregistrationProblem409: {
+            /** @enum {string} */
+            code: "agency_as_person" | "assist_no_navigator" | "assist_phone_required" | "taxi_deregistration_pending" | "taxi_deregistration_too_early" | "taxi_not_registered";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 409;
+            title: string;
+        };
+        /** RequestTaxiDeregistrationProblem422 */
+        RequestTaxiDeregistrationProblem422: {
+            /** @enum {string} */
+            code: "contract_end_in_future" | "file_damaged" | "image_too_many_pixels" | "pdf_password_protected" | "termination_proof_missing" | "termination_proof_refused";
+            detail?: string | null;
+            errors?: unknown[] | null;
+            requestId: string;
+            /** @constant */
+            status: 422;
             title: string;
         };
         /** RereviewDecisionIn */
@@ -8760,6 +9081,23 @@ export interface components {
             /** @enum {string} */
             visit: "window" | "inspection" | "exam";
         };
+        /** ServiceCardOut */
+        ServiceCardOut: {
+            companyCreditCode: string | null;
+            companyName: string | null;
+            driverName: string | null;
+            licenceId: number;
+            number: string;
+            qualificationNumber: string | null;
+            revokedReason?: string | null;
+            status: string;
+            /** @default 12328 */
+            supervisionPhone: string;
+            valid: boolean;
+            /** Format: date */
+            validFrom: string;
+            validUntil: string | null;
+        };
         /** ServiceChecklistProblem404 */
         ServiceChecklistProblem404: {
             /** @enum {string} */
@@ -8812,6 +9150,8 @@ export interface components {
             kind: "instant" | "promised";
             legalBasis?: string | null;
             legalDays: number;
+            /** @default false */
+            legalPersonOnly: boolean;
             licence?: components["schemas"]["LicenceSpec"] | null;
             lifecycle?: components["schemas"]["LifecycleSpec"] | null;
             materials?: components["schemas"]["Material"][];
@@ -8862,6 +9202,8 @@ export interface components {
             kind: "instant" | "promised";
             legalBasis?: string | null;
             legalDays: number;
+            /** @default false */
+            legalPersonOnly: boolean;
             licence?: components["schemas"]["LicenceSpec"] | null;
             lifecycle?: components["schemas"]["LifecycleSpec"] | null;
             materials?: components["schemas"]["Material"][];
@@ -8961,6 +9303,8 @@ export interface components {
             companyName?: string | null;
             /** Format: date */
             dueOn: string;
+            /** @default false */
+            escalated: boolean;
             id: number;
             noticeSentAt?: string | null;
             overdue: boolean;
@@ -9249,7 +9593,7 @@ export interface components {
         /** SubmitApplicationProblem422 */
         SubmitApplicationProblem422: {
             /** @enum {string} */
-            code: "company_applicant_required" | "gaps_invalid" | "gaps_remain" | "holder_kind_mismatch" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch";
+            code: "company_applicant_required" | "gaps_invalid" | "gaps_remain" | "holder_kind_mismatch" | "licence_choice_required" | "licence_choice_unexpected" | "licence_type_mismatch" | "prefilled_value_changed";
             detail?: string | null;
             errors?: unknown[] | null;
             requestId: string;
@@ -9311,6 +9655,26 @@ export interface components {
             status: 404;
             title: string;
         };
+        /** TaskAgencyOut */
+        TaskAgencyOut: {
+            agentIdNumberMasked: string | null;
+            agentNameMasked: string | null;
+            agentPhoneMasked: string | null;
+            companyCreditCode?: string | null;
+            companyName?: string | null;
+            confirmed: boolean;
+            confirmedAt: string | null;
+            deregisteredAt?: string | null;
+            hasLetter: boolean;
+            /** @enum {string} */
+            kind: "person" | "taxi";
+            letterUrl?: string | null;
+            principalNameMasked: string | null;
+            relation: string;
+            /** @enum {string} */
+            status: "awaiting_letter" | "awaiting_confirmation" | "confirmed" | "refused" | "revoked";
+            statusName: string;
+        };
         /** TaskDetail */
         TaskDetail: {
             answers: {
@@ -9337,6 +9701,7 @@ export interface components {
             /** @default self */
             actedAs: string;
             actedBy?: string | null;
+            agency?: components["schemas"]["TaskAgencyOut"] | null;
             applicant: string | null;
             applicationId: number;
             assigneeId?: number | null;
@@ -9374,6 +9739,30 @@ export interface components {
             /** Format: date-time */
             uploadedAt: string;
             url: string;
+        };
+        /** TaxiDeregistrationIn */
+        TaxiDeregistrationIn: {
+            /** Format: date */
+            contractEndedOn: string;
+        };
+        /** TaxiDeregistrationRequestOut */
+        TaxiDeregistrationRequestOut: {
+            applicationId: number;
+            assistRequestId: number | null;
+            companyName: string | null;
+            /** Format: date */
+            contractEndedOn: string;
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt: string | null;
+            driverNameMasked?: string | null;
+            filingId: number;
+            id: number;
+            note: string | null;
+            proofUrl?: string | null;
+            /** @enum {string} */
+            status: "pending" | "done" | "refused";
+            statusName: string;
         };
         /** TaxiRegistrationIn */
         TaxiRegistrationIn: {
@@ -13426,7 +13815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 内容未通过校验（code: agency_for_self, answers_invalid, company_applicant_required, form_invalid, licence_choice_required, licence_choice_unexpected, licence_type_mismatch, principal_not_found） */
+            /** @description 内容未通过校验（code: agency_for_self, answers_invalid, company_applicant_required, form_invalid, holder_kind_mismatch, licence_choice_required, licence_choice_unexpected, licence_type_mismatch, principal_not_found） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13938,6 +14327,621 @@ export interface operations {
             };
         };
     };
+    getTaxiServiceCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceCardOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: agency_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetTaxiServiceCardProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listTaxiDeregistrationRequests: {
+        parameters: {
+            query?: {
+                status?: "pending" | "done" | "refused" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiDeregistrationRequestOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    deregisterTaxiDriverByBureau: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiDeregistrationRequestOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found, taxi_deregistration_request_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverByBureauProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: licence_not_voidable, taxi_deregistration_request_done, taxi_not_registered） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverByBureauProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    getTaxiDeregistrationProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, taxi_deregistration_request_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetTaxiDeregistrationProofProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    refuseTaxiDeregistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeregistrationRefusalIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiDeregistrationRequestOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, taxi_deregistration_request_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseTaxiDeregistrationProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: taxi_deregistration_request_done） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RefuseTaxiDeregistrationProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listMyTaxiDeregistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiDeregistrationRequestOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    requestTaxiDeregistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description multipart/form-data，文件字段名 file；wx.uploadFile 可直接调用（POST） */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 文件内容（wx.uploadFile 的 name 参数填 file）
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxiDeregistrationRequestOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, service_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RequestTaxiDeregistrationProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_as_person, assist_no_navigator, assist_phone_required, taxi_deregistration_pending, taxi_deregistration_too_early, taxi_not_registered） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RequestTaxiDeregistrationProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: contract_end_in_future, file_damaged, image_too_many_pixels, pdf_password_protected, termination_proof_missing, termination_proof_refused） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["RequestTaxiDeregistrationProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     listTaxiRegistrations: {
         parameters: {
             query?: never;
@@ -14064,7 +15068,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem404"];
                 };
             };
-            /** @description 当前状态下不能执行（code: agency_as_person, idempotency_key_reused, licence_action_pending, licence_not_in_force, renewal_not_open） */
+            /** @description 当前状态下不能执行（code: agency_as_person, idempotency_key_reused, licence_action_pending, licence_not_in_force, renewal_not_open, taxi_registration_live） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -14098,6 +15102,122 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["RegisterTaxiDriverProblem422"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    deregisterTaxiDriver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxiDeregistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilingOut"];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, service_not_granted） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverProblem403"];
+                };
+            };
+            /** @description 没有找到（code: acted_licence_not_found, application_not_found, not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverProblem404"];
+                };
+            };
+            /** @description 当前状态下不能执行（code: agency_as_person, licence_not_voidable, taxi_not_registered） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverProblem409"];
+                };
+            };
+            /** @description 内容过大（code: payload_too_large） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem413"];
+                };
+            };
+            /** @description 不支持的内容类型（code: unsupported_media_type） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem415"];
+                };
+            };
+            /** @description 内容未通过校验（code: contract_end_in_future） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DeregisterTaxiDriverProblem422"];
                 };
             };
             /** @description 操作太频繁（code: too_many_requests） */
@@ -16361,7 +17481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem415"];
                 };
             };
-            /** @description 内容未通过校验（code: company_applicant_required, gaps_invalid, gaps_remain, holder_kind_mismatch, licence_choice_required, licence_choice_unexpected, licence_type_mismatch） */
+            /** @description 内容未通过校验（code: company_applicant_required, gaps_invalid, gaps_remain, holder_kind_mismatch, licence_choice_required, licence_choice_unexpected, licence_type_mismatch, prefilled_value_changed） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16900,7 +18020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: booking_suspended, forbidden） */
+            /** @description 没有权限（code: booking_suspended, forbidden, service_not_granted） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19174,7 +20294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: forbidden, wechat_user_risky） */
+            /** @description 没有权限（code: forbidden, service_not_granted, wechat_user_risky） */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28095,6 +29215,82 @@ export interface operations {
             };
         };
     };
+    getTaskAgencyLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden, step_not_yours） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetTaskAgencyLetterProblem403"];
+                };
+            };
+            /** @description 没有找到（code: not_found, task_not_found） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["GetTaskAgencyLetterProblem404"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
     claimTask: {
         parameters: {
             query?: never;
@@ -29411,7 +30607,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem401"];
                 };
             };
-            /** @description 没有权限（code: booking_suspended, forbidden） */
+            /** @description 没有权限（code: booking_suspended, forbidden, service_not_granted） */
             403: {
                 headers: {
                     [name: string]: unknown;
