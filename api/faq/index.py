@@ -61,10 +61,24 @@ def preload() -> threading.Thread:
 
     Then everything the process holds so far (app, dictionary, model) is frozen out of the garbage
     collector's reach: a full collection over it took ~50 ms, a pause for every request in flight
-    whenever one came due under load (gc.freeze; it leaves later objects collected as usual)."""
-    thread = threading.Thread(target=lambda: (analyzer(), encoder(), gc.freeze()), name="faq-preload", daemon=True)
+    whenever one came due under load (gc.freeze; it leaves later objects collected as usual).
+    Once per process: a later app in the same process (tests build one per test) would otherwise
+    freeze every earlier app's garbage for good, about 12 MB each."""
+    thread = threading.Thread(target=_load_and_freeze, name="faq-preload", daemon=True)
     thread.start()
     return thread
+
+
+_frozen = threading.Event()
+
+
+def _load_and_freeze() -> None:
+    analyzer()
+    encoder()
+    with _loading:
+        if not _frozen.is_set():
+            _frozen.set()
+            gc.freeze()
 
 
 @functools.lru_cache(maxsize=1)
