@@ -58,3 +58,21 @@ async def through_to_exam(client: Any, db: Any, who: dict[str, Any], application
     task = await task_of(db, application_id)
     assert task["step"] == "decide" and task["status"] == "waiting_exam"
     return task
+
+
+REPAIR_FORM = {"companyName": "温州顺风汽车维修有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
+               "mobile": "13800138000", "siteAddress": "温州市鹿城区车站大道8号"}
+
+
+async def approved_repair_filing(client: Any, db: Any, who: dict[str, Any], decider: dict[str, Any],
+                                 category: str) -> int:
+    """A repair filing of ``category`` (class1/2/3) submitted by ``who`` and approved by ``decider``
+    through the task API (F071's on-site check follows a class-1/2 approval)."""
+    app_id = await submitted(db, who["user"]["id"], "repair-filing", form=REPAIR_FORM, promised_days=1)
+    await db.execute("UPDATE applications SET answers = $2 WHERE id = $1", app_id, {"category": category})
+    await client.get("/api/v1/tasks", headers=decider["headers"])  # the queue opens the task
+    task = await task_of(db, app_id)
+    res = await client.post(f"/api/v1/tasks/{task['id']}/decision", json={"decision": "approve"},
+                            headers=decider["headers"])
+    assert res.status_code == 200 and res.json()["applicationStatus"] == "approved", res.text
+    return app_id

@@ -10,24 +10,12 @@ from arq import create_pool
 
 from api.clock import ZONE
 from jobs import redis_settings
-from tests.approvals.helpers import submitted, task_of
+from tests.approvals.helpers import REPAIR_FORM, approved_repair_filing
 from tests.clock import Clock
 from tests.factories import applicant, run_jobs, staff
 
 API = "/api/v1"
-FORM = {"companyName": "温州顺风汽车维修有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
-        "mobile": "13800138000", "siteAddress": "温州市鹿城区车站大道8号"}
-
-
-async def _approved(client, db, who, decider, category: str) -> int:
-    app_id = await submitted(db, who["user"]["id"], "repair-filing", form=FORM, promised_days=1)
-    await db.execute("UPDATE applications SET answers = $2 WHERE id = $1", app_id, {"category": category})
-    await client.get(f"{API}/tasks", headers=decider["headers"])  # the queue opens the task
-    task = await task_of(db, app_id)
-    res = await client.post(f"{API}/tasks/{task['id']}/decision", json={"decision": "approve"},
-                            headers=decider["headers"])
-    assert res.status_code == 200 and res.json()["applicationStatus"] == "approved", res.text
-    return app_id
+FORM = REPAIR_FORM
 
 
 async def _run(settings, clock: Clock) -> dict[str, int]:
@@ -44,8 +32,8 @@ async def test_an_overdue_site_check_is_escalated_to_the_leads_once(client, db, 
     company = await applicant(client, "shunfeng")
     decider = await staff(client, db, phone="13900002101", roles=["approver"], steps=["decide"])
     lead = await staff(client, db, phone="13900002102", roles=["approver", "lead"], steps=["decide"])
-    late = await _approved(client, db, company, decider, "class1")
-    done = await _approved(client, db, company, decider, "class2")
+    late = await approved_repair_filing(client, db, company, decider, "class1")
+    done = await approved_repair_filing(client, db, company, decider, "class2")
     decided = (await db.fetchval("SELECT decided_at FROM applications WHERE id = $1", late)).astimezone(ZONE)
     due = decided.date() + timedelta(days=30)
 

@@ -7,24 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.clock import ZONE
-from tests.approvals.helpers import submitted, task_of
+from tests.approvals.helpers import REPAIR_FORM, approved_repair_filing
 from tests.clock import use_clock
 from tests.factories import applicant, staff
 
 API = "/api/v1"
-FORM = {"companyName": "温州顺风汽车维修有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
-        "mobile": "13800138000", "siteAddress": "温州市鹿城区车站大道8号"}
-
-
-async def _approved_filing(client, db, who, decider, category: str) -> int:
-    app_id = await submitted(db, who["user"]["id"], "repair-filing", form=FORM, promised_days=1)
-    await db.execute("UPDATE applications SET answers = $2 WHERE id = $1", app_id, {"category": category})
-    await client.get(f"{API}/tasks", headers=decider["headers"])  # the queue opens the task
-    task = await task_of(db, app_id)
-    res = await client.post(f"{API}/tasks/{task['id']}/decision", json={"decision": "approve"},
-                            headers=decider["headers"])
-    assert res.status_code == 200 and res.json()["applicationStatus"] == "approved", res.text
-    return app_id
+FORM = REPAIR_FORM
 
 
 async def test_a_class_1_2_filing_is_checked_within_30_days_pass_or_one_complete_notice(client, db):
@@ -32,9 +20,9 @@ async def test_a_class_1_2_filing_is_checked_within_30_days_pass_or_one_complete
     other = await applicant(client, "other-shop")
     decider = await staff(client, db, phone="13900002001", roles=["approver"], steps=["decide"])
     lead = await staff(client, db, phone="13900002002", roles=["approver", "lead"], steps=["decide"])
-    first = await _approved_filing(client, db, company, decider, "class1")
-    second = await _approved_filing(client, db, company, decider, "class2")
-    third = await _approved_filing(client, db, company, decider, "class3")  # 三类: spot checks, none scheduled
+    first = await approved_repair_filing(client, db, company, decider, "class1")
+    second = await approved_repair_filing(client, db, company, decider, "class2")
+    third = await approved_repair_filing(client, db, company, decider, "class3")  # 三类: spot checks, none scheduled
 
     decided = (await db.fetchval("SELECT decided_at FROM applications WHERE id = $1", first)).astimezone(ZONE)
     due = decided.date() + timedelta(days=30)

@@ -10,31 +10,19 @@ from arq import create_pool
 
 from api import clock
 from jobs import redis_settings
-from tests.approvals.helpers import submitted, task_of
+from tests.approvals.helpers import REPAIR_FORM, approved_repair_filing
 from tests.console.helpers import post, sign_in
 from tests.factories import applicant, run_jobs, staff
 
 API = "/api/v1"
-FORM = {"companyName": "温州顺风汽车维修有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
-        "mobile": "13800138000", "siteAddress": "温州市鹿城区车站大道8号"}
-
-
-async def _approved(client, db, who, decider, category: str) -> int:
-    app_id = await submitted(db, who["user"]["id"], "repair-filing", form=FORM, promised_days=1)
-    await db.execute("UPDATE applications SET answers = $2 WHERE id = $1", app_id, {"category": category})
-    await client.get(f"{API}/tasks", headers=decider["headers"])  # the queue opens the task
-    task = await task_of(db, app_id)
-    res = await client.post(f"{API}/tasks/{task['id']}/decision", json={"decision": "approve"},
-                            headers=decider["headers"])
-    assert res.status_code == 200 and res.json()["applicationStatus"] == "approved", res.text
-    return app_id
+FORM = REPAIR_FORM
 
 
 async def test_the_console_lists_overdue_checks_first_and_records_one_complete_notice(client, db, settings):
     company = await applicant(client, "shunfeng")
     decider = await staff(client, db, phone="13900002201", roles=["approver"], steps=["decide"])
-    on_time = await _approved(client, db, company, decider, "class1")
-    late = await _approved(client, db, company, decider, "class2")
+    on_time = await approved_repair_filing(client, db, company, decider, "class1")
+    late = await approved_repair_filing(client, db, company, decider, "class2")
     today = clock.today()
     await db.execute("UPDATE site_checks SET due_on = $2 WHERE application_id = $1", late, today - timedelta(days=1))
     listed = (await client.get(f"{API}/site-checks", headers=decider["headers"])).json()  # also schedules them
