@@ -57,7 +57,7 @@ async def _end(conn: Any, actor: AuthUser, filing: Any, *, how: str, ended_on: d
         f"：合同于{ended_on.isoformat()}解除，从业资格注册已注销"
     for card in await licences.of_application(conn, filing["application_id"]):
         if card.status == "valid":
-            await lifecycle.void(conn, actor, card.id, reason)  # also on the case's timeline, with the actor
+            await lifecycle.void(conn, actor, card.id, reason, now=now)  # also on the case's timeline, with the actor
     if await q.deregister(conn, id=filing["id"], how=how, contract_ended_on=ended_on, now=now) is None:
         raise TaxiNotRegistered()
     await notify.enqueue(conn, user_id=filing["principal_id"], event="taxi_registration_ended",

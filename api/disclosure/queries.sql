@@ -58,7 +58,7 @@ SELECT code FROM services WHERE code = :code AND disclose;
 
 -- name: licence_for_check(id)^
 SELECT l.id, l.holder_id, l.enterprise_id, l.type, l.name, l.number, l.valid_from, l.valid_until, l.status,
-       l.issued_at, u.name AS holder_name, e.name AS company_name,
+       l.issued_at, l.revoked_at, u.name AS holder_name, e.name AS company_name,
        (SELECT holder_kind FROM services WHERE licence_type = l.type AND NOT is_bundle
         ORDER BY (code = l.data->>'serviceCode') DESC, code LIMIT 1) AS holder_kind
 FROM licences l JOIN users u ON u.id = l.holder_id

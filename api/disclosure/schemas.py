@@ -50,6 +50,7 @@ class VerificationOut(Schema):
     holder: str | None
     valid_from: date
     valid_until: date | None
+    revoked_at: datetime | None  # when it was cancelled or voided (status revoked); the reason is not shown
     code_issued_at: datetime
     checked_at: datetime
 

@@ -126,6 +126,7 @@ async def verify(conn: Any, settings: Settings, token: str, *, now: datetime | N
     return VerificationOut(genuine=True, valid=status == "valid" and lic["valid_from"] <= on, status=status,
                            type=lic["type"], name=lic["name"], number=lic["number"], holder=_holder(lic),
                            valid_from=lic["valid_from"], valid_until=lic["valid_until"],
+                           revoked_at=lic["revoked_at"].astimezone(ZONE) if status == "revoked" and lic["revoked_at"] else None,
                            code_issued_at=made.astimezone(ZONE), checked_at=now)
 
 

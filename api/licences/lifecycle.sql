@@ -25,8 +25,9 @@ WHERE x.licence_id = :licence_id AND a.id IS DISTINCT FROM :except_id::bigint
   AND a.status NOT IN ('draft', 'approved', 'rejected', 'withdrawn', 'closed')
 LIMIT 1;
 
--- name: void_licence(id, reason, staff_id)^
-UPDATE licences SET status = 'revoked', revoked_at = now(), revoked_reason = :reason, revoked_by = :staff_id
+-- name: void_licence(id, reason, staff_id, at)^
+-- :at is the app's clock
+UPDATE licences SET status = 'revoked', revoked_at = :at, revoked_reason = :reason, revoked_by = :staff_id
 WHERE id = :id AND status = 'valid'
 RETURNING *;
 

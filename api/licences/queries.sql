@@ -8,13 +8,13 @@ VALUES (:holder_id, :type, :name, :number, :valid_from, :valid_until, :applicati
 ON CONFLICT (application_id, type) DO NOTHING
 RETURNING *;
 
--- name: revoke_licences(holder_id, enterprise_id, type, subjects, numbers, application_id, reason, today)
+-- name: revoke_licences(holder_id, enterprise_id, type, subjects, numbers, application_id, reason, today, at)
 -- The holder's licences of this type about one of these subjects (or with one of these numbers)
 -- stop being valid, except those this application issued itself. One already past its end date
--- is marked expired instead: it lapsed, nobody cancelled it.
+-- is marked expired instead: it lapsed, nobody cancelled it. :at is the app's clock (NULL: the database's).
 UPDATE licences SET
     status = CASE WHEN valid_until < :today THEN 'expired' ELSE 'revoked' END,
-    revoked_at = CASE WHEN valid_until < :today THEN NULL ELSE now() END,
+    revoked_at = CASE WHEN valid_until < :today THEN NULL ELSE coalesce(:at::timestamptz, now()) END,
     revoked_reason = CASE WHEN valid_until < :today THEN NULL ELSE :reason END,
     revoked_by_application_id = CASE WHEN valid_until < :today THEN NULL ELSE :application_id::bigint END
 WHERE type = :type AND status = 'valid'

@@ -103,5 +103,6 @@ class LicenceLifecycleController(Controller):
 
     @post("/void", operation_id="voidLicence", summary="作废证照（工作人员，须说明理由，记入审计链）",
           status_code=200, guards=[requires_role("lead", "admin")])
-    async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[LicenceVoidIn]) -> LicenceOut:
-        return await lifecycle.void(conn, user, licence_id, data.reason.strip())
+    async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[LicenceVoidIn],
+                   now: NamedDependency[datetime]) -> LicenceOut:
+        return await lifecycle.void(conn, user, licence_id, data.reason.strip(), now=now)

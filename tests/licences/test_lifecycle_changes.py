@@ -3,11 +3,12 @@ holder's library and shows at once in the library, /verify and exemptions."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from api.clock import today
+from api.clock import ZONE, today
 from tests.applications.helpers import as_enterprise, licence
 from tests.approvals.helpers import task_of
+from tests.clock import use_clock
 from tests.factories import applicant, staff
 
 API = "/api/v1"
@@ -131,12 +132,21 @@ async def test_staff_void_a_licence_with_a_reason_recorded_in_the_audit_chain(cl
                               headers=approver["headers"])).status_code == 403
     bad = await client.post(f"{API}/licences/{lic_id}/void", json={"reason": " "}, headers=lead["headers"])
     assert bad.status_code == 400
+    # voided on the app's clock (one clock: not the database's), two days after it was issued
+    voided_at = (datetime.now(ZONE) + timedelta(days=2)).replace(microsecond=0)
+    use_clock(client, voided_at)
     res = await client.post(f"{API}/licences/{lic_id}/void", json=body, headers=lead["headers"])
     assert res.status_code == 200, res.text
     assert res.json()["status"] == "revoked" and res.json()["revokedReason"] == body["reason"]
     row = await db.fetchrow("SELECT * FROM licences WHERE id = $1", lic_id)
-    assert row["revoked_by"] == lead["user"]["id"] and row["revoked_at"] is not None
-    assert (await _verify(client, me, lic_id))["status"] == "revoked"
+    assert row["revoked_by"] == lead["user"]["id"] and row["revoked_at"] == voided_at
+    # a checker scanning the code sees since when it is void (not why: the reason is the holder's)
+    link = (await client.get(f"{API}/licences/{lic_id}/verification-link", headers=me["headers"])).json()
+    checked = (await client.get(f"/verify/{link['token']}")).json()
+    assert checked["status"] == "revoked" and datetime.fromisoformat(checked["revokedAt"]) == voided_at
+    assert body["reason"] not in str(checked)
+    page = await client.get(f"/verify/{link['token']}", headers={"Accept": "text/html"})
+    assert f"失效时间</dt><dd>{voided_at:%Y-%m-%d %H:%M}" in page.text and body["reason"] not in page.text
     assert (await _library(client, me))[lic_id]["revokedReason"] == body["reason"]
     # on the issuing case's timeline, linked into the hash chain
     event = await db.fetchrow("SELECT * FROM application_events WHERE application_id = $1 AND note LIKE '证照作废%'",

@@ -90,7 +90,7 @@ def _replaced(lic_type: str, answers: dict[str, Any], form: dict[str, Any]) -> t
 
 
 async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: list[str], numbers: list[str], reason: str,
-                  today: date, *, actor_id: int | None) -> list[Any]:
+                  today: date, *, actor_id: int | None, at: datetime | None) -> list[Any]:
     """Revoke the holder's valid licences of ``lic_type`` about ``subjects`` (or numbered ``numbers``),
     each noted on this application's timeline. Returns the rows changed (revoked or found expired)."""
     if not subjects and not numbers:
@@ -102,7 +102,7 @@ async def _revoke(conn: Any, app: applications.Case, lic_type: str, subjects: li
     changed = list(await rows(q.revoke_licences(conn, holder_id=app.applicant_id, enterprise_id=enterprise_id,
                                                 type=lic_type, subjects=subjects,
                                                 numbers=numbers, application_id=app.id, reason=reason,
-                                                today=today)))
+                                                today=today, at=at)))
     for old in changed:
         if old["status"] == "revoked":
             await applications.append_event(conn, app, kind="licence", actor_id=actor_id,
@@ -143,7 +143,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
     # unless it cancels it, issues one of the same type in its place (``lifecycle.plan``)
     act, acted = await lifecycle_plan(conn, app, today), []
     if act is not None:
-        acted = await _revoke(conn, app, act.licence_type, [], [act.number], act.reason, today, actor_id=actor_id)
+        acted = await _revoke(conn, app, act.licence_type, [], [act.number], act.reason, today, actor_id=actor_id, at=now)
         specs = [act.issues] if act.issues else []
         if act.issues is None and act.licence_type in CERTIFIED_CANCELLATIONS and acted:
             await _cancellation_certificate(conn, app, act, today, actor_id)
@@ -153,7 +153,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
             if cancel and answers.get(cancel[0]) == cancel[1] and lic.type in SUBJECT_FIELD:
                 subject = _subject_value(form.get(SUBJECT_FIELD[lic.type]))
                 await _revoke(conn, app, lic.type, [subject] if subject else [], [], cancel[2], today,
-                              actor_id=actor_id)
+                              actor_id=actor_id, at=now)
         return []
     for lic in specs:
         valid_from, valid_until = licence_period(lic, form, today)
@@ -161,7 +161,7 @@ async def issue_licences(conn: Any, application_id: int, *, actor_id: int | None
         subject = _subject_value(form.get(SUBJECT_FIELD[lic.type])) if lic.type in SUBJECT_FIELD else None
         if lic.type in SUBJECT_FIELD and act is None:
             subjects, numbers, reason = _replaced(lic.type, answers, form)
-            replaced = await _revoke(conn, app, lic.type, subjects, numbers, reason, today, actor_id=actor_id)
+            replaced = await _revoke(conn, app, lic.type, subjects, numbers, reason, today, actor_id=actor_id, at=now)
         if any(r["status"] == "revoked" and r["valid_from"] <= today for r in replaced):
             # The old one was in force and is void now (F062): the new one is in force at once —
             # its end date still counts from the old one's (F061 "不会损失剩余天数").

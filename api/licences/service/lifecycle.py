@@ -18,7 +18,7 @@ reason) and, unless the case cancels it, a new licence of the same type issued i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -235,13 +235,13 @@ def _licence_out(row: Any) -> LicenceOut:
     return LicenceOut(**{f: row[f] for f in LicenceOut.__struct_fields__})
 
 
-async def void(conn: Any, user: AuthUser, licence_id: int, reason: str) -> LicenceOut:
+async def void(conn: Any, user: AuthUser, licence_id: int, reason: str, *, now: datetime) -> LicenceOut:
     """作废 by staff: the licence stops being valid at once (library, ``/verify``, exemptions), the
     reason and who did it recorded; on the issuing case's timeline (the audit chain) when it has one."""
     lic = await q.lock_licence(conn, id=licence_id)
     if lic is None:
         raise ActedLicenceNotFound()
-    row = await q.void_licence(conn, id=licence_id, reason=reason, staff_id=user.id)
+    row = await q.void_licence(conn, id=licence_id, reason=reason, staff_id=user.id, at=now)
     if row is None:
         raise LicenceNotVoidable(status=lic["status"])
     if lic["application_id"] is not None:

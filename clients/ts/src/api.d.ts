@@ -10163,6 +10163,7 @@ export interface components {
             holder: string | null;
             name: string;
             number: string;
+            revokedAt: string | null;
             /** @enum {string} */
             status: "valid" | "revoked" | "expired";
             type: string;
