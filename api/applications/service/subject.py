@@ -60,14 +60,11 @@ async def acting_enterprise(conn: Any, user: AuthUser, service_code: str) -> Ent
 
 
 def _stamp(form: dict[str, Any], fields: list[Any], holder: EnterpriseHolder) -> dict[str, Any]:
-    """An enterprise's case names the enterprise as verified, never as typed (companyName, creditCode)."""
-    codes = {f.code for f in fields}
-    out = dict(form)
-    if "companyName" in codes:
-        out["companyName"] = holder.name
-    if "creditCode" in codes:
-        out["creditCode"] = holder.credit_code
-    return out
+    """An enterprise's case names the enterprise as verified, never as typed (companyName, creditCode,
+    a holder's name such as 车辆所有人); its 法定代表人 is replaced at submission (``locked``)."""
+    named = {code: value for code, (value, _) in catalogue.enterprise_values(fields, holder).items()
+             if code != catalogue.LEGAL_REP_FIELD}
+    return {**form, **named}
 
 
 def stamped_form(form: dict[str, Any], spec: Any, answers: dict[str, str],

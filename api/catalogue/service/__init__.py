@@ -15,5 +15,5 @@ from api.catalogue.service.specs import (
     search, get_spec, merged_spec, steps_of, check_answers, path_of, applicable, holder_licences, exemptions,
     exam_of, has_exam, all_specs, shipped_visit_names, visit_name, form_schema, detail, admin_save,
 )
-from api.catalogue.service.checklist import AUTHORITATIVE, LEGAL_REP_FIELD, licence_value, prefill
+from api.catalogue.service.checklist import AUTHORITATIVE, LEGAL_REP_FIELD, enterprise_values, licence_value, prefill
 from api.catalogue.service.admin import CatalogueEditInvalid, ServiceEdit, edit_service, edits, overrides_from

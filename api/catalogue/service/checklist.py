@@ -19,6 +19,7 @@ from api.catalogue.service.specs import (
 )
 from api.db import load_queries, rows, transaction
 from api.enterprises import service as enterprises
+from api.enterprises.schemas import EnterpriseHolder
 from api.identity import service as identity
 from api.licences.sources import lookup
 
@@ -26,7 +27,7 @@ q = load_queries(Path(__file__).parents[1])
 
 
 # pre-filled values nobody should retype or change: the verified person, a licence's own data, and on an
-# enterprise's case its verified legal representative (``enterprise.legalRep``, F091)
+# enterprise's case the verified enterprise (``enterprise.name``/``creditCode``/``legalRep``, F091)
 AUTHORITATIVE = ("identity.", "licence.", "enterprise.")
 # an enterprise's case: the field naming its 法定代表人 is the enterprise's, not the acting person's
 LEGAL_REP_FIELD = "legalPerson"
@@ -38,11 +39,29 @@ def licence_value(lic: HeldLicence, attr: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def enterprise_values(fields: list[Field], holder: EnterpriseHolder) -> dict[str, tuple[str, str]]:
+    """On an enterprise's case, field code -> (value, source) for the fields naming the enterprise, from
+    the verified enterprise and never the acting person (F091/F092): its name (``profile.companyName``,
+    and a ``profile.name`` field naming the holder, such as 车辆所有人 when the company owns the vehicle),
+    its credit code and its 法定代表人 (``legalPerson``)."""
+    out: dict[str, tuple[str, str]] = {}
+    for field in fields:
+        source = field.prefill or ""
+        if field.code == LEGAL_REP_FIELD and source.startswith("profile."):
+            out[field.code] = (holder.legal_rep_name, "enterprise.legalRep")
+        elif source in ("profile.companyName", "profile.name"):
+            out[field.code] = (holder.name, "enterprise.name")
+        elif source == "profile.creditCode":
+            out[field.code] = (holder.credit_code, "enterprise.creditCode")
+    return out
+
+
 async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[HeldLicence],
-                  legal_rep: str | None = None) -> dict[str, tuple[Any, str]]:
+                  holder: EnterpriseHolder | None = None) -> dict[str, tuple[Any, str]]:
     """field code -> (value, source): the verified identity, the profile and licences first, then
     earlier applications. A source starting with ``identity.``, ``licence.`` or ``enterprise.`` is
-    authoritative. ``legal_rep``: on an enterprise's case, its legal representative's name (``legalPerson``)."""
+    authoritative. ``holder``: on an enterprise's case, the enterprise (``enterprise_values``); the
+    acting person's own ID number is then never offered."""
     profile = await q.get_profile(conn, id=user_id)
     person = await identity.verified_identity(conn, user_id)
     verified = {"name": person.name, "idNumber": await identity.id_number_of(conn, person.id)} if person else {}
@@ -51,13 +70,13 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[H
     by_type: dict[str, HeldLicence] = {}
     for lic in licences:
         by_type.setdefault(lic.type, lic)
-    values: dict[str, tuple[Any, str]] = {}
+    values: dict[str, tuple[Any, str]] = dict(enterprise_values(fields, holder)) if holder else {}
     for field in fields:
         source = field.prefill or ""
         value = None
-        if legal_rep and field.code == LEGAL_REP_FIELD and source.startswith("profile."):
-            value, source = legal_rep, "enterprise.legalRep"
-        elif source.startswith("profile.") and source.split(".", 1)[1] in verified:
+        if field.code in values or (holder and source == "profile.idNumber"):
+            continue
+        if source.startswith("profile.") and source.split(".", 1)[1] in verified:
             value, source = verified[source.split(".", 1)[1]], "identity." + source.split(".", 1)[1]
         elif source.startswith("profile.") and profile is not None:
             attr = attrs.get(source.split(".", 1)[1])
@@ -106,7 +125,7 @@ async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: i
     licences = await holder_licences(conn, user_id, enterprise_id=enterprise_id)
     exempt = exemption.match(materials, licences)
     holder = await enterprises.enterprise_holder(conn, enterprise_id) if enterprise_id is not None else None
-    filled = await prefill(conn, user_id, fields, licences, holder.legal_rep_name if holder else None)
+    filled = await prefill(conn, user_id, fields, licences, holder)
     out_materials = [
         ChecklistMaterial(code=m.code, name=m.name, required=m.required, types=list(m.types), max_bytes=m.max_bytes,
                           exempt=m.code in exempt,
