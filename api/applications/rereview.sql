@@ -7,7 +7,13 @@ FROM applications a LEFT JOIN LATERAL (
 WHERE a.id = :application_id;
 
 -- name: failed_checks(review_id)
-SELECT code, name FROM application_review_checks WHERE review_id = :review_id AND outcome = 'failed' ORDER BY position;
+SELECT review_id, code, grp, name, outcome, reason FROM application_review_checks
+WHERE review_id = :review_id AND outcome = 'failed' ORDER BY position;
+
+-- name: failed_checks_of(review_ids)
+-- The failed checks of several runs at once (the staff list shows each request's).
+SELECT review_id, code, grp, name, outcome, reason FROM application_review_checks
+WHERE review_id = ANY(:review_ids) AND outcome = 'failed' ORDER BY review_id, position;
 
 -- name: insert_request(application_id, review_id, requested_by, reason, created_at, due_on)^
 INSERT INTO review_rereviews (application_id, review_id, requested_by, reason, created_at, due_on)
@@ -33,7 +39,8 @@ SELECT * FROM review_rereviews WHERE application_id = :application_id ORDER BY i
 
 -- name: open_requests(steps, all_steps)
 -- The open requests of services one of whose steps the caller holds (admins: all), oldest first.
-SELECT x.*, a.service_code, a.public_no FROM review_rereviews x JOIN applications a ON a.id = x.application_id
+SELECT x.*, a.service_code, a.public_no, s.name AS service_name
+FROM review_rereviews x JOIN applications a ON a.id = x.application_id JOIN services s ON s.code = a.service_code
 WHERE x.status = 'open'
   AND (:all_steps OR EXISTS (SELECT 1 FROM service_steps s WHERE s.service_code = a.service_code
                                                              AND s.step = ANY(:steps)))

@@ -65,8 +65,19 @@ class RereviewDecisionIn(Input):
     checks: Annotated[list[Annotated[str, Meta(pattern=r"^[a-z]+\.[a-z_]+$", max_length=64)]], Meta(max_length=30)] = []
 
 
+class RereviewCheckOut(Schema):
+    """A check the automatic review failed, as the re-review names it: code (what an override
+    names), name and the review's reason."""
+
+    code: str
+    name: str
+    reason: str
+
+
 class RereviewOut(Schema):
-    """A manual re-review of the automatic review, beside its results."""
+    """A manual re-review of the automatic review, beside its results. Staff's list and decision
+    also name the case (publicNo, serviceName) and the run's failed checks, the ones that may be
+    overridden (failedChecks; absent on the applicant's side, who sees them in the case's review)."""
 
     id: int
     application_id: int
@@ -79,3 +90,6 @@ class RereviewOut(Schema):
     escalated: bool
     answer: str | None = None
     decided_at: datetime | None = None
+    public_no: str | None = None
+    service_name: str | None = None
+    failed_checks: list[RereviewCheckOut] | None = None

@@ -37,6 +37,7 @@ class UrgingOut(Schema):
     answered_at: datetime | None = None
     public_no: str | None = None
     service_name: str | None = None
+    step_name: str | None = None  # the step's name in the service (受理, 审核, 决定 ...)
 
 
 class CaseMessageIn(Input):

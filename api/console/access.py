@@ -34,6 +34,10 @@ ACCESS: dict[str, tuple[str, str | None]] = {
     # F071: on-site checks after a repair filing (issue 23)
     "consoleSiteChecks": ("approver", "listSiteChecks"), "consoleSiteCheckVisit": ("approver", "agreeSiteVisit"),
     "consoleSiteCheckResult": ("approver", "recordSiteCheckResult"),
+    # F051 manual re-review and F109 催办 (issue 23). The 催办 page lists the urgings the caller may
+    # answer (answerUrging's scope); leads and admins also see there GET /urgings' 效能督查 list.
+    "consoleRereviews": ("approver", "listRereviews"), "consoleRereviewDecision": ("approver", "decideRereview"),
+    "consoleUrgings": ("approver", "answerUrging"), "consoleUrgingAnswer": ("approver", "answerUrging"),
     "consoleExamSlot": ("approver", "assignTaskExamSlot"), "consoleExamResult": ("approver", "recordExamResult"),
     # delivery and the window
     "consoleDeliveries": ("approver", "listDeliveries"), "consoleShipLicence": ("approver", "shipLicence"),

@@ -18,7 +18,7 @@ from api.appointments.routes import Now as BookingNow
 from api.approvals import service as approvals
 from api.approvals.service import detail as task_details, pauses as task_pauses
 from api.approvals.schemas_rights import CaseMessageIn, PauseIn
-from api.approvals.service import thread as case_thread
+from api.approvals.service import thread as case_thread, urging
 from api.applications import service as applications
 from api.clock import local_day
 from api.approvals.schemas import BatchDecisionIn, DecisionIn
@@ -54,7 +54,11 @@ class ApproverPages(Controller):
                     exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
                     clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)),
                     messages=await case_thread.thread_for_page(conn, request.user, task_id),
-                    gap_additions=await applications.additions_of(conn, detail.task.application_id))
+                    gap_additions=await applications.additions_of(conn, detail.task.application_id),
+                    # issue 23: the case's 催办 (answered from here) and manual re-reviews
+                    urgings=await urging.of_case_for_staff(conn, detail.task.application_id),
+                    rereviews=await applications.rereviews_of(conn, detail.task.application_id),
+                    today=local_day(now))
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="consoleTaskMaterial", summary="工作台：查看材料文件")
     async def material(self, request: Request, conn: Conn, settings: AppSettings, task_id: FromPath[int],

@@ -28,6 +28,7 @@ from api.console.routes_faq import FaqPages
 from api.console.routes_fulfilment import CheckInPages, DeliveryPages, ExamInvitationPages, ExamPages
 from api.console.routes_documents import DocumentPrintPages
 from api.console.routes_helpdesk import HelpdeskPages, helpdesk_live
+from api.console.routes_rights import RereviewPages, UrgingPages
 from api.console.routes_site_checks import SiteCheckPages
 from api.console.routes_identity import IdentityDocumentPages, IdentityWindowPages
 from api.console.routes_sites import SettingsAuditPages, SitePages
@@ -127,6 +128,7 @@ def routes(settings: Settings) -> list[Any]:
                         CallbackPages, ConversationTools, helpdesk_live, RatingPages, SlotPages, StatsPages, ComplaintPages, FaqPages, StaffPages,
                         CataloguePages, CalendarPages, SmsChannelPages, CaseViewPages,
                         SitePages, SettingsAuditPages, IdentityWindowPages, IdentityDocumentPages, SiteCheckPages,
+                        RereviewPages, UrgingPages,
                         static],
         middleware=session.middleware(settings),
         request_class=HTMXRequest,

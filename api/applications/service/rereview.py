@@ -19,7 +19,7 @@ from typing import Any
 
 import notify
 from api import clock
-from api.applications.schemas_rights import RereviewDecisionIn, RereviewOut
+from api.applications.schemas_rights import RereviewCheckOut, RereviewDecisionIn, RereviewOut
 from api.applications.service.cases import service_name
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
@@ -68,11 +68,16 @@ class RereviewChecksInvalid(Unprocessable):
     code = "rereview_checks_invalid"
 
 
-def _out(row: Any) -> RereviewOut:
+def _out(row: Any, **staff_view: Any) -> RereviewOut:
+    """``staff_view``: what staff's list and decision add (public_no, service_name, failed_checks)."""
     return RereviewOut(id=row["id"], application_id=row["application_id"], review_id=row["review_id"],
                        reason=row["reason"], requested_at=row["created_at"], due_on=row["due_on"],
                        status=row["status"], answer=row["answer"], overridden=list(row["overridden"]),
-                       decided_at=row["decided_at"], escalated=row["escalated_at"] is not None)
+                       decided_at=row["decided_at"], escalated=row["escalated_at"] is not None, **staff_view)
+
+
+def _check(row: Any) -> RereviewCheckOut:
+    return RereviewCheckOut(code=row["code"], name=row["name"], reason=row["reason"])
 
 
 async def request(conn: Any, user: AuthUser, application_id: int, reason: str, now: datetime) -> RereviewOut:
@@ -111,7 +116,8 @@ async def decide(conn: Any, user: AuthUser, rereview_id: int, data: RereviewDeci
         raise RereviewNotFound()
     await _may_decide(conn, user, found["service_code"])
     await q.lock_request(conn, id=rereview_id)
-    failed = {r["code"]: r["name"] for r in await rows(q.failed_checks(conn, review_id=found["review_id"]))}
+    failed_rows = await rows(q.failed_checks(conn, review_id=found["review_id"]))
+    failed = {r["code"]: r["name"] for r in failed_rows}
     if data.outcome == "override" and (not data.checks or any(c not in failed for c in data.checks)):
         raise RereviewChecksInvalid(failed=sorted(failed), field="checks")
     status = "overridden" if data.outcome == "override" else "upheld"
@@ -124,13 +130,14 @@ async def decide(conn: Any, user: AuthUser, rereview_id: int, data: RereviewDeci
     await q.insert_event(conn, application_id=found["application_id"], kind="rereview", actor_id=user.id,
                          note=f"人工复核：{result}（{data.reason.strip()}）",
                          data={"rereviewId": rereview_id, "action": status, "checks": list(row["overridden"])})
+    name = await service_name(conn, found["service_code"])
     await notify.enqueue(conn, user_id=found["applicant_id"], event="rereview_answered",
                          dedupe_key=f"rereview_answered:{rereview_id}", subject=("application", found["application_id"]),
-                         params={"serviceName": await service_name(conn, found["service_code"]),
+                         params={"serviceName": name,
                                  "publicNo": found["public_no"], "result": result,
                                  "reason": f"说明：{data.reason.strip()}" + ("。改判的项目重新提交时不再核查为未通过。"
                                                                          if names else "。请按一次性告知书补正后重新提交。")})
-    return _out(row)
+    return _out(row, public_no=found["public_no"], service_name=name, failed_checks=[_check(r) for r in failed_rows])
 
 
 async def of_case(conn: Any, application_id: int) -> list[RereviewOut]:
@@ -138,7 +145,13 @@ async def of_case(conn: Any, application_id: int) -> list[RereviewOut]:
 
 
 async def open_for(conn: Any, user: AuthUser) -> list[RereviewOut]:
-    return [_out(r) for r in await rows(q.open_requests(conn, steps=list(user.steps), all_steps=user.has("admin")))]
+    """Staff's open requests, each with its case and the failed checks a reviewer may override."""
+    found = await rows(q.open_requests(conn, steps=list(user.steps), all_steps=user.has("admin")))
+    checks: dict[int, list[RereviewCheckOut]] = {r["review_id"]: [] for r in found}
+    for c in await rows(q.failed_checks_of(conn, review_ids=list(checks))):
+        checks[c["review_id"]].append(_check(c))
+    return [_out(r, public_no=r["public_no"], service_name=r["service_name"], failed_checks=checks[r["review_id"]])
+            for r in found]
 
 
 async def honour_overrides(conn: Any, application_id: int, results: list[Any]) -> list[Any]:

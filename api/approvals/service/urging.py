@@ -18,7 +18,7 @@ from typing import Any
 import notify
 from api import clock
 from api.applications import service as applications
-from api.approvals.rules import may_act
+from api.approvals.rules import acting_roles, may_act
 from api.approvals.schemas_rights import UrgingOut
 from api.auth.schemas import AuthUser
 from api.catalogue import service as catalogue
@@ -67,7 +67,8 @@ def _out(record: Any) -> UrgingOut:
     return UrgingOut(id=row["id"], application_id=row["application_id"], urged_on=row["urged_on"],
                      urged_at=row["created_at"], due_on=row["due_on"], step=row["step"], answer=row["answer"],
                      answered_at=row["answered_at"], escalated=row["escalated_at"] is not None,
-                     public_no=row.get("public_no"), service_name=row.get("service_name"))
+                     public_no=row.get("public_no"), service_name=row.get("service_name"),
+                     step_name=row.get("step_name"))
 
 
 def _params(case: Any, due: date, status: str) -> dict[str, Any]:
@@ -102,7 +103,8 @@ async def urge(conn: Any, user: AuthUser, application_id: int, now: datetime) ->
     for staff_id in sorted(told):
         await notify.enqueue(conn, user_id=staff_id, event="case_urged", params=_params(case, due, "催办"),
                              dedupe_key=f"case_urged:{row['id']}:{staff_id}", subject=("application", application_id))
-    return _out({**dict(row), "public_no": case["public_no"], "service_name": case["service_name"]})
+    return _out({**dict(row), "public_no": case["public_no"], "service_name": case["service_name"],
+                 "step_name": case["step_name"]})
 
 
 async def answer(conn: Any, user: AuthUser, urging_id: int, text: str, now: datetime) -> UrgingOut:
@@ -121,7 +123,8 @@ async def answer(conn: Any, user: AuthUser, urging_id: int, text: str, now: date
                          dedupe_key=f"urge_answered:{urging_id}", subject=("application", found["application_id"]),
                          params={"serviceName": found["service_name"], "publicNo": found["public_no"],
                                  "text": text.strip()})
-    return _out({**dict(row), "public_no": found["public_no"], "service_name": found["service_name"]})
+    return _out({**dict(row), "public_no": found["public_no"], "service_name": found["service_name"],
+                 "step_name": found["step_name"]})
 
 
 async def of_case(conn: Any, user: AuthUser, application_id: int) -> list[UrgingOut]:
@@ -130,6 +133,22 @@ async def of_case(conn: Any, user: AuthUser, application_id: int) -> list[Urging
         raise UrgingNotFound()
     return [_out({**dict(r), "public_no": case["public_no"], "service_name": case["service_name"]})
             for r in await rows(q.urgings_of(conn, application_id=application_id))]
+
+
+async def of_case_for_staff(conn: Any, application_id: int) -> list[UrgingOut]:
+    """A case's urgings on its task page: the caller was authorised for the case by opening its task."""
+    case = await q.case_for_urging(conn, application_id=application_id)
+    if case is None:
+        raise UrgingNotFound()
+    return [_out({**dict(r), "public_no": case["public_no"], "service_name": case["service_name"]})
+            for r in await rows(q.urgings_of(conn, application_id=application_id))]
+
+
+async def to_answer(conn: Any, user: AuthUser) -> list[UrgingOut]:
+    """The unanswered urgings the caller may answer, scoped as ``answer`` checks it: an approver or
+    lead of the urged step, an admin any; the earliest answer day first."""
+    steps = list(user.steps) if user.has(*acting_roles("approver")) else []
+    return [_out(r) for r in await rows(q.unanswered(conn, steps=steps, all_steps=user.has("admin")))]
 
 
 async def supervision(conn: Any, user: AuthUser) -> list[UrgingOut]:

@@ -8860,6 +8860,12 @@ export interface components {
             status: 422;
             title: string;
         };
+        /** RereviewCheckOut */
+        RereviewCheckOut: {
+            code: string;
+            name: string;
+            reason: string;
+        };
         /** RereviewDecisionIn */
         RereviewDecisionIn: {
             checks?: string[];
@@ -8879,12 +8885,15 @@ export interface components {
             /** Format: date */
             dueOn: string;
             escalated: boolean;
+            failedChecks?: components["schemas"]["RereviewCheckOut"][] | null;
             id: number;
             overridden: string[];
+            publicNo?: string | null;
             reason: string;
             /** Format: date-time */
             requestedAt: string;
             reviewId: number;
+            serviceName?: string | null;
             status: string;
         };
         /** RescheduleAppointmentProblem404 */
@@ -10129,6 +10138,7 @@ export interface components {
             publicNo?: string | null;
             serviceName?: string | null;
             step?: string | null;
+            stepName?: string | null;
             /** Format: date-time */
             urgedAt: string;
             /** Format: date */
