@@ -76,6 +76,13 @@ async def test_an_approver_overrides_a_failed_check_in_the_console_and_the_appli
                              "AND channel = 'inapp'")
     assert told["user_id"] == me["id"] and driver_check["name"] in told["params"]["result"]
     assert _ids((await client.get("/console/rereviews")).text, "rereview") == []
+    # submitted again, the case reaches the approver's queue: its task page shows the re-review's outcome
+    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
+    assert res.status_code == 200 and res.json()["status"] == "submitted", res.text
+    await client.get(f"{API}/tasks", headers=approver["headers"])  # the queue opens the task
+    task = await client.get(f"/console/tasks/{(await task_of(db, app_id))['id']}")
+    assert task.status_code == 200 and 'id="case-rereviews"' in task.text, task.text
+    assert "已改判" in task.text and "复核理由：已电话核实新证有效" in task.text
 
 
 async def _escalate(settings, on: date) -> None:
