@@ -29,22 +29,26 @@ REREVIEW_LABELS = {"open": "待处理", "upheld": "已维持智能审核结果",
 
 
 def rereview_values(form: Any) -> dict[str, Any]:
-    """Uphold, or override the ticked failed checks; a reason either way (the applicant reads it)."""
+    """Uphold, or override the ticked failed checks; a reason either way (the applicant reads it).
+    What is missing is said at once, in words (the API's own checks still apply after)."""
     outcome = form.get("outcome") or ""
-    if outcome not in ("uphold", "override"):
-        raise FormInvalid("请选择“维持智能审核结果”或“改判勾选的核查项”。")
     checks = forms.checked(form, "checks") if outcome == "override" else []
-    if outcome == "override" and not checks:
-        raise FormInvalid("改判须勾选至少一项智能审核未通过的核查项。")
-    if not (form.get("reason") or "").strip():
-        raise FormInvalid("请填写理由：维持或改判都须说明理由，理由会告知申请人。")
-    return {"outcome": outcome, "reason": form.get("reason").strip(), "checks": checks}
+    reason = (form.get("reason") or "").strip()
+    missing = [message for wrong, message in (
+        (outcome not in ("uphold", "override"), "请选择“维持智能审核结果”或“改判勾选的核查项”"),
+        (outcome == "override" and not checks, "改判须勾选至少一项智能审核未通过的核查项"),
+        (not reason, "请填写理由：维持或改判都须说明理由，理由会告知申请人"),
+    ) if wrong]
+    if missing:
+        raise FormInvalid("；".join(missing) + "。")
+    return {"outcome": outcome, "reason": reason, "checks": checks}
 
 
 def answer_values(form: Any) -> dict[str, Any]:
-    if not (form.get("text") or "").strip():
+    text = (form.get("text") or "").strip()
+    if not text:
         raise FormInvalid("请填写答复内容，答复会告知申请人。")
-    return {"text": form.get("text").strip()}
+    return {"text": text}
 
 
 class RereviewPages(Controller):
