@@ -39,8 +39,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.5559, -0.1961, 2.4865, 1.2274, 0.8573, 0.0349, 2.8713, 2.8331, 1.0085, 2.5548, 0.4979,
-                             0.9694, 1.5359, 4.6041))
+WEIGHTS = Reranker(weights=(-0.392, 0.0807, 2.4557, 1.0511, 0.4841, -0.2739, 3.3025, 3.2832, 0.7226, 2.5621, 0.4695,
+                             0.9106, 1.8262, 4.2584))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
