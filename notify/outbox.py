@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
 from string import Formatter
 from typing import Any
 
@@ -78,6 +79,16 @@ async def enqueue(conn: Any, *, user_id: int | None, event: str, params: dict[st
     if ids:
         queue_after_commit(conn, [(i, when) for i in ids])
     return ids
+
+
+async def tell_staff(conn: Any, staff_ids: Iterable[int], *, event: str, key: str, subject: tuple[str, int],
+                     title: str, due_on: date, **params: Any) -> None:
+    """A staff notice about one item (a task, request or check past or near its day) to each of
+    ``staff_ids`` once: the dedupe key is ``key`` and the member. WeChat's thing field holds 20
+    characters, so ``title`` is cut there; ``params``: the event's other fields."""
+    for staff_id in dict.fromkeys(staff_ids):
+        await enqueue(conn, user_id=staff_id, event=event, dedupe_key=f"{key}:{staff_id}", subject=subject,
+                      params={"taskTitle": title[:20], "dueDate": due_on.isoformat(), **params})
 
 
 async def _queue(ids: list[tuple[int, datetime]]) -> None:

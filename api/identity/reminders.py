@@ -23,11 +23,9 @@ async def remind_due(conn: Any, now: datetime) -> list[int]:
         row = await q.mark_reminded(conn, id=candidate["id"], today=today)
         if row is None:
             continue  # reviewed or reminded meanwhile
-        for staff_id in [r["id"] for r in await rows(q.reviewers(conn))]:
-            await notify.enqueue(conn, user_id=staff_id, event="task_due_soon",
-                                 params={"taskTitle": f"证件人工核验{row['id']}", "dueDate": row["due_on"].isoformat()},
-                                 dedupe_key=f"identity_document_reminder:{row['id']}:{staff_id}",
-                                 subject=("identity", row["id"]))
+        await notify.tell_staff(conn, [r["id"] for r in await rows(q.reviewers(conn))], event="task_due_soon",
+                                key=f"identity_document_reminder:{row['id']}", subject=("identity", row["id"]),
+                                title=f"证件人工核验{row['id']}", due_on=row["due_on"])
         done.append(row["id"])
     return done
 
@@ -40,10 +38,7 @@ async def flag_overdue(conn: Any, now: datetime) -> list[int]:
             continue
         recipients = list(dict.fromkeys([r["id"] for r in await rows(q.reviewers(conn))]
                                         + [r["id"] for r in await rows(q.leads(conn))]))
-        for staff_id in recipients:
-            await notify.enqueue(conn, user_id=staff_id, event="task_overdue",
-                                 params={"taskTitle": f"证件人工核验{row['id']}", "dueDate": row["due_on"].isoformat()},
-                                 dedupe_key=f"identity_document_overdue:{row['id']}:{staff_id}",
-                                 subject=("identity", row["id"]))
+        await notify.tell_staff(conn, recipients, event="task_overdue", key=f"identity_document_overdue:{row['id']}",
+                                subject=("identity", row["id"]), title=f"证件人工核验{row['id']}", due_on=row["due_on"])
         done.append(row["id"])
     return done

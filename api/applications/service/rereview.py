@@ -94,11 +94,10 @@ async def request(conn: Any, user: AuthUser, application_id: int, reason: str, n
         raise RereviewAlreadyRequested(faq="F051")
     await q.insert_event(conn, application_id=application_id, kind="rereview", actor_id=user.id,
                          note=f"申请人工复核：{reason.strip()}", data={"rereviewId": row["id"], "action": "request"})
-    for staff_id in [r["id"] for r in await rows(q.recipients(conn, service_code=run["service_code"]))]:
-        await notify.enqueue(conn, user_id=staff_id, event="rereview_requested",
-                             dedupe_key=f"rereview_requested:{row['id']}:{staff_id}", subject=("application", application_id),
-                             params={"taskTitle": f"人工复核{run['public_no'] or ''}"[:20], "dueDate": due.isoformat(),
-                                     "status": "待处理", "publicNo": run["public_no"]})
+    await notify.tell_staff(conn, [r["id"] for r in await rows(q.recipients(conn, service_code=run["service_code"]))],
+                            event="rereview_requested", key=f"rereview_requested:{row['id']}",
+                            subject=("application", application_id), title=f"人工复核{run['public_no'] or ''}", due_on=due,
+                            status="待处理", publicNo=run["public_no"])
     return _out(row)
 
 
@@ -169,11 +168,9 @@ async def escalate_overdue(conn: Any, today: date) -> int:
     for row in await rows(q.overdue_requests(conn, today=today)):
         if await q.mark_escalated(conn, id=row["id"]) is None:
             continue
-        for lead_id in [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))]:
-            await notify.enqueue(conn, user_id=lead_id, event="task_overdue",
-                                 dedupe_key=f"rereview_overdue:{row['id']}:{lead_id}",
-                                 subject=("application", row["application_id"]),
-                                 params={"taskTitle": f"人工复核{row['public_no'] or ''}"[:20],
-                                         "dueDate": row["due_on"].isoformat(), "publicNo": row["public_no"]})
+        await notify.tell_staff(conn, [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))],
+                                event="task_overdue", key=f"rereview_overdue:{row['id']}",
+                                subject=("application", row["application_id"]), title=f"人工复核{row['public_no'] or ''}",
+                                due_on=row["due_on"], publicNo=row["public_no"])
         escalated += 1
     return escalated

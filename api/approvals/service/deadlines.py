@@ -18,17 +18,11 @@ from api.workdays import add_workdays, workdays_between
 q = load_queries(Path(__file__).parents[1])
 
 
-def _params(task: Any) -> dict[str, Any]:
-    # WeChat's thing fields hold 20 characters: the step and the case number say enough.
-    return {"taskTitle": f"{task['step_name']}{task['public_no'] or ''}"[:20], "dueDate": task["due_on"].isoformat(),
-            "publicNo": task["public_no"], "serviceName": task["service_name"]}
-
-
-async def _tell(conn: Any, user_ids: list[int], event: str, task: Any) -> int:
-    for user_id in user_ids:
-        await notify.enqueue(conn, user_id=user_id, event=event, params=_params(task),
-                             dedupe_key=f"{event}:{task['id']}:{user_id}", subject=("approval_task", task["id"]))
-    return len(user_ids)
+async def _tell(conn: Any, user_ids: list[int], event: str, task: Any) -> None:
+    # the step and the case number say enough in WeChat's 20 characters
+    await notify.tell_staff(conn, user_ids, event=event, key=f"{event}:{task['id']}", subject=("approval_task", task["id"]),
+                            title=f"{task['step_name']}{task['public_no'] or ''}", due_on=task["due_on"],
+                            publicNo=task["public_no"], serviceName=task["service_name"])
 
 
 async def run_deadlines(conn: Any, today: date | None = None) -> dict[str, int]:

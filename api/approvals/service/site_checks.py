@@ -181,11 +181,9 @@ async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
     for row in await rows(q.overdue_checks(conn, today=today)):
         if await q.mark_escalated(conn, id=row["id"], at=now) is None:
             continue
-        for lead_id in [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))]:
-            await notify.enqueue(conn, user_id=lead_id, event="task_overdue",
-                                 dedupe_key=f"site_check_overdue:{row['id']}:{lead_id}",
-                                 subject=("application", row["application_id"]),
-                                 params={"taskTitle": f"现场核查{row['public_no'] or ''}"[:20],
-                                         "dueDate": row["due_on"].isoformat(), "publicNo": row["public_no"]})
+        await notify.tell_staff(conn, [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))],
+                                event="task_overdue", key=f"site_check_overdue:{row['id']}",
+                                subject=("application", row["application_id"]), title=f"现场核查{row['public_no'] or ''}",
+                                due_on=row["due_on"], publicNo=row["public_no"])
         escalated += 1
     return escalated

@@ -71,11 +71,6 @@ def _out(record: Any) -> UrgingOut:
                      step_name=row.get("step_name"))
 
 
-def _params(case: Any, due: date, status: str) -> dict[str, Any]:
-    return {"taskTitle": f"催办{case['public_no'] or ''}"[:20], "dueDate": due.isoformat(), "status": status,
-            "publicNo": case["public_no"], "serviceName": case["service_name"]}
-
-
 async def urge(conn: Any, user: AuthUser, application_id: int, now: datetime) -> UrgingOut:
     case = await q.case_for_urging(conn, application_id=application_id)
     if case is None or case["applicant_id"] != user.id:
@@ -100,9 +95,9 @@ async def urge(conn: Any, user: AuthUser, application_id: int, now: datetime) ->
             [r["id"] for r in await rows(q.step_staff(conn, step=case["step"], roles=["approver"]))]
         leads = [r["id"] for r in await rows(q.step_staff(conn, step=case["step"], roles=["lead"]))]
         told = set(holders) | set(leads)
-    for staff_id in sorted(told):
-        await notify.enqueue(conn, user_id=staff_id, event="case_urged", params=_params(case, due, "催办"),
-                             dedupe_key=f"case_urged:{row['id']}:{staff_id}", subject=("application", application_id))
+    await notify.tell_staff(conn, sorted(told), event="case_urged", key=f"case_urged:{row['id']}",
+                            subject=("application", application_id), title=f"催办{case['public_no'] or ''}", due_on=due,
+                            status="催办", publicNo=case["public_no"], serviceName=case["service_name"])
     return _out({**dict(row), "public_no": case["public_no"], "service_name": case["service_name"],
                  "step_name": case["step_name"]})
 
@@ -162,12 +157,8 @@ async def escalate_overdue(conn: Any, today: date) -> int:
         if await q.mark_escalated(conn, id=row["id"]) is None:
             continue
         leads = [r["id"] for r in await rows(q.step_staff(conn, step=row["step"], roles=["lead"]))] if row["step"] else []
-        for lead_id in leads:
-            await notify.enqueue(conn, user_id=lead_id, event="urge_overdue",
-                                 params={"taskTitle": f"催办{row['public_no'] or ''}"[:20],
-                                         "dueDate": row["due_on"].isoformat(), "status": "已超期",
-                                         "publicNo": row["public_no"]},
-                                 dedupe_key=f"urge_overdue:{row['id']}:{lead_id}",
-                                 subject=("application", row["application_id"]))
+        await notify.tell_staff(conn, leads, event="urge_overdue", key=f"urge_overdue:{row['id']}",
+                                subject=("application", row["application_id"]), title=f"催办{row['public_no'] or ''}",
+                                due_on=row["due_on"], status="已超期", publicNo=row["public_no"])
         escalated += 1
     return escalated

@@ -26,11 +26,8 @@ async def remind_due(conn: Any, now: datetime) -> list[int]:
         if row is None:
             continue  # answered or reminded meanwhile
         recipients = [row["assignee_id"]] if row["assignee_id"] else [r["id"] for r in await rows(q.admins(conn))]
-        for staff_id in recipients:
-            await notify.enqueue(conn, user_id=staff_id, event="task_due_soon",
-                                 params={"taskTitle": f"投诉建议{row['public_no']}", "dueDate": row["due_on"].isoformat()},
-                                 dedupe_key=f"complaint_reminder:{row['id']}:{staff_id}",
-                                 subject=("complaint", row["id"]))
+        await notify.tell_staff(conn, recipients, event="task_due_soon", key=f"complaint_reminder:{row['id']}",
+                                subject=("complaint", row["id"]), title=f"投诉建议{row['public_no']}", due_on=row["due_on"])
         await q.insert_event(conn, complaint_id=row["id"], kind="reminded", actor_id=None,
                              note=f"今日到期，已提醒{len(recipients)}人", data={"recipients": recipients})
         done.append(row["id"])

@@ -204,10 +204,7 @@ async def escalate_overdue(conn: Any, *, now: datetime) -> int:
     for stage, row in stages:
         await q.insert_event(conn, rating_id=row["rating_id"], kind="escalated", actor_id=None,
                              note=f"差评{stage}已超期", data={"stage": stage, "dueOn": row["due_on"].isoformat()})
-        for user_id in recipients:
-            await notify.enqueue(conn, user_id=user_id, event="task_overdue",
-                                 dedupe_key=f"rating_overdue:{row['rating_id']}:{stage}:{user_id}",
-                                 subject=("rating", row["rating_id"]),
-                                 params={"taskTitle": f"差评{stage}（评价{row['rating_id']}）",
-                                         "dueDate": row["due_on"].isoformat()})
+        await notify.tell_staff(conn, recipients, event="task_overdue", key=f"rating_overdue:{row['rating_id']}:{stage}",
+                                subject=("rating", row["rating_id"]), title=f"差评{stage}（评价{row['rating_id']}）",
+                                due_on=row["due_on"])
     return len(stages)
