@@ -38,9 +38,9 @@ class Reranker(msgspec.Struct, frozen=True):
     bias: float = 0.0
 
 
-# Learned by ``train`` on the shipped knowledge base's similar questions (5 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.392, 0.0807, 2.4557, 1.0511, 0.4841, -0.2739, 3.3025, 3.2832, 0.7226, 2.5621, 0.4695,
-                             0.9106, 1.8262, 4.2584))
+# Learned by ``train`` on the shipped knowledge base's similar questions (10 folds), in FEATURES order.
+WEIGHTS = Reranker(weights=(-0.5117, 0.3518, 2.4386, 0.874, 0.5578, -0.0788, 3.1294, 2.9827, 0.6914, 2.4425, 0.6065,
+                             1.0737, 2.009, 3.8676))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -111,7 +111,7 @@ def training_rows(matcher: Any, questions: Sequence[tuple[str, str]]) -> tuple[l
     return rows, labels
 
 
-def train(entries: Sequence[Any], build: Any, *, folds: int = 5) -> Reranker:
+def train(entries: Sequence[Any], build: Any, *, folds: int = 10) -> Reranker:
     """Hold out every ``folds``-th similar question of each entry in turn, ask it of an index
     without it, and fit the model on which candidate was the entry it came from."""
     rows: list[np.ndarray] = []
