@@ -20,6 +20,7 @@ from litestar.stores.registry import StoreRegistry
 from api import errors, logging
 from api.appointments.routes import (AppointmentAdminController, AppointmentController, SitesController,
                                      WaitlistController)
+from api.auth import ended
 from api.auth.routes import AdminStaffController, AuthController, MeController
 from api.auth.routes_accounts import MyAccountController
 from api.auth.tokens import jwt_auth
@@ -152,12 +153,18 @@ ROOT_HANDLERS: list = [
 ]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or Settings.from_env()
-    wechat_pages.check_events(EVENTS)  # a message opening a page the mini-program lacks stops start-up
+def configure_process(settings: Settings) -> None:
+    """What an app's settings set for the whole process. create_app calls it; whoever serves an app
+    built earlier again, after other apps were built (the tests reuse one), calls it first."""
     logging.configure(settings.log_level, settings.log_json)
     identity_crypto.configure(settings)  # ID numbers are encrypted with these settings' keys
     licence_numbers.configure(settings)  # the issuing authority's code in licence numbers
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    wechat_pages.check_events(EVENTS)  # a message opening a page the mini-program lacks stops start-up
+    configure_process(settings)
     auth = jwt_auth(settings)
     redis = aioredis.Redis.from_url(settings.redis_url or "redis://localhost:6379", socket_timeout=2,
                                     socket_connect_timeout=2)
@@ -184,6 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             notify_queue.use_pool(None)
             await state.arq.aclose()
             await redis.aclose()
+            ended.forget(redis)  # this run's copy of the ended accounts goes with it
             if state.replica_pool is not None:
                 await state.replica_pool.close()
             await state.pool.close()

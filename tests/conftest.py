@@ -1,7 +1,9 @@
 """Real PostgreSQL and Redis for every test; fakes only for WeChat and Aliyun.
 
 Migrations and the shipped seed data go once into a template database; each test gets its own
-clone (CREATE DATABASE ... TEMPLATE), an empty Redis database, and an app on top of both.
+clone (CREATE DATABASE ... TEMPLATE), an empty Redis database, and an app on top of both: the same
+app object for every test of a worker whose settings are the same, handed back as built (see
+``_app_for``), since building one costs half a second of CPU and most tests build nothing else.
 Set ZSB_DATABASE_URL / ZSB_REDIS_URL to test against other servers; otherwise embedded ones
 start under a temporary directory.
 """
@@ -9,9 +11,9 @@ start under a temporary directory.
 from __future__ import annotations
 
 import gc
-import itertools
 import os
-import uuid
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,11 @@ import asyncpg
 import msgspec
 import pytest
 import redis as redis_sync
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from api import devservices
-from api.app import create_app
+from api.app import configure_process, create_app
 from api.migrate import migrate
 from api.seed import seed
 from api.settings import Settings
@@ -54,10 +57,13 @@ passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 # 5-10 % less CPU and a few dozen MB more per process.
 gc.set_threshold(50_000, 20, 10)
 
-# one template per pytest-xdist worker (each worker also starts its own embedded servers)
-TEMPLATE = f"zsb_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+# one template per pytest-xdist worker (each worker also starts its own embedded servers), and one
+# name for the database each test of that worker gets afresh: the same name keeps the settings the
+# same from test to test, so the app built for them can be reused (_app_for).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE = f"zsb_template_{WORKER}"
+TEST_DB = f"zsb_test_{WORKER}_{os.getpid()}"
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
-_counter = itertools.count(1)
 
 
 def _with_db(dsn: str, name: str) -> str:
@@ -66,12 +72,16 @@ def _with_db(dsn: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[devservices.Embedded]:
-    services = devservices.start(tmp_path_factory.mktemp("services"),
-                                 database_url=os.environ.get("ZSB_DATABASE_URL"),
+def embedded() -> Iterator[devservices.Embedded]:
+    # Not under pytest's own temporary directory: every pytest session started on the machine makes
+    # /tmp/pytest-of-<user> private again (chmod 700), which locks the embedded PostgreSQL (its own
+    # user when we are root) out of its data directory mid-run in any other session still running.
+    base = Path(tempfile.mkdtemp(prefix=f"zsb-services-{WORKER}-"))
+    services = devservices.start(base, database_url=os.environ.get("ZSB_DATABASE_URL"),
                                  redis_url=os.environ.get("ZSB_REDIS_URL"))
     yield services
     services.stop()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -104,16 +114,17 @@ async def template_dsn(embedded: devservices.Embedded) -> str:
 
 @pytest.fixture
 async def dsn(embedded: devservices.Embedded, template_dsn: str) -> AsyncIterator[str]:
-    name = f"t_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
+    """A fresh clone of the template for this test (dropped after it, whatever it left connected)."""
     admin = await asyncpg.connect(embedded.database_url)
     try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")  # after an interrupted run
+        await admin.execute(f"CREATE DATABASE {TEST_DB} TEMPLATE {TEMPLATE}")
     finally:
         await admin.close()
-    yield _with_db(embedded.database_url, name)
+    yield _with_db(embedded.database_url, TEST_DB)
     admin = await asyncpg.connect(embedded.database_url)
     try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
     finally:
         await admin.close()
 
@@ -163,11 +174,31 @@ def live_sms_settings(settings: Settings, fake: FakeAliyun, **more: Any) -> Sett
     return msgspec.structs.replace(settings, **values)
 
 
+def _empty(folder: Path, *, keep: str | None = None) -> None:
+    for entry in folder.glob("*"):
+        if entry.name != keep:
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+
+
+@pytest.fixture(scope="session")
+def app_files() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix=f"zsb-files-{WORKER}-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def settings(dsn: str, redis_url: str, tmp_path: Path) -> Settings:
-    return Settings(env="test", database_url=dsn, redis_url=redis_url, jwt_secret=JWT_SECRET,
-                    var_dir=str(tmp_path / "var"), storage_dir=str(tmp_path / "storage"),
-                    log_json=True, db_pool_min=1, db_pool_max=10)
+def settings(dsn: str, redis_url: str, app_files: Path) -> Iterator[Settings]:
+    # The app's files go to one place per worker (the same settings every test: _app_for), emptied
+    # after each test but for the development signing key, which the process keeps loaded once made
+    # (api/documents/keys.py) and so stays one per worker, as it is one per process in use.
+    var, storage = app_files / "var", app_files / "storage"
+    for folder in (var, storage):
+        folder.mkdir(parents=True, exist_ok=True)
+    yield Settings(env="test", database_url=dsn, redis_url=redis_url, jwt_secret=JWT_SECRET,
+                   var_dir=str(var), storage_dir=str(storage), log_json=True, db_pool_min=1, db_pool_max=10)
+    _empty(var, keep="signing")
+    _empty(storage)
 
 
 def live_settings(settings: Settings, wechat: FakeWeChat, **more: Any) -> Settings:
@@ -177,9 +208,34 @@ def live_settings(settings: Settings, wechat: FakeWeChat, **more: Any) -> Settin
                                    wechat_timeout_seconds=1.0, **more)
 
 
+# settings (as JSON) -> the app built for them and its state as built
+_apps: dict[bytes, tuple[Litestar, dict[str, Any]]] = {}
+
+
+def _app_for(settings: Settings) -> Litestar:
+    """The app for ``settings``, built once per process and handed out again as it was built.
+
+    Nothing a test does outlives it in the app: its database and Redis are new, the lifespan opens
+    and closes the pools and clients each time, and what the test put on ``app.state`` (a clock, the
+    FAQ index, a swapped pool) is taken off, the state put back as create_app left it. What the
+    settings set process-wide (logging, the ID-number keys, the licence authority) is set again, since
+    the test before may have built an app of other settings."""
+    key = msgspec.json.encode(settings)
+    if key not in _apps:
+        app = create_app(settings)
+        _apps[key] = (app, dict(app.state))
+        return app
+    app, built = _apps[key]
+    configure_process(settings)
+    for name in list(app.state):
+        del app.state[name]
+    app.state.update(built)
+    return app
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=create_app(settings), timeout=30) as test_client:
+    async with AsyncTestClient(app=_app_for(settings), timeout=30) as test_client:
         yield test_client
 
 

@@ -43,6 +43,11 @@ def _copy(redis: Any) -> _Copy:
     return copy
 
 
+def forget(redis: Any) -> None:
+    """Drop the copy kept for ``redis`` (its app stopped; started again, it loads the set anew)."""
+    _copies.pop(redis, None)
+
+
 async def mark(redis: Any, user_id: int, *, token_minutes: int) -> None:
     """By the system clock, as tokens' ``iat`` is (not the app's movable clock)."""
     now = math.ceil(datetime.now(timezone.utc).timestamp())

@@ -22,6 +22,7 @@ from litestar import WebSocket
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.exceptions import WebSocketDisconnect
+from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -45,8 +46,22 @@ class ReconnectingPubSubBackend(RedisChannelsPubSubBackend):
     """
 
     def __init__(self, *, redis: aioredis.Redis, retry_min: float = 0.05, retry_max: float = 5.0) -> None:
+        self._current: PubSub | None = None
         super().__init__(redis=redis)
         self._retry_min, self._retry_max = retry_min, retry_max
+
+    @property
+    def _pub_sub(self) -> PubSub:  # Litestar's, but one that on_shutdown can let go of
+        if self._current is None:
+            self._current = self._redis.pubsub()
+        return self._current
+
+    async def on_shutdown(self) -> None:
+        await super().on_shutdown()
+        # Started again (an app's lifespan run once more, as the tests do, each time in an event loop
+        # of its own), it begins as new: a new pub/sub, and a listener that waits for a subscription.
+        self._current = None
+        self._has_subscribed = type(self._has_subscribed)()
 
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         delay = self._retry_min
