@@ -1,21 +1,29 @@
 """The edge as shipped, attacked through it: Debian's nginx with deploy/nginx.conf in front of a real
 ``zsb serve`` trusting X-Forwarded-For as deploy/compose.yaml says (nginx's address rewritten to
-loopback). Clients that must be different people connect from different loopback addresses."""
+loopback). Clients that must be different people connect from different loopback addresses.
+
+One stack per server kind serves the whole module (starting one costs seconds): each test starts with
+Redis empty, so no rate-limit window carries over, and talks from addresses of its own; only the SMS
+test writes sms_codes, whose count it checks."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import Counter
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
 from api.auth.routes import login_rate_limit
 from api.auth.sms import IP_LIMIT
+from api.db import _init_connection
+from tests.conftest import TEMPLATE, _with_db
 from tests.deploy import stack
 
 pytestmark = [pytest.mark.serial, pytest.mark.timeout(120)]  # per-minute windows on the real clock
@@ -42,6 +50,7 @@ class Edge:
     api_url: str
     access_log: Path
     api_pid: int
+    dsn: str
 
     def client(self, address: str | None = None, **kw) -> httpx.AsyncClient:
         transport = httpx.AsyncHTTPTransport(local_address=address) if address else None
@@ -57,19 +66,74 @@ class Edge:
             await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def edge(request, dsn, redis_url, tmp_path) -> AsyncIterator[Edge]:
-    port = stack.free_port()
-    env = stack.zsb_env(dsn, redis_url, ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
-                        ZSB_METRICS_TOKEN=METRICS_TOKEN)
-    api = stack.serve("api", tmp_path / "logs", env, port=port, server=getattr(request, "param", "uvicorn"))
-    access_log = tmp_path / "nginx" / "access.log"
-    proxy, nginx_port = stack.nginx(tmp_path / "nginx", upstreams=[port], access_log=access_log)
+class Edges:
+    """The module's stacks, one per server kind, each started when a test first asks for it."""
+
+    def __init__(self, database_url: str, redis_url: str, workdir: Path) -> None:
+        self.database_url, self.redis_url, self.workdir = database_url, redis_url, workdir
+        self.started: dict[str, Edge] = {}
+        self.procs: list[stack.Proc] = []
+        self.databases: list[str] = []
+
+    async def get(self, server: str) -> Edge:
+        if server not in self.started:
+            name = f"zsb_edge_{server}_{os.getpid()}"
+            admin = await asyncpg.connect(self.database_url)
+            try:
+                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+            finally:
+                await admin.close()
+            self.databases.append(name)
+            dsn = _with_db(self.database_url, name)
+            port = stack.free_port()
+            env = stack.zsb_env(dsn, self.redis_url, ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
+                                ZSB_METRICS_TOKEN=METRICS_TOKEN)
+            workdir = self.workdir / server
+            self.procs.append(stack.serve("api", workdir / "logs", env, port=port, server=server))
+            access_log = workdir / "nginx" / "access.log"
+            proxy, nginx_port = stack.nginx(workdir / "nginx", upstreams=[port], access_log=access_log)
+            self.procs.append(proxy)
+            self.started[server] = Edge(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{port}", access_log,
+                                        self.procs[-2].pid, dsn)
+        return self.started[server]
+
+    async def close(self) -> None:
+        for proc in reversed(self.procs):
+            proc.stop(10 if proc.name == "nginx" else 40)
+        admin = await asyncpg.connect(self.database_url)
+        try:
+            for name in self.databases:
+                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+
+@pytest.fixture(scope="module")
+async def edges(embedded, template_dsn, tmp_path_factory) -> AsyncIterator[Edges]:
+    shared = Edges(embedded.database_url, embedded.redis_url, tmp_path_factory.mktemp("edge"))
     try:
-        yield Edge(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{port}", access_log, api.pid)
+        yield shared
     finally:
-        proxy.stop(10)
-        api.stop(40)
+        await shared.close()
+
+
+@pytest.fixture
+async def edge(request, edges, redis_url) -> Edge:
+    """The module's stack for the server the test names (uvicorn unless parametrized), Redis emptied
+    (``redis_url``) so every rate-limit window starts anew."""
+    return await edges.get(getattr(request, "param", "uvicorn"))
+
+
+@pytest.fixture
+async def edge_db(edge) -> AsyncIterator[asyncpg.Connection]:
+    """A direct connection to the database the stack's API writes to."""
+    conn = await asyncpg.connect(edge.dsn)
+    await _init_connection(conn)
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 @pytest.mark.parametrize("edge", ["uvicorn", "granian"], indirect=True)  # each reads the header itself
@@ -91,7 +155,7 @@ async def test_a_forged_x_forwarded_for_buys_no_fresh_login_budget_nor_locks_any
         assert res.status_code == 400, res.text
 
 
-async def test_sms_codes_to_many_phones_from_forged_addresses_stop_at_the_per_address_limit(edge, db):
+async def test_sms_codes_to_many_phones_from_forged_addresses_stop_at_the_per_address_limit(edge, edge_db):
     most = IP_LIMIT[1]
     async with edge.client(stack.client_address(3)) as http:
         answers = []
@@ -100,7 +164,7 @@ async def test_sms_codes_to_many_phones_from_forged_addresses_stop_at_the_per_ad
                                   headers={"X-Forwarded-For": f"198.51.100.{i}"})
             answers.append(res.json().get("code") if res.status_code != 200 else 200)
     assert answers[:most] == [200] * most and set(answers[most:]) == {"sms_code_ip_limit"}, Counter(answers)
-    assert await db.fetchval("SELECT count(*) FROM sms_codes") == most
+    assert await edge_db.fetchval("SELECT count(*) FROM sms_codes") == most
 
 
 # The spellings the outside attack used, and a few more nginx normalises to /metrics.

@@ -19,7 +19,10 @@ from api.cli import GRACEFUL_SECONDS
 from jobs import redis_settings
 from tests.deploy import stack
 
-pytestmark = pytest.mark.serial  # make test runs these alone (see the Makefile)
+# The two SIGTERM tests are timed (grace periods, arq's polls): make test runs them alone (see the
+# Makefile). The liveness check is not: it waits up to 90 s for a worker to start, and talks only to
+# this test's Redis (each pytest-xdist worker has its own server), so it runs with the rest.
+serial = pytest.mark.serial
 
 
 async def _wait_for_lock_waiter(db, timeout: float = 15.0) -> None:
@@ -55,6 +58,7 @@ async def _exited(proc: stack.Proc, timeout: float) -> int | None:
     return proc.popen.poll()
 
 
+@serial
 @pytest.mark.slow
 @pytest.mark.parametrize("server", ["uvicorn", "granian"])
 async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(server, dsn, redis_url, db, tmp_path):
@@ -97,6 +101,7 @@ async def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones(server, 
         api.stop(5)
 
 
+@serial
 @pytest.mark.slow
 async def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(dsn, redis_url, db, tmp_path):
     await db.execute("INSERT INTO idempotency_keys (user_id, scope, key, request_hash, created_at) "
