@@ -105,7 +105,7 @@ def evaluate(matcher: Matcher, dev: Sequence[DevQuery], *, timing: Matcher | Non
 
 
 def halves(dev: Sequence[DevQuery]) -> tuple[list[DevQuery], list[DevQuery]]:
-    """The tuning half (even lines) and the held-out half (odd lines), fixed once: thresholds are
+    """The tuning half (lines 1, 3, 5, …) and the held-out half (lines 2, 4, 6, …), fixed once: thresholds are
     calibrated on the tuning half only; the held-out half predicts questions never seen."""
     return list(dev[0::2]), list(dev[1::2])
 

@@ -33,8 +33,8 @@ from api.faq.text import DATA, Analyzer, Intents, load_synonyms
 
 log = structlog.get_logger("zsb.faq")
 
-# Calibrated on the tuning half (even lines) of faq-dev.jsonl by ``zsb faq-eval --calibrate`` (see
-# README; the odd lines are held out): with the encoder the re-ranker's probability and its lead
+# Calibrated on the tuning half (lines 1, 3, 5, …) of faq-dev.jsonl by ``zsb faq-eval --calibrate`` (see
+# README; lines 2, 4, 6, … are held out): with the encoder the re-ranker's probability and its lead
 # over the runner-up, and the lexical-only fallback's confidence for a machine where the encoder
 # cannot load.
 SEMANTIC_THRESHOLDS = Thresholds(min_score=0.2, min_margin=0.62, suggest_score=0.61, maybe_strength=0.5)
