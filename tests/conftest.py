@@ -28,6 +28,7 @@ from litestar.testing import AsyncTestClient
 
 from api import devservices
 from api.app import configure_process, create_app
+from api.documents import keys as document_keys
 from api.migrate import migrate
 from api.seed import seed
 from api.settings import Settings
@@ -174,10 +175,9 @@ def live_sms_settings(settings: Settings, fake: FakeAliyun, **more: Any) -> Sett
     return msgspec.structs.replace(settings, **values)
 
 
-def _empty(folder: Path, *, keep: str | None = None) -> None:
+def _empty(folder: Path) -> None:
     for entry in folder.glob("*"):
-        if entry.name != keep:
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
 
 
 @pytest.fixture(scope="session")
@@ -190,15 +190,16 @@ def app_files() -> Iterator[Path]:
 @pytest.fixture
 def settings(dsn: str, redis_url: str, app_files: Path) -> Iterator[Settings]:
     # The app's files go to one place per worker (the same settings every test: _app_for), emptied
-    # after each test but for the development signing key, which the process keeps loaded once made
-    # (api/documents/keys.py) and so stays one per worker, as it is one per process in use.
+    # after each test, the development signing pair with them: the next test makes a new one, as it
+    # did in a folder of its own, and the key this process kept loaded is forgotten.
     var, storage = app_files / "var", app_files / "storage"
     for folder in (var, storage):
         folder.mkdir(parents=True, exist_ok=True)
     yield Settings(env="test", database_url=dsn, redis_url=redis_url, jwt_secret=JWT_SECRET,
                    var_dir=str(var), storage_dir=str(storage), log_json=True, db_pool_min=1, db_pool_max=10)
-    _empty(var, keep="signing")
+    _empty(var)
     _empty(storage)
+    document_keys.forget_loaded()
 
 
 def live_settings(settings: Settings, wechat: FakeWeChat, **more: Any) -> Settings:
@@ -235,8 +236,14 @@ def _app_for(settings: Settings) -> Litestar:
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app=_app_for(settings), timeout=30) as test_client:
-        yield test_client
+    try:
+        async with AsyncTestClient(app=_app_for(settings), timeout=30) as test_client:
+            yield test_client
+    except BaseException:
+        # The lifespan failed to start or to stop: the next test gets an app of its own, so whatever
+        # this one left half-done cannot fail it too.
+        _apps.pop(msgspec.json.encode(settings), None)
+        raise
 
 
 @pytest.fixture

@@ -125,6 +125,13 @@ def paths(settings: Any) -> tuple[str, str]:
     return str(key_path), str(cert_path)
 
 
+def forget_loaded() -> None:
+    """Forget the keys loaded so far: the next use loads them from their files again (the tests make a
+    new development pair in the same folder for each test)."""
+    with _lock:
+        _cache.clear()
+
+
 def document_key(settings: Any) -> DocumentKey:
     """The signing key of these settings, loaded once per process."""
     key_file, cert_file = paths(settings)
