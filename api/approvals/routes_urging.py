@@ -50,6 +50,11 @@ class UrgingController(Controller):
     async def supervision(self, conn: Conn, user: CurrentUser) -> list[UrgingOut]:
         return await urging.supervision(conn, user)
 
+    @get("/to-answer", operation_id="listUrgingsToAnswer",
+         summary="待我答复的催办（本人办理环节的未答复催办，答复日最早的在前）")
+    async def to_answer(self, conn: Conn, user: CurrentUser) -> list[UrgingOut]:
+        return await urging.to_answer(conn, user)
+
     @post("/{urging_id:int}/answer", operation_id="answerUrging", summary="答复催办", status_code=200)
     async def answer(self, conn: Conn, user: CurrentUser, urging_id: FromPath[int], data: JSONBody[UrgeAnswerIn],
                      now: Now) -> UrgingOut:

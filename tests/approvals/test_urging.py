@@ -65,6 +65,13 @@ async def test_urging_after_the_expected_date_once_a_day_answered_or_escalated_o
     overdue = await db.fetch("SELECT user_id FROM notifications WHERE event = 'urge_overdue' AND channel = 'inapp'")
     assert lead["user"]["id"] in {r["user_id"] for r in overdue}
 
+    # on the approvers' phones: the step's approver finds it to answer, another step's does not
+    to_answer = await client.get(f"{API}/urgings/to-answer", headers=who["review"]["headers"])
+    assert to_answer.status_code == 200 and [u["id"] for u in to_answer.json()] == [urged["id"]], to_answer.text
+    assert to_answer.json()[0]["escalated"] is True
+    assert (await client.get(f"{API}/urgings/to-answer", headers=who["accept"]["headers"])).json() == []
+    assert (await client.get(f"{API}/urgings/to-answer", headers=who["applicant"]["headers"])).status_code == 403
+
     answer_url = f"{API}/urgings/{urged['id']}/answer"
     other = await client.post(answer_url, json={"text": "已处理"}, headers=who["accept"]["headers"])
     assert other.status_code == 403 and other.json()["code"] == "urging_not_yours"
@@ -75,6 +82,7 @@ async def test_urging_after_the_expected_date_once_a_day_answered_or_escalated_o
     answered = await db.fetchrow("SELECT user_id, params FROM notifications WHERE event = 'urge_answered' "
                                  "AND channel = 'inapp'")
     assert answered["user_id"] == who["applicant_id"] and "3月19日" in answered["params"]["text"]
+    assert (await client.get(f"{API}/urgings/to-answer", headers=who["review"]["headers"])).json() == []
     # the next working day the applicant may urge again
     use_clock(client, "2026-03-16 09:00")
     res = await client.post(url, headers=who["applicant"]["headers"])

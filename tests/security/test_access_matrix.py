@@ -111,6 +111,7 @@ ACCESS: dict[str, str] = {
     "decideRereview": "approver", "pauseTaskClock": "approver", "resumeTaskClock": "approver",
     "rightsFigures": "admin", "urgeApplication": "owner", "listApplicationUrgings": "owner",
     "answerUrging": "approver", "listUrgings": "admin",  # issue 23: 催办 (F109); 效能督查 for leads and admins
+    "listUrgingsToAnswer": "approver",  # an approver's phone: the unanswered urgings of their steps
     # issue 23: on-site checks after 一类/二类 repair filings (F071); the company sees its own filing's
     "listSiteChecks": "approver", "agreeSiteVisit": "approver", "recordSiteCheckResult": "approver",
     "listApplicationSiteChecks": "owner",

@@ -3360,6 +3360,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/urgings/to-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待我答复的催办（本人办理环节的未答复催办，答复日最早的在前） */
+        get: operations["listUrgingsToAnswer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/urgings/{urging_id}/answer": {
         parameters: {
             query?: never;
@@ -30407,6 +30424,71 @@ export interface operations {
         };
     };
     listUrgings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgingOut"][];
+                };
+            };
+            /** @description 请求格式不正确（code: bad_request, validation_failed） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem400"];
+                };
+            };
+            /** @description 未登录或登录已失效（code: unauthorized） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem401"];
+                };
+            };
+            /** @description 没有权限（code: forbidden） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem403"];
+                };
+            };
+            /** @description 操作太频繁（code: too_many_requests） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem429"];
+                };
+            };
+            /** @description 服务暂时不可用（code: database_unavailable, unavailable） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem503"];
+                };
+            };
+        };
+    };
+    listUrgingsToAnswer: {
         parameters: {
             query?: never;
             header?: never;
