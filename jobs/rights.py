@@ -20,12 +20,12 @@ log = structlog.get_logger("zsb.jobs.rights")
 
 
 async def escalate_overdue_answers(ctx: dict[str, Any]) -> dict[str, int]:
-    today = ctx.get("today") or clock.today(ctx)
+    today, now = ctx.get("today") or clock.today(ctx), clock.now(ctx)
     async with transaction(ctx["pool"]) as conn:
         await catalogue.load_workday_overrides(conn)
-        counts = {"rereviews": await applications.escalate_rereviews(conn, today),
-                  "urgings": await urging.escalate_overdue(conn, today),
-                  "siteChecks": await site_checks.escalate_overdue(conn, today, clock.now(ctx))}
+        counts = {"rereviews": await applications.escalate_rereviews(conn, today, now),
+                  "urgings": await urging.escalate_overdue(conn, today, now),
+                  "siteChecks": await site_checks.escalate_overdue(conn, today, now)}
     if any(counts.values()):
         log.info("rights_answers_escalated", **counts)
     return counts

@@ -62,8 +62,8 @@ SELECT x.id, x.application_id, x.due_on, a.service_code, a.public_no FROM review
 JOIN applications a ON a.id = x.application_id
 WHERE x.status = 'open' AND x.due_on < :today AND x.escalated_at IS NULL ORDER BY x.id;
 
--- name: mark_escalated(id)^
-UPDATE review_rereviews SET escalated_at = now() WHERE id = :id AND escalated_at IS NULL AND status = 'open'
+-- name: mark_escalated(id, at)^
+UPDATE review_rereviews SET escalated_at = :at WHERE id = :id AND escalated_at IS NULL AND status = 'open'
 RETURNING id;
 
 -- name: leads(service_code)

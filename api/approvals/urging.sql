@@ -57,8 +57,8 @@ SELECT u.id, u.application_id, u.step, u.due_on, a.public_no FROM case_urgings u
 JOIN applications a ON a.id = u.application_id
 WHERE u.answered_at IS NULL AND u.due_on < :today AND u.escalated_at IS NULL ORDER BY u.id;
 
--- name: mark_escalated(id)^
-UPDATE case_urgings SET escalated_at = now() WHERE id = :id AND escalated_at IS NULL AND answered_at IS NULL
+-- name: mark_escalated(id, at)^
+UPDATE case_urgings SET escalated_at = :at WHERE id = :id AND escalated_at IS NULL AND answered_at IS NULL
 RETURNING id;
 
 -- name: insert_event(application_id, kind, actor_id, note, data)!

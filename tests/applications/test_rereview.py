@@ -10,7 +10,7 @@ from arq import create_pool
 
 from jobs import redis_settings
 from tests.applications.bulky import NOW, bulky_case, carrier
-from tests.clock import use_clock
+from tests.clock import sh, use_clock
 from tests.factories import applicant, run_jobs, staff
 
 API = "/api/v1"
@@ -75,10 +75,13 @@ async def test_an_upheld_result_is_told_with_its_reason_and_a_late_answer_is_esc
     try:
         for day, expected in ((date(2026, 6, 9), 0), (date(2026, 6, 10), 1), (date(2026, 6, 11), 0)):
             job = await arq.enqueue_job("escalate_overdue_answers")
-            await run_jobs(settings, today=day)
+            await run_jobs(settings, today=day, clock=lambda: sh(f"{day} 09:00"))  # the job's clock
             assert (await job.result(timeout=5))["rereviews"] == expected, day
     finally:
         await arq.aclose()
+    # stamped by the job's clock, not the database's
+    assert await db.fetchval("SELECT escalated_at FROM review_rereviews WHERE id = $1", rereview_id) == \
+        sh("2026-06-10 09:00")
     escalated = await db.fetch("SELECT user_id FROM notifications WHERE event = 'task_overdue' AND channel = 'inapp'")
     assert lead["user"]["id"] in {r["user_id"] for r in escalated}
     outsider = await staff(client, db, phone="13900002003", roles=["approver"], steps=["other_step"])

@@ -10,7 +10,7 @@ from arq import create_pool
 
 from jobs import redis_settings
 from tests.approvals.helpers import people, submitted, task_of
-from tests.clock import use_clock
+from tests.clock import sh, use_clock
 from tests.factories import run_jobs, staff
 
 API = "/api/v1"
@@ -21,7 +21,7 @@ async def _escalations(settings, on: date) -> dict[str, int]:
     arq = await create_pool(redis_settings(settings.redis_url or ""))
     try:
         job = await arq.enqueue_job("escalate_overdue_answers")
-        await run_jobs(settings, today=on)
+        await run_jobs(settings, today=on, clock=lambda: sh(f"{on} 09:00"))  # the job's clock: 09:00 that day
         return await job.result(timeout=5)
     finally:
         await arq.aclose()
@@ -62,6 +62,8 @@ async def test_urging_after_the_expected_date_once_a_day_answered_or_escalated_o
     assert (await _escalations(settings, date(2026, 3, 16)))["urgings"] == 0
     assert (await _escalations(settings, date(2026, 3, 17)))["urgings"] == 1
     assert (await _escalations(settings, date(2026, 3, 18)))["urgings"] == 0
+    # stamped by the job's clock, not the database's
+    assert await db.fetchval("SELECT escalated_at FROM case_urgings WHERE id = $1", urged["id"]) == sh("2026-03-17 09:00")
     overdue = await db.fetch("SELECT user_id FROM notifications WHERE event = 'urge_overdue' AND channel = 'inapp'")
     assert lead["user"]["id"] in {r["user_id"] for r in overdue}
 

@@ -162,11 +162,11 @@ async def honour_overrides(conn: Any, application_id: int, results: list[Any]) -
     return results
 
 
-async def escalate_overdue(conn: Any, today: date) -> int:
-    """Requests not answered by their day: the service's leads are told, once."""
+async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
+    """Requests not answered by their day: the service's leads are told, once (stamped ``now``, the job's clock)."""
     escalated = 0
     for row in await rows(q.overdue_requests(conn, today=today)):
-        if await q.mark_escalated(conn, id=row["id"]) is None:
+        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
             continue
         await notify.tell_staff(conn, [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))],
                                 event="task_overdue", key=f"rereview_overdue:{row['id']}",

@@ -151,10 +151,11 @@ async def supervision(conn: Any, user: AuthUser) -> list[UrgingOut]:
     return [_out(r) for r in await rows(q.supervision(conn, steps=list(user.steps), all_steps=user.has("admin")))]
 
 
-async def escalate_overdue(conn: Any, today: date) -> int:
+async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
+    """Urgings not answered by their day: the step's leads are told, once (stamped ``now``, the job's clock)."""
     escalated = 0
     for row in await rows(q.overdue_urgings(conn, today=today)):
-        if await q.mark_escalated(conn, id=row["id"]) is None:
+        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
             continue
         leads = [r["id"] for r in await rows(q.step_staff(conn, step=row["step"], roles=["lead"]))] if row["step"] else []
         await notify.tell_staff(conn, leads, event="urge_overdue", key=f"urge_overdue:{row['id']}",
