@@ -113,21 +113,42 @@ async def template_dsn(embedded: devservices.Embedded) -> str:
     return dsn
 
 
+async def drop_databases(server_url: str, *names: str) -> None:
+    """Drop these databases of the server, whatever is still connected to them."""
+    admin = await asyncpg.connect(server_url)
+    try:
+        for name in names:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+async def clone_template(server_url: str, name: str) -> str:
+    """A fresh database ``name`` cloned from this worker's template (one an interrupted run left is
+    dropped first); returns its URL."""
+    await drop_databases(server_url, name)
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    finally:
+        await admin.close()
+    return _with_db(server_url, name)
+
+
+async def connect_as_app(dsn: str) -> asyncpg.Connection:
+    """A direct connection set up as the app's pool sets up its own (codecs)."""
+    from api.db import _init_connection
+
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
+
+
 @pytest.fixture
 async def dsn(embedded: devservices.Embedded, template_dsn: str) -> AsyncIterator[str]:
     """A fresh clone of the template for this test (dropped after it, whatever it left connected)."""
-    admin = await asyncpg.connect(embedded.database_url)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")  # after an interrupted run
-        await admin.execute(f"CREATE DATABASE {TEST_DB} TEMPLATE {TEMPLATE}")
-    finally:
-        await admin.close()
-    yield _with_db(embedded.database_url, TEST_DB)
-    admin = await asyncpg.connect(embedded.database_url)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
-    finally:
-        await admin.close()
+    yield await clone_template(embedded.database_url, TEST_DB)
+    await drop_databases(embedded.database_url, TEST_DB)
 
 
 @pytest.fixture
@@ -249,9 +270,6 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 @pytest.fixture
 async def db(dsn: str) -> AsyncIterator[asyncpg.Connection]:
     """A direct connection to this test's database, for checking what the API wrote."""
-    from api.db import _init_connection
-
-    conn = await asyncpg.connect(dsn)
-    await _init_connection(conn)
+    conn = await connect_as_app(dsn)
     yield conn
     await conn.close()

@@ -22,8 +22,7 @@ import pytest
 
 from api.auth.routes import login_rate_limit
 from api.auth.sms import IP_LIMIT
-from api.db import _init_connection
-from tests.conftest import TEMPLATE, _with_db
+from tests.conftest import clone_template, connect_as_app, drop_databases
 from tests.deploy import stack
 
 pytestmark = [pytest.mark.serial, pytest.mark.timeout(120)]  # per-minute windows on the real clock
@@ -78,14 +77,8 @@ class Edges:
     async def get(self, server: str) -> Edge:
         if server not in self.started:
             name = f"zsb_edge_{server}_{os.getpid()}"
-            admin = await asyncpg.connect(self.database_url)
-            try:
-                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-            finally:
-                await admin.close()
+            dsn = await clone_template(self.database_url, name)
             self.databases.append(name)
-            dsn = _with_db(self.database_url, name)
             port = stack.free_port()
             env = stack.zsb_env(dsn, self.redis_url, ZSB_TRUSTED_PROXIES=stack.trusted_proxies(),
                                 ZSB_METRICS_TOKEN=METRICS_TOKEN)
@@ -101,12 +94,7 @@ class Edges:
     async def close(self) -> None:
         for proc in reversed(self.procs):
             proc.stop(10 if proc.name == "nginx" else 40)
-        admin = await asyncpg.connect(self.database_url)
-        try:
-            for name in self.databases:
-                await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        finally:
-            await admin.close()
+        await drop_databases(self.database_url, *self.databases)
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +116,7 @@ async def edge(request, edges, redis_url) -> Edge:
 @pytest.fixture
 async def edge_db(edge) -> AsyncIterator[asyncpg.Connection]:
     """A direct connection to the database the stack's API writes to."""
-    conn = await asyncpg.connect(edge.dsn)
-    await _init_connection(conn)
+    conn = await connect_as_app(edge.dsn)
     try:
         yield conn
     finally:

@@ -123,17 +123,18 @@ async def answer(conn: Any, user: AuthUser, urging_id: int, text: str, now: date
 
 
 async def of_case(conn: Any, user: AuthUser, application_id: int) -> list[UrgingOut]:
-    case = await q.case_for_urging(conn, application_id=application_id)
-    if case is None or case["applicant_id"] != user.id:
-        raise UrgingNotFound()
-    return [_out({**dict(r), "public_no": case["public_no"], "service_name": case["service_name"]})
-            for r in await rows(q.urgings_of(conn, application_id=application_id))]
+    """The applicant's own case's urgings (another's case: 404)."""
+    return await _of_case(conn, application_id, owner_id=user.id)
 
 
 async def of_case_for_staff(conn: Any, application_id: int) -> list[UrgingOut]:
     """A case's urgings on its task page: the caller was authorised for the case by opening its task."""
+    return await _of_case(conn, application_id)
+
+
+async def _of_case(conn: Any, application_id: int, *, owner_id: int | None = None) -> list[UrgingOut]:
     case = await q.case_for_urging(conn, application_id=application_id)
-    if case is None:
+    if case is None or (owner_id is not None and case["applicant_id"] != owner_id):
         raise UrgingNotFound()
     return [_out({**dict(r), "public_no": case["public_no"], "service_name": case["service_name"]})
             for r in await rows(q.urgings_of(conn, application_id=application_id))]
