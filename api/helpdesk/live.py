@@ -12,7 +12,7 @@ agent to re-read their lists (``resync``), since events published meanwhile were
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 import msgspec
@@ -20,7 +20,7 @@ import redis.asyncio as aioredis
 import structlog
 from litestar import WebSocket
 from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.channels.backends.base import ChannelsBackend
 from litestar.exceptions import WebSocketDisconnect
 from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -34,59 +34,95 @@ RESYNC = msgspec.json.encode({"type": "resync"})
 _LOST = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class ReconnectingPubSubBackend(RedisChannelsPubSubBackend):
-    """Litestar's Redis pub/sub backend, kept listening through a Redis restart.
+class ReconnectingPubSubBackend(ChannelsBackend):
+    """Litestar's channels backend on Redis pub/sub, kept listening through a Redis restart.
 
-    Litestar 2.25's ``stream_events`` lets a dropped connection's error end the generator, which
-    ends the plugin's only listener task: agents' sockets stay open but hear nothing until the
-    process restarts. redis-py's own ``Retry`` does not cover it either: its reconnect path
-    re-raises when resubscribing fails while the server is still away (redis-py #3203). So the
-    stream is restarted here: the next read reconnects the same ``PubSub`` object, whose connect
+    Written on Litestar's public ``ChannelsBackend`` and redis-py's ``PubSub`` rather than as a
+    subclass of ``RedisChannelsPubSubBackend``: that one (Litestar 2.25) lets a dropped
+    connection's error end ``stream_events``, which ends the plugin's only listener task, so
+    agents' sockets stay open but hear nothing until the process restarts; mending it meant
+    overriding its private pub/sub attributes. redis-py's own ``Retry`` does not cover it either:
+    its reconnect path re-raises when resubscribing fails while the server is still away (redis-py
+    #3203). So the stream restarts here: the next read reconnects the same ``PubSub``, whose connect
     callback resubscribes its channels.
+
+    Everything bound to an event loop (the ``PubSub``, the "something is subscribed" event) is made
+    at ``on_startup``, so an app whose lifespan runs again (the tests do, each time in a loop of
+    its own) starts clean.
     """
 
-    def __init__(self, *, redis: aioredis.Redis, retry_min: float = 0.05, retry_max: float = 5.0) -> None:
-        self._current: PubSub | None = None
-        super().__init__(redis=redis)
+    def __init__(self, *, redis: aioredis.Redis, retry_min: float = 0.05, retry_max: float = 5.0,
+                 idle: float = 1.0) -> None:
+        self._redis = redis
         self._retry_min, self._retry_max = retry_min, retry_max
+        self._idle = idle  # seconds a read waits for a message before looking again
+        self._pub_sub: PubSub | None = None
+        self._subscribed: asyncio.Event | None = None
 
-    @property
-    def _pub_sub(self) -> PubSub:  # Litestar's, but one that on_shutdown can let go of
-        if self._current is None:
-            self._current = self._redis.pubsub()
-        return self._current
+    def _live(self) -> tuple[PubSub, asyncio.Event]:
+        if self._pub_sub is None or self._subscribed is None:
+            raise RuntimeError("the helpdesk channel backend is used outside the app's lifespan")
+        return self._pub_sub, self._subscribed
+
+    async def on_startup(self) -> None:
+        self._pub_sub = self._redis.pubsub()
+        self._subscribed = asyncio.Event()
 
     async def on_shutdown(self) -> None:
-        await super().on_shutdown()
-        # Started again (an app's lifespan run once more, as the tests do, each time in an event loop
-        # of its own), it begins as new: a new pub/sub, and a listener that waits for a subscription.
-        self._current = None
-        self._has_subscribed = type(self._has_subscribed)()
+        if self._pub_sub is not None:
+            await self._pub_sub.aclose()
+        self._pub_sub = self._subscribed = None
+
+    async def publish(self, data: bytes, channels: Iterable[str]) -> None:
+        for channel in set(channels):
+            await self._redis.publish(channel, data)
+
+    async def subscribe(self, channels: Iterable[str]) -> None:
+        pub_sub, subscribed = self._live()
+        await pub_sub.subscribe(*channels)
+        subscribed.set()
+
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        pub_sub, subscribed = self._live()
+        await pub_sub.unsubscribe(*channels)
+        if not self._listening(pub_sub):
+            subscribed.clear()
+
+    @staticmethod
+    def _listening(pub_sub: PubSub) -> set[bytes]:
+        # Redis unsubscribes through a queue: a channel asked to go may still deliver a message.
+        return set(pub_sub.channels) - set(pub_sub.pending_unsubscribe_channels)
+
+    async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
+        raise NotImplementedError("Redis pub/sub keeps no history")  # as Litestar's pub/sub backend
 
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
+        pub_sub, subscribed = self._live()
         delay = self._retry_min
         lost = False
         while True:
             try:
                 if lost:
-                    await self._pub_sub.connect()  # reconnects and resubscribes, or raises
+                    await pub_sub.connect()  # reconnects and resubscribes, or raises
                     # Only Redis's answer to the resubscription proves it (a proxy in front of a
                     # stopped Redis accepts connections and drops them at once).
-                    answer = await self._pub_sub.get_message(timeout=self._retry_max)
+                    answer = await pub_sub.get_message(timeout=self._retry_max)
                     if answer is None or answer["type"] != "subscribe":
                         raise RedisConnectionError("no answer to the resubscription")
                     lost, delay = False, self._retry_min
                     log.info("helpdesk_live_resubscribed")
-                    for channel in self._pub_sub.channels:
+                    for channel in pub_sub.channels:
                         yield channel.decode(), RESYNC
-                async for event in super().stream_events():
-                    yield event
+                await subscribed.wait()
+                message = await pub_sub.get_message(ignore_subscribe_messages=True, timeout=self._idle)
+                if message is not None and message["channel"] in self._listening(pub_sub):
+                    yield message["channel"].decode(), message["data"]
             except _LOST as exc:
                 if not lost:
                     log.warning("helpdesk_live_connection_lost", error=type(exc).__name__)
                 lost = True
-                if self._pub_sub.connection is not None:
-                    await self._pub_sub.connection.disconnect()
+                if pub_sub.connection is not None:
+                    await pub_sub.connection.disconnect()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._retry_max)
 
