@@ -22,7 +22,7 @@ from api.deps import AppSettings, Conn, CurrentUser, WeChat
 from api.files.openapi import FileUploadOperation
 from api.idempotency import IdempotencyKey, run_once
 from api.identity import require_verified
-from api.storage import storage_for
+from api.storage import FILE_HEADERS, storage_for
 
 requires_complaint_handler = requires_role("admin", "lead")
 # A dict rather than one UploadFile: Litestar fails with a 500 on a multipart body without any file
@@ -31,7 +31,6 @@ requires_complaint_handler = requires_role("admin", "lead")
 Upload = MultipartBody[dict[str, Any]]  # UploadFile | str: msgspec takes no such union
 # bigint ids: a larger number is a 400, not a database error
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
-FILE_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _clock(state: State) -> Callable[[], datetime]:

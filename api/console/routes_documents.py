@@ -16,6 +16,7 @@ from api.auth.guards import requires_approver
 from api.console.routes import page
 from api.deps import Conn
 from api.documents import service as documents
+from api.storage import FILE_HEADERS
 
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 LAYOUT_NAMES = {"permit": "通行证（A4，随车携带）", "plate": "标志牌（A4 横向，放置于前挡风玻璃右侧）",
@@ -45,5 +46,4 @@ class DocumentPrintPages(Controller):
         await _readable(conn, request, application_id)
         body, name = await documents.case_document_pdf(conn, application_id, document_id)
         return Response(body, media_type="application/pdf",
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-                                 "Content-Disposition": f'inline; filename="{name}"'})
+                        headers={**FILE_HEADERS, "Content-Disposition": f'inline; filename="{name}"'})

@@ -11,14 +11,14 @@ from api.auth.guards import requires_login
 from api.deps import Conn, CurrentUser
 from api.documents import service
 from api.documents.schemas import DocumentOut
+from api.storage import FILE_HEADERS
 
 Id = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]  # bigint: larger is a 400, not a DB error
-_PDF_HEADERS = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
 def _pdf(body: bytes, name: str) -> Response[bytes]:
     return Response(body, media_type="application/pdf",
-                    headers={**_PDF_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={**FILE_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 class LicenceDocumentController(Controller):
