@@ -35,7 +35,8 @@ async def rows(results: Any) -> list[Any]:
     return [r async for r in results]
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """JSON in and out through msgspec: every connection of ours, pooled or direct (scripts, tests)."""
     for typ in ("json", "jsonb"):
         await conn.set_type_codec(typ, encoder=lambda v: msgspec.json.encode(v).decode(),
                                   decoder=msgspec.json.decode, schema="pg_catalog")
@@ -52,7 +53,7 @@ async def _reset_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20,
                       statement_cache_size: int = 100) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, reset=_reset_connection,
+        dsn, min_size=min_size, max_size=max_size, init=init_connection, reset=_reset_connection,
         statement_cache_size=statement_cache_size, command_timeout=30,
         server_settings={"timezone": "Asia/Shanghai", "application_name": "zsb"},
     )

@@ -47,7 +47,7 @@ from api.appointments.calendar import horizon_end  # noqa: E402
 from api.appointments.schemas import GenerateIn  # noqa: E402
 from api.appointments.slots import generate  # noqa: E402
 from api.auth.tokens import jwt_auth  # noqa: E402
-from api.db import _init_connection, transaction, create_pool  # noqa: E402
+from api.db import create_pool, init_connection, transaction  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.seed import seed  # noqa: E402
 from api.settings import Settings  # noqa: E402
@@ -194,7 +194,7 @@ async def rush(base: str, tokens: list[str], slot_ids: list[int], concurrency: i
 async def audit(dsn: str, slot_ids: list[int]) -> tuple[int, int, int, int]:
     conn = await asyncpg.connect(dsn)
     try:
-        await _init_connection(conn)
+        await init_connection(conn)
         rows = [r async for r in q.audit(conn, ids=slot_ids)]
         duplicates = await q.duplicate_bookers(conn, service_code=SERVICE)
     finally:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api import devservices  # noqa: E402
-from api.db import _init_connection, create_pool  # noqa: E402
+from api.db import create_pool, init_connection  # noqa: E402
 from api.disclosure import service, signing  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.seed import seed  # noqa: E402
@@ -70,7 +70,7 @@ async def main(args: argparse.Namespace) -> None:
         settings = Settings(env="test", database_url=dsn, jwt_secret="bench-" + "x" * 40)
         await migrate(dsn)
         setup = await asyncpg.connect(dsn)  # no statement timeout while writing the data
-        await _init_connection(setup)
+        await init_connection(setup)
         async with setup.transaction():
             await seed(setup, settings)
             started = time.perf_counter()

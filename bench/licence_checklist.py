@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from api import devservices  # noqa: E402
 from api.app import create_app  # noqa: E402
-from api.db import _init_connection  # noqa: E402
+from api.db import init_connection  # noqa: E402
 from api.licences.sources.share import PATH  # noqa: E402
 from api.migrate import migrate  # noqa: E402
 from api.seed import seed  # noqa: E402
@@ -66,7 +66,7 @@ async def main(args: argparse.Namespace) -> None:
                             licence_share_app_secret=APP_SECRET)
         await migrate(dsn)
         setup = await asyncpg.connect(dsn)
-        await _init_connection(setup)
+        await init_connection(setup)
         async with setup.transaction():
             await seed(setup, settings)
         await setup.close()

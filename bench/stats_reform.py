@@ -45,7 +45,7 @@ END = date(2026, 6, 30)
 async def _prepare(dsn: str, *, seed_data: bool) -> None:
     import asyncpg
 
-    from api.db import _init_connection
+    from api.db import init_connection
     from api.migrate import migrate
     from api.seed import seed
     from api.settings import Settings
@@ -54,7 +54,7 @@ async def _prepare(dsn: str, *, seed_data: bool) -> None:
     if not seed_data:
         return
     conn = await asyncpg.connect(dsn)
-    await _init_connection(conn)
+    await init_connection(conn)
     async with conn.transaction():
         await seed(conn, Settings(env="dev", database_url=dsn, jwt_secret=stack.JWT_SECRET))
     await conn.close()

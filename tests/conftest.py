@@ -101,11 +101,8 @@ async def template_dsn(embedded: devservices.Embedded) -> str:
         await admin.close()
     dsn = _with_db(embedded.database_url, TEMPLATE)
     await migrate(dsn)
-    conn = await asyncpg.connect(dsn)
+    conn = await connect_as_app(dsn)
     try:
-        from api.db import _init_connection
-
-        await _init_connection(conn)
         async with conn.transaction():
             await seed(conn, Settings(env="test", database_url=dsn, jwt_secret=JWT_SECRET))
     finally:
@@ -137,10 +134,10 @@ async def clone_template(server_url: str, name: str) -> str:
 
 async def connect_as_app(dsn: str) -> asyncpg.Connection:
     """A direct connection set up as the app's pool sets up its own (codecs)."""
-    from api.db import _init_connection
+    from api.db import init_connection
 
     conn = await asyncpg.connect(dsn)
-    await _init_connection(conn)
+    await init_connection(conn)
     return conn
 
 

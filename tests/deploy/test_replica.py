@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.deps import ReadConn
-from tests.conftest import TEMPLATE, _with_db
+from tests.conftest import clone_template, drop_databases
 
 PUBLIC = {"exclude_from_auth": True}
 
@@ -44,11 +44,8 @@ def _name(dsn: str) -> str:
 @pytest.fixture
 async def replica_dsn(embedded, template_dsn, dsn):
     name = _name(dsn) + "_replica"
-    admin = await asyncpg.connect(embedded.database_url)
-    await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    yield _with_db(embedded.database_url, name)
-    await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    await admin.close()
+    yield await clone_template(embedded.database_url, name)
+    await drop_databases(embedded.database_url, name)
 
 
 async def test_reads_go_to_the_replica_and_writes_to_the_primary(settings, replica_dsn, dsn, db):
