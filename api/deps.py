@@ -22,6 +22,12 @@ def resolve_dependencies_in_order() -> None:
     dependency on every request, 11 % of the API's CPU in the booking rush. The only awaiting
     dependencies here take a pooled connection, which gains nothing from running beside an
     attribute read. Installed once at import; tests/test_conventions.py checks it is in place.
+
+    This replaces a method of Litestar's internal ``KwargsModel``: Litestar has no public setting
+    for it (litestar-org/litestar#4563, "Optimize dependency resolution overhead (TaskGroup
+    bottleneck)", open), and the public alternative, every route reading settings, pools and the
+    caller off ``request`` instead of declaring them, would undo the explicit dependencies that
+    Litestar 3 requires. Remove it when Litestar resolves plain dependencies without a task group.
     """
     from litestar._kwargs.cleanup import DependencyCleanupGroup
     from litestar._kwargs.dependencies import resolve_dependency
