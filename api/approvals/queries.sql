@@ -10,10 +10,10 @@ WHERE a.status IN ('submitted', 'accepted', 'in_review')
 ORDER BY a.id
 LIMIT 1000;
 
--- name: cancel_stale_tasks()!
+-- name: cancel_stale_tasks(at)!
 -- A task whose application left its stage without a decision here (withdrawn, returned by
 -- someone else, closed) is over.
-UPDATE approval_tasks t SET status = 'cancelled', assignee_id = NULL, closed_at = now()
+UPDATE approval_tasks t SET status = 'cancelled', assignee_id = NULL, closed_at = :at
 FROM applications a
 WHERE a.id = t.application_id AND t.status IN ('open', 'claimed', 'waiting_exam') AND a.status <> t.stage;
 
@@ -90,9 +90,11 @@ JOIN users u ON u.id = a.applicant_id
 LEFT JOIN enterprises e ON e.id = a.enterprise_id
 WHERE t.id = :id;
 
--- name: claim(id, user_id)^
--- One approver at a time: of two racing claims only one finds the task open.
-UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id, claimed_at = now()
+-- name: claim(id, user_id, at)^
+-- One approver at a time: of two racing claims only one finds the task open. Claimed again by its
+-- holder (a decision claims first), it keeps the time it was first claimed.
+UPDATE approval_tasks SET status = 'claimed', assignee_id = :user_id,
+                          claimed_at = CASE WHEN status = 'claimed' THEN claimed_at ELSE :at END
 WHERE id = :id AND (status = 'open' OR (status = 'claimed' AND assignee_id = :user_id))
 RETURNING *;
 
@@ -105,21 +107,21 @@ UPDATE approval_tasks SET status = 'open', assignee_id = NULL, claimed_at = NULL
 WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
 RETURNING *;
 
--- name: finish_task(id, user_id, decision)^
+-- name: finish_task(id, user_id, decision, at)^
 UPDATE approval_tasks SET status = 'done', decision = :decision, assignee_id = :user_id,
-                          claimed_at = coalesce(claimed_at, now()), closed_at = now()
+                          claimed_at = coalesce(claimed_at, :at), closed_at = :at
 WHERE id = :id AND status = 'claimed' AND assignee_id = :user_id
 RETURNING *;
 
--- name: cancel_exam_task(application_id)^
+-- name: cancel_exam_task(application_id, at)^
 -- The decide task waited for a result that will not come: over, without an approver or a decision.
-UPDATE approval_tasks SET status = 'cancelled', assignee_id = NULL, closed_at = now()
+UPDATE approval_tasks SET status = 'cancelled', assignee_id = NULL, closed_at = :at
 WHERE application_id = :application_id AND status = 'waiting_exam'
 RETURNING *;
 
--- name: finish_exam_task(id, user_id)^
+-- name: finish_exam_task(id, user_id, at)^
 UPDATE approval_tasks SET status = 'done', decision = 'approve', assignee_id = :user_id,
-                          claimed_at = now(), closed_at = now()
+                          claimed_at = :at, closed_at = :at
 WHERE id = :id AND status = 'waiting_exam'
 RETURNING *;
 
@@ -197,12 +199,12 @@ WHERE t.status IN ('open', 'claimed') AND t.due_on IS NOT NULL AND t.due_on <= :
   AND NOT EXISTS (SELECT 1 FROM case_pauses p WHERE p.application_id = t.application_id AND p.ended_at IS NULL)
 ORDER BY t.id;
 
--- name: mark_reminded(id)^
-UPDATE approval_tasks SET reminded_at = now()
+-- name: mark_reminded(id, at)^
+UPDATE approval_tasks SET reminded_at = :at
 WHERE id = :id AND reminded_at IS NULL AND status IN ('open', 'claimed') RETURNING id;
 
--- name: mark_escalated(id)^
-UPDATE approval_tasks SET escalated_at = now(), reminded_at = coalesce(reminded_at, now())
+-- name: mark_escalated(id, at)^
+UPDATE approval_tasks SET escalated_at = :at, reminded_at = coalesce(reminded_at, :at)
 WHERE id = :id AND escalated_at IS NULL AND status IN ('open', 'claimed') RETURNING id;
 
 -- name: case_reached_by(application_id, user_id, steps)$

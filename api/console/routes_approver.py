@@ -84,9 +84,10 @@ class ApproverPages(Controller):
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
-    @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
-    async def claim(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
-        await approvals.claim(conn, request.user, task_id)
+    @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200,
+          dependencies=BOOKING_DEPENDENCIES)
+    async def claim(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+        await approvals.claim(conn, request.user, task_id, now=now)
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
 

@@ -58,12 +58,14 @@ async def _open_task(conn: Any, app: Any, steps: list[Any], today: date) -> Any:
                                status="waiting_exam" if waiting else "open", due_on=due)
 
 
-async def sync_tasks(conn: Any, today: date | None = None) -> int:
-    """Cancel tasks whose application moved on without them and open the missing ones.
+async def sync_tasks(conn: Any, now: datetime | None = None) -> int:
+    """Cancel tasks whose application moved on without them (closed at ``now``, the app's or the
+    job's clock) and open the missing ones (due from ``now``'s day).
     Safe to run concurrently: the one-active-task index lets only one insert win."""
     await catalogue.load_workday_overrides(conn)
-    today = today or clock.today()
-    await q.cancel_stale_tasks(conn)
+    now = now or clock.now()
+    today = clock.local_day(now)
+    await q.cancel_stale_tasks(conn, at=now)
     steps: dict[str, list[Any]] = {}
     opened = 0
     for app in await rows(q.applications_without_task(conn)):
@@ -78,8 +80,9 @@ async def sync_tasks(conn: Any, today: date | None = None) -> int:
 async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_code: str | None,
                      status: str | None, mine: bool, overdue: bool | None, cursor: str | None,
                      limit: int, now: datetime | None = None) -> TaskPage:
-    today = clock.local_day(now) if now else clock.today()
-    await sync_tasks(conn, today)
+    now = now or clock.now()
+    today = clock.local_day(now)
+    await sync_tasks(conn, now)
     steps = [step] if step else list(user.steps)
     if step and step not in user.steps and not user.has("admin"):
         steps = []
@@ -90,24 +93,25 @@ async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_cod
     return TaskPage(items=items, next_cursor=str(items[-1].id) if len(rows_) > limit else None)
 
 
-async def _take(conn: Any, user: AuthUser, task_id: int) -> Task:
-    """Claim the task for ``user`` (a conditional update: one approver at a time)."""
+async def _take(conn: Any, user: AuthUser, task_id: int, now: datetime) -> Task:
+    """Claim the task for ``user`` at ``now`` (a conditional update: one approver at a time)."""
     found = await task(conn, task_id)
     check_step(user, found)
     await refuse_own_case(conn, user, found.application_id)
     if found.status == "waiting_exam":
         raise TaskWaitingExam()
-    if await q.claim(conn, id=task_id, user_id=user.id) is None:
-        now = await task(conn, task_id)
-        if now.status == "claimed":
-            raise TaskClaimed(claimedBy=now.assignee_id)
-        raise TaskClosed(currentStatus=now.status)
+    if await q.claim(conn, id=task_id, user_id=user.id, at=now) is None:
+        current = await task(conn, task_id)
+        if current.status == "claimed":
+            raise TaskClaimed(claimedBy=current.assignee_id)
+        raise TaskClosed(currentStatus=current.status)
     return found
 
 
 async def claim(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
-    await _take(conn, user, task_id)
-    return task_out(await task_row(conn, task_id), user, clock.local_day(now) if now else clock.today())
+    now = now or clock.now()
+    await _take(conn, user, task_id, now)
+    return task_out(await task_row(conn, task_id), user, clock.local_day(now))
 
 
 async def release(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
@@ -135,7 +139,7 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, n
                  batch_id: str | None = None) -> DecisionOut:
     """The approver's decision at ``now``, the app's clock: it dates the status change, the due and
     task dates, the gap notice, the licences and the timeline."""
-    task_ = await _take(conn, user, task_id)
+    task_ = await _take(conn, user, task_id, now)
     app = await applications.lock_case(conn, task_.application_id)
     if app.status != task_.stage:
         raise TaskClosed(currentStatus=app.status)
@@ -162,13 +166,13 @@ async def decide(conn: Any, user: AuthUser, task_id: int, data: DecisionIn, *, n
                                           note=data.reason or f"{task_.step_name}：通过", data=trail, now=now)
         if task_.position + 1 == task_.step_count:
             await exams.start_exam(conn, app.id, now=now)  # does nothing for services without an exam
-    if await q.finish_task(conn, id=task_id, user_id=user.id, decision=data.decision) is None:
+    if await q.finish_task(conn, id=task_id, user_id=user.id, decision=data.decision, at=now) is None:
         raise TaskClosed()
     signed = await sign(conn, task_, approver_id=user.id, decision=data.decision, reason=data.reason,
                         missing=data.missing, batch_id=batch_id)
     next_task = None
     if data.decision == "approve" and not last:
-        await sync_tasks(conn, clock.local_day(now))
+        await sync_tasks(conn, now)
         next_task = await active_task_id(conn, app.id)
     moved = await applications.lock_case(conn, app.id)
     return DecisionOut(id=signed["id"], task_id=task_id, application_id=app.id, step=task_.step,

@@ -10,7 +10,7 @@ the caller's step and own case); ``check_step(user, task)``; ``refuse_own_case(c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +64,15 @@ async def acting_task(conn: Any, user: AuthUser, task_id: int) -> Task:
     return found
 
 
-async def finish_exam_task(conn: Any, task_id: int, user_id: int) -> bool:
-    """The task waiting for an exam is done (approved) once every subject passed."""
-    return await q.finish_exam_task(conn, id=task_id, user_id=user_id) is not None
+async def finish_exam_task(conn: Any, task_id: int, user_id: int, now: datetime) -> bool:
+    """The task waiting for an exam is done (approved) at ``now`` once every subject passed."""
+    return await q.finish_exam_task(conn, id=task_id, user_id=user_id, at=now) is not None
 
 
-async def cancel_exam_task(conn: Any, application_id: int) -> int | None:
-    """The case's exam year is over (F123): the task that waited for a result is cancelled, without
-    an approver or a decision. Returns its id (None: there was none)."""
-    row = await q.cancel_exam_task(conn, application_id=application_id)
+async def cancel_exam_task(conn: Any, application_id: int, now: datetime) -> int | None:
+    """The case's exam year is over (F123): the task that waited for a result is cancelled at
+    ``now``, without an approver or a decision. Returns its id (None: there was none)."""
+    row = await q.cancel_exam_task(conn, application_id=application_id, at=now)
     return row["id"] if row else None
 
 

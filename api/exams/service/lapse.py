@@ -63,7 +63,7 @@ async def _lapse(conn: Any, application_id: int, today: date, now: datetime, pol
     if case is None or case["status"] != "waiting" or case["year_end"] is None or case["year_end"] >= today:
         return None
     await q.lapse_exam(conn, application_id=application_id)
-    task_id = await tasks.cancel_exam_task(conn, application_id)
+    task_id = await tasks.cancel_exam_task(conn, application_id, now)
     # retakes booked for a day after the exam year, cancelled by the appointments area's own steps
     # of a cancellation (the seat freed to the waitlist or cooling, the booking's pending reminders
     # withdrawn, appointment_cancelled sent) — without the applicant's change deadline, which binds

@@ -119,7 +119,7 @@ async def record_exam_result(conn: Any, user: AuthUser, task_id: int, data: Exam
     task = await _exam_task(conn, user, task_id)
     licence_ids: list[int] = []
     if await _record(conn, task, data, recorded_by=user.id, today=clock.local_day(now)):
-        if not await tasks.finish_exam_task(conn, task_id, user.id):
+        if not await tasks.finish_exam_task(conn, task_id, user.id, now):
             raise NoExamPending()
         trail = {"taskId": task_id, "step": task.step, "decision": "approve", "exam": "passed"}
         licence_ids = await outcome.approve_final(conn, task.application_id, actor_id=user.id,
