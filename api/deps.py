@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -9,6 +10,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
+from api import clock
 from api.auth.schemas import AuthUser
 from api.settings import Settings
 
@@ -91,6 +93,7 @@ DEPENDENCIES = {
     "jwt": Provide(_jwt, sync_to_thread=False),
     "user": Provide(_current_user, sync_to_thread=False),
     "client_ip": Provide(_client_ip, sync_to_thread=False),
+    "now": Provide(clock.provide_now, sync_to_thread=False),  # the app's clock, for any route that asks
 }
 
 # Explicit dependency markers for route signatures (Litestar 3 drops inferred dependencies).
@@ -103,3 +106,4 @@ WeChat = NamedDependency[Any]  # a WeChatGateway
 Jwt = NamedDependency[Any]  # JWTAuth: a dataclass msgspec would try to validate
 CurrentUser = NamedDependency[AuthUser]
 ClientIp = NamedDependency[str]
+Now = NamedDependency[datetime]  # the app's clock (api.clock): decisions and stamps are dated by it

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
@@ -18,7 +15,7 @@ from api.applications.schemas import (
 )
 from api.auth.guards import requires_login
 from api.catalogue.schemas import MAX_UPLOAD_BYTES
-from api.deps import AppSettings, Conn, CurrentUser, Pool, ReadConn, Redis, WeChat
+from api.deps import AppSettings, Conn, CurrentUser, Now, Pool, ReadConn, Redis, WeChat
 from api.disclosure import mobile, page as disclosure_page
 from api.errors import DomainError, problem
 from api.files import service as files
@@ -28,7 +25,6 @@ from api.idempotency import IdempotencyKey, run_once
 from api.identity import require_verified
 from api.storage import FILE_HEADERS, storage_for
 
-Now = NamedDependency[datetime]
 
 # F101: a 10 MB file and its multipart envelope get in; a bigger body is refused from its
 # Content-Length before a byte is read, or once the streamed bytes pass this.
@@ -57,7 +53,6 @@ class ApplicationController(Controller):
     path = "/applications"
     tags = ["applications"]
     guards = [requires_login]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @post("/", operation_id="createApplication", summary="新建申请（草稿）")
     async def create(self, data: JSONBody[ApplicationIn], conn: Conn, user: CurrentUser, settings: AppSettings,

@@ -3,28 +3,21 @@ manual re-review of the automatic review (F051: the applicant asks; staff answer
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api import clock
 from api.applications import service
 from api.applications.schemas_rights import CaseClockOut, RereviewDecisionIn, RereviewIn, RereviewOut
 from api.auth.guards import requires_approver, requires_login
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, Now
 from api.idempotency import IdempotencyKey, run_once
-
-Now = NamedDependency[datetime]
-DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
 
 class CaseRightsController(Controller):
     path = "/applications"
     tags = ["applications"]
     guards = [requires_login]
-    dependencies = DEPENDENCIES
 
     @get("/{application_id:int}/clock", operation_id="getApplicationClock",
          summary="办理时限：预计办结日期与暂停计时（考试、现场核查、技术评估、补正不计入）")
@@ -46,7 +39,6 @@ class RereviewController(Controller):
     path = "/rereviews"
     tags = ["applications"]
     guards = [requires_approver]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="listRereviews", summary="待处理的人工复核申请（本人办理的事项）")
     async def list_open(self, conn: Conn, user: CurrentUser) -> list[RereviewOut]:

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 
-from api import clock
 from api.applications.schemas_window import WindowEntryIn, WindowEntryOut
 from api.applications.service import window_entry
 from api.auth.guards import requires_approver
-from api.deps import AppSettings, Conn, CurrentUser
+from api.deps import AppSettings, Conn, CurrentUser, Now
 from api.idempotency import IdempotencyKey, run_once
 from api.storage import storage_for
-
-Now = NamedDependency[datetime]
 
 
 class WindowEntryController(Controller):
@@ -23,7 +17,6 @@ class WindowEntryController(Controller):
     path = "/staff/window-entries"
     tags = ["applications"]
     guards = [requires_approver]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @post("/", operation_id="enterApplicationAtWindow", summary="窗口代为录入申请（申请人手机核对后提交）")
     async def enter(self, data: JSONBody[WindowEntryIn], conn: Conn, user: CurrentUser, settings: AppSettings,

@@ -23,9 +23,8 @@ from api.appointments.schemas import (
     WaitlistIn,
     WaitlistOut,
 )
-from api import clock
 from api.auth.guards import requires_admin, requires_approver, requires_login, requires_staff
-from api.deps import Conn, CurrentUser, Pool
+from api.deps import Conn, CurrentUser, Now, Pool
 from api.idempotency import IdempotencyKey, run_once
 from api.identity import require_verified, require_verified_claim
 
@@ -34,8 +33,7 @@ def _policy(state: State) -> Any:
     return state.get("appointment_policy") or service.DEFAULT_POLICY
 
 
-DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False), "policy": Provide(_policy, sync_to_thread=False)}
-Now = NamedDependency[Any]  # a timezone-aware datetime
+DEPENDENCIES = {"policy": Provide(_policy, sync_to_thread=False)}
 BookingPolicy = NamedDependency[Any]  # service.Policy
 ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", pattern=r"^[a-z][a-z0-9-]{1,63}$")]
 SiteIdQuery = Annotated[int | None, QueryParameter(name="siteId", ge=1)]

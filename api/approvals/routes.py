@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from api import clock
 from api.approvals import service
 from api.approvals.service import access, detail
 from api.approvals.schemas import (
@@ -24,7 +21,7 @@ from api.approvals.schemas import (
 from api.approvals.schemas_access import CaseAccessLog, CaseViewAuditPage
 from api.approvals.schemas_detail import TaskDetail
 from api.auth.guards import requires_admin, requires_approver, requires_login
-from api.deps import AppSettings, Conn, CurrentUser
+from api.deps import AppSettings, Conn, CurrentUser, Now
 from api.exams import service as exams
 from api.exams.schemas import ExamOut, ExamResultIn, ExamSlotIn
 from api.idempotency import IdempotencyKey, run_once
@@ -35,14 +32,12 @@ ServiceCodeQuery = Annotated[str | None, QueryParameter(name="serviceCode", patt
 StatusQuery = Annotated[Literal["open", "claimed", "waiting_exam"] | None, QueryParameter(name="status")]
 CursorQuery = Annotated[str | None, QueryParameter(name="cursor", pattern=r"^[0-9]{1,18}$")]
 LimitQuery = Annotated[int, QueryParameter(name="limit", ge=1, le=50)]
-Now = NamedDependency[datetime]  # the app's clock: decisions date what they change by it
 
 
 class TaskController(Controller):
     path = "/tasks"
     tags = ["approvals"]
     guards = [requires_approver]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @get("/", operation_id="listTasks", summary="我的待办（按审批环节）")
     async def list_tasks(self, conn: Conn, user: CurrentUser, now: Now, step: StepQuery = None,

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from api import clock
 from api.applications.schemas_rights import CaseClockOut
 from api.approvals.schemas_rights import PauseIn
 from api.approvals.service import pauses
 from api.auth.guards import requires_approver
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, Now
 from api.idempotency import IdempotencyKey, run_once
-
-Now = NamedDependency[datetime]
 
 
 class TaskPauseController(Controller):
     path = "/tasks"
     tags = ["approvals"]
     guards = [requires_approver]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @post("/{task_id:int}/pause", operation_id="pauseTaskClock", summary="暂停计时（现场核查、技术评估/加固改造）",
           status_code=201)

@@ -3,27 +3,19 @@ the company sees its own filing's checks."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from api import clock
 from api.approvals.schemas_site_checks import SiteCheckOut, SiteCheckResultIn, VisitIn
 from api.approvals.service import site_checks
 from api.auth.guards import requires_approver, requires_login
-from api.deps import Conn, CurrentUser
-
-Now = NamedDependency[datetime]
-DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False)}
+from api.deps import Conn, CurrentUser, Now
 
 
 class SiteCheckController(Controller):
     path = "/site-checks"
     tags = ["approvals"]
     guards = [requires_approver]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="listSiteChecks", summary="备案后现场核查：待核查清单（30日内，超期在前）")
     async def list_open(self, conn: Conn, now: Now) -> list[SiteCheckOut]:
@@ -46,7 +38,6 @@ class CaseSiteCheckController(Controller):
     path = "/applications"
     tags = ["approvals"]
     guards = [requires_login]
-    dependencies = DEPENDENCIES
 
     @get("/{application_id:int}/site-checks", operation_id="listApplicationSiteChecks",
          summary="我的备案的现场核查（时间、结果、整改事项）")

@@ -3,28 +3,20 @@ leads see the urged cases (效能督查)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from api import clock
 from api.approvals.schemas_rights import UrgeAnswerIn, UrgingOut
 from api.approvals.service import urging
 from api.auth.guards import requires_approver, requires_login, requires_role
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, Now
 from api.idempotency import IdempotencyKey, run_once
-
-Now = NamedDependency[datetime]
-DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
 
 class CaseUrgingController(Controller):
     path = "/applications"
     tags = ["approvals"]
     guards = [requires_login]
-    dependencies = DEPENDENCIES
 
     @post("/{application_id:int}/urge", operation_id="urgeApplication",
           summary="催办（超过预计办结日期后，每个工作日一次，1个工作日内答复）", status_code=201)
@@ -43,7 +35,6 @@ class UrgingController(Controller):
     path = "/urgings"
     tags = ["approvals"]
     guards = [requires_approver]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="listUrgings", summary="效能督查：被催办的在办件（负责人、管理员）",
          guards=[requires_role("lead", "admin")])

@@ -22,8 +22,8 @@ from api.console.routes import Form, page
 from api.console.schemas import FollowUpForm, SlotForm
 from api.deps import Conn, ReadConn
 from api.ratings.service import followup
-from api.ratings.routes import DEPENDENCIES as RATING_DEPENDENCIES
-from api.ratings.routes import Now, requires_follow_up_staff
+from api.deps import Now
+from api.ratings.routes import requires_follow_up_staff
 from api.ratings.schemas import CallBackIn, FollowUpIn
 from api.stats import service as stats
 from api.stats.schemas import Period
@@ -33,7 +33,6 @@ class RatingPages(Controller):
     path = "/admin/ratings"
     include_in_schema = False
     guards = [requires_follow_up_staff]
-    dependencies = RATING_DEPENDENCIES
 
     @get("/", operation_id="consoleBadRatings", summary="工作台：差评回访整改")
     async def bad_ratings(self, request: Request, conn: Conn, now: Now) -> Template:
@@ -87,7 +86,6 @@ class StatsPages(Controller):
     path = "/admin/stats"
     include_in_schema = False
     guards = [requires_role("admin", "lead")]  # as GET /api/v1/stats/reform
-    dependencies = RATING_DEPENDENCIES  # the same clock as the API's figures (overdue follow-ups)
 
     @get("/", operation_id="consoleReformFigures", summary="工作台：改革成效统计")
     async def figures(self, request: Request, read_conn: ReadConn, now: Now,

@@ -14,7 +14,6 @@ from litestar.response import Stream, Template
 from api.agency import staff_letter
 from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
-from api.appointments.routes import Now as BookingNow
 from api.approvals import service as approvals
 from api.approvals.service import detail as task_details, pauses as task_pauses
 from api.approvals.schemas_rights import CaseMessageIn, PauseIn
@@ -26,7 +25,7 @@ from api.auth.guards import requires_approver
 from api.console import case_clocks, service as console
 from api.console.routes import page
 from api.console.routes_fulfilment import exam_slots
-from api.deps import AppSettings, Conn
+from api.deps import AppSettings, Conn, Now
 from api.storage import storage_for
 
 MaterialCode = Annotated[str, PathParameter(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
@@ -37,8 +36,8 @@ class ApproverPages(Controller):
     include_in_schema = False
     guards = [requires_approver]
 
-    @get("/", operation_id="consoleTasks", summary="工作台：审批待办", dependencies=BOOKING_DEPENDENCIES)
-    async def queue(self, request: Request, conn: Conn, now: BookingNow,
+    @get("/", operation_id="consoleTasks", summary="工作台：审批待办")
+    async def queue(self, request: Request, conn: Conn, now: Now,
                     mine: Annotated[bool, QueryParameter(name="mine")] = False) -> Template:
         tasks = await approvals.list_tasks(conn, request.user, step=None, service_code=None, status=None,
                                            mine=mine, overdue=None, cursor=None, limit=50, now=now)
@@ -47,7 +46,7 @@ class ApproverPages(Controller):
 
     @get("/{task_id:int}", operation_id="consoleTask", summary="工作台：待办详情",
          dependencies=BOOKING_DEPENDENCIES)
-    async def task(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
+    async def task(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now,
                    policy: BookingPolicy) -> Template:
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("task.html", request, active="tasks", t=detail,
@@ -84,16 +83,15 @@ class ApproverPages(Controller):
         return Stream(body, media_type=content_type,
                       headers={"Content-Disposition": f"inline; filename*=UTF-8''{name}"})
 
-    @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200,
-          dependencies=BOOKING_DEPENDENCIES)
-    async def claim(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+    @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
+    async def claim(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         await approvals.claim(conn, request.user, task_id, now=now)
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
 
     @post("/{task_id:int}/decision", operation_id="consoleTaskDecision", summary="工作台：审批决定",
-          status_code=200, dependencies=BOOKING_DEPENDENCIES)
-    async def decide(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+          status_code=200)
+    async def decide(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         form = await request.form()
         decision = console.convert(console.decision_values(form), DecisionIn)
         done = await approvals.decide(conn, request.user, task_id, decision, now=now)
@@ -101,8 +99,8 @@ class ApproverPages(Controller):
         return page("_decided.html", request, d=done, gap_additions=flags)
 
     @post("/{task_id:int}/pause", operation_id="consoleTaskPause", summary="工作台：暂停计时（现场核查、技术评估）",
-          status_code=200, dependencies=BOOKING_DEPENDENCIES)
-    async def pause(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+          status_code=200)
+    async def pause(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         form = await request.form()
         data = console.convert({"kind": form.get("kind"), "reason": form.get("reason")}, PauseIn)
         clock = await task_pauses.pause(conn, request.user, task_id, data, now)
@@ -110,8 +108,8 @@ class ApproverPages(Controller):
         return page("_task.html", request, t=detail, clock=clock, note="已暂停计时，暂停期间不计入办理时限")
 
     @post("/{task_id:int}/resume", operation_id="consoleTaskResume", summary="工作台：结束暂停，恢复计时",
-          status_code=200, dependencies=BOOKING_DEPENDENCIES)
-    async def resume(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow) -> Template:
+          status_code=200)
+    async def resume(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         clock = await task_pauses.resume(conn, request.user, task_id, now)
         detail = await task_details.get_task(conn, request.user, task_id)
         return page("_task.html", request, t=detail, clock=clock, note=f"已恢复计时，预计办结日期 {clock.due_on}")
@@ -126,9 +124,8 @@ class ApproverPages(Controller):
         return page("_task.html", request, t=detail, note="已回复申请人",
                     messages=await case_thread.thread_for_page(conn, request.user, task_id))
 
-    @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200,
-          dependencies=BOOKING_DEPENDENCIES)
-    async def batch(self, request: Request, conn: Conn, now: BookingNow) -> Template:
+    @post("/batch", operation_id="consoleTasksBatch", summary="工作台：批量准予", status_code=200)
+    async def batch(self, request: Request, conn: Conn, now: Now) -> Template:
         form = await request.form()
         data = console.convert(console.batch_values(form), BatchDecisionIn)
         done = await approvals.decide_batch(conn, request.user, data, now=now)

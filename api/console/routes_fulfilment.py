@@ -18,7 +18,6 @@ from api.appointments import service as appointments
 from api.appointments import slots
 from api.appointments.routes import DEPENDENCIES as BOOKING_DEPENDENCIES
 from api.appointments.routes import BookingPolicy
-from api.appointments.routes import Now as BookingNow
 from api.appointments.schemas import CheckInIn, SlotOut
 from api.approvals.service import detail as task_details
 from api.approvals.schemas_detail import TaskDetail
@@ -26,7 +25,7 @@ from api.auth.guards import requires_approver, requires_staff
 from api.console import forms
 from api.console import service as console
 from api.console.routes import page
-from api.deps import Conn
+from api.deps import Conn, Now
 from api.exams import service as exams
 from api.exams.schemas import ExamResultIn
 from api.licences.service import delivery
@@ -62,7 +61,7 @@ class ExamPages(Controller):
 
     @post("/{task_id:int}/exam-slot", operation_id="consoleExamSlot", summary="工作台：安排考试场次",
           status_code=200)
-    async def exam_slot(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
+    async def exam_slot(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now,
                         policy: BookingPolicy) -> Template:
         form = await request.form()
         done = await exams.assign_exam_slot(conn, request.user, task_id,
@@ -73,7 +72,7 @@ class ExamPages(Controller):
 
     @post("/{task_id:int}/exam-result", operation_id="consoleExamResult", summary="工作台：录入考试成绩",
           status_code=200)
-    async def exam_result(self, request: Request, conn: Conn, task_id: FromPath[int], now: BookingNow,
+    async def exam_result(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now,
                           policy: BookingPolicy) -> Template:
         data = forms.exam_result(await request.form(), ExamResultIn)
         exam = await exams.record_exam_result(conn, request.user, task_id, data, now=now)
@@ -125,14 +124,14 @@ class CheckInPages(Controller):
     path = "/check-in"
     include_in_schema = False
     guards = [requires_staff]  # as POST /api/v1/appointments/check-in
-    dependencies = BOOKING_DEPENDENCIES  # the booking clock and policy of the API
+    dependencies = BOOKING_DEPENDENCIES  # the booking policy of the API
 
     @get("/", operation_id="consoleCheckIn", summary="工作台：窗口签到")
     async def form(self, request: Request) -> Template:
         return page("check_in.html", request, active="check-in")
 
     @post("/", operation_id="consoleCheckInByCode", summary="工作台：按预约码签到", status_code=200)
-    async def check_in(self, request: Request, conn: Conn, now: BookingNow, policy: BookingPolicy) -> Template:
+    async def check_in(self, request: Request, conn: Conn, now: Now, policy: BookingPolicy) -> Template:
         code = (await request.form()).get("code") or ""
         data = console.convert({"code": code.strip().upper()}, CheckInIn)
         done = await appointments.check_in_desk(conn, now=now, code=data.code, policy=policy)

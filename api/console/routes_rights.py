@@ -12,9 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from api.applications import service as applications
-from api.applications.routes_rights import DEPENDENCIES, Now
 from api.applications.schemas_rights import RereviewDecisionIn
-from api.approvals.routes_urging import DEPENDENCIES as URGING_DEPENDENCIES
 from api.approvals.schemas_rights import UrgeAnswerIn
 from api.approvals.service import urging
 from api.auth.guards import requires_approver
@@ -23,7 +21,7 @@ from api.console import forms
 from api.console import service as console
 from api.console.routes import page
 from api.console.service import FormInvalid
-from api.deps import Conn
+from api.deps import Conn, Now
 
 REREVIEW_LABELS = {"open": "待处理", "upheld": "已维持智能审核结果", "overridden": "已改判"}
 
@@ -55,7 +53,6 @@ class RereviewPages(Controller):
     path = "/rereviews"
     include_in_schema = False
     guards = [requires_approver]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="consoleRereviews", summary="工作台：人工复核申请（超期在前）")
     async def index(self, request: Request, conn: Conn, now: Now) -> Template:
@@ -76,7 +73,6 @@ class UrgingPages(Controller):
     path = "/urgings"
     include_in_schema = False
     guards = [requires_approver]
-    dependencies = URGING_DEPENDENCIES
 
     @get("/", operation_id="consoleUrgings", summary="工作台：催办答复与效能督查")
     async def index(self, request: Request, conn: Conn, now: Now) -> Template:

@@ -11,14 +11,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from api.approvals.routes_site_checks import DEPENDENCIES, Now
 from api.approvals.schemas_site_checks import SiteCheckResultIn, VisitIn
 from api.approvals.service import site_checks
 from api.auth.guards import requires_approver
 from api.console import forms
 from api.console import service as console
 from api.console.routes import page
-from api.deps import Conn
+from api.deps import Conn, Now
 
 STATUS_LABELS = {"scheduled": "待约定时间", "agreed": "已约定上门", "passed": "核查通过", "failed": "不通过，已告知整改"}
 CATEGORY_LABELS = {"class1": "一类", "class2": "二类"}
@@ -39,7 +38,6 @@ class SiteCheckPages(Controller):
     path = "/site-checks"
     include_in_schema = False
     guards = [requires_approver]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="consoleSiteChecks", summary="工作台：备案后现场核查（超期在前）")
     async def index(self, request: Request, conn: Conn, now: Now) -> Template:

@@ -4,17 +4,15 @@ window; the applicant follows it, changes the address before it leaves, prints t
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, MediaType, Response, get, post, put
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.guards import requires_approver, requires_login, requires_role
 from api import clock
 from api.applications.schemas import LicenceOut
-from api.deps import Conn, CurrentUser
+from api.deps import Conn, CurrentUser, Now
 from api.idempotency import IdempotencyKey, run_once
 from api.licences.service import delivery, lifecycle, my_delivery, pickup
 from api.licences.schemas import (
@@ -94,15 +92,14 @@ class LicenceLifecycleController(Controller):
     path = "/licences/{licence_id:int}"
     tags = ["applications"]
     guards = [requires_login]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @get("/actions", operation_id="listLicenceActions", summary="该证照可办理的换证、补发、变更、注销事项")
     async def actions(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int],
-                      now: NamedDependency[datetime]) -> list[LicenceActionOut]:
+                      now: Now) -> list[LicenceActionOut]:
         return await lifecycle.actions(conn, user, licence_id, clock.local_day(now))
 
     @post("/void", operation_id="voidLicence", summary="作废证照（工作人员，须说明理由，记入审计链）",
           status_code=200, guards=[requires_role("lead", "admin")])
     async def void(self, conn: Conn, user: CurrentUser, licence_id: FromPath[int], data: JSONBody[LicenceVoidIn],
-                   now: NamedDependency[datetime]) -> LicenceOut:
+                   now: Now) -> LicenceOut:
         return await lifecycle.void(conn, user, licence_id, data.reason.strip(), now=now)

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post, put
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api import clock
 from api.auth.guards import requires_admin, requires_login, requires_role
-from api.deps import Conn, CurrentUser, WeChat
+from api.deps import Conn, CurrentUser, Now, WeChat
 from api.idempotency import IdempotencyKey, run_once
 from api.identity import require_verified
 from api.ratings import checks, service
@@ -28,8 +26,6 @@ from api.ratings.schemas import (
 )
 
 
-DEPENDENCIES = {"now": Provide(clock.provide_now, sync_to_thread=False)}
-Now = NamedDependency[Any]  # a timezone-aware datetime
 requires_follow_up_staff = requires_role("admin", "lead")
 
 
@@ -37,7 +33,6 @@ class RatingController(Controller):
     path = "/ratings"
     tags = ["ratings"]
     guards = [requires_login]
-    dependencies = DEPENDENCIES
 
     @post("/", operation_id="createRating", summary="评价已办结的服务（好差评）", status_code=201)
     async def create(self, data: JSONBody[RatingIn], conn: Conn, user: CurrentUser, now: Now, wechat: WeChat,
@@ -63,7 +58,6 @@ class RatingAdminController(Controller):
     path = "/admin/ratings"
     tags = ["ratings"]
     guards = [requires_follow_up_staff]
-    dependencies = DEPENDENCIES
 
     @get("/", operation_id="adminListRatings", summary="评价列表（bad=true 仅差评，overdue=true 仅超期）")
     async def list_ratings(self, conn: Conn, now: Now, bad: Annotated[bool | None, QueryParameter()] = None,

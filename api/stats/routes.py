@@ -1,27 +1,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
-from api import clock
 from api.auth.guards import requires_role
-from api.deps import ReadConn
+from api.deps import Now, ReadConn
 from api.stats import service
 from api.stats.schemas import Period, ReformFigures, TripsByDesign
-
-
-Now = NamedDependency[Any]
 
 
 class StatsController(Controller):
     path = "/stats"
     tags = ["stats"]
     guards = [requires_role("admin", "lead")]
-    dependencies = {"now": Provide(clock.provide_now, sync_to_thread=False)}
 
     @get("/reform", operation_id="reformFigures", summary="改革成效统计（按期间、按事项）")
     async def reform(self, read_conn: ReadConn, now: Now,
