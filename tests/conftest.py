@@ -67,7 +67,8 @@ TEST_DB = f"zsb_test_{WORKER}_{os.getpid()}"
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-signing"
 
 
-def _with_db(dsn: str, name: str) -> str:
+def with_db(dsn: str, name: str) -> str:
+    """``dsn`` pointed at the database ``name`` (the same server, user and options)."""
     parts = urlsplit(dsn)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -99,7 +100,7 @@ async def template_dsn(embedded: devservices.Embedded) -> str:
         await admin.execute(f"CREATE DATABASE {TEMPLATE}")
     finally:
         await admin.close()
-    dsn = _with_db(embedded.database_url, TEMPLATE)
+    dsn = with_db(embedded.database_url, TEMPLATE)
     await migrate(dsn)
     conn = await connect_as_app(dsn)
     try:
@@ -129,7 +130,7 @@ async def clone_template(server_url: str, name: str) -> str:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
     finally:
         await admin.close()
-    return _with_db(server_url, name)
+    return with_db(server_url, name)
 
 
 async def connect_as_app(dsn: str) -> asyncpg.Connection:

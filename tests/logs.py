@@ -1,4 +1,4 @@
-"""Log events a test can read, whichever test logged first.
+"""Log events a test can read, whichever test logged first; and the formatted log lines (LogTap).
 
 structlog's ``capture_logs()`` swaps the processors, which a logger cached on its first use
 (``cache_logger_on_first_use``, api/logging.py) never sees again: an earlier test in the same
@@ -8,6 +8,7 @@ library's root logger as dicts (``ProcessorFormatter.wrap_for_formatter``), so c
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,3 +36,21 @@ def captured_events() -> Iterator[list[dict[str, Any]]]:
         yield handler.events
     finally:
         root.removeHandler(handler)
+
+
+class LogTap:
+    """Everything the product's own log handler writes, formatted by the same formatter (so masking
+    is checked as it happens in production, not on raw records)."""
+
+    def __enter__(self) -> io.StringIO:
+        root = logging.getLogger()
+        product = next(h for h in root.handlers if getattr(h, "formatter", None) is not None
+                       and type(h.formatter).__name__ == "ProcessorFormatter")
+        self.buffer = io.StringIO()
+        self.handler = logging.StreamHandler(self.buffer)
+        self.handler.setFormatter(product.formatter)
+        root.addHandler(self.handler)
+        return self.buffer
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeHandler(self.handler)

@@ -9,14 +9,14 @@ import pytest
 
 from api.migrate import migrate, migration_files
 from api.settings import Settings, SettingsError
-from tests.conftest import _with_db
+from tests.conftest import with_db
 
 
 async def test_two_migrations_started_together_apply_each_file_once(embedded):
     admin = await asyncpg.connect(embedded.database_url)
     await admin.execute("DROP DATABASE IF EXISTS race_migrate WITH (FORCE)")
     await admin.execute("CREATE DATABASE race_migrate")
-    dsn = _with_db(embedded.database_url, "race_migrate")
+    dsn = with_db(embedded.database_url, "race_migrate")
     try:
         first, second = await asyncio.gather(migrate(dsn), migrate(dsn))
         assert sorted(first + second) == sorted(p.name for p in migration_files())
@@ -35,7 +35,7 @@ def test_two_zsb_migrate_processes_both_succeed(embedded, tmp_path):
         await admin.execute("DROP DATABASE IF EXISTS race_cli WITH (FORCE)")
         await admin.execute("CREATE DATABASE race_cli")
         await admin.close()
-        return _with_db(embedded.database_url, "race_cli")
+        return with_db(embedded.database_url, "race_cli")
 
     dsn = asyncio.run(fresh())
     env = {"ZSB_DATABASE_URL": dsn, "ZSB_REDIS_URL": embedded.redis_url, "ZSB_ENV": "test", "PATH": "/usr/bin:/bin"}

@@ -12,7 +12,7 @@ import pytest
 
 from api import migrate as migrator
 from api.migrate import LANDING_ORDER, RENAMED, SHIFT, OutOfOrder, shifted, migrate, migration_files
-from tests.conftest import _with_db
+from tests.conftest import with_db
 
 ROOT = Path(__file__).resolve().parents[1]
 _FIRST = {new: old for old, new in LANDING_ORDER.items()}
@@ -53,7 +53,7 @@ def test_number_order_is_the_order_the_migrations_landed_in():
 async def _fresh(admin: asyncpg.Connection, base: str, name: str) -> str:
     await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     await admin.execute(f"CREATE DATABASE {name}")
-    return _with_db(base, name)
+    return with_db(base, name)
 
 
 async def _apply(dsn: str, files: list[Path]) -> None:

@@ -14,29 +14,12 @@ from api.applications.service import clock_starts_on
 from api.workdays import add_workdays
 from jobs import redis_settings
 from tests.clock import SH, Clock, sh, use_clock
-from tests.applications.helpers import draft, licence, person
+from tests.applications.helpers import TAXI_FORM, draft, licence, person, taxi_case, upload
 from tests.approvals.helpers import DG_FORM
 from tests.factories import act_as_enterprise, applicant, credit_code_of, run_jobs, staff
-from tests.samples import JPG, PDF
+from tests.samples import PDF
 
 API = "/api/v1"
-TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
-             "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
-
-
-def upload(client, headers, app_id, code, content=JPG):
-    return client.put(f"{API}/applications/{app_id}/materials/{code}", headers=headers,
-                      files={"file": ("f.bin", content, "application/octet-stream")})
-
-
-async def taxi_case(client, headers, *, complete: bool) -> int:
-    created = await client.post(f"{API}/applications", headers=headers, json={
-        "serviceCode": "taxi-driver-cert", "answers": {"household": "local"}, "form": TAXI_FORM})
-    assert created.status_code == 201, created.text
-    app_id = created.json()["id"]
-    for code in ("photo", "id_card", "driving_licence") if complete else ("photo",):
-        assert (await upload(client, headers, app_id, code)).status_code == 200
-    return app_id
 
 
 async def close_job(settings, clock: Clock) -> None:

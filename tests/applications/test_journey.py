@@ -3,18 +3,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from api.applications import service
-from tests.applications.helpers import licence
+from tests.applications.helpers import TAXI_FORM, licence, upload
 from tests.factories import applicant
 from tests.samples import JPG, PDF, PNG
 
 API = "/api/v1"
-TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
-             "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
-
-
-def upload(client, headers, app_id, code, content, name="f.bin"):
-    return client.put(f"{API}/applications/{app_id}/materials/{code}", headers=headers,
-                      files={"file": (name, content, "application/octet-stream")})
 
 
 async def test_a_promised_service_walks_from_checklist_to_acceptance(client, db):

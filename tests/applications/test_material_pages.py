@@ -4,10 +4,9 @@ the applicant; PUT keeps meaning "this one file is the whole material"."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from api.app import create_app
 from api.applications import service
+from tests.applications.helpers import add_page, files_in, pages_url, registration_draft, stored_keys
 from tests.factories import applicant, stream_into
 from tests.samples import JPG, PDF, PNG
 
@@ -15,35 +14,6 @@ API = "/api/v1"
 NAME = "劳动合同或经营合同"
 TAXI_FORM = {"applicantName": "张三", "idNumber": "11010519491231002X", "mobile": "13812345678",
              "firstLicenceDate": "2015-03-01", "deliveryAddress": "温州市鹿城区车站大道1号"}
-
-
-def pages_url(app_id: int, code: str) -> str:
-    return f"{API}/applications/{app_id}/materials/{code}/pages"
-
-
-def add_page(client, headers, app_id, code, content, name="page.bin", **extra):
-    return client.post(pages_url(app_id, code), headers={**headers, **extra},
-                       files={"file": (name, content, "application/octet-stream")})
-
-
-def files_in(settings) -> set[str]:
-    """Every stored file (relative key), and nothing half-written left in the incoming folder."""
-    root = Path(settings.storage_path)
-    incoming = root / ".incoming"
-    assert not incoming.exists() or not any(incoming.iterdir()), "a half-written upload was left behind"
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".incoming" not in p.parts}
-
-
-async def stored_keys(db, app_id: int) -> set[str]:
-    return {r["storage_key"] for r in await db.fetch(
-        "SELECT storage_key FROM application_material_pages WHERE application_id = $1", app_id)}
-
-
-async def registration_draft(client, headers) -> int:
-    created = await client.post(f"{API}/applications", headers=headers, json={
-        "serviceCode": "taxi-driver-registration", "answers": {"action": "register"}, "form": {}})
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
 
 
 def material(view: dict, code: str) -> dict:
@@ -331,4 +301,3 @@ async def test_an_oversize_upload_is_stopped_before_or_while_reading_it(client, 
         assert (status, problem["code"], read) == (413, "file_too_large", 0), problem
     assert await db.fetchval("SELECT count(*) FROM application_material_pages WHERE application_id = $1", app_id) == 0
     assert files_in(settings) == set()
-

@@ -4,7 +4,7 @@ even when the WeChat subscribe message got through."""
 
 from __future__ import annotations
 
-from tests.applications.test_withdraw_again import _submitted_case
+from tests.applications.helpers import submitted_case
 from tests.approvals.helpers import people, through_to_exam
 from tests.conftest import live_settings, live_sms_settings
 from tests.factories import run_jobs
@@ -21,7 +21,7 @@ async def test_acceptance_review_and_shipping_each_go_out_by_wechat_and_sms(clie
         res = await client.post(f"{API}/me/subscriptions", json={"templateIds": ["tmpl-progress", "tmpl-result"]},
                                 headers=h)
         assert res.status_code == 200, res.text
-    app_id = await _submitted_case(client, h)
+    app_id = await submitted_case(client, h)
     exam_task = await through_to_exam(client, db, who, app_id)  # 受理, then 审核 (in_review)
     assert await db.fetchval("SELECT status FROM applications WHERE id = $1", app_id) == "in_review"
     res = await client.post(f"{API}/tasks/{exam_task['id']}/exam-result",

@@ -8,20 +8,11 @@ import re
 
 from api.applications import public_no as public_numbers
 from api.applications.service import journey
+from tests.applications.helpers import submitted_temporary_plate
 from tests.factories import applicant
 
 API = "/api/v1"
-FORM = {"companyName": "温州大件运输有限公司", "deliveryAddress": "温州市鹿城区人民路100号"}
 NEW_SHAPE = re.compile(r"^WZ-\d{8}-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{9}$")
-
-
-async def _submitted(client, who) -> dict:
-    res = await client.post(f"{API}/applications", headers=who["headers"],
-                            json={"serviceCode": "temporary-plate", "answers": {"unplated": "no"}, "form": FORM})
-    assert res.status_code == 201, res.text
-    res = await client.post(f"{API}/applications/{res.json()['id']}/submit", headers=who["headers"])
-    assert res.status_code == 200, res.text
-    return res.json()
 
 
 def _neighbours(number: str) -> list[str]:
@@ -32,8 +23,8 @@ def _neighbours(number: str) -> list[str]:
 
 
 async def test_one_cases_number_does_not_lead_to_another_cases_progress(client):
-    mine = await _submitted(client, await applicant(client, "wang"))
-    theirs = await _submitted(client, await applicant(client, "li"))
+    mine = await submitted_temporary_plate(client, await applicant(client, "wang"))
+    theirs = await submitted_temporary_plate(client, await applicant(client, "li"))
     for number in (mine["publicNo"], theirs["publicNo"]):
         assert NEW_SHAPE.match(number) and public_numbers.normalise(number) == number, number
     assert (await client.get(f"{API}/progress/{theirs['publicNo']}")).status_code == 200
@@ -43,7 +34,7 @@ async def test_one_cases_number_does_not_lead_to_another_cases_progress(client):
 
 
 async def test_a_mistyped_number_is_refused_without_a_database_look_up(client, monkeypatch):
-    number = (await _submitted(client, await applicant(client, "wang")))["publicNo"]
+    number = (await submitted_temporary_plate(client, await applicant(client, "wang")))["publicNo"]
     # people read it out and type it back: lower case, and i/l/o for 1/1/0, still find the case
     typed = number.lower().replace("1", "l").replace("0", "o")
     assert (await client.get(f"{API}/progress/{typed}")).json()["publicNo"] == number
@@ -65,17 +56,17 @@ async def test_a_mistyped_number_is_refused_without_a_database_look_up(client, m
 
 
 async def test_numbers_given_before_stay_valid(client, db):
-    app = await _submitted(client, await applicant(client, "wang"))
+    app = await submitted_temporary_plate(client, await applicant(client, "wang"))
     await db.execute("UPDATE applications SET public_no = 'WZ-20260105-000042' WHERE id = $1", app["id"])
     res = await client.get(f"{API}/progress/WZ-20260105-000042")
     assert res.status_code == 200 and res.json()["publicNo"] == "WZ-20260105-000042", res.text
 
 
 async def test_a_number_already_taken_is_never_given_twice(client, db, monkeypatch):
-    first = (await _submitted(client, await applicant(client, "wang")))["publicNo"]
+    first = (await submitted_temporary_plate(client, await applicant(client, "wang")))["publicNo"]
     fresh = iter([first, first, "WZ-20260105-7K3M9QX4" + public_numbers.check_character("20260105", "7K3M9QX4")])
     monkeypatch.setattr(public_numbers, "new", lambda day: next(fresh))
-    second = await _submitted(client, await applicant(client, "li"))
+    second = await submitted_temporary_plate(client, await applicant(client, "li"))
     assert second["publicNo"] != first and NEW_SHAPE.match(second["publicNo"])
     assert await db.fetchval("SELECT count(*) FROM applications WHERE public_no = $1", first) == 1
     assert await db.fetchval("SELECT status FROM applications WHERE id = $1", second["id"]) == "submitted"

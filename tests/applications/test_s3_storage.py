@@ -8,8 +8,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from tests.applications.test_journey import JPG, TAXI_FORM, upload
+from tests.applications.helpers import TAXI_FORM, upload
 from tests.factories import applicant
+from tests.samples import JPG
 
 API = "/api/v1"
 

@@ -14,7 +14,7 @@ import zlib
 from pypdf import PdfWriter
 
 from api.applications import service
-from tests.applications.test_material_pages import add_page, files_in, registration_draft, stored_keys
+from tests.applications.helpers import add_page, files_in, registration_draft, stored_keys
 from tests.approvals.helpers import task_of
 from tests.complaints.helpers import API, citizen
 from tests.factories import applicant, staff

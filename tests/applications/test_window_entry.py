@@ -3,7 +3,7 @@ own account; the person checks it on the phone and submits. It is a window visit
 
 from __future__ import annotations
 
-from tests.applications.test_faq_rules import TAXI_FORM, upload
+from tests.applications.helpers import TAXI_FORM, upload
 from tests.factories import applicant, staff
 
 API = "/api/v1"

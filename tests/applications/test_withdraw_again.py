@@ -4,27 +4,11 @@
 
 from __future__ import annotations
 
-from tests.applications.test_journey import JPG, PNG, TAXI_FORM, upload
+from tests.applications.helpers import TAXI_ANSWERS, TAXI_FORM, submitted_case, upload
 from tests.approvals.helpers import people, task_of
+from tests.samples import JPG, PNG
 
 API = "/api/v1"
-ANSWERS = {"household": "local"}  # photo, id_card, driving_licence
-
-
-async def _submitted_case(client, headers) -> int:
-    created = await client.post(f"{API}/applications", headers=headers, json={
-        "serviceCode": "taxi-driver-cert", "answers": ANSWERS, "form": TAXI_FORM})
-    assert created.status_code == 201, created.text
-    app_id = created.json()["id"]
-    assert (await upload(client, headers, app_id, "photo", JPG, "me.jpg")).status_code == 200
-    assert (await upload(client, headers, app_id, "id_card", PNG + b"id", "id.png")).status_code == 200
-    assert (await upload(client, headers, app_id, "driving_licence", PNG, "front.png")).status_code == 200
-    back = await client.post(f"{API}/applications/{app_id}/materials/driving_licence/pages", headers=headers,
-                             files={"file": ("back.jpg", JPG + b"back", "image/jpeg")})
-    assert back.status_code == 201 and back.json()["pageCount"] == 2, back.text
-    res = await client.post(f"{API}/applications/{app_id}/submit", headers=headers)
-    assert res.status_code == 200 and res.json()["status"] == "submitted", res.text
-    return app_id
 
 
 async def _pages(db, app_id: int) -> list[tuple]:
@@ -37,7 +21,7 @@ async def test_a_case_withdrawn_before_acceptance_becomes_a_draft_with_its_form_
         client, db):
     who = await people(client, db, person=TAXI_FORM["applicantName"], id_number=TAXI_FORM["idNumber"])
     h = who["applicant"]["headers"]
-    app_id = await _submitted_case(client, h)
+    app_id = await submitted_case(client, h)
     old_no = await db.fetchval("SELECT public_no FROM applications WHERE id = $1", app_id)
 
     res = await client.post(f"{API}/applications/{app_id}/withdraw", headers=h, json={"reason": "驾驶证拍反了，改一下"})
@@ -49,7 +33,7 @@ async def test_a_case_withdrawn_before_acceptance_becomes_a_draft_with_its_form_
 
     draft = (await client.get(f"{API}/applications/{draft_id}", headers=h)).json()
     assert draft["status"] == "draft" and draft["copiedFrom"] == app_id and draft["publicNo"] is None
-    assert draft["answers"] == ANSWERS and draft["form"] == TAXI_FORM
+    assert draft["answers"] == TAXI_ANSWERS and draft["form"] == TAXI_FORM
     assert {m["code"]: m["pageCount"] for m in draft["materials"]} == {"photo": 1, "id_card": 1,
                                                                          "driving_licence": 2}
     # the same files, page for page, each under a key of its own (the withdrawn case keeps its own)
@@ -75,8 +59,8 @@ async def test_a_case_withdrawn_before_acceptance_becomes_a_draft_with_its_form_
 async def test_a_case_may_be_withdrawn_after_acceptance_but_not_once_decided(client, db):
     who = await people(client, db)
     h = who["applicant"]["headers"]
-    accepted_id = await _submitted_case(client, h)
-    decided_id = await _submitted_case(client, h)
+    accepted_id = await submitted_case(client, h)
+    decided_id = await submitted_case(client, h)
     await client.get(f"{API}/tasks", headers=who["accept"]["headers"])  # the queue opens the tasks
     for app_id in (accepted_id, decided_id):
         task = await task_of(db, app_id)
@@ -106,13 +90,13 @@ async def test_a_withdrawn_draft_leaves_no_copy_and_nothing_is_withdrawn_twice_o
     who = await people(client, db)
     h = who["applicant"]["headers"]
     created = await client.post(f"{API}/applications", headers=h, json={
-        "serviceCode": "taxi-driver-cert", "answers": ANSWERS, "form": TAXI_FORM})
+        "serviceCode": "taxi-driver-cert", "answers": TAXI_ANSWERS, "form": TAXI_FORM})
     draft_id = created.json()["id"]
     res = await client.post(f"{API}/applications/{draft_id}/withdraw", headers=h, json={"reason": "不办了"})
     assert res.status_code == 200 and res.json()["status"] == "withdrawn" and res.json()["draftId"] is None
     assert await db.fetchval("SELECT count(*) FROM applications") == 1
 
-    app_id = await _submitted_case(client, h)
+    app_id = await submitted_case(client, h)
     no_reason = await client.post(f"{API}/applications/{app_id}/withdraw", headers=h, json={"reason": ""})
     assert no_reason.status_code in (400, 422)
     assert await db.fetchval("SELECT status FROM applications WHERE id = $1", app_id) == "submitted"

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from arq import create_pool
+
 from api.auth.service.accounts import q as auth_q
 from api.identity import service as identity
+from jobs import redis_settings
 from tests.clock import sh
-from tests.factories import bearer, person_of, staff
+from tests.factories import bearer, person_of, run_jobs, staff
 
 API = "/api/v1"
 
@@ -77,3 +80,11 @@ async def open_slot(client: Any, db: Any, *, site: str, service: str, start: str
 async def book(client: Any, who: dict[str, Any], slot_id: int, key: str | None = None) -> Any:
     headers = {**who["headers"], **({"Idempotency-Key": key} if key else {})}
     return await client.post(f"{API}/appointments", json={"slotId": slot_id}, headers=headers)
+
+
+async def run_job(settings: Any, name: str, clock: Any) -> None:
+    """Through the real queue: enqueue the job, let an arq worker run it with the test clock."""
+    arq = await create_pool(redis_settings(settings.redis_url))
+    await arq.enqueue_job(name)
+    await arq.aclose()
+    await run_jobs(settings, clock=clock)

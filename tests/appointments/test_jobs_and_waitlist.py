@@ -2,12 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from arq import create_pool
-
 from api.appointments import duties
-from jobs import redis_settings
-from tests.appointments.helpers import API, admin, book, generate, people, slot_at, slots
-from tests.factories import run_jobs, staff
+from tests.appointments.helpers import API, admin, book, generate, people, run_job, slot_at, slots
+from tests.factories import staff
 from tests.ratings.helpers import finished_application
 from tests.clock import sh, use_clock
 
@@ -15,14 +12,6 @@ FREIGHT = "freight-operating-permit"
 CENTRE = "city-service-centre"
 EXAM = "taxi-driver-cert"
 EXAM_CENTRE = "transport-school-exam-centre"
-
-
-async def run_job(settings, name, clock):
-    """Through the real queue: enqueue the job, let an arq worker run it with the test clock."""
-    arq = await create_pool(redis_settings(settings.redis_url))
-    await arq.enqueue_job(name)
-    await arq.aclose()
-    await run_jobs(settings, clock=clock)
 
 
 async def _full_slot(client, db, capacity=1):

@@ -9,6 +9,7 @@ from api.db import discard_after_commit
 from tests.applications.helpers import draft
 from tests.factories import applicant, staff
 
+TASKS = "/api/v1/tasks"
 DG_FORM = {"companyName": "温州安达危险品运输有限公司", "creditCode": "91330300MA2ABCDE1X", "legalPerson": "张三",
            "mobile": "13800138000", "vehicleCount": 5, "parkingAddress": "温州市龙湾区永强大道1号"}
 
@@ -39,6 +40,19 @@ async def people(client: Any, db: Any, **person: Any) -> dict[str, Any]:
 async def task_of(db: Any, application_id: int) -> Any:
     return await db.fetchrow("SELECT * FROM approval_tasks WHERE application_id = $1 "
                              "AND status IN ('open', 'claimed', 'waiting_exam')", application_id)
+
+
+async def decided_case(client: Any, db: Any) -> tuple[int, dict]:
+    """A case approved at every step (accept, review, lead) through the task API: (its id, ``people``)."""
+    who = await people(client, db)
+    app_id = await submitted(db, who["applicant_id"])
+    await client.get(TASKS, headers=who["accept"]["headers"])
+    for step in ("accept", "review", "lead"):
+        task = await task_of(db, app_id)
+        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
+                                headers=who[step]["headers"])
+        assert res.status_code == 200, res.text
+    return app_id, who
 
 
 # A driver-qualification applicant's form (taxi / ride-hailing certificates, which end in an exam).

@@ -11,7 +11,7 @@ import sys
 from arq import create_pool
 
 from jobs import redis_settings
-from tests.approvals.test_audit_and_deadlines import _decided_case
+from tests.approvals.helpers import decided_case
 from tests.conftest import JWT_SECRET
 from tests.factories import run_jobs
 
@@ -65,7 +65,7 @@ async def _rewrite_history(db, app_id: int) -> None:
 
 
 async def test_verify_audit_fails_when_history_before_a_signed_checkpoint_is_rewritten(client, db, settings):
-    app_id, _ = await _decided_case(client, db)
+    app_id, _ = await decided_case(client, db)
     await _anchor(settings)
     cp = await db.fetchrow("SELECT * FROM audit_checkpoints")
     assert cp["heads"] >= 1

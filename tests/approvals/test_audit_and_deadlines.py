@@ -9,10 +9,8 @@ from datetime import date, timedelta
 
 from api.workdays import add_workdays
 from jobs.approvals import remind_approval_deadlines
-from tests.approvals.helpers import people, submitted, task_of
+from tests.approvals.helpers import TASKS, decided_case, people, submitted, task_of
 from tests.conftest import JWT_SECRET
-
-TASKS = "/api/v1/tasks"
 
 
 async def verify_audit(settings) -> tuple[int, str]:
@@ -25,20 +23,8 @@ async def verify_audit(settings) -> tuple[int, str]:
     return proc.returncode, out.decode()
 
 
-async def _decided_case(client, db) -> tuple[int, dict]:
-    who = await people(client, db)
-    app_id = await submitted(db, who["applicant_id"])
-    await client.get(TASKS, headers=who["accept"]["headers"])
-    for step in ("accept", "review", "lead"):
-        task = await task_of(db, app_id)
-        res = await client.post(f"{TASKS}/{task['id']}/decision", json={"decision": "approve"},
-                                headers=who[step]["headers"])
-        assert res.status_code == 200, res.text
-    return app_id, who
-
-
 async def test_verify_audit_passes_an_untouched_timeline_and_names_a_hand_edited_row(client, db, settings):
-    app_id, _ = await _decided_case(client, db)
+    app_id, _ = await decided_case(client, db)
     other = await submitted(db, (await db.fetchval("SELECT id FROM users WHERE openid IS NOT NULL LIMIT 1")))
     code, out = await verify_audit(settings)
     assert code == 0, out
@@ -56,7 +42,7 @@ async def test_verify_audit_passes_an_untouched_timeline_and_names_a_hand_edited
 
 
 async def test_verify_audit_finds_a_deleted_timeline_row(client, db, settings):
-    app_id, _ = await _decided_case(client, db)
+    app_id, _ = await decided_case(client, db)
     async with db.transaction():
         await db.execute("ALTER TABLE application_events DISABLE TRIGGER application_events_append_only")
         await db.execute("DELETE FROM application_events WHERE id = (SELECT min(id) FROM application_events "

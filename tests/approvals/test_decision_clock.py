@@ -10,8 +10,7 @@ from api.applications import service as applications
 from api.clock import local_day
 from api.workdays import add_workdays
 from tests.applications.helpers import draft
-from tests.approvals.helpers import DG_FORM, task_of
-from tests.approvals.test_site_checks import FORM as REPAIR_FORM
+from tests.approvals.helpers import DG_FORM, REPAIR_FORM, task_of
 from tests.clock import use_clock
 from tests.factories import applicant, staff
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
+
+# The clock the lockout and password-reset tests start at: Monday 2026-12-07, 09:00 in Shanghai.
+START = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
 
 
 async def sms_code(client: Any, db: Any, phone: str, *, ip: str = "203.0.113.7") -> str:

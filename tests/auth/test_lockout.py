@@ -3,7 +3,7 @@ no address trick gets around; SMS codes have an hourly budget over all phones (S
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import msgspec
 import redis as redis_sync
@@ -13,12 +13,12 @@ from tests.logs import captured_events
 from api.app import create_app
 from api.auth import sms
 from api.console.session import CSRF_COOKIE
+from tests.auth.helpers import START
 from tests.clock import use_clock
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD
 
 PHONE = "13700172001"
-START = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
 
 
 def _spoofed(i: int) -> dict[str, str]:

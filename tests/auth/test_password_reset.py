@@ -3,7 +3,7 @@ staff session opens before they set a new one with the temporary password (under
 
 from __future__ import annotations
 
-from tests.auth.test_lockout import START
+from tests.auth.helpers import START
 from tests.clock import use_clock
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD

@@ -116,3 +116,7 @@ async def sign_in_page(page: Any, phone: str, password: str) -> None:
     await page.click("button:has-text('登录')")
     await page.wait_for_url("**/console/")
 
+
+def accept_dialogs(page: Any) -> None:
+    """Accept every confirm dialog the page opens."""
+    page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm asks before disabling or retiring

@@ -6,15 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.complaints.helpers import citizen, file
-from tests.console.conftest import live_server, phone_page, sign_in_page
+from tests.console.conftest import accept_dialogs, live_server, phone_page, sign_in_page
 from tests.console.helpers import account
 from tests.factories import STAFF_PASSWORD
 
 ADMIN = "13900008301"
-
-
-def accept_dialogs(page) -> None:
-    page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm asks before disabling or retiring
 
 
 @pytest.mark.browser

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.console.conftest import live_server, phone_page, sign_in_page
+from tests.console.conftest import accept_dialogs, live_server, phone_page, sign_in_page
 from tests.console.helpers import account
-from tests.console.test_browser_admin import accept_dialogs
 from tests.factories import STAFF_PASSWORD
 
 ADMIN, MEMBER = "13900026301", "13900026302"

@@ -8,7 +8,7 @@ import pytest
 from tests.console.helpers import post, sign_in
 from tests.factories import applicant, staff
 from tests.helpdesk.conftest import pin_to_working_hours
-from tests.helpdesk.test_callbacks import case_in_supplement, claimed_consultation
+from tests.helpdesk.helpers import case_in_supplement, claimed_consultation
 
 AGENT = "13900003001"
 

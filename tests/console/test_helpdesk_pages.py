@@ -6,28 +6,18 @@ import re
 
 import pytest
 
-from tests.console.helpers import account, post, sign_in
-from tests.factories import applicant
+from tests.console.helpers import account, post, sign_in, waiting_question
 from tests.helpdesk.conftest import pin_to_working_hours
+from tests.helpdesk.helpers import UNSURE
 
 
 @pytest.fixture(autouse=True)
 def during_working_hours(monkeypatch: pytest.MonkeyPatch) -> None:
     pin_to_working_hours(monkeypatch)  # the F140 notice would otherwise join these pages after hours
 
-UNSURE = "我们新开的公司车辆年审的时候尾气没过，对经营许可有影响吗，要不要找人聊聊"
-
-
-async def _waiting_question(client, db) -> int:
-    citizen = await applicant(client, "sun")
-    await db.execute("UPDATE users SET name = '孙大伟', phone = '13712345678' WHERE id = $1", citizen["user"]["id"])
-    res = await client.post("/api/v1/chat/messages", json={"text": UNSURE}, headers=citizen["headers"])
-    assert res.status_code == 201, res.text
-    return await db.fetchval("SELECT id FROM conversations WHERE status = 'waiting'")
-
 
 async def test_a_navigator_claims_answers_and_resolves_into_a_faq_entry(client, db):
-    conv = await _waiting_question(client, db)
+    conv = await waiting_question(client, db)
     me = await account(db, phone="13900003001", roles=["helpdesk"], name="陈静")
     await sign_in(client, "13900003001")
 
@@ -56,7 +46,7 @@ async def test_a_navigator_claims_answers_and_resolves_into_a_faq_entry(client, 
 
 
 async def test_a_second_claim_shows_a_message_not_an_error_page(client, db):
-    conv = await _waiting_question(client, db)
+    conv = await waiting_question(client, db)
     await account(db, phone="13900003002", roles=["helpdesk"])
     await sign_in(client, "13900003002")
     assert (await post(client, f"/console/helpdesk/{conv}/claim")).status_code == 200
@@ -66,7 +56,7 @@ async def test_a_second_claim_shows_a_message_not_an_error_page(client, db):
 
 
 async def test_a_conversation_is_transferred_to_a_colleague(client, db):
-    conv = await _waiting_question(client, db)
+    conv = await waiting_question(client, db)
     await account(db, phone="13900003003", roles=["helpdesk"], name="甲")
     colleague = await account(db, phone="13900003004", roles=["helpdesk"], name="乙")
     await sign_in(client, "13900003003")
@@ -78,7 +68,7 @@ async def test_a_conversation_is_transferred_to_a_colleague(client, db):
 
 
 async def test_an_empty_reply_is_a_400_and_writes_nothing(client, db):
-    conv = await _waiting_question(client, db)
+    conv = await waiting_question(client, db)
     await account(db, phone="13900003005", roles=["helpdesk"])
     await sign_in(client, "13900003005")
     await post(client, f"/console/helpdesk/{conv}/claim")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.console.helpers import account, post, sign_in
-from tests.console.test_helpdesk_pages import _waiting_question
+from tests.console.helpers import account, post, sign_in, waiting_question
 from tests.helpdesk.conftest import pin_to_working_hours
 
 
@@ -16,7 +15,7 @@ def during_working_hours(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_after_the_window_closes_the_navigator_answers_by_sms_from_the_console(client, db):
-    conv = await _waiting_question(client, db)
+    conv = await waiting_question(client, db)
     await db.execute("UPDATE conversations SET channel = 'wechat' WHERE id = $1", conv)
     await account(db, phone="13900026101", roles=["helpdesk"], name="陈静")
     await sign_in(client, "13900026101")

@@ -2,56 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from api.clock import today
-from tests.factories import act_as_enterprise, applicant
+from tests.disclosure.helpers import PERSON_ID, holders, licence, verification_link
 
 API = "/api/v1"
-PERSON_ID = "11010519491231002X"  # the checksum-valid sample resident ID of GB 11643
-
-
-async def _licence(db, holder_id: int, type_: str, number: str, *, name: str = "许可证", status: str = "valid",
-                   valid_until: date | None = None, issued: date | None = None,
-                   enterprise_id: int | None = None) -> int:
-    return await db.fetchval(
-        "INSERT INTO licences (holder_id, type, name, number, valid_from, valid_until, status, issued_at, "
-        "enterprise_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date + time '10:00', $9) RETURNING id",
-        holder_id, type_, name, number, (issued or today()) - timedelta(days=400), valid_until, status,
-        issued or today(), enterprise_id)
 
 
 def company_of(who: dict[str, dict]) -> int:
     return who["company"]["enterprise_id"]
 
 
-async def _holders(client, db) -> dict[str, dict]:
-    company, driver, trucker = [await applicant(client, n) for n in ("company", "driver", "trucker")]
-    await db.execute("UPDATE users SET name = '王大锤', phone = '13911112222', id_number = $2, "
-                     "company_name = '温州顺达物流有限公司', credit_code = '91330300MA2ABCDE1X' WHERE id = $1",
-                     company["user"]["id"], PERSON_ID)
-    await db.execute("UPDATE users SET name = '李四光', phone = '13733334444', id_number = $2 WHERE id = $1",
-                     driver["user"]["id"], PERSON_ID)
-    # holds a company-kind permit in their own name: only counted, never listed
-    await db.execute("UPDATE users SET name = '欧阳娜娜', phone = '13655556666' WHERE id = $1", trucker["user"]["id"])
-    # the company is the verified enterprise its legal representative registered (issue 20), acting for it
-    company = await act_as_enterprise(client, company, "91330300MA2ABCDE14", "温州顺达物流有限公司")
-    return {"company": company, "driver": driver, "trucker": trucker}
-
-
 async def test_companies_are_listed_by_name_and_people_only_as_counts(client, db):
-    who = await _holders(client, db)
-    await _licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300001号",
-                   name="道路运输经营许可证（普通货运）", valid_until=today() + timedelta(days=900),
-                   enterprise_id=company_of(who))
-    await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "330300199001011234",
-                   name="巡游出租汽车驾驶员从业资格证")
-    await _licence(db, who["trucker"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300002号")
-    await _licence(db, who["company"]["user"]["id"], "repair_filing_receipt", "WX-BA-0001",
-                   enterprise_id=company_of(who))  # a filing: not published
-    await _licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300000号",
-                   issued=today() - timedelta(days=90),
-                   enterprise_id=company_of(who))  # outside the default 30 days
+    who = await holders(client, db)
+    await licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300001号",
+                  name="道路运输经营许可证（普通货运）", valid_until=today() + timedelta(days=900),
+                  enterprise_id=company_of(who))
+    await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "330300199001011234",
+                  name="巡游出租汽车驾驶员从业资格证")
+    await licence(db, who["trucker"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300002号")
+    await licence(db, who["company"]["user"]["id"], "repair_filing_receipt", "WX-BA-0001",
+                  enterprise_id=company_of(who))  # a filing: not published
+    await licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字330300000号",
+                  issued=today() - timedelta(days=90),
+                  enterprise_id=company_of(who))  # outside the default 30 days
 
     res = await client.get(f"{API}/public/decisions")  # no login
     assert res.status_code == 200, res.text
@@ -78,10 +53,10 @@ async def test_companies_are_listed_by_name_and_people_only_as_counts(client, db
 
 
 async def test_a_revoked_licence_is_published_as_revoked(client, db):
-    who = await _holders(client, db)
-    await _licence(db, who["company"]["user"]["id"], "dangerous_goods_permit", "浙危运许可330300009号",
-                   status="revoked", enterprise_id=company_of(who))
-    await _licence(db, who["driver"]["user"]["id"], "ridehail_driver_qualification", "RH-1", status="revoked")
+    who = await holders(client, db)
+    await licence(db, who["company"]["user"]["id"], "dangerous_goods_permit", "浙危运许可330300009号",
+                  status="revoked", enterprise_id=company_of(who))
+    await licence(db, who["driver"]["user"]["id"], "ridehail_driver_qualification", "RH-1", status="revoked")
     body = (await client.get(f"{API}/public/decisions")).json()
     assert [(c["licenceNumber"], c["status"]) for c in body["companies"]] == [("浙危运许可330300009号", "revoked")]
     assert {f["serviceCode"]: f["revoked"] for f in body["individuals"]} == {"ride-hailing-driver-cert": 1}
@@ -98,19 +73,13 @@ async def test_bad_disclosure_queries_are_clear_problems(client):
     assert res.status_code == 404 and res.json()["code"] == "service_not_disclosed"
 
 
-async def _link(client, who, licence_id: int) -> dict:
-    res = await client.get(f"{API}/licences/{licence_id}/verification-link", headers=who["headers"])
-    assert res.status_code == 200, res.text
-    return res.json()
-
-
 async def test_a_scanned_licence_is_genuine_and_shows_only_what_a_checker_needs(client, db, settings):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "330300199001011234",
-                         name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=365))
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "330300199001011234",
+                        name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=365))
     png = await client.get(f"{API}/licences/{lic}/qr.png", headers=who["driver"]["headers"])
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
-    link = await _link(client, who["driver"], lic)
+    link = await verification_link(client, who["driver"], lic)
     assert link["url"] == f"{settings.base_url}/verify/{link['token']}" and len(link["token"]) == 40
 
     res = await client.get(f"/verify/{link['token']}")  # no login, outside /api/v1
@@ -122,9 +91,10 @@ async def test_a_scanned_licence_is_genuine_and_shows_only_what_a_checker_needs(
     for secret in (PERSON_ID, "13733334444", "李四光"):
         assert secret not in res.text
 
-    company_lic = await _licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字1号",
-                                 enterprise_id=company_of(who))
-    company = (await client.get(f"/verify/{(await _link(client, who['company'], company_lic))['token']}")).json()
+    company_lic = await licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字1号",
+                                enterprise_id=company_of(who))
+    company_link = await verification_link(client, who["company"], company_lic)
+    company = (await client.get(f"/verify/{company_link['token']}")).json()
     assert company["holder"] == "温州顺达物流有限公司"
 
     others = await client.get(f"{API}/licences/{lic}/qr.png", headers=who["company"]["headers"])
@@ -133,9 +103,9 @@ async def test_a_scanned_licence_is_genuine_and_shows_only_what_a_checker_needs(
 
 
 async def test_a_token_with_any_one_character_changed_is_refused(client, db):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "Q-1")
-    token = (await _link(client, who["driver"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "Q-1")
+    token = (await verification_link(client, who["driver"], lic))["token"]
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     for i, ch in enumerate(token):
         changed = token[:i] + alphabet[(alphabet.index(ch) + 1) % 64] + token[i + 1:]
@@ -147,9 +117,9 @@ async def test_a_token_with_any_one_character_changed_is_refused(client, db):
 
 
 async def test_a_revoked_or_expired_licence_is_genuine_but_not_valid(client, db):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "Q-2")
-    token = (await _link(client, who["driver"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "Q-2")
+    token = (await verification_link(client, who["driver"], lic))["token"]
     await db.execute("UPDATE licences SET status = 'revoked' WHERE id = $1", lic)
     body = (await client.get(f"/verify/{token}")).json()
     assert body["genuine"] is True and body["valid"] is False and body["status"] == "revoked"

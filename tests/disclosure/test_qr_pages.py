@@ -12,9 +12,9 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.clock import today
-from tests.applications.test_public_numbers import _submitted
+from tests.applications.helpers import submitted_temporary_plate
 from tests.conftest import live_settings
-from tests.disclosure.test_disclosure import _holders, _licence, _link
+from tests.disclosure.helpers import holders, licence, verification_link
 from tests.factories import applicant
 from wechat import pages
 
@@ -37,7 +37,7 @@ async def scanner(settings, wechat) -> AsyncIterator[AsyncTestClient]:
 
 
 async def test_the_progress_qr_opens_a_page_in_a_browser_and_the_miniprogram_in_wechat(client, scanner, wechat):
-    number = (await _submitted(client, await applicant(client, "scan")))["publicNo"]
+    number = (await submitted_temporary_plate(client, await applicant(client, "scan")))["publicNo"]
     url = f"{API}/progress/{number}"
 
     page = await scanner.get(url, headers=BROWSER)
@@ -75,17 +75,17 @@ async def test_a_mistyped_number_gets_a_page_in_a_browser_and_a_problem_for_prog
 
 
 async def test_when_wechat_cannot_make_the_link_the_scan_still_shows_the_page(client, scanner, wechat):
-    number = (await _submitted(client, await applicant(client, "nolink")))["publicNo"]
+    number = (await submitted_temporary_plate(client, await applicant(client, "nolink")))["publicNo"]
     wechat.miniprogram_pages.discard(pages.PROGRESS)  # an older release without the page: 40165
     page = await scanner.get(f"{API}/progress/{number}", headers=IN_WECHAT, follow_redirects=False)
     assert page.status_code == 200 and number in page.text and wechat.urllinks == []
 
 
 async def test_the_licence_qr_opens_the_miniprogram_verification_page_in_wechat(client, db, scanner, wechat):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-9",
-                         name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=30))
-    token = (await _link(client, who["driver"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-9",
+                        name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=30))
+    token = (await verification_link(client, who["driver"], lic))["token"]
 
     opened = await scanner.get(f"/verify/{token}", headers=IN_WECHAT, follow_redirects=False)
     assert opened.status_code == 302 and opened.headers["location"].startswith("https://wxaurl.cn/")
@@ -104,7 +104,7 @@ async def test_the_acceptance_notice_carries_the_progress_qr(client, db):
     from api.applications import service as applications
 
     me = await applicant(client, "accepted")
-    case = await _submitted(client, me)
+    case = await submitted_temporary_plate(client, me)
     staff_id = await db.fetchval("SELECT id FROM users WHERE phone = '13900000002'")
     await applications.transition(db, case["id"], "accepted", actor_id=staff_id, note="受理")
     inbox = (await client.get(f"{API}/me/notifications", headers=me["headers"])).json()["items"]

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.clock import today
-from tests.disclosure.test_disclosure import PERSON_ID, _holders, _licence, _link
+from tests.disclosure.helpers import PERSON_ID, holders, licence, verification_link
 
 # What a phone browser sends when it opens a scanned link.
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"}
 
 
 async def test_a_phone_browser_gets_a_page_saying_the_licence_is_valid_with_the_public_facts(client, db):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-330300-0001",
-                         name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=365))
-    token = (await _link(client, who["driver"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-330300-0001",
+                        name="巡游出租汽车驾驶员从业资格证", valid_until=today() + timedelta(days=365))
+    token = (await verification_link(client, who["driver"], lic))["token"]
 
     res = await client.get(f"/verify/{token}", headers=BROWSER)
     assert res.status_code == 200
@@ -39,11 +39,11 @@ async def test_a_phone_browser_gets_a_page_saying_the_licence_is_valid_with_the_
 
 
 async def test_a_revoked_licence_page_says_genuine_but_not_valid(client, db):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字9号",
-                         name="道路运输经营许可证", status="revoked",
-                         enterprise_id=who["company"]["enterprise_id"])
-    token = (await _link(client, who["company"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["company"]["user"]["id"], "road_transport_permit", "浙交运管许可温字9号",
+                        name="道路运输经营许可证", status="revoked",
+                        enterprise_id=who["company"]["enterprise_id"])
+    token = (await verification_link(client, who["company"], lic))["token"]
     page = await client.get(f"/verify/{token}", headers=BROWSER)
     assert page.status_code == 200
     assert "证照真实，但当前无效" in page.text and "已撤销" in page.text and "证照真实有效" not in page.text
@@ -51,9 +51,9 @@ async def test_a_revoked_licence_page_says_genuine_but_not_valid(client, db):
 
 
 async def test_an_altered_code_gets_a_refusal_page_in_a_browser_and_a_problem_for_programs(client, db):
-    who = await _holders(client, db)
-    lic = await _licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-2")
-    token = (await _link(client, who["driver"], lic))["token"]
+    who = await holders(client, db)
+    lic = await licence(db, who["driver"]["user"]["id"], "taxi_driver_qualification", "QC-2")
+    token = (await verification_link(client, who["driver"], lic))["token"]
     altered = token[:-1] + ("A" if token[-1] != "A" else "B")
 
     page = await client.get(f"/verify/{altered}", headers=BROWSER)

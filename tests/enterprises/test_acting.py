@@ -5,35 +5,14 @@ from __future__ import annotations
 
 from tests.clock import use_clock
 from tests.console.helpers import account, sign_in
-from tests.enterprises.helpers import API, act_for, credit_code, enterprise, grant, verified, with_phone
+from tests.enterprises.helpers import API, CITY, CITY_FORM, CLERK_PHONE, SHUNDA, act_for, file, grant, people
 from tests.factories import staff
 from tests.samples import JPG
-
-SHUNDA = credit_code("91330300MA2ABCDE1")
-CITY = "city-road-special-vehicle"
-CITY_FORM = {"companyName": "随便填的公司", "plateNo": "浙C12345", "cityRoute": "瓯江路—学院路",
-             "startDate": "2026-06-10", "endDate": "2026-07-10"}
-CLERK_PHONE = "13700002222"
-
-
-async def _people(client, db):
-    boss = await verified(client, "boss", "王大锤", "11010519800101125")
-    clerk = await verified(client, "clerk", "李小二", "11010519850202123")
-    await with_phone(db, clerk, CLERK_PHONE)
-    ent = await enterprise(client, boss, SHUNDA, "温州顺达物流有限公司")
-    return boss, clerk, ent
-
-
-async def _file(client, headers, service=CITY, form=CITY_FORM, answers=None) -> int:
-    res = await client.post(f"{API}/applications", headers=headers,
-                            json={"serviceCode": service, "answers": answers or {}, "form": form})
-    assert res.status_code == 201, res.text
-    return res.json()["id"]
 
 
 async def test_an_agent_files_in_the_enterprises_name_and_the_licence_lands_in_its_library(client, db):
     use_clock(client, "2026-06-08 09:00")
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     granted = await grant(client, boss, ent, CLERK_PHONE, [CITY])
     assert granted.status_code == 201 and granted.json()["services"] == [CITY], granted.text
     subjects = (await client.get(f"{API}/me/subjects", headers=clerk["headers"])).json()
@@ -41,7 +20,7 @@ async def test_an_agent_files_in_the_enterprises_name_and_the_licence_lands_in_i
         ("person", None, None), ("enterprise", "agent", [CITY])]
     as_ent = await act_for(client, clerk, ent)
 
-    app_id = await _file(client, as_ent)
+    app_id = await file(client, as_ent)
     case = (await client.get(f"{API}/applications/{app_id}", headers=as_ent)).json()
     assert case["form"]["companyName"] == "温州顺达物流有限公司"  # the verified name, not the typed one
     assert await db.fetchval("SELECT enterprise_id FROM applications WHERE id = $1", app_id) == ent
@@ -81,10 +60,10 @@ async def test_an_agent_files_in_the_enterprises_name_and_the_licence_lands_in_i
 
 
 async def test_revoking_an_agent_ends_access_on_the_next_request_and_drafts_stay_with_the_enterprise(client, db):
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     await grant(client, boss, ent, CLERK_PHONE, None)  # all services
     as_ent = await act_for(client, clerk, ent)
-    draft = await _file(client, as_ent)
+    draft = await file(client, as_ent)
     assert (await client.get(f"{API}/applications/{draft}", headers=as_ent)).status_code == 200
 
     res = await client.delete(f"{API}/enterprises/{ent}/agents/{clerk['id']}", headers=boss["headers"])
@@ -111,12 +90,12 @@ async def test_revoking_an_agent_ends_access_on_the_next_request_and_drafts_stay
 
 
 async def test_an_agent_sees_only_the_cases_of_the_services_granted_and_a_change_holds_at_once(client, db):
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     await grant(client, boss, ent, CLERK_PHONE, [CITY])
     boss_ent = await act_for(client, boss, ent)
-    plate = await _file(client, boss_ent, "temporary-plate", {"companyName": "x", "deliveryAddress": "温州市鹿城区1号"},
-                        {"unplated": "no"})
-    city = await _file(client, boss_ent)
+    plate = await file(client, boss_ent, "temporary-plate", {"companyName": "x", "deliveryAddress": "温州市鹿城区1号"},
+                       {"unplated": "no"})
+    city = await file(client, boss_ent)
     as_ent = await act_for(client, clerk, ent)
     assert [a["id"] for a in (await client.get(f"{API}/applications", headers=as_ent)).json()] == [city]
     assert (await client.get(f"{API}/applications/{plate}", headers=as_ent)).status_code == 404
@@ -137,7 +116,7 @@ async def test_an_agent_sees_only_the_cases_of_the_services_granted_and_a_change
 
 
 async def test_only_a_verified_person_with_an_account_can_be_made_an_agent(client, db):
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     retried = [await client.post(f"{API}/enterprises/{ent}/agents", headers={**boss["headers"], "Idempotency-Key": "k1"},
                                  json={"phone": CLERK_PHONE, "services": [CITY]}) for _ in range(2)]
     assert [r.status_code for r in retried] == [201, 201] and retried[0].json() == retried[1].json()
@@ -156,10 +135,10 @@ async def test_only_a_verified_person_with_an_account_can_be_made_an_agent(clien
 
 
 async def test_the_console_task_page_shows_the_subject_and_who_acted(client, db):
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     await grant(client, boss, ent, CLERK_PHONE, [CITY])
     as_ent = await act_for(client, clerk, ent)
-    app_id = await _file(client, as_ent)
+    app_id = await file(client, as_ent)
     await client.put(f"{API}/applications/{app_id}/materials/city_route_plan", headers=as_ent,
                      files={"file": ("route.jpg", JPG, "image/jpeg")})
     assert (await client.post(f"{API}/applications/{app_id}/submit", headers=as_ent)).status_code == 200

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.enterprises.helpers import API
-from tests.enterprises.test_agency_filing import _filing, _pair
+from tests.enterprises.helpers import API, filing_body, pair
 
 
 @pytest.mark.parametrize("service, answers", [
@@ -16,9 +15,9 @@ from tests.enterprises.test_agency_filing import _filing, _pair
     ("ride-hailing-vehicle-permit", {"owner": "company"}),
 ])
 async def test_an_enterprises_licence_is_refused_when_the_filing_is_created(client, db, service, answers):
-    principal, agent = await _pair(client, db)
+    principal, agent = await pair(client, db)
     res = await client.post(f"{API}/agency/filings", headers=agent["headers"],
-                            json=_filing(principal, serviceCode=service, answers=answers, form={}))
+                            json=filing_body(principal, serviceCode=service, answers=answers, form={}))
     assert res.status_code == 422, res.text
     problem = res.json()
     assert problem["code"] == "holder_kind_mismatch" and problem["switchTo"] == "enterprise", problem

@@ -4,29 +4,16 @@ submitted; the case and the licence are the principal's; a refusal ends the agen
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from stdnum.cn import uscc
 
 from api.app import create_app
-from api.clock import today
-from tests.applications.helpers import licence
 from tests.conftest import live_sms_settings
-from tests.enterprises.helpers import API, with_phone
+from tests.enterprises.helpers import API, PRINCIPAL_PHONE, SHIP_CERT_NO, SHIP_COMPANY, filing_body, pair, with_phone
 from tests.factories import act_as_enterprise, applicant, run_jobs
 from tests.samples import PDF
-
-PHONE = "13700002222"
-COMPANY = "91330302MA2H8Q1B2" + uscc.calc_check_digit("91330302MA2H8Q1B2")
-# F092: a freight vehicle's certificate is an enterprise's now; a person's own matter filed for them is the
-# renewal of their ship's operating certificate (F061: 船舶所有人, either holder), an instant matter
-CERT_NO = "浙温港航营字0001号"
-EXPIRY = today() + timedelta(days=40)
-FORM = {"companyName": "温州顺达货运有限公司", "creditCode": COMPANY, "shipName": "浙温州货1234", "certNo": CERT_NO,
-        "certExpiry": EXPIRY.isoformat(), "deliveryAddress": "温州市鹿城区车站大道1号"}
 
 
 @pytest.fixture
@@ -37,23 +24,8 @@ async def live(settings, fake_aliyun):
         yield client, live_settings, fake_aliyun
 
 
-async def _pair(client: Any, db: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The principal (a verified person with a phone and the vehicle's licences) and the agent."""
-    principal = await applicant(client, "laowang")
-    principal["id"] = principal["user"]["id"]
-    await with_phone(db, principal, PHONE)
-    await licence(db, principal["id"], "ship_operating_certificate", CERT_NO, valid_until=EXPIRY, name="船舶营运证")
-    return principal, await applicant(client, "xiaowang")
-
-
-def _filing(principal: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    return {"serviceCode": "ship-operating-cert", "answers": {"shipChanged": "no"},
-            "form": FORM, "principalName": principal["identity"]["name"],
-            "principalIdNumber": principal["identity"]["idNumber"], "principalPhone": PHONE, **changes}
-
-
 async def _filed(client: Any, agent: dict[str, Any], principal: dict[str, Any]) -> dict[str, Any]:
-    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=_filing(principal))
+    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=filing_body(principal))
     assert res.status_code == 201 and res.json()["status"] == "awaiting_letter", res.text
     return res.json()
 
@@ -65,10 +37,10 @@ async def _letter(client: Any, agent: dict[str, Any], filing_id: int) -> Any:
 
 async def test_the_case_waits_for_the_principals_sms_confirmation_and_the_licence_lands_with_them(live, db):
     client, settings, aliyun = live
-    principal, agent = await _pair(client, db)
+    principal, agent = await pair(client, db)
     filing = await _filed(client, agent, principal)
     app_id = filing["applicationId"]
-    assert filing["principalPhoneMasked"] == "137****2222" and PHONE not in str(filing)
+    assert filing["principalPhoneMasked"] == "137****2222" and PRINCIPAL_PHONE not in str(filing)
     # the case is the principal's own (their verified name in the form); the agent reaches it too
     assert app_id in [a["id"] for a in (await client.get(f"{API}/applications", headers=principal["headers"])).json()]
     case = (await client.get(f"{API}/applications/{app_id}", headers=agent["headers"])).json()
@@ -81,7 +53,7 @@ async def test_the_case_waits_for_the_principals_sms_confirmation_and_the_licenc
     sent = await _letter(client, agent, filing["id"])
     assert sent.status_code == 200 and sent.json()["status"] == "awaiting_confirmation", sent.text
     await run_jobs(settings)
-    [sms] = aliyun.messages(PHONE)
+    [sms] = aliyun.messages(PRINCIPAL_PHONE)
     assert sms["template"] == "SMS_480010093" and len(sms["params"]["code"]) == 6
     code = sms["params"]["code"]
     waiting = await client.post(f"{API}/applications/{app_id}/submit", headers=agent["headers"])
@@ -103,8 +75,8 @@ async def test_the_case_waits_for_the_principals_sms_confirmation_and_the_licenc
     done = await client.post(f"{API}/applications/{app_id}/submit", headers=agent["headers"])
     assert done.status_code == 200 and done.json()["status"] == "approved", done.text  # an instant matter
     theirs = (await client.get(f"{API}/licences", headers=principal["headers"])).json()
-    assert any(lic["type"] == "ship_operating_certificate" and lic["status"] == "valid" and lic["number"] != CERT_NO
-               for lic in theirs), theirs
+    assert any(lic["type"] == "ship_operating_certificate" and lic["status"] == "valid"
+               and lic["number"] != SHIP_CERT_NO for lic in theirs), theirs
     mine = (await client.get(f"{API}/licences", headers=agent["headers"])).json()
     assert not any(lic["type"] == "ship_operating_certificate" for lic in mine)
     # the result message is the principal's
@@ -115,7 +87,7 @@ async def test_the_case_waits_for_the_principals_sms_confirmation_and_the_licenc
 
 async def test_a_refusal_ends_it_and_the_agent_no_longer_sees_the_case(live, db):
     client, settings, aliyun = live
-    principal, agent = await _pair(client, db)
+    principal, agent = await pair(client, db)
     filing = await _filed(client, agent, principal)
     app_id = filing["applicationId"]
     assert (await _letter(client, agent, filing["id"])).status_code == 200
@@ -136,26 +108,26 @@ async def test_a_refusal_ends_it_and_the_agent_no_longer_sees_the_case(live, db)
 
 @pytest.mark.parametrize("changes", [{"principalName": "张三丰"}, {"principalPhone": "13700009999"}])
 async def test_the_principal_must_be_the_verified_person_named(client, db, changes):
-    principal, agent = await _pair(client, db)
-    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=_filing(principal, **changes))
+    principal, agent = await pair(client, db)
+    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=filing_body(principal, **changes))
     assert res.status_code == 422 and res.json()["code"] == "principal_not_found", res.text
     assert await db.fetchval("SELECT count(*) FROM agency_filings") == 0
 
 
 async def test_an_unverified_principal_and_oneself_are_refused_and_a_letter_must_be_a_document(client, db):
-    principal, agent = await _pair(client, db)
+    principal, agent = await pair(client, db)
     nobody = await applicant(client, "unverified", verified=False)
     nobody["id"] = nobody["user"]["id"]
     await with_phone(db, nobody, "13700003333")
-    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=_filing(
+    res = await client.post(f"{API}/agency/filings", headers=agent["headers"], json=filing_body(
         principal, principalIdNumber="11010519491231002X", principalPhone="13700003333"))
     assert res.status_code == 422 and res.json()["code"] == "principal_not_found"
-    mine = await client.post(f"{API}/agency/filings", headers=principal["headers"], json=_filing(principal))
+    mine = await client.post(f"{API}/agency/filings", headers=principal["headers"], json=filing_body(principal))
     assert mine.status_code == 422 and mine.json()["code"] == "agency_for_self"
     filing = await _filed(client, agent, principal)
     bad = await client.post(f"{API}/agency/filings/{filing['id']}/letter", headers=agent["headers"],
                             files={"file": ("x.txt", b"not a letter", "text/plain")})
     assert bad.status_code == 422 and bad.json()["code"] == "authorisation_letter_refused"
-    boss = await act_as_enterprise(client, agent, COMPANY, "温州顺达货运有限公司")
-    as_firm = await client.post(f"{API}/agency/filings", headers=boss["headers"], json=_filing(principal))
+    boss = await act_as_enterprise(client, agent, SHIP_COMPANY, "温州顺达货运有限公司")
+    as_firm = await client.post(f"{API}/agency/filings", headers=boss["headers"], json=filing_body(principal))
     assert as_firm.status_code == 409 and as_firm.json()["code"] == "agency_as_person"

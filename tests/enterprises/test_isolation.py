@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.clock import use_clock
-from tests.enterprises.helpers import API, act_for, credit_code, enterprise, grant, verified, with_phone
-from tests.enterprises.test_acting import CITY, CITY_FORM
+from tests.enterprises.helpers import (
+    API, CITY, CITY_FORM, act_for, credit_code, enterprise, grant, verified, with_phone,
+)
 from tests.factories import staff
 from tests.samples import JPG
 

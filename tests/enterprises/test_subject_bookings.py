@@ -11,59 +11,13 @@ from typing import Any
 
 from litestar.routes import HTTPRoute
 
-from tests.appointments.helpers import admin as appointment_admin
-from tests.appointments.helpers import generate, people, slot_at
+from tests.appointments.helpers import people
 from tests.clock import sh, use_clock
-from tests.enterprises.helpers import API, act_for, credit_code, enterprise, grant, verified, with_phone
+from tests.enterprises.helpers import API, DANGER, FREIGHT, book, enterprise_case, slot, things_of_a, world
 from tests.factories import staff
-from tests.ratings.helpers import finished_application
-from tests.samples import PNG
 from tests.security.test_access_matrix import ACCESS
 
-FREIGHT, DANGER, CENTRE = "freight-operating-permit", "dangerous-goods-permit", "city-service-centre"
-A_CODE, B_CODE = credit_code("91330300MA2CCCCC1"), credit_code("91330300MA2DDDDD1")
-CLERK_PHONE, CLERK2_PHONE = "13700004444", "13700005555"
 MIGRATION = Path(__file__).parents[2] / "api/migrations/0202_subject_bookings_ratings_complaints.sql"
-
-
-async def _world(client: Any, db: Any, *, second_clerk: bool = False, capacity: int = 5) -> dict[str, Any]:
-    """Enterprise A (its 经办人 granted freight only; a second with every service) and enterprise B,
-    and the freight and dangerous-goods slots of Monday 2026-06-08 at the city centre."""
-    a = await verified(client, "sub-boss-a", "王大锤", "11010519800101125")
-    b = await verified(client, "sub-boss-b", "李四", "11010519850202123")
-    clerk = await verified(client, "sub-clerk-a", "陈小明", "11010519900303123")
-    await with_phone(db, clerk, CLERK_PHONE)
-    ent_a = await enterprise(client, a, A_CODE, "温州丙物流有限公司")
-    ent_b = await enterprise(client, b, B_CODE, "温州丁物流有限公司")
-    assert (await grant(client, a, ent_a, CLERK_PHONE, [FREIGHT])).status_code == 201
-    w = {"a": a, "b": b, "clerk": clerk, "ent_a": ent_a, "as_a": await act_for(client, a, ent_a),
-         "as_b": await act_for(client, b, ent_b), "clerk_a": await act_for(client, clerk, ent_a)}
-    if second_clerk:
-        clerk2 = await verified(client, "sub-clerk2-a", "赵一", "11010519920404123")
-        await with_phone(db, clerk2, CLERK2_PHONE)
-        assert (await grant(client, a, ent_a, CLERK2_PHONE, None)).status_code == 201
-        w.update(clerk2=clerk2, clerk2_a=await act_for(client, clerk2, ent_a))
-    w["admin"] = await appointment_admin(client, db)
-    for service in (FREIGHT, DANGER):
-        await generate(client, w["admin"]["headers"], site=CENTRE, service=service, day_from="2026-06-08",
-                       capacity=capacity)
-    return w
-
-
-async def _slot(client: Any, w: dict[str, Any], service: str, at: str) -> int:
-    return (await slot_at(client, w["admin"]["headers"], service, f"2026-06-08 {at}"))["id"]
-
-
-async def _book(client: Any, headers: dict[str, str], slot_id: int, case: int | None = None) -> Any:
-    body: dict[str, Any] = {"slotId": slot_id, **({"applicationId": case} if case else {})}
-    return await client.post(f"{API}/appointments", headers=headers, json=body)
-
-
-async def _enterprise_case(db: Any, user_id: int, enterprise_id: int, **kw: Any) -> int:
-    """A freight case the 经办人 filed for the enterprise, walked through the real state machine."""
-    app_id = await finished_application(db, user_id, service_code=FREIGHT, **kw)
-    await db.execute("UPDATE applications SET enterprise_id = $2 WHERE id = $1", app_id, enterprise_id)
-    return app_id
 
 
 async def _ids(client: Any, headers: dict[str, str], path: str) -> set[int]:
@@ -72,35 +26,15 @@ async def _ids(client: Any, headers: dict[str, str], path: str) -> set[int]:
     return {item["id"] for item in res.json()}
 
 
-async def _things_of_a(client: Any, db: Any, w: dict[str, Any]) -> dict[str, int]:
-    """The 经办人, acting for A, books a freight window, rates A's finished case and complains about it
-    with a picture."""
-    booked = await _book(client, w["clerk_a"], await _slot(client, w, FREIGHT, "09:00"))
-    assert booked.status_code == 201, booked.text
-    case = await _enterprise_case(db, w["clerk"]["id"], w["ent_a"])
-    rated = await client.post(f"{API}/ratings", headers=w["clerk_a"],
-                              json={"targetType": "application", "targetId": case, "level": 2, "comment": "慢"})
-    assert rated.status_code == 201, rated.text
-    up = await client.post(f"{API}/complaints/attachments", files={"file": ("scene.png", PNG, "image/png")},
-                           headers=w["clerk_a"])
-    assert up.status_code == 201, up.text
-    filed = await client.post(f"{API}/complaints", headers=w["clerk_a"], json={
-        "category": "complaint", "targetType": "application", "targetId": case,
-        "text": "公司的货运许可办了很久。", "attachments": [up.json()["id"]]})
-    assert filed.status_code == 201, filed.text
-    return {"appointment": booked.json()["id"], "rating": rated.json()["id"], "complaint": filed.json()["id"],
-            "attachment": up.json()["id"], "case": case, "slot": await _slot(client, w, FREIGHT, "11:00")}
-
-
 async def test_two_enterprises_never_see_each_others_bookings_ratings_or_complaints(client, db):
     use_clock(client, "2026-06-05 10:00")
-    w = await _world(client, db)
-    mine = await _things_of_a(client, db, w)
+    w = await world(client, db)
+    mine = await things_of_a(client, db, w)
     # a service not granted to the 经办人: refused for them, booked by the legal representative for A
-    danger = await _slot(client, w, DANGER, "09:00")
-    refused = await _book(client, w["clerk_a"], danger)
+    danger = await slot(client, w, DANGER, "09:00")
+    refused = await book(client, w["clerk_a"], danger)
     assert refused.status_code == 403 and refused.json()["code"] == "service_not_granted", refused.text
-    reps = await _book(client, w["as_a"], danger)
+    reps = await book(client, w["as_a"], danger)
     assert reps.status_code == 201, reps.text
 
     assert await _ids(client, w["as_a"], "/appointments") == {mine["appointment"], reps.json()["id"]}
@@ -124,11 +58,11 @@ async def test_two_enterprises_never_see_each_others_bookings_ratings_or_complai
             assert (await client.post(f"{API}{path}", headers=outsider, json=body)).status_code == 404, path
 
     # the person's own booking is theirs, not the enterprise's; the one-booking-per-service rule is the person's
-    own = await _book(client, w["a"]["headers"], await _slot(client, w, FREIGHT, "10:00"))
+    own = await book(client, w["a"]["headers"], await slot(client, w, FREIGHT, "10:00"))
     assert own.status_code == 201, own.text
     assert await _ids(client, w["a"]["headers"], "/appointments") == {own.json()["id"]}
     assert own.json()["id"] not in await _ids(client, w["as_a"], "/appointments")
-    again = await _book(client, w["clerk"]["headers"], await _slot(client, w, FREIGHT, "10:30"))
+    again = await book(client, w["clerk"]["headers"], await slot(client, w, FREIGHT, "10:30"))
     assert again.status_code == 409 and again.json()["code"] == "already_booked", again.text
 
     # revoked: the next request of the 经办人's token reaches nothing of A's
@@ -166,8 +100,8 @@ EXPECTED = (401, OWN, OWN, 404, 404, 404)
 
 async def test_the_booking_rating_and_complaint_routes_answer_each_enterprise_role_as_the_table_says(client, db):
     use_clock(client, "2026-06-05 10:00")
-    w = await _world(client, db)
-    mine = await _things_of_a(client, db, w)
+    w = await world(client, db)
+    mine = await things_of_a(client, db, w)
     # a new owner route of these areas in the access matrix without a row here fails
     owner_ops = {str(h.operation_id) for route in client.app.routes if isinstance(route, HTTPRoute)
                  and route.path.startswith((f"{API}/appointments", f"{API}/ratings", f"{API}/complaints"))
@@ -200,17 +134,17 @@ async def _figures(client: Any, headers: dict[str, str]) -> dict[str, Any]:
 
 async def test_an_enterprise_case_counts_once_in_the_figures_whichever_of_its_people_acts(client, db):
     clock = use_clock(client, "2026-06-04 10:00")
-    w = await _world(client, db, second_clerk=True)
-    visited = await _enterprise_case(db, w["clerk"]["id"], w["ent_a"], submitted="2026-06-02 09:00", status="accepted")
-    done = await _enterprise_case(db, w["clerk"]["id"], w["ent_a"], submitted="2026-06-03 09:00",
-                                  decided="2026-06-03 10:00")
+    w = await world(client, db, second_clerk=True)
+    visited = await enterprise_case(db, w["clerk"]["id"], w["ent_a"], submitted="2026-06-02 09:00", status="accepted")
+    done = await enterprise_case(db, w["clerk"]["id"], w["ent_a"], submitted="2026-06-03 09:00",
+                                 decided="2026-06-03 10:00")
     # two of A's people each book a window visit for the case one of them filed: both count against it
-    first = await _book(client, w["clerk_a"], await _slot(client, w, FREIGHT, "09:00"), visited)
-    second = await _book(client, w["clerk2_a"], await _slot(client, w, FREIGHT, "09:30"), visited)
+    first = await book(client, w["clerk_a"], await slot(client, w, FREIGHT, "09:00"), visited)
+    second = await book(client, w["clerk2_a"], await slot(client, w, FREIGHT, "09:30"), visited)
     assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json()["applicationId"] == second.json()["applicationId"] == visited
     # acting as themself, the second 经办人 has no such case
-    as_person = await _book(client, w["clerk2"]["headers"], await _slot(client, w, FREIGHT, "10:00"), visited)
+    as_person = await book(client, w["clerk2"]["headers"], await slot(client, w, FREIGHT, "10:00"), visited)
     assert as_person.status_code == 422 and as_person.json()["code"] == "application_not_own", as_person.text
     desk = await staff(client, db, phone="13900009031", roles=["approver"], steps=["accept"], name="窗口")
     for booked, at in ((first, "2026-06-08 08:50"), (second, "2026-06-08 09:20")):
@@ -236,9 +170,9 @@ async def test_an_enterprise_case_counts_once_in_the_figures_whichever_of_its_pe
     # a no-show suspension is the person's: suspended, they cannot book for A; A's legal representative can
     await db.execute("INSERT INTO appt_suspensions (user_id, starts_at, ends_at, no_shows) VALUES ($1, $2, $3, 3)",
                      w["clerk2"]["id"], sh("2026-06-08 00:00"), sh("2026-07-08 00:00"))
-    suspended = await _book(client, w["clerk2_a"], await _slot(client, w, FREIGHT, "11:00"))
+    suspended = await book(client, w["clerk2_a"], await slot(client, w, FREIGHT, "11:00"))
     assert suspended.status_code == 403 and suspended.json()["code"] == "booking_suspended", suspended.text
-    assert (await _book(client, w["as_a"], await _slot(client, w, FREIGHT, "11:00"))).status_code == 201
+    assert (await book(client, w["as_a"], await slot(client, w, FREIGHT, "11:00"))).status_code == 201
 
     # rows made before migration 0202 take the subject of the case they belong to
     filed = await client.post(f"{API}/complaints", headers=w["clerk2_a"], json={
@@ -257,9 +191,9 @@ async def test_an_enterprise_case_counts_once_in_the_figures_whichever_of_its_pe
 
 async def test_a_waitlist_entry_made_for_the_enterprise_becomes_the_enterprises_booking(client, db):
     use_clock(client, "2026-06-05 10:00")
-    w = await _world(client, db, capacity=1)
+    w = await world(client, db, capacity=1)
     first, second = await people(client, db, 2, "sub-wait")
-    taken = [await _book(client, who["headers"], await _slot(client, w, DANGER, at))
+    taken = [await book(client, who["headers"], await slot(client, w, DANGER, at))
              for who, at in ((first, "09:00"), (second, "14:00"))]
     assert [t.status_code for t in taken] == [201, 201]
     # the 经办人 has no grant of this service; the legal representative waits for A

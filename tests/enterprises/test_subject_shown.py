@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from tests.clock import use_clock
 from tests.console.helpers import account, sign_in
-from tests.enterprises.helpers import API
-from tests.enterprises.test_subject_bookings import FREIGHT, _book, _slot, _things_of_a, _world
+from tests.enterprises.helpers import API, FREIGHT, book, slot, things_of_a, world
 from tests.factories import staff
 
 NAME_A = "温州丙物流有限公司"
@@ -15,8 +14,8 @@ NAME_A = "温州丙物流有限公司"
 
 async def test_bookings_ratings_and_complaints_show_their_subject_to_the_applicant_and_to_staff(client, db):
     use_clock(client, "2026-06-05 10:00")
-    w = await _world(client, db)
-    mine = await _things_of_a(client, db, w)
+    w = await world(client, db)
+    mine = await things_of_a(client, db, w)
     of_a = {"kind": "enterprise", "enterpriseId": w["ent_a"], "name": NAME_A}
     for path, key in (("/appointments", "appointment"), ("/ratings", "rating"), ("/complaints", "complaint")):
         listed = (await client.get(f"{API}{path}", headers=w["clerk_a"])).json()
@@ -27,7 +26,7 @@ async def test_bookings_ratings_and_complaints_show_their_subject_to_the_applica
     assert comment.status_code == 201 and comment.json()["subject"] == of_a, comment.text
 
     # the legal representative's own booking, as themself: the person's
-    own = await _book(client, w["a"]["headers"], await _slot(client, w, FREIGHT, "10:00"))
+    own = await book(client, w["a"]["headers"], await slot(client, w, FREIGHT, "10:00"))
     assert own.status_code == 201, own.text
     [item] = (await client.get(f"{API}/appointments", headers=w["a"]["headers"])).json()
     assert item["subject"] == {"kind": "person", "enterpriseId": None, "name": None}, item

@@ -11,8 +11,7 @@ from api.app import create_app
 from api.workdays import add_workdays
 from tests.clock import Clock, sh
 from tests.factories import applicant, run_jobs, staff, verify
-from tests.helpdesk.test_callbacks import HD, _agent, case_in_supplement, claimed_consultation
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import HD, UNSURE, case_in_supplement, claimed_consultation, helpdesk_agent
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
 
 API = "/api/v1"
@@ -27,13 +26,13 @@ def grant(client, agent, conv, reason="营业执照正在变更，原件要下�
 async def test_an_agent_grants_the_one_extension_for_the_user_and_tells_them(client, db):
     me = await applicant(client, "extend")
     app_id, public_no = await case_in_supplement(client, me)
-    agent = await _agent(client, db, "13900004001")
+    agent = await helpdesk_agent(client, db, "13900004001")
     conv = await claimed_consultation(client, db, me, agent)
     unlinked = await grant(client, agent, conv)
     assert unlinked.status_code == 409 and unlinked.json()["code"] == "conversation_case_not_linked"
     await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
 
-    other = await _agent(client, db, "13900004002", "导航员 乙")
+    other = await helpdesk_agent(client, db, "13900004002", "导航员 乙")
     assert (await grant(client, other, conv)).json()["code"] == "conversation_not_yours"
     blank = await grant(client, agent, conv, reason="  ")
     assert blank.status_code == 400
@@ -73,7 +72,7 @@ async def test_an_agent_grants_the_one_extension_for_the_user_and_tells_them(cli
 async def test_past_the_deadline_the_agent_cannot_extend_either(client, db):
     me = await applicant(client, "toolate")
     app_id, public_no = await case_in_supplement(client, me)
-    agent = await _agent(client, db, "13900004003")
+    agent = await helpdesk_agent(client, db, "13900004003")
     conv = await claimed_consultation(client, db, me, agent)
     await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"], json={"publicNo": public_no})
     client.app.state.clock = Clock(sh("2026-07-07 09:00"))  # the day after the deadline

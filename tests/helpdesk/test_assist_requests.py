@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.clock import use_clock
 from tests.enterprises.helpers import credit_code, with_phone
 from tests.factories import act_as_enterprise, applicant, staff
-from tests.helpdesk.test_callbacks import _escalate
+from tests.helpdesk.helpers import escalate
 
 API = "/api/v1"
 SEEDED_NAVIGATOR = {"phone": "13900000005", "password": "demo-helpdesk-2026"}  # api/seed.py: 导航员 陈静
@@ -79,10 +79,10 @@ async def test_an_overdue_request_is_escalated_to_the_leads_once(client, db, set
     res = await client.post(f"{API}/assist/requests", headers=me["headers"],
                             json={"serviceCode": "taxi-driver-cert", "need": "想请导航员帮我填表"})
     assert res.status_code == 201, res.text
-    await _escalate(settings, "2026-06-15 18:00")  # the due day itself: nothing yet
+    await escalate(settings, "2026-06-15 18:00")  # the due day itself: nothing yet
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'callback_overdue'") == 0
     for moment in ("2026-06-16 09:00", "2026-06-16 10:00"):
-        await _escalate(settings, moment)
+        await escalate(settings, moment)
     told = await db.fetch("SELECT user_id, content FROM notifications WHERE event = 'callback_overdue' "
                           "AND channel = 'inapp' ORDER BY user_id")
     leads = {r["id"] for r in await db.fetch("SELECT id FROM users WHERE 'lead' = ANY(roles)")}

@@ -5,37 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.applications.test_faq_rules import taxi_case
-from tests.clock import Clock, sh, use_clock
+from tests.clock import Clock, sh
 from tests.factories import applicant, staff
-from tests.helpdesk.conftest import WORKING_HOURS
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import HD, case_in_supplement, claimed_consultation, escalate, helpdesk_agent
 
 API = "/api/v1"
-HD = f"{API}/helpdesk"
-
-
-async def _agent(client, db, phone, name="导航员 陈静"):
-    return await staff(client, db, phone=phone, roles=["helpdesk"], name=name)
-
-
-async def case_in_supplement(client, me) -> tuple[int, str]:
-    """A taxi-driver case submitted with materials missing: it waits for a supplement (F098)."""
-    clock = use_clock(client, "2026-06-05 10:00")  # a Friday: the supplement is due 6 July
-    app_id = await taxi_case(client, me["headers"], complete=False)
-    res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
-    assert res.status_code == 200 and res.json()["status"] == "needs_supplement", res.text
-    clock.set(WORKING_HOURS)  # the help desk takes it up on Wednesday 10 June
-    return app_id, res.json()["publicNo"]
-
-
-async def claimed_consultation(client, db, me, agent) -> int:
-    await client.post(f"{API}/chat/messages", headers=me["headers"], json={"text": UNSURE})
-    conv = await db.fetchval("SELECT id FROM conversations WHERE user_id = $1 AND status <> 'resolved'",
-                             me["user"]["id"])
-    res = await client.post(f"{HD}/conversations/{conv}/claim", headers=agent["headers"])
-    assert res.status_code == 200, res.text
-    return conv
 
 
 async def resolved_important(client, db, name="callme") -> tuple[dict, dict, int, int]:
@@ -43,7 +17,7 @@ async def resolved_important(client, db, name="callme") -> tuple[dict, dict, int
     me = await applicant(client, name)
     await db.execute("UPDATE users SET name = '王小明', phone = '13812345678' WHERE id = $1", me["user"]["id"])
     app_id, public_no = await case_in_supplement(client, me)
-    agent = await _agent(client, db, "13900003001")
+    agent = await helpdesk_agent(client, db, "13900003001")
     conv = await claimed_consultation(client, db, me, agent)
     linked = await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"],
                               json={"publicNo": public_no, "important": True})
@@ -65,7 +39,7 @@ async def test_an_important_case_consultation_is_called_back_and_only_the_holder
     row = await db.fetchrow("SELECT * FROM helpdesk_callbacks WHERE id = $1", callback)
     # resolved on Wednesday 10 June 2026: due two working days later
     assert row["status"] == "open" and row["due_on"] == date(2026, 6, 12) and row["agent_id"] is None
-    other = await _agent(client, db, "13900003002", "导航员 乙")
+    other = await helpdesk_agent(client, db, "13900003002", "导航员 乙")
 
     due = (await client.get(f"{HD}/callbacks", params={"status": "due"}, headers=agent["headers"])).json()
     assert [c["id"] for c in due] == [callback]
@@ -109,7 +83,7 @@ async def test_only_an_important_conversation_linked_to_the_users_own_case_gets_
     stranger = await applicant(client, "stranger")
     _, public_no = await case_in_supplement(client, me)
     _, strangers_no = await case_in_supplement(client, stranger)
-    agent = await _agent(client, db, "13900003003")
+    agent = await helpdesk_agent(client, db, "13900003003")
 
     conv = await claimed_consultation(client, db, me, agent)
     foreign = await client.put(f"{HD}/conversations/{conv}/case", headers=agent["headers"],
@@ -149,7 +123,7 @@ async def test_three_unanswered_calls_end_the_callback_as_unreachable(client, db
 
 async def test_reached_but_unsolved_reopens_the_conversation_or_hands_it_over(client, db):
     me, agent, conv, callback = await resolved_important(client, db)
-    other = await _agent(client, db, "13900003004", "导航员 乙")
+    other = await helpdesk_agent(client, db, "13900003004", "导航员 乙")
     await client.post(f"{HD}/callbacks/{callback}/claim", headers=agent["headers"])
     vague = await outcome(client, agent, callback, outcome="not_solved")
     assert vague.status_code == 400
@@ -224,10 +198,10 @@ async def test_an_overdue_callback_reaches_its_agent_and_the_leads_once(client, 
     me, agent, conv, callback = await resolved_important(client, db, "latecall")  # due Friday 12 June 2026
     lead = await staff(client, db, phone="13900003009", roles=["lead"], name="科长")
     await client.post(f"{HD}/callbacks/{callback}/claim", headers=agent["headers"])
-    await _escalate(settings, "2026-06-12 18:00")  # the due day itself: nothing yet
+    await escalate(settings, "2026-06-12 18:00")  # the due day itself: nothing yet
     assert await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'callback_overdue'") == 0
     for day in ("2026-06-15 09:00", "2026-06-15 10:00"):  # the next working day, twice: told once
-        await _escalate(settings, day)
+        await escalate(settings, day)
     leads = [r["id"] for r in await db.fetch("SELECT id FROM users WHERE 'lead' = ANY(roles)")]
     assert lead["user"]["id"] in leads
     told = await db.fetch("SELECT user_id, content FROM notifications WHERE event = 'callback_overdue' "
@@ -235,16 +209,3 @@ async def test_an_overdue_callback_reaches_its_agent_and_the_leads_once(client, 
     assert [r["user_id"] for r in told] == sorted({agent["user"]["id"], *leads})
     assert all("已超期" in r["content"] for r in told)
     assert await db.fetchval("SELECT escalated_at IS NOT NULL FROM helpdesk_callbacks WHERE id = $1", callback)
-
-
-async def _escalate(settings, day: str) -> None:
-    """The hourly job, run through the arq queue at ``day`` (Asia/Shanghai)."""
-    from arq import create_pool
-
-    from jobs import redis_settings
-    from tests.factories import run_jobs
-
-    arq = await create_pool(redis_settings(settings.redis_url or ""))
-    await arq.enqueue_job("escalate_overdue_callbacks", _job_id=f"escalate:{day}")
-    await arq.close()
-    await run_jobs(settings, clock=Clock(sh(day)))

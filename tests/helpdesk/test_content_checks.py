@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from jobs import redis_settings
 from tests.factories import applicant, bearer, run_jobs, staff
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
 
 API = "/api/v1"

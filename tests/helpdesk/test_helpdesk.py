@@ -4,15 +4,10 @@ import httpx
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from tests.factories import applicant, run_jobs, staff
+from tests.factories import applicant, run_jobs
+from tests.helpdesk.helpers import UNSURE, claimed_wechat_conversation, helpdesk_agent
 from tests.helpdesk.ws import AsgiWebSocket
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
-
-UNSURE = "我们新开的公司车辆年审的时候尾气没过，对经营许可有影响吗，要不要找人聊聊"
-
-
-async def _agent(client, db, phone="13900002001", name="导航员 陈静"):
-    return await staff(client, db, phone=phone, roles=["helpdesk"], name=name)
 
 
 async def test_an_unsure_wechat_question_waits_and_a_connected_agent_sees_it_arrive(settings, wechat, db):
@@ -22,7 +17,7 @@ async def test_an_unsure_wechat_question_waits_and_a_connected_agent_sees_it_arr
     app = create_app(live)
     async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                                  base_url="http://testserver", timeout=30) as client:
-        agent = await _agent(client, db)
+        agent = await helpdesk_agent(client, db)
         socket = AsgiWebSocket(app, "/api/v1/helpdesk/live", agent["headers"])
         assert (await socket.connect())["type"] == "websocket.accept"
         assert (await socket.receive_json())["type"] == "hello"
@@ -64,8 +59,8 @@ async def test_in_app_chat_gets_a_machine_answer_marked_as_such(client, db):
 async def test_two_agents_claim_at_once_and_only_one_gets_it(client, db):
     me = await applicant(client, "race")
     await client.post("/api/v1/chat/messages", headers=me["headers"], json={"text": UNSURE})
-    a = await _agent(client, db, "13900002002", "导航员 甲")
-    b = await _agent(client, db, "13900002003", "导航员 乙")
+    a = await helpdesk_agent(client, db, "13900002002", "导航员 甲")
+    b = await helpdesk_agent(client, db, "13900002003", "导航员 乙")
     conv = (await client.get("/api/v1/helpdesk/conversations", headers=a["headers"])).json()[0]["id"]
     first = await client.post(f"/api/v1/helpdesk/conversations/{conv}/claim", headers=a["headers"])
     second = await client.post(f"/api/v1/helpdesk/conversations/{conv}/claim", headers=b["headers"])
@@ -84,20 +79,10 @@ async def test_two_agents_claim_at_once_and_only_one_gets_it(client, db):
     assert (await client.get("/api/v1/helpdesk/conversations", headers=me["headers"])).status_code == 403
 
 
-async def _claimed_wechat_conversation(client, db, live, openid="o-li", msg_id=8101):
-    query, body = encrypted(text_xml(openid, UNSURE, msg_id))
-    assert (await push(client, query, body)).text == "success"
-    await run_jobs(live)
-    agent = await _agent(client, db)
-    conv = (await client.get("/api/v1/helpdesk/conversations", headers=agent["headers"])).json()[0]["id"]
-    assert (await client.post(f"/api/v1/helpdesk/conversations/{conv}/claim", headers=agent["headers"])).status_code == 200
-    return agent, conv
-
-
 async def test_an_agent_reply_goes_out_as_a_wechat_customer_service_message(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        agent, conv = await _claimed_wechat_conversation(client, db, live)
+        agent, conv = await claimed_wechat_conversation(client, db, live)
         res = await client.post(f"/api/v1/helpdesk/conversations/{conv}/reply", headers=agent["headers"],
                                 json={"text": "尾气不合格不影响经营许可，复检合格后即可配发运输证。"})
         assert res.status_code == 201 and res.json()["delivery"] == "pending"
@@ -111,7 +96,7 @@ async def test_an_agent_reply_goes_out_as_a_wechat_customer_service_message(sett
 async def test_a_reply_after_48_hours_is_409_and_suggests_sms(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        agent, conv = await _claimed_wechat_conversation(client, db, live)
+        agent, conv = await claimed_wechat_conversation(client, db, live)
         await db.execute("UPDATE conversations SET last_user_message_at = now() - interval '48 hours 1 minute' "
                          "WHERE id = $1", conv)
         res = await client.post(f"/api/v1/helpdesk/conversations/{conv}/reply", headers=agent["headers"],
@@ -126,7 +111,7 @@ async def test_a_reply_after_48_hours_is_409_and_suggests_sms(settings, wechat, 
 async def test_the_sixth_reply_within_the_window_is_refused(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        agent, conv = await _claimed_wechat_conversation(client, db, live)
+        agent, conv = await claimed_wechat_conversation(client, db, live)
         codes = [(await client.post(f"/api/v1/helpdesk/conversations/{conv}/reply", headers=agent["headers"],
                                     json={"text": f"第{i}条回复"})).status_code for i in range(1, 7)]
     assert codes == [201] * 5 + [409]
@@ -135,7 +120,7 @@ async def test_the_sixth_reply_within_the_window_is_refused(settings, wechat, db
 async def test_wechat_refusing_a_reply_marks_it_failed_not_sent(settings, wechat, db):
     live = push_settings(settings, wechat)
     async with AsyncTestClient(app=create_app(live)) as client:
-        agent, conv = await _claimed_wechat_conversation(client, db, live)
+        agent, conv = await claimed_wechat_conversation(client, db, live)
         wechat.custom_send_errcode = 45015
         await client.post(f"/api/v1/helpdesk/conversations/{conv}/reply", headers=agent["headers"],
                           json={"text": "您好"})
@@ -147,7 +132,7 @@ async def test_wechat_refusing_a_reply_marks_it_failed_not_sent(settings, wechat
 async def test_resolving_turns_the_question_into_a_draft_faq_entry_in_one_step(client, db):
     me = await applicant(client, "resolve")
     await client.post("/api/v1/chat/messages", headers=me["headers"], json={"text": UNSURE})
-    agent = await _agent(client, db)
+    agent = await helpdesk_agent(client, db)
     conv = (await client.get("/api/v1/helpdesk/conversations", headers=agent["headers"])).json()[0]["id"]
     await client.post(f"/api/v1/helpdesk/conversations/{conv}/claim", headers=agent["headers"])
     res = await client.post(f"/api/v1/helpdesk/conversations/{conv}/resolve", headers=agent["headers"], json={
@@ -169,7 +154,7 @@ async def test_every_consultation_is_kept_and_searchable_with_personal_data_mask
     me = await applicant(client, "search")
     await db.execute("UPDATE users SET name = '王小明', phone = '13812345678' WHERE id = $1", me["user"]["id"])
     await client.post("/api/v1/chat/messages", headers=me["headers"], json={"text": UNSURE})
-    agent = await _agent(client, db)
+    agent = await helpdesk_agent(client, db)
     found = (await client.get("/api/v1/helpdesk/conversations", params={"status": "all", "q": "尾气"},
                               headers=agent["headers"])).json()
     none = (await client.get("/api/v1/helpdesk/conversations", params={"status": "all", "q": "船舶"},

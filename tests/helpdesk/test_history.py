@@ -7,7 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from tests.factories import bearer, run_jobs, staff
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
 
 API = "/api/v1"

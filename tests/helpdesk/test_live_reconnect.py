@@ -12,7 +12,7 @@ import msgspec
 
 from api.app import create_app
 from tests.factories import applicant, staff
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import UNSURE
 from tests.helpdesk.ws import AsgiWebSocket
 from tests.security.proxy import Proxy
 

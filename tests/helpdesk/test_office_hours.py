@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from tests.clock import Clock, sh
 from tests.factories import applicant, run_jobs, staff
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import UNSURE
 from tests.wechat.pushes import encrypted, push, push_settings, text_xml
 
 API = "/api/v1"

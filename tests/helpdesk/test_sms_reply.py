@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from api.app import create_app
 from tests.conftest import live_sms_settings
 from tests.factories import applicant, run_jobs, staff
-from tests.helpdesk.test_helpdesk import _claimed_wechat_conversation
+from tests.helpdesk.helpers import claimed_wechat_conversation
 from tests.wechat.pushes import push_settings
 
 API = "/api/v1"
@@ -19,7 +19,7 @@ async def test_after_the_window_closes_the_agent_answers_by_sms_at_most_three_ti
         settings, wechat, fake_aliyun, db):
     live = live_sms_settings(push_settings(settings, wechat), fake_aliyun)
     async with AsyncTestClient(app=create_app(live)) as client:
-        agent, conv = await _claimed_wechat_conversation(client, db, live, openid="o-far", msg_id=9401)
+        agent, conv = await claimed_wechat_conversation(client, db, live, openid="o-far", msg_id=9401)
         sms = f"{API}/helpdesk/conversations/{conv}/sms-reply"
         # the window is open: answer in WeChat, not by SMS
         early = await client.post(sms, headers=agent["headers"], json={"text": "您好"})
@@ -50,7 +50,7 @@ async def test_after_the_window_closes_the_agent_answers_by_sms_at_most_three_ti
 async def test_an_sms_reply_is_only_for_the_agent_holding_the_conversation(settings, wechat, fake_aliyun, db):
     live = live_sms_settings(push_settings(settings, wechat), fake_aliyun)
     async with AsyncTestClient(app=create_app(live)) as client:
-        _, conv = await _claimed_wechat_conversation(client, db, live, openid="o-held", msg_id=9402)
+        _, conv = await claimed_wechat_conversation(client, db, live, openid="o-held", msg_id=9402)
         other = await staff(client, db, phone="13900002009", roles=["helpdesk"], name="导航员 王")
         await db.execute("UPDATE conversations SET last_user_message_at = now() - interval '49 hours' WHERE id = $1",
                          conv)

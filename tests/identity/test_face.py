@@ -11,7 +11,7 @@ from api.app import create_app
 from tests.clock import use_clock
 from tests.conftest import live_settings
 from tests.factories import bearer
-from tests.security.test_secrets_and_keys import LogTap
+from tests.logs import LogTap
 from wechat.face import cert_hash
 
 GET = "/cityservice/face/identify/getverifyid"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.appointments.helpers import admin, book, generate, slot_at
-from tests.appointments.test_jobs_and_waitlist import run_job
+from tests.appointments.helpers import admin, book, generate, run_job, slot_at
 from tests.clock import sh, use_clock
 from tests.factories import applicant
 

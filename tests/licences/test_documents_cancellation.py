@@ -15,8 +15,7 @@ from api.documents import keys, sign
 from api.documents.content import cn_date
 from tests.applications.helpers import licence
 from tests.factories import applicant, run_jobs
-from tests.licences.test_documents_licence_pdf import _qr_urls
-from tests.licences.test_lifecycle_changes import _file
+from tests.licences.helpers import file, qr_urls
 
 API = "/api/v1"
 
@@ -26,8 +25,8 @@ async def test_a_ride_hailing_permit_cancellation_yields_a_signed_certificate_wi
     permit = await licence(db, me["user"]["id"], "ridehail_vehicle_permit", "WY-F029-1",
                            valid_until=today() + timedelta(days=900), name="网络预约出租汽车运输证")
     await db.execute("UPDATE licences SET subject = '浙C66666' WHERE id = $1", permit)
-    done = await _file(client, me, "ride-hailing-vehicle-permit-cancel", permit,
-                       {"reason": "退出网约车经营", "mobile": "13800138000"})
+    done = await file(client, me, "ride-hailing-vehicle-permit-cancel", permit,
+                      {"reason": "退出网约车经营", "mobile": "13800138000"})
     assert done["status"] == "approved", done  # 当日办结
     shown = next(e for e in done["timeline"] if "电子注销证明" in (e["note"] or ""))
     assert "非营运" in shown["note"]
@@ -51,7 +50,7 @@ async def test_a_ride_hailing_permit_cancellation_yields_a_signed_certificate_wi
     assert stored["plate"] == "浙C66666" and stored["cancelledOn"] == today().isoformat()
 
     # the QR opens the cancelled permit's verification page: genuine, revoked
-    urls = _qr_urls(pdf)
+    urls = qr_urls(pdf)
     assert len(urls) == 1 and urls[0].startswith(f"{settings.base_url}/verify/")
     page = await client.get(urlsplit(urls[0]).path)
     assert page.status_code == 200, page.text

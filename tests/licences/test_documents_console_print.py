@@ -11,7 +11,7 @@ from api.documents import keys, sign
 from tests.applications.helpers import as_enterprise, licence
 from tests.console.helpers import account, sign_in
 from tests.factories import applicant, run_jobs
-from tests.licences.test_sources_instant_trust import _charter, _charter_form, _upload
+from tests.licences.helpers import charter, charter_form, upload
 
 
 async def test_a_lead_prints_a_charter_plate_and_an_approver_of_another_step_cannot(client, db, settings):
@@ -21,8 +21,8 @@ async def test_a_lead_prints_a_charter_plate_and_an_approver_of_another_step_can
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300777777号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C77777' WHERE id = $1", cert)
     me = await as_enterprise(client, db, me, "温州顺达客运有限公司")  # F092: the charter company files
-    app_id = await _charter(client, me, _charter_form("浙C77777"))
-    await _upload(client, me["headers"], app_id, "charter_contract")
+    app_id = await charter(client, me, charter_form("浙C77777"))
+    await upload(client, me["headers"], app_id, "charter_contract")
     body = (await client.post(f"/api/v1/applications/{app_id}/submit", headers=me["headers"])).json()
     assert body["status"] == "approved", body
     plate = body["licences"][0]

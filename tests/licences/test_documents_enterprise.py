@@ -10,17 +10,16 @@ import pypdf
 
 from api.documents import keys, sign
 from tests.clock import use_clock
-from tests.enterprises.helpers import API, act_for
-from tests.enterprises.test_acting import SHUNDA, _file, _people
+from tests.enterprises.helpers import API, SHUNDA, act_for, file, people
 from tests.factories import run_jobs, staff
 from tests.samples import JPG
 
 
 async def test_an_enterprise_licence_file_names_the_enterprise_and_follows_the_library_gating(client, db, settings):
     use_clock(client, "2026-06-08 09:00")
-    boss, clerk, ent = await _people(client, db)
+    boss, clerk, ent = await people(client, db)
     boss_ent = await act_for(client, boss, ent)
-    app_id = await _file(client, boss_ent)
+    app_id = await file(client, boss_ent)
     up = await client.put(f"{API}/applications/{app_id}/materials/city_route_plan", headers=boss_ent,
                           files={"file": ("route.jpg", JPG, "image/jpeg")})
     assert up.status_code == 200, up.text

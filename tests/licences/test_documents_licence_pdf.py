@@ -8,7 +8,6 @@ import io
 from urllib.parse import urlsplit
 
 import pypdf
-import zxingcpp
 
 from arq import create_pool
 
@@ -16,27 +15,18 @@ from api.db import discard_after_commit
 from api.documents import keys, sign
 from jobs import redis_settings
 from tests.factories import applicant, run_jobs
-from tests.licences.test_documents_numbers import OWNER, _company
-from tests.licences.test_licence_revocation import COMPANY, _apply
+from tests.licences.helpers import COMPANY, OWNER, apply, operator_company, qr_urls
 
 API = "/api/v1"
 
 
 async def _issued(client, db, who) -> tuple[dict, dict]:
     """The certificate issued to ``who``'s enterprise (F092), and ``who`` acting for it (the holder)."""
-    company = await _company(client, db, who)
-    res = await _apply(client, company, "freight-vehicle-cert", OWNER,
-                       {**COMPANY, "plateNo": "浙C40001", "totalMassTons": 18})
+    company = await operator_company(client, db, who)
+    res = await apply(client, company, "freight-vehicle-cert", OWNER,
+                      {**COMPANY, "plateNo": "浙C40001", "totalMassTons": 18})
     assert res["status"] == "approved", res
     return res["licences"][0], company
-
-
-def _qr_urls(pdf: bytes) -> list[str]:
-    found = []
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        for image in page.images:
-            found += [b.text for b in zxingcpp.read_barcodes(image.image)]
-    return found
 
 
 async def test_an_issued_licence_gets_a_signed_pdf_that_validates_and_breaks_when_one_byte_changes(client, db, settings):
@@ -69,7 +59,7 @@ async def test_an_issued_licence_gets_a_signed_pdf_that_validates_and_breaks_whe
         assert not (await sign.check(bytes(broken), cert_file)).valid
 
     # the QR printed on it opens this licence's verification page
-    urls = _qr_urls(pdf)
+    urls = qr_urls(pdf)
     assert len(urls) == 1 and urls[0].startswith(f"{settings.base_url}/verify/")
     page = await client.get(urlsplit(urls[0]).path)
     assert page.status_code == 200, page.text

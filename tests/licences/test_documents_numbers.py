@@ -8,23 +8,8 @@ import re
 import pytest
 
 from api.licences import numbers
-from tests.applications.helpers import as_enterprise, licence
 from tests.factories import applicant
-from tests.licences.test_licence_revocation import COMPANY, _apply, _verify
-
-OWNER = {"action": "issue", "vehicleOwner": "operator"}
-
-
-async def _prerequisites(db, uid: int) -> None:
-    for typ, number in (("road_transport_permit", "浙交运管许可温字330300009号"), ("vehicle_licence", "VL-1"),
-                        ("vehicle_inspection", "VI-1")):
-        await licence(db, uid, typ, number)
-
-
-async def _company(client, db, who) -> dict:
-    """F092: the certificates are filed by the operator, as its enterprise; its library holds the prerequisites."""
-    await _prerequisites(db, who["user"]["id"])
-    return await as_enterprise(client, db, who, COMPANY["companyName"], COMPANY["creditCode"])
+from tests.licences.helpers import COMPANY, OWNER, apply, operator_company, verify
 
 
 def test_the_check_character_catches_a_mistyped_or_swapped_character():
@@ -45,13 +30,13 @@ def test_the_check_character_catches_a_mistyped_or_swapped_character():
 async def test_issued_licences_are_numbered_per_type_and_year_in_sequence_and_old_numbers_still_verify(client, db):
     me = await applicant(client, "docs1")
     uid = me["user"]["id"]
-    me = await _company(client, db, me)
+    me = await operator_company(client, db, me)
     old_id = await db.fetchval("INSERT INTO licences (holder_id, type, name, number, valid_from, enterprise_id) VALUES "
                                "($1, 'road_transport_certificate', '道路运输证', 'WZ-20250101-000001-ROAD_TRANSPO', "
                                "'2025-01-01', $2) RETURNING id", uid, me["enterprise_id"])
     issued = []
     for plate in ("浙C30001", "浙C30002"):
-        res = await _apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": plate, "totalMassTons": 18})
+        res = await apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": plate, "totalMassTons": 18})
         assert res["status"] == "approved", res
         issued.append(res["licences"][0]["number"])
     year = await db.fetchval("SELECT extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int")
@@ -61,15 +46,15 @@ async def test_issued_licences_are_numbered_per_type_and_year_in_sequence_and_ol
     assert await db.fetchval("SELECT last_value FROM licence_number_sequences WHERE type_code = 'YZ' AND year = $1",
                              year) == int(second.split("-")[3][:-1])
     # the old number is untouched and its licence still verifies
-    assert (await _verify(client, me, old_id))["number"] == "WZ-20250101-000001-ROAD_TRANSPO"
-    assert (await _verify(client, me, old_id))["genuine"] is True
+    assert (await verify(client, me, old_id))["number"] == "WZ-20250101-000001-ROAD_TRANSPO"
+    assert (await verify(client, me, old_id))["genuine"] is True
 
 
 async def test_a_number_taken_by_a_rolled_back_issue_is_never_given_to_another_licence(client, db):
-    me = await _company(client, db, await applicant(client, "docs2"))
+    me = await operator_company(client, db, await applicant(client, "docs2"))
     year = await db.fetchval("SELECT extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int")
     await db.execute("INSERT INTO licence_number_sequences VALUES ('YZ', $1, 41)", year)
-    res = await _apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C30003", "totalMassTons": 18})
+    res = await apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C30003", "totalMassTons": 18})
     assert res["licences"][0]["number"].startswith(f"330300-{year}-YZ-000042")
     with pytest.raises(Exception):
         async with db.transaction():
@@ -77,6 +62,6 @@ async def test_a_number_taken_by_a_rolled_back_issue_is_never_given_to_another_l
                                               on=__import__("datetime").date(year, 6, 1))
             assert taken.startswith(f"330300-{year}-YZ-000043")
             raise RuntimeError("roll back")
-    again = await _apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C30004", "totalMassTons": 18})
+    again = await apply(client, me, "freight-vehicle-cert", OWNER, {**COMPANY, "plateNo": "浙C30004", "totalMassTons": 18})
     assert again["licences"][0]["number"].startswith(f"330300-{year}-YZ-000043")
     assert await db.fetchval("SELECT count(DISTINCT number) = count(*) FROM licences") is True

@@ -11,18 +11,9 @@ from api.db import discard_after_commit
 from tests.applications.helpers import as_enterprise, draft, licence
 from tests.approvals.helpers import people, task_of
 from tests.factories import applicant
+from tests.licences.helpers import COMPANY, apply, verify
 
 API = "/api/v1"
-COMPANY = {"companyName": "温州顺达物流有限公司", "creditCode": "91330300MA2ABCDE14", "deliveryAddress": "温州市鹿城区望江东路1号"}
-
-
-async def _apply(client, who, service_code: str, answers: dict, form: dict) -> dict:
-    created = await client.post(f"{API}/applications", headers=who["headers"],
-                                json={"serviceCode": service_code, "answers": answers, "form": form})
-    assert created.status_code == 201, created.text
-    res = await client.post(f"{API}/applications/{created.json()['id']}/submit", headers=who["headers"])
-    assert res.status_code == 200, res.text
-    return res.json()
 
 
 async def submitted(db, applicant_id: int, service_code: str, *, answers: dict, form: dict,
@@ -33,12 +24,6 @@ async def submitted(db, applicant_id: int, service_code: str, *, answers: dict, 
         await applications.transition(db, app["id"], "submitted", actor_id=applicant_id)
     discard_after_commit(db)
     return app["id"]
-
-
-async def _verify(client, who, licence_id: int) -> dict:
-    link = await client.get(f"{API}/licences/{licence_id}/verification-link", headers=who["headers"])
-    assert link.status_code == 200, link.text
-    return (await client.get(f"/verify/{link.json()['token']}")).json()
 
 
 async def _approve_all_steps(client, db, who, app_id: int) -> None:
@@ -59,17 +44,17 @@ async def test_a_reissued_freight_vehicle_certificate_revokes_the_old_one_of_tha
         await licence(db, uid, typ, number)
     me = await as_enterprise(client, db, me, COMPANY["companyName"], COMPANY["creditCode"])  # F092
     owner = {"action": "issue", "vehicleOwner": "operator"}
-    first = await _apply(client, me, "freight-vehicle-cert", owner,
-                         {**COMPANY, "plateNo": "浙C11111", "totalMassTons": 18})
-    other = await _apply(client, me, "freight-vehicle-cert", owner,
-                         {**COMPANY, "plateNo": "浙C22222", "totalMassTons": 18})
+    first = await apply(client, me, "freight-vehicle-cert", owner,
+                        {**COMPANY, "plateNo": "浙C11111", "totalMassTons": 18})
+    other = await apply(client, me, "freight-vehicle-cert", owner,
+                        {**COMPANY, "plateNo": "浙C22222", "totalMassTons": 18})
     assert first["status"] == "approved", first["gapNotice"]
     old_id, other_id = first["licences"][0]["id"], other["licences"][0]["id"]
-    assert (await _verify(client, me, old_id))["valid"] is True
+    assert (await verify(client, me, old_id))["valid"] is True
 
     # F039 补发: the new certificate of 浙C11111 takes the old one's place, in the submit request
-    again = await _apply(client, me, "freight-vehicle-cert", {**owner, "action": "reissue"},
-                         {**COMPANY, "plateNo": "浙C11111", "totalMassTons": 18})
+    again = await apply(client, me, "freight-vehicle-cert", {**owner, "action": "reissue"},
+                        {**COMPANY, "plateNo": "浙C11111", "totalMassTons": 18})
     assert again["status"] == "approved"
     new_id = again["licences"][0]["id"]
     old = await db.fetchrow("SELECT * FROM licences WHERE id = $1", old_id)
@@ -83,9 +68,9 @@ async def test_a_reissued_freight_vehicle_certificate_revokes_the_old_one_of_tha
     # the holder sees why and since when the old one is no longer valid
     assert listed[old_id]["revokedReason"] == "已补发新证，原证作废" and listed[old_id]["revokedAt"]
     assert listed[new_id]["revokedReason"] is None
-    checked = await _verify(client, me, old_id)
+    checked = await verify(client, me, old_id)
     assert checked["genuine"] is True and checked["valid"] is False and checked["status"] == "revoked"
-    assert (await _verify(client, me, new_id))["valid"] is True
+    assert (await verify(client, me, new_id))["valid"] is True
     timeline = (await client.get(f"{API}/applications/{again['id']}", headers=me["headers"])).json()["timeline"]
     assert any(e["kind"] == "licence" and "原证照作废" in (e["note"] or "") for e in timeline)
 
@@ -100,9 +85,9 @@ async def test_a_renewed_ship_certificate_voids_the_old_one_and_is_in_force_at_o
                                   headers=me["headers"])
     exempt = {m["code"]: m["exemptLicenceId"] for m in checklist.json()["materials"]}
     assert exempt["old_certificate"] == old_id
-    done = await _apply(client, me, "ship-operating-cert", {"shipChanged": "no"},
-                        {**COMPANY, "shipName": "浙温州货1234", "certNo": "浙温港航营字0001号",
-                         "certExpiry": expiry.isoformat(), "deliveryAddress": "温州市鹿城区望江东路1号"})
+    done = await apply(client, me, "ship-operating-cert", {"shipChanged": "no"},
+                       {**COMPANY, "shipName": "浙温州货1234", "certNo": "浙温港航营字0001号",
+                        "certExpiry": expiry.isoformat(), "deliveryAddress": "温州市鹿城区望江东路1号"})
     assert done["status"] == "approved"
     new = done["licences"][0]
     old = await db.fetchrow("SELECT * FROM licences WHERE id = $1", old_id)
@@ -110,8 +95,8 @@ async def test_a_renewed_ship_certificate_voids_the_old_one_and_is_in_force_at_o
     # no gap without a valid certificate, and no day of the old one lost (F061)
     assert new["validFrom"] == today().isoformat()
     assert new["validUntil"] == (date(expiry.year + 5, expiry.month, expiry.day)).isoformat()
-    assert (await _verify(client, me, new["id"]))["valid"] is True
-    assert (await _verify(client, me, old_id))["status"] == "revoked"
+    assert (await verify(client, me, new["id"]))["valid"] is True
+    assert (await verify(client, me, old_id))["status"] == "revoked"
     # the revoked certificate no longer stands for the old-certificate material: the new one does
     checklist = await client.post(f"{API}/services/ship-operating-cert/checklist", json={"answers": {"shipChanged": "no"}},
                                   headers=me["headers"])
@@ -128,7 +113,7 @@ async def test_a_vehicle_update_cancels_the_old_cars_ride_hailing_permit(client,
                             form={**form, "plateNo": "浙C3A001"}, promised_days=1)
     await _approve_all_steps(client, db, who, first)
     old_id = await db.fetchval("SELECT id FROM licences WHERE application_id = $1", first)
-    assert (await _verify(client, who["applicant"], old_id))["valid"] is True
+    assert (await verify(client, who["applicant"], old_id))["valid"] is True
 
     update = await submitted(db, uid, "ride-hailing-vehicle-permit", answers={"owner": "person", "action": "replace"},
                              form={**form, "plateNo": "浙C3B002", "oldPlateNo": "浙C3A001"}, promised_days=1)
@@ -138,7 +123,7 @@ async def test_a_vehicle_update_cancels_the_old_cars_ride_hailing_permit(client,
     assert new["status"] == "valid" and new["subject"] == "浙C3B002"
     assert old["status"] == "revoked" and old["replaced_by"] == new["id"]
     assert old["revoked_reason"] == "车辆更新，原车运输证随新车运输证发放注销"
-    body = await _verify(client, who["applicant"], old_id)
+    body = await verify(client, who["applicant"], old_id)
     assert body["valid"] is False and body["status"] == "revoked"
 
 
@@ -154,7 +139,7 @@ async def test_deregistering_a_driver_revokes_the_service_card_that_registration
                                  form={**form, "plateNo": "浙CT0001"}, promised_days=1)
         await _approve_all_steps(client, db, who, app_id)
         cards.append(await db.fetchval("SELECT id FROM licences WHERE application_id = $1", app_id))
-    assert (await _verify(client, who["applicant"], cards[0]))["valid"] is True
+    assert (await verify(client, who["applicant"], cards[0]))["valid"] is True
 
     off = await submitted(db, uid, "taxi-driver-registration", answers={"action": "deregister"},
                           form={**driver, "driverIdNumber": "33030219900101123X"}, promised_days=1)
@@ -164,7 +149,7 @@ async def test_deregistering_a_driver_revokes_the_service_card_that_registration
     assert card["status"] == "revoked" and card["revoked_reason"] == "从业资格注册已注销"
     assert card["revoked_by_application_id"] == off and card["replaced_by"] is None
     assert await db.fetchval("SELECT status FROM licences WHERE id = $1", cards[1]) == "valid"
-    body = await _verify(client, who["applicant"], cards[0])
+    body = await verify(client, who["applicant"], cards[0])
     assert body["valid"] is False and body["status"] == "revoked"
     library = {lic["id"]: lic["status"] for lic in
                (await client.get(f"{API}/licences", headers=who["applicant"]["headers"])).json()}

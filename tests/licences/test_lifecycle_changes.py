@@ -10,18 +10,10 @@ from tests.applications.helpers import as_enterprise, licence
 from tests.approvals.helpers import task_of
 from tests.clock import use_clock
 from tests.factories import applicant, staff
+from tests.licences.helpers import file
 
 API = "/api/v1"
 CONTACT = {"mobile": "13800138000", "deliveryAddress": "温州市鹿城区人民路100号"}
-
-
-async def _file(client, who, service: str, licence_id: int, form: dict) -> dict:
-    created = await client.post(f"{API}/applications", headers=who["headers"],
-                                json={"serviceCode": service, "licenceId": licence_id, "form": form})
-    assert created.status_code == 201, created.text
-    res = await client.post(f"{API}/applications/{created.json()['id']}/submit", headers=who["headers"])
-    assert res.status_code == 200, res.text
-    return res.json()
 
 
 async def _verify(client, who, licence_id: int) -> dict:
@@ -46,7 +38,7 @@ async def test_a_reissue_voids_the_old_number_once_approved_and_keeps_the_validi
     renewal = by_code["taxi-driver-cert-renewal"]  # not yet: 400 days to go
     assert renewal["available"] is False and renewal["opensOn"] == (expiry - timedelta(days=90)).isoformat()
 
-    filed = await _file(client, me, "taxi-driver-cert-reissue", old_id, {"reason": "遗失", **CONTACT})
+    filed = await file(client, me, "taxi-driver-cert-reissue", old_id, {"reason": "遗失", **CONTACT})
     assert filed["status"] == "submitted" and filed["licenceId"] == old_id
     # F150 补发期间电子证照一直可以正常使用; one filed case per licence at a time
     assert (await _verify(client, me, old_id))["valid"] is True
@@ -81,7 +73,7 @@ async def test_a_change_reissues_the_permit_with_the_new_details(client, db):
     await licence(db, uid, "business_licence", "91330300MA2ABCDE14", name="营业执照")
     # F092: filed as the enterprise, whose verified business licence already bears the new name
     me = await as_enterprise(client, db, me, "温州顺达物流（集团）有限公司", "91330300MA2ABCDE14")
-    done = await _file(client, me, "freight-operating-permit-change", old_id, {
+    done = await file(client, me, "freight-operating-permit-change", old_id, {
         "companyName": "温州顺达物流（集团）有限公司", "creditCode": "91330300MA2ABCDE14",
         "address": "温州市龙湾区永强大道88号", "legalPerson": "李四", **CONTACT})
     assert done["status"] == "approved", done  # F036: 即办件
@@ -105,8 +97,8 @@ async def test_a_cancellation_revokes_the_licence_with_the_holders_reason(client
     me = await applicant(client, "lc-13")
     permit = await licence(db, me["user"]["id"], "ridehail_vehicle_permit", "WY-0001",
                            valid_until=today() + timedelta(days=900), name="网络预约出租汽车运输证")
-    done = await _file(client, me, "ride-hailing-vehicle-permit-cancel", permit,
-                       {"reason": "车辆报废", "mobile": "13800138000"})
+    done = await file(client, me, "ride-hailing-vehicle-permit-cancel", permit,
+                      {"reason": "车辆报废", "mobile": "13800138000"})
     assert done["status"] == "approved" and done["licences"] == []  # F029: 当日办结, nothing new issued
     row = await db.fetchrow("SELECT * FROM licences WHERE id = $1", permit)
     assert row["status"] == "revoked" and row["revoked_reason"] == "网络预约出租汽车运输证注销：车辆报废"
@@ -123,7 +115,7 @@ async def test_staff_void_a_licence_with_a_reason_recorded_in_the_audit_chain(cl
     approver = await staff(client, db, phone="13900002203", roles=["approver"], steps=["decide"])
     old_id = await licence(db, me["user"]["id"], "taxi_driver_qualification", "QC-V-1",
                            valid_until=today() + timedelta(days=30))
-    renewed = await _file(client, me, "taxi-driver-cert-renewal", old_id, CONTACT)
+    renewed = await file(client, me, "taxi-driver-cert-renewal", old_id, CONTACT)
     lic_id = renewed["licences"][0]["id"]
 
     body = {"reason": "发现申请材料虚假，依法撤销"}

@@ -4,42 +4,19 @@ the task — and an issued licence records the evidence it rested on (FAQ F034, 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from api.clock import today
 from tests.applications.helpers import as_enterprise, licence
 from tests.factories import applicant, staff
-from tests.samples import JPG
+from tests.licences.helpers import charter, charter_form, upload
 
 API = "/api/v1"
 
 
-def _charter_form(plate: str = "浙C88888") -> dict:
-    day = today() + timedelta(days=2)
-    return {"companyName": "温州顺达客运有限公司", "plateNo": plate, "driverName": "李四", "driverMobile": "13812340000",
-            "origin": "温州", "destination": "杭州", "departDate": day.isoformat(),
-            "returnDate": (day + timedelta(days=1)).isoformat()}
-
-
-async def _upload(client, headers, app_id, code):
-    res = await client.put(f"{API}/applications/{app_id}/materials/{code}", headers=headers,
-                           files={"file": ("licence.jpg", JPG, "application/octet-stream")})
-    assert res.status_code == 200, res.text
-
-
-async def _charter(client, who, form) -> int:
-    created = await client.post(f"{API}/applications", headers=who["headers"], json={
-        "serviceCode": "charter-filing", "answers": {"interprovincial": "no"}, "form": form})
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
-
-
 async def test_a_jpg_uploaded_as_the_charter_permit_never_yields_an_instant_licence(client, db):
     me = await as_enterprise(client, db, await applicant(client, "charter-attack"), "温州顺达客运有限公司")  # F092
-    app_id = await _charter(client, me, _charter_form())
+    app_id = await charter(client, me, charter_form())
     # the attack: photos in place of the 包车客运经营许可 and the vehicle's 道路运输证
     for code in ("charter_contract", "charter_licence", "vehicle_certificate"):
-        await _upload(client, me["headers"], app_id, code)
+        await upload(client, me["headers"], app_id, code)
     res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
     assert res.status_code == 200, res.text
     body = res.json()
@@ -68,8 +45,8 @@ async def test_trusted_licences_decide_at_once_and_the_licence_records_its_evide
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300123456号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C88888' WHERE id = $1", cert)
     me = await as_enterprise(client, db, me, "温州顺达客运有限公司")  # F092: the charter company files
-    app_id = await _charter(client, me, _charter_form())
-    await _upload(client, me["headers"], app_id, "charter_contract")
+    app_id = await charter(client, me, charter_form())
+    await upload(client, me["headers"], app_id, "charter_contract")
     res = await client.post(f"{API}/applications/{app_id}/submit", headers=me["headers"])
     body = res.json()
     assert body["status"] == "approved", body.get("gapNotice")
@@ -90,7 +67,7 @@ async def test_a_vehicle_certificate_of_another_plate_does_not_exempt(client, db
     cert = await licence(db, uid, "road_transport_certificate", "浙交运管温字330300654321号", name="道路运输证")
     await db.execute("UPDATE licences SET subject = '浙C11111' WHERE id = $1", cert)
     me = await as_enterprise(client, db, me, "温州顺达客运有限公司")  # F092: the charter company files
-    app_id = await _charter(client, me, _charter_form("浙C88888"))
+    app_id = await charter(client, me, charter_form("浙C88888"))
     view = (await client.get(f"{API}/applications/{app_id}", headers=me["headers"])).json()
     exempt = {m["code"] for m in view["materials"] if m["exempt"]}
     assert "charter_licence" in exempt and "vehicle_certificate" not in exempt

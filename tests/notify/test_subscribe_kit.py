@@ -12,7 +12,7 @@ from api.messages.service import SUBSCRIBE_SCENES
 from api.settings import Settings, SettingsError
 from tests.conftest import live_settings, live_sms_settings
 from tests.factories import applicant, run_jobs
-from tests.notify.test_wechat_and_inbox import _accepted
+from tests.notify.helpers import accepted
 
 KIT = "/api/v1/wechat/subscribe-templates"
 
@@ -57,7 +57,7 @@ async def test_registered_ids_come_from_the_setting_and_reach_wechat(settings, w
         res = await client.post("/api/v1/me/subscriptions", headers=me["headers"],
                                 json={"templateIds": ["Xq9-registered-progress-id"]})
         assert res.json()["items"] == [{"templateId": "Xq9-registered-progress-id", "remaining": 1}]
-    await _accepted(db, me["user"]["id"], "accepted:registered")
+    await accepted(db, me["user"]["id"], "accepted:registered")
     await run_jobs(live_settings(live_sms_settings(registered, fake_aliyun), wechat))
     [sent] = wechat.subscribe_sent
     assert sent["template_id"] == "Xq9-registered-progress-id"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import notify
 from tests.conftest import live_settings, live_sms_settings
 from tests.factories import applicant, run_jobs
+from tests.notify.helpers import accepted
 
 
 def _live(settings, wechat, fake_aliyun):
@@ -22,17 +22,10 @@ async def _subscriber(client, db, name: str, templates: list[str]) -> dict:
     return me
 
 
-async def _accepted(db, user_id: int, key: str, service_name: str = "道路普通货物运输经营许可") -> list[int]:
-    async with db.transaction():
-        return await notify.enqueue(db, user_id=user_id, event="application_submitted",
-                                    params={"serviceName": service_name, "publicNo": "WZ-20261122-000001"},
-                                    dedupe_key=key, subject=("application", 1))
-
-
 async def test_an_authorised_user_gets_a_subscribe_message_and_the_authorisation_is_used_up(
         client, db, settings, wechat, fake_aliyun):
     me = await _subscriber(client, db, "sub1", ["tmpl-progress"])
-    await _accepted(db, me["user"]["id"], "accepted:sub1")
+    await accepted(db, me["user"]["id"], "accepted:sub1")
     await run_jobs(_live(settings, wechat, fake_aliyun))
     [sent] = wechat.subscribe_sent
     assert sent["touser"] == "sandbox-sub1" and sent["template_id"] == "tmpl-progress"
@@ -46,7 +39,7 @@ async def test_an_authorised_user_gets_a_subscribe_message_and_the_authorisation
     assert await db.fetchval("SELECT remaining FROM wechat_subscriptions WHERE user_id = $1",
                              me["user"]["id"]) == 0
     # the one authorisation is spent: the next message goes by SMS
-    await _accepted(db, me["user"]["id"], "accepted:sub1:again")
+    await accepted(db, me["user"]["id"], "accepted:sub1:again")
     await run_jobs(_live(settings, wechat, fake_aliyun))
     assert len(wechat.subscribe_sent) == 1
     assert [m["phone"] for m in fake_aliyun.messages()] == ["13855550000"]
@@ -55,7 +48,7 @@ async def test_an_authorised_user_gets_a_subscribe_message_and_the_authorisation
 async def test_43101_from_wechat_falls_back_to_sms(client, db, settings, wechat, fake_aliyun):
     me = await _subscriber(client, db, "sub2", ["tmpl-progress"])
     wechat.subscribe_errcode = 43101
-    await _accepted(db, me["user"]["id"], "accepted:sub2")
+    await accepted(db, me["user"]["id"], "accepted:sub2")
     await run_jobs(_live(settings, wechat, fake_aliyun))
     assert wechat.subscribe_sent == []
     [sms] = fake_aliyun.messages("13855550000")
@@ -67,7 +60,7 @@ async def test_43101_from_wechat_falls_back_to_sms(client, db, settings, wechat,
 async def test_long_values_are_cut_to_wechats_limits(client, db, settings, wechat, fake_aliyun):
     me = await _subscriber(client, db, "sub3", ["tmpl-progress"])
     long_name = "开办运输企业一件事（营业执照信息核查、道路运输经营许可证核发、道路运输证配发）"
-    await _accepted(db, me["user"]["id"], "accepted:sub3", service_name=long_name)
+    await accepted(db, me["user"]["id"], "accepted:sub3", service_name=long_name)
     await run_jobs(_live(settings, wechat, fake_aliyun))
     [sent] = wechat.subscribe_sent  # the fake answers 47003 to anything over the limits
     assert len(sent["data"]["thing1"]["value"]) <= 20
@@ -76,7 +69,7 @@ async def test_long_values_are_cut_to_wechats_limits(client, db, settings, wecha
 
 async def test_without_an_authorisation_only_sms_is_used(client, db, settings, wechat, fake_aliyun):
     me = await _subscriber(client, db, "sub4", [])
-    await _accepted(db, me["user"]["id"], "accepted:sub4")
+    await accepted(db, me["user"]["id"], "accepted:sub4")
     await run_jobs(_live(settings, wechat, fake_aliyun))
     assert wechat.subscribe_sent == []
     assert len(fake_aliyun.messages("13855550000")) == 1
@@ -86,7 +79,7 @@ async def test_without_an_authorisation_only_sms_is_used(client, db, settings, w
 
 async def test_quiet_hours_hold_a_non_urgent_sms_until_eight(client, db, settings, fake_aliyun):
     me = await _subscriber(client, db, "night", [])
-    await _accepted(db, me["user"]["id"], "accepted:night")
+    await accepted(db, me["user"]["id"], "accepted:night")
     late = datetime(2026, 11, 22, 15, 30, tzinfo=timezone.utc)  # 23:30 in Shanghai
     await run_jobs(live_sms_settings(settings, fake_aliyun), quiet_hours=(22, 8), clock=lambda: late)
     assert fake_aliyun.messages() == []
@@ -99,7 +92,7 @@ async def test_quiet_hours_hold_a_non_urgent_sms_until_eight(client, db, setting
 async def test_the_inbox_lists_a_users_own_messages_and_keeps_read_marks(client, db):
     me = await _subscriber(client, db, "reader", [])
     other = await applicant(client, "not-reader")
-    await _accepted(db, me["user"]["id"], "accepted:reader")
+    await accepted(db, me["user"]["id"], "accepted:reader")
     inbox = (await client.get("/api/v1/me/notifications", headers=me["headers"])).json()
     assert inbox["unread"] == 1
     [item] = inbox["items"]
@@ -126,7 +119,7 @@ async def test_delivery_receipts_are_final_and_silent_messages_expire_after_72_h
         client, db, settings, fake_aliyun):
     live = live_sms_settings(settings, fake_aliyun)
     me = await _subscriber(client, db, "receipts", [])
-    [first] = await _accepted(db, me["user"]["id"], "accepted:r1")
+    [first] = await accepted(db, me["user"]["id"], "accepted:r1")
     await run_jobs(live)
     assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", first) == "sending"
 
@@ -140,7 +133,7 @@ async def test_delivery_receipts_are_final_and_silent_messages_expire_after_72_h
     await run_jobs(live)
     assert await db.fetchval("SELECT status FROM notifications WHERE id = $1", first) == "delivered"
 
-    [second] = await _accepted(db, me["user"]["id"], "accepted:r2")
+    [second] = await accepted(db, me["user"]["id"], "accepted:r2")
     await run_jobs(live)
     await db.execute("UPDATE notifications SET sent_at = now() - interval '73 hours', "
                      "updated_at = now() - interval '73 hours' WHERE id = $1", second)

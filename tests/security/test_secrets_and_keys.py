@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import logging
-
 import jwt
 import msgspec
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from tests.conftest import live_sms_settings
-from tests.factories import STAFF_PASSWORD, bearer, run_jobs, staff
+from tests.factories import STAFF_PASSWORD, bearer, run_jobs
+from tests.logs import LogTap
 from tests.security.world import API, PHONE, RESIDENT_ID, build
 
 SMS_PHONE = "13912340000"
-
-
-class LogTap:
-    """Everything the product's own log handler writes, formatted by the same formatter (so masking
-    is checked as it happens in production, not on raw records)."""
-
-    def __enter__(self) -> io.StringIO:
-        root = logging.getLogger()
-        product = next(h for h in root.handlers if getattr(h, "formatter", None) is not None
-                       and type(h.formatter).__name__ == "ProcessorFormatter")
-        self.buffer = io.StringIO()
-        self.handler = logging.StreamHandler(self.buffer)
-        self.handler.setFormatter(product.formatter)
-        root.addHandler(self.handler)
-        return self.buffer
-
-    def __exit__(self, *exc: object) -> None:
-        logging.getLogger().removeHandler(self.handler)
 
 
 async def test_a_full_journey_logs_no_secret_no_full_resident_id_and_no_full_phone(settings, db, fake_aliyun):

@@ -8,7 +8,7 @@ from typing import Any
 from tests.clock import sh, use_clock
 from tests.factories import applicant, staff
 from tests.helpdesk.conftest import WORKING_HOURS
-from tests.helpdesk.test_helpdesk import UNSURE
+from tests.helpdesk.helpers import UNSURE
 from tests.ratings.helpers import finished_application
 
 API = "/api/v1"

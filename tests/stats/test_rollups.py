@@ -17,7 +17,7 @@ from tests.approvals.helpers import people, submitted, task_of
 from tests.conftest import JWT_SECRET
 from tests.clock import use_clock
 from tests.factories import staff
-from tests.stats.test_reform import _data_set, _trip
+from tests.stats.helpers import data_set, trip
 
 API = "/api/v1"
 ROLLUPS = ("stats_case_facts", "stats_case_daily", "stats_case_workdays", "stats_rating_facts", "stats_rating_daily")
@@ -43,14 +43,14 @@ async def _assert_equal_to_rebuild(db: Any) -> dict[str, set[tuple]]:
 
 
 async def test_rollups_equal_a_rebuild_after_every_kind_of_change(client, db):
-    uid = await _data_set(client, db)
+    uid = await data_set(client, db)
     before = await _assert_equal_to_rebuild(db)
     assert len(before["stats_case_facts"]) == 5 and len(before["stats_rating_facts"]) == 5
 
     a1, a2, a3, a4, a5 = [r["id"] for r in await db.fetch("SELECT id FROM applications ORDER BY id")]
     await db.execute("DELETE FROM trips WHERE application_id = $1 AND kind = 'exam'", a4)
     await db.execute("UPDATE trips SET kind = 'window_checkin' WHERE application_id = $1", a3)
-    await _trip(db, uid, a1, "pickup", 99)
+    await trip(db, uid, a1, "pickup", 99)
     await db.execute("UPDATE application_materials SET exempt_licence_id = NULL WHERE application_id = $1", a1)
     await db.execute("DELETE FROM application_materials WHERE application_id = $1 AND material_code = 'm0'", a2)
     await db.execute("UPDATE applications SET decided_automatically = true WHERE id = $1", a2)
@@ -113,7 +113,7 @@ async def test_an_application_decided_through_the_api_counts_at_once(client, db)
 async def test_concurrent_visits_to_one_case_are_both_counted(client, db, dsn):
     """Each transaction computes the case from its own snapshot: without taking turns on the
     application row, the later commit would overwrite the earlier visit."""
-    uid = await _data_set(client, db)
+    uid = await data_set(client, db)
     app_id = await db.fetchval("SELECT min(id) FROM applications")
     first, second = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
     try:
@@ -138,7 +138,7 @@ async def test_concurrent_visits_to_one_case_are_both_counted(client, db, dsn):
 
 
 async def test_zsb_stats_rebuild_repairs_wiped_rollups(client, db, settings):
-    await _data_set(client, db)
+    await data_set(client, db)
     expected = await _rollups(db)
     await db.execute("TRUNCATE stats_case_daily, stats_case_workdays, stats_rating_daily")  # no triggers fire
     env = {**os.environ, "ZSB_DATABASE_URL": settings.database_url, "ZSB_REDIS_URL": settings.redis_url,

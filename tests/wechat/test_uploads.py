@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.applications.test_journey import TAXI_FORM
+from tests.applications.helpers import TAXI_FORM
 from tests.factories import applicant
 from tests.samples import JPG, PDF, PNG
 
