@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from api.faq import rerank
+from api.faq import classify, rerank
 from api.faq.about import Services
 from api.faq.bm25 import Field
 from api.faq.entries import Entry
@@ -115,6 +115,9 @@ class Matcher:
             # Each entry's ways of asking averaged: what they share outweighs any one's wording.
             sums = np.add.reduceat(self.vectors, self.starts, axis=0)
             self.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
+            terms = np.stack([classify.term_vector(analyzer, t) for t in texts])
+            self.classifier = classify.trained(texts, self.owner, classify.inputs(self.vectors, terms),
+                                               len(self.entries))
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[self.positions[entry_id]]
@@ -143,6 +146,8 @@ class Matcher:
         f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)
         if self.vectors is not None:
             vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
+            f["classifier"] = self.classifier.probabilities(
+                classify.inputs(vector[None, :], classify.term_vector(self.analyzer, question)[None, :])[0])
             shortlist = self._shortlist(f)
             f["semantic"], f["semantic_answer"] = self._semantic(vector, shortlist)
             if shortlist is None:

@@ -30,6 +30,7 @@ FEATURES = (
     "intent_share",  # the share of the candidate's ways of asking that ask the question's intents
     "service",  # how strongly the question names the candidate's service (about.py), 0..1
     "semantic_centroid",  # cosine to the mean of the candidate's questions and similar questions
+    "classifier",  # the entry classifier's probability (classify.py)
 )
 
 
@@ -39,8 +40,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (10 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.5117, 0.3518, 2.4386, 0.874, 0.5578, -0.0788, 3.1294, 2.9827, 0.6914, 2.4425, 0.6065,
-                             1.0737, 2.009, 3.8676))
+WEIGHTS = Reranker(weights=(-0.7357, 0.1582, 1.4073, 0.9115, 0.5436, -0.2507, 3.2472, 1.8472, 0.7717, 1.8966, 0.3308,
+                             0.9653, 1.8462, 1.5758, 2.7328))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -66,8 +67,8 @@ def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndar
     cols.append(first)
     cols.append(f["intent_share"][candidates])
     cols.append(f["service"][candidates])
-    cols.append(f["semantic_centroid"][candidates] if "semantic_centroid" in f
-                else np.zeros(len(candidates), np.float32))
+    for name in ("semantic_centroid", "classifier"):
+        cols.append(f[name][candidates] if name in f else np.zeros(len(candidates), np.float32))
     return np.stack(cols, axis=1).astype(np.float32)
 
 

@@ -2,8 +2,9 @@
 
 A question with a domain term (a synonym group's word or an entry's tag) is, unless it names
 another department's matter (车管所, 交警, violations, points, transfers: ``data/elsewhere.txt``)
-without one of our licences or vehicles, or a rider's matter (fares, tickets, invoices) whatever
-vehicle it names.
+or the replacement or renewal of another department's document (驾驶证, 行驶证, 身份证) without one
+of our licences or vehicles, or a rider's matter (fares, tickets, invoices) whatever vehicle it
+names.
 
 A question without one may still be ours in words the synonym groups do not list ("开个运输公司从
 申请到车辆能上路营运要几天", "预填的信息跟我实际的不一样"): the knowledge base's own vocabulary —
@@ -35,6 +36,8 @@ class Topic:
         self.elsewhere = frozenset(t for w in groups.get("elsewhere", ()) for t in analyzer.words(w))
         self.ours = frozenset(t for w in groups.get("ours", ()) for t in analyzer.words(w))
         self.passenger = frozenset(t for w in groups.get("passenger", ()) for t in analyzer.words(w))
+        self.documents = frozenset(t for w in groups.get("documents", ()) for t in analyzer.words(w))
+        self.renewal = frozenset(t for w in groups.get("renewal", ()) for t in analyzer.words(w))
         if terms is None:
             terms = [frozenset(w for text in (e.question, *e.alternates, e.answer, *e.tags)
                                for w in analyzer.words(text)) for e in entries]
@@ -52,6 +55,9 @@ class Topic:
             return OFF
         # Another department's matter (a violation, the 车管所) is not ours unless it names ours too.
         if not self.elsewhere.isdisjoint(words) and self.ours.isdisjoint(words):
+            return OFF
+        # Another department's document replaced, renewed or its points (驾驶证丢了, 身份证过期).
+        if not (self.documents.isdisjoint(words) or self.renewal.isdisjoint(words)) and self.ours.isdisjoint(words):
             return OFF
         if not self.domain_terms.isdisjoint(words):
             return ON

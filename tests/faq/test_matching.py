@@ -68,6 +68,16 @@ def test_another_departments_matter_is_handed_off_unless_it_names_a_licence_of_o
     assert matcher.ask("货车过户了，道路运输证怎么办").confident is True
 
 
+def test_replacing_or_renewing_another_departments_document_is_theirs_unless_it_names_ours():
+    # 驾驶证, 行驶证 and 身份证 are asked for by our services but issued by the 车管所 and 公安.
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0)
+    assert matcher.ask("驾驶证丢了补办要带啥").handoff is True
+    assert matcher.ask("身份证过期了在哪补办").handoff is True
+    assert matcher.ask("行驶证丢了怎么补").handoff is True
+    assert matcher.ask("网约车驾驶员证丢了怎么补").confident is True  # ours: the licence is the bureau's
+    assert matcher.ask("驾驶证要不要上传").handoff is False  # asked for by our services: no renewal
+
+
 def test_an_unsure_question_on_the_domain_is_offered_the_top_three_and_an_off_topic_one_handed_off():
     # Nothing is confident (min_score above 1), every on-topic match is strong enough to offer.
     matcher = Matcher(load_entries(DATA / "faq.jsonl"), analyzer(),
