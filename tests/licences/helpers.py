@@ -19,14 +19,18 @@ COMPANY = {"companyName": "温州顺达物流有限公司", "creditCode": "91330
 OWNER = {"action": "issue", "vehicleOwner": "operator"}
 
 
-async def apply(client: Any, who: dict[str, Any], service_code: str, answers: dict, form: dict) -> dict:
-    """``who`` creates a case of ``service_code`` and submits it: the submit response."""
-    created = await client.post(f"{API}/applications", headers=who["headers"],
-                                json={"serviceCode": service_code, "answers": answers, "form": form})
+async def create_and_submit(client: Any, who: dict[str, Any], case: dict) -> dict:
+    """``who`` creates the case ``case`` describes and submits it: the submit response."""
+    created = await client.post(f"{API}/applications", headers=who["headers"], json=case)
     assert created.status_code == 201, created.text
     res = await client.post(f"{API}/applications/{created.json()['id']}/submit", headers=who["headers"])
     assert res.status_code == 200, res.text
     return res.json()
+
+
+async def apply(client: Any, who: dict[str, Any], service_code: str, answers: dict, form: dict) -> dict:
+    """``who`` creates a case of ``service_code`` and submits it: the submit response."""
+    return await create_and_submit(client, who, {"serviceCode": service_code, "answers": answers, "form": form})
 
 
 async def verify(client: Any, who: dict[str, Any], licence_id: int) -> dict:
@@ -82,9 +86,4 @@ def qr_urls(pdf: bytes) -> list[str]:
 
 async def file(client: Any, who: dict[str, Any], service: str, licence_id: int, form: dict) -> dict:
     """``who`` files ``service`` about the licence (a change, a renewal ...) and submits it: the submit response."""
-    created = await client.post(f"{API}/applications", headers=who["headers"],
-                                json={"serviceCode": service, "licenceId": licence_id, "form": form})
-    assert created.status_code == 201, created.text
-    res = await client.post(f"{API}/applications/{created.json()['id']}/submit", headers=who["headers"])
-    assert res.status_code == 200, res.text
-    return res.json()
+    return await create_and_submit(client, who, {"serviceCode": service, "licenceId": licence_id, "form": form})
