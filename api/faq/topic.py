@@ -33,11 +33,12 @@ class Topic:
             t for e in entries for tag in e.tags for t in analyzer.words(tag))
         groups = dict(word_lines(DATA / "elsewhere.txt"))
         analyzer.add_words(w for ws in groups.values() for w in ws)
-        self.elsewhere = frozenset(t for w in groups.get("elsewhere", ()) for t in analyzer.words(w))
-        self.ours = frozenset(t for w in groups.get("ours", ()) for t in analyzer.words(w))
-        self.passenger = frozenset(t for w in groups.get("passenger", ()) for t in analyzer.words(w))
-        self.documents = frozenset(t for w in groups.get("documents", ()) for t in analyzer.words(w))
-        self.renewal = frozenset(t for w in groups.get("renewal", ()) for t in analyzer.words(w))
+
+        def group(name: str) -> frozenset[str]:  # its words as the analyser folds them
+            return frozenset(t for w in groups.get(name, ()) for t in analyzer.words(w))
+
+        self.elsewhere, self.ours, self.passenger = group("elsewhere"), group("ours"), group("passenger")
+        self.documents, self.renewal = group("documents"), group("renewal")
         if terms is None:
             terms = [frozenset(w for text in (e.question, *e.alternates, e.answer, *e.tags)
                                for w in analyzer.words(text)) for e in entries]
