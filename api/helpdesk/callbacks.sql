@@ -51,11 +51,11 @@ UPDATE helpdesk_callbacks SET agent_id = :agent_id, updated_at = now()
 WHERE id = :id AND status = 'open' AND (agent_id IS NULL OR agent_id = :agent_id)
 RETURNING *;
 
--- name: record_attempt(id, agent_id, status, max_attempts)^
--- One call by the holder. Not reached: still open until the last allowed try, then unreachable.
+-- name: record_attempt(id, agent_id, status, max_attempts, at)^
+-- One call by the holder, at the app's clock. Not reached: still open until the last allowed try, then unreachable.
 UPDATE helpdesk_callbacks
-SET attempts = attempts + 1, last_attempt_at = now(), updated_at = now(), status = :status,
-    closed_at = CASE WHEN :status = 'open' THEN NULL ELSE now() END
+SET attempts = attempts + 1, last_attempt_at = :at, updated_at = now(), status = :status,
+    closed_at = CASE WHEN :status = 'open' THEN NULL ELSE :at::timestamptz END
 WHERE id = :id AND status = 'open' AND agent_id = :agent_id AND attempts < :max_attempts
 RETURNING *;
 
@@ -118,10 +118,10 @@ WHERE c.user_id = :user_id AND (:before::bigint IS NULL OR m.id < :before)
 ORDER BY m.id DESC
 LIMIT :limit;
 
--- name: escalate_overdue(today)
--- Callbacks still open after their due date, each taken once (a second run finds none).
+-- name: escalate_overdue(today, at)
+-- Callbacks still open after their due date, each taken once (a second run finds none), marked at the job's clock.
 -- A 帮办代办 request (no case) is named by its request number.
-UPDATE helpdesk_callbacks c SET escalated_at = now(), updated_at = now()
+UPDATE helpdesk_callbacks c SET escalated_at = :at, updated_at = now()
 WHERE c.status = 'open' AND c.due_on < :today AND c.escalated_at IS NULL
 RETURNING c.id, c.agent_id, c.due_on,
           coalesce((SELECT public_no FROM applications WHERE id = c.application_id),

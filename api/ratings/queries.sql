@@ -181,13 +181,13 @@ SELECT c.target_type, c.target_id, c.user_id, f.service_name
   FROM claimed c JOIN fresh f USING (target_type, target_id);
 
 -- Overdue stages not yet escalated: marked escalated here, once per stage.
--- name: escalate_callbacks(today)
-UPDATE rating_follow_ups f SET callback_escalated_at = now()
+-- name: escalate_callbacks(today, at)
+UPDATE rating_follow_ups f SET callback_escalated_at = :at
  WHERE f.status = 'open' AND f.callback_due_on < :today AND f.callback_escalated_at IS NULL
 RETURNING f.rating_id, f.callback_due_on AS due_on;
 
--- name: escalate_rectifications(today)
-UPDATE rating_follow_ups f SET rectify_escalated_at = now()
+-- name: escalate_rectifications(today, at)
+UPDATE rating_follow_ups f SET rectify_escalated_at = :at
  WHERE f.status IN ('open', 'called_back') AND f.rectify_due_on < :today AND f.rectify_escalated_at IS NULL
 RETURNING f.rating_id, f.rectify_due_on AS due_on;
 

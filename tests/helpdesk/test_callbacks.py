@@ -74,8 +74,10 @@ async def test_an_important_case_consultation_is_called_back_and_only_the_holder
         ("claimed", None), ("phone_shown", None), ("called", "not_reached"), ("phone_shown", None),
         ("called", "solved")]
     assert {r["agent_id"] for r in audit} == {agent["user"]["id"]}
-    row = await db.fetchrow("SELECT status, attempts, closed_at FROM helpdesk_callbacks WHERE id = $1", callback)
-    assert row["status"] == "solved" and row["attempts"] == 2 and row["closed_at"] is not None
+    row = await db.fetchrow("SELECT status, attempts, last_attempt_at, closed_at FROM helpdesk_callbacks "
+                            "WHERE id = $1", callback)
+    assert row["status"] == "solved" and row["attempts"] == 2
+    assert row["closed_at"] == row["last_attempt_at"] == client.app.state.clock()  # the app's clock, not the database's
 
 
 async def test_only_an_important_conversation_linked_to_the_users_own_case_gets_a_callback(client, db):
@@ -208,4 +210,5 @@ async def test_an_overdue_callback_reaches_its_agent_and_the_leads_once(client, 
                           "AND channel = 'inapp' ORDER BY user_id")
     assert [r["user_id"] for r in told] == sorted({agent["user"]["id"], *leads})
     assert all("已超期" in r["content"] for r in told)
-    assert await db.fetchval("SELECT escalated_at IS NOT NULL FROM helpdesk_callbacks WHERE id = $1", callback)
+    # marked at the job's clock of the first run that found it late
+    assert await db.fetchval("SELECT escalated_at FROM helpdesk_callbacks WHERE id = $1", callback) == sh("2026-06-15 09:00")

@@ -178,6 +178,8 @@ async def test_a_follow_up_past_its_deadline_shows_as_overdue_and_is_escalated_o
     escalations = await db.fetch("SELECT note FROM rating_follow_up_events WHERE rating_id = $1 AND kind = 'escalated'",
                                  rating["id"])
     assert [e["note"] for e in escalations] == ["差评回访已超期"]
+    stamped = await db.fetchval("SELECT callback_escalated_at FROM rating_follow_ups WHERE rating_id = $1", rating["id"])
+    assert stamped == sh("2026-03-10 09:00")  # the job's clock, not the database's
     told = await db.fetchval("SELECT count(*) FROM notifications WHERE event = 'task_overdue' AND user_id = $1 "
                              "AND channel = 'inapp'", admin["user"]["id"])
     assert told == 1

@@ -175,7 +175,7 @@ async def record_outcome(conn: Any, agent: AuthUser, callback_id: int, data: Cal
     else:
         status = "unreachable" if row["attempts"] + 1 >= MAX_ATTEMPTS else "open"
     if await cbq.record_attempt(conn, id=callback_id, agent_id=agent.id, status=status,
-                                max_attempts=MAX_ATTEMPTS) is None:
+                                max_attempts=MAX_ATTEMPTS, at=now) is None:
         raise CallbackClosed(status=row["status"])  # another request of the holder finished it first
     await cbq.log_callback(conn, callback_id=callback_id, agent_id=agent.id, kind="called", outcome=data.outcome,
                            follow_up=data.follow_up, handed_to=data.handover_to, note=data.note)
@@ -231,7 +231,7 @@ async def grant_extension(conn: Any, agent: AuthUser, conversation_id: int, reas
 async def escalate_overdue_callbacks(conn: Any, *, now: datetime) -> list[int]:
     """Callbacks still open after their due date: the agent holding one (if any) and every lead
     are told once (F141's promise is a call after the matter is handled, not whenever)."""
-    overdue = await rows(cbq.escalate_overdue(conn, today=local_day(now)))
+    overdue = await rows(cbq.escalate_overdue(conn, today=local_day(now), at=now))
     if not overdue:
         return []
     leads = [r["id"] for r in await rows(cbq.leads(conn))]

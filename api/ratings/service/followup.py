@@ -196,8 +196,8 @@ async def send_invitations(conn: Any, *, now: datetime, within_days: int = 7, ma
 async def escalate_overdue(conn: Any, *, now: datetime) -> int:
     """Flag each overdue stage once (an event) and tell the leads and admins."""
     today = local_day(now)
-    stages = [("回访", r) for r in await rows(q.escalate_callbacks(conn, today=today))]
-    stages += [("整改", r) for r in await rows(q.escalate_rectifications(conn, today=today))]
+    stages = [("回访", r) for r in await rows(q.escalate_callbacks(conn, today=today, at=now))]
+    stages += [("整改", r) for r in await rows(q.escalate_rectifications(conn, today=today, at=now))]
     if not stages:
         return 0
     recipients = [r["id"] for r in await rows(q.escalation_recipients(conn))]
