@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime, timezone
 from string import Formatter
 from typing import Any
@@ -89,6 +89,24 @@ async def tell_staff(conn: Any, staff_ids: Iterable[int], *, event: str, key: st
     for staff_id in dict.fromkeys(staff_ids):
         await enqueue(conn, user_id=staff_id, event=event, dedupe_key=f"{key}:{staff_id}", subject=subject,
                       params={"taskTitle": title[:20], "dueDate": due_on.isoformat(), **params})
+
+
+async def escalate_once(conn: Any, overdue: Iterable[Any], *, mark: Callable[[Any], Awaitable[Any]],
+                        recipients: Callable[[Any], Awaitable[list[int]]], event: str, key: str, title: str,
+                        **params: Any) -> int:
+    """Each overdue item of a case (a row with ``id``, ``application_id``, ``public_no`` and
+    ``due_on``) whose ``mark`` takes it (a conditional update returning None once taken: once
+    however often the job runs) is told to ``recipients(row)``; ``key`` and ``title`` are prefixes
+    of the item's dedupe key and notice title. Returns how many were escalated now."""
+    escalated = 0
+    for row in overdue:
+        if await mark(row) is None:
+            continue
+        await tell_staff(conn, await recipients(row), event=event, key=f"{key}:{row['id']}",
+                         subject=("application", row["application_id"]), title=f"{title}{row['public_no'] or ''}",
+                         due_on=row["due_on"], publicNo=row["public_no"], **params)
+        escalated += 1
+    return escalated
 
 
 async def _queue(ids: list[tuple[int, datetime]]) -> None:

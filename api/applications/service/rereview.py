@@ -164,13 +164,9 @@ async def honour_overrides(conn: Any, application_id: int, results: list[Any]) -
 
 async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
     """Requests not answered by their day: the service's leads are told, once (stamped ``now``, the job's clock)."""
-    escalated = 0
-    for row in await rows(q.overdue_requests(conn, today=today)):
-        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
-            continue
-        await notify.tell_staff(conn, [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))],
-                                event="task_overdue", key=f"rereview_overdue:{row['id']}",
-                                subject=("application", row["application_id"]), title=f"人工复核{row['public_no'] or ''}",
-                                due_on=row["due_on"], publicNo=row["public_no"])
-        escalated += 1
-    return escalated
+    async def leads(row: Any) -> list[int]:
+        return [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))]
+
+    return await notify.escalate_once(conn, await rows(q.overdue_requests(conn, today=today)),
+                                      mark=lambda row: q.mark_escalated(conn, id=row["id"], at=now),
+                                      recipients=leads, event="task_overdue", key="rereview_overdue", title="人工复核")

@@ -177,13 +177,9 @@ async def of_case(conn: Any, user: AuthUser, application_id: int, now: datetime)
 async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
     """Open checks past their 30 days: the leads of the filing service's steps are told, once per check."""
     await schedule_new(conn)
-    escalated = 0
-    for row in await rows(q.overdue_checks(conn, today=today)):
-        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
-            continue
-        await notify.tell_staff(conn, [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))],
-                                event="task_overdue", key=f"site_check_overdue:{row['id']}",
-                                subject=("application", row["application_id"]), title=f"现场核查{row['public_no'] or ''}",
-                                due_on=row["due_on"], publicNo=row["public_no"])
-        escalated += 1
-    return escalated
+    async def leads(row: Any) -> list[int]:
+        return [r["id"] for r in await rows(q.leads(conn, service_code=row["service_code"]))]
+
+    return await notify.escalate_once(conn, await rows(q.overdue_checks(conn, today=today)),
+                                      mark=lambda row: q.mark_escalated(conn, id=row["id"], at=now),
+                                      recipients=leads, event="task_overdue", key="site_check_overdue", title="现场核查")

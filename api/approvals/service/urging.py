@@ -154,13 +154,10 @@ async def supervision(conn: Any, user: AuthUser) -> list[UrgingOut]:
 
 async def escalate_overdue(conn: Any, today: date, now: datetime) -> int:
     """Urgings not answered by their day: the step's leads are told, once (stamped ``now``, the job's clock)."""
-    escalated = 0
-    for row in await rows(q.overdue_urgings(conn, today=today)):
-        if await q.mark_escalated(conn, id=row["id"], at=now) is None:
-            continue
-        leads = [r["id"] for r in await rows(q.step_staff(conn, step=row["step"], roles=["lead"]))] if row["step"] else []
-        await notify.tell_staff(conn, leads, event="urge_overdue", key=f"urge_overdue:{row['id']}",
-                                subject=("application", row["application_id"]), title=f"催办{row['public_no'] or ''}",
-                                due_on=row["due_on"], status="已超期", publicNo=row["public_no"])
-        escalated += 1
-    return escalated
+    async def leads(row: Any) -> list[int]:
+        return [r["id"] for r in await rows(q.step_staff(conn, step=row["step"], roles=["lead"]))] if row["step"] else []
+
+    return await notify.escalate_once(conn, await rows(q.overdue_urgings(conn, today=today)),
+                                      mark=lambda row: q.mark_escalated(conn, id=row["id"], at=now),
+                                      recipients=leads, event="urge_overdue", key="urge_overdue", title="催办",
+                                      status="已超期")
