@@ -49,8 +49,9 @@ class ExamInvitationPages(Controller):
     guards = [requires_approver]
 
     @get("/", operation_id="consoleExamInvitations", summary="工作台：考试邀请")
-    async def index(self, request: Request, conn: Conn) -> Template:
-        return page("exams.html", request, active="exams", items=await console.exam_invitations(conn, request.user))
+    async def index(self, request: Request, conn: Conn, now: Now) -> Template:
+        return page("exams.html", request, active="exams",
+                    items=await console.exam_invitations(conn, request.user, now=now))
 
 
 class ExamPages(Controller):

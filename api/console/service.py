@@ -110,14 +110,14 @@ class ExamInvitation(msgspec.Struct, frozen=True):
     site_name: str | None
 
 
-async def exam_invitations(conn: Any, user: AuthUser, *, limit: int = 200) -> list[ExamInvitation]:
+async def exam_invitations(conn: Any, user: AuthUser, *, now: datetime, limit: int = 200) -> list[ExamInvitation]:
     """Cases of the approver's steps waiting for their exam, with their invitation: the same queue,
     step rules included, as ``GET /api/v1/tasks?status=waiting_exam``; oldest first."""
     tasks: list[TaskOut] = []
     cursor = None
     while len(tasks) < limit:
         found = await approvals.list_tasks(conn, user, step=None, service_code=None, status="waiting_exam",
-                                           mine=False, overdue=None, cursor=cursor, limit=100)
+                                           mine=False, overdue=None, cursor=cursor, limit=100, now=now)
         tasks += found.items
         cursor = found.next_cursor
         if cursor is None:
