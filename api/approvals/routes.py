@@ -49,8 +49,8 @@ class TaskController(Controller):
                                         mine=mine, overdue=overdue, cursor=cursor, limit=limit, now=now)
 
     @get("/{task_id:int}", operation_id="getTask", summary="待办详情（表单、材料、办理过程）")
-    async def get_task(self, conn: Conn, user: CurrentUser, task_id: FromPath[int]) -> TaskDetail:
-        return await detail.get_task(conn, user, task_id)
+    async def get_task(self, conn: Conn, user: CurrentUser, task_id: FromPath[int], now: Now) -> TaskDetail:
+        return await detail.get_task(conn, user, task_id, now=now)
 
     @get("/{task_id:int}/materials/{code:str}", operation_id="getTaskMaterial", summary="查看申请材料文件")
     async def material(self, conn: Conn, user: CurrentUser, settings: AppSettings, task_id: FromPath[int], code: FromPath[str]) -> Stream:

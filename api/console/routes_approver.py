@@ -48,7 +48,7 @@ class ApproverPages(Controller):
          dependencies=BOOKING_DEPENDENCIES)
     async def task(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now,
                    policy: BookingPolicy) -> Template:
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("task.html", request, active="tasks", t=detail,
                     exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
                     clock=await applications.clock_of(conn, detail.task.application_id, local_day(now)),
@@ -86,7 +86,7 @@ class ApproverPages(Controller):
     @post("/{task_id:int}/claim", operation_id="consoleTaskClaim", summary="工作台：认领待办", status_code=200)
     async def claim(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         await approvals.claim(conn, request.user, task_id, now=now)
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("_task.html", request, t=detail, note="已认领，请审查后作出决定")
 
     @post("/{task_id:int}/decision", operation_id="consoleTaskDecision", summary="工作台：审批决定",
@@ -104,23 +104,23 @@ class ApproverPages(Controller):
         form = await request.form()
         data = console.convert({"kind": form.get("kind"), "reason": form.get("reason")}, PauseIn)
         clock = await task_pauses.pause(conn, request.user, task_id, data, now)
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("_task.html", request, t=detail, clock=clock, note="已暂停计时，暂停期间不计入办理时限")
 
     @post("/{task_id:int}/resume", operation_id="consoleTaskResume", summary="工作台：结束暂停，恢复计时",
           status_code=200)
     async def resume(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         clock = await task_pauses.resume(conn, request.user, task_id, now)
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("_task.html", request, t=detail, clock=clock, note=f"已恢复计时，预计办结日期 {clock.due_on}")
 
     @post("/{task_id:int}/messages", operation_id="consoleTaskMessage", summary="工作台：回复申请人留言",
           status_code=200)
-    async def message(self, request: Request, conn: Conn, task_id: FromPath[int]) -> Template:
+    async def message(self, request: Request, conn: Conn, task_id: FromPath[int], now: Now) -> Template:
         form = await request.form()
         data = console.convert({"text": form.get("text")}, CaseMessageIn)
         await case_thread.post_as_staff(conn, request.user, task_id, data.text)
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("_task.html", request, t=detail, note="已回复申请人",
                     messages=await case_thread.thread_for_page(conn, request.user, task_id))
 

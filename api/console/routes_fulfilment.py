@@ -67,7 +67,7 @@ class ExamPages(Controller):
         form = await request.form()
         done = await exams.assign_exam_slot(conn, request.user, task_id,
                                                  forms.positive_int(form, "slot_id", "考试场次"))
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         return page("_task.html", request, t=detail, exam_slots=await exam_slots(conn, detail, now=now, policy=policy),
                     note=f"已安排考试：{done['siteName']}，预约码 {done['code']}")
 
@@ -77,7 +77,7 @@ class ExamPages(Controller):
                           policy: BookingPolicy) -> Template:
         data = forms.exam_result(await request.form(), ExamResultIn)
         exam = await exams.record_exam_result(conn, request.user, task_id, data, now=now)
-        detail = await task_details.get_task(conn, request.user, task_id)
+        detail = await task_details.get_task(conn, request.user, task_id, now=now)
         note = ("考试合格，已准予许可并发证" if exam.status == "passed"
                 else "成绩已录入：有科目未合格，已通知申请人预约补考")
         return page("_task.html", request, t=detail, exam_slots=await exam_slots(conn, detail, now=now, policy=policy),

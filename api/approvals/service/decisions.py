@@ -118,7 +118,7 @@ async def release(conn: Any, user: AuthUser, task_id: int, *, now: datetime | No
     found = await task(conn, task_id)
     if await q.release(conn, id=task_id, user_id=user.id) is None:
         raise TaskClaimed() if found.status == "claimed" else TaskClosed(currentStatus=found.status)
-    return task_out(await task_row(conn, task_id), user, clock.local_day(now) if now else clock.today())
+    return task_out(await task_row(conn, task_id), user, clock.local_day(now or clock.now()))
 
 
 async def _gaps(conn: Any, app_id: int, service_code: str, data: DecisionIn) -> list[dict[str, str]]:

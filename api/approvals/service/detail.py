@@ -3,6 +3,7 @@ automatic review, and the stored files of its materials. Every read records the 
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,10 +33,11 @@ async def _readable(conn: Any, user: AuthUser, task_id: int) -> Any:
     return task
 
 
-async def get_task(conn: Any, user: AuthUser, task_id: int) -> TaskDetail:
-    """The task with what the approver needs to decide: the form, the materials and the timeline."""
+async def get_task(conn: Any, user: AuthUser, task_id: int, *, now: datetime) -> TaskDetail:
+    """The task with what the approver needs to decide: the form, the materials and the timeline,
+    its days counted from ``now`` (the app's clock)."""
     task = await _readable(conn, user, task_id)
-    today = clock.today()
+    today = clock.local_day(now)
     pages: dict[str, list[TaskPageOut]] = {}
     # the pages' read carries the record of this look at the case (F145), in the one round trip
     seen = q.material_pages_seen(conn, application_id=task["application_id"], task_id=task_id, viewer_id=user.id,
