@@ -196,8 +196,8 @@ class ProgressController(Controller):
          summary="扫码查进度（免登录；浏览器得到网页，微信中打开小程序）",
          exception_handlers={DomainError: disclosure_page.progress_refused})
     async def progress(self, request: Request, public_no: FromPath[str], read_conn: ReadConn, redis: Redis,
-                       wechat: WeChat) -> Response[ProgressOut]:
-        return await mobile.progress(request, read_conn, redis, wechat, public_no)
+                       wechat: WeChat, now: Now) -> Response[ProgressOut]:
+        return await mobile.progress(request, read_conn, redis, wechat, public_no, now=now)
 
     @get("/{public_no:str}/qr.png", opt=PUBLIC, operation_id="getProgressQr", summary="进度查询二维码")
     async def qr(self, public_no: FromPath[str], read_conn: ReadConn, settings: AppSettings) -> Response[bytes]:

@@ -9,6 +9,7 @@ MicroMessenger, but it does not ask for HTML), and a ``web-view`` inside the min
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,8 +43,9 @@ async def _into_miniprogram(request: Request, redis: Any, wechat: Any, target: s
     return Redirect(link, status_code=302, headers={"Vary": "Accept, User-Agent", "Cache-Control": "no-store"})
 
 
-async def progress(request: Request, conn: Any, redis: Any, wechat: Any, public_no: str) -> Response:
-    result = await case_progress(conn, public_no)
+async def progress(request: Request, conn: Any, redis: Any, wechat: Any, public_no: str, *,
+                   now: datetime) -> Response:
+    result = await case_progress(conn, public_no, now=now)
     redirect = await _into_miniprogram(request, redis, wechat, pages.PROGRESS, {"no": result.public_no})
     return redirect or page.progress(request, result)
 

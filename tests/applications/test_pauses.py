@@ -64,6 +64,9 @@ async def test_an_inspection_pause_started_and_ended_by_the_approver_moves_the_d
     use_clock(client, "2026-03-16 15:00")  # four working days so far: the date moves while it stands still
     seen = (await client.get(f"{API}/applications/{app_id}/clock", headers=who["applicant"]["headers"])).json()
     assert seen["paused"] is True and seen["dueOn"] == "2026-03-26" and seen["pausedWorkdays"] == 4
+    public_no = await db.fetchval("SELECT public_no FROM applications WHERE id = $1", app_id)
+    progress = await client.get(f"{API}/progress/{public_no}")  # 扫码查进度: no login, the same clock
+    assert progress.status_code == 200 and progress.json()["dueOn"] == "2026-03-26", progress.text
 
     use_clock(client, "2026-03-17 11:00")  # (10 Mar, 17 Mar]: five working days
     res = await client.post(f"{TASKS}/{task_id}/resume", headers=who["review"]["headers"])

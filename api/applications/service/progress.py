@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 import segno
@@ -33,7 +34,9 @@ async def _by_public_no(conn: Any, raw: str) -> Any:
     return await q.get_by_public_no(conn, public_no=number)
 
 
-async def progress(conn: Any, public_no: str) -> ProgressOut:
+async def progress(conn: Any, public_no: str, *, now: datetime) -> ProgressOut:
+    """The case's progress by its public number; its expected finish day moved by pauses up to
+    ``now``'s day (the app's clock)."""
     app = await _by_public_no(conn, public_no)
     if app is None:
         raise ApplicationNotFound()
@@ -41,7 +44,7 @@ async def progress(conn: Any, public_no: str) -> ProgressOut:
     return ProgressOut(public_no=app["public_no"], service_name=app["service_name"], status=app["status"],
                        status_label=STATUS_LABELS[app["status"]], instant=app["is_instant"],
                        submitted_at=app["submitted_at"],
-                       due_on=await pauses.expected_due(conn, app["id"], app["due_on"], clock.today()),
+                       due_on=await pauses.expected_due(conn, app["id"], app["due_on"], clock.local_day(now)),
                        supplement_due_on=app["supplement_due_on"],
                        steps=[ProgressStep(status=e["to_status"], label=STATUS_LABELS[e["to_status"]], at=e["created_at"])
                               for e in events if e["kind"] == "status"],
