@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
+from api import clock
 from api.auth.guards import requires_admin, requires_login
 from api.catalogue import service
 from api.catalogue.service import calendar, checklist as checklists
@@ -19,7 +20,7 @@ from api.catalogue.schemas import (
     WorkdayNoticeIn,
     WorkdayOverrideIn,
 )
-from api.deps import AppSettings, Conn, CurrentUser, Pool, ReadConn, Redis
+from api.deps import AppSettings, Conn, CurrentUser, Now, Pool, ReadConn, Redis
 
 PUBLIC = {"exclude_from_auth": True}
 
@@ -44,10 +45,11 @@ class CatalogueController(Controller):
     @post("/{code:str}/checklist", guards=[requires_login], operation_id="serviceChecklist",
           summary="情形选择：本人适用的材料和表单", status_code=200)
     async def checklist(self, code: FromPath[str], data: JSONBody[ChecklistIn], pool: Pool, user: CurrentUser,
-                        redis: Redis, settings: AppSettings) -> Checklist:
+                        redis: Redis, settings: AppSettings, now: Now) -> Checklist:
         # the licence sources are asked before the transaction opens (a slow one holds no connection)
         return await checklists.checklist_asking_first(pool, code, data.answers, user_id=user.id, redis=redis,
-                                                       settings=settings, enterprise_id=user.enterprise_id)
+                                                       settings=settings, enterprise_id=user.enterprise_id,
+                                                       on=clock.local_day(now))
 
 
 class CatalogueAdminController(Controller):

@@ -75,8 +75,8 @@ class MyDeliveryController(Controller):
     @put("/{application_id:int}/delivery", operation_id="changeMyDelivery",
          summary="修改收件地址或改为窗口自取（证件寄出前）")
     async def change_delivery(self, conn: Conn, user: CurrentUser, application_id: FromPath[int],
-                              data: JSONBody[DeliveryChangeIn]) -> MyDeliveryOut:
-        return await my_delivery.change_delivery(conn, user, application_id, data)
+                              data: JSONBody[DeliveryChangeIn], now: Now) -> MyDeliveryOut:
+        return await my_delivery.change_delivery(conn, user, application_id, data, clock.local_day(now))
 
     @get("/{application_id:int}/pickup-authorisation", operation_id="getPickupAuthorisationLetter",
          summary="下载代领证件授权委托书模板", media_type=MediaType.HTML)

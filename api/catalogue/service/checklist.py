@@ -100,7 +100,7 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[H
 
 
 async def checklist_asking_first(pool: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any,
-                                 settings: Any, enterprise_id: int | None = None) -> Checklist:
+                                 settings: Any, enterprise_id: int | None = None, on: date | None = None) -> Checklist:
     """The trusted licence sources asked first (cached; never more than their time budget — past it the
     person is asked to upload, ``licence_data_unavailable``) with no transaction open, then the checklist
     in one transaction (what they said mirrored into the library)."""
@@ -109,12 +109,14 @@ async def checklist_asking_first(pool: Any, code: str, answers: dict[str, str], 
     check_answers(spec, answers)
     asked = await lookup.ask(pool, redis, settings, user_id, lookup.licence_types(spec), enterprise_id=enterprise_id)
     async with transaction(pool) as conn:
-        return await checklist(conn, code, answers, user_id=user_id, asked=asked, enterprise_id=enterprise_id)
+        return await checklist(conn, code, answers, user_id=user_id, asked=asked, enterprise_id=enterprise_id, on=on)
 
 
 async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int,
-                    asked: lookup.SourcesAsked | None = None, enterprise_id: int | None = None) -> Checklist:
-    """``asked``: what the trusted sources said (``checklist_asking_first``), mirrored here first."""
+                    asked: lookup.SourcesAsked | None = None, enterprise_id: int | None = None,
+                    on: date | None = None) -> Checklist:
+    """``asked``: what the trusted sources said (``checklist_asking_first``), mirrored here first;
+    ``on``: the day the licences held must be in force (the app's clock's; else today)."""
     spec, _ = await merged_spec(conn, code)
     check_answers(spec, answers)
     unavailable = False
@@ -122,7 +124,7 @@ async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: i
         unavailable = await lookup.apply(conn, user_id, asked, enterprise_id=enterprise_id)
     instant, promised, _ = path_of(spec, answers)
     materials, fields = applicable(spec, answers)
-    licences = await holder_licences(conn, user_id, enterprise_id=enterprise_id)
+    licences = await holder_licences(conn, user_id, on, enterprise_id=enterprise_id)
     exempt = exemption.match(materials, licences)
     holder = await enterprises.enterprise_holder(conn, enterprise_id) if enterprise_id is not None else None
     filled = await prefill(conn, user_id, fields, licences, holder)
