@@ -130,9 +130,10 @@ def _encoder() -> CachedEncoder | None:
 
 
 def build_matcher(entries: list[Entry], *, semantic: bool = True,
-                  reranker: rerank.Reranker | None = rerank.WEIGHTS) -> Matcher:
+                  reranker: rerank.Reranker | None = rerank.WEIGHTS, live: bool = False) -> Matcher:
+    """``live``: the index that answers citizens (its classifier learns an edit from the last one's)."""
     enc = encoder() if semantic else None
-    return Matcher(entries, analyzer(), encoder=enc, reranker=reranker,
+    return Matcher(entries, analyzer(), encoder=enc, reranker=reranker, live=live,
                    thresholds=SEMANTIC_THRESHOLDS if enc is not None else LEXICAL_THRESHOLDS)
 
 
@@ -160,7 +161,7 @@ class FaqIndex:
                 entries = await read_entries()
                 started = time.perf_counter()
                 self.matcher = await anyio.to_thread.run_sync(
-                    lambda: build_matcher(entries, semantic=self.semantic))
+                    lambda: build_matcher(entries, semantic=self.semantic, live=True))
                 self.version = version
                 log.info("faq_index_built", version=version, entries=len(entries),
                          ms=round((time.perf_counter() - started) * 1000))

@@ -53,7 +53,7 @@ class Matcher:
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer, *, intents: Intents | None = None,
                  encoder: Any = None, thresholds: Thresholds | None = None,
                  weights: Weights | None = None, shortlist: int = 64,
-                 reranker: rerank.Reranker | None = None) -> None:
+                 reranker: rerank.Reranker | None = None, live: bool = False) -> None:
         self.entries = list(entries)
         self.positions = {e.id: i for i, e in enumerate(self.entries)}
         self.shortlist = shortlist
@@ -117,7 +117,7 @@ class Matcher:
             self.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
             terms = np.stack([classify.term_vector(analyzer, t) for t in texts])
             self.classifier = classify.trained(texts, self.owner, classify.inputs(self.vectors, terms),
-                                               len(self.entries))
+                                               [e.id for e in self.entries], live=live)
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[self.positions[entry_id]]
