@@ -19,11 +19,9 @@ from __future__ import annotations
 import hashlib
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
-
-from api.faq.text import Analyzer
 
 # Hash slots for words and character bigrams: collisions among ~5,000 distinct terms cost little.
 BUCKETS = 1024
@@ -35,10 +33,11 @@ WARM_STEPS = 15
 CHUNK = 2048  # texts per gradient slice: bounds the training's memory whatever the knowledge base's size
 
 
-def term_vector(analyzer: Analyzer, text: str) -> np.ndarray:
-    """The text's words and bigrams, counted in their hash slots, to unit length."""
+def term_vector(terms: Iterable[str]) -> np.ndarray:
+    """A text's terms (its words and bigrams, as the matcher has them), counted in their hash
+    slots, to unit length."""
     v = np.zeros(BUCKETS, dtype=np.float32)
-    for term in (*analyzer.words(text), *analyzer.bigrams(text)):
+    for term in terms:
         v[zlib.crc32(term.encode()) % BUCKETS] += 1.0  # crc32, not hash(): the same slot in every process
     norm = float(np.linalg.norm(v))
     return v / norm if norm else v

@@ -75,8 +75,10 @@ class Matcher:
         # Documents are grouped by entry, so an entry's best document is one reduceat away.
         self.starts = np.searchsorted(self.owner, np.arange(len(self.entries))).astype(np.int64)
         whole = [" ".join((e.question, *e.alternates, *e.tags)) for e in self.entries]
-        self.q_words = Field([analyzer.words(t) for t in texts])
-        self.q_grams = Field([analyzer.bigrams(t) for t in texts])
+        text_words = [analyzer.words(t) for t in texts]
+        text_grams = [analyzer.bigrams(t) for t in texts]
+        self.q_words = Field(text_words)
+        self.q_grams = Field(text_grams)
         self.e_words = Field([analyzer.words(t) for t in whole])
         self.e_grams = Field([analyzer.bigrams(t) for t in whole])
         self.a_words = Field([analyzer.words(e.answer) for e in self.entries])
@@ -115,7 +117,7 @@ class Matcher:
             # Each entry's ways of asking averaged: what they share outweighs any one's wording.
             sums = np.add.reduceat(self.vectors, self.starts, axis=0)
             self.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
-            terms = np.stack([classify.term_vector(analyzer, t) for t in texts])
+            terms = np.stack([classify.term_vector((*w, *g)) for w, g in zip(text_words, text_grams)])
             self.classifier = classify.trained(texts, self.owner, classify.inputs(self.vectors, terms),
                                                [e.id for e in self.entries], live=live)
 
@@ -147,7 +149,7 @@ class Matcher:
         if self.vectors is not None:
             vector = np.asarray(self.encoder.encode([question]), dtype=np.float32)[0]
             f["classifier"] = self.classifier.probabilities(
-                classify.inputs(vector[None, :], classify.term_vector(self.analyzer, question)[None, :])[0])
+                classify.inputs(vector[None, :], classify.term_vector((*words, *grams))[None, :])[0])
             shortlist = self._shortlist(f)
             f["semantic"], f["semantic_answer"] = self._semantic(vector, shortlist)
             if shortlist is None:

@@ -94,7 +94,9 @@ class ReconnectingPubSubBackend(ChannelsBackend):
         return set(pub_sub.channels) - set(pub_sub.pending_unsubscribe_channels)
 
     async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
-        raise NotImplementedError("Redis pub/sub keeps no history")  # as Litestar's pub/sub backend
+        """Redis pub/sub keeps no history, so there is nothing to replay: an agent's screen re-reads
+        its lists on connect (and on ``resync``) instead."""
+        return []
 
     async def stream_events(self) -> AsyncGenerator[tuple[str, Any], None]:
         pub_sub, subscribed = self._live()

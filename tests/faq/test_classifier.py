@@ -16,8 +16,12 @@ OWNERS = np.array([0, 0, 0, 1, 1, 1], dtype=np.int32)
 IDS = ["F-driver", "F-vehicle"]
 
 
+def terms(text: str) -> tuple[str, ...]:
+    return (*analyzer().words(text), *analyzer().bigrams(text))
+
+
 def inputs(texts: list[str]) -> np.ndarray:
-    words = np.stack([classify.term_vector(analyzer(), t) for t in texts])
+    words = np.stack([classify.term_vector(terms(t)) for t in texts])
     return classify.inputs(np.zeros((len(texts), 512), dtype=np.float32), words)  # wording only
 
 
@@ -61,6 +65,5 @@ def test_the_live_index_learns_an_edit_from_its_last_model_and_evaluation_never_
 def test_terms_land_in_the_same_slot_in_every_process():
     # crc32, not Python's per-process salted hash(): a model trained in one process reads the same
     # slots in another.
-    v = classify.term_vector(analyzer(), "运输证")
-    terms = (*analyzer().words("运输证"), *analyzer().bigrams("运输证"))
-    assert np.flatnonzero(v).tolist() == sorted({zlib.crc32(t.encode()) % classify.BUCKETS for t in terms})
+    v = classify.term_vector(terms("运输证"))
+    assert np.flatnonzero(v).tolist() == sorted({zlib.crc32(t.encode()) % classify.BUCKETS for t in terms("运输证")})

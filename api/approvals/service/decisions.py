@@ -8,7 +8,7 @@ themselves (``sync_tasks``, run before every queue read and by the deadline job)
 a supplemented case or a withdrawal needs no hook in the applications area.
 
 Public functions other areas may call (each takes the request's ``conn``):
-``sync_tasks(conn)``; ``list_tasks``; ``claim``; ``release``; ``decide(conn, user, task_id,
+``sync_tasks(conn, now)``; ``list_tasks``; ``claim``; ``release``; ``decide(conn, user, task_id,
 DecisionIn(...), now=...)``; ``decide_batch`` (``now``: the app's clock, ``api.clock.now(app.state)``). The task detail and its files are in ``detail``;
 ``refuse_own_case``, ``may_act`` and ``ACTING_ROLES`` in ``tasks`` and ``rules``.
 """
@@ -58,12 +58,11 @@ async def _open_task(conn: Any, app: Any, steps: list[Any], today: date) -> Any:
                                status="waiting_exam" if waiting else "open", due_on=due)
 
 
-async def sync_tasks(conn: Any, now: datetime | None = None) -> int:
+async def sync_tasks(conn: Any, now: datetime) -> int:
     """Cancel tasks whose application moved on without them (closed at ``now``, the app's or the
     job's clock) and open the missing ones (due from ``now``'s day).
     Safe to run concurrently: the one-active-task index lets only one insert win."""
     await catalogue.load_workday_overrides(conn)
-    now = now or clock.now()
     today = clock.local_day(now)
     await q.cancel_stale_tasks(conn, at=now)
     steps: dict[str, list[Any]] = {}
@@ -79,8 +78,7 @@ async def sync_tasks(conn: Any, now: datetime | None = None) -> int:
 
 async def list_tasks(conn: Any, user: AuthUser, *, step: str | None, service_code: str | None,
                      status: str | None, mine: bool, overdue: bool | None, cursor: str | None,
-                     limit: int, now: datetime | None = None) -> TaskPage:
-    now = now or clock.now()
+                     limit: int, now: datetime) -> TaskPage:
     today = clock.local_day(now)
     await sync_tasks(conn, now)
     steps = [step] if step else list(user.steps)
@@ -108,17 +106,16 @@ async def _take(conn: Any, user: AuthUser, task_id: int, now: datetime) -> Task:
     return found
 
 
-async def claim(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
-    now = now or clock.now()
+async def claim(conn: Any, user: AuthUser, task_id: int, *, now: datetime) -> TaskOut:
     await _take(conn, user, task_id, now)
     return task_out(await task_row(conn, task_id), user, clock.local_day(now))
 
 
-async def release(conn: Any, user: AuthUser, task_id: int, *, now: datetime | None = None) -> TaskOut:
+async def release(conn: Any, user: AuthUser, task_id: int, *, now: datetime) -> TaskOut:
     found = await task(conn, task_id)
     if await q.release(conn, id=task_id, user_id=user.id) is None:
         raise TaskClaimed() if found.status == "claimed" else TaskClosed(currentStatus=found.status)
-    return task_out(await task_row(conn, task_id), user, clock.local_day(now or clock.now()))
+    return task_out(await task_row(conn, task_id), user, clock.local_day(now))
 
 
 async def _gaps(conn: Any, app_id: int, service_code: str, data: DecisionIn) -> list[dict[str, str]]:

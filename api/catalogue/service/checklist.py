@@ -100,7 +100,7 @@ async def prefill(conn: Any, user_id: int, fields: list[Field], licences: list[H
 
 
 async def checklist_asking_first(pool: Any, code: str, answers: dict[str, str], *, user_id: int, redis: Any,
-                                 settings: Any, enterprise_id: int | None = None, on: date | None = None) -> Checklist:
+                                 on: date, settings: Any, enterprise_id: int | None = None) -> Checklist:
     """The trusted licence sources asked first (cached; never more than their time budget — past it the
     person is asked to upload, ``licence_data_unavailable``) with no transaction open, then the checklist
     in one transaction (what they said mirrored into the library)."""
@@ -113,10 +113,10 @@ async def checklist_asking_first(pool: Any, code: str, answers: dict[str, str], 
 
 
 async def checklist(conn: Any, code: str, answers: dict[str, str], *, user_id: int,
-                    asked: lookup.SourcesAsked | None = None, enterprise_id: int | None = None,
-                    on: date | None = None) -> Checklist:
+                    on: date, asked: lookup.SourcesAsked | None = None,
+                    enterprise_id: int | None = None) -> Checklist:
     """``asked``: what the trusted sources said (``checklist_asking_first``), mirrored here first;
-    ``on``: the day the licences held must be in force (the app's clock's; else today)."""
+    ``on``: the day the licences held must be in force (the app's clock's)."""
     spec, _ = await merged_spec(conn, code)
     check_answers(spec, answers)
     unavailable = False

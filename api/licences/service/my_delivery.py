@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import notify
-from api import clock
 from api.applications import service as applications
 from api.applications.states import FINAL
 from api.auth.schemas import AuthUser
@@ -101,7 +100,7 @@ async def my_delivery(conn: Any, user: AuthUser, application_id: int) -> MyDeliv
 
 
 async def change_delivery(conn: Any, user: AuthUser, application_id: int, data: DeliveryChangeIn,
-                          today: date | None = None) -> MyDeliveryOut:
+                          today: date) -> MyDeliveryOut:
     """F129 修改收件地址: before the licence is shipped the applicant changes the address, or
     switches between 快递送达 and 窗口自取; once shipped, a clear 409 pointing to EMS 11183."""
     case = await _own(conn, user, application_id)
@@ -134,7 +133,7 @@ async def change_delivery(conn: Any, user: AuthUser, application_id: int, data: 
         assert site is not None
         # A new window keeps the hold already running; a switch from express starts F131's 30 days.
         held_until = case["held_until"] if case["method"] == "pickup" and case["held_until"] else \
-            (today or clock.today()) + timedelta(days=pickup.HOLD_DAYS)
+            today + timedelta(days=pickup.HOLD_DAYS)
         changed = await q.change_to_pickup(conn, id=case["id"], site_code=site["code"], site_name=site["name"],
                                            site_address=site["address"], held_until=held_until)
     if changed is None:  # shipped or collected by staff in the meantime
