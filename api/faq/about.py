@@ -1,39 +1,66 @@
-"""Which service a question is about, learned from the knowledge base's own texts.
+"""Which service a question names, learned from the knowledge base's own texts.
 
-Each service of the catalogue that entries belong to (``service_code``), and the general matters
-(no service), is one document: the questions, similar questions and tags of its entries. A
-question's BM25 score against each, as a share of the best one, says how strongly it names that
-service: "船舶营运证换证要多久" is the ship certificate's, "证件快到期了怎么换" nobody's in
-particular. The re-ranker weighs it, so a question naming a service prefers that service's
-entries over a general one, and a general question the general entry.
+A service of the catalogue that entries belong to (``service_code``) is named by the words most of
+its ways of asking use — 出租车 and 的哥 for the taxi driver's certificate, 船舶 for the ship's —
+not by a word one of its entries happens to hold (外地户口 is in the taxi certificate's entry on
+residence, yet "外地户口能考网约车证吗" names the ride-hailing one). So a word names a service in
+proportion to the share of that service's questions, similar questions and tags that hold it,
+discounted when several services' texts use it as often (证, 申请). A question's naming of each
+service is the sum over its words, as a share of the best service's; the general entries (no
+service) name none. The re-ranker weighs it, so a question naming a service prefers that
+service's entries over another's and over a general one.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from api.faq.bm25 import Field
 from api.faq.entries import Entry
 from api.faq.text import Analyzer
+
+# A word counts as common to a service from this share of its texts on.
+COMMON = 0.05
+# Below this weight a word names no service worth keeping.
+FLOOR = 0.01
 
 
 class Services:
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer) -> None:
-        labels = sorted({e.service_code or "" for e in entries})
+        labels = sorted({e.service_code for e in entries if e.service_code})
         position = {label: i for i, label in enumerate(labels)}
-        texts: list[list[str]] = [[] for _ in labels]
+        # Entries of no service point at an extra column that no word fills.
+        self.label_of = np.array([position.get(e.service_code or "", len(labels)) for e in entries],
+                                 dtype=np.int32)
+        holding: dict[str, np.ndarray] = {}
+        texts = np.zeros(len(labels) + 1, dtype=np.float32)
         for e in entries:
-            texts[position[e.service_code or ""]] += [e.question, *e.alternates, *e.tags]
-        self.words = Field([[w for t in doc for w in analyzer.words(t)] for doc in texts])
-        self.grams = Field([[g for t in doc for g in analyzer.bigrams(t)] for doc in texts])
-        self.label_of = np.array([position[e.service_code or ""] for e in entries], dtype=np.int32)
+            if not e.service_code:
+                continue
+            s = position[e.service_code]
+            for text in (e.question, *e.alternates, *e.tags):
+                texts[s] += 1
+                for word in set(analyzer.words(text)):
+                    holding.setdefault(word, np.zeros(len(labels) + 1, dtype=np.float32))[s] += 1
+        self.names: dict[str, np.ndarray] = {}
+        for word, counts in holding.items():
+            share = counts / np.maximum(texts, 1.0)
+            common = int((share >= COMMON).sum())
+            weight = share * math.log(1 + len(labels) / (1 + common))
+            if weight.max() > FLOOR:
+                self.names[word] = weight.astype(np.float32)
+        self.columns = len(labels) + 1
 
-    def share(self, words: list[str], grams: list[str]) -> np.ndarray:
-        """Per entry: its service's score as a share of the best service's (0..1)."""
-        scores = self.words.scores(words) + 0.5 * self.grams.scores(grams)
-        top = float(scores.max()) if len(scores) else 0.0
+    def share(self, words: list[str]) -> np.ndarray:
+        """Per entry: how strongly the question names its service, as a share of the best (0..1)."""
+        scores = np.zeros(self.columns, dtype=np.float32)
+        for word in set(words):
+            weight = self.names.get(word)
+            if weight is not None:
+                scores += weight
+        top = float(scores.max())
         if top <= 0:
             return np.zeros(len(self.label_of), dtype=np.float32)
-        return (scores / top)[self.label_of].astype(np.float32)
+        return scores[self.label_of] / top

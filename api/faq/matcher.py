@@ -142,7 +142,7 @@ class Matcher:
             "intent": self.intent_matrix @ (asked_vector := np.array([n in asked for n in self.intent_names], np.float32)),
             "intent_share": self.intent_share @ asked_vector / max(1, len(asked)),
             "coverage": self._coverages(words),
-            "service": self.services.share(words, grams),
+            "service": self.services.share(words),
         }
         # An entry about another intent of the same matter (its fee when the time limit is asked).
         f["intent_miss"] = self.has_intent * (f["intent"] == 0) if asked else np.zeros(len(self.entries), np.float32)

@@ -40,8 +40,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (10 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.7357, 0.1582, 1.4073, 0.9115, 0.5436, -0.2507, 3.2472, 1.8472, 0.7717, 1.8966, 0.3308,
-                             0.9653, 1.8462, 1.5758, 2.7328))
+WEIGHTS = Reranker(weights=(-0.6601, 0.2652, 1.6984, 0.9715, 0.551, -0.2398, 3.2792, 1.9984, 0.8529, 2.1074, 0.3439,
+                             0.9345, 0.9733, 1.7899, 2.6099))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:

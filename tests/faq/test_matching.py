@@ -96,11 +96,15 @@ def test_a_riders_matter_is_off_topic_even_when_it_names_a_vehicle_of_ours():
 
 def test_the_service_a_question_names_is_found_from_the_entries_own_texts():
     matcher = lexical_matcher()
-    words = matcher.analyzer.words("船舶营运证换证要多久")
-    share = matcher.services.share(words, matcher.analyzer.bigrams("船舶营运证换证要多久"))
+    share = matcher.services.share(matcher.analyzer.words("船舶营运证换证要多久"))
     ship = [i for i, e in enumerate(matcher.entries) if e.service_code == "ship-operating-cert"]
     general = [i for i, e in enumerate(matcher.entries) if e.service_code is None]
-    assert share[ship].min() == 1.0 and share[general].max() < 1.0
+    assert share[ship].min() == 1.0 and share[general].max() == 0.0
+    # 外地户口 is in one entry of the taxi certificate, but the service the question names is the
+    # one most of whose ways of asking say 网约车: a word of one entry does not name its service.
+    share = matcher.services.share(matcher.analyzer.words("外地户口能考网约车证吗"))
+    of = {e.service_code: float(share[i]) for i, e in enumerate(matcher.entries)}
+    assert of["ride-hailing-driver-cert"] == 1.0 and of["taxi-driver-cert"] < 0.5
 
 
 def test_a_question_in_the_knowledge_bases_words_only_is_offered_never_answered_as_fact():
