@@ -35,18 +35,18 @@ class Services:
         self.label_of = np.array([position.get(e.service_code or "", len(labels)) for e in entries],
                                  dtype=np.int32)
         holding: dict[str, np.ndarray] = {}
-        texts = np.zeros(len(labels) + 1, dtype=np.float32)
+        texts_of = np.zeros(len(labels) + 1, dtype=np.float32)  # each service's ways of asking and tags
         for e in entries:
             if not e.service_code:
                 continue
             s = position[e.service_code]
             for text in (e.question, *e.alternates, *e.tags):
-                texts[s] += 1
+                texts_of[s] += 1
                 for word in set(analyzer.words(text)):
                     holding.setdefault(word, np.zeros(len(labels) + 1, dtype=np.float32))[s] += 1
         self.names: dict[str, np.ndarray] = {}
         for word, counts in holding.items():
-            share = counts / np.maximum(texts, 1.0)
+            share = counts / np.maximum(texts_of, 1.0)
             common = int((share >= COMMON).sum())
             weight = share * math.log(1 + len(labels) / (1 + common))
             if weight.max() > FLOOR:
