@@ -2,9 +2,10 @@
 
 A question with a domain term (a synonym group's word or an entry's tag) is, unless it names
 another department's matter (车管所, 交警, violations, points, transfers: ``data/elsewhere.txt``)
-or the replacement or renewal of another department's document (驾驶证, 行驶证, 身份证) without one
-of our licences or vehicles, or a rider's matter (fares, tickets, invoices) whatever vehicle it
-names.
+or the replacement, renewal or 审验 of another department's document (驾驶证, 行驶证, 身份证)
+without one of our licences or vehicles, or, whatever vehicle it names, a rider's matter (fares,
+tickets, invoices), a matter no vehicle makes ours (social insurance, the housing fund, taxes) or
+the trade's own business (a platform's commission, 份子钱).
 
 A question without one may still be ours in words the synonym groups do not list ("开个运输公司从
 申请到车辆能上路营运要几天", "预填的信息跟我实际的不一样"): the knowledge base's own vocabulary —
@@ -37,7 +38,8 @@ class Topic:
         def group(name: str) -> frozenset[str]:  # its words as the analyser folds them
             return frozenset(t for w in groups.get(name, ()) for t in analyzer.words(w))
 
-        self.elsewhere, self.ours, self.passenger = group("elsewhere"), group("ours"), group("passenger")
+        self.elsewhere, self.ours = group("elsewhere"), group("ours")
+        self.never = group("passenger") | group("never")  # whatever vehicle of ours the question names
         self.documents, self.renewal = group("documents"), group("renewal")
         if terms is None:
             terms = [frozenset(w for text in (e.question, *e.alternates, e.answer, *e.tags)
@@ -52,7 +54,7 @@ class Topic:
     def level(self, words: Iterable[str]) -> int:
         """``ON``, ``MAYBE`` (only the knowledge base's vocabulary) or ``OFF``."""
         words = set(words)
-        if not self.passenger.isdisjoint(words):
+        if not self.never.isdisjoint(words):
             return OFF
         # Another department's matter (a violation, the 车管所) is not ours unless it names ours too.
         if not self.elsewhere.isdisjoint(words) and self.ours.isdisjoint(words):

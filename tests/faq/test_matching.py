@@ -94,6 +94,16 @@ def test_a_riders_matter_is_off_topic_even_when_it_names_a_vehicle_of_ours():
     assert matcher.ask("网约车运输证怎么办").confident is True
 
 
+def test_other_offices_matters_and_the_trades_own_business_are_handed_off():
+    matcher = lexical_matcher(min_score=0.0, min_margin=0.0)
+    for question in ("开出租车的社保自己怎么交", "网约车司机公积金能取吗", "货车司机个税怎么报",
+                     "出租车份子钱一个月多少", "滴滴抽成太高了", "旧车报废补贴怎么领"):
+        assert matcher.ask(question).handoff is True, question
+    # A driving licence's 审验 is the 车管所's; a road transport certificate's is ours.
+    assert matcher.ask("驾照审验去哪弄").handoff is True
+    assert matcher.ask("道路运输证审验怎么办").handoff is False
+
+
 def test_the_service_a_question_names_is_found_from_the_entries_own_texts():
     matcher = lexical_matcher()
     share = matcher.services.share(matcher.analyzer.words("船舶营运证换证要多久"))
