@@ -40,8 +40,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (10 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.6601, 0.2652, 1.6984, 0.9715, 0.551, -0.2398, 3.2792, 1.9984, 0.8529, 2.1074, 0.3439,
-                             0.9345, 0.9733, 1.7899, 2.6099))
+WEIGHTS = Reranker(weights=(-0.6579, 0.2669, 1.6913, 0.9744, 0.5569, -0.2491, 3.2768, 2.0048, 0.8479, 2.1045, 0.3413,
+                             0.9331, 0.9782, 1.7962, 2.6111))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:

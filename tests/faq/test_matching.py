@@ -143,6 +143,14 @@ async def test_a_negated_word_finds_the_entry_about_doing_without_it(client):
     assert body["confident"] is True
 
 
+def test_everyday_words_for_a_deadline_the_materials_a_fee_and_a_trip_mark_their_intents():
+    intents = Intents()
+    assert "时限" in intents.of("补正通知收到半个月了还来得及吗")
+    assert "材料" in intents.of("公司帮我办注册，我自己要提供啥")
+    assert "收费" in intents.of("办这个证要掏钱不") and "收费" in intents.of("证寄过来是到付吗")
+    assert "跑动" in intents.of("老板本人要出面几次") and "跑动" in intents.of("是不是还得专门跑趟窗口")
+
+
 async def test_an_intent_word_in_another_sense_does_not_mark_the_intent(client):
     # Masks in intents.txt: 续 in 手续 is no renewal, 要交 in 要交钱 no material, 我准备买 no materials list.
     intents = Intents()
