@@ -40,8 +40,8 @@ class Reranker(msgspec.Struct, frozen=True):
 
 
 # Learned by ``train`` on the shipped knowledge base's similar questions (10 folds), in FEATURES order.
-WEIGHTS = Reranker(weights=(-0.6579, 0.2669, 1.6913, 0.9744, 0.5569, -0.2491, 3.2768, 2.0048, 0.8479, 2.1045, 0.3413,
-                             0.9331, 0.9782, 1.7962, 2.6111))
+WEIGHTS = Reranker(weights=(-0.1097, -0.1977, 1.9235, 0.9276, 0.6233, -0.2995, 2.9568, 1.6386, 0.3285, 1.7537, 0.2407,
+                             0.58, 0.2621, 1.4689, 2.9351))
 
 
 def candidate_features(f: dict[str, Any], fused: np.ndarray, candidates: np.ndarray) -> np.ndarray:
