@@ -28,7 +28,10 @@ FLOOR = 0.01
 
 
 class Services:
-    def __init__(self, entries: Sequence[Entry], analyzer: Analyzer) -> None:
+    def __init__(self, entries: Sequence[Entry], analyzer: Analyzer,
+                 asked: Sequence[Sequence[list[str]]] | None = None) -> None:
+        """``asked``: per entry, the words of its question and similar questions, when the caller
+        has them already (the matcher does); otherwise they are read here."""
         labels = sorted({e.service_code for e in entries if e.service_code})
         position = {label: i for i, label in enumerate(labels)}
         # Entries of no service point at an extra column that no word fills.
@@ -36,13 +39,14 @@ class Services:
                                  dtype=np.int32)
         holding: dict[str, np.ndarray] = {}
         texts_of = np.zeros(len(labels) + 1, dtype=np.float32)  # each service's ways of asking and tags
-        for e in entries:
+        for n, e in enumerate(entries):
             if not e.service_code:
                 continue
             s = position[e.service_code]
-            for text in (e.question, *e.alternates, *e.tags):
+            ways = asked[n] if asked is not None else [analyzer.words(t) for t in (e.question, *e.alternates)]
+            for words in (*ways, *(analyzer.words(tag) for tag in e.tags)):
                 texts_of[s] += 1
-                for word in set(analyzer.words(text)):
+                for word in set(words):
                     holding.setdefault(word, np.zeros(len(labels) + 1, dtype=np.float32))[s] += 1
         self.names: dict[str, np.ndarray] = {}
         for word, counts in holding.items():

@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from api.faq import classify, rerank
+from api.faq import classify, rerank, topic
 from api.faq.about import Services
 from api.faq.bm25 import Field
 from api.faq.entries import Entry
@@ -59,6 +59,8 @@ class Matcher:
         self.shortlist = shortlist
         # Tags are the editors' names for what an entry is about: whole words, not bigram soup.
         analyzer.add_words(tag for e in self.entries for tag in e.tags)
+        # The off-topic detector's words too, before any text is split (市场监管局 one word in both).
+        analyzer.add_words(w for words in topic.word_groups().values() for w in words)
         self.analyzer = analyzer
         self.intents = intents or Intents()
         self.encoder = encoder
@@ -97,7 +99,9 @@ class Matcher:
                 holders.setdefault(t, []).append(i)
         self.holders = {t: np.array(v, dtype=np.int32) for t, v in holders.items()}
         self.topic = Topic(self.entries, analyzer, self.entry_terms)
-        self.services = Services(self.entries, analyzer)
+        ends = [*self.starts[1:].tolist(), len(texts)]
+        self.services = Services(self.entries, analyzer,
+                                 [text_words[a:b] for a, b in zip(self.starts.tolist(), ends)])
         self.domain_terms = self.topic.domain_terms
         self.has_intent = np.array([bool(e) for e in self.entry_intents], dtype=np.float32)
         # entries x intents, so the shared intents of every entry are one matrix-vector product.

@@ -17,6 +17,7 @@ it *maybe* ours (``MAYBE``); the matcher then needs its best entry to match well
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -27,13 +28,19 @@ OFF, MAYBE, ON = 0, 1, 2
 COMMON = 10_000  # jieba's frequency of 信息 (12,256), 一样, 公司: words of everyday talk
 
 
+@functools.lru_cache(maxsize=1)
+def word_groups() -> dict[str, tuple[str, ...]]:
+    """The groups of ``data/elsewhere.txt``. Their words are jieba words of the matcher's analyser
+    before it reads any text, so the knowledge base and the questions are split alike."""
+    return dict(word_lines(DATA / "elsewhere.txt"))
+
+
 class Topic:
     def __init__(self, entries: Sequence[Entry], analyzer: Analyzer,
                  terms: Sequence[frozenset[str]] | None = None) -> None:
         self.domain_terms = frozenset(analyzer.canonical.values()) | frozenset(
             t for e in entries for tag in e.tags for t in analyzer.words(tag))
-        groups = dict(word_lines(DATA / "elsewhere.txt"))
-        analyzer.add_words(w for ws in groups.values() for w in ws)
+        groups = word_groups()
 
         def group(name: str) -> frozenset[str]:  # its words as the analyser folds them
             return frozenset(t for w in groups.get(name, ()) for t in analyzer.words(w))
